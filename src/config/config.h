@@ -1,0 +1,107 @@
+// One typed config, loaded once from YAML (DESIGN.md "Config"). Units are in
+// the key names. Defaults and bounds live in one table (config.cpp) used for
+// loading, command-line overrides, validation and --help.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "cost/problem.h"
+
+namespace respect {
+
+struct SolverConfig {
+  double time_limit_s = 600.0;
+  int threads = 1;
+  double relative_gap = 0.0;
+  bool verbose = false;
+  std::string write_lp;          // write each exact model to this .lp/.mps path ("" = no)
+};
+
+struct PolicyConfig {
+  std::string weights = "default";   // "default" = policy/weights/ shipped file, or a path
+  int window = 1;                    // two-phase slack w
+  int max_widen = 3;                 // two-phase widening rounds
+  bool certify = false;              // two-phase: prove against the full ILP
+  std::string decode = "greedy";     // greedy | sample | beam
+  int beam_width = 4;
+  int samples = 16;
+};
+
+struct SyntheticConfig {
+  int nodes = 30;
+  int levels_min = 10;
+  int levels_max = 25;
+  int max_in_degree = 4;             // 2..6
+  int count = 1;                     // graphs for model: synthetic
+  uint64_t seed = 1;
+};
+
+struct LabelConfig {
+  std::string dataset = "out/labels.bin";
+  int count = 1000;
+  int nodes = 30;
+  int stages_min = 4;
+  int stages_max = 6;
+  int degree_min = 2;
+  int degree_max = 6;
+  int workers = 0;                   // 0 = all cores
+  uint64_t seed = 7;
+  bool resume = false;
+};
+
+struct TrainConfig {
+  std::string dataset = "out/labels.bin";
+  std::string checkpoint_dir = "out/train";
+  std::string weights_out = "out/train/policy.weights";
+  int epochs = 20;
+  int batch_size = 32;
+  double learning_rate = 1e-3;
+  double grad_clip = 1.0;
+  int hidden = 64;
+  int holdout = 200;
+  int supervised_epochs = 0;         // cross-entropy warm start epochs
+  uint64_t seed = 1;
+  bool resume = false;
+};
+
+struct DeployConfig {
+  std::string schedule;              // a schedule JSON to deploy ("" = schedule now)
+  bool run_check = false;            // run the CPU reference pipeline check
+  int runs = 1;
+};
+
+struct Config {
+  std::string task = "schedule";     // schedule | compare | label | train | deploy | devices
+  std::vector<std::string> models = {"zoo:resnet50"};   // key `model`: a string or a list
+  std::vector<int> stages = {4};
+  std::vector<std::string> methods = {"two_phase"};
+  ObjectiveSpec objective;
+  EdgeTpuParams edgetpu;
+  ScheduleConstraints constraints;
+  SolverConfig solver;
+  PolicyConfig policy;
+  SyntheticConfig synthetic;
+  LabelConfig label;
+  TrainConfig train;
+  DeployConfig deploy;
+  std::string output_dir = "out";
+  std::string config_path;           // where it was loaded from ("" = defaults)
+};
+
+// Parses YAML text into a Config (defaults for absent keys). Unknown keys and
+// wrong types are errors naming the key.
+StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& origin);
+StatusOr<Config> LoadConfigFile(const std::string& path);
+// Applies one override "dotted.key" = "value" (value parsed as YAML).
+Status ApplyOverride(Config* config, const std::string& key, const std::string& value);
+// Cross-key checks (e.g. levels_min <= levels_max, known methods).
+Status ValidateConfig(const Config& config);
+// One line per key: "key  (type, default, bounds)  help" for --help.
+std::string ConfigHelp();
+// All dotted keys in the table.
+std::vector<std::string> ConfigKeys();
+
+}  // namespace respect

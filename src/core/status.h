@@ -1,0 +1,92 @@
+// Status: the outcome of a *call* (did it run, and if not, why), kept apart
+// from what a solver *found* (SolveStatus). Library code never exits or
+// aborts; it returns a Status and only main() turns it into an exit code.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace respect {
+
+enum class StatusCode {
+  kOk = 0,
+  kInvalidInput,  // bad config, malformed graph or file: the user can fix it (exit 2)
+  kIoError,       // a file could not be read or written (exit 2)
+  kInfeasible,    // the problem as posed has no schedule (exit 2)
+  kInternal,      // a bug or an unexpected library failure (exit 1)
+};
+
+class Status {
+ public:
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status Invalid(std::string msg) { return Status(StatusCode::kInvalidInput, std::move(msg)); }
+  static Status Io(std::string msg) { return Status(StatusCode::kIoError, std::move(msg)); }
+  static Status Infeasible(std::string msg) { return Status(StatusCode::kInfeasible, std::move(msg)); }
+  static Status Internal(std::string msg) { return Status(StatusCode::kInternal, std::move(msg)); }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+  // Returns a copy whose message is "<prefix>: <message>" (for adding context).
+  Status WithContext(const std::string& prefix) const {
+    if (ok()) return *this;
+    return Status(code_, prefix + ": " + message_);
+  }
+
+ private:
+  Status(StatusCode code, std::string msg) : code_(code), message_(std::move(msg)) {}
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+// A value or the Status saying why there is none.
+template <class T>
+class StatusOr {
+ public:
+  StatusOr(T value) : value_(std::move(value)) {}           // NOLINT: implicit by design
+  StatusOr(Status status) : status_(std::move(status)) {}   // NOLINT: implicit by design
+  bool ok() const { return status_.ok() && value_.has_value(); }
+  const Status& status() const { return status_; }
+  const T& value() const& { return *value_; }
+  T& value() & { return *value_; }
+  T&& value() && { return std::move(*value_); }
+  const T& operator*() const& { return *value_; }
+  T& operator*() & { return *value_; }
+  const T* operator->() const { return &*value_; }
+  T* operator->() { return &*value_; }
+
+ private:
+  Status status_;
+  std::optional<T> value_;
+};
+
+#define RESPECT_RETURN_IF_ERROR(expr)           \
+  do {                                          \
+    ::respect::Status _st = (expr);             \
+    if (!_st.ok()) return _st;                  \
+  } while (0)
+
+// What a scheduler or solver found, independent of whether the call worked.
+enum class SolveStatus {
+  kOptimal,     // proven optimal (within the configured relative gap)
+  kFeasible,    // a schedule, not proven optimal (e.g. time limit with incumbent)
+  kInfeasible,  // proven that no schedule exists
+  kTimeLimit,   // time limit hit with no schedule found
+  kInvalid,     // the model was malformed; nothing was solved
+};
+
+inline const char* ToString(SolveStatus s) {
+  switch (s) {
+    case SolveStatus::kOptimal: return "optimal";
+    case SolveStatus::kFeasible: return "feasible";
+    case SolveStatus::kInfeasible: return "infeasible";
+    case SolveStatus::kTimeLimit: return "time_limit";
+    case SolveStatus::kInvalid: return "invalid";
+  }
+  return "invalid";
+}
+
+}  // namespace respect

@@ -1,0 +1,132 @@
+#include "cost/evaluate.h"
+
+#include <algorithm>
+
+namespace respect {
+
+const char* ToString(ObjectiveKind k) {
+  return k == ObjectiveKind::kLatency ? "latency" : "memory_comm";
+}
+const char* ToString(CommModel m) { return m == CommModel::kEdge ? "edge" : "tensor"; }
+
+Status Problem::Validate() const {
+  if (!graph) return Status::Invalid("problem has no graph");
+  const Graph& gr = *graph;
+  if (stages < 1) return Status::Invalid("stages must be >= 1, got " + std::to_string(stages));
+  if (constraints.nonempty_stages && stages > gr.size())
+    return Status::Infeasible("graph '" + gr.name() + "' has " + std::to_string(gr.size()) +
+                              " nodes, fewer than the " + std::to_string(stages) +
+                              " non-empty stages asked for");
+  if (constraints.max_stage_param_bytes > 0) {
+    int64_t cap = constraints.max_stage_param_bytes;
+    int64_t big = gr.max_param_bytes();
+    if (big > cap) {
+      for (const Node& nd : gr.nodes())
+        if (nd.param_bytes == big)
+          return Status::Infeasible("max_stage_param_bytes " + std::to_string(cap) +
+                                    " is below node '" + nd.name + "' alone (" +
+                                    std::to_string(big) + " bytes)");
+    }
+    if (static_cast<double>(gr.total_param_bytes()) > static_cast<double>(cap) * stages)
+      return Status::Infeasible("max_stage_param_bytes " + std::to_string(cap) + " x " +
+                                std::to_string(stages) + " stages cannot hold the " +
+                                std::to_string(gr.total_param_bytes()) + " parameter bytes");
+  }
+  if (objective.comm_weight < 0) return Status::Invalid("comm_weight must be >= 0");
+  return Status::Ok();
+}
+
+std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage, int stages,
+                                   CommModel model) {
+  std::vector<int64_t> x(std::max(0, stages - 1), 0);
+  if (stages < 2) return x;
+  // Difference array: +w at the first crossed boundary, -w after the last.
+  std::vector<int64_t> diff(stages, 0);
+  for (int u = 0; u < g.size(); ++u) {
+    const int64_t w = CrossingWeight(g.node(u), model);
+    if (w == 0) continue;
+    const int su = stage[u];
+    if (model == CommModel::kTensor) {
+      int far = su;
+      for (int c : g.children(u)) far = std::max(far, stage[c]);
+      if (far > su) { diff[su] += w; diff[far] -= w; }
+    } else {
+      for (int c : g.children(u))
+        if (stage[c] > su) { diff[su] += w; diff[stage[c]] -= w; }
+    }
+  }
+  int64_t run = 0;
+  for (int k = 0; k + 1 < stages; ++k) { run += diff[k]; x[k] = run; }
+  return x;
+}
+
+Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) const {
+  Evaluation ev;
+  const Graph& g = p.g();
+  const int n = p.stages;
+  auto fail = [&ev](std::string why) { ev.feasible = false; ev.violation = std::move(why); return ev; };
+  if (static_cast<int>(s.stage.size()) != g.size())
+    return fail("schedule has " + std::to_string(s.stage.size()) + " entries for " +
+                std::to_string(g.size()) + " nodes");
+  for (int v = 0; v < g.size(); ++v)
+    if (s.stage[v] < 0 || s.stage[v] >= n)
+      return fail("node '" + g.node(v).name + "' has stage " + std::to_string(s.stage[v]) +
+                  " outside [0, " + std::to_string(n - 1) + "]");
+  ev.stage_param_bytes.assign(n, 0);
+  ev.stage_macs.assign(n, 0);
+  std::vector<int> count(n, 0);
+  for (int v = 0; v < g.size(); ++v) {
+    ev.stage_param_bytes[s.stage[v]] += g.node(v).param_bytes;
+    ev.stage_macs[s.stage[v]] += g.node(v).macs;
+    ++count[s.stage[v]];
+  }
+  ev.offchip_bytes.resize(n);
+  for (int k = 0; k < n; ++k)
+    ev.offchip_bytes[k] = std::max<int64_t>(0, ev.stage_param_bytes[k] - p.edgetpu.sram_bytes);
+  ev.crossing_bytes = CrossingBytes(g, s.stage, n, p.objective.comm_model);
+  ev.max_stage_param_bytes = *std::max_element(ev.stage_param_bytes.begin(), ev.stage_param_bytes.end());
+  ev.total_crossing_bytes = 0;
+  for (int64_t x : ev.crossing_bytes) ev.total_crossing_bytes += x;
+  ev.stage_time_s.assign(n, 0.0);
+  for (int k = 0; k < n; ++k) {
+    double xin = k > 0 ? static_cast<double>(ev.crossing_bytes[k - 1]) : 0.0;
+    double xout = k + 1 < n ? static_cast<double>(ev.crossing_bytes[k]) : 0.0;
+    ev.stage_time_s[k] = static_cast<double>(ev.stage_macs[k]) / p.edgetpu.macs_per_s +
+                         static_cast<double>(ev.offchip_bytes[k]) / p.edgetpu.offchip_bytes_per_s +
+                         (xin + xout) / p.edgetpu.link_bytes_per_s;
+  }
+  if (p.objective.kind == ObjectiveKind::kMemoryComm) {
+    ev.objective = static_cast<double>(ev.max_stage_param_bytes) +
+                   p.objective.comm_weight * static_cast<double>(ev.total_crossing_bytes);
+  } else {
+    ev.objective = *std::max_element(ev.stage_time_s.begin(), ev.stage_time_s.end());
+  }
+  // Constraints: the figures above are filled even for infeasible schedules,
+  // so reports can still show them.
+  for (const Edge& e : g.edges())
+    if (s.stage[e.src] > s.stage[e.dst])
+      return fail("edge " + g.node(e.src).name + " -> " + g.node(e.dst).name + " goes backwards (stage " +
+                  std::to_string(s.stage[e.src]) + " -> " + std::to_string(s.stage[e.dst]) + ")");
+  if (p.constraints.nonempty_stages)
+    for (int k = 0; k < n; ++k)
+      if (count[k] == 0) return fail("stage " + std::to_string(k) + " is empty");
+  if (p.constraints.children_same_stage)
+    for (int u = 0; u < g.size(); ++u)
+      for (int c : g.children(u))
+        if (s.stage[c] != s.stage[g.children(u).front()])
+          return fail("children of '" + g.node(u).name + "' are in different stages");
+  if (p.constraints.max_stage_param_bytes > 0)
+    for (int k = 0; k < n; ++k)
+      if (ev.stage_param_bytes[k] > p.constraints.max_stage_param_bytes)
+        return fail("stage " + std::to_string(k) + " holds " + std::to_string(ev.stage_param_bytes[k]) +
+                    " parameter bytes, above max_stage_param_bytes " +
+                    std::to_string(p.constraints.max_stage_param_bytes));
+  ev.feasible = true;
+  return ev;
+}
+
+Evaluation Evaluate(const Problem& problem, const Schedule& schedule) {
+  return StandardCostModel().Evaluate(problem, schedule);
+}
+
+}  // namespace respect

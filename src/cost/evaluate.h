@@ -1,0 +1,47 @@
+// evaluate(): the only place an objective is computed. Recomputes a schedule's
+// figures and checks every constraint, independently of any solver.
+// Thread-safe (pure functions).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cost/problem.h"
+
+namespace respect {
+
+struct Evaluation {
+  bool feasible = false;
+  std::string violation;                   // first violated rule, when !feasible
+  double objective = 0.0;                  // J of DESIGN.md (bytes, or seconds for latency)
+  std::vector<int64_t> stage_param_bytes;  // P_k
+  std::vector<int64_t> offchip_bytes;      // O_k = max(0, P_k - sram)
+  std::vector<int64_t> stage_macs;         // M_k
+  std::vector<int64_t> crossing_bytes;     // X_k, k = 0..n-2
+  std::vector<double> stage_time_s;        // T_k (latency model terms; filled for both objectives)
+  int64_t max_stage_param_bytes = 0;       // max_k P_k
+  int64_t total_crossing_bytes = 0;        // sum_k X_k
+};
+
+// Seam for the expensive step: schedulers and reports take a CostModel so
+// tests can plug in a fake. StandardCostModel is DESIGN.md's model.
+class CostModel {
+ public:
+  virtual ~CostModel() = default;
+  virtual Evaluation Evaluate(const Problem& problem, const Schedule& schedule) const = 0;
+};
+
+class StandardCostModel final : public CostModel {
+ public:
+  Evaluation Evaluate(const Problem& problem, const Schedule& schedule) const override;
+};
+
+// evaluate(problem, schedule) with the standard cost model.
+Evaluation Evaluate(const Problem& problem, const Schedule& schedule);
+
+// Crossing bytes X_k only (k = 0..stages-2) for a stage vector; no checks.
+std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage, int stages,
+                                   CommModel model);
+
+}  // namespace respect

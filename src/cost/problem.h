@@ -1,0 +1,65 @@
+// Problem = graph + stage count + cost model + constraints (DESIGN.md "Cost model").
+// Schedule = a stage per node. Plain value types; copy freely.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "graph/graph.h"
+
+namespace respect {
+
+enum class ObjectiveKind { kMemoryComm, kLatency };
+enum class CommModel { kTensor, kEdge };
+
+const char* ToString(ObjectiveKind k);
+const char* ToString(CommModel m);
+
+// Edge TPU figures used by the latency objective and the off-chip term.
+struct EdgeTpuParams {
+  int64_t sram_bytes = 8388608;          // on-chip parameter cache per device
+  double link_bytes_per_s = 3.2e8;       // inter-stage link (USB) bandwidth
+  double offchip_bytes_per_s = 3.2e8;    // host -> device parameter streaming
+  double macs_per_s = 2.0e12;            // peak compute
+};
+
+struct ObjectiveSpec {
+  ObjectiveKind kind = ObjectiveKind::kMemoryComm;
+  double comm_weight = 1.0;              // memory_comm: weight of sum_k X_k
+  CommModel comm_model = CommModel::kTensor;
+};
+
+struct ScheduleConstraints {
+  bool nonempty_stages = true;           // every stage holds >= 1 node
+  bool children_same_stage = false;      // all consumers of a tensor in one stage
+  int64_t max_stage_param_bytes = 0;     // hard cap on P_k; 0 = none
+};
+
+struct Problem {
+  std::shared_ptr<const Graph> graph;    // shared, immutable
+  int stages = 4;
+  ObjectiveSpec objective;
+  EdgeTpuParams edgetpu;
+  ScheduleConstraints constraints;
+
+  const Graph& g() const { return *graph; }
+  // Fails fast (one line) on settings that cannot have a schedule: fewer
+  // nodes than stages with nonempty_stages, a cap below the largest node, etc.
+  Status Validate() const;
+};
+
+struct Schedule {
+  std::vector<int> stage;                // stage[v] in [0, stages)
+};
+
+// The weight of node u's tensor on one crossing, per comm model.
+// tensor: output_bytes. edge: output_bytes, or 1 where that is 0.
+inline int64_t CrossingWeight(const Node& u, CommModel m) {
+  if (m == CommModel::kEdge && u.output_bytes == 0) return 1;
+  return u.output_bytes;
+}
+
+}  // namespace respect

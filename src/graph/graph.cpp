@@ -1,0 +1,184 @@
+#include "graph/graph.h"
+
+#include <algorithm>
+#include <queue>
+#include <set>
+
+namespace respect {
+
+int64_t Graph::total_param_bytes() const {
+  int64_t s = 0;
+  for (const Node& n : nodes_) s += n.param_bytes;
+  return s;
+}
+
+int64_t Graph::max_param_bytes() const {
+  int64_t m = 0;
+  for (const Node& n : nodes_) m = std::max(m, n.param_bytes);
+  return m;
+}
+
+int Graph::max_in_degree() const {
+  size_t m = 0;
+  for (const auto& p : parents_) m = std::max(m, p.size());
+  return static_cast<int>(m);
+}
+
+static std::vector<int> Reach(const std::vector<std::vector<int>>& adj, int v) {
+  std::vector<char> seen(adj.size(), 0);
+  std::vector<int> stack{v};
+  std::vector<int> out;
+  while (!stack.empty()) {
+    int u = stack.back();
+    stack.pop_back();
+    for (int w : adj[u]) {
+      if (!seen[w]) {
+        seen[w] = 1;
+        out.push_back(w);
+        stack.push_back(w);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<int> Graph::Descendants(int v) const { return Reach(children_, v); }
+std::vector<int> Graph::Ancestors(int v) const { return Reach(parents_, v); }
+
+int Graph::FindId(const std::string& id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? -1 : it->second;
+}
+
+bool Graph::IsTopologicalOrder(const std::vector<int>& order) const {
+  if (static_cast<int>(order.size()) != size()) return false;
+  std::vector<int> pos(size(), -1);
+  for (int i = 0; i < size(); ++i) {
+    int v = order[i];
+    if (v < 0 || v >= size() || pos[v] != -1) return false;
+    pos[v] = i;
+  }
+  for (const Edge& e : edges_) {
+    if (pos[e.src] > pos[e.dst]) return false;
+  }
+  return true;
+}
+
+int GraphBuilder::AddNode(Node node) {
+  if (node.name.empty()) node.name = node.id;
+  nodes_.push_back(std::move(node));
+  return static_cast<int>(nodes_.size()) - 1;
+}
+
+void GraphBuilder::AddEdge(const std::string& src_id, const std::string& dst_id, double weight) {
+  edges_.push_back({src_id, dst_id, -1, -1, weight});
+}
+
+void GraphBuilder::AddEdgeIdx(int src, int dst, double weight) {
+  edges_.push_back({"", "", src, dst, weight});
+}
+
+// Finds one cycle among the nodes Kahn's algorithm could not remove and
+// renders it as "a -> b -> c -> a".
+static std::string DescribeCycle(const Graph& g, const std::vector<std::vector<int>>& children,
+                                 const std::vector<int>& indeg) {
+  int n = static_cast<int>(children.size());
+  // Walk backwards-free: from any remaining node, follow an edge to another
+  // remaining node until a node repeats. Every remaining node has a remaining
+  // child... not necessarily, but every remaining node has a remaining parent,
+  // so walk parents instead.
+  std::vector<std::vector<int>> parents(n);
+  for (int u = 0; u < n; ++u)
+    for (int w : children[u])
+      if (indeg[u] > 0 && indeg[w] > 0) parents[w].push_back(u);
+  int start = -1;
+  for (int v = 0; v < n; ++v)
+    if (indeg[v] > 0) { start = v; break; }
+  if (start < 0) return "";
+  std::vector<int> seen_at(n, -1);
+  std::vector<int> path;
+  int v = start;
+  while (seen_at[v] < 0) {
+    seen_at[v] = static_cast<int>(path.size());
+    path.push_back(v);
+    v = parents[v].front();
+  }
+  std::vector<int> cyc(path.begin() + seen_at[v], path.end());
+  std::reverse(cyc.begin(), cyc.end());  // parent walk -> forward order
+  std::string s;
+  for (int u : cyc) s += g.node(u).name + " -> ";
+  s += g.node(cyc.front()).name;
+  return s;
+}
+
+StatusOr<Graph> GraphBuilder::Build() const {
+  Graph g;
+  g.name_ = name_;
+  if (nodes_.empty()) return Status::Invalid("graph '" + name_ + "' is empty (no nodes)");
+  g.nodes_ = nodes_;
+  const int n = static_cast<int>(nodes_.size());
+  for (int v = 0; v < n; ++v) {
+    const Node& nd = nodes_[v];
+    if (nd.id.empty()) return Status::Invalid("node #" + std::to_string(v) + " has an empty id");
+    if (!g.index_.emplace(nd.id, v).second)
+      return Status::Invalid("duplicate node id '" + nd.id + "'");
+    if (nd.param_bytes < 0)
+      return Status::Invalid("node '" + nd.name + "' has negative param_bytes " + std::to_string(nd.param_bytes));
+    if (nd.output_bytes < 0)
+      return Status::Invalid("node '" + nd.name + "' has negative output_bytes " + std::to_string(nd.output_bytes));
+    if (nd.macs < 0)
+      return Status::Invalid("node '" + nd.name + "' has negative macs " + std::to_string(nd.macs));
+  }
+  g.children_.assign(n, {});
+  g.parents_.assign(n, {});
+  std::set<std::pair<int, int>> seen;
+  for (const PendingEdge& e : edges_) {
+    int s = e.src_idx, d = e.dst_idx;
+    if (s < 0) {
+      auto it = g.index_.find(e.src);
+      if (it == g.index_.end())
+        return Status::Invalid("edge " + e.src + " -> " + e.dst + " names unknown source node '" + e.src + "'");
+      s = it->second;
+    }
+    if (d < 0) {
+      auto it = g.index_.find(e.dst);
+      if (it == g.index_.end())
+        return Status::Invalid("edge " + e.src + " -> " + e.dst + " names unknown target node '" + e.dst + "'");
+      d = it->second;
+    }
+    if (s >= n || d >= n) return Status::Invalid("edge index out of range");
+    if (s == d) return Status::Invalid("cycle: " + nodes_[s].name + " -> " + nodes_[s].name + " (self-loop)");
+    if (!seen.emplace(s, d).second) continue;
+    g.edges_.push_back({s, d, e.weight});
+    g.children_[s].push_back(d);
+    g.parents_[d].push_back(s);
+  }
+  // Kahn with a min-heap: deterministic order independent of edge order.
+  std::vector<int> indeg(n);
+  for (int v = 0; v < n; ++v) indeg[v] = static_cast<int>(g.parents_[v].size());
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int v = 0; v < n; ++v)
+    if (indeg[v] == 0) ready.push(v);
+  while (!ready.empty()) {
+    int u = ready.top();
+    ready.pop();
+    g.topo_.push_back(u);
+    for (int w : g.children_[u])
+      if (--indeg[w] == 0) ready.push(w);
+  }
+  if (static_cast<int>(g.topo_.size()) != n)
+    return Status::Invalid("graph '" + name_ + "' has a cycle: " + DescribeCycle(g, g.children_, indeg));
+  g.asap_.assign(n, 0);
+  for (int u : g.topo_)
+    for (int w : g.children_[u]) g.asap_[w] = std::max(g.asap_[w], g.asap_[u] + 1);
+  g.depth_ = 1 + *std::max_element(g.asap_.begin(), g.asap_.end());
+  std::vector<int> to_sink(n, 0);
+  for (auto it = g.topo_.rbegin(); it != g.topo_.rend(); ++it)
+    for (int w : g.children_[*it]) to_sink[*it] = std::max(to_sink[*it], to_sink[w] + 1);
+  g.alap_.resize(n);
+  for (int v = 0; v < n; ++v) g.alap_[v] = g.depth_ - 1 - to_sink[v];
+  return g;
+}
+
+}  // namespace respect

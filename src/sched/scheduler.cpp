@@ -1,0 +1,21 @@
+#include "sched/scheduler.h"
+
+#include <cmath>
+
+namespace respect {
+
+Status FinishResult(const Problem& problem, ScheduleResult* r) {
+  if (r->status == SolveStatus::kInfeasible || r->status == SolveStatus::kTimeLimit ||
+      r->status == SolveStatus::kInvalid) {
+    r->objective = std::nan("");
+    return Status::Ok();
+  }
+  r->eval = Evaluate(problem, r->schedule);
+  if (!r->eval.feasible)
+    return Status::Internal(r->method + " returned an infeasible schedule: " + r->eval.violation);
+  r->objective = r->eval.objective;
+  if (r->status == SolveStatus::kOptimal) r->bound = r->objective;
+  return Status::Ok();
+}
+
+}  // namespace respect

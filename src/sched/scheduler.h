@@ -1,0 +1,41 @@
+// The scheduler interface. Every method returns a ScheduleResult whose figures
+// come from evaluate() (never from the method itself).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "cost/evaluate.h"
+#include "cost/problem.h"
+
+namespace respect {
+
+struct ScheduleResult {
+  std::string method;
+  SolveStatus status = SolveStatus::kInvalid;
+  Schedule schedule;
+  Evaluation eval;        // evaluate(problem, schedule)
+  double objective = 0;   // == eval.objective
+  double bound = 0;       // proven lower bound; == objective for optimal; NaN if unknown
+  double seconds = 0;     // wall time of the whole method
+  std::string message;    // e.g. why infeasible
+  // Method-specific figures, printed in reports (e.g. "bb_nodes", "window").
+  std::map<std::string, double> stats;
+};
+
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  virtual std::string name() const = 0;
+  // Status is an error when the call failed (bad input, solver failure).
+  // A proven-infeasible problem is ok() with result.status == kInfeasible.
+  virtual StatusOr<ScheduleResult> Run(const Problem& problem) = 0;
+};
+
+// Fills eval/objective from the schedule and stamps the method name.
+// Returns Internal if a method produced an infeasible schedule it called feasible.
+Status FinishResult(const Problem& problem, ScheduleResult* result);
+
+}  // namespace respect
