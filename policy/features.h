@@ -1,0 +1,61 @@
+// Per-node input features of the pointer network (DESIGN.md "Learned policy").
+//
+// Input order: the nodes in Graph::topo_order() (deterministic Kahn order,
+// smallest index first). Column j of the feature matrix describes node
+// order[j]; the network points at columns, and the policy maps them back to
+// node indices.
+//
+// The feature vector has kFeatureDim = 24 entries, all O(1). Let L =
+// max(1, depth-1) (levels), n = |V|, pos(v) = position of v in the input
+// order, B = ln(2^32) (a byte-size scale: 4 GiB -> 1):
+//    0  asap(v) / L                                               [paper]
+//    1  alap(v) / L                                               [extra]
+//  2-7  ASAP levels / L of up to 6 parents, -1 padding            [paper]
+// 8-13  ids of the same parents as pos(p) / n, -1 padding         [paper]
+//   14  node id hashed from the operator name: FNV-1a(op) % 1021 / 1021 [paper]
+//   15  param_bytes / max param_bytes of the graph (0 if all 0)   [paper]
+//   16  ln(1 + param_bytes) / B                                   [paper]
+//   17  param_bytes / total param_bytes of the graph (0 if all 0) [paper]
+//   18  cumulative param fraction over the input order, through v [extra]
+//   19  output_bytes / max output_bytes of the graph (0 if all 0) [extra]
+//   20  ln(1 + output_bytes) / B                                  [extra]
+//   21  fan-out / max fan-out of the graph (0 if no edges)        [extra]
+//   22  min(in-degree, 6) / 6                                     [extra]
+//   23  pos(v) / n                                                [extra]
+// Parents are taken in input order; a node with more than 6 parents keeps the
+// 6 latest (closest) ones. FeatureSet::kPaper zeroes the [extra] entries, so
+// the two sets share one network shape (for the ablation benchmark).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "graph/graph.h"
+
+namespace respect {
+
+inline constexpr int kFeatureDim = 24;
+inline constexpr int kMaxParents = 6;
+
+enum class FeatureSet { kPaper = 0, kFull = 1 };
+
+struct NodeFeatures {
+  std::vector<int> order;  // input order: order[j] = node index of column j
+  Eigen::MatrixXd x;       // kFeatureDim x n
+};
+
+// Thread-safe (pure).
+NodeFeatures ComputeFeatures(const Graph& g, FeatureSet set = FeatureSet::kFull);
+
+// Short name of feature i (for tables), e.g. "asap", "parent_level_3".
+std::string FeatureName(int i);
+
+// True iff feature i belongs to the paper's embedding (kept by kPaper).
+bool IsPaperFeature(int i);
+
+// FNV-1a 64-bit hash (used for the operator-name id).
+uint64_t Fnv1a64(const std::string& s);
+
+}  // namespace respect
