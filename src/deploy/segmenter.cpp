@@ -1,0 +1,463 @@
+#include "deploy/segmenter.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "deploy/option_tables.h"
+#include "tflite_schema_generated.h"
+
+namespace respect {
+
+namespace fb = flatbuffers;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kNone = -1000000;  // "no stage": constants, unused tensors
+
+std::string OpLabel(const TfliteModelInfo& info, int o) {
+  return "operator " + std::to_string(o) + " (" + info.operators[o].op + " '" + info.operators[o].name + "')";
+}
+
+}  // namespace
+
+StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, const std::vector<int>& stage_of_op,
+                                                int stages) {
+  const int nops = static_cast<int>(info.operators.size());
+  const int nt = static_cast<int>(info.tensors.size());
+  if (stages < 1) return Status::Invalid("segmenting needs at least 1 stage, got " + std::to_string(stages));
+  if (static_cast<int>(stage_of_op.size()) != nops)
+    return Status::Invalid("schedule has " + std::to_string(stage_of_op.size()) + " entries but the model has " +
+                           std::to_string(nops) + " operators");
+  if (info.num_subgraphs > 1)
+    return Status::Invalid("model has " + std::to_string(info.num_subgraphs) +
+                           " subgraphs (control flow); segmenting supports single-subgraph models only");
+  std::vector<int> count(stages, 0);
+  for (int o = 0; o < nops; ++o) {
+    const int s = stage_of_op[o];
+    if (s < 0 || s >= stages)
+      return Status::Invalid(OpLabel(info, o) + " has stage " + std::to_string(s) + " outside [0, " +
+                             std::to_string(stages - 1) + "]");
+    ++count[s];
+  }
+  for (int k = 0; k < stages; ++k)
+    if (count[k] == 0) return Status::Invalid("stage " + std::to_string(k) + " has no operators; every segment needs one");
+
+  // Availability (stage where a tensor first exists) and last stage needing it.
+  std::vector<int> avail(nt, kNone), last(nt, kNone);
+  std::vector<int> model_in_pos(nt, -1), model_out_pos(nt, -1);
+  for (size_t i = 0; i < info.inputs.size(); ++i)
+    if (model_in_pos[info.inputs[i]] < 0) model_in_pos[info.inputs[i]] = static_cast<int>(i);
+  for (size_t i = 0; i < info.outputs.size(); ++i)
+    if (model_out_pos[info.outputs[i]] < 0) model_out_pos[info.outputs[i]] = static_cast<int>(i);
+  for (int t = 0; t < nt; ++t) {
+    const TfliteTensorInfo& ti = info.tensors[t];
+    if (ti.constant_bytes > 0) continue;  // copied where read
+    if (ti.producer >= 0) {
+      avail[t] = stage_of_op[ti.producer];
+      for (int c : ti.consumers) {
+        if (c < ti.producer && stage_of_op[c] != avail[t])
+          return Status::Invalid("tensor '" + ti.name + "' is read by " + OpLabel(info, c) +
+                                 " before it is written by " + OpLabel(info, ti.producer) +
+                                 " (state across invocations); both must be in one stage");
+        if (stage_of_op[c] < avail[t])
+          return Status::Invalid(OpLabel(info, c) + " in stage " + std::to_string(stage_of_op[c]) +
+                                 " reads tensor '" + ti.name + "' written by " + OpLabel(info, ti.producer) +
+                                 " in later stage " + std::to_string(avail[t]));
+      }
+    } else if (model_in_pos[t] >= 0) {
+      avail[t] = -1;  // enters before segment 0
+    } else {
+      continue;  // no producer, not an input: local to each reader (e.g. variables)
+    }
+    int l = kNone;
+    for (int c : ti.consumers) l = std::max(l, stage_of_op[c]);
+    if (model_out_pos[t] >= 0) l = stages;  // leaves after the last segment
+    last[t] = l;
+  }
+
+  std::vector<SegmentPlan> plans(stages);
+  for (int k = 0; k < stages; ++k) plans[k].stage = k;
+  for (int o = 0; o < nops; ++o) plans[stage_of_op[o]].operators.push_back(o);
+  // Model inputs first (model order), model outputs first (model order), then
+  // by tensor index.
+  auto in_key = [&](int t) { return std::make_pair(model_in_pos[t] >= 0 ? model_in_pos[t] : nt, t); };
+  auto out_key = [&](int t) { return std::make_pair(model_out_pos[t] >= 0 ? model_out_pos[t] : nt, t); };
+  for (int k = 0; k < stages; ++k) {
+    SegmentPlan& p = plans[k];
+    std::set<int> used;
+    for (int o : p.operators) {
+      const TfliteOperatorInfo& op = info.operators[o];
+      for (int t : op.inputs)
+        if (t >= 0) used.insert(t);
+      for (int t : op.outputs) used.insert(t);
+      for (int t : op.intermediates)
+        if (t >= 0) used.insert(t);
+    }
+    for (int t = 0; t < nt; ++t) {
+      if (avail[t] == kNone || last[t] == kNone) continue;
+      const bool in = avail[t] < k && k <= last[t];
+      const bool out = avail[t] <= k && k < last[t];
+      if (in) p.inputs.push_back(t);
+      if (out) p.outputs.push_back(t);
+      if (in && out) p.forwarded.push_back(t);
+      if (in || out) used.insert(t);
+    }
+    std::sort(p.inputs.begin(), p.inputs.end(), [&](int a, int b) { return in_key(a) < in_key(b); });
+    std::sort(p.outputs.begin(), p.outputs.end(), [&](int a, int b) { return out_key(a) < out_key(b); });
+    p.tensors.assign(used.begin(), used.end());
+    // The pipeline matches tensors between segments by name.
+    std::map<std::string, int> names;
+    for (const std::vector<int>* v : {&p.inputs, &p.outputs})
+      for (int t : *v) {
+        const std::string& n = info.tensors[t].name;
+        if (n.empty())
+          return Status::Invalid("segment " + std::to_string(k) + " boundary tensor " + std::to_string(t) +
+                                 " has no name; the pipeline matches tensors by name");
+        auto it = names.find(n);
+        if (it != names.end() && it->second != t)
+          return Status::Invalid("segment " + std::to_string(k) + " has two boundary tensors named '" + n +
+                                 "' (" + std::to_string(it->second) + " and " + std::to_string(t) + ")");
+        names[n] = t;
+      }
+  }
+  return plans;
+}
+
+namespace {
+
+template <class T>
+fb::Offset<fb::Vector<T>> CopyVec(fb::FlatBufferBuilder& fbb, const fb::Vector<T>* v) {
+  if (!v) return 0;
+  return fbb.CreateVector(v->data(), v->size());
+}
+
+fb::Offset<fb::String> CopyStr(fb::FlatBufferBuilder& fbb, const fb::String* s) {
+  return s ? fbb.CreateString(s->c_str(), s->size()) : 0;
+}
+
+StatusOr<fb::Offset<tfl::QuantizationParameters>> CopyQuant(fb::FlatBufferBuilder& fbb,
+                                                            const tfl::QuantizationParameters* q) {
+  if (!q) return fb::Offset<tfl::QuantizationParameters>(0);
+  auto mn = CopyVec(fbb, q->min());
+  auto mx = CopyVec(fbb, q->max());
+  auto sc = CopyVec(fbb, q->scale());
+  auto zp = CopyVec(fbb, q->zero_point());
+  fb::Offset<void> details = 0;
+  if (q->details_type() == tfl::QuantizationDetails::CustomQuantization) {
+    const tfl::CustomQuantization* cq = q->details_as_CustomQuantization();
+    fb::Offset<fb::Vector<uint8_t>> custom = 0;
+    if (cq && cq->custom()) {
+      fbb.ForceVectorAlignment(cq->custom()->size(), 1, 16);
+      custom = fbb.CreateVector(cq->custom()->data(), cq->custom()->size());
+    }
+    details = tfl::CreateCustomQuantization(fbb, custom).Union();
+  } else if (q->details_type() != tfl::QuantizationDetails::NONE) {
+    return Status::Invalid("quantization details type " + std::to_string(static_cast<int>(q->details_type())) +
+                           " is unknown to this build");
+  }
+  return tfl::CreateQuantizationParameters(fbb, mn, mx, sc, zp, q->details_type(), details,
+                                           q->quantized_dimension());
+}
+
+StatusOr<fb::Offset<void>> CopyIndexVector(fb::FlatBufferBuilder& fbb, tfl::SparseIndexVector type,
+                                           const void* v) {
+  switch (type) {
+    case tfl::SparseIndexVector::NONE:
+      return fb::Offset<void>(0);
+    case tfl::SparseIndexVector::Int32Vector:
+      return tfl::CreateInt32Vector(fbb, CopyVec(fbb, static_cast<const tfl::Int32Vector*>(v)->values())).Union();
+    case tfl::SparseIndexVector::Uint16Vector: {
+      const auto* x = static_cast<const tfl::Uint16Vector*>(v)->values();
+      fb::Offset<fb::Vector<uint16_t>> o = 0;
+      if (x) {
+        fbb.ForceVectorAlignment(x->size(), 2, 4);
+        o = fbb.CreateVector(x->data(), x->size());
+      }
+      return tfl::CreateUint16Vector(fbb, o).Union();
+    }
+    case tfl::SparseIndexVector::Uint8Vector: {
+      const auto* x = static_cast<const tfl::Uint8Vector*>(v)->values();
+      fb::Offset<fb::Vector<uint8_t>> o = 0;
+      if (x) {
+        fbb.ForceVectorAlignment(x->size(), 1, 4);
+        o = fbb.CreateVector(x->data(), x->size());
+      }
+      return tfl::CreateUint8Vector(fbb, o).Union();
+    }
+  }
+  return Status::Invalid("sparse index vector type " + std::to_string(static_cast<int>(type)) +
+                         " is unknown to this build");
+}
+
+StatusOr<fb::Offset<tfl::SparsityParameters>> CopySparsity(fb::FlatBufferBuilder& fbb,
+                                                          const tfl::SparsityParameters* sp) {
+  if (!sp) return fb::Offset<tfl::SparsityParameters>(0);
+  auto order = CopyVec(fbb, sp->traversal_order());
+  auto block = CopyVec(fbb, sp->block_map());
+  fb::Offset<fb::Vector<fb::Offset<tfl::DimensionMetadata>>> dims = 0;
+  if (sp->dim_metadata()) {
+    std::vector<fb::Offset<tfl::DimensionMetadata>> d;
+    for (const tfl::DimensionMetadata* dm : *sp->dim_metadata()) {
+      auto seg = CopyIndexVector(fbb, dm->array_segments_type(), dm->array_segments());
+      if (!seg.ok()) return seg.status();
+      auto idx = CopyIndexVector(fbb, dm->array_indices_type(), dm->array_indices());
+      if (!idx.ok()) return idx.status();
+      d.push_back(tfl::CreateDimensionMetadata(fbb, dm->format(), dm->dense_size(), dm->array_segments_type(), *seg,
+                                               dm->array_indices_type(), *idx));
+    }
+    dims = fbb.CreateVector(d);
+  }
+  return tfl::CreateSparsityParameters(fbb, order, block, dims);
+}
+
+fb::Offset<fb::Vector<fb::Offset<tfl::VariantSubType>>> CopyVariants(
+    fb::FlatBufferBuilder& fbb, const fb::Vector<fb::Offset<tfl::VariantSubType>>* v) {
+  if (!v) return 0;
+  std::vector<fb::Offset<tfl::VariantSubType>> out;
+  for (const tfl::VariantSubType* s : *v)
+    out.push_back(tfl::CreateVariantSubType(fbb, CopyVec(fbb, s->shape()), s->type(), s->has_rank()));
+  return fbb.CreateVector(out);
+}
+
+// Builds one segment's flatbuffer.
+StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
+                               int stages) {
+  const tfl::Model& m = model.model();
+  const tfl::SubGraph& sg = model.main_subgraph();
+  Segment seg;
+  seg.plan = plan;
+  const std::string label = "segment " + std::to_string(plan.stage);
+
+  // Index maps.
+  std::map<int, int> tmap;
+  for (size_t i = 0; i < plan.tensors.size(); ++i) tmap[plan.tensors[i]] = static_cast<int>(i);
+  std::map<uint32_t, uint32_t> bmap{{0u, 0u}};
+  std::vector<uint32_t> border{0};
+  auto use_buffer = [&](uint32_t b) {
+    if (bmap.emplace(b, static_cast<uint32_t>(border.size())).second) border.push_back(b);
+  };
+  for (int t : plan.tensors)
+    if (info.tensors[t].buffer != 0) use_buffer(info.tensors[t].buffer);
+  if (m.metadata())
+    for (const tfl::Metadata* md : *m.metadata()) use_buffer(md->buffer());
+  if (m.metadata_buffer())
+    for (int32_t b : *m.metadata_buffer()) use_buffer(static_cast<uint32_t>(b));
+  std::map<uint32_t, uint32_t> cmap;
+  for (int o : plan.operators) cmap.emplace(sg.operators()->Get(o)->opcode_index(), 0u);
+  {
+    uint32_t i = 0;
+    for (auto& [old, now] : cmap) now = i++;
+  }
+
+  size_t data_bytes = 0;
+  for (uint32_t b : border) data_bytes += model.BufferData(b).size;
+  if (data_bytes > (size_t{1} << 31) - (size_t{64} << 20))
+    return Status::Invalid(label + " would hold " + std::to_string(data_bytes) +
+                           " constant bytes; segments above 2 GB are not supported");
+  fb::FlatBufferBuilder fbb(data_bytes + (1 << 20));
+
+  // Buffers (constant data first: it ends up at the end of the file).
+  std::vector<fb::Offset<tfl::Buffer>> buffers;
+  std::set<uint32_t> counted;
+  for (uint32_t b : border) {
+    const ByteSpan data = b == 0 ? ByteSpan{} : model.BufferData(b);
+    if (data.empty()) {
+      buffers.push_back(tfl::CreateBuffer(fbb));
+      continue;
+    }
+    fbb.ForceVectorAlignment(data.size, 1, 16);
+    auto v = fbb.CreateVector(data.data, data.size);
+    buffers.push_back(tfl::CreateBuffer(fbb, v));
+    const tfl::Buffer* src = m.buffers()->Get(b);
+    if (src->offset() > 1) seg.notes.push_back("buffer " + std::to_string(b) + " was outside the flatbuffer; written inline");
+  }
+  for (int t : plan.tensors)
+    if (info.tensors[t].constant_bytes > 0 && counted.insert(info.tensors[t].buffer).second)
+      seg.param_bytes += info.tensors[t].constant_bytes;
+
+  // Tensors.
+  std::vector<fb::Offset<tfl::Tensor>> tensors;
+  for (int t : plan.tensors) {
+    const tfl::Tensor* src = sg.tensors()->Get(t);
+    auto shape = CopyVec(fbb, src->shape());
+    auto name = CopyStr(fbb, src->name());
+    auto q = CopyQuant(fbb, src->quantization());
+    if (!q.ok()) return q.status().WithContext(label + " tensor '" + info.tensors[t].name + "'");
+    auto sp = CopySparsity(fbb, src->sparsity());
+    if (!sp.ok()) return sp.status().WithContext(label + " tensor '" + info.tensors[t].name + "'");
+    auto sig = CopyVec(fbb, src->shape_signature());
+    auto var = CopyVariants(fbb, src->variant_tensors());
+    tensors.push_back(tfl::CreateTensor(fbb, shape, src->type(), src->buffer() == 0 ? 0 : bmap.at(src->buffer()), name,
+                                        *q, src->is_variable(), *sp, sig, src->has_rank(), var));
+  }
+
+  // Operator codes.
+  std::vector<fb::Offset<tfl::OperatorCode>> codes;
+  for (const auto& [old, now] : cmap) {
+    const tfl::OperatorCode* c = m.operator_codes()->Get(old);
+    codes.push_back(tfl::CreateOperatorCode(fbb, c->deprecated_builtin_code(), CopyStr(fbb, c->custom_code()),
+                                            c->version(), c->builtin_code()));
+  }
+
+  // Operators.
+  auto remap = [&](const fb::Vector<int32_t>* v) -> fb::Offset<fb::Vector<int32_t>> {
+    if (!v) return 0;
+    std::vector<int32_t> out;
+    out.reserve(v->size());
+    for (int32_t t : *v) out.push_back(t < 0 ? t : tmap.at(t));
+    return fbb.CreateVector(out);
+  };
+  const uint8_t* base = model.bytes().data();
+  const size_t size = model.bytes().size();
+  std::vector<fb::Offset<tfl::Operator>> ops;
+  for (int o : plan.operators) {
+    const tfl::Operator* src = sg.operators()->Get(o);
+    auto ins = remap(src->inputs());
+    auto outs = remap(src->outputs());
+    auto inter = remap(src->intermediates());
+    fb::Offset<void> opts = 0, opts2 = 0;
+    if (src->builtin_options_type() != tfl::BuiltinOptions::NONE) {
+      const auto type = static_cast<uint8_t>(src->builtin_options_type());
+      const OptionsTableDesc* d = BuiltinOptionsDesc(type);
+      if (!d || !src->builtin_options())
+        return Status::Invalid(OpLabel(info, o) + " has builtin options type " + std::to_string(type) +
+                               " unknown to this build; cannot copy it");
+      auto c = CopyOptionsTable(&fbb, base, size, static_cast<const uint8_t*>(src->builtin_options()), *d, &seg.notes);
+      if (!c.ok()) return c.status().WithContext(OpLabel(info, o));
+      opts = *c;
+    }
+    if (src->builtin_options_2_type() != tfl::BuiltinOptions2::NONE) {
+      const auto type = static_cast<uint8_t>(src->builtin_options_2_type());
+      const OptionsTableDesc* d = BuiltinOptions2Desc(type);
+      if (!d || !src->builtin_options_2())
+        return Status::Invalid(OpLabel(info, o) + " has builtin options (2) type " + std::to_string(type) +
+                               " unknown to this build; cannot copy it");
+      auto c = CopyOptionsTable(&fbb, base, size, static_cast<const uint8_t*>(src->builtin_options_2()), *d,
+                                &seg.notes);
+      if (!c.ok()) return c.status().WithContext(OpLabel(info, o));
+      opts2 = *c;
+    }
+    fb::Offset<fb::Vector<uint8_t>> custom = 0;
+    const ByteSpan co = model.CustomOptions(o);
+    if (src->custom_options() || !co.empty()) custom = fbb.CreateVector(co.data, co.size);
+    if (src->large_custom_options_offset() > 1)
+      seg.notes.push_back(OpLabel(info, o) + ": custom options were outside the flatbuffer; written inline");
+    auto mut = CopyVec(fbb, src->mutating_variable_inputs());
+    tfl::OperatorBuilder ob(fbb);
+    ob.add_opcode_index(cmap.at(src->opcode_index()));
+    ob.add_inputs(ins);
+    ob.add_outputs(outs);
+    if (!opts.IsNull()) {
+      ob.add_builtin_options_type(src->builtin_options_type());
+      ob.add_builtin_options(opts);
+    }
+    if (!custom.IsNull()) ob.add_custom_options(custom);
+    ob.add_custom_options_format(src->custom_options_format());
+    if (!mut.IsNull()) ob.add_mutating_variable_inputs(mut);
+    if (!inter.IsNull()) ob.add_intermediates(inter);
+    if (!opts2.IsNull()) {
+      ob.add_builtin_options_2_type(src->builtin_options_2_type());
+      ob.add_builtin_options_2(opts2);
+    }
+    ob.add_debug_metadata_index(src->debug_metadata_index());
+    ops.push_back(ob.Finish());
+  }
+
+  // Subgraph and model.
+  auto seg_io = [&](const std::vector<int>& v) {
+    std::vector<int32_t> out;
+    for (int t : v) out.push_back(tmap.at(t));
+    return fbb.CreateVector(out);
+  };
+  auto sub = tfl::CreateSubGraph(fbb, fbb.CreateVector(tensors), seg_io(plan.inputs), seg_io(plan.outputs),
+                                 fbb.CreateVector(ops), CopyStr(fbb, sg.name()));
+  fb::Offset<fb::Vector<fb::Offset<tfl::Metadata>>> metadata = 0;
+  if (m.metadata()) {
+    std::vector<fb::Offset<tfl::Metadata>> md;
+    for (const tfl::Metadata* x : *m.metadata())
+      md.push_back(tfl::CreateMetadata(fbb, CopyStr(fbb, x->name()), bmap.at(x->buffer())));
+    metadata = fbb.CreateVector(md);
+  }
+  fb::Offset<fb::Vector<int32_t>> metadata_buffer = 0;
+  if (m.metadata_buffer()) {
+    std::vector<int32_t> mb;
+    for (int32_t b : *m.metadata_buffer()) mb.push_back(static_cast<int32_t>(bmap.at(static_cast<uint32_t>(b))));
+    metadata_buffer = fbb.CreateVector(mb);
+  }
+  if (m.signature_defs() && m.signature_defs()->size() > 0)
+    seg.notes.push_back("signature defs of the whole model were not copied");
+  std::vector<fb::Offset<tfl::SubGraph>> subs{sub};
+  auto root = tfl::CreateModel(fbb, m.version(), fbb.CreateVector(codes), fbb.CreateVector(subs),
+                               CopyStr(fbb, m.description()), fbb.CreateVector(buffers), metadata_buffer, metadata);
+  tfl::FinishModelBuffer(fbb, root);
+  seg.bytes.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+
+  // Every segment must be a valid model on its own.
+  auto check = TfliteModel::FromBytes(seg.bytes, label + " of " + std::to_string(stages));
+  if (!check.ok()) return Status::Internal("built an invalid segment: " + check.status().message());
+  return seg;
+}
+
+}  // namespace
+
+StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std::vector<int>& stage_of_op,
+                                            int stages) {
+  const TfliteModelInfo info = DescribeTflite(model);
+  auto plans = PlanSegments(info, stage_of_op, stages);
+  if (!plans.ok()) return plans.status();
+  std::vector<Segment> out;
+  for (const SegmentPlan& p : *plans) {
+    auto s = BuildSegment(model, info, p, stages);
+    if (!s.ok()) return s.status();
+    out.push_back(std::move(s).value());
+  }
+  return out;
+}
+
+std::string SegmentFileName(const std::string& stem, int k, int n) {
+  return stem + "_segment_" + std::to_string(k) + "_of_" + std::to_string(n) + ".tflite";
+}
+
+bool SameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec)) return true;
+  const fs::path pa = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  const fs::path pb = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  return pa.lexically_normal() == pb.lexically_normal();
+}
+
+StatusOr<std::vector<std::string>> WriteSegments(const std::vector<Segment>& segments, const std::string& dir,
+                                                 const std::string& stem, const std::string& input_path) {
+  const int n = static_cast<int>(segments.size());
+  std::vector<std::string> paths;
+  for (int k = 0; k < n; ++k) {
+    const std::string p = (fs::path(dir) / SegmentFileName(stem, k, n)).string();
+    if (!input_path.empty() && SameFile(p, input_path))
+      return Status::Invalid("refusing to write segment '" + p + "': it is the input model");
+    paths.push_back(p);
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Io("cannot create directory '" + dir + "': " + ec.message());
+  for (int k = 0; k < n; ++k) {
+    const std::string tmp = paths[k] + ".tmp";
+    {
+      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+      if (!f) return Status::Io("cannot write '" + tmp + "'");
+      f.write(reinterpret_cast<const char*>(segments[k].bytes.data()),
+              static_cast<std::streamsize>(segments[k].bytes.size()));
+      if (!f) return Status::Io("error writing '" + tmp + "'");
+    }
+    fs::rename(tmp, paths[k], ec);
+    if (ec) return Status::Io("cannot rename '" + tmp + "' to '" + paths[k] + "': " + ec.message());
+  }
+  return paths;
+}
+
+}  // namespace respect

@@ -1,0 +1,73 @@
+// Cuts a TFLite model into one model per pipeline stage (DESIGN.md "Deploy").
+//
+// Input: the verified model and a stage per operator of subgraph 0 (the
+// node order of TfliteToGraph). Segment k holds the operators of stage k in
+// their original order. A tensor produced in stage i and read in stage j > i
+// becomes an output of segments i..j-1 and an input of segments i+1..j (it
+// is forwarded through the stages in between). The model's inputs enter
+// segment 0 and are forwarded like tensors produced "before" stage 0; the
+// model's outputs leave the last segment, forwarded from wherever they are
+// produced. Constant tensors are copied into every segment that reads them.
+//
+// Everything copied stays exact: tensors (name, shape, type, shape signature,
+// quantization and sparsity parameters), buffer bytes, operator codes,
+// operators (inputs/outputs renumbered, builtin options relocated byte for
+// byte, custom options), model version, description and metadata. Only the
+// buffers and operator codes a segment uses are kept. Signature defs are
+// dropped (they describe the whole model). Buffers stored outside the
+// flatbuffer (> 2 GB models) are written inline. Every segment is checked
+// with the Verifier before it is returned.
+//
+// Refused with Status::Invalid (one line): a schedule that runs a tensor
+// backwards, an empty stage, models with several subgraphs (control flow),
+// options unknown to this build, duplicate or empty tensor names at a
+// segment boundary (the pipeline matches tensors by name).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "tflite/tflite_model.h"
+#include "tflite/tflite_reader.h"
+
+namespace respect {
+
+struct SegmentPlan {
+  int stage = 0;
+  std::vector<int> operators;   // original operator indices, execution order
+  std::vector<int> tensors;     // original tensor indices kept, ascending
+  std::vector<int> inputs;      // original tensor indices, segment input order
+  std::vector<int> outputs;     // original tensor indices, segment output order
+  std::vector<int> forwarded;   // inputs that are also outputs (pass through)
+};
+
+struct Segment {
+  SegmentPlan plan;
+  std::vector<uint8_t> bytes;   // the .tflite file
+  int64_t param_bytes = 0;      // constant bytes in this segment (each buffer once)
+  std::vector<std::string> notes;
+};
+
+// Which operators, tensors, inputs and outputs each segment gets.
+StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, const std::vector<int>& stage_of_op,
+                                                int stages);
+
+// Plans and builds every segment in memory.
+StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std::vector<int>& stage_of_op,
+                                            int stages);
+
+// "<stem>_segment_<k>_of_<n>.tflite" (k from 0, as the Coral tools name them).
+std::string SegmentFileName(const std::string& stem, int k, int n);
+
+// Writes the segments into `dir` (created if missing) under SegmentFileName.
+// Refuses (Invalid) to write any file that is the input model itself; files
+// are written to a temporary name and renamed. Returns the paths written.
+StatusOr<std::vector<std::string>> WriteSegments(const std::vector<Segment>& segments, const std::string& dir,
+                                                 const std::string& stem, const std::string& input_path);
+
+// True when `a` and `b` name the same file (also through links or `..`).
+bool SameFile(const std::string& a, const std::string& b);
+
+}  // namespace respect
