@@ -34,6 +34,12 @@ struct MilpModel {
   std::vector<Row> rows;
   double obj_offset = 0.0;     // constant added to the objective (minimise)
   std::string name = "respect";
+  // Optional: > 0 promises that the objective values (minus obj_offset) of
+  // any two feasible points differ by 0 or by at least this much (e.g. integer
+  // bytes measured in MiB: 2^-20). The solver may then use a cutoff increment
+  // just below it, which is exact and faster than its own default (Cbc's 1e-5
+  // would otherwise accept solutions up to 1e-5 above the optimum).
+  double objective_step = 0.0;
 
   int AddCol(double lb, double ub, double obj, bool integer, std::string name) {
     cols.push_back({lb, ub, obj, integer, std::move(name)});
@@ -45,7 +51,14 @@ struct MilpModel {
   }
   int num_cols() const { return static_cast<int>(cols.size()); }
   int num_rows() const { return static_cast<int>(rows.size()); }
-  Status Validate() const;  // index ranges, lb <= ub, finite coefficients
+  // Index ranges, matching idx/val sizes, no repeated column in a row,
+  // lb <= ub, finite coefficients and objective, integer bounds sane.
+  Status Validate() const;
+  // Objective (incl. offset) of a full column vector; no feasibility check.
+  double ObjectiveOf(const std::vector<double>& x) const;
+  // Largest violation of a row or column bound (0 if feasible), and the
+  // largest distance of an integer column from an integer. x must be full.
+  double MaxViolation(const std::vector<double>& x, std::string* where = nullptr) const;
 };
 
 struct MilpOptions {
@@ -65,6 +78,9 @@ struct MilpResult {
   int64_t nodes = 0;             // branch-and-bound nodes
   std::vector<double> values;    // incumbent column values (empty if none)
   std::string message;           // solver detail (e.g. why infeasible)
+  bool start_given = false;      // options.mip_start was passed to the solver
+  bool start_feasible = false;   // ... and it satisfied every row and bound (checked by us)
+  double start_objective = kMilpInf;  // its objective (incl. offset), when given
 };
 
 class MilpSolver {

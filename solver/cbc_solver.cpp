@@ -1,0 +1,292 @@
+#include "solver/cbc_solver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "CbcConfig.h"
+#include "CbcModel.hpp"
+#include "CbcSolver.hpp"
+#include "CoinError.hpp"
+#include "CoinFinite.hpp"
+#include "CoinMessageHandler.hpp"
+#include "CoinPackedMatrix.hpp"
+#include "OsiClpSolverInterface.hpp"
+#include "solver/model_names.h"
+
+namespace respect {
+
+namespace {
+
+// CbcMain1 calls back at a few points; we need nothing from it.
+int NoCallback(CbcModel* /*model*/, int /*where_from*/) { return 0; }
+
+std::string FormatDouble(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+bool ParamsHaveThreads(const CbcSolverUsefulData& data) {
+  for (const CbcOrClpParam& p : data.parameters_)
+    if (p.name() == "threads") return true;
+  return false;
+}
+
+// Solves a model without columns: every row must hold 0.
+MilpResult SolveEmpty(const MilpModel& model) {
+  MilpResult r;
+  for (const auto& row : model.rows) {
+    if (row.lb > 1e-9 || row.ub < -1e-9) {
+      r.status = SolveStatus::kInfeasible;
+      r.message = "model without columns has an unsatisfiable row '" + row.name + "'";
+      return r;
+    }
+  }
+  r.status = SolveStatus::kOptimal;
+  r.objective = r.bound = model.obj_offset;
+  r.gap = 0.0;
+  return r;
+}
+
+double RelGap(double obj, double bound) {
+  if (!std::isfinite(obj)) return kMilpInf;
+  if (!std::isfinite(bound)) return kMilpInf;
+  return std::max(0.0, (obj - bound) / std::max(1e-9, std::fabs(obj)));
+}
+
+}  // namespace
+
+bool CbcHasThreads() {
+  static const bool has = [] {
+    try {
+      CbcSolverUsefulData data;
+      data.noPrinting_ = true;
+      data.useSignalHandler_ = false;
+      OsiClpSolverInterface lp;
+      CbcModel model(lp);
+      model.setLogLevel(0);
+      CbcMain0(model, data);
+      return ParamsHaveThreads(data);
+    } catch (...) {
+      return false;
+    }
+  }();
+  return has;
+}
+
+std::string CbcVersion() { return CBC_VERSION; }
+
+StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  RESPECT_RETURN_IF_ERROR(model.Validate());
+  if (!(options.time_limit_s > 0.0) || std::isnan(options.time_limit_s))
+    return Status::Invalid("solver time limit must be > 0 seconds");
+  if (options.threads < 1) return Status::Invalid("solver threads must be >= 1");
+  if (!(options.relative_gap >= 0.0) || !std::isfinite(options.relative_gap))
+    return Status::Invalid("solver relative gap must be a finite number >= 0");
+  const int nc = model.num_cols();
+  const int nr = model.num_rows();
+  const bool has_start = !options.mip_start.empty();
+  if (has_start && static_cast<int>(options.mip_start.size()) != nc)
+    return Status::Invalid("MIP start has " + std::to_string(options.mip_start.size()) +
+                           " values for " + std::to_string(nc) + " columns");
+
+  MilpResult result;
+  if (has_start) {
+    result.start_given = true;
+    std::string where;
+    const double viol = model.MaxViolation(options.mip_start, &where);
+    result.start_feasible = viol <= 1e-6;
+    result.start_objective = model.ObjectiveOf(options.mip_start);
+    if (!result.start_feasible) result.message = "MIP start violates the model (" + where + "); ";
+  }
+  if (nc == 0) {
+    MilpResult r = SolveEmpty(model);
+    r.seconds = elapsed();
+    return r;
+  }
+
+  try {
+    // --- The LP: rows as given; a constant objective term becomes a column
+    // fixed at 1 so that Cbc's gap and cutoff logic see the true objective.
+    const bool offset_col = model.obj_offset != 0.0;
+    const int ncols = nc + (offset_col ? 1 : 0);
+    auto fin = [](double v) {
+      return v == kMilpInf ? COIN_DBL_MAX : (v == -kMilpInf ? -COIN_DBL_MAX : v);
+    };
+    std::vector<double> collb(ncols), colub(ncols), obj(ncols), rowlb(nr), rowub(nr);
+    for (int c = 0; c < nc; ++c) {
+      collb[c] = fin(model.cols[c].lb);
+      colub[c] = fin(model.cols[c].ub);
+      obj[c] = model.cols[c].obj;
+    }
+    if (offset_col) {
+      collb[nc] = colub[nc] = 1.0;
+      obj[nc] = model.obj_offset;
+    }
+    std::vector<CoinBigIndex> starts(nr + 1, 0);
+    std::vector<int> lengths(nr), idx;
+    std::vector<double> val;
+    for (int r = 0; r < nr; ++r) {
+      rowlb[r] = fin(model.rows[r].lb);
+      rowub[r] = fin(model.rows[r].ub);
+      idx.insert(idx.end(), model.rows[r].idx.begin(), model.rows[r].idx.end());
+      val.insert(val.end(), model.rows[r].val.begin(), model.rows[r].val.end());
+      starts[r + 1] = static_cast<CoinBigIndex>(idx.size());
+      lengths[r] = static_cast<int>(model.rows[r].idx.size());
+    }
+    CoinPackedMatrix matrix(false, ncols, nr, static_cast<CoinBigIndex>(idx.size()), val.data(),
+                            idx.data(), starts.data(), lengths.data());
+    OsiClpSolverInterface lp;
+    lp.messageHandler()->setLogLevel(options.verbose ? 1 : 0);
+    lp.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
+    std::vector<std::string> names = MakeColumnNames(model);
+    if (offset_col) {
+      std::string n = "objective_constant";
+      for (const auto& s : names)
+        if (s == n) n += "_";
+      names.push_back(n);
+    }
+    for (int c = 0; c < ncols; ++c) lp.setColName(c, names[c]);
+    const std::vector<std::string> rnames = MakeRowNames(model);
+    for (int r = 0; r < nr; ++r) lp.setRowName(r, rnames[r]);
+    for (int c = 0; c < nc; ++c)
+      if (model.cols[c].integer) lp.setInteger(c);
+    lp.setObjSense(1.0);
+
+    // --- Cbc with the defaults of the cbc program.
+    CbcModel cbc(lp);
+    CbcSolverUsefulData data;
+    CbcMain0(cbc, data);
+    data.noPrinting_ = !options.verbose;
+    data.useSignalHandler_ = false;
+    cbc.setLogLevel(options.verbose ? 1 : 0);
+    cbc.messageHandler()->setLogLevel(options.verbose ? 1 : 0);
+    cbc.solver()->messageHandler()->setLogLevel(options.verbose ? 1 : 0);
+
+    int threads = options.threads;
+    if (threads > 1 && !ParamsHaveThreads(data)) {
+      result.message += "Cbc was built without threads; solved with 1 thread; ";
+      threads = 1;
+    }
+    if (has_start) {
+      std::vector<std::pair<std::string, double>> start;
+      start.reserve(ncols);
+      for (int c = 0; c < nc; ++c) {
+        double v = options.mip_start[c];
+        if (model.cols[c].integer) v = std::round(v);
+        start.emplace_back(names[c], v);
+      }
+      if (offset_col) start.emplace_back(names[nc], 1.0);
+      cbc.setMIPStart(start);
+    }
+
+    std::vector<std::string> args = {"respect",
+                                     "-log", options.verbose ? "1" : "0",
+                                     "-slog", options.verbose ? "1" : "0",
+                                     "-timeMode", "elapsed",
+                                     "-seconds", FormatDouble(options.time_limit_s),
+                                     "-ratioGap", FormatDouble(options.relative_gap)};
+    if (threads > 1) {
+      args.push_back("-threads");
+      args.push_back(std::to_string(threads));
+    }
+    if (model.objective_step > 0.0) {
+      // Just below the promised step: exact, and finer than Cbc's default
+      // increment (1e-5), which could otherwise cut off the true optimum.
+      args.push_back("-increment");
+      args.push_back(FormatDouble(0.999 * model.objective_step));
+    }
+    args.push_back("-solve");
+    args.push_back("-quit");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, NoCallback, data);
+
+    // --- Read back.
+    result.nodes = cbc.getNodeCount();
+    const double* best = cbc.bestSolution();
+    const int cbc_cols = cbc.getNumCols();
+    const bool has_sol = best != nullptr && cbc_cols >= nc;
+    if (has_sol) {
+      result.values.assign(best, best + nc);
+      for (int c = 0; c < nc; ++c)
+        if (model.cols[c].integer) result.values[c] = std::round(result.values[c]);
+      // The objective of the (integer-rounded) incumbent, from our own data.
+      result.objective = model.ObjectiveOf(result.values);
+    }
+    double bound = cbc.getBestPossibleObjValue();
+    if (!std::isfinite(bound) || std::fabs(bound) >= 1e40) bound = -kMilpInf;
+    result.bound = bound;
+    const bool infeasible = cbc.isProvenInfeasible() && !has_sol;
+    const bool unbounded = cbc.secondaryStatus() == 7 || cbc.isContinuousUnbounded() ||
+                           cbc.isProvenDualInfeasible();
+    const bool time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4;
+
+    // Never return worse than a feasible start (Cbc drops a start it cannot
+    // map through preprocessing, and a time limit may stop it before use).
+    if (has_start && result.start_feasible &&
+        (!has_sol || result.objective > result.start_objective + 1e-9 * (1 + std::fabs(result.start_objective)))) {
+      result.values = options.mip_start;
+      for (int c = 0; c < nc; ++c)
+        if (model.cols[c].integer) result.values[c] = std::round(result.values[c]);
+      result.objective = result.start_objective;
+      result.message += "incumbent is the MIP start; ";
+    }
+    const bool have = !result.values.empty();
+    if (have && std::isfinite(result.bound) && result.bound > result.objective)
+      result.bound = result.objective;  // numerical noise, or a proof finished on the start
+    result.gap = have ? RelGap(result.objective, result.bound) : kMilpInf;
+
+    if (unbounded && !have) {
+      result.status = SolveStatus::kInvalid;
+      result.message += "the LP relaxation is unbounded";
+    } else if (infeasible) {
+      result.status = SolveStatus::kInfeasible;
+      result.message += "Cbc proved the model infeasible";
+      result.bound = kMilpInf;
+      result.objective = kMilpInf;
+    } else if (have) {
+      const bool proven = cbc.isProvenOptimal() && !time_hit && !unbounded;
+      const bool within = std::isfinite(result.gap) && result.gap <= options.relative_gap + 1e-12;
+      if ((proven || within) && !unbounded) {
+        result.status = SolveStatus::kOptimal;
+      } else {
+        result.status = SolveStatus::kFeasible;
+        if (unbounded) result.message += "the LP relaxation is unbounded; ";
+        result.message += time_hit ? "time limit reached with an incumbent"
+                                   : "stopped with an incumbent (Cbc status " + std::to_string(cbc.status()) +
+                                         "/" + std::to_string(cbc.secondaryStatus()) + ")";
+      }
+    } else if (time_hit || elapsed() >= options.time_limit_s) {
+      result.status = SolveStatus::kTimeLimit;
+      result.message += "time limit reached before a solution was found";
+    } else {
+      return Status::Internal("Cbc stopped without a solution or a proof (status " +
+                              std::to_string(cbc.status()) + "/" +
+                              std::to_string(cbc.secondaryStatus()) + ")");
+    }
+    while (!result.message.empty() && (result.message.back() == ' ' || result.message.back() == ';'))
+      result.message.pop_back();
+    result.seconds = elapsed();
+    return result;
+  } catch (const CoinError& e) {
+    return Status::Internal("Cbc failed in " + e.className() + "::" + e.methodName() + ": " + e.message());
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("Cbc failed: ") + e.what());
+  } catch (...) {
+    return Status::Internal("Cbc failed with an unknown exception");
+  }
+}
+
+std::unique_ptr<MilpSolver> MakeCbcSolver() { return std::make_unique<CbcSolver>(); }
+
+}  // namespace respect

@@ -1,0 +1,196 @@
+// MilpModel checks and model-file writing (CPLEX-LP through CoinLpIO, MPS
+// through CoinMpsIO). No Cbc here; the solver lives in cbc_solver.cpp.
+#include "solver/milp.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_set>
+
+#include "CoinError.hpp"
+#include "CoinFinite.hpp"
+#include "CoinLpIO.hpp"
+#include "CoinMpsIO.hpp"
+#include "CoinPackedMatrix.hpp"
+#include "solver/model_names.h"
+
+namespace respect {
+
+namespace {
+
+std::string RowLabel(const MilpModel& m, int r) {
+  return m.rows[r].name.empty() ? "row #" + std::to_string(r) : "row '" + m.rows[r].name + "'";
+}
+std::string ColLabel(const MilpModel& m, int c) {
+  return m.cols[c].name.empty() ? "column #" + std::to_string(c)
+                                : "column '" + m.cols[c].name + "'";
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  if (s.size() < suffix.size()) return false;
+  std::string tail = s.substr(s.size() - suffix.size());
+  std::transform(tail.begin(), tail.end(), tail.begin(), [](unsigned char c) { return std::tolower(c); });
+  return tail == suffix;
+}
+
+}  // namespace
+
+Status MilpModel::Validate() const {
+  const int nc = num_cols();
+  if (!std::isfinite(obj_offset)) return Status::Invalid("MILP '" + name + "': objective offset is not finite");
+  if (!(objective_step >= 0.0) || !std::isfinite(objective_step))
+    return Status::Invalid("MILP '" + name + "': objective_step must be finite and >= 0");
+  for (int c = 0; c < nc; ++c) {
+    const Column& col = cols[c];
+    if (std::isnan(col.lb) || std::isnan(col.ub))
+      return Status::Invalid("MILP '" + name + "': " + ColLabel(*this, c) + " has a NaN bound");
+    if (col.lb > col.ub)
+      return Status::Invalid("MILP '" + name + "': " + ColLabel(*this, c) + " has lb " +
+                             std::to_string(col.lb) + " > ub " + std::to_string(col.ub));
+    if (col.lb == kMilpInf || col.ub == -kMilpInf)
+      return Status::Invalid("MILP '" + name + "': " + ColLabel(*this, c) + " has an infinite bound on the wrong side");
+    if (!std::isfinite(col.obj))
+      return Status::Invalid("MILP '" + name + "': " + ColLabel(*this, c) + " has a non-finite objective coefficient");
+    if (col.integer && std::isfinite(col.lb) && std::isfinite(col.ub) &&
+        std::ceil(col.lb - 1e-9) > std::floor(col.ub + 1e-9))
+      return Status::Invalid("MILP '" + name + "': integer " + ColLabel(*this, c) +
+                             " has no integer value in [" + std::to_string(col.lb) + ", " +
+                             std::to_string(col.ub) + "]");
+  }
+  std::vector<int> seen(nc, -1);
+  for (int r = 0; r < num_rows(); ++r) {
+    const Row& row = rows[r];
+    if (row.idx.size() != row.val.size())
+      return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has " +
+                             std::to_string(row.idx.size()) + " indices but " +
+                             std::to_string(row.val.size()) + " coefficients");
+    if (std::isnan(row.lb) || std::isnan(row.ub))
+      return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has a NaN bound");
+    if (row.lb > row.ub)
+      return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has lb " +
+                             std::to_string(row.lb) + " > ub " + std::to_string(row.ub));
+    if (row.lb == kMilpInf || row.ub == -kMilpInf)
+      return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has an infinite bound on the wrong side");
+    for (size_t i = 0; i < row.idx.size(); ++i) {
+      const int c = row.idx[i];
+      if (c < 0 || c >= nc)
+        return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " refers to column " +
+                               std::to_string(c) + " of " + std::to_string(nc));
+      if (!std::isfinite(row.val[i]))
+        return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has a non-finite coefficient");
+      if (seen[c] == r)
+        return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " repeats " + ColLabel(*this, c));
+      seen[c] = r;
+    }
+  }
+  return Status::Ok();
+}
+
+double MilpModel::ObjectiveOf(const std::vector<double>& x) const {
+  double s = obj_offset;
+  for (int c = 0; c < num_cols() && c < static_cast<int>(x.size()); ++c) s += cols[c].obj * x[c];
+  return s;
+}
+
+double MilpModel::MaxViolation(const std::vector<double>& x, std::string* where) const {
+  double worst = 0.0;
+  auto note = [&](double v, const std::string& what) {
+    if (v > worst) {
+      worst = v;
+      if (where) *where = what;
+    }
+  };
+  if (static_cast<int>(x.size()) != num_cols()) {
+    if (where) *where = "vector has " + std::to_string(x.size()) + " entries for " + std::to_string(num_cols()) + " columns";
+    return kMilpInf;
+  }
+  for (int c = 0; c < num_cols(); ++c) {
+    if (!std::isfinite(x[c])) { note(kMilpInf, ColLabel(*this, c) + " is not finite"); continue; }
+    note(cols[c].lb - x[c], ColLabel(*this, c) + " below its lower bound");
+    note(x[c] - cols[c].ub, ColLabel(*this, c) + " above its upper bound");
+    if (cols[c].integer) note(std::fabs(x[c] - std::round(x[c])), ColLabel(*this, c) + " fractional");
+  }
+  for (int r = 0; r < num_rows(); ++r) {
+    double a = 0.0;
+    for (size_t i = 0; i < rows[r].idx.size(); ++i) a += rows[r].val[i] * x[rows[r].idx[i]];
+    note(rows[r].lb - a, RowLabel(*this, r) + " below its lower bound");
+    note(a - rows[r].ub, RowLabel(*this, r) + " above its upper bound");
+  }
+  return worst;
+}
+
+Status WriteModelFile(const MilpModel& model, const std::string& path) {
+  RESPECT_RETURN_IF_ERROR(model.Validate().WithContext("cannot write " + path));
+  const bool lp = EndsWith(path, ".lp");
+  const bool mps = EndsWith(path, ".mps");
+  if (!lp && !mps) return Status::Invalid("model file '" + path + "' must end in .lp or .mps");
+  try {
+    const int nc = model.num_cols(), nr = model.num_rows();
+    auto fin = [](double v) { return v == kMilpInf ? COIN_DBL_MAX : (v == -kMilpInf ? -COIN_DBL_MAX : v); };
+    std::vector<double> collb(nc), colub(nc), obj(nc), rowlb(nr), rowub(nr);
+    std::vector<char> integ(nc, 0);
+    for (int c = 0; c < nc; ++c) {
+      collb[c] = fin(model.cols[c].lb);
+      colub[c] = fin(model.cols[c].ub);
+      obj[c] = model.cols[c].obj;
+      integ[c] = model.cols[c].integer ? 1 : 0;
+    }
+    std::vector<int> starts(nr + 1, 0), idx;
+    std::vector<double> val;
+    for (int r = 0; r < nr; ++r) {
+      rowlb[r] = fin(model.rows[r].lb);
+      rowub[r] = fin(model.rows[r].ub);
+      idx.insert(idx.end(), model.rows[r].idx.begin(), model.rows[r].idx.end());
+      val.insert(val.end(), model.rows[r].val.begin(), model.rows[r].val.end());
+      starts[r + 1] = static_cast<int>(idx.size());
+    }
+    std::vector<int> lengths(nr);
+    for (int r = 0; r < nr; ++r) lengths[r] = starts[r + 1] - starts[r];
+    CoinPackedMatrix matrix(false, nc, nr, static_cast<CoinBigIndex>(idx.size()), val.data(), idx.data(),
+                            starts.data(), lengths.data());
+    const std::vector<std::string> cnames = MakeColumnNames(model);
+    const std::vector<std::string> rnames = MakeRowNames(model);
+    std::vector<const char*> cptr(nc), rptr(nr + 1);
+    for (int c = 0; c < nc; ++c) cptr[c] = cnames[c].c_str();
+    for (int r = 0; r < nr; ++r) rptr[r] = rnames[r].c_str();
+    const std::string objname = "obj";
+    rptr[nr] = objname.c_str();
+    int rc = 0;
+    if (lp) {
+      CoinLpIO io;
+      io.messageHandler()->setLogLevel(0);
+      io.setLpDataWithoutRowAndColNames(matrix, collb.data(), colub.data(), obj.data(), integ.data(),
+                                        rowlb.data(), rowub.data());
+      io.setLpDataRowAndColNames(rptr.data(), cptr.data());
+      io.setObjectiveOffset(model.obj_offset);
+      io.setDecimals(15);
+      io.setEpsilon(1e-12);
+      io.setNumberAcross(8);
+      rc = io.writeLp(path.c_str(), true);
+    } else {
+      CoinMpsIO io;
+      io.messageHandler()->setLogLevel(0);
+      io.setMpsData(matrix, COIN_DBL_MAX, collb.data(), colub.data(), obj.data(), integ.data(),
+                    rowlb.data(), rowub.data(), cptr.data(), rptr.data());
+      io.setObjectiveOffset(model.obj_offset);
+      io.setProblemName(SanitizeName(model.name, "respect").c_str());
+      rc = io.writeMps(path.c_str(), 0, 1, 2);  // no compression, extra accuracy
+    }
+    if (rc != 0) return Status::Io("cannot write model file '" + path + "'");
+    // CoinLpIO/CoinMpsIO report open failures only through messages; check.
+    if (FILE* f = std::fopen(path.c_str(), "r")) {
+      std::fclose(f);
+    } else {
+      return Status::Io("cannot write model file '" + path + "'");
+    }
+  } catch (const CoinError& e) {
+    return Status::Io("cannot write model file '" + path + "': " + e.message());
+  } catch (const std::exception& e) {
+    return Status::Io("cannot write model file '" + path + "': " + e.what());
+  } catch (...) {
+    return Status::Io("cannot write model file '" + path + "': unknown error");
+  }
+  return Status::Ok();
+}
+
+}  // namespace respect

@@ -1,0 +1,329 @@
+// CbcSolver on hand-made MILPs: optimal values, infeasible, unbounded, time
+// limit, MIP start, invalid models (no exception escapes), model files.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "solver/cbc_solver.h"
+#include "solver/milp.h"
+
+namespace respect {
+namespace {
+
+// max 5a + 4b + 3c  s.t. 2a + 3b + c <= 5, 4a + b + 2c <= 11, 3a + 4b + 2c <= 8,
+// a, b, c in {0,1,2,...} -> optimum 13 at (2, 0, 1). Written as min of the negation.
+MilpModel SmallKnapsack() {
+  MilpModel m;
+  m.name = "small";
+  int a = m.AddCol(0, kMilpInf, -5, true, "a");
+  int b = m.AddCol(0, kMilpInf, -4, true, "b");
+  int c = m.AddCol(0, kMilpInf, -3, true, "c");
+  m.AddRow({a, b, c}, {2, 3, 1}, -kMilpInf, 5, "r1");
+  m.AddRow({a, b, c}, {4, 1, 2}, -kMilpInf, 11, "r2");
+  m.AddRow({a, b, c}, {3, 4, 2}, -kMilpInf, 8, "r3");
+  return m;
+}
+
+// A 0/1 knapsack with 40 items, hard enough to need branching for a while.
+MilpModel HardKnapsack(int items) {
+  MilpModel m;
+  std::vector<int> idx;
+  std::vector<double> w;
+  uint64_t x = 12345;
+  auto next = [&x]() { x = x * 6364136223846793005ULL + 1442695040888963407ULL; return (x >> 33) % 1000; };
+  double total = 0;
+  for (int i = 0; i < items; ++i) {
+    double wi = 1000 + static_cast<double>(next());
+    double vi = wi + static_cast<double>(next() % 50);  // values close to weights: weak LP bound
+    idx.push_back(m.AddCol(0, 1, -vi, true, "x" + std::to_string(i)));
+    w.push_back(wi);
+    total += wi;
+  }
+  m.AddRow(idx, w, -kMilpInf, std::floor(total / 2) + 0.5, "cap");
+  return m;
+}
+
+MilpOptions Quiet(double seconds = 60) {
+  MilpOptions o;
+  o.time_limit_s = seconds;
+  return o;
+}
+
+TEST(CbcSolverTest, SolvesSmallIntegerProgram) {
+  auto solver = MakeCbcSolver();
+  auto r = solver->Solve(SmallKnapsack(), Quiet());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_NEAR(r->objective, -13.0, 1e-9);
+  EXPECT_NEAR(r->bound, -13.0, 1e-6);
+  EXPECT_NEAR(r->gap, 0.0, 1e-9);
+  ASSERT_EQ(r->values.size(), 3u);
+  EXPECT_DOUBLE_EQ(r->values[0], 2.0);
+  EXPECT_DOUBLE_EQ(r->values[1], 0.0);
+  EXPECT_DOUBLE_EQ(r->values[2], 1.0);
+  EXPECT_GE(r->nodes, 0);
+  EXPECT_GE(r->seconds, 0.0);
+  EXPECT_EQ(solver->name(), "cbc");
+}
+
+TEST(CbcSolverTest, ObjectiveOffsetIsIncluded) {
+  MilpModel m = SmallKnapsack();
+  m.obj_offset = 100.5;
+  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_NEAR(r->objective, 87.5, 1e-9);
+  EXPECT_NEAR(r->bound, 87.5, 1e-6);
+  EXPECT_EQ(r->values.size(), 3u);  // no helper column leaks out
+}
+
+TEST(CbcSolverTest, MixedIntegerWithContinuousAndEquality) {
+  // min 2x + 3y + t  s.t. x + y = 3.5 (y continuous), t >= x - 1, t >= 1 - x, x integer in [0, 5]
+  MilpModel m;
+  int x = m.AddCol(0, 5, 2, true, "x");
+  int y = m.AddCol(0, kMilpInf, 3, false, "y");
+  int t = m.AddCol(-kMilpInf, kMilpInf, 1, false, "t");
+  m.AddRow({x, y}, {1, 1}, 3.5, 3.5, "sum");
+  m.AddRow({t, x}, {1, -1}, -1, kMilpInf, "abs1");
+  m.AddRow({t, x}, {1, 1}, 1, kMilpInf, "abs2");
+  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->status, SolveStatus::kOptimal);
+  // x = 3: 6 + 1.5 + 2 = 9.5 ; x = 2: 4 + 4.5 + 1 = 9.5 ; x = 1: 2 + 7.5 + 0 = 9.5; x=0: 0+10.5+1
+  EXPECT_NEAR(r->objective, 9.5, 1e-9);
+}
+
+TEST(CbcSolverTest, ProvesInfeasible) {
+  MilpModel m;
+  int a = m.AddCol(0, 1, 1, true, "a");
+  int b = m.AddCol(0, 1, 1, true, "b");
+  m.AddRow({a, b}, {1, 1}, 1.5, 1.5, "half");  // no 0/1 pair sums to 1.5
+  m.AddRow({a, b}, {1, -1}, 0, 0, "equal");
+  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, SolveStatus::kInfeasible);
+  EXPECT_TRUE(r->values.empty());
+  EXPECT_FALSE(r->message.empty());
+}
+
+TEST(CbcSolverTest, LpInfeasibleIsInfeasible) {
+  MilpModel m;
+  int a = m.AddCol(0, 10, 1, true, "a");
+  m.AddRow({a}, {1}, 11, kMilpInf, "too_big");
+  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, SolveStatus::kInfeasible);
+}
+
+TEST(CbcSolverTest, UnboundedIsNotOptimal) {
+  MilpModel m;
+  int a = m.AddCol(0, kMilpInf, -1, true, "a");
+  int b = m.AddCol(0, kMilpInf, 0, false, "b");
+  m.AddRow({a, b}, {1, -1}, -kMilpInf, 0.5, "r");
+  auto r = MakeCbcSolver()->Solve(m, Quiet(10));
+  if (r.ok()) {
+    EXPECT_NE(r->status, SolveStatus::kOptimal);
+    EXPECT_NE(r->status, SolveStatus::kInfeasible);
+  } else {
+    EXPECT_EQ(r.status().code(), StatusCode::kInternal);
+  }
+}
+
+TEST(CbcSolverTest, TimeLimitReturnsIncumbentFromStart) {
+  MilpModel m = HardKnapsack(60);
+  MilpOptions o = Quiet(1e-3);
+  o.mip_start.assign(m.num_cols(), 0.0);  // feasible: take nothing
+  o.mip_start[0] = 1.0;
+  auto r = MakeCbcSolver()->Solve(m, o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->start_given);
+  EXPECT_TRUE(r->start_feasible);
+  ASSERT_TRUE(r->status == SolveStatus::kFeasible || r->status == SolveStatus::kOptimal)
+      << ToString(r->status);
+  EXPECT_LE(r->objective, r->start_objective + 1e-9);
+  EXPECT_FALSE(r->values.empty());
+  if (r->status == SolveStatus::kFeasible) {
+    EXPECT_LE(r->bound, r->objective);
+    EXPECT_GE(r->gap, 0.0);
+  }
+  EXPECT_LT(r->seconds, 5.0);
+}
+
+TEST(CbcSolverTest, MipStartIsUsedAsIncumbent) {
+  // With a solution limit of zero time to search, the start must come back:
+  // the optimum of the small program given as start is returned as is.
+  MilpModel m = SmallKnapsack();
+  MilpOptions o = Quiet();
+  o.mip_start = {2, 0, 1};
+  auto r = MakeCbcSolver()->Solve(m, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->start_feasible);
+  EXPECT_NEAR(r->start_objective, -13, 1e-12);
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_NEAR(r->objective, -13, 1e-9);
+}
+
+TEST(CbcSolverTest, InfeasibleStartIsFlaggedAndIgnored) {
+  MilpModel m = SmallKnapsack();
+  MilpOptions o = Quiet();
+  o.mip_start = {5, 5, 5};
+  auto r = MakeCbcSolver()->Solve(m, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->start_given);
+  EXPECT_FALSE(r->start_feasible);
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_NEAR(r->objective, -13, 1e-9);
+}
+
+TEST(CbcSolverTest, RelativeGapStopsEarlyButWithinGap) {
+  MilpModel m = HardKnapsack(40);
+  MilpOptions o = Quiet(30);
+  o.relative_gap = 0.05;
+  auto r = MakeCbcSolver()->Solve(m, o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_LE(r->gap, 0.05 + 1e-9);
+}
+
+TEST(CbcSolverTest, InvalidModelsAreErrorsNotExceptions) {
+  auto solver = MakeCbcSolver();
+  {
+    MilpModel m = SmallKnapsack();
+    m.rows[0].idx[0] = 7;  // out of range
+    auto r = solver->Solve(m, Quiet());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  }
+  {
+    MilpModel m = SmallKnapsack();
+    m.cols[1].lb = 3;
+    m.cols[1].ub = 2;
+    EXPECT_FALSE(solver->Solve(m, Quiet()).ok());
+  }
+  {
+    MilpModel m = SmallKnapsack();
+    m.rows[1].val[0] = std::nan("");
+    EXPECT_FALSE(solver->Solve(m, Quiet()).ok());
+  }
+  {
+    MilpModel m = SmallKnapsack();
+    m.rows[1].val.pop_back();
+    EXPECT_FALSE(solver->Solve(m, Quiet()).ok());
+  }
+  {
+    MilpModel m = SmallKnapsack();
+    m.rows[1].idx = {0, 0, 1};  // repeated column
+    EXPECT_FALSE(solver->Solve(m, Quiet()).ok());
+  }
+  {
+    MilpOptions o = Quiet();
+    o.mip_start = {1.0};  // wrong size
+    EXPECT_FALSE(solver->Solve(SmallKnapsack(), o).ok());
+    o = Quiet();
+    o.time_limit_s = 0;
+    EXPECT_FALSE(solver->Solve(SmallKnapsack(), o).ok());
+    o = Quiet();
+    o.threads = 0;
+    EXPECT_FALSE(solver->Solve(SmallKnapsack(), o).ok());
+  }
+  {
+    // Huge coefficients Cbc dislikes still never throw out of Solve.
+    MilpModel m;
+    int a = m.AddCol(-1e300, 1e300, 1e-300, true, "a");
+    m.AddRow({a}, {1e300}, -1e300, 1e300, "r");
+    auto r = solver->Solve(m, Quiet(5));
+    (void)r;  // any outcome but an escaping exception is fine
+  }
+}
+
+TEST(CbcSolverTest, EmptyModel) {
+  MilpModel m;
+  m.obj_offset = 4;
+  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_EQ(r->objective, 4);
+}
+
+TEST(CbcSolverTest, ThreadsOptionWorks) {
+  MilpOptions o = Quiet();
+  o.threads = 2;
+  auto r = MakeCbcSolver()->Solve(HardKnapsack(25), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto r1 = MakeCbcSolver()->Solve(HardKnapsack(25), Quiet());
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_NEAR(r->objective, r1->objective, 1e-6);
+}
+
+TEST(CbcSolverTest, ConcurrentSolvesOnDistinctSolvers) {
+  double obj[2] = {0, 0};
+  std::thread t0([&] { auto r = MakeCbcSolver()->Solve(HardKnapsack(30), Quiet()); obj[0] = r.ok() ? r->objective : 1; });
+  std::thread t1([&] { auto r = MakeCbcSolver()->Solve(HardKnapsack(30), Quiet()); obj[1] = r.ok() ? r->objective : 1; });
+  t0.join();
+  t1.join();
+  auto ref = MakeCbcSolver()->Solve(HardKnapsack(30), Quiet());
+  ASSERT_TRUE(ref.ok());
+  EXPECT_NEAR(obj[0], ref->objective, 1e-6);
+  EXPECT_NEAR(obj[1], ref->objective, 1e-6);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(ModelFileTest, WritesLpAndMps) {
+  MilpModel m = SmallKnapsack();
+  m.obj_offset = 2;
+  const std::string dir = ::testing::TempDir();
+  const std::string lp = dir + "/respect_small.lp";
+  const std::string mps = dir + "/respect_small.mps";
+  ASSERT_TRUE(WriteModelFile(m, lp).ok());
+  ASSERT_TRUE(WriteModelFile(m, mps).ok());
+  std::string text = ReadAll(lp);
+  EXPECT_NE(text.find("r1"), std::string::npos);
+  EXPECT_NE(text.find("a"), std::string::npos);
+  EXPECT_NE(text.find("nteger"), std::string::npos);  // "Integers" section
+  EXPECT_FALSE(ReadAll(mps).empty());
+  EXPECT_FALSE(WriteModelFile(m, dir + "/x.txt").ok());
+  Status st = WriteModelFile(m, "/nonexistent_dir_respect/x.lp");
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kIoError);
+}
+
+TEST(ModelFileTest, OddNamesAreSanitised) {
+  MilpModel m;
+  int a = m.AddCol(0, 1, -1, true, "1 bad name");
+  int b = m.AddCol(0, 1, -1, true, "1 bad name");  // duplicate
+  int c = m.AddCol(0, 1, -1, true, "");
+  m.AddRow({a, b, c}, {1, 1, 1}, -kMilpInf, 2, "end");  // LP keyword
+  const std::string lp = ::testing::TempDir() + "/respect_names.lp";
+  ASSERT_TRUE(WriteModelFile(m, lp).ok());
+  std::string text = ReadAll(lp);
+  EXPECT_EQ(text.find("1 bad"), std::string::npos);
+  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  ASSERT_TRUE(r.ok());
+  EXPECT_NEAR(r->objective, -2, 1e-9);
+}
+
+TEST(MilpModelTest, ObjectiveAndViolation) {
+  MilpModel m = SmallKnapsack();
+  EXPECT_TRUE(m.Validate().ok());
+  EXPECT_DOUBLE_EQ(m.ObjectiveOf({2, 0, 1}), -13);
+  EXPECT_DOUBLE_EQ(m.MaxViolation({2, 0, 1}), 0.0);
+  std::string where;
+  EXPECT_NEAR(m.MaxViolation({0, 3, 0}, &where), 4.0, 1e-12);  // r3: 12 > 8
+  EXPECT_NE(where.find("r3"), std::string::npos);
+  EXPECT_NEAR(m.MaxViolation({0.5, 0, 0}), 0.5, 1e-12);  // fractional integer
+}
+
+}  // namespace
+}  // namespace respect
