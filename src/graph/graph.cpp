@@ -84,10 +84,8 @@ void GraphBuilder::AddEdgeIdx(int src, int dst, double weight) {
 static std::string DescribeCycle(const Graph& g, const std::vector<std::vector<int>>& children,
                                  const std::vector<int>& indeg) {
   int n = static_cast<int>(children.size());
-  // Walk backwards-free: from any remaining node, follow an edge to another
-  // remaining node until a node repeats. Every remaining node has a remaining
-  // child... not necessarily, but every remaining node has a remaining parent,
-  // so walk parents instead.
+  // Every node Kahn could not remove has a parent that was not removed
+  // either, so walking parents from any of them must repeat a node: a cycle.
   std::vector<std::vector<int>> parents(n);
   for (int u = 0; u < n; ++u)
     for (int w : children[u])
@@ -106,6 +104,8 @@ static std::string DescribeCycle(const Graph& g, const std::vector<std::vector<i
   }
   std::vector<int> cyc(path.begin() + seen_at[v], path.end());
   std::reverse(cyc.begin(), cyc.end());  // parent walk -> forward order
+  // Start at the lowest index so the message does not depend on the walk.
+  std::rotate(cyc.begin(), std::min_element(cyc.begin(), cyc.end()), cyc.end());
   std::string s;
   for (int u : cyc) s += g.node(u).name + " -> ";
   s += g.node(cyc.front()).name;

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# README command 2: install dependencies, build, and run the unit tests.
+# Slow tests (ctest label "slow") run with: scripts/test.sh --slow
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh > build.log 2>&1 || { tail -50 build.log; echo "build failed (full log: build.log)"; exit 1; }
+LABEL="unit"
+[[ "${1:-}" == "--slow" ]] && LABEL="slow"
+cd build
+ctest -L "$LABEL" -j "$(nproc)" --output-on-failure --timeout 900

@@ -1,0 +1,33 @@
+#include <iostream>
+
+#include "app/tasks.h"
+#include "io/graph_io.h"
+#include "io/model_source.h"
+#include "report/report.h"
+#include "sched/registry.h"
+
+namespace respect {
+
+Status RunScheduleTask(const Config& config) {
+  auto graphs = LoadModel(config.models.front(), config);
+  if (!graphs.ok()) return graphs.status();
+  RESPECT_RETURN_IF_ERROR(MakeDirs(config.output_dir));
+  Status worst = Status::Ok();
+  for (const auto& g : *graphs) {
+    const Problem problem = MakeProblem(g, config.stages.front(), config);
+    RESPECT_RETURN_IF_ERROR(problem.Validate());
+    for (const std::string& method : config.methods) {
+      auto r = ScheduleWithMethod(problem, method, config);
+      if (!r.ok()) return r.status().WithContext(method);
+      std::cout << FormatScheduleTable(problem, *r);
+      auto path = WriteScheduleFiles(config.output_dir, problem, *r);
+      if (!path.ok()) return path.status();
+      std::cout << "  wrote " << *path << "\n\n";
+      if (r->status == SolveStatus::kInfeasible)
+        worst = Status::Infeasible(g->name() + " on " + std::to_string(problem.stages) + " stages: " + r->message);
+    }
+  }
+  return worst;
+}
+
+}  // namespace respect

@@ -1,0 +1,447 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <sstream>
+
+#include "io/graph_io.h"
+
+namespace respect {
+
+namespace {
+
+constexpr double kNoMin = -std::numeric_limits<double>::infinity();
+constexpr double kNoMax = std::numeric_limits<double>::infinity();
+
+using Setter = std::function<Status(Config*, const YAML::Node&, const std::string& where)>;
+using Shower = std::function<std::string(const Config&)>;
+
+// One row of the key table: everything about a key in one place.
+struct KeyDef {
+  std::string key;
+  std::string type;        // shown in --help
+  double min = kNoMin, max = kNoMax;
+  std::vector<std::string> choices;
+  std::string help;
+  Setter set;
+  Shower show;
+};
+
+std::string Num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+Status CheckBounds(double v, const KeyDef& d, const std::string& where) {
+  if (std::isnan(v)) return Status::Invalid(where + ": NaN is not allowed");
+  if (v < d.min) return Status::Invalid(where + ": " + Num(v) + " is below the minimum " + Num(d.min));
+  if (v > d.max) return Status::Invalid(where + ": " + Num(v) + " is above the maximum " + Num(d.max));
+  return Status::Ok();
+}
+
+Status ScalarDouble(const YAML::Node& n, const std::string& where, double* out) {
+  if (!n.IsScalar()) return Status::Invalid(where + ": expected a number");
+  try {
+    *out = n.as<double>();
+  } catch (const YAML::Exception&) {
+    return Status::Invalid(where + ": expected a number, got '" + n.Scalar() + "'");
+  }
+  return Status::Ok();
+}
+
+Status ScalarInt(const YAML::Node& n, const std::string& where, int64_t* out) {
+  if (!n.IsScalar()) return Status::Invalid(where + ": expected an integer");
+  try {
+    *out = n.as<int64_t>();
+  } catch (const YAML::Exception&) {
+    // Accept integral floats such as 8.388608e6.
+    double d;
+    try { d = n.as<double>(); } catch (const YAML::Exception&) {
+      return Status::Invalid(where + ": expected an integer, got '" + n.Scalar() + "'");
+    }
+    if (d != std::floor(d) || std::fabs(d) > 9.0e18)
+      return Status::Invalid(where + ": expected an integer, got '" + n.Scalar() + "'");
+    *out = static_cast<int64_t>(d);
+  }
+  return Status::Ok();
+}
+
+Status ScalarBool(const YAML::Node& n, const std::string& where, bool* out) {
+  if (!n.IsScalar()) return Status::Invalid(where + ": expected true or false");
+  try {
+    *out = n.as<bool>();
+  } catch (const YAML::Exception&) {
+    return Status::Invalid(where + ": expected true or false, got '" + n.Scalar() + "'");
+  }
+  return Status::Ok();
+}
+
+Status ScalarString(const YAML::Node& n, const std::string& where, std::string* out) {
+  if (!n.IsScalar()) return Status::Invalid(where + ": expected a string");
+  *out = n.Scalar();
+  return Status::Ok();
+}
+
+// Row makers. `ref` maps a Config to the field it sets.
+template <class T>
+KeyDef Double(std::string key, T& (*ref)(Config&), double lo, double hi, std::string help) {
+  KeyDef d{key, "number", lo, hi, {}, std::move(help), nullptr, nullptr};
+  d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
+    double v = 0;
+    RESPECT_RETURN_IF_ERROR(ScalarDouble(n, w, &v));
+    RESPECT_RETURN_IF_ERROR(CheckBounds(v, d, w));
+    ref(*c) = static_cast<T>(v);
+    return Status::Ok();
+  };
+  d.show = [ref](const Config& c) { return Num(static_cast<double>(ref(const_cast<Config&>(c)))); };
+  return d;
+}
+
+template <class T>
+KeyDef Int(std::string key, T& (*ref)(Config&), double lo, double hi, std::string help) {
+  KeyDef d{key, "integer", lo, hi, {}, std::move(help), nullptr, nullptr};
+  d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
+    int64_t v = 0;
+    RESPECT_RETURN_IF_ERROR(ScalarInt(n, w, &v));
+    RESPECT_RETURN_IF_ERROR(CheckBounds(static_cast<double>(v), d, w));
+    ref(*c) = static_cast<T>(v);
+    return Status::Ok();
+  };
+  d.show = [ref](const Config& c) { return std::to_string(ref(const_cast<Config&>(c))); };
+  return d;
+}
+
+KeyDef Bool(std::string key, bool& (*ref)(Config&), std::string help) {
+  KeyDef d{key, "bool", kNoMin, kNoMax, {}, std::move(help), nullptr, nullptr};
+  d.set = [ref](Config* c, const YAML::Node& n, const std::string& w) {
+    return ScalarBool(n, w, &ref(*c));
+  };
+  d.show = [ref](const Config& c) { return std::string(ref(const_cast<Config&>(c)) ? "true" : "false"); };
+  return d;
+}
+
+std::string JoinChoices(const std::vector<std::string>& choices) {
+  std::string list;
+  for (const auto& ch : choices) list += (list.empty() ? "" : " | ") + ch;
+  return list;
+}
+
+// A string key, optionally restricted to `choices`, read and written through
+// get/set so enum-typed fields can be rows too.
+KeyDef Choice(std::string key, std::function<std::string(const Config&)> get,
+              std::function<void(Config&, const std::string&)> put, std::vector<std::string> choices,
+              std::string help) {
+  KeyDef d{key, choices.empty() ? "string" : "choice", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
+  d.set = [put, choices](Config* c, const YAML::Node& n, const std::string& w) {
+    std::string v;
+    RESPECT_RETURN_IF_ERROR(ScalarString(n, w, &v));
+    if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
+      return Status::Invalid(w + ": '" + v + "' is not one of " + JoinChoices(choices));
+    put(*c, v);
+    return Status::Ok();
+  };
+  d.show = std::move(get);
+  return d;
+}
+
+KeyDef String(std::string key, std::string& (*ref)(Config&), std::vector<std::string> choices, std::string help) {
+  return Choice(
+      std::move(key), [ref](const Config& c) { return ref(const_cast<Config&>(c)); },
+      [ref](Config& c, const std::string& v) { ref(c) = v; }, std::move(choices), std::move(help));
+}
+
+// A key that takes a scalar or a list of scalars.
+KeyDef StringList(std::string key, std::vector<std::string>& (*ref)(Config&), std::vector<std::string> choices,
+                  std::string help) {
+  KeyDef d{key, "string or list", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
+  d.set = [ref, choices](Config* c, const YAML::Node& n, const std::string& w) {
+    std::vector<std::string> out;
+    auto add = [&](const YAML::Node& item) -> Status {
+      std::string v;
+      RESPECT_RETURN_IF_ERROR(ScalarString(item, w, &v));
+      if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
+        return Status::Invalid(w + ": '" + v + "' is not one of " + JoinChoices(choices));
+      out.push_back(v);
+      return Status::Ok();
+    };
+    if (n.IsSequence()) {
+      for (const auto& item : n) RESPECT_RETURN_IF_ERROR(add(item));
+    } else {
+      RESPECT_RETURN_IF_ERROR(add(n));
+    }
+    if (out.empty()) return Status::Invalid(w + ": the list is empty");
+    ref(*c) = out;
+    return Status::Ok();
+  };
+  d.show = [ref](const Config& c) {
+    std::string s;
+    for (const auto& v : ref(const_cast<Config&>(c))) s += (s.empty() ? "" : ",") + v;
+    return s;
+  };
+  return d;
+}
+
+KeyDef IntList(std::string key, std::vector<int>& (*ref)(Config&), double lo, double hi, std::string help) {
+  KeyDef d{key, "integer or list", lo, hi, {}, std::move(help), nullptr, nullptr};
+  d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
+    std::vector<int> out;
+    auto add = [&](const YAML::Node& item) -> Status {
+      int64_t v = 0;
+      RESPECT_RETURN_IF_ERROR(ScalarInt(item, w, &v));
+      RESPECT_RETURN_IF_ERROR(CheckBounds(static_cast<double>(v), d, w));
+      out.push_back(static_cast<int>(v));
+      return Status::Ok();
+    };
+    if (n.IsSequence()) {
+      for (const auto& item : n) RESPECT_RETURN_IF_ERROR(add(item));
+    } else {
+      RESPECT_RETURN_IF_ERROR(add(n));
+    }
+    if (out.empty()) return Status::Invalid(w + ": the list is empty");
+    ref(*c) = out;
+    return Status::Ok();
+  };
+  d.show = [ref](const Config& c) {
+    std::string s;
+    for (int v : ref(const_cast<Config&>(c))) s += (s.empty() ? "" : ",") + std::to_string(v);
+    return s;
+  };
+  return d;
+}
+
+const std::vector<std::string> kMethods = {"heuristic", "exact", "rl", "two_phase", "dp_topo", "list"};
+
+#define REF(T, expr) +[](Config& c) -> T& { return c.expr; }
+
+const std::vector<KeyDef>& Table() {
+  static const std::vector<KeyDef> table = {
+      String("task", REF(std::string, task), {"schedule", "compare", "label", "train", "deploy", "devices"},
+             "what to run"),
+      StringList("model", REF(std::vector<std::string>, models), {},
+                 "file.tflite | file.json | file.gml | zoo:NAME | synthetic (a list for compare)"),
+      IntList("stages", REF(std::vector<int>, stages), 1, 1024, "pipeline stages (a list for compare)"),
+      StringList("methods", REF(std::vector<std::string>, methods), kMethods, "schedulers to run"),
+      Choice("objective.kind", [](const Config& c) { return std::string(ToString(c.objective.kind)); },
+             [](Config& c, const std::string& v) {
+               c.objective.kind = v == "latency" ? ObjectiveKind::kLatency : ObjectiveKind::kMemoryComm;
+             },
+             {"memory_comm", "latency"}, "objective: max stage memory + comm, or pipeline period"),
+      Double("objective.comm_weight", REF(double, objective.comm_weight), 0, 1e12,
+             "weight of the summed crossing bytes (memory_comm)"),
+      Choice("objective.comm_model", [](const Config& c) { return std::string(ToString(c.objective.comm_model)); },
+             [](Config& c, const std::string& v) {
+               c.objective.comm_model = v == "edge" ? CommModel::kEdge : CommModel::kTensor;
+             },
+             {"tensor", "edge"}, "count each crossing tensor once, or every crossing edge"),
+      Int("edgetpu.sram_bytes", REF(int64_t, edgetpu.sram_bytes), 0, 1e15, "on-chip parameter cache per device"),
+      Double("edgetpu.link_bytes_per_s", REF(double, edgetpu.link_bytes_per_s), 1, 1e15, "inter-stage bandwidth"),
+      Double("edgetpu.offchip_bytes_per_s", REF(double, edgetpu.offchip_bytes_per_s), 1, 1e15,
+             "host-to-device parameter streaming bandwidth"),
+      Double("edgetpu.macs_per_s", REF(double, edgetpu.macs_per_s), 1, 1e18, "device compute throughput"),
+      Bool("constraints.nonempty_stages", REF(bool, constraints.nonempty_stages), "every stage holds a node"),
+      Bool("constraints.children_same_stage", REF(bool, constraints.children_same_stage),
+           "all consumers of a tensor in one stage"),
+      Int("constraints.max_stage_param_bytes", REF(int64_t, constraints.max_stage_param_bytes), 0, 1e15,
+          "hard cap on a stage's parameter bytes (0 = none)"),
+      Double("solver.time_limit_s", REF(double, solver.time_limit_s), 0.001, 1e7, "time limit per solve"),
+      Int("solver.threads", REF(int, solver.threads), 1, 256, "solver threads"),
+      Double("solver.relative_gap", REF(double, solver.relative_gap), 0, 1, "stop at this relative gap"),
+      Bool("solver.verbose", REF(bool, solver.verbose), "print the solver's log"),
+      String("solver.write_lp", REF(std::string, solver.write_lp), {},
+             "write each exact model to this .lp/.mps path (\"\" = no)"),
+      String("policy.weights", REF(std::string, policy.weights), {}, "policy weights file, or 'default'"),
+      Int("policy.window", REF(int, policy.window), 0, 1024, "two-phase slack around the coarse stage"),
+      Int("policy.max_widen", REF(int, policy.max_widen), 0, 64, "two-phase widening rounds"),
+      Bool("policy.certify", REF(bool, policy.certify), "two-phase: prove the result on the full ILP"),
+      String("policy.decode", REF(std::string, policy.decode), {"greedy", "sample", "beam"}, "decoding"),
+      Int("policy.beam_width", REF(int, policy.beam_width), 1, 256, "beam width (decode: beam)"),
+      Int("policy.samples", REF(int, policy.samples), 1, 4096, "samples (decode: sample)"),
+      Int("synthetic.nodes", REF(int, synthetic.nodes), 2, 1e7, "nodes per synthetic graph"),
+      Int("synthetic.levels_min", REF(int, synthetic.levels_min), 2, 1e7, "fewest levels"),
+      Int("synthetic.levels_max", REF(int, synthetic.levels_max), 2, 1e7, "most levels"),
+      Int("synthetic.max_in_degree", REF(int, synthetic.max_in_degree), 1, 64, "max in-degree"),
+      Int("synthetic.count", REF(int, synthetic.count), 1, 1e6, "graphs for model: synthetic"),
+      Int("synthetic.seed", REF(uint64_t, synthetic.seed), 0, 1.8e19, "sampler seed"),
+      String("label.dataset", REF(std::string, label.dataset), {}, "label dataset file (appended)"),
+      Int("label.count", REF(int, label.count), 1, 1e8, "labels wanted in the dataset"),
+      Int("label.nodes", REF(int, label.nodes), 2, 1e5, "nodes per labelled graph"),
+      Int("label.stages_min", REF(int, label.stages_min), 1, 1024, "fewest stages"),
+      Int("label.stages_max", REF(int, label.stages_max), 1, 1024, "most stages"),
+      Int("label.degree_min", REF(int, label.degree_min), 1, 64, "smallest max in-degree"),
+      Int("label.degree_max", REF(int, label.degree_max), 1, 64, "largest max in-degree"),
+      Int("label.workers", REF(int, label.workers), 0, 1024, "worker threads (0 = all cores)"),
+      Int("label.seed", REF(uint64_t, label.seed), 0, 1.8e19, "sampler seed"),
+      Bool("label.resume", REF(bool, label.resume), "continue an interrupted dataset"),
+      String("train.dataset", REF(std::string, train.dataset), {}, "label dataset to train on"),
+      String("train.checkpoint_dir", REF(std::string, train.checkpoint_dir), {}, "checkpoints and curve"),
+      String("train.weights_out", REF(std::string, train.weights_out), {}, "trained weights file"),
+      Int("train.epochs", REF(int, train.epochs), 1, 1e6, "REINFORCE epochs"),
+      Int("train.batch_size", REF(int, train.batch_size), 1, 1e6, "graphs per update"),
+      Double("train.learning_rate", REF(double, train.learning_rate), 1e-9, 1, "Adam step size"),
+      Double("train.grad_clip", REF(double, train.grad_clip), 0, 1e9, "global gradient-norm clip (0 = off)"),
+      Int("train.hidden", REF(int, train.hidden), 4, 4096, "hidden size of a new network"),
+      Int("train.holdout", REF(int, train.holdout), 0, 1e7, "held-out labels for the baseline test"),
+      Int("train.supervised_epochs", REF(int, train.supervised_epochs), 0, 1e6, "cross-entropy warm-start epochs"),
+      Int("train.seed", REF(uint64_t, train.seed), 0, 1.8e19, "training seed"),
+      Bool("train.resume", REF(bool, train.resume), "continue from the last checkpoint"),
+      String("deploy.schedule", REF(std::string, deploy.schedule), {},
+             "schedule JSON to deploy (\"\" = schedule with methods[0])"),
+      Bool("deploy.run_check", REF(bool, deploy.run_check), "run the CPU reference pipeline check"),
+      Int("deploy.runs", REF(int, deploy.runs), 1, 1e6, "inferences for the pipeline check"),
+      String("output.dir", REF(std::string, output_dir), {}, "output directory (created)"),
+  };
+  return table;
+}
+#undef REF
+
+const KeyDef* FindKey(const std::string& key) {
+  for (const KeyDef& d : Table())
+    if (d.key == key) return &d;
+  return nullptr;
+}
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string Suggest(const std::string& key) {
+  std::string best;
+  size_t best_d = 4;
+  for (const KeyDef& d : Table()) {
+    size_t e = EditDistance(key, d.key);
+    size_t dot = d.key.rfind('.');
+    if (dot != std::string::npos) e = std::min(e, EditDistance(key, d.key.substr(dot + 1)) + 1);
+    if (e < best_d) { best_d = e; best = d.key; }
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+bool IsSection(const std::string& prefix) {
+  for (const KeyDef& d : Table())
+    if (d.key.compare(0, prefix.size() + 1, prefix + ".") == 0) return true;
+  return false;
+}
+
+// `where` is "file:line" or "command line"; messages read
+// "<where>: key '<key>': <problem>".
+Status SetKey(Config* c, const std::string& key, const YAML::Node& value, const std::string& where) {
+  const KeyDef* d = FindKey(key);
+  if (!d) return Status::Invalid(where + ": unknown key '" + key + "'" + Suggest(key));
+  const std::string w = where + ": key '" + key + "'";
+  if (!value.IsDefined() || value.IsNull()) return Status::Invalid(w + " has no value");
+  return d->set(c, value, w);
+}
+
+Status Walk(Config* c, const YAML::Node& map, const std::string& prefix, const std::string& origin) {
+  for (const auto& kv : map) {
+    if (!kv.first.IsScalar()) return Status::Invalid(origin + ": a key must be a plain name");
+    const std::string key = prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar();
+    const std::string where = origin + ":" + std::to_string(kv.first.Mark().line + 1);
+    if (IsSection(key)) {
+      if (!kv.second.IsMap())
+        return Status::Invalid(where + ": key '" + key + "' must be a mapping of its sub-keys");
+      RESPECT_RETURN_IF_ERROR(Walk(c, kv.second, key, origin));
+    } else {
+      RESPECT_RETURN_IF_ERROR(SetKey(c, key, kv.second, where));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<Config> ParseConfig(const std::string& text, const std::string& origin) {
+  Config c;
+  c.config_path = origin;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(origin + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (root.IsNull()) return c;  // an empty file means all defaults
+  if (!root.IsMap()) return Status::Invalid(origin + ": the top level must be a mapping of keys");
+  try {
+    RESPECT_RETURN_IF_ERROR(Walk(&c, root, "", origin));
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return c;
+}
+
+StatusOr<Config> LoadConfigFile(const std::string& path) {
+  auto text = ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  return ParseConfig(*text, path);
+}
+
+Status ApplyOverride(Config* c, const std::string& key, const std::string& value) {
+  YAML::Node node;
+  try {
+    node = YAML::Load(value);
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid("command line: key '" + key + "': cannot parse '" + value + "': " + e.msg);
+  }
+  if (node.IsNull()) node = YAML::Node(value);  // e.g. an empty string
+  try {
+    return SetKey(c, key, node, "command line");
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid("command line: key '" + key + "': " + e.msg);
+  }
+}
+
+Status ValidateConfig(const Config& c) {
+  if (c.synthetic.levels_min > c.synthetic.levels_max)
+    return Status::Invalid("synthetic.levels_min (" + std::to_string(c.synthetic.levels_min) +
+                           ") exceeds synthetic.levels_max (" + std::to_string(c.synthetic.levels_max) + ")");
+  if (c.label.stages_min > c.label.stages_max)
+    return Status::Invalid("label.stages_min exceeds label.stages_max");
+  if (c.label.degree_min > c.label.degree_max)
+    return Status::Invalid("label.degree_min exceeds label.degree_max");
+  if ((c.task == "schedule" || c.task == "deploy") && c.models.size() != 1)
+    return Status::Invalid("key 'model': task " + c.task + " takes one model (lists are for compare)");
+  if (c.task == "schedule" && c.stages.size() != 1)
+    return Status::Invalid("key 'stages': task schedule takes one stage count (lists are for compare)");
+  if (c.output_dir.empty()) return Status::Invalid("key 'output.dir' is empty");
+  return Status::Ok();
+}
+
+std::string ConfigHelp() {
+  Config defaults;
+  std::ostringstream os;
+  for (const KeyDef& d : Table()) {
+    std::string range;
+    if (!d.choices.empty()) {
+      for (const auto& ch : d.choices) range += (range.empty() ? "" : "|") + ch;
+    } else if (d.min != kNoMin || d.max != kNoMax) {
+      range = "[" + (d.min == kNoMin ? std::string("-inf") : Num(d.min)) + ", " +
+              (d.max == kNoMax ? std::string("inf") : Num(d.max)) + "]";
+    }
+    std::string head = "  --" + d.key;
+    if (head.size() < 36) head.resize(36, ' ');
+    os << head << d.help << "  (" << d.type << ", default " << (d.show(defaults).empty() ? "\"\"" : d.show(defaults))
+       << (range.empty() ? "" : ", " + range) << ")\n";
+  }
+  return os.str();
+}
+
+std::vector<std::string> ConfigKeys() {
+  std::vector<std::string> keys;
+  for (const KeyDef& d : Table()) keys.push_back(d.key);
+  return keys;
+}
+
+}  // namespace respect

@@ -1,0 +1,73 @@
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "io/graph_io.h"
+
+namespace respect {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::mutex g_protect_mu;
+std::set<std::string>& Protected() {
+  static std::set<std::string> paths;
+  return paths;
+}
+std::string Canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  return ec ? path : p.string();
+}
+}  // namespace
+
+void ProtectInputPath(const std::string& path) {
+  std::lock_guard<std::mutex> lock(g_protect_mu);
+  Protected().insert(Canonical(path));
+}
+
+Status CheckWritable(const std::string& path) {
+  std::lock_guard<std::mutex> lock(g_protect_mu);
+  if (Protected().count(Canonical(path)))
+    return Status::Invalid("refusing to overwrite input file '" + path + "'");
+  return Status::Ok();
+}
+
+Status MakeDirs(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) return Status::Io("cannot create directory '" + path + "': " + ec.message());
+  if (!fs::is_directory(path)) return Status::Io("'" + path + "' exists and is not a directory");
+  return Status::Ok();
+}
+
+StatusOr<std::string> ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io("cannot read '" + path + "': " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Status::Io("error while reading '" + path + "'");
+  return ss.str();
+}
+
+Status WriteTextFile(const std::string& path, const std::string& content) {
+  RESPECT_RETURN_IF_ERROR(CheckWritable(path));
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::Io("cannot write '" + path + "': " + std::strerror(errno));
+    out << content;
+    out.flush();
+    if (!out) return Status::Io("error while writing '" + path + "'");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::Io("cannot move '" + tmp + "' to '" + path + "': " + std::strerror(errno));
+  return Status::Ok();
+}
+
+}  // namespace respect

@@ -1,0 +1,242 @@
+#include "report/report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "io/graph_io.h"
+
+namespace respect {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Fmt(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), fmt, v);
+  return buf;
+}
+
+std::string Pad(std::string s, size_t w, bool right = true) {
+  if (s.size() >= w) return s;
+  return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
+}
+
+double Mib(int64_t b) { return static_cast<double>(b) / 1048576.0; }
+
+json NumberOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+std::string ObjectiveText(const Problem& p, double v) {
+  if (!std::isfinite(v)) return "-";
+  if (p.objective.kind == ObjectiveKind::kLatency) return Fmt("%.6g s", v);
+  return Fmt("%.0f", v);
+}
+
+}  // namespace
+
+std::string HumanBytes(double b) {
+  if (b >= 1048576.0) return Fmt("%.2f MiB", b / 1048576.0);
+  if (b >= 1024.0) return Fmt("%.1f KiB", b / 1024.0);
+  return Fmt("%.0f B", b);
+}
+
+std::string FormatScheduleTable(const Problem& p, const ScheduleResult& r) {
+  std::ostringstream os;
+  const Graph& g = p.g();
+  os << g.name() << " (" << g.size() << " nodes, " << g.num_edges() << " edges, "
+     << HumanBytes(static_cast<double>(g.total_param_bytes())) << " parameters) on " << p.stages
+     << " stages — method " << r.method << ", status " << ToString(r.status) << "\n";
+  if (r.status == SolveStatus::kInfeasible || r.status == SolveStatus::kTimeLimit ||
+      r.status == SolveStatus::kInvalid) {
+    os << "  no schedule: " << r.message << "\n";
+    return os.str();
+  }
+  const Evaluation& e = r.eval;
+  std::vector<int> count(p.stages, 0);
+  for (int s : r.schedule.stage) ++count[s];
+  os << "  stage  nodes   params MiB  on-chip MiB  off-chip MiB   crossing out   time ms\n";
+  for (int k = 0; k < p.stages; ++k) {
+    const int64_t on = std::min<int64_t>(e.stage_param_bytes[k], p.edgetpu.sram_bytes);
+    os << "  " << Pad(std::to_string(k), 5) << Pad(std::to_string(count[k]), 7)
+       << Pad(Fmt("%.3f", Mib(e.stage_param_bytes[k])), 13) << Pad(Fmt("%.3f", Mib(on)), 13)
+       << Pad(Fmt("%.3f", Mib(e.offchip_bytes[k])), 14)
+       << Pad(k + 1 < p.stages ? HumanBytes(static_cast<double>(e.crossing_bytes[k])) : "-", 15)
+       << Pad(Fmt("%.3f", e.stage_time_s[k] * 1e3), 10) << "\n";
+  }
+  os << "  max stage params " << HumanBytes(static_cast<double>(e.max_stage_param_bytes)) << ", crossing total "
+     << HumanBytes(static_cast<double>(e.total_crossing_bytes)) << "\n";
+  os << "  objective (" << ToString(p.objective.kind) << ", comm " << ToString(p.objective.comm_model)
+     << ") = " << ObjectiveText(p, r.objective);
+  if (std::isfinite(r.bound)) os << ", bound " << ObjectiveText(p, r.bound);
+  os << ", " << Fmt("%.3f", r.seconds) << " s\n";
+  if (!r.message.empty()) os << "  note: " << r.message << "\n";
+  return os.str();
+}
+
+std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
+  const Graph& g = p.g();
+  json doc;
+  doc["graph"] = g.name();
+  doc["stages"] = p.stages;
+  doc["method"] = r.method;
+  doc["status"] = ToString(r.status);
+  doc["objective"] = NumberOrNull(r.objective);
+  doc["bound"] = NumberOrNull(r.bound);
+  doc["solve_seconds"] = r.seconds;
+  doc["objective_kind"] = ToString(p.objective.kind);
+  doc["comm_model"] = ToString(p.objective.comm_model);
+  if (std::isfinite(r.objective) && std::isfinite(r.bound))
+    doc["gap"] = std::fabs(r.objective) > 0 ? (r.objective - r.bound) / std::fabs(r.objective) : 0.0;
+  json assignment = json::array();
+  if (r.schedule.stage.size() == static_cast<size_t>(g.size())) {
+    for (int v = 0; v < g.size(); ++v) {
+      const Node& n = g.node(v);
+      json a;
+      if (n.id_is_int) a["id"] = std::stoll(n.id); else a["id"] = n.id;
+      a["name"] = n.name;
+      a["stage"] = r.schedule.stage[v];
+      assignment.push_back(std::move(a));
+    }
+  }
+  doc["assignment"] = std::move(assignment);
+  doc["stage_param_bytes"] = r.eval.stage_param_bytes;
+  doc["crossing_bytes"] = r.eval.crossing_bytes;
+  if (!r.message.empty()) doc["message"] = r.message;
+  if (!r.stats.empty()) {
+    json st;
+    for (const auto& kv : r.stats) st[kv.first] = NumberOrNull(kv.second);
+    doc["stats"] = std::move(st);
+  }
+  return doc.dump(1) + "\n";
+}
+
+std::string ScheduleStem(const std::string& dir, const Problem& p, const std::string& method) {
+  return dir + "/" + p.g().name() + "." + std::to_string(p.stages) + "." + method;
+}
+
+StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& p, const ScheduleResult& r) {
+  const std::string stem = ScheduleStem(dir, p, r.method);
+  RESPECT_RETURN_IF_ERROR(WriteTextFile(stem + ".schedule.json", ScheduleToJson(p, r)));
+  if (r.schedule.stage.size() == static_cast<size_t>(p.g().size()))
+    RESPECT_RETURN_IF_ERROR(WriteTextFile(stem + ".dot", GraphToDot(p.g(), &r.schedule.stage, p.stages)));
+  return stem + ".schedule.json";
+}
+
+StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& g, int* stages) {
+  auto text = ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  json doc = json::parse(*text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return Status::Invalid(path + ": not a schedule JSON object");
+  if (!doc.contains("assignment") || !doc["assignment"].is_array())
+    return Status::Invalid(path + ": no 'assignment' array");
+  int n_stages = 0;
+  if (doc.contains("stages") && doc["stages"].is_number_integer()) n_stages = doc["stages"].get<int>();
+  Schedule s;
+  s.stage.assign(g.size(), -1);
+  for (const json& a : doc["assignment"]) {
+    if (!a.is_object() || !a.contains("stage") || !a["stage"].is_number_integer())
+      return Status::Invalid(path + ": an assignment entry has no integer 'stage'");
+    int v = -1;
+    if (a.contains("id")) {
+      const json& id = a["id"];
+      v = g.FindId(id.is_string() ? id.get<std::string>() : id.dump());
+    }
+    if (v < 0 && a.contains("name") && a["name"].is_string()) {
+      const std::string nm = a["name"].get<std::string>();
+      for (int u = 0; u < g.size(); ++u)
+        if (g.node(u).name == nm) { v = u; break; }
+    }
+    if (v < 0) return Status::Invalid(path + ": assignment names a node not in graph '" + g.name() + "': " + a.dump());
+    s.stage[v] = a["stage"].get<int>();
+    n_stages = std::max(n_stages, s.stage[v] + 1);
+  }
+  for (int v = 0; v < g.size(); ++v)
+    if (s.stage[v] < 0) return Status::Invalid(path + ": node '" + g.node(v).name + "' has no stage");
+  if (stages) *stages = n_stages;
+  return s;
+}
+
+void FillGaps(std::vector<CompareRow>* rows) {
+  std::map<std::pair<std::string, int>, double> best;
+  for (const CompareRow& r : *rows) {
+    if (!std::isfinite(r.result.objective)) continue;
+    auto key = std::make_pair(r.graph, r.stages);
+    auto it = best.find(key);
+    if (it == best.end() || r.result.objective < it->second) best[key] = r.result.objective;
+  }
+  for (CompareRow& r : *rows) {
+    auto it = best.find({r.graph, r.stages});
+    if (it == best.end() || !std::isfinite(r.result.objective)) { r.gap_to_best = std::nan(""); continue; }
+    r.gap_to_best = it->second > 0 ? (r.result.objective - it->second) / it->second : 0.0;
+  }
+}
+
+std::string FormatCompareTable(const std::vector<CompareRow>& rows) {
+  std::ostringstream os;
+  os << Pad("graph", 22, false) << Pad("|V|", 5) << Pad("st", 4) << "  " << Pad("method", 10, false)
+     << Pad("objective", 14) << Pad("gap", 8) << Pad("bound", 14) << Pad("max MiB", 9) << Pad("cross", 11)
+     << Pad("seconds", 9) << "  status   per-stage MiB\n";
+  for (const CompareRow& r : rows) {
+    const ScheduleResult& s = r.result;
+    std::string per;
+    for (int64_t b : s.eval.stage_param_bytes) per += (per.empty() ? "" : " ") + Fmt("%.2f", Mib(b));
+    os << Pad(r.graph, 22, false) << Pad(std::to_string(r.nodes), 5) << Pad(std::to_string(r.stages), 4) << "  "
+       << Pad(s.method, 10, false) << Pad(std::isfinite(s.objective) ? Fmt("%.6g", s.objective) : "-", 14)
+       << Pad(std::isfinite(r.gap_to_best) ? Fmt("%.2f%%", 100 * r.gap_to_best) : "-", 8)
+       << Pad(std::isfinite(s.bound) ? Fmt("%.6g", s.bound) : "-", 14)
+       << Pad(s.eval.stage_param_bytes.empty() ? "-" : Fmt("%.2f", Mib(s.eval.max_stage_param_bytes)), 9)
+       << Pad(s.eval.stage_param_bytes.empty() ? "-" : HumanBytes(static_cast<double>(s.eval.total_crossing_bytes)), 11)
+       << Pad(Fmt("%.3f", s.seconds), 9) << "  " << Pad(ToString(s.status), 9, false) << per << "\n";
+  }
+  return os.str();
+}
+
+std::string CompareToCsv(const std::vector<CompareRow>& rows) {
+  std::ostringstream os;
+  os << "graph,nodes,stages,method,status,objective,bound,gap_to_best,max_stage_param_bytes,"
+        "total_crossing_bytes,seconds,stage_param_bytes,bb_nodes\n";
+  for (const CompareRow& r : rows) {
+    const ScheduleResult& s = r.result;
+    std::string per;
+    for (int64_t b : s.eval.stage_param_bytes) per += (per.empty() ? "" : ";") + std::to_string(b);
+    auto num = [](double v) { return std::isfinite(v) ? Fmt("%.17g", v) : std::string(""); };
+    auto bb = s.stats.find("bb_nodes");
+    os << r.graph << "," << r.nodes << "," << r.stages << "," << s.method << "," << ToString(s.status) << ","
+       << num(s.objective) << "," << num(s.bound) << "," << num(r.gap_to_best) << ","
+       << s.eval.max_stage_param_bytes << "," << s.eval.total_crossing_bytes << "," << Fmt("%.6f", s.seconds)
+       << "," << per << "," << (bb == s.stats.end() ? std::string("") : num(bb->second)) << "\n";
+  }
+  return os.str();
+}
+
+std::string CompareToJson(const std::vector<CompareRow>& rows) {
+  json arr = json::array();
+  for (const CompareRow& r : rows) {
+    const ScheduleResult& s = r.result;
+    json j;
+    j["graph"] = r.graph;
+    j["nodes"] = r.nodes;
+    j["stages"] = r.stages;
+    j["method"] = s.method;
+    j["status"] = ToString(s.status);
+    j["objective"] = NumberOrNull(s.objective);
+    j["bound"] = NumberOrNull(s.bound);
+    j["gap_to_best"] = NumberOrNull(r.gap_to_best);
+    j["solve_seconds"] = s.seconds;
+    j["stage_param_bytes"] = s.eval.stage_param_bytes;
+    j["crossing_bytes"] = s.eval.crossing_bytes;
+    json st = json::object();
+    for (const auto& kv : s.stats) st[kv.first] = NumberOrNull(kv.second);
+    j["stats"] = std::move(st);
+    if (!s.message.empty()) j["message"] = s.message;
+    arr.push_back(std::move(j));
+  }
+  return arr.dump(1) + "\n";
+}
+
+}  // namespace respect

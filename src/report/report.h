@@ -1,0 +1,49 @@
+// Human and machine reports of schedules: the terminal table, the schedule
+// JSON of DESIGN.md, DOT pictures, and the compare table/CSV/JSON.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cost/problem.h"
+#include "sched/scheduler.h"
+
+namespace respect {
+
+// Per-stage table: parameters (MiB), on-chip / off-chip MiB, nodes, bytes
+// crossing to the next stage, stage time; then the objective line.
+std::string FormatScheduleTable(const Problem& problem, const ScheduleResult& result);
+
+// The schedule JSON of DESIGN.md (extra keys: objective_kind, comm_model,
+// gap, message, stats).
+std::string ScheduleToJson(const Problem& problem, const ScheduleResult& result);
+
+// "<dir>/<graph>.<stages>.<method>" — the stem of a schedule's output files.
+std::string ScheduleStem(const std::string& dir, const Problem& problem, const std::string& method);
+
+// Writes <stem>.schedule.json and <stem>.dot. Returns the JSON path.
+StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& problem,
+                                         const ScheduleResult& result);
+
+// Reads a schedule JSON back into a Schedule for `graph` (by id, else name).
+StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph, int* stages);
+
+// One row of a comparison.
+struct CompareRow {
+  std::string graph;
+  int nodes = 0;
+  int stages = 0;
+  ScheduleResult result;
+  double gap_to_best = 0;  // (objective - best objective of the row group) / best
+};
+
+std::string FormatCompareTable(const std::vector<CompareRow>& rows);
+std::string CompareToCsv(const std::vector<CompareRow>& rows);
+std::string CompareToJson(const std::vector<CompareRow>& rows);
+// Fills gap_to_best within each (graph, stages) group.
+void FillGaps(std::vector<CompareRow>* rows);
+
+// "12.34 MiB", "950.0 KiB", "17 B".
+std::string HumanBytes(double bytes);
+
+}  // namespace respect

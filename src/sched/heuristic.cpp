@@ -1,0 +1,112 @@
+#include "sched/heuristic.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace respect {
+
+namespace {
+
+// cut_ok[c]: a cut before position c (1..n-1) keeps every tensor's consumers
+// on one side (children_same_stage); all true otherwise.
+std::vector<char> AllowedCuts(const Problem& p, const std::vector<int>& order) {
+  const Graph& g = p.g();
+  const int n = g.size();
+  std::vector<char> ok(n + 1, 1);
+  if (!p.constraints.children_same_stage) return ok;
+  std::vector<int> pos(n);
+  for (int i = 0; i < n; ++i) pos[order[i]] = i;
+  // A cut at c separates u's children iff min child pos < c <= max child pos.
+  std::vector<int> diff(n + 2, 0);
+  for (int u = 0; u < n; ++u) {
+    if (g.children(u).size() < 2) continue;
+    int lo = n, hi = -1;
+    for (int w : g.children(u)) { lo = std::min(lo, pos[w]); hi = std::max(hi, pos[w]); }
+    if (lo < hi) { diff[lo + 1] += 1; diff[hi + 1] -= 1; }
+  }
+  int run = 0;
+  for (int c = 0; c <= n; ++c) { run += diff[c]; ok[c] = run == 0; }
+  return ok;
+}
+
+}  // namespace
+
+StatusOr<Schedule> EqualParamSplit(const Problem& p, const std::vector<int>& order) {
+  const Graph& g = p.g();
+  const int n = g.size();
+  const int stages = p.stages;
+  if (!g.IsTopologicalOrder(order)) return Status::Invalid("heuristic: the order is not topological");
+  std::vector<double> prefix(n + 1, 0.0);
+  for (int i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + static_cast<double>(g.node(order[i]).param_bytes);
+  const double total = prefix[n];
+  const std::vector<char> ok = AllowedCuts(p, order);
+  const bool need_nonempty = p.constraints.nonempty_stages;
+  // cuts[k] = first position of stage k+1, for k = 0..stages-2.
+  std::vector<int> cuts;
+  int prev = 0;
+  for (int k = 1; k < stages; ++k) {
+    const double target = total * k / stages;
+    // Room left for the remaining stages when they must be non-empty.
+    const int lo = need_nonempty ? prev + 1 : prev;
+    const int hi = need_nonempty ? n - (stages - k) : n;
+    int best = -1;
+    double best_err = 0;
+    for (int c = lo; c <= hi; ++c) {
+      if (!ok[c]) continue;
+      // Ties (runs of zero-parameter nodes) go to the earliest cut, as a
+      // running-sum partitioner would cut as soon as it reaches the target.
+      const double err = std::fabs(prefix[c] - target);
+      if (best < 0 || err < best_err) { best = c; best_err = err; }
+    }
+    if (best < 0)
+      return Status::Infeasible("heuristic: no valid cut for stage " + std::to_string(k) +
+                                " (children_same_stage leaves no room)");
+    cuts.push_back(best);
+    prev = best;
+  }
+  Schedule s;
+  s.stage.assign(n, 0);
+  int k = 0;
+  for (int i = 0; i < n; ++i) {
+    while (k < static_cast<int>(cuts.size()) && i >= cuts[k]) ++k;
+    s.stage[order[i]] = k;
+  }
+  return s;
+}
+
+StatusOr<ScheduleResult> HeuristicScheduler::Run(const Problem& problem) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ScheduleResult r;
+  r.method = name();
+  r.bound = std::nan("");
+  Status v = problem.Validate();
+  if (v.code() == StatusCode::kInfeasible) {
+    r.status = SolveStatus::kInfeasible;
+    r.message = v.message();
+    return r;
+  }
+  RESPECT_RETURN_IF_ERROR(v);
+  auto s = EqualParamSplit(problem, problem.g().topo_order());
+  if (!s.ok()) {
+    if (s.status().code() != StatusCode::kInfeasible) return s.status();
+    r.status = SolveStatus::kInvalid;  // the rule found nothing; not a proof of infeasibility
+    r.message = s.status().message();
+    return r;
+  }
+  r.schedule = *s;
+  r.status = SolveStatus::kFeasible;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  Evaluation ev = Evaluate(problem, r.schedule);
+  if (!ev.feasible) {
+    // e.g. a cap the equal split exceeds: report, do not pretend.
+    r.status = SolveStatus::kInvalid;
+    r.message = "heuristic schedule violates a constraint: " + ev.violation;
+    r.eval = ev;
+    return r;
+  }
+  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+  return r;
+}
+
+}  // namespace respect

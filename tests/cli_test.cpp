@@ -1,0 +1,136 @@
+// End-to-end: the respect-opt executable on good and bad input. Every bad
+// input gives exactly one line on stderr and exit code 2; nothing is
+// overwritten.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+const std::string kBin = std::string(RESPECT_BINARY_DIR) + "/respect-opt";
+const std::string kSrc = RESPECT_SOURCE_DIR;
+
+struct RunResult {
+  int code;
+  std::string out, err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+RunResult Exec(const std::string& args) {
+  const std::string dir = ::testing::TempDir();
+  const std::string out = dir + "/cli_out.txt", err = dir + "/cli_err.txt";
+  const std::string cmd = kBin + " " + args + " > " + out + " 2> " + err + " < /dev/null";
+  int st = std::system(cmd.c_str());
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, Slurp(out), Slurp(err)};
+}
+
+std::string Write(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+int Lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+void ExpectBadInput(const std::string& args, const std::string& needle) {
+  RunResult r = Exec(args);
+  EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.rfind("respect-opt: error: ", 0), 0u) << r.err;
+}
+
+TEST(Cli, HelpAndVersion) {
+  RunResult h = Exec("--help");
+  EXPECT_EQ(h.code, 0);
+  EXPECT_NE(h.out.find("--solver.time_limit_s"), std::string::npos);
+  EXPECT_NE(h.out.find("--config"), std::string::npos);
+  RunResult v = Exec("--version");
+  EXPECT_EQ(v.code, 0);
+  EXPECT_NE(v.out.find("respect-opt "), std::string::npos);
+}
+
+TEST(Cli, ListZoo) {
+  RunResult r = Exec("--list-zoo");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("zoo:resnet50"), std::string::npos);
+  EXPECT_NE(r.out.find("zoo:inception_resnet_v2"), std::string::npos);
+}
+
+TEST(Cli, QuickstartWritesScheduleJson) {
+  const std::string dir = ::testing::TempDir() + "/cli_quick";
+  RunResult r = Exec("--config " + kSrc + "/configs/quickstart.yaml --output.dir " + dir + " --methods heuristic");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("stage  nodes"), std::string::npos);
+  EXPECT_NE(r.out.find("objective (memory_comm"), std::string::npos);
+  std::string json = Slurp(dir + "/resnet50.4.heuristic.schedule.json");
+  EXPECT_NE(json.find("\"status\": \"feasible\""), std::string::npos);
+  EXPECT_NE(json.find("\"assignment\""), std::string::npos);
+  EXPECT_NE(json.find("\"stage_param_bytes\""), std::string::npos);
+}
+
+TEST(Cli, BadConfigs) {
+  ExpectBadInput("--config /nonexistent/run.yaml", "cannot read '/nonexistent/run.yaml'");
+  ExpectBadInput("--config " + Write("c1.yaml", "stagez: 4\n"), "unknown key 'stagez'");
+  ExpectBadInput("--config " + Write("c2.yaml", "solver: {time_limit_s: soon}\n"), "key 'solver.time_limit_s'");
+  ExpectBadInput("--config " + Write("c3.yaml", "stages: [4\n"), "invalid YAML");
+  ExpectBadInput("--config " + Write("c4.yaml", "model: weights.bin\n"), "is not a .json, .gml or .tflite");
+  ExpectBadInput("--stages zero", "key 'stages'");
+  ExpectBadInput("--set nokey", "--set needs KEY=VALUE");
+  ExpectBadInput("--no-such-flag", "no-such-flag");
+  ExpectBadInput("--model zoo:resnet5", "unknown zoo model 'resnet5'");
+}
+
+TEST(Cli, BadGraphs) {
+  const std::string dir = " --output.dir " + ::testing::TempDir() + "/cli_bad";
+  ExpectBadInput("--model " + Write("g1.json", "{\"nodes\": [") + dir, "invalid JSON");
+  ExpectBadInput("--model " + Write("g2.json", R"({"nodes": [{"id": 1, "param_bytes": 0}, {"id": 2, "param_bytes": 0}],
+      "edges": [{"src": 1, "dst": 2}, {"src": 2, "dst": 1}]})") + dir, "cycle: 1 -> 2 -> 1");
+  ExpectBadInput("--model " + Write("g3.json", R"({"nodes": [{"id": 1, "param_bytes": 0}],
+      "edges": [{"src": 1, "dst": 9}]})") + dir, "unknown target node '9'");
+  ExpectBadInput("--model " + Write("g4.json", R"({"nodes": [{"id": 1, "param_bytes": 0}, {"id": 1, "param_bytes": 0}]})") + dir,
+                 "duplicate node id '1'");
+  ExpectBadInput("--model " + Write("g5.json", R"({"nodes": [{"id": 1, "param_bytes": -8}]})") + dir, "negative");
+  ExpectBadInput("--model " + Write("g6.json", R"({"nodes": []})") + dir, "empty");
+  ExpectBadInput("--model " + Write("g7.gml", "graph [ node [ id 0 ") + dir, "missing ']'");
+}
+
+TEST(Cli, InfeasibleSettingsFailFast) {
+  const std::string g = Write("small.json", R"({"name": "small", "nodes": [{"id": 1, "param_bytes": 5},
+      {"id": 2, "param_bytes": 7}], "edges": [{"src": 1, "dst": 2}]})");
+  const std::string dir = " --output.dir " + ::testing::TempDir() + "/cli_inf";
+  ExpectBadInput("--model " + g + " --stages 3 --methods heuristic" + dir, "fewer than the 3");
+  ExpectBadInput("--model " + g + " --stages 2 --constraints.max_stage_param_bytes 6 --methods heuristic" + dir,
+                 "below node '2'");
+}
+
+TEST(Cli, NeverOverwritesInputs) {
+  // A graph whose name makes the schedule file collide with the model path.
+  const std::string dir = ::testing::TempDir() + "/cli_protect";
+  std::system(("mkdir -p " + dir).c_str());
+  const std::string model = dir + "/g.2.heuristic.schedule.json";
+  const std::string text = R"({"name": "g", "nodes": [{"id": 1, "param_bytes": 5}, {"id": 2, "param_bytes": 7}],
+      "edges": [{"src": 1, "dst": 2}]})";
+  std::ofstream(model) << text;
+  RunResult r = Exec("--model " + model + " --stages 2 --methods heuristic --output.dir " + dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("refusing to overwrite input file"), std::string::npos) << r.err;
+  EXPECT_EQ(Slurp(model), text);
+}
+
+}  // namespace

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+
+namespace respect {
+namespace {
+
+TEST(Config, DesignExampleParses) {
+  const char* yaml = R"(
+task: schedule
+model: zoo:resnet50
+stages: 4
+methods: [two_phase]
+objective: {kind: memory_comm, comm_weight: 1.0, comm_model: tensor}
+edgetpu: {sram_bytes: 8388608, link_bytes_per_s: 3.2e8, offchip_bytes_per_s: 3.2e8, macs_per_s: 2.0e12}
+constraints: {nonempty_stages: true, children_same_stage: false}
+solver: {time_limit_s: 600, threads: 1, relative_gap: 0.0}
+policy: {weights: default, window: 1}
+output: {dir: out}
+)";
+  auto c = ParseConfig(yaml, "run.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->task, "schedule");
+  EXPECT_EQ(c->models, std::vector<std::string>{"zoo:resnet50"});
+  EXPECT_EQ(c->stages, std::vector<int>{4});
+  EXPECT_EQ(c->methods, std::vector<std::string>{"two_phase"});
+  EXPECT_EQ(c->edgetpu.sram_bytes, 8388608);
+  EXPECT_DOUBLE_EQ(c->edgetpu.link_bytes_per_s, 3.2e8);
+  EXPECT_DOUBLE_EQ(c->solver.time_limit_s, 600);
+  EXPECT_EQ(c->output_dir, "out");
+  EXPECT_TRUE(ValidateConfig(*c).ok());
+}
+
+TEST(Config, ListsAndEnums) {
+  auto c = ParseConfig("task: compare\nmodel: [zoo:vgg16, g.json]\nstages: [4, 5, 6]\nmethods: heuristic\n"
+                       "objective: {kind: latency, comm_model: edge}\n",
+                       "c.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->models.size(), 2u);
+  EXPECT_EQ(c->stages, (std::vector<int>{4, 5, 6}));
+  EXPECT_EQ(c->methods, std::vector<std::string>{"heuristic"});
+  EXPECT_EQ(c->objective.kind, ObjectiveKind::kLatency);
+  EXPECT_EQ(c->objective.comm_model, CommModel::kEdge);
+}
+
+TEST(Config, EmptyFileMeansDefaults) {
+  auto c = ParseConfig("", "empty.yaml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->task, "schedule");
+  EXPECT_EQ(c->stages, std::vector<int>{4});
+}
+
+struct Bad {
+  const char* yaml;
+  const char* expect;
+};
+
+TEST(Config, ErrorsNameTheKey) {
+  const Bad cases[] = {
+      {"stagez: 4", "unknown key 'stagez' (did you mean 'stages'?)"},
+      {"solver: {time_limt_s: 5}", "unknown key 'solver.time_limt_s' (did you mean 'solver.time_limit_s'?)"},
+      {"solver: {time_limit_s: fast}", "key 'solver.time_limit_s': expected a number, got 'fast'"},
+      {"stages: four", "key 'stages': expected an integer, got 'four'"},
+      {"stages: 0", "key 'stages': 0 is below the minimum 1"},
+      {"stages: 2.5", "key 'stages': expected an integer"},
+      {"constraints: {nonempty_stages: maybe}", "key 'constraints.nonempty_stages': expected true or false"},
+      {"objective: {kind: speed}", "key 'objective.kind': 'speed' is not one of memory_comm | latency"},
+      {"methods: [heuristic, magic]", "key 'methods': 'magic' is not one of"},
+      {"task: dance", "key 'task': 'dance' is not one of"},
+      {"solver: 5", "key 'solver' must be a mapping"},
+      {"solver: {relative_gap: 2}", "above the maximum 1"},
+      {"stages: []", "key 'stages': the list is empty"},
+      {"model: {a: 1}", "key 'model': expected a string"},
+      {"- just\n- a list", "top level must be a mapping"},
+      {"stages: [4\n", "invalid YAML"},
+      {"stages:\n", "key 'stages' has no value"},
+  };
+  for (const Bad& b : cases) {
+    auto c = ParseConfig(b.yaml, "run.yaml");
+    ASSERT_FALSE(c.ok()) << b.yaml;
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidInput);
+    EXPECT_NE(c.status().message().find(b.expect), std::string::npos) << c.status().message();
+    EXPECT_EQ(c.status().message().find('\n'), std::string::npos) << c.status().message();
+    EXPECT_EQ(c.status().message().rfind("run.yaml:", 0), 0u) << c.status().message();
+  }
+}
+
+TEST(Config, Overrides) {
+  Config c;
+  EXPECT_TRUE(ApplyOverride(&c, "solver.time_limit_s", "60").ok());
+  EXPECT_DOUBLE_EQ(c.solver.time_limit_s, 60);
+  EXPECT_TRUE(ApplyOverride(&c, "stages", "[4,5]").ok());
+  EXPECT_EQ(c.stages, (std::vector<int>{4, 5}));
+  EXPECT_TRUE(ApplyOverride(&c, "model", "zoo:vgg19").ok());
+  EXPECT_EQ(c.models, std::vector<std::string>{"zoo:vgg19"});
+  Status s = ApplyOverride(&c, "solver.threads", "-1");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("key 'solver.threads'"), std::string::npos);
+  EXPECT_FALSE(ApplyOverride(&c, "nope", "1").ok());
+}
+
+TEST(Config, CrossKeyValidation) {
+  Config c;
+  c.synthetic.levels_min = 9;
+  c.synthetic.levels_max = 3;
+  EXPECT_FALSE(ValidateConfig(c).ok());
+  Config d;
+  d.stages = {4, 5};
+  EXPECT_NE(ValidateConfig(d).message().find("task schedule takes one stage count"), std::string::npos);
+}
+
+TEST(Config, HelpListsEveryKeyWithDefault) {
+  std::string help = ConfigHelp();
+  for (const std::string& k : ConfigKeys()) EXPECT_NE(help.find("--" + k), std::string::npos) << k;
+  EXPECT_NE(help.find("default 600"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace respect

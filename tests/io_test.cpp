@@ -1,0 +1,172 @@
+// Graph JSON / GML readers and the DOT writer, including malformed input.
+#include <gtest/gtest.h>
+
+#include "io/graph_io.h"
+
+namespace respect {
+namespace {
+
+TEST(GraphJson, ReadsDesignExampleAndDefaults) {
+  const char* text = R"({"name": "tiny",
+    "nodes": [{"id": 0, "name": "input_1", "op": "InputLayer", "param_bytes": 0, "output_bytes": 602112, "macs": 0},
+              {"id": "conv", "param_bytes": 1.2e3},
+              {"id": 7, "param_bytes": 4, "extra_key": [1, 2]}],
+    "edges": [{"src": 0, "dst": "conv"}, {"src": "conv", "dst": 7}]})";
+  auto g = ParseGraphJson(text, "t.json");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  EXPECT_EQ(g->name(), "tiny");
+  EXPECT_EQ(g->size(), 3);
+  EXPECT_EQ(g->num_edges(), 2);
+  EXPECT_EQ(g->node(0).output_bytes, 602112);
+  EXPECT_EQ(g->node(1).param_bytes, 1200);
+  EXPECT_EQ(g->node(1).name, "conv");  // defaults to the id
+  EXPECT_EQ(g->node(1).op, "");
+  EXPECT_EQ(g->node(1).output_bytes, 0);
+  EXPECT_TRUE(g->node(2).id_is_int);
+}
+
+TEST(GraphJson, RoundTrip) {
+  const char* text = R"({"name": "rt", "nodes": [{"id": 1, "name": "a", "op": "Conv", "param_bytes": 10,
+    "output_bytes": 3, "macs": 9}, {"id": "b", "param_bytes": 0}], "edges": [{"src": 1, "dst": "b"}]})";
+  auto g = ParseGraphJson(text, "rt");
+  ASSERT_TRUE(g.ok());
+  auto g2 = ParseGraphJson(GraphToJson(*g), "rt2");
+  ASSERT_TRUE(g2.ok()) << g2.status().message();
+  EXPECT_EQ(GraphToJson(*g), GraphToJson(*g2));
+  EXPECT_EQ(g2->node(0).macs, 9);
+  EXPECT_TRUE(g2->node(0).id_is_int);
+  EXPECT_FALSE(g2->node(1).id_is_int);
+}
+
+struct Bad {
+  const char* text;
+  const char* expect;
+};
+
+TEST(GraphJson, MalformedInputsGiveOneLineErrors) {
+  const Bad cases[] = {
+      {"{\"nodes\": [", "invalid JSON at byte"},
+      {"[1,2]", "top level must be an object"},
+      {"{\"edges\": []}", "'nodes' must be an array"},
+      {"{\"nodes\": []}", "empty"},
+      {"{\"nodes\": [{\"param_bytes\": 1}]}", "nodes[0] has no 'id'"},
+      {"{\"nodes\": [{\"id\": 1}]}", "nodes[0] has no 'param_bytes'"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": \"big\"}]}", "'param_bytes' must be a number"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 1.5}]}", "must be a whole number"},
+      {"{\"nodes\": [{\"id\": [1], \"param_bytes\": 1}]}", "must be an integer or a string"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": -3}]}", "negative param_bytes"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 0}, {\"id\": 1, \"param_bytes\": 0}]}", "duplicate node id '1'"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 0}], \"edges\": [{\"src\": 1, \"dst\": 2}]}",
+       "unknown target node '2'"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 0}], \"edges\": [{\"src\": 1}]}", "'src' and 'dst'"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 0}, {\"id\": 2, \"param_bytes\": 0}], \"edges\": "
+       "[{\"src\": 1, \"dst\": 2}, {\"src\": 2, \"dst\": 1}]}",
+       "cycle"},
+  };
+  for (const Bad& b : cases) {
+    auto g = ParseGraphJson(b.text, "bad.json");
+    ASSERT_FALSE(g.ok()) << b.text;
+    EXPECT_EQ(g.status().code(), StatusCode::kInvalidInput);
+    EXPECT_NE(g.status().message().find(b.expect), std::string::npos) << g.status().message();
+    EXPECT_EQ(g.status().message().find('\n'), std::string::npos);
+    EXPECT_EQ(g.status().message().rfind("bad.json", 0), 0u) << g.status().message();
+  }
+}
+
+TEST(GraphJson, MissingFileIsIoError) {
+  auto g = ReadGraphJson("/nonexistent/dir/x.json");
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.status().code(), StatusCode::kIoError);
+  EXPECT_NE(g.status().message().find("/nonexistent/dir/x.json"), std::string::npos);
+}
+
+// As networkx.write_gml writes a DiGraph with a node attribute `parameter`.
+const char* kNetworkxGml = R"(graph [
+  directed 1
+  node [
+    id 0
+    label "0"
+    parameter 0
+  ]
+  node [
+    id 1
+    label "conv&amp;bn"
+    parameter 4096
+    output_bytes 100
+  ]
+  node [
+    id 2
+    label "2"
+    parameter 1.5E3
+  ]
+  edge [
+    source 0
+    target 1
+    parameter 7
+  ]
+  edge [
+    source 1
+    target 2
+  ]
+]
+)";
+
+TEST(GraphGml, ReadsNetworkxOutput) {
+  auto g = ParseGraphGml(kNetworkxGml, "dir/bench_graph.gml");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  EXPECT_EQ(g->name(), "bench_graph");
+  EXPECT_EQ(g->size(), 3);
+  EXPECT_EQ(g->num_edges(), 2);
+  EXPECT_EQ(g->node(1).name, "conv&bn");
+  EXPECT_EQ(g->node(1).param_bytes, 4096);
+  EXPECT_EQ(g->node(1).output_bytes, 100);
+  EXPECT_EQ(g->node(2).param_bytes, 1500);
+  EXPECT_DOUBLE_EQ(g->edges()[0].weight, 7.0);
+  EXPECT_TRUE(g->node(0).id_is_int);
+}
+
+TEST(GraphGml, Malformed) {
+  const Bad cases[] = {
+      {"graph [ node [ id 0 ", "missing ']'"},
+      {"graph [ node [ id 0 parameter abc ] ]", "is not a number"},
+      {"graph [ node [ label \"x\" ] ]", "has no id"},
+      {"graph [ node [ id 0 ] edge [ source 0 ] ]", "'source' and 'target'"},
+      {"graph [ node [ id 0 ] edge [ source 0 target 5 ] ]", "unknown target node '5'"},
+      {"nodes [ ]", "no 'graph [ ... ]' block"},
+      {"graph [ node [ id 0 label \"unterminated ] ]", "unterminated string"},
+      {"graph [ ]", "empty"},
+      {"graph [ node [ id 0 parameter -4 ] ]", "negative"},
+  };
+  for (const Bad& b : cases) {
+    auto g = ParseGraphGml(b.text, "bad.gml");
+    ASSERT_FALSE(g.ok()) << b.text;
+    EXPECT_NE(g.status().message().find(b.expect), std::string::npos) << g.status().message();
+    EXPECT_EQ(g.status().message().find('\n'), std::string::npos);
+  }
+}
+
+TEST(GraphDot, ColoursByStageAndMarksCrossingEdges) {
+  auto g = ParseGraphGml(kNetworkxGml, "g.gml");
+  ASSERT_TRUE(g.ok());
+  std::vector<int> stage{0, 0, 1};
+  std::string dot = GraphToDot(*g, &stage, 2);
+  EXPECT_NE(dot.find("subgraph cluster_stage0"), std::string::npos);
+  EXPECT_NE(dot.find("subgraph cluster_stage1"), std::string::npos);
+  EXPECT_NE(dot.find("n1 -> n2 [color=red"), std::string::npos);
+  EXPECT_EQ(dot.find("n0 -> n1 [color=red"), std::string::npos);
+  EXPECT_NE(dot.find("conv&bn"), std::string::npos);
+  EXPECT_EQ(GraphToDot(*g).find("cluster"), std::string::npos);
+}
+
+TEST(FileUtil, ProtectedInputIsNeverOverwritten) {
+  const std::string path = ::testing::TempDir() + "/respect_protected.json";
+  ASSERT_TRUE(WriteTextFile(path, "original").ok());
+  ProtectInputPath(path);
+  Status s = WriteTextFile(path, "clobbered");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("refusing to overwrite input"), std::string::npos);
+  EXPECT_EQ(*ReadTextFile(path), "original");
+}
+
+}  // namespace
+}  // namespace respect
