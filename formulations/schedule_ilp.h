@@ -1,0 +1,94 @@
+// The scheduling ILP of DESIGN.md over a Problem, as a solver-neutral
+// MilpModel, with the maps to decode a solution into a Schedule and to encode
+// a Schedule as a MIP start.
+//
+// Variables (bytes in MiB, times in a power-of-ten unit chosen per model):
+//   z[v][k] = [s(v) <= k], k = 0..stages-2, binary (z[v][stages-1] = 1);
+//   memory_comm: Mpeak >= P_k, objective Mpeak + comm_weight * sum_k X_k;
+//   latency:     T >= T_k, o_k >= P_k - sram (only when the parameters can
+//                exceed the SRAM), objective T.
+//   X_k: comm_model edge -> sum over edges (u,w) of c_u (z[u][k] - z[w][k]),
+//        exact in z, no extra variables; comm_model tensor -> a node whose
+//        consumers have one latest consumer w (the others are ancestors of w)
+//        crosses k exactly when z[u][k] - z[w][k] = 1, again no variable;
+//        otherwise y[u][k] in [0,1] with y >= z[u][k] - z[w][k] for each
+//        latest consumer w.
+// Tightening: a node's window [lo, hi] (FullWindows: from ancestor /
+// descendant counts when every stage must be non-empty, intersected with any
+// caller windows and propagated along edges) fixes z below/above it, and the
+// fixed z are substituted as constants rather than kept as columns; edges
+// implied by longer paths get no precedence rows; nodes whose tensor weighs
+// nothing get no crossing terms; Mpeak >= the largest node.
+// Infeasibility visible without solving (an empty window, a stage no node can
+// reach) is returned as Status Infeasible with a message naming the culprit.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "cost/problem.h"
+#include "solver/milp.h"
+
+namespace respect {
+
+// Per-node stage interval: node v may only go to stages lo[v]..hi[v].
+struct Windows {
+  std::vector<int> lo, hi;
+};
+
+// The hard windows every feasible schedule satisfies: [0, stages-1], and with
+// nonempty_stages, lo[v] >= stages - n + |ancestors(v)| (the later stages need
+// nodes that are not ancestors of v) and hi[v] <= n - 1 - |descendants(v)|.
+// Precondition: problem.Validate() is ok.
+Windows FullWindows(const Problem& problem);
+
+// `windows` intersected with FullWindows and made consistent along edges
+// (lo[w] >= lo[u], hi[u] <= hi[w] for every edge (u, w)). InvalidInput if the
+// vectors have the wrong size; Infeasible if some node is left no stage.
+StatusOr<Windows> TightenWindows(const Problem& problem, const Windows& windows);
+
+// True iff lo[v] <= schedule.stage[v] <= hi[v] for all v.
+bool WithinWindows(const Windows& windows, const Schedule& schedule);
+
+struct IlpModel {
+  static constexpr int kFixedZero = -1;  // z entry fixed to 0 (below the window)
+  static constexpr int kFixedOne = -2;   // z entry fixed to 1 (at/above the window top)
+
+  MilpModel milp;
+  Problem problem;            // the problem it was built from (graph shared)
+  Windows windows;            // effective windows (after TightenWindows)
+  // z[v][k], k = 0..stages-2: a column index, or kFixedZero / kFixedOne.
+  std::vector<std::vector<int>> z;
+  // Cost-model objective (bytes, or seconds for latency) = scale * ILP objective.
+  double objective_scale = 1.0;
+  int peak_col = -1;          // memory_comm: Mpeak (MiB)
+  int period_col = -1;        // latency: T (in units of objective_scale seconds)
+  std::vector<int> offchip_col;  // latency: o_k (MiB), -1 where not modelled
+  int num_crossing_cols = 0;  // y columns
+  // Continuous columns in the order EncodeStart fixes them (each is set to
+  // the least value its rows allow, given z and the columns before it).
+  std::vector<int> aux_cols;
+
+  int stages() const { return problem.stages; }
+  // Cost-model value of an ILP objective value.
+  double ToCost(double ilp_objective) const { return ilp_objective * objective_scale; }
+};
+
+// Builds the ILP. windows == nullptr means FullWindows. Errors: InvalidInput
+// for a bad problem/windows, Infeasible when infeasibility is evident.
+StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows = nullptr);
+
+// Stage per node from a column vector (z rounded at 0.5; fixed z as built).
+// Precondition: values.size() == ilp.milp.num_cols().
+Schedule DecodeSchedule(const IlpModel& ilp, const std::vector<double>& values);
+
+// The column vector of a schedule: z from the stages, every continuous column
+// at the least value its rows allow. For a feasible schedule inside the
+// windows it satisfies every row, and ToCost(milp.ObjectiveOf(x)) equals
+// evaluate(). Only z columns are written, so a schedule outside the windows
+// is in effect clamped into them (check WithinWindows first; the clamped
+// schedule may break rows, and solvers then ignore the start).
+std::vector<double> EncodeStart(const IlpModel& ilp, const Schedule& schedule);
+
+}  // namespace respect

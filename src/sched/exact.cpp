@@ -1,0 +1,147 @@
+#include "sched/exact.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "sched/list_schedule.h"
+
+namespace respect {
+
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string Fmt(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
+}  // namespace
+
+ExactScheduler::ExactScheduler(ExactOptions options, std::unique_ptr<MilpSolver> solver)
+    : options_(std::move(options)), solver_(std::move(solver)) {
+  if (!solver_) solver_ = MakeCbcSolver();
+}
+
+StatusOr<ScheduleResult> ExactScheduler::Run(const Problem& problem) {
+  return RunWindowed(problem, nullptr, nullptr);
+}
+
+StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
+                                                     const Schedule* start) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ScheduleResult r;
+  r.method = name();
+  r.bound = std::nan("");
+  auto infeasible = [&](const std::string& why) -> StatusOr<ScheduleResult> {
+    r.status = SolveStatus::kInfeasible;
+    r.message = why;
+    r.bound = std::nan("");
+    r.seconds = Seconds(t0);
+    RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+    return r;
+  };
+
+  Status valid = problem.Validate();
+  if (valid.code() == StatusCode::kInfeasible) return infeasible(valid.message());
+  RESPECT_RETURN_IF_ERROR(valid);
+
+  auto built = BuildScheduleIlp(problem, windows);
+  if (!built.ok()) {
+    if (built.status().code() == StatusCode::kInfeasible) return infeasible(built.status().message());
+    return built.status();
+  }
+  const IlpModel& ilp = *built;
+  int binaries = 0;
+  for (const auto& c : ilp.milp.cols) binaries += c.integer ? 1 : 0;
+  r.stats["ilp_cols"] = ilp.milp.num_cols();
+  r.stats["ilp_rows"] = ilp.milp.num_rows();
+  r.stats["ilp_binaries"] = binaries;
+
+  if (!options_.write_lp.empty())
+    RESPECT_RETURN_IF_ERROR(WriteModelFile(ilp.milp, options_.write_lp));
+
+  MilpOptions mo;
+  mo.time_limit_s = options_.time_limit_s;
+  mo.threads = options_.threads;
+  mo.relative_gap = options_.relative_gap;
+  mo.verbose = options_.verbose;
+  Schedule warm;
+  bool have_warm = false;
+  if (start) {
+    warm = *start;
+    have_warm = true;
+  } else if (options_.warm_start) {
+    DpTopoScheduler dp;
+    auto h = dp.Run(problem);
+    if (h.ok() && (h->status == SolveStatus::kFeasible || h->status == SolveStatus::kOptimal)) {
+      warm = h->schedule;
+      have_warm = true;
+    }
+  }
+  if (have_warm && WithinWindows(ilp.windows, warm) && Evaluate(problem, warm).feasible) {
+    mo.mip_start = EncodeStart(ilp, warm);
+  }
+
+  auto solved = solver_->Solve(ilp.milp, mo);
+  if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver_->name() + ")");
+  const MilpResult& mr = *solved;
+  r.stats["bb_nodes"] = static_cast<double>(mr.nodes);
+  r.stats["solver_seconds"] = mr.seconds;
+  if (mr.start_given) {
+    r.stats["start_objective"] = ilp.ToCost(mr.start_objective);
+    r.stats["start_feasible"] = mr.start_feasible ? 1 : 0;
+  }
+  r.message = mr.message;
+
+  switch (mr.status) {
+    case SolveStatus::kInfeasible:
+      return infeasible("the solver proved that no schedule satisfies the constraints" +
+                        std::string(windows ? " within the windows" : "") +
+                        (mr.message.empty() ? "" : " (" + mr.message + ")"));
+    case SolveStatus::kTimeLimit:
+      r.status = SolveStatus::kTimeLimit;
+      if (std::isfinite(mr.bound)) r.bound = ilp.ToCost(mr.bound);
+      r.seconds = Seconds(t0);
+      RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+      return r;
+    case SolveStatus::kInvalid:
+      return Status::Internal("exact scheduler: the solver rejected the schedule ILP: " + mr.message);
+    case SolveStatus::kOptimal:
+    case SolveStatus::kFeasible:
+      break;
+  }
+  if (static_cast<int>(mr.values.size()) != ilp.milp.num_cols())
+    return Status::Internal("exact scheduler: the solver returned " + std::to_string(mr.values.size()) +
+                            " values for " + std::to_string(ilp.milp.num_cols()) + " columns");
+  r.schedule = DecodeSchedule(ilp, mr.values);
+  r.status = mr.status;
+  const double ilp_cost = ilp.ToCost(mr.objective);
+  const double proven = std::isfinite(mr.bound) ? ilp.ToCost(mr.bound) : std::nan("");
+  r.seconds = Seconds(t0);
+  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+  // The ILP's value of the schedule must be evaluate()'s (the continuous
+  // columns can only sit above their least value in a non-optimal point).
+  const double ev = r.eval.objective;
+  const double tol = 1e-6 * std::max(std::fabs(ev), std::fabs(ilp_cost)) + 1e-7 * ilp.objective_scale;
+  const bool mismatch = r.status == SolveStatus::kOptimal ? std::fabs(ilp_cost - ev) > tol : ev > ilp_cost + tol;
+  if (mismatch)
+    return Status::Internal("exact scheduler: ILP objective " + Fmt(ilp_cost) + " but evaluate() gives " +
+                            Fmt(ev) + " for the decoded schedule of graph '" + problem.g().name() + "'");
+  r.stats["gap"] = mr.gap;
+  if (r.status == SolveStatus::kOptimal) {
+    if (std::isfinite(proven)) r.stats["proven_bound"] = std::min(proven, r.objective);
+  } else {
+    r.bound = std::isfinite(proven) ? std::min(proven, r.objective) : std::nan("");
+    if (std::isfinite(r.bound))
+      r.stats["gap"] = (r.objective - r.bound) / std::max(1e-12, std::fabs(r.objective));
+  }
+  return r;
+}
+
+}  // namespace respect

@@ -1,0 +1,195 @@
+#include "sched/list_schedule.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <queue>
+
+#include "sched/split.h"
+
+namespace respect {
+
+namespace {
+
+std::vector<int> SortedTopo(const Graph& g, const std::vector<int>& key) {
+  std::vector<int> order(g.size());
+  for (int i = 0; i < g.size(); ++i) order[i] = i;
+  // Levels are consistent with edges (parent level < child level), so this
+  // is a topological order.
+  std::stable_sort(order.begin(), order.end(), [&key](int a, int b) { return key[a] < key[b]; });
+  return order;
+}
+
+std::vector<int> DfsOrder(const Graph& g) {
+  const int n = g.size();
+  std::vector<int> indeg(n), order;
+  order.reserve(n);
+  for (int v = 0; v < n; ++v) indeg[v] = static_cast<int>(g.parents(v).size());
+  // A stack of ready nodes: the most recently freed child is taken first.
+  std::vector<int> stack;
+  for (int v = n - 1; v >= 0; --v)
+    if (indeg[v] == 0) stack.push_back(v);
+  while (!stack.empty()) {
+    const int u = stack.back();
+    stack.pop_back();
+    order.push_back(u);
+    const std::vector<int>& ch = g.children(u);
+    for (auto it = ch.rbegin(); it != ch.rend(); ++it)
+      if (--indeg[*it] == 0) stack.push_back(*it);
+  }
+  return order;
+}
+
+double Seconds(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Infeasible problems (by Validate) are a result, not an error.
+bool HandleInvalid(const Problem& problem, ScheduleResult* r, Status* err) {
+  Status v = problem.Validate();
+  if (v.ok()) return false;
+  if (v.code() == StatusCode::kInfeasible) {
+    r->status = SolveStatus::kInfeasible;
+    r->message = v.message();
+    r->bound = std::nan("");
+    *err = FinishResult(problem, r);
+  } else {
+    *err = v;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<NamedOrder> NaturalOrders(const Graph& g) {
+  std::vector<NamedOrder> out;
+  out.push_back({"topo", g.topo_order()});
+  out.push_back({"asap", SortedTopo(g, g.asap())});
+  out.push_back({"alap", SortedTopo(g, g.alap())});
+  out.push_back({"dfs", DfsOrder(g)});
+  return out;
+}
+
+std::vector<int> ListPriorityOrder(const Graph& g) {
+  const int n = g.size();
+  const std::vector<int>& asap = g.asap();
+  const std::vector<int>& alap = g.alap();
+  auto later = [&](int a, int b) {  // priority_queue: "less" = lower priority
+    if (alap[a] != alap[b]) return alap[a] > alap[b];
+    if (asap[a] != asap[b]) return asap[a] > asap[b];
+    return a > b;
+  };
+  std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
+  std::vector<int> indeg(n), order;
+  order.reserve(n);
+  for (int v = 0; v < n; ++v) {
+    indeg[v] = static_cast<int>(g.parents(v).size());
+    if (indeg[v] == 0) ready.push(v);
+  }
+  while (!ready.empty()) {
+    const int u = ready.top();
+    ready.pop();
+    order.push_back(u);
+    for (int c : g.children(u))
+      if (--indeg[c] == 0) ready.push(c);
+  }
+  return order;
+}
+
+StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ScheduleResult r;
+  r.method = name();
+  Status err;
+  if (HandleInvalid(problem, &r, &err)) {
+    if (!err.ok()) return err;
+    return r;
+  }
+  const std::vector<NamedOrder> orders = NaturalOrders(problem.g());
+  double best = std::numeric_limits<double>::infinity();
+  Status last_infeasible;
+  for (size_t i = 0; i < orders.size(); ++i) {
+    auto s = OptimalSplit(problem, orders[i].order);
+    if (!s.ok()) {
+      if (s.status().code() != StatusCode::kInfeasible) return s.status();
+      last_infeasible = s.status();
+      continue;
+    }
+    const Evaluation ev = Evaluate(problem, *s);
+    if (ev.feasible && ev.objective < best) {
+      best = ev.objective;
+      r.schedule = *s;
+      r.stats["order"] = static_cast<double>(i);
+      r.message = "best split of the " + orders[i].name + " order";
+    }
+  }
+  r.bound = std::nan("");
+  if (best == std::numeric_limits<double>::infinity()) {
+    r.status = SolveStatus::kInfeasible;
+    r.message = "no natural order has a feasible split: " + last_infeasible.message();
+  } else {
+    r.status = SolveStatus::kFeasible;
+  }
+  r.seconds = Seconds(t0);
+  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+  return r;
+}
+
+StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ScheduleResult r;
+  r.method = name();
+  Status err;
+  if (HandleInvalid(problem, &r, &err)) {
+    if (!err.ok()) return err;
+    return r;
+  }
+  const Graph& g = problem.g();
+  const int n = g.size();
+  const int S = problem.stages;
+  const std::vector<int> order = ListPriorityOrder(g);
+  const double target = static_cast<double>(g.total_param_bytes()) / S;
+  r.schedule.stage.assign(n, 0);
+  int k = 0, count = 0;
+  int64_t pk = 0;
+  for (int i = 0; i < n; ++i) {
+    const int v = order[i];
+    const int64_t p = g.node(v).param_bytes;
+    if (k < S - 1 && count > 0) {
+      const bool must = problem.constraints.nonempty_stages && n - i <= S - 1 - k;
+      const double over = static_cast<double>(pk + p) - target;
+      const double under = target - static_cast<double>(pk);
+      const bool want = over > 0 && over > under;
+      if (must || want) {
+        ++k;
+        pk = 0;
+        count = 0;
+      }
+    }
+    r.schedule.stage[v] = k;
+    pk += p;
+    ++count;
+  }
+  r.bound = std::nan("");
+  r.status = SolveStatus::kFeasible;
+  if (!Evaluate(problem, r.schedule).feasible) {
+    auto s = OptimalSplit(problem, order);
+    if (!s.ok()) {
+      if (s.status().code() != StatusCode::kInfeasible) return s.status();
+      r.status = SolveStatus::kInfeasible;
+      r.message = "the greedy fill and the optimal split of the priority order are both infeasible: " +
+                  s.status().message();
+    } else {
+      r.schedule = *s;
+      r.stats["fallback_split"] = 1;
+      r.message = "greedy fill broke a constraint; used the optimal split of the priority order";
+    }
+  }
+  r.seconds = Seconds(t0);
+  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+  return r;
+}
+
+}  // namespace respect

@@ -1,0 +1,51 @@
+// Order-based baselines: "dp_topo" (the optimal contiguous split of a few
+// natural topological orders, best one kept) and "list" (classic list
+// scheduling: a priority order filled greedily into stages of about
+// total_param / stages bytes).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "sched/scheduler.h"
+
+namespace respect {
+
+// Natural topological orders of a graph, each with a name:
+//   "topo"  Graph::topo_order() (Kahn, smallest index first),
+//   "asap"  by (ASAP level, index),   "alap"  by (ALAP level, index),
+//   "dfs"   depth-first: a node is emitted as soon as its last parent is,
+//           following chains before siblings (keeps branches together).
+struct NamedOrder {
+  std::string name;
+  std::vector<int> order;
+};
+std::vector<NamedOrder> NaturalOrders(const Graph& g);
+
+// The list-scheduling priority order: among ready nodes, smallest ALAP level
+// first (most urgent), then smallest ASAP level, then index.
+std::vector<int> ListPriorityOrder(const Graph& g);
+
+// Best OptimalSplit over NaturalOrders(). Status feasible (bound unknown);
+// infeasible if no order has a feasible split (stats["order"] = index of the
+// winning order in NaturalOrders()).
+class DpTopoScheduler final : public Scheduler {
+ public:
+  std::string name() const override { return "dp_topo"; }
+  StatusOr<ScheduleResult> Run(const Problem& problem) override;
+};
+
+// Greedy list scheduling along ListPriorityOrder(): a node joins the current
+// stage unless the stage already holds nodes and adding it would overshoot
+// total_param / stages by more than stopping short does (or the remaining
+// nodes are needed one per remaining stage). If that violates
+// children_same_stage or max_stage_param_bytes, the order is split by
+// OptimalSplit instead (stats["fallback_split"] = 1).
+class ListScheduler final : public Scheduler {
+ public:
+  std::string name() const override { return "list"; }
+  StatusOr<ScheduleResult> Run(const Problem& problem) override;
+};
+
+}  // namespace respect

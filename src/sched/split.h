@@ -1,0 +1,37 @@
+// The optimal contiguous split of a topological order into stages, under the
+// cost model of DESIGN.md (the step that turns a policy's node order into a
+// schedule).
+//
+// A contiguous split puts order[0..c1-1] in stage 0, order[c1..c2-1] in
+// stage 1, and so on. A tensor (or, with comm_model edge, an edge) crosses
+// boundary k exactly when its producer is before the cut and its last
+// consumer at or after it, so the crossing bytes X(c) of every cut position c
+// are precomputed in O(n + E) and the objective of a split depends only on
+// its segments and cut positions:
+//   memory_comm: DP over (segment end, stages used) keeping the Pareto set of
+//                (max P, sum X) labels, pruned by an incumbent bound;
+//   latency:     bottleneck DP g[k][j] = min_i max(g[k-1][i], T(i, j)).
+// children_same_stage forbids cuts between two consumers of one tensor;
+// max_stage_param_bytes forbids heavier segments. With nonempty_stages off,
+// fewer segments may be used (empty stages go last, where they cost nothing).
+// Thread-safe (pure function).
+#pragma once
+
+#include <vector>
+
+#include "core/status.h"
+#include "cost/problem.h"
+
+namespace respect {
+
+// Errors: InvalidInput if `order` is not a topological order of the graph or
+// the problem is invalid; Infeasible (with a message) if no contiguous split
+// of this order satisfies the constraints.
+StatusOr<Schedule> OptimalSplit(const Problem& problem, const std::vector<int>& order);
+
+// Crossing bytes at every cut position of `order`: x[c] for c = 0..n (x[0] =
+// x[n] = 0), where cut c separates order[c-1] and order[c]. Exposed for tests
+// and for the learned policy's features.
+std::vector<int64_t> CutCrossingBytes(const Problem& problem, const std::vector<int>& order);
+
+}  // namespace respect
