@@ -9,7 +9,6 @@ namespace respect {
   __attribute__((weak)) Status fn(const Config&) {                                        \
     return Status::Invalid("task '" name "' is not available in this build yet");          \
   }
-RESPECT_PENDING_TASK(RunLabelTask, "label")
 RESPECT_PENDING_TASK(RunTrainTask, "train")
 RESPECT_PENDING_TASK(RunDeployTask, "deploy")
 RESPECT_PENDING_TASK(RunDevicesTask, "devices")

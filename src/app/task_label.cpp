@@ -1,0 +1,28 @@
+#include <cstdio>
+#include <iostream>
+
+#include "app/tasks.h"
+#include "io/graph_io.h"
+#include "label/label_gen.h"
+#include "sched/registry.h"
+
+namespace respect {
+
+Status RunLabelTask(const Config& config) {
+  Config solve_config = config;
+  solve_config.solver.threads = 1;  // parallelism comes from the label workers
+  solve_config.solver.write_lp.clear();
+  const size_t slash = config.label.dataset.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) RESPECT_RETURN_IF_ERROR(MakeDirs(config.label.dataset.substr(0, slash)));
+  LabelSolver solve = [&solve_config](const Problem& p) { return ScheduleWithMethod(p, "exact", solve_config); };
+  auto stats = GenerateLabels(config, solve, /*progress=*/true);
+  if (!stats.ok()) return stats.status();
+  std::printf("label dataset %s: %lld labels (%lld existing, %lld written now, %lld not proven optimal), "
+              "%.1f labels/s over %.1f s\n",
+              config.label.dataset.c_str(), static_cast<long long>(stats->existing + stats->written),
+              static_cast<long long>(stats->existing), static_cast<long long>(stats->written),
+              static_cast<long long>(stats->not_optimal), stats->labels_per_s, stats->seconds);
+  return Status::Ok();
+}
+
+}  // namespace respect

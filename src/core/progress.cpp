@@ -1,0 +1,63 @@
+#include "core/progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace respect {
+
+namespace {
+std::string Clock(double s) {
+  if (!(s >= 0) || s > 359999) return "--:--";
+  const int t = static_cast<int>(s + 0.5);
+  char buf[32];
+  if (t >= 3600) std::snprintf(buf, sizeof(buf), "%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60);
+  else std::snprintf(buf, sizeof(buf), "%02d:%02d", t / 60, t % 60);
+  return buf;
+}
+}  // namespace
+
+Progress::Progress(std::string what, int64_t total, int64_t done)
+    : what_(std::move(what)), total_(total), start_done_(done), done_(done), tty_(::isatty(2) == 1),
+      t0_(std::chrono::steady_clock::now()), last_(t0_ - std::chrono::hours(1)) {}
+
+double Progress::rate_per_s() const {
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  return s > 0 ? static_cast<double>(done_ - start_done_) / s : 0.0;
+}
+
+void Progress::Update(int64_t done, const std::string& extra) {
+  done_ = done;
+  const auto now = std::chrono::steady_clock::now();
+  const double since = std::chrono::duration<double>(now - last_).count();
+  if (since < (tty_ ? 0.2 : 5.0)) return;
+  last_ = now;
+  Draw(false, extra);
+}
+
+void Progress::Finish(const std::string& extra) { Draw(true, extra); }
+
+void Progress::Draw(bool final_line, const std::string& extra) {
+  const double rate = rate_per_s();
+  const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : -1;
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  char line[256];
+  if (tty_) {
+    const int width = 30;
+    const int fill = total_ > 0 ? static_cast<int>(width * done_ / total_) : width;
+    std::string bar(fill, '#');
+    bar.resize(width, '.');
+    std::snprintf(line, sizeof(line), "\r%s [%s] %lld/%lld  %.1f/s  %s %s  %s", what_.c_str(), bar.c_str(),
+                  static_cast<long long>(done_), static_cast<long long>(total_), rate,
+                  final_line ? "took" : "ETA", Clock(final_line ? elapsed : eta).c_str(), extra.c_str());
+    std::fprintf(stderr, "%s\033[K%s", line, final_line ? "\n" : "");
+  } else {
+    std::snprintf(line, sizeof(line), "%s: %lld/%lld  %.1f/s  %s %s  %s\n", what_.c_str(),
+                  static_cast<long long>(done_), static_cast<long long>(total_), rate,
+                  final_line ? "took" : "ETA", Clock(final_line ? elapsed : eta).c_str(), extra.c_str());
+    std::fputs(line, stderr);
+  }
+  std::fflush(stderr);
+}
+
+}  // namespace respect
