@@ -12,8 +12,10 @@ PVec<S> Sigmoid(const Eigen::Ref<const PVec<S>>& x) {
   return (S(1) / (S(1) + (-x.array()).exp())).matrix();
 }
 
-// Shared score computation of glimpse and pointer:
-// u_j = v^T tanh(R[:, idx_j] + Wq q); stores T when cache is set.
+// Shared score computation of glimpse and pointer over the candidate columns:
+// u_j = v^T tanh(R[:, idx_j] + Wq q). One fused pass per column into a
+// preallocated scratch vector (measured faster than gathering the candidates
+// into a block first); stores idx, q, T and u when cache is set.
 template <class S>
 void Scores(const PMat<S>& R, const std::vector<int>& idx, const PVec<S>& q, const PMat<S>& Wq,
             const PVec<S>& v, PVec<S>* u, AttnCache<S>* cache) {
@@ -34,7 +36,7 @@ void Scores(const PMat<S>& R, const std::vector<int>& idx, const PVec<S>& q, con
   } else {
     PVec<S> t(H);
     for (int j = 0; j < m; ++j) {
-      t = (R.col(idx[j]) + k).array().tanh().matrix();
+      t.array() = (R.col(idx[j]) + k).array().tanh();
       (*u)(j) = v.dot(t);
     }
   }
@@ -179,11 +181,10 @@ void GlimpseForward(const PMat<S>& R, const std::vector<int>& idx, const PVec<S>
                     const PMat<S>& Wq, const PVec<S>& v, PVec<S>* g, AttnCache<S>* cache) {
   PVec<S> u;
   Scores<S>(R, idx, q, Wq, v, &u, cache);
-  const int m = static_cast<int>(idx.size());
   PVec<S> a = (u.array() - u.maxCoeff()).exp().matrix();
   a /= a.sum();
   g->setZero(R.rows());
-  for (int j = 0; j < m; ++j) g->noalias() += a(j) * R.col(idx[j]);
+  for (size_t j = 0; j < idx.size(); ++j) g->noalias() += a(static_cast<Eigen::Index>(j)) * R.col(idx[j]);
   if (cache) cache->a = a;
 }
 

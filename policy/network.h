@@ -50,7 +50,7 @@ struct PolicyHParams {
   int embed = 64;                  // E
   int hidden = 64;                 // H
   double tanh_clip = 10.0;         // C; <= 0 disables clipping
-  GlimpseMask glimpse_mask = GlimpseMask::kUnvisited;
+  GlimpseMask glimpse_mask = GlimpseMask::kReady;  // default: same mask as the pointer
   FeatureSet features = FeatureSet::kFull;
 
   bool operator==(const PolicyHParams& o) const {

@@ -1,0 +1,48 @@
+// Decoding strategies over an encoded graph: greedy, sampling (PolicyRng) and
+// beam search (by sum of log-probs). All return topological orders of node
+// indices by construction (the decoder's masks), with their log-probs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "policy/network.h"
+#include "policy/rng.h"
+
+namespace respect {
+
+enum class DecodeMode { kGreedy = 0, kSample = 1, kBeam = 2 };
+
+const char* ToString(DecodeMode m);
+// "greedy" | "sample" | "beam"; Invalid otherwise.
+StatusOr<DecodeMode> ParseDecodeMode(const std::string& s);
+
+struct DecodeOptions {
+  DecodeMode mode = DecodeMode::kGreedy;
+  int beam_width = 4;        // beam: number of beams kept (>= 1)
+  int samples = 16;          // sample: number of candidates for DecodeCandidates
+  uint64_t seed = 1;         // sample: RNG seed
+  double temperature = 1.0;  // sample: p ~ exp(logp / temperature) (> 0)
+};
+
+struct DecodedOrder {
+  std::vector<int> order;  // node indices, a topological order
+  double log_prob = 0.0;   // sum_t log p(a_t) under the policy (temperature 1)
+};
+
+// Greedy: the most probable ready node at every step (ties: smallest column).
+template <class S>
+DecodedOrder GreedyDecode(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc);
+// One sampled order.
+template <class S>
+DecodedOrder SampleDecode(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc,
+                          double temperature, PolicyRng* rng);
+// Beam search keeping `width` partial orders by sum of log-probs; returns up
+// to `width` complete orders, best first (ties broken deterministically).
+template <class S>
+std::vector<DecodedOrder> BeamDecode(const PolicyHParams& hp, const PolicyParams<S>& p,
+                                     const Encoding<S>& enc, int width);
+
+}  // namespace respect

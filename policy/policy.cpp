@@ -1,0 +1,92 @@
+#include "policy/policy.h"
+
+#include "policy/weights.h"
+
+#ifndef RESPECT_SOURCE_DIR
+#define RESPECT_SOURCE_DIR "."
+#endif
+
+namespace respect {
+
+std::string DefaultWeightsPath() { return RESPECT_SOURCE_DIR "/policy/weights/respect_policy.rspw"; }
+
+std::string ResolveWeightsPath(const std::string& config_value) {
+  if (config_value.empty() || config_value == "default") return DefaultWeightsPath();
+  return config_value;
+}
+
+StatusOr<std::unique_ptr<PointerPolicy>> PointerPolicy::Load(const std::string& path) {
+  auto w = ReadWeightsFile(path);
+  if (!w.ok()) return w.status();
+  return FromParams(w->hparams, w->params, w->note);
+}
+
+std::unique_ptr<PointerPolicy> PointerPolicy::Random(const PolicyHParams& hparams, uint64_t seed) {
+  if (!ValidateHParams(hparams).ok()) return nullptr;
+  auto p = FromParams(hparams, InitParams(hparams, seed), "random init, seed " + std::to_string(seed));
+  if (!p.ok()) return nullptr;
+  return std::move(p).value();
+}
+
+StatusOr<std::unique_ptr<PointerPolicy>> PointerPolicy::FromParams(const PolicyHParams& hparams,
+                                                                   const PolicyParams<double>& params,
+                                                                   std::string note) {
+  RESPECT_RETURN_IF_ERROR(CheckShapes(hparams, params));
+  std::unique_ptr<PointerPolicy> p(new PointerPolicy());
+  p->hparams_ = hparams;
+  p->params_ = CastParams<float>(params);
+  p->note_ = std::move(note);
+  return p;
+}
+
+PolicyParams<double> PointerPolicy::params() const { return CastParams<double>(params_); }
+
+Status PointerPolicy::Save(const std::string& path) const {
+  return WriteWeightsFile(path, hparams_, params(), note_);
+}
+
+StatusOr<std::vector<DecodedOrder>> PointerPolicy::DecodeCandidates(const Graph& g,
+                                                                    const DecodeOptions& o) const {
+  Encoding<float> enc;
+  RESPECT_RETURN_IF_ERROR(Encode<float>(hparams_, params_, g, false, &enc));
+  std::vector<DecodedOrder> out;
+  switch (o.mode) {
+    case DecodeMode::kGreedy:
+      out.push_back(GreedyDecode<float>(hparams_, params_, enc));
+      break;
+    case DecodeMode::kSample: {
+      if (o.samples < 1) return Status::Invalid("policy: samples must be >= 1");
+      if (!(o.temperature > 0)) return Status::Invalid("policy: temperature must be > 0");
+      PolicyRng rng(o.seed);
+      for (int i = 0; i < o.samples; ++i) out.push_back(SampleDecode<float>(hparams_, params_, enc, o.temperature, &rng));
+      break;
+    }
+    case DecodeMode::kBeam:
+      if (o.beam_width < 1) return Status::Invalid("policy: beam_width must be >= 1");
+      out = BeamDecode<float>(hparams_, params_, enc, o.beam_width);
+      break;
+  }
+  for (const auto& d : out) {
+    if (!g.IsTopologicalOrder(d.order)) {
+      return Status::Internal("policy: decode of " + g.name() + " is not a topological order");
+    }
+  }
+  return out;
+}
+
+StatusOr<std::vector<int>> PointerPolicy::Decode(const Graph& g, const DecodeOptions& options) const {
+  DecodeOptions o = options;
+  o.samples = 1;
+  auto c = DecodeCandidates(g, o);
+  if (!c.ok()) return c.status();
+  if (c->empty()) return Status::Internal("policy: no decode");
+  return std::move((*c)[0].order);
+}
+
+StatusOr<double> PointerPolicy::LogProb(const Graph& g, const std::vector<int>& order) const {
+  Episode<float> ep;
+  RESPECT_RETURN_IF_ERROR(ForcedEpisode<float>(hparams_, params_, g, order, false, &ep));
+  return ep.log_prob;
+}
+
+}  // namespace respect
