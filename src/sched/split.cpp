@@ -189,13 +189,15 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
             if (prev[mid].m <= pij) { last_le = mid; lo = mid + 1; } else { hi = mid - 1; }
           }
         }
+        // A label (m, x) here costs at least max(m, rest_lb) + w (x + X(j)).
         auto consider = [&](int64_t m, int64_t x, int idx) {
           if (J(std::max(m, rest_lb), x + x_here) > ub) return;
           cand.push_back({m, x, i, idx});
         };
-        if (last_le >= 0) consider(pij, prev[last_le].x + x_here, last_le);
+        const int64_t x_cut = d.x[i];  // the cut opening this segment (0 at i = 0)
+        if (last_le >= 0) consider(pij, prev[last_le].x + x_cut, last_le);
         for (int t = last_le + 1; t < static_cast<int>(prev.size()); ++t)
-          consider(prev[t].m, prev[t].x + x_here, t);
+          consider(prev[t].m, prev[t].x + x_cut, t);
       }
       if (cand.empty()) continue;
       std::sort(cand.begin(), cand.end(), [](const Label& a, const Label& b) {

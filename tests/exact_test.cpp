@@ -1,0 +1,442 @@
+// ExactScheduler: agreement with brute force on random small graphs, the ILP
+// objective equals evaluate(), infeasible and time-limited runs, and a fake
+// MilpSolver to pin down decoding.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "formulations/schedule_ilp.h"
+#include "sched/brute_force.h"
+#include "sched/exact.h"
+#include "sched/list_schedule.h"
+#include "sched/split.h"
+#include "solver/milp.h"
+
+namespace respect {
+namespace {
+
+// Our own uniform integer in [lo, hi] (std::uniform_int_distribution differs
+// across standard libraries). Modulo bias is irrelevant here.
+int64_t Uni(std::mt19937_64& rng, int64_t lo, int64_t hi) {
+  return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+}
+
+// A random DAG: node v picks up to `max_parents` parents among earlier nodes;
+// parameter sizes like DNN layers (many zero, a few heavy), all multiples of
+// 1 KiB so distinct objective values differ by far more than solver tolerances.
+std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int max_parents, const std::string& name) {
+  GraphBuilder b(name);
+  for (int v = 0; v < n; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    nd.name = "n" + std::to_string(v);
+    nd.param_bytes = Uni(rng, 0, 9) < 4 ? 0 : 1024 * Uni(rng, 1, 4096);
+    nd.output_bytes = Uni(rng, 0, 4) == 0 ? 0 : 1024 * Uni(rng, 1, 1024);
+    nd.macs = Uni(rng, 0, 3) == 0 ? 0 : 1000 * Uni(rng, 1, 1000000);
+    b.AddNode(nd);
+  }
+  for (int v = 1; v < n; ++v) {
+    const int k = static_cast<int>(Uni(rng, v == 1 ? 1 : 0, std::min(v, max_parents)));
+    for (int t = 0; t < k; ++t) b.AddEdgeIdx(static_cast<int>(Uni(rng, 0, v - 1)), v);
+  }
+  auto g = b.Build();
+  EXPECT_TRUE(g.ok()) << g.status().message();
+  return std::make_shared<const Graph>(std::move(*g));
+}
+
+Problem MakeProblem(std::shared_ptr<const Graph> g, int stages, ObjectiveKind kind, CommModel cm) {
+  Problem p;
+  p.graph = std::move(g);
+  p.stages = stages;
+  p.objective.kind = kind;
+  p.objective.comm_model = cm;
+  p.objective.comm_weight = 1.0;
+  // A small SRAM so the off-chip term matters for latency.
+  p.edgetpu.sram_bytes = 2 * 1024 * 1024;
+  return p;
+}
+
+ExactOptions Fast() {
+  ExactOptions o;
+  o.time_limit_s = 120;
+  return o;
+}
+
+double Rel(double a, double b) { return std::fabs(a - b) / std::max(1.0, std::max(std::fabs(a), std::fabs(b))); }
+
+// --- brute-force agreement ---------------------------------------------------
+
+struct Tally {
+  int compared = 0, optimal = 0, infeasible = 0;
+};
+
+void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tally) {
+  ExactScheduler exact(Fast());
+  BruteForceScheduler brute;
+  auto e = exact.Run(p);
+  auto b = brute.Run(p);
+  ASSERT_TRUE(e.ok()) << what << ": " << e.status().message();
+  ASSERT_TRUE(b.ok()) << what << ": " << b.status().message();
+  ++tally->compared;
+  ASSERT_EQ(e->status == SolveStatus::kInfeasible, b->status == SolveStatus::kInfeasible)
+      << what << ": exact " << ToString(e->status) << " (" << e->message << "), brute " << ToString(b->status);
+  if (b->status == SolveStatus::kInfeasible) {
+    ++tally->infeasible;
+    EXPECT_FALSE(e->message.empty()) << what;
+    return;
+  }
+  ASSERT_EQ(e->status, SolveStatus::kOptimal) << what << ": " << e->message;
+  ++tally->optimal;
+  EXPECT_TRUE(e->eval.feasible) << what;
+  EXPECT_LE(Rel(e->objective, b->objective), 1e-9) << what << ": exact " << e->objective << " brute " << b->objective;
+  EXPECT_EQ(e->objective, e->bound) << what;
+  // The exact optimum is never worse than a heuristic.
+  DpTopoScheduler dp;
+  auto h = dp.Run(p);
+  ASSERT_TRUE(h.ok());
+  if (h->status == SolveStatus::kFeasible) {
+    EXPECT_LE(e->objective, h->objective * (1 + 1e-12)) << what;
+  }
+}
+
+TEST(ExactTest, AgreesWithBruteForceOnRandomSmallGraphs) {
+  std::mt19937_64 rng(20240601);
+  Tally tally;
+  const int kGraphs = 210;
+  for (int gi = 0; gi < kGraphs; ++gi) {
+    const int stages = static_cast<int>(Uni(rng, 2, 4));
+    // Keep the brute force affordable: 4^10 assignments is the worst case.
+    const int n = static_cast<int>(Uni(rng, stages, stages == 4 ? 9 : 10));
+    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 3)), "rand" + std::to_string(gi));
+    ScheduleConstraints cons;
+    const int64_t variant = Uni(rng, 0, 9);
+    if (variant == 0) cons.children_same_stage = true;
+    if (variant == 1) cons.nonempty_stages = false;
+    if (variant == 2 && g->total_param_bytes() > 0) {
+      const int64_t lo = std::max<int64_t>(g->max_param_bytes(), (g->total_param_bytes() + stages - 1) / stages);
+      cons.max_stage_param_bytes = std::max<int64_t>(1, lo + (g->total_param_bytes() - lo) / 3);
+    }
+    for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
+      for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+        Problem p = MakeProblem(g, stages, kind, cm);
+        p.constraints = cons;
+        if (variant == 3) p.objective.comm_weight = 3.0;
+        const std::string what = g->name() + " n=" + std::to_string(n) + " S=" + std::to_string(stages) + " " +
+                                 ToString(kind) + "/" + ToString(cm) + " variant " + std::to_string(variant);
+        CompareWithBruteForce(p, what, &tally);
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+  }
+  std::printf("[ brute ] %d instances compared (%d graphs x 4), %d optimal, %d infeasible\n", tally.compared,
+              kGraphs, tally.optimal, tally.infeasible);
+  EXPECT_EQ(tally.compared, 4 * kGraphs);
+  EXPECT_GT(tally.optimal, 3 * kGraphs);
+}
+
+TEST(ExactTest, AgreesWithBruteForceWhenStagesEqualNodes) {
+  // n == stages: the windows pin almost everything; still exact.
+  std::mt19937_64 rng(7);
+  Tally tally;
+  for (int gi = 0; gi < 20; ++gi) {
+    const int n = static_cast<int>(Uni(rng, 2, 5));
+    auto g = RandomGraph(rng, n, 2, "tight" + std::to_string(gi));
+    for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
+      CompareWithBruteForce(MakeProblem(g, n, kind, CommModel::kTensor), g->name(), &tally);
+  }
+  EXPECT_EQ(tally.compared, 40);
+}
+
+// --- hand-checked instances -------------------------------------------------
+
+std::shared_ptr<const Graph> Diamond() {
+  // a -> b, a -> c, b -> d, c -> d ; a, d heavy
+  GraphBuilder b("diamond");
+  auto add = [&b](const std::string& id, int64_t p, int64_t out) {
+    Node n;
+    n.id = id;
+    n.param_bytes = p;
+    n.output_bytes = out;
+    b.AddNode(n);
+  };
+  add("a", 4000, 100);
+  add("b", 1000, 10);
+  add("c", 1000, 20);
+  add("d", 4000, 0);
+  b.AddEdge("a", "b");
+  b.AddEdge("a", "c");
+  b.AddEdge("b", "d");
+  b.AddEdge("c", "d");
+  auto g = b.Build();
+  EXPECT_TRUE(g.ok());
+  return std::make_shared<const Graph>(std::move(*g));
+}
+
+TEST(ExactTest, DiamondTwoStagesByHand) {
+  // Splits: {a}{b,c,d}: max P 6000, X 100 -> 6100; {a,b,c}{d}: 6000 + 30 -> 6030;
+  // {a,b}{c,d}: 5000 + (a:100 + b:10) = 5110; {a,c}{b,d}: 5000 + 100 + 20 = 5120.
+  Problem p = MakeProblem(Diamond(), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  ExactScheduler exact(Fast());
+  auto r = exact.Run(p);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_EQ(r->objective, 5110.0);
+  EXPECT_EQ(r->bound, 5110.0);
+  EXPECT_EQ(r->schedule.stage, (std::vector<int>{0, 0, 1, 1}));
+  EXPECT_EQ(r->method, "exact");
+  EXPECT_GE(r->stats.at("bb_nodes"), 0);
+  EXPECT_GT(r->stats.at("ilp_binaries"), 0);
+  // Edge model: {a,b}{c,d}: a->c 100, b->d 10 -> 5110 as well; {a,c}{b,d}: 100 + 20.
+  p.objective.comm_model = CommModel::kEdge;
+  r = exact.Run(p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->objective, 5110.0);
+  // comm_weight 0: only the peak counts: 5000.
+  p.objective.comm_weight = 0;
+  r = exact.Run(p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->objective, 5000.0);
+}
+
+TEST(ExactTest, InfeasibleInstancesReportInfeasibleWithMessage) {
+  ExactScheduler exact(Fast());
+  {
+    GraphBuilder b("three");
+    for (int i = 0; i < 3; ++i) {
+      Node n;
+      n.id = std::to_string(i);
+      n.param_bytes = 1000 * (i + 1);
+      b.AddNode(n);
+    }
+    b.AddEdge("0", "1");
+    b.AddEdge("1", "2");
+    auto g = std::make_shared<const Graph>(std::move(*b.Build()));
+    Problem p = MakeProblem(g, 5, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+    auto r = exact.Run(p);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->status, SolveStatus::kInfeasible);
+    EXPECT_NE(r->message.find("5"), std::string::npos) << r->message;
+    EXPECT_NE(r->message.find("3"), std::string::npos) << r->message;
+
+    p.stages = 2;
+    p.constraints.max_stage_param_bytes = 2500;  // below node 2 (3000 bytes)
+    r = exact.Run(p);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, SolveStatus::kInfeasible);
+    EXPECT_NE(r->message.find("max_stage_param_bytes"), std::string::npos) << r->message;
+  }
+  {
+    // Only the solver (or the formulation) can see this one: a -> {b, c} with
+    // children_same_stage leaves 2 distinct stages for 3 non-empty ones.
+    GraphBuilder b("fork");
+    for (const char* id : {"a", "b", "c"}) {
+      Node n;
+      n.id = id;
+      n.param_bytes = 10;
+      n.output_bytes = 10;
+      b.AddNode(n);
+    }
+    b.AddEdge("a", "b");
+    b.AddEdge("a", "c");
+    auto g = std::make_shared<const Graph>(std::move(*b.Build()));
+    Problem p = MakeProblem(g, 3, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+    p.constraints.children_same_stage = true;
+    ASSERT_TRUE(p.Validate().ok());
+    auto r = exact.Run(p);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->status, SolveStatus::kInfeasible);
+    EXPECT_FALSE(r->message.empty());
+    EXPECT_TRUE(std::isnan(r->objective));
+  }
+}
+
+TEST(ExactTest, TimeLimitGivesFeasibleWithBound) {
+  std::mt19937_64 rng(99);
+  auto g = RandomGraph(rng, 150, 3, "big150");
+  Problem p = MakeProblem(g, 6, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  ExactOptions o;
+  o.time_limit_s = 1e-3;
+  ExactScheduler exact(o);
+  auto r = exact.Run(p);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+  EXPECT_TRUE(r->eval.feasible);
+  ASSERT_FALSE(std::isnan(r->bound)) << r->message;
+  EXPECT_LE(r->bound, r->objective);
+  EXPECT_GT(r->bound, 0);
+  EXPECT_GT(r->stats.at("gap"), 0);
+  EXPECT_LT(r->seconds, 10);
+}
+
+TEST(ExactTest, WritesLpFile) {
+  ExactOptions o = Fast();
+  o.write_lp = ::testing::TempDir() + "/respect_diamond.lp";
+  std::remove(o.write_lp.c_str());
+  ExactScheduler exact(o);
+  auto r = exact.Run(MakeProblem(Diamond(), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor));
+  ASSERT_TRUE(r.ok());
+  FILE* f = std::fopen(o.write_lp.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  o.write_lp = "/nonexistent_dir_respect/x.lp";
+  ExactScheduler bad(o);
+  auto r2 = bad.Run(MakeProblem(Diamond(), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor));
+  EXPECT_FALSE(r2.ok());
+}
+
+TEST(ExactTest, WindowedRunStaysInWindowsAndUsesStart) {
+  std::mt19937_64 rng(5);
+  auto g = RandomGraph(rng, 12, 2, "win12");
+  Problem p = MakeProblem(g, 3, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  DpTopoScheduler dp;
+  auto h = dp.Run(p);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->status, SolveStatus::kFeasible);
+  Windows w;
+  for (int v = 0; v < g->size(); ++v) {
+    w.lo.push_back(std::max(0, h->schedule.stage[v] - 1 + (v % 2)));
+    w.hi.push_back(std::min(2, h->schedule.stage[v] + (v % 2)));
+  }
+  ExactScheduler exact(Fast());
+  auto r = exact.RunWindowed(p, &w, &h->schedule);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->status, SolveStatus::kOptimal);
+  for (int v = 0; v < g->size(); ++v) {
+    EXPECT_GE(r->schedule.stage[v], w.lo[v]);
+    EXPECT_LE(r->schedule.stage[v], w.hi[v]);
+  }
+  EXPECT_LE(r->objective, h->objective);
+  EXPECT_EQ(r->stats.at("start_feasible"), 1);
+  auto full = exact.Run(p);
+  ASSERT_TRUE(full.ok());
+  EXPECT_LE(full->objective, r->objective);
+}
+
+// --- a fake solver ----------------------------------------------------------
+
+class FakeSolver final : public MilpSolver {
+ public:
+  FakeSolver(SolveStatus status, std::vector<double> values, double objective_shift = 0.0)
+      : status_(status), values_(std::move(values)), shift_(objective_shift) {}
+  std::string name() const override { return "fake"; }
+  StatusOr<MilpResult> Solve(const MilpModel& model, const MilpOptions& options) override {
+    ++calls;
+    seen_start = options.mip_start;
+    MilpResult r;
+    r.status = status_;
+    r.values = values_;
+    if (!values_.empty()) r.objective = r.bound = model.ObjectiveOf(values_) + shift_;
+    r.nodes = 42;
+    r.message = "fake";
+    return r;
+  }
+  int calls = 0;
+  std::vector<double> seen_start;
+
+ private:
+  SolveStatus status_;
+  std::vector<double> values_;
+  double shift_;
+};
+
+TEST(ExactTest, FakeSolverAssignmentIsDecodedExactly) {
+  std::mt19937_64 rng(11);
+  auto g = RandomGraph(rng, 9, 2, "fake9");
+  Problem p = MakeProblem(g, 3, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  auto ilp = BuildScheduleIlp(p);
+  ASSERT_TRUE(ilp.ok());
+  // A feasible, deliberately non-optimal assignment: the list baseline's.
+  ListScheduler list;
+  auto l = list.Run(p);
+  ASSERT_TRUE(l.ok());
+  ASSERT_EQ(l->status, SolveStatus::kFeasible);
+  std::vector<double> x = EncodeStart(*ilp, l->schedule);
+  auto fake = std::make_unique<FakeSolver>(SolveStatus::kOptimal, x);
+  FakeSolver* fp = fake.get();
+  ExactScheduler exact(Fast(), std::move(fake));
+  auto r = exact.Run(p);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(fp->calls, 1);
+  EXPECT_EQ(r->schedule.stage, l->schedule.stage);
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(r->objective, l->objective);
+  EXPECT_EQ(r->stats.at("bb_nodes"), 42);
+  EXPECT_EQ(fp->seen_start.size(), x.size());  // a warm start was offered
+}
+
+TEST(ExactTest, FakeSolverWithWrongObjectiveIsInternalError) {
+  Problem p = MakeProblem(Diamond(), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  auto ilp = BuildScheduleIlp(p);
+  ASSERT_TRUE(ilp.ok());
+  Schedule s{{0, 0, 1, 1}};
+  std::vector<double> x = EncodeStart(*ilp, s);
+  {
+    // Claimed optimal 1 MiB above the schedule's true value.
+    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kOptimal, x, 1.0));
+    auto r = exact.Run(p);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInternal);
+    EXPECT_NE(r.status().message().find("evaluate"), std::string::npos);
+  }
+  {
+    // Feasible (not optimal) may overstate: evaluate() is what is reported.
+    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kFeasible, x, 1.0));
+    auto r = exact.Run(p);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->status, SolveStatus::kFeasible);
+    EXPECT_EQ(r->objective, 5110.0);
+  }
+  {
+    // Values decoding to an infeasible schedule: with 3 stages a and d are
+    // pinned to stages 0 and 2; all-zero z puts b and c in stage 2 too,
+    // leaving stage 1 empty.
+    Problem p3 = p;
+    p3.stages = 3;
+    auto ilp3 = BuildScheduleIlp(p3);
+    ASSERT_TRUE(ilp3.ok());
+    std::vector<double> bad(ilp3->milp.num_cols(), 0.0);
+    EXPECT_EQ(DecodeSchedule(*ilp3, bad).stage, (std::vector<int>{0, 2, 2, 2}));
+    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kOptimal, bad));
+    auto r = exact.Run(p3);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInternal);
+  }
+  {
+    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kInfeasible, std::vector<double>{}));
+    auto r = exact.Run(p);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, SolveStatus::kInfeasible);
+    EXPECT_FALSE(r->message.empty());
+  }
+  {
+    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kTimeLimit, std::vector<double>{}));
+    auto r = exact.Run(p);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, SolveStatus::kTimeLimit);
+  }
+}
+
+TEST(ExactTest, LatencyOptimumBeatsHeuristicOnSmallGraphs) {
+  std::mt19937_64 rng(321);
+  for (int t = 0; t < 6; ++t) {
+    auto g = RandomGraph(rng, 14, 3, "lat" + std::to_string(t));
+    for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+      Problem p = MakeProblem(g, 3 + t % 3, ObjectiveKind::kLatency, cm);
+      ExactScheduler exact(Fast());
+      auto r = exact.Run(p);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      EXPECT_EQ(r->status, SolveStatus::kOptimal);
+      DpTopoScheduler dp;
+      auto h = dp.Run(p);
+      ASSERT_TRUE(h.ok());
+      EXPECT_LE(r->objective, h->objective * (1 + 1e-9));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace respect

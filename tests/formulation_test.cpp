@@ -1,0 +1,297 @@
+// The schedule ILP without a solver: windows, model structure, and the
+// encode/decode maps (an encoded feasible schedule satisfies every row and
+// its ILP objective equals evaluate(); infeasible ones violate a row).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "cost/evaluate.h"
+#include "formulations/reachability.h"
+#include "formulations/schedule_ilp.h"
+
+namespace respect {
+namespace {
+
+int64_t Uni(std::mt19937_64& rng, int64_t lo, int64_t hi) {
+  return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+}
+
+std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int max_parents, const std::string& name) {
+  GraphBuilder b(name);
+  for (int v = 0; v < n; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    nd.param_bytes = Uni(rng, 0, 9) < 4 ? 0 : Uni(rng, 1, 5000000);
+    nd.output_bytes = Uni(rng, 0, 4) == 0 ? 0 : Uni(rng, 1, 1000000);
+    nd.macs = Uni(rng, 0, 3) == 0 ? 0 : Uni(rng, 1, 1000000000);
+    b.AddNode(nd);
+  }
+  for (int v = 1; v < n; ++v) {
+    const int k = static_cast<int>(Uni(rng, v == 1 ? 1 : 0, std::min(v, max_parents)));
+    for (int t = 0; t < k; ++t) b.AddEdgeIdx(static_cast<int>(Uni(rng, 0, v - 1)), v);
+  }
+  auto g = b.Build();
+  EXPECT_TRUE(g.ok());
+  return std::make_shared<const Graph>(std::move(*g));
+}
+
+// A uniformly drawn monotone assignment (not necessarily feasible).
+Schedule RandomMonotone(std::mt19937_64& rng, const Graph& g, int stages) {
+  Schedule s;
+  s.stage.assign(g.size(), 0);
+  for (int v : g.topo_order()) {
+    int lo = 0;
+    for (int u : g.parents(v)) lo = std::max(lo, s.stage[u]);
+    s.stage[v] = static_cast<int>(Uni(rng, lo, stages - 1));
+  }
+  return s;
+}
+
+std::shared_ptr<const Graph> Chain(int n) {
+  GraphBuilder b("chain");
+  for (int i = 0; i < n; ++i) {
+    Node nd;
+    nd.id = "c" + std::to_string(i);
+    nd.param_bytes = 100 * (i + 1);
+    nd.output_bytes = 10;
+    b.AddNode(nd);
+    if (i > 0) b.AddEdge("c" + std::to_string(i - 1), nd.id);
+  }
+  return std::make_shared<const Graph>(std::move(*b.Build()));
+}
+
+Problem Make(std::shared_ptr<const Graph> g, int stages) {
+  Problem p;
+  p.graph = std::move(g);
+  p.stages = stages;
+  return p;
+}
+
+TEST(FullWindowsTest, ChainWithAsManyStagesAsNodesIsPinned) {
+  Problem p = Make(Chain(4), 4);
+  Windows w = FullWindows(p);
+  EXPECT_EQ(w.lo, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(w.hi, (std::vector<int>{0, 1, 2, 3}));
+  auto ilp = BuildScheduleIlp(p);
+  ASSERT_TRUE(ilp.ok());
+  int binaries = 0;
+  for (const auto& c : ilp->milp.cols) binaries += c.integer ? 1 : 0;
+  EXPECT_EQ(binaries, 0);  // every z fixed and substituted
+  EXPECT_EQ(DecodeSchedule(*ilp, std::vector<double>(ilp->milp.num_cols(), 0.0)).stage,
+            (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST(FullWindowsTest, CountsAncestorsAndDescendants) {
+  // 6-node chain, 4 stages: node i has i ancestors, 5-i descendants.
+  // lo = max(0, 4 - 6 + i), hi = min(3, 6 - 1 - (5 - i)) = min(3, i).
+  Problem p = Make(Chain(6), 4);
+  Windows w = FullWindows(p);
+  EXPECT_EQ(w.lo, (std::vector<int>{0, 0, 0, 1, 2, 3}));
+  EXPECT_EQ(w.hi, (std::vector<int>{0, 1, 2, 3, 3, 3}));
+  p.constraints.nonempty_stages = false;
+  w = FullWindows(p);
+  EXPECT_EQ(w.lo, (std::vector<int>(6, 0)));
+  EXPECT_EQ(w.hi, (std::vector<int>(6, 3)));
+}
+
+TEST(FullWindowsTest, OptimaOfRandomGraphsLieInsideFullWindows) {
+  // Windows must never cut off a feasible schedule: every feasible random
+  // monotone assignment lies inside them.
+  std::mt19937_64 rng(3);
+  for (int t = 0; t < 200; ++t) {
+    const int n = static_cast<int>(Uni(rng, 2, 9));
+    const int S = static_cast<int>(Uni(rng, 1, n));
+    auto g = RandomGraph(rng, n, 3, "w");
+    Problem p = Make(g, S);
+    Windows w = FullWindows(p);
+    for (int r = 0; r < 50; ++r) {
+      Schedule s = RandomMonotone(rng, *g, S);
+      if (Evaluate(p, s).feasible) {
+        EXPECT_TRUE(WithinWindows(w, s));
+      }
+    }
+  }
+}
+
+TEST(TightenWindowsTest, PropagatesAlongEdgesAndRejectsEmpty) {
+  Problem p = Make(Chain(5), 3);
+  p.constraints.nonempty_stages = false;
+  Windows w{{0, 2, 0, 0, 0}, {2, 2, 2, 2, 1}};
+  auto t = TightenWindows(p, w);
+  ASSERT_FALSE(t.ok());  // c1 >= 2 forces c4 >= 2 but c4 <= 1
+  EXPECT_EQ(t.status().code(), StatusCode::kInfeasible);
+  w = Windows{{0, 1, 0, 0, 0}, {2, 2, 2, 2, 2}};
+  t = TightenWindows(p, w);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->lo, (std::vector<int>{0, 1, 1, 1, 1}));
+  Windows bad{{0}, {0}};
+  EXPECT_EQ(TightenWindows(p, bad).status().code(), StatusCode::kInvalidInput);
+  // BuildScheduleIlp passes the infeasibility on.
+  Windows empty{{0, 2, 0, 0, 0}, {2, 2, 2, 2, 1}};
+  auto ilp = BuildScheduleIlp(p, &empty);
+  ASSERT_FALSE(ilp.ok());
+  EXPECT_EQ(ilp.status().code(), StatusCode::kInfeasible);
+}
+
+TEST(ScheduleIlpTest, WindowFixesZBelowAndAbove) {
+  Problem p = Make(Chain(6), 4);
+  p.constraints.nonempty_stages = false;
+  Windows w{{0, 0, 1, 1, 1, 1}, {3, 3, 2, 2, 3, 3}};
+  auto ilp = BuildScheduleIlp(p, &w);
+  ASSERT_TRUE(ilp.ok());
+  // Node 2: window [1, 2] -> z[2][0] fixed 0, z[2][1] free, z[2][2] fixed 1.
+  EXPECT_EQ(ilp->z[2][0], IlpModel::kFixedZero);
+  EXPECT_GE(ilp->z[2][1], 0);
+  EXPECT_EQ(ilp->z[2][2], IlpModel::kFixedOne);
+  // Node 0 window [0, 2] after propagation (hi <= hi of descendants = 2).
+  EXPECT_EQ(ilp->windows.hi[0], 2);
+  EXPECT_EQ(ilp->z[0][2], IlpModel::kFixedOne);
+}
+
+TEST(ScheduleIlpTest, ModelShape) {
+  // Diamond-free chain of 5, 3 stages, tensor model: one child per node, so
+  // no crossing columns; z columns only inside the windows.
+  Problem p = Make(Chain(5), 3);
+  auto ilp = BuildScheduleIlp(p);
+  ASSERT_TRUE(ilp.ok());
+  EXPECT_EQ(ilp->num_crossing_cols, 0);
+  EXPECT_GE(ilp->peak_col, 0);
+  EXPECT_EQ(ilp->period_col, -1);
+  EXPECT_DOUBLE_EQ(ilp->objective_scale, 1048576.0);
+  EXPECT_DOUBLE_EQ(ilp->milp.objective_step, 1.0 / 1048576.0);
+  EXPECT_TRUE(ilp->milp.Validate().ok());
+  // Every column has a readable name.
+  for (const auto& c : ilp->milp.cols) EXPECT_FALSE(c.name.empty());
+  // A fork with two independent consumers needs y columns.
+  GraphBuilder b("fork");
+  for (const char* id : {"a", "b", "c"}) {
+    Node n;
+    n.id = id;
+    n.output_bytes = 5;
+    n.param_bytes = 7;
+    b.AddNode(n);
+  }
+  b.AddEdge("a", "b");
+  b.AddEdge("a", "c");
+  Problem f = Make(std::make_shared<const Graph>(std::move(*b.Build())), 3);
+  f.constraints.nonempty_stages = false;
+  auto fi = BuildScheduleIlp(f);
+  ASSERT_TRUE(fi.ok());
+  EXPECT_EQ(fi->num_crossing_cols, 2);  // y[a][0], y[a][1]
+  // ... but not if one consumer follows the other.
+  GraphBuilder b2("fork2");
+  for (const char* id : {"a", "b", "c"}) {
+    Node n;
+    n.id = id;
+    n.output_bytes = 5;
+    b2.AddNode(n);
+  }
+  b2.AddEdge("a", "b");
+  b2.AddEdge("a", "c");
+  b2.AddEdge("b", "c");
+  Problem f2 = Make(std::make_shared<const Graph>(std::move(*b2.Build())), 3);
+  f2.constraints.nonempty_stages = false;
+  auto fi2 = BuildScheduleIlp(f2);
+  ASSERT_TRUE(fi2.ok());
+  EXPECT_EQ(fi2->num_crossing_cols, 0);
+  // Zero comm_weight: no crossing terms at all.
+  f.objective.comm_weight = 0;
+  fi = BuildScheduleIlp(f);
+  ASSERT_TRUE(fi.ok());
+  EXPECT_EQ(fi->num_crossing_cols, 0);
+}
+
+TEST(ScheduleIlpTest, InvalidProblemIsRejected) {
+  Problem p = Make(Chain(3), 5);
+  auto ilp = BuildScheduleIlp(p);
+  ASSERT_FALSE(ilp.ok());
+  EXPECT_EQ(ilp.status().code(), StatusCode::kInfeasible);
+  Problem q;
+  EXPECT_FALSE(BuildScheduleIlp(q).ok());
+}
+
+// The core consistency property, over many random instances: for a feasible
+// schedule the encoded vector satisfies every row, decodes back to the same
+// schedule, and its ILP objective (rescaled) is evaluate()'s; an infeasible
+// one violates some row.
+TEST(ScheduleIlpTest, EncodedSchedulesMatchEvaluate) {
+  std::mt19937_64 rng(17);
+  int feasible = 0, infeasible = 0, instances = 0;
+  for (int t = 0; t < 300; ++t) {
+    const int n = static_cast<int>(Uni(rng, 2, t < 200 ? 12 : 60));
+    const int S = static_cast<int>(Uni(rng, 1, std::min(n, 6)));
+    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 4)), "enc" + std::to_string(t));
+    Problem p = Make(g, S);
+    p.objective.kind = Uni(rng, 0, 1) ? ObjectiveKind::kLatency : ObjectiveKind::kMemoryComm;
+    p.objective.comm_model = Uni(rng, 0, 1) ? CommModel::kEdge : CommModel::kTensor;
+    p.objective.comm_weight = static_cast<double>(Uni(rng, 0, 3)) * 0.5;
+    p.edgetpu.sram_bytes = Uni(rng, 1, 8) * 1000000;
+    const int64_t variant = Uni(rng, 0, 5);
+    if (variant == 0) p.constraints.children_same_stage = true;
+    if (variant == 1) p.constraints.nonempty_stages = false;
+    if (variant == 2) p.constraints.max_stage_param_bytes = std::max<int64_t>(g->max_param_bytes(), g->total_param_bytes() / std::max(1, S - 1));
+    if (!p.Validate().ok()) continue;
+    auto ilp = BuildScheduleIlp(p);
+    if (!ilp.ok()) {
+      EXPECT_EQ(ilp.status().code(), StatusCode::kInfeasible) << ilp.status().message();
+      continue;
+    }
+    ++instances;
+    ASSERT_TRUE(ilp->milp.Validate().ok());
+    for (int r = 0; r < 20; ++r) {
+      Schedule s = RandomMonotone(rng, *g, S);
+      const Evaluation ev = Evaluate(p, s);
+      const bool inside = WithinWindows(ilp->windows, s);
+      std::vector<double> x = EncodeStart(*ilp, s);
+      std::string where;
+      const double viol = ilp->milp.MaxViolation(x, &where);
+      if (ev.feasible) {
+        ++feasible;
+        ASSERT_TRUE(inside);
+        EXPECT_LE(viol, 1e-9) << g->name() << ": " << where;
+        EXPECT_EQ(DecodeSchedule(*ilp, x).stage, s.stage);
+        const double cost = ilp->ToCost(ilp->milp.ObjectiveOf(x));
+        EXPECT_NEAR(cost, ev.objective, 1e-9 * std::max(1.0, std::fabs(ev.objective)))
+            << g->name() << " " << ToString(p.objective.kind) << "/" << ToString(p.objective.comm_model);
+      } else if (inside) {
+        ++infeasible;
+        EXPECT_GT(viol, 1e-6) << g->name() << ": infeasible schedule (" << ev.violation << ") passes the ILP";
+      }
+    }
+  }
+  std::printf("[ encode ] %d instances, %d feasible and %d infeasible schedules checked\n", instances, feasible,
+              infeasible);
+  EXPECT_GT(feasible, 500);
+  EXPECT_GT(infeasible, 500);
+}
+
+TEST(ReachabilityTest, ClosureAndReduction) {
+  // a -> b -> c, a -> c (implied), a -> d
+  GraphBuilder b("r");
+  for (const char* id : {"a", "b", "c", "d"}) {
+    Node n;
+    n.id = id;
+    b.AddNode(n);
+  }
+  b.AddEdge("a", "b");
+  b.AddEdge("b", "c");
+  b.AddEdge("a", "c");
+  b.AddEdge("a", "d");
+  Graph g = std::move(*b.Build());
+  Reachability r(g);
+  EXPECT_TRUE(r.Reaches(0, 2));
+  EXPECT_FALSE(r.Reaches(2, 0));
+  EXPECT_FALSE(r.Reaches(1, 3));
+  EXPECT_EQ(r.num_descendants(0), 3);
+  EXPECT_EQ(r.num_ancestors(2), 2);
+  EXPECT_EQ(r.ReducedEdges(g).size(), 3u);
+  std::vector<int> last = r.LatestChildren(g, 0);
+  std::sort(last.begin(), last.end());
+  EXPECT_EQ(last, (std::vector<int>{2, 3}));
+}
+
+}  // namespace
+}  // namespace respect

@@ -1,0 +1,265 @@
+// OptimalSplit against brute force over contiguous splits, crossing
+// precomputation, speed at the size of the largest zoo model, and the
+// order-based schedulers (dp_topo, list) and the brute-force scheduler.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "cost/evaluate.h"
+#include "sched/brute_force.h"
+#include "sched/list_schedule.h"
+#include "sched/split.h"
+
+namespace respect {
+namespace {
+
+int64_t Uni(std::mt19937_64& rng, int64_t lo, int64_t hi) {
+  return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+}
+
+std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int max_parents, const std::string& name,
+                                         int window = 0) {
+  GraphBuilder b(name);
+  for (int v = 0; v < n; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    nd.param_bytes = Uni(rng, 0, 9) < 4 ? 0 : Uni(rng, 1, 3000000);
+    nd.output_bytes = Uni(rng, 0, 4) == 0 ? 0 : Uni(rng, 1, 800000);
+    nd.macs = Uni(rng, 0, 3) == 0 ? 0 : Uni(rng, 1, 1000000000);
+    b.AddNode(nd);
+  }
+  for (int v = 1; v < n; ++v) {
+    const int k = static_cast<int>(Uni(rng, 1, std::min(v, max_parents)));
+    const int lo = window > 0 ? std::max(0, v - window) : 0;
+    for (int t = 0; t < k; ++t) b.AddEdgeIdx(static_cast<int>(Uni(rng, lo, v - 1)), v);
+  }
+  auto g = b.Build();
+  EXPECT_TRUE(g.ok());
+  return std::make_shared<const Graph>(std::move(*g));
+}
+
+// A uniformly random topological order (random ready node each step).
+std::vector<int> RandomTopoOrder(std::mt19937_64& rng, const Graph& g) {
+  std::vector<int> indeg(g.size()), ready, order;
+  for (int v = 0; v < g.size(); ++v) {
+    indeg[v] = static_cast<int>(g.parents(v).size());
+    if (indeg[v] == 0) ready.push_back(v);
+  }
+  while (!ready.empty()) {
+    const size_t i = static_cast<size_t>(Uni(rng, 0, static_cast<int64_t>(ready.size()) - 1));
+    const int u = ready[i];
+    ready.erase(ready.begin() + static_cast<long>(i));
+    order.push_back(u);
+    for (int c : g.children(u))
+      if (--indeg[c] == 0) ready.push_back(c);
+  }
+  return order;
+}
+
+Problem Make(std::shared_ptr<const Graph> g, int stages, ObjectiveKind kind, CommModel cm) {
+  Problem p;
+  p.graph = std::move(g);
+  p.stages = stages;
+  p.objective.kind = kind;
+  p.objective.comm_model = cm;
+  p.edgetpu.sram_bytes = 4000000;
+  return p;
+}
+
+bool IsContiguous(const Schedule& s, const std::vector<int>& order) {
+  for (size_t i = 1; i < order.size(); ++i)
+    if (s.stage[order[i]] < s.stage[order[i - 1]]) return false;
+  return true;
+}
+
+TEST(SplitTest, MatchesBruteForceOverContiguousSplits) {
+  std::mt19937_64 rng(42);
+  int compared = 0, infeasible = 0;
+  for (int t = 0; t < 400; ++t) {
+    const int n = static_cast<int>(Uni(rng, 1, 14));
+    const int S = static_cast<int>(Uni(rng, 1, std::min(n, 5)));
+    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 3)), "s" + std::to_string(t));
+    const std::vector<int> order = RandomTopoOrder(rng, *g);
+    for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
+      for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+        Problem p = Make(g, S, kind, cm);
+        p.objective.comm_weight = static_cast<double>(Uni(rng, 0, 4)) * 0.5;
+        const int64_t variant = Uni(rng, 0, 5);
+        if (variant == 0) p.constraints.children_same_stage = true;
+        if (variant == 1) p.constraints.nonempty_stages = false;
+        if (variant == 2 && g->total_param_bytes() > 0)
+          p.constraints.max_stage_param_bytes =
+              std::max<int64_t>(g->max_param_bytes(), (g->total_param_bytes() + S - 1) / S + Uni(rng, 0, 1000000));
+        if (!p.Validate().ok()) continue;
+        auto fast = OptimalSplit(p, order);
+        auto slow = BruteForceSplit(p, order);
+        ++compared;
+        ASSERT_EQ(fast.ok(), slow.ok()) << g->name() << " " << (fast.ok() ? slow : fast).status().message();
+        if (!fast.ok()) {
+          EXPECT_EQ(fast.status().code(), StatusCode::kInfeasible);
+          EXPECT_FALSE(fast.status().message().empty());
+          ++infeasible;
+          continue;
+        }
+        const Evaluation ef = Evaluate(p, *fast), es = Evaluate(p, *slow);
+        ASSERT_TRUE(ef.feasible) << ef.violation;
+        EXPECT_TRUE(IsContiguous(*fast, order));
+        EXPECT_LE(std::fabs(ef.objective - es.objective), 1e-12 * std::max(1.0, es.objective))
+            << g->name() << " " << ToString(kind) << "/" << ToString(cm) << " variant " << variant;
+      }
+  }
+  std::printf("[ split ] %d (order, problem) pairs compared, %d infeasible\n", compared, infeasible);
+  EXPECT_GT(compared, 1200);
+}
+
+TEST(SplitTest, CutCrossingBytesAgreeWithEvaluate) {
+  std::mt19937_64 rng(8);
+  for (int t = 0; t < 100; ++t) {
+    auto g = RandomGraph(rng, static_cast<int>(Uni(rng, 2, 30)), 3, "x");
+    const std::vector<int> order = RandomTopoOrder(rng, *g);
+    for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+      Problem p = Make(g, 2, ObjectiveKind::kMemoryComm, cm);
+      const std::vector<int64_t> x = CutCrossingBytes(p, order);
+      ASSERT_EQ(x.size(), order.size() + 1);
+      EXPECT_EQ(x.front(), 0);
+      EXPECT_EQ(x.back(), 0);
+      for (size_t c = 1; c < order.size(); ++c) {
+        Schedule s;
+        s.stage.assign(order.size(), 0);
+        for (size_t i = c; i < order.size(); ++i) s.stage[order[i]] = 1;
+        EXPECT_EQ(x[c], CrossingBytes(*g, s.stage, 2, cm)[0]);
+      }
+    }
+  }
+}
+
+TEST(SplitTest, RejectsNonTopologicalOrder) {
+  std::mt19937_64 rng(1);
+  auto g = RandomGraph(rng, 6, 2, "bad");
+  Problem p = Make(g, 2, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  std::vector<int> order = g->topo_order();
+  std::reverse(order.begin(), order.end());
+  auto s = OptimalSplit(p, order);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidInput);
+  EXPECT_FALSE(OptimalSplit(p, {0, 1}).ok());
+}
+
+TEST(SplitTest, FastAtZooScale) {
+  // 782 nodes (the size of the largest zoo model), mostly local edges like
+  // a DNN, 6 stages: both objectives, both comm models.
+  std::mt19937_64 rng(2024);
+  auto g = RandomGraph(rng, 782, 2, "big", 12);
+  const std::vector<int> order = g->topo_order();
+  for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
+    for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+      Problem p = Make(g, 6, kind, cm);
+      const auto t0 = std::chrono::steady_clock::now();
+      auto s = OptimalSplit(p, order);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      ASSERT_TRUE(s.ok()) << s.status().message();
+      EXPECT_TRUE(Evaluate(p, *s).feasible);
+      std::printf("[ split ] n=782 S=6 %s/%s: %.2f ms\n", ToString(kind), ToString(cm), ms);
+      EXPECT_LT(ms, 250.0);  // a few ms expected; generous for loaded machines and debug builds
+    }
+}
+
+TEST(OrderSchedulersTest, ProduceFeasibleSchedules) {
+  std::mt19937_64 rng(77);
+  for (int t = 0; t < 60; ++t) {
+    const int n = static_cast<int>(Uni(rng, 1, 40));
+    const int S = static_cast<int>(Uni(rng, 1, std::min(n, 6)));
+    auto g = RandomGraph(rng, n, 3, "o" + std::to_string(t));
+    for (const NamedOrder& o : NaturalOrders(*g)) EXPECT_TRUE(g->IsTopologicalOrder(o.order)) << o.name;
+    EXPECT_TRUE(g->IsTopologicalOrder(ListPriorityOrder(*g)));
+    for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency}) {
+      Problem p = Make(g, S, kind, CommModel::kTensor);
+      DpTopoScheduler dp;
+      ListScheduler list;
+      auto a = dp.Run(p);
+      auto b = list.Run(p);
+      ASSERT_TRUE(a.ok()) << a.status().message();
+      ASSERT_TRUE(b.ok()) << b.status().message();
+      EXPECT_EQ(a->status, SolveStatus::kFeasible);
+      EXPECT_EQ(b->status, SolveStatus::kFeasible);
+      EXPECT_TRUE(a->eval.feasible);
+      EXPECT_TRUE(b->eval.feasible);
+      EXPECT_EQ(a->method, "dp_topo");
+      EXPECT_EQ(b->method, "list");
+      EXPECT_TRUE(std::isnan(a->bound));
+      // dp_topo splits the topological order optimally, so it is at least as
+      // good as any contiguous split of that order.
+      auto s = OptimalSplit(p, g->topo_order());
+      ASSERT_TRUE(s.ok());
+      EXPECT_LE(a->objective, Evaluate(p, *s).objective);
+    }
+  }
+}
+
+TEST(OrderSchedulersTest, InfeasibleProblemsAreResultsNotErrors) {
+  std::mt19937_64 rng(3);
+  auto g = RandomGraph(rng, 3, 1, "three");
+  Problem p = Make(g, 5, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  for (Scheduler* s : std::initializer_list<Scheduler*>{new DpTopoScheduler, new ListScheduler, new BruteForceScheduler}) {
+    std::unique_ptr<Scheduler> own(s);
+    auto r = s->Run(p);
+    ASSERT_TRUE(r.ok()) << s->name();
+    EXPECT_EQ(r->status, SolveStatus::kInfeasible) << s->name();
+    EXPECT_FALSE(r->message.empty());
+  }
+}
+
+TEST(OrderSchedulersTest, ListFallsBackToSplitUnderChildrenSameStage) {
+  // a -> {b, c}: the greedy fill may separate b and c; the fallback may not.
+  GraphBuilder b("fork");
+  for (const char* id : {"a", "b", "c", "d"}) {
+    Node n;
+    n.id = id;
+    n.param_bytes = 1000;
+    n.output_bytes = 10;
+    b.AddNode(n);
+  }
+  b.AddEdge("a", "b");
+  b.AddEdge("a", "c");
+  b.AddEdge("c", "d");
+  Problem p = Make(std::make_shared<const Graph>(std::move(*b.Build())), 2, ObjectiveKind::kMemoryComm,
+                   CommModel::kTensor);
+  p.constraints.children_same_stage = true;
+  ListScheduler list;
+  auto r = list.Run(p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, SolveStatus::kFeasible);
+  EXPECT_TRUE(r->eval.feasible);
+  EXPECT_EQ(r->schedule.stage[1], r->schedule.stage[2]);
+}
+
+TEST(BruteForceTest, RejectsLargeGraphsAndCountsAssignments) {
+  std::mt19937_64 rng(4);
+  auto big = RandomGraph(rng, kBruteForceMaxNodes + 1, 2, "big");
+  BruteForceScheduler bf;
+  EXPECT_FALSE(bf.Run(Make(big, 2, ObjectiveKind::kMemoryComm, CommModel::kTensor)).ok());
+  // A 3-node chain has C(3+2-1, 2) = 6... monotone maps onto 2 stages: 4 (0|000..).
+  GraphBuilder b("chain3");
+  for (const char* id : {"a", "b", "c"}) {
+    Node n;
+    n.id = id;
+    n.param_bytes = 1;
+    b.AddNode(n);
+  }
+  b.AddEdge("a", "b");
+  b.AddEdge("b", "c");
+  auto r = bf.Run(Make(std::make_shared<const Graph>(std::move(*b.Build())), 2, ObjectiveKind::kMemoryComm,
+                       CommModel::kTensor));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_EQ(r->stats.at("assignments"), 4);  // 000, 001, 011, 111
+  EXPECT_EQ(r->objective, 2);                 // max P = 2 (e.g. {a,b}{c}), no tensor bytes
+}
+
+}  // namespace
+}  // namespace respect
