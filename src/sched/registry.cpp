@@ -1,6 +1,10 @@
 #include "sched/registry.h"
 
+#include "sched/exact.h"
 #include "sched/heuristic.h"
+#include "sched/list_schedule.h"
+#include "sched/rl.h"
+#include "twophase/two_phase.h"
 
 namespace respect {
 
@@ -9,9 +13,45 @@ const std::vector<std::string>& KnownMethods() {
   return m;
 }
 
+ExactOptions ExactOptionsFrom(const Config& config) {
+  ExactOptions o;
+  o.time_limit_s = config.solver.time_limit_s;
+  o.threads = config.solver.threads;
+  o.relative_gap = config.solver.relative_gap;
+  o.verbose = config.solver.verbose;
+  o.write_lp = config.solver.write_lp;
+  return o;
+}
+
+StatusOr<RlOptions> RlOptionsFrom(const Config& config) {
+  RlOptions o;
+  o.weights = config.policy.weights;
+  auto mode = ParseDecodeMode(config.policy.decode);
+  if (!mode.ok()) return mode.status();
+  o.decode.mode = *mode;
+  o.decode.beam_width = config.policy.beam_width;
+  o.decode.samples = config.policy.samples;
+  return o;
+}
+
 StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, const Config& config) {
   if (method == "heuristic") return std::unique_ptr<Scheduler>(new HeuristicScheduler());
-  return Status::Invalid("method '" + method + "' is not available in this build");
+  if (method == "exact") return std::unique_ptr<Scheduler>(new ExactScheduler(ExactOptionsFrom(config)));
+  if (method == "dp_topo") return std::unique_ptr<Scheduler>(new DpTopoScheduler());
+  if (method == "list") return std::unique_ptr<Scheduler>(new ListScheduler());
+  if (method == "rl" || method == "two_phase") {
+    auto rl = RlOptionsFrom(config);
+    if (!rl.ok()) return rl.status();
+    if (method == "rl") return std::unique_ptr<Scheduler>(new RlScheduler(*rl));
+    TwoPhaseOptions t;
+    t.rl = *rl;
+    t.exact = ExactOptionsFrom(config);
+    t.window = config.policy.window;
+    t.max_widen = config.policy.max_widen;
+    t.certify = config.policy.certify;
+    return std::unique_ptr<Scheduler>(new TwoPhaseScheduler(t));
+  }
+  return Status::Invalid("unknown method '" + method + "'");
 }
 
 StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::string& method, const Config& config) {

@@ -1,0 +1,82 @@
+#include "sched/rl.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "sched/split.h"
+
+namespace respect {
+
+namespace {
+double Ms(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+}  // namespace
+
+Status RlScheduler::EnsurePolicy() {
+  if (policy_) return Status::Ok();
+  const std::string path = ResolveWeightsPath(options_.weights);
+  auto p = PointerPolicy::Load(path);
+  if (!p.ok()) {
+    if (p.status().code() == StatusCode::kIoError)
+      return Status::Io("policy weights '" + path + "' cannot be read (train them with scripts/train.sh, or set "
+                        "policy.weights): " + p.status().message());
+    return p.status();
+  }
+  policy_ = std::shared_ptr<const PointerPolicy>(std::move(p).value());
+  return Status::Ok();
+}
+
+StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ScheduleResult r;
+  r.method = name();
+  r.bound = std::nan("");
+  Status v = problem.Validate();
+  if (v.code() == StatusCode::kInfeasible) {
+    r.status = SolveStatus::kInfeasible;
+    r.message = v.message();
+    return r;
+  }
+  RESPECT_RETURN_IF_ERROR(v);
+  RESPECT_RETURN_IF_ERROR(EnsurePolicy());
+  const auto t_dec = std::chrono::steady_clock::now();
+  auto cands = policy_->DecodeCandidates(problem.g(), options_.decode);
+  if (!cands.ok()) return cands.status();
+  const auto t_split = std::chrono::steady_clock::now();
+  double best = INFINITY;
+  int best_i = -1;
+  std::string last_error;
+  for (size_t i = 0; i < cands->size(); ++i) {
+    auto s = OptimalSplit(problem, (*cands)[i].order);
+    if (!s.ok()) {
+      if (s.status().code() != StatusCode::kInfeasible) return s.status();
+      last_error = s.status().message();
+      continue;
+    }
+    Evaluation e = Evaluate(problem, *s);
+    if (e.feasible && e.objective < best) {
+      best = e.objective;
+      best_i = static_cast<int>(i);
+      r.schedule = *s;
+    }
+  }
+  const auto t_end = std::chrono::steady_clock::now();
+  r.stats["decode_ms"] = Ms(t_dec, t_split);
+  r.stats["split_ms"] = Ms(t_split, t_end);
+  r.stats["candidates"] = static_cast<double>(cands->size());
+  r.seconds = std::chrono::duration<double>(t_end - t0).count();
+  if (best_i < 0) {
+    // No order of the policy splits feasibly (e.g. children_same_stage); not
+    // a proof that the problem is infeasible.
+    r.status = SolveStatus::kInvalid;
+    r.message = "no decoded order has a feasible split: " + last_error;
+    return r;
+  }
+  r.stats["best_candidate"] = best_i;
+  r.status = SolveStatus::kFeasible;
+  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+  return r;
+}
+
+}  // namespace respect

@@ -1,0 +1,36 @@
+// "rl": the learned pointer-network policy emits topological orders of the
+// graph; the optimal contiguous split (sched/split.h) turns each into stages;
+// the best by evaluate() wins.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "policy/policy.h"
+#include "sched/scheduler.h"
+
+namespace respect {
+
+struct RlOptions {
+  std::string weights = "default";  // PolicyConfig::weights
+  DecodeOptions decode;             // greedy / sample / beam
+};
+
+// Stats: decode_ms, split_ms, candidates, best_candidate.
+// Status feasible (no bound). Thread-compatible: one instance per thread.
+class RlScheduler final : public Scheduler {
+ public:
+  explicit RlScheduler(RlOptions options) : options_(std::move(options)) {}
+  // Uses an already-loaded policy (tests, two-phase); `policy` must outlive this.
+  RlScheduler(RlOptions options, std::shared_ptr<const PointerPolicy> policy)
+      : options_(std::move(options)), policy_(std::move(policy)) {}
+  std::string name() const override { return "rl"; }
+  StatusOr<ScheduleResult> Run(const Problem& problem) override;
+
+ private:
+  Status EnsurePolicy();
+  RlOptions options_;
+  std::shared_ptr<const PointerPolicy> policy_;
+};
+
+}  // namespace respect

@@ -1,0 +1,127 @@
+// rl and two_phase with a randomly initialised policy (the policy is a seam:
+// any weights give valid orders). Every schedule is checked with evaluate()
+// and against the exact optimum.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+
+#include "core/rng.h"
+#include "sched/exact.h"
+#include "sched/rl.h"
+#include "sched/split.h"
+#include "synthetic/synthetic.h"
+#include "twophase/two_phase.h"
+
+namespace respect {
+namespace {
+
+std::shared_ptr<const PointerPolicy> SmallPolicy() {
+  PolicyHParams hp;
+  hp.embed = 8;
+  hp.hidden = 8;
+  return std::shared_ptr<const PointerPolicy>(PointerPolicy::Random(hp, 5));
+}
+
+Problem RandomProblem(uint64_t seed, int nodes, int stages, CommModel m = CommModel::kTensor) {
+  Rng rng(seed);
+  auto g = SampleSyntheticGraph({nodes, 4, std::min(nodes, 10), 3}, &rng, "tp" + std::to_string(seed));
+  EXPECT_TRUE(g.ok());
+  Problem p;
+  p.graph = std::make_shared<const Graph>(std::move(g).value());
+  p.stages = stages;
+  p.objective.comm_model = m;
+  return p;
+}
+
+TEST(Rl, SplitsTheDecodedOrderOptimally) {
+  auto policy = SmallPolicy();
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    Problem p = RandomProblem(seed, 16, 3);
+    RlScheduler rl({}, policy);
+    auto r = rl.Run(p);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+    Evaluation e = Evaluate(p, r->schedule);
+    ASSERT_TRUE(e.feasible) << e.violation;
+    EXPECT_DOUBLE_EQ(r->objective, e.objective);
+    auto order = policy->Decode(p.g());
+    ASSERT_TRUE(order.ok());
+    auto split = OptimalSplit(p, *order);
+    ASSERT_TRUE(split.ok());
+    EXPECT_DOUBLE_EQ(Evaluate(p, *split).objective, r->objective);
+    EXPECT_GE(r->stats.at("decode_ms"), 0.0);
+  }
+}
+
+TEST(Rl, MissingWeightsIsAClearIoError) {
+  RlOptions o;
+  o.weights = "/nonexistent/policy.rspw";
+  RlScheduler rl(o);
+  auto r = rl.Run(RandomProblem(1, 10, 2));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+  EXPECT_NE(r.status().message().find("/nonexistent/policy.rspw"), std::string::npos);
+}
+
+TEST(TwoPhase, NeverWorseThanCoarseAndCertifiedEqualsExact) {
+  auto policy = SmallPolicy();
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    const CommModel m = seed % 2 ? CommModel::kTensor : CommModel::kEdge;
+    Problem p = RandomProblem(100 + seed, 18, 2 + static_cast<int>(seed % 3), m);
+    ExactScheduler exact;
+    auto ex = exact.Run(p);
+    ASSERT_TRUE(ex.ok()) << ex.status().message();
+    ASSERT_EQ(ex->status, SolveStatus::kOptimal);
+
+    TwoPhaseOptions o;
+    o.window = 1;
+    TwoPhaseScheduler tp(o, policy);
+    auto r = tp.Run(p);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_EQ(r->status, SolveStatus::kFeasible);
+    Evaluation e = Evaluate(p, r->schedule);
+    ASSERT_TRUE(e.feasible) << e.violation;
+    EXPECT_DOUBLE_EQ(r->objective, e.objective);
+    EXPECT_LE(r->objective, r->stats.at("coarse_objective") + 1e-9);
+    EXPECT_GE(r->objective, ex->objective - 1e-6 * ex->objective);
+    EXPECT_LE(r->stats.at("vars_kept"), r->stats.at("vars_full"));
+
+    o.certify = true;
+    TwoPhaseScheduler certified(o, policy);
+    auto c = certified.Run(p);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->status, SolveStatus::kOptimal);
+    EXPECT_NEAR(c->objective, ex->objective, 1e-6 * ex->objective);
+    EXPECT_NEAR(c->stats.at("certified_gap"), 0.0, 1e-9);
+  }
+}
+
+TEST(TwoPhase, WideWindowIsTheFullProblem) {
+  // With a window as wide as the pipeline, the windowed ILP is the full ILP,
+  // so two_phase must find the exact optimum.
+  auto policy = SmallPolicy();
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    Problem p = RandomProblem(200 + seed, 14, 3);
+    ExactScheduler exact;
+    auto ex = exact.Run(p);
+    ASSERT_TRUE(ex.ok());
+    TwoPhaseOptions o;
+    o.window = 3;
+    TwoPhaseScheduler tp(o, policy);
+    auto r = tp.Run(p);
+    ASSERT_TRUE(r.ok());
+    EXPECT_NEAR(r->objective, ex->objective, 1e-6 * ex->objective) << "seed " << seed;
+  }
+}
+
+TEST(TwoPhase, InfeasibleProblem) {
+  TwoPhaseScheduler tp({}, SmallPolicy());
+  auto r = tp.Run(RandomProblem(1, 5, 9));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, SolveStatus::kInfeasible);
+  EXPECT_NE(r->message.find("fewer than the 9"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace respect
