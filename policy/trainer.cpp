@@ -1,0 +1,497 @@
+#include "policy/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+#include "policy/binary_io.h"
+#include "policy/decode.h"
+#include "policy/reward.h"
+#include "policy/stats.h"
+#include "policy/weights.h"
+
+namespace respect {
+
+namespace {
+
+constexpr uint32_t kCheckpointVersion = 1;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double Mean(const std::vector<double>& x) {
+  if (x.empty()) return 0.0;
+  double s = 0.0;
+  for (double v : x) s += v;
+  return s / static_cast<double>(x.size());
+}
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// A fingerprint of the training set (sizes, target orders, stages), so a
+// resume on different data is refused.
+uint64_t Fingerprint(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xFF;
+      h *= 1099511628211ULL;
+    }
+  };
+  for (const auto* set : {&train, &holdout}) {
+    mix(set->size());
+    for (const auto& ex : *set) {
+      mix(static_cast<uint64_t>(ex.graph->size()));
+      mix(static_cast<uint64_t>(ex.graph->num_edges()));
+      mix(static_cast<uint64_t>(ex.stages));
+      for (int v : ex.target_order) mix(static_cast<uint64_t>(v));
+      for (int s : ex.stage) mix(static_cast<uint64_t>(s));
+    }
+  }
+  return h;
+}
+
+}  // namespace
+
+Status ValidateExample(const TrainExample& ex) {
+  if (!ex.graph) return Status::Invalid("training example without a graph");
+  const Graph& g = *ex.graph;
+  if (ex.stages < 1) return Status::Invalid("training example " + g.name() + ": stages < 1");
+  if (static_cast<int>(ex.stage.size()) != g.size()) {
+    return Status::Invalid("training example " + g.name() + ": " + std::to_string(ex.stage.size()) +
+                           " stages for " + std::to_string(g.size()) + " nodes");
+  }
+  for (int v = 0; v < g.size(); ++v) {
+    if (ex.stage[v] < 0 || ex.stage[v] >= ex.stages) {
+      return Status::Invalid("training example " + g.name() + ": node " + g.node(v).name + " has stage " +
+                             std::to_string(ex.stage[v]) + " outside 0.." + std::to_string(ex.stages - 1));
+    }
+  }
+  if (!g.IsTopologicalOrder(ex.target_order)) {
+    return Status::Invalid("training example " + g.name() + ": target order is not a topological order");
+  }
+  return Status::Ok();
+}
+
+TrainerOptions TrainerOptionsFromConfig(const TrainConfig& c) {
+  TrainerOptions o;
+  o.hparams.embed = c.hidden;
+  o.hparams.hidden = c.hidden;
+  o.epochs = c.epochs;
+  o.supervised_epochs = c.supervised_epochs;
+  o.batch_size = c.batch_size;
+  o.learning_rate = c.learning_rate;
+  o.grad_clip = c.grad_clip;
+  o.seed = c.seed;
+  o.checkpoint_dir = c.checkpoint_dir;
+  o.weights_out = c.weights_out;
+  o.resume = c.resume;
+  return o;
+}
+
+void SplitHoldout(const std::vector<TrainExample>& all, int holdout, std::vector<TrainExample>* train,
+                  std::vector<TrainExample>* held_out) {
+  const int n = static_cast<int>(all.size());
+  const int h = std::clamp(holdout, 0, std::max(0, n - 1));
+  train->assign(all.begin(), all.begin() + (n - h));
+  held_out->assign(all.begin() + (n - h), all.end());
+}
+
+std::vector<double> GreedyRewards(const PolicyHParams& hp, const PolicyParams<double>& p,
+                                  const std::vector<TrainExample>& examples) {
+  std::vector<double> r;
+  r.reserve(examples.size());
+  Encoding<double> enc;
+  for (const auto& ex : examples) {
+    if (!Encode<double>(hp, p, *ex.graph, false, &enc).ok()) {
+      r.push_back(0.0);
+      continue;
+    }
+    const DecodedOrder d = GreedyDecode<double>(hp, p, enc);
+    r.push_back(LabelReward(d.order, ex.target_order, ex.stage));
+  }
+  return r;
+}
+
+PolicyTrainer::PolicyTrainer(TrainerOptions options) : opt_(std::move(options)) {}
+
+std::string PolicyTrainer::CheckpointPath() const {
+  if (opt_.checkpoint_dir.empty()) return "";
+  return opt_.checkpoint_dir + "/checkpoint.rspc";
+}
+
+std::string PolicyTrainer::CurvePath() const {
+  if (!opt_.curve_csv.empty()) return opt_.curve_csv;
+  if (opt_.checkpoint_dir.empty()) return "";
+  return opt_.checkpoint_dir + "/curve.csv";
+}
+
+Status PolicyTrainer::Init(const std::vector<TrainExample>& train) {
+  params_ = InitParams(opt_.hparams, opt_.seed);
+  baseline_ = params_;
+  best_ = params_;
+  adam_ = Adam(opt_.hparams, AdamOptions{opt_.learning_rate});
+  uint64_t s = opt_.seed ^ 0x7261696E2D726E67ULL;  // a stream apart from InitParams'
+  rng_.Seed(PolicyRng::SplitMix64(&s));
+  epoch_done_ = 0;
+  seconds_ = 0;
+  best_reward_ = -std::numeric_limits<double>::infinity();
+  train_base_.assign(train.size(), kNaN);
+  holdout_base_.clear();
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- checkpoint
+Status PolicyTrainer::SaveCheckpoint(uint64_t fingerprint) const {
+  policy_io::ByteWriter w;
+  w.Raw("RSPC");
+  w.U32(kCheckpointVersion);
+  w.U64(opt_.seed);
+  w.U64(fingerprint);
+  w.U32(static_cast<uint32_t>(opt_.hparams.feature_dim));
+  w.U32(static_cast<uint32_t>(opt_.hparams.embed));
+  w.U32(static_cast<uint32_t>(opt_.hparams.hidden));
+  w.F64(opt_.hparams.tanh_clip);
+  w.U32(static_cast<uint32_t>(opt_.hparams.glimpse_mask));
+  w.U32(static_cast<uint32_t>(opt_.hparams.features));
+  w.U32(static_cast<uint32_t>(epoch_done_));
+  for (uint64_t x : rng_.state()) w.U64(x);
+  w.U64(static_cast<uint64_t>(adam_.step()));
+  w.F64(seconds_);
+  w.F64(best_reward_);
+  auto put = [&](const std::string& prefix, const PolicyParams<double>& p) {
+    p.ForEach([&](const char* name, const auto& t) {
+      w.Tensor(prefix + name, t, std::decay_t<decltype(t)>::ColsAtCompileTime == 1, policy_io::TensorDtype::kF64);
+    });
+  };
+  put("param/", params_);
+  put("adam_m/", adam_.m());
+  put("adam_v/", adam_.v());
+  put("baseline/", baseline_);
+  put("best/", best_);
+  return policy_io::WriteFileAtomic(CheckpointPath(), w.data());
+}
+
+Status PolicyTrainer::LoadCheckpoint(uint64_t fingerprint) {
+  const std::string path = CheckpointPath();
+  auto bytes = policy_io::ReadFileBytes(path);
+  if (!bytes.ok()) return bytes.status();
+  policy_io::ByteReader r(*bytes);
+  auto bad = [&](const std::string& what) { return Status::Invalid(path + ": " + what); };
+  std::string magic;
+  if (!r.Raw(4, &magic) || magic != "RSPC") return bad("not a policy checkpoint (magic is not RSPC)");
+  uint32_t version, fd, e, h, mask, fs, epoch;
+  uint64_t seed, fp, step;
+  double clip, seconds, best;
+  if (!r.U32(&version)) return bad("truncated header");
+  if (version != kCheckpointVersion) return bad("checkpoint version " + std::to_string(version) + " not supported");
+  if (!r.U64(&seed) || !r.U64(&fp) || !r.U32(&fd) || !r.U32(&e) || !r.U32(&h) || !r.F64(&clip) ||
+      !r.U32(&mask) || !r.U32(&fs) || !r.U32(&epoch)) {
+    return bad("truncated header");
+  }
+  std::array<uint64_t, 4> rs{};
+  for (auto& x : rs) {
+    if (!r.U64(&x)) return bad("truncated RNG state");
+  }
+  if (!r.U64(&step) || !r.F64(&seconds) || !r.F64(&best)) return bad("truncated header");
+  const PolicyHParams& hp = opt_.hparams;
+  if (seed != opt_.seed || static_cast<int>(fd) != hp.feature_dim || static_cast<int>(e) != hp.embed ||
+      static_cast<int>(h) != hp.hidden || clip != hp.tanh_clip || mask != static_cast<uint32_t>(hp.glimpse_mask) ||
+      fs != static_cast<uint32_t>(hp.features)) {
+    return bad("made with a different seed or network size; cannot resume");
+  }
+  if (fp != fingerprint) return bad("made on a different data set; cannot resume");
+  std::map<std::string, policy_io::TensorRecord> recs;
+  while (r.remaining() > 0) {
+    policy_io::TensorRecord rec;
+    Status st = r.Tensor(&rec);
+    if (!st.ok()) return st.WithContext(path);
+    const std::string name = rec.name;
+    recs.emplace(name, std::move(rec));
+  }
+  Status st;
+  auto get = [&](const std::string& prefix, PolicyParams<double>* p) {
+    *p = ZeroParams<double>(hp);
+    p->ForEach([&](const char* name, auto& t) {
+      if (!st.ok()) return;
+      auto it = recs.find(prefix + name);
+      if (it == recs.end()) {
+        st = bad("missing tensor " + prefix + name);
+        return;
+      }
+      st = policy_io::AssignTensor(it->second, std::decay_t<decltype(t)>::ColsAtCompileTime == 1, &t);
+      if (!st.ok()) st = st.WithContext(path);
+    });
+  };
+  PolicyParams<double> params, m, v, base, bestp;
+  get("param/", &params);
+  get("adam_m/", &m);
+  get("adam_v/", &v);
+  get("baseline/", &base);
+  get("best/", &bestp);
+  RESPECT_RETURN_IF_ERROR(st);
+  params_ = std::move(params);
+  adam_.m() = std::move(m);
+  adam_.v() = std::move(v);
+  adam_.set_step(static_cast<int64_t>(step));
+  baseline_ = std::move(base);
+  best_ = std::move(bestp);
+  rng_.set_state(rs);
+  epoch_done_ = static_cast<int>(epoch);
+  seconds_ = seconds;
+  best_reward_ = best;
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- curve CSV
+static const char* kCurveHeader =
+    "epoch,phase,mean_reward,baseline_reward,holdout_reward,seconds,loss,grad_norm,p_value,baseline_updated";
+
+Status PolicyTrainer::StartCurve(bool resumed) {
+  const std::string path = CurvePath();
+  if (path.empty()) return Status::Ok();
+  std::string keep = std::string(kCurveHeader) + "\n";
+  if (resumed) {
+    // Keep the rows up to the checkpoint's epoch (a crash may have left later ones).
+    std::ifstream in(path);
+    std::string line;
+    bool first = true;
+    while (std::getline(in, line)) {
+      if (first) {
+        first = false;
+        continue;
+      }
+      const int epoch = std::atoi(line.c_str());
+      if (!line.empty() && epoch <= epoch_done_) keep += line + "\n";
+    }
+  }
+  return policy_io::WriteFileAtomic(path, keep);
+}
+
+Status PolicyTrainer::AppendCurve(const TrainCurveRow& row) const {
+  const std::string path = CurvePath();
+  if (path.empty()) return Status::Ok();
+  std::ofstream out(path, std::ios::app);
+  if (!out) return Status::Io("cannot write " + path);
+  char buf[512];
+  std::snprintf(buf, sizeof(buf), "%d,%s,%.6f,%.6f,%.6f,%.3f,%.6g,%.6g,%.6g,%d\n", row.epoch, row.phase.c_str(),
+                row.mean_reward, row.baseline_reward, row.holdout_reward, row.seconds, row.loss, row.grad_norm,
+                row.p_value, row.baseline_updated ? 1 : 0);
+  out << buf;
+  if (!out) return Status::Io("cannot write " + path);
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- epochs
+double PolicyTrainer::BaselineReward(const std::vector<TrainExample>& train, int i) {
+  if (std::isnan(train_base_[i])) {
+    Encoding<double> enc;
+    if (Encode<double>(opt_.hparams, baseline_, *train[i].graph, false, &enc).ok()) {
+      const DecodedOrder d = GreedyDecode<double>(opt_.hparams, baseline_, enc);
+      train_base_[i] = LabelReward(d.order, train[i].target_order, train[i].stage);
+    } else {
+      train_base_[i] = 0.0;
+    }
+  }
+  return train_base_[i];
+}
+
+TrainCurveRow PolicyTrainer::ReinforceEpoch(const std::vector<TrainExample>& train,
+                                            const std::vector<TrainExample>& holdout, Status* st) {
+  const PolicyHParams& hp = opt_.hparams;
+  TrainCurveRow row;
+  row.phase = "reinforce";
+  std::vector<int> idx(train.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  rng_.Shuffle(&idx);
+  PolicyParams<double> grads = ZeroParams<double>(hp);
+  std::vector<double> prob;
+  Chooser<double> sample = [&](const PVec<double>& logp, const DecoderState<double>&) {
+    prob.resize(logp.size());
+    for (Eigen::Index j = 0; j < logp.size(); ++j) prob[j] = std::exp(logp(j));
+    return rng_.Categorical(prob.data(), static_cast<int>(prob.size()));
+  };
+  double sum_r = 0, sum_loss = 0, sum_norm = 0;
+  int batches = 0;
+  Episode<double> ep;
+  for (size_t start = 0; start < idx.size(); start += opt_.batch_size) {
+    const size_t end = std::min(idx.size(), start + static_cast<size_t>(opt_.batch_size));
+    const double bsz = static_cast<double>(end - start);
+    grads.SetZero();
+    for (size_t k = start; k < end; ++k) {
+      const int i = idx[k];
+      const TrainExample& ex = train[i];
+      Status s = RunEpisode<double>(hp, params_, *ex.graph, sample, true, &ep);
+      if (!s.ok()) {
+        *st = s;
+        return row;
+      }
+      const double r = LabelReward(ep.order, ex.target_order, ex.stage);
+      const double adv = r - BaselineReward(train, i);
+      EpisodeBackward<double>(hp, params_, ep, -adv / bsz, &grads);
+      sum_r += r;
+      sum_loss += -adv * ep.log_prob;
+    }
+    sum_norm += ClipGlobalNorm(&grads, opt_.grad_clip);
+    ++batches;
+    adam_.Step(&params_, grads);
+  }
+  row.mean_reward = sum_r / std::max<size_t>(1, train.size());
+  row.loss = sum_loss / std::max<size_t>(1, train.size());
+  row.grad_norm = batches ? sum_norm / batches : 0.0;
+  const std::vector<double> cand = GreedyRewards(hp, params_, holdout);
+  if (holdout_base_.empty()) holdout_base_ = GreedyRewards(hp, baseline_, holdout);
+  row.holdout_reward = Mean(cand);
+  row.baseline_reward = Mean(holdout_base_);
+  const PairedTTest test = PairedTTestGreater(cand, holdout_base_);
+  row.p_value = test.p_value;
+  if (test.mean_diff > 0 && test.p_value < opt_.significance) {
+    baseline_ = params_;
+    holdout_base_ = cand;
+    std::fill(train_base_.begin(), train_base_.end(), kNaN);
+    row.baseline_updated = true;
+  }
+  return row;
+}
+
+TrainCurveRow PolicyTrainer::SupervisedEpoch(const std::vector<TrainExample>& train,
+                                             const std::vector<TrainExample>& holdout, Status* st) {
+  const PolicyHParams& hp = opt_.hparams;
+  TrainCurveRow row;
+  row.phase = "supervised";
+  std::vector<int> idx(train.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  rng_.Shuffle(&idx);
+  PolicyParams<double> grads = ZeroParams<double>(hp);
+  double sum_r = 0, sum_nll = 0, sum_norm = 0;
+  int batches = 0;
+  Episode<double> ep;
+  for (size_t start = 0; start < idx.size(); start += opt_.batch_size) {
+    const size_t end = std::min(idx.size(), start + static_cast<size_t>(opt_.batch_size));
+    const double bsz = static_cast<double>(end - start);
+    grads.SetZero();
+    for (size_t k = start; k < end; ++k) {
+      const TrainExample& ex = train[idx[k]];
+      Status s = ForcedEpisode<double>(hp, params_, *ex.graph, ex.target_order, true, &ep);
+      if (!s.ok()) {
+        *st = s;
+        return row;
+      }
+      EpisodeBackward<double>(hp, params_, ep, -1.0 / bsz, &grads);
+      sum_nll += -ep.log_prob;
+      const DecodedOrder d = GreedyDecode<double>(hp, params_, ep.enc);  // same parameters, same encoding
+      sum_r += LabelReward(d.order, ex.target_order, ex.stage);
+    }
+    sum_norm += ClipGlobalNorm(&grads, opt_.grad_clip);
+    ++batches;
+    adam_.Step(&params_, grads);
+  }
+  row.mean_reward = sum_r / std::max<size_t>(1, train.size());
+  row.loss = sum_nll / std::max<size_t>(1, train.size());
+  row.grad_norm = batches ? sum_norm / batches : 0.0;
+  const std::vector<double> cand = GreedyRewards(hp, params_, holdout);
+  if (holdout_base_.empty()) holdout_base_ = GreedyRewards(hp, baseline_, holdout);
+  row.holdout_reward = Mean(cand);
+  row.baseline_reward = Mean(holdout_base_);
+  // The warm start carries the baseline along.
+  baseline_ = params_;
+  holdout_base_ = cand;
+  std::fill(train_base_.begin(), train_base_.end(), kNaN);
+  row.baseline_updated = true;
+  row.p_value = kNaN;
+  return row;
+}
+
+// ---------------------------------------------------------------- driver
+Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout) {
+  RESPECT_RETURN_IF_ERROR(ValidateHParams(opt_.hparams));
+  if (opt_.epochs < 0 || opt_.supervised_epochs < 0) return Status::Invalid("train: epochs must be >= 0");
+  if (opt_.batch_size < 1) return Status::Invalid("train: batch_size must be >= 1");
+  if (!(opt_.learning_rate > 0)) return Status::Invalid("train: learning_rate must be > 0");
+  if (!(opt_.significance > 0 && opt_.significance < 1)) return Status::Invalid("train: significance must be in (0, 1)");
+  if (train.empty()) return Status::Invalid("train: no training examples");
+  if (holdout.empty()) return Status::Invalid("train: no held-out examples (needed by the baseline test)");
+  for (size_t i = 0; i < train.size(); ++i) {
+    RESPECT_RETURN_IF_ERROR(ValidateExample(train[i]).WithContext("train example " + std::to_string(i)));
+  }
+  for (size_t i = 0; i < holdout.size(); ++i) {
+    RESPECT_RETURN_IF_ERROR(ValidateExample(holdout[i]).WithContext("held-out example " + std::to_string(i)));
+  }
+  RESPECT_RETURN_IF_ERROR(Init(train));
+  curve_.clear();
+  const uint64_t fp = Fingerprint(train, holdout);
+  bool resumed = false;
+  if (!opt_.checkpoint_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opt_.checkpoint_dir, ec);
+    if (ec) return Status::Io("cannot create " + opt_.checkpoint_dir + ": " + ec.message());
+    if (opt_.resume && std::filesystem::exists(CheckpointPath())) {
+      RESPECT_RETURN_IF_ERROR(LoadCheckpoint(fp));
+      resumed = true;
+    }
+  }
+  RESPECT_RETURN_IF_ERROR(StartCurve(resumed));
+  auto emit = [&](const TrainCurveRow& row) -> Status {
+    curve_.push_back(row);
+    RESPECT_RETURN_IF_ERROR(AppendCurve(row));
+    if (on_epoch_) on_epoch_(row);
+    return Status::Ok();
+  };
+  auto write_weights = [&]() -> Status {
+    if (opt_.weights_out.empty()) return Status::Ok();
+    std::string note = opt_.note;
+    if (note.empty()) {
+      std::ostringstream ss;
+      ss << "respect-opt policy trainer: seed " << opt_.seed << ", epochs " << epoch_done_
+         << " (supervised " << opt_.supervised_epochs << "), batch " << opt_.batch_size << ", lr "
+         << opt_.learning_rate << ", " << train.size() << " train / " << holdout.size()
+         << " held-out examples, best holdout reward " << best_reward_;
+      note = ss.str();
+    }
+    return WriteWeightsFile(opt_.weights_out, opt_.hparams, best_, note);
+  };
+
+  if (!resumed) {
+    const double t0 = Now();
+    TrainCurveRow row;
+    row.epoch = 0;
+    row.phase = "init";
+    row.mean_reward = Mean(GreedyRewards(opt_.hparams, params_, train));
+    holdout_base_ = GreedyRewards(opt_.hparams, baseline_, holdout);
+    row.holdout_reward = row.baseline_reward = Mean(holdout_base_);
+    row.p_value = kNaN;
+    best_reward_ = row.holdout_reward;
+    seconds_ += Now() - t0;
+    row.seconds = seconds_;
+    RESPECT_RETURN_IF_ERROR(emit(row));
+  }
+  const int total = opt_.supervised_epochs + opt_.epochs;
+  for (int e = epoch_done_ + 1; e <= total; ++e) {
+    const double t0 = Now();
+    Status st;
+    TrainCurveRow row = e <= opt_.supervised_epochs ? SupervisedEpoch(train, holdout, &st)
+                                                    : ReinforceEpoch(train, holdout, &st);
+    RESPECT_RETURN_IF_ERROR(st.WithContext("train epoch " + std::to_string(e)));
+    if (row.holdout_reward > best_reward_) {
+      best_reward_ = row.holdout_reward;
+      best_ = params_;
+    }
+    epoch_done_ = e;
+    seconds_ += Now() - t0;
+    row.epoch = e;
+    row.seconds = seconds_;
+    RESPECT_RETURN_IF_ERROR(emit(row));
+    if (!opt_.checkpoint_dir.empty()) RESPECT_RETURN_IF_ERROR(SaveCheckpoint(fp));
+    RESPECT_RETURN_IF_ERROR(write_weights());
+  }
+  return write_weights();
+}
+
+}  // namespace respect

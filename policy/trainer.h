@@ -1,0 +1,143 @@
+// Training core of the pointer policy (DESIGN.md "Learned policy").
+//
+// REINFORCE with a greedy-rollout baseline (Kool et al. style): for every
+// training example, sample an order from the current policy, reward it with
+// LabelReward (policy/reward.h) against the example's target order, and weigh
+// its log-likelihood gradient by the advantage r - b, where b is the reward
+// of the greedy order of a frozen baseline policy. At the end of each epoch
+// the candidate (current policy) and the baseline are both decoded greedily
+// on the held-out set; the baseline becomes a copy of the candidate when a
+// one-sided paired t-test says the candidate is better at p < significance.
+// Adam, global-norm gradient clipping. Optional supervised warm start:
+// `supervised_epochs` epochs of teacher forcing (cross-entropy on the target
+// order) before the REINFORCE epochs; the baseline follows the warm start.
+//
+// Determinism: for one seed, options and data set, training is bitwise
+// reproducible (single thread, PolicyRng, fixed summation order), including
+// across a checkpoint + resume.
+//
+// Files (each optional):
+//   <checkpoint_dir>/checkpoint.rspc  after every epoch: parameters, Adam
+//       state, baseline, best-so-far parameters, RNG state, epoch (written to a
+//       temp file and renamed, so a crash leaves the previous checkpoint).
+//   curve CSV: epoch,phase,mean_reward,baseline_reward,holdout_reward,seconds,
+//       loss,grad_norm,p_value,baseline_updated (epoch 0 = before training).
+//   weights_out: the parameters with the best held-out greedy reward so far
+//       (rewritten after every epoch).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/status.h"
+#include "graph/graph.h"
+#include "policy/adam.h"
+#include "policy/network.h"
+#include "policy/rng.h"
+
+namespace respect {
+
+// One labelled graph (from the label generator: an exact schedule).
+struct TrainExample {
+  std::shared_ptr<const Graph> graph;
+  std::vector<int> target_order;  // a topological order of node indices
+  std::vector<int> stage;         // stage[v] in [0, stages)
+  int stages = 0;
+};
+
+// Invalid (one line) if the graph is missing, target_order is not a
+// topological order, or stage has the wrong size or out-of-range entries.
+Status ValidateExample(const TrainExample& ex);
+
+struct TrainerOptions {
+  PolicyHParams hparams;
+  int epochs = 20;              // REINFORCE epochs
+  int supervised_epochs = 0;    // teacher-forcing warm start epochs, run first
+  int batch_size = 32;
+  double learning_rate = 1e-3;
+  double grad_clip = 1.0;       // max global gradient norm; <= 0: no clipping
+  double significance = 0.05;   // baseline replacement: one-sided paired t-test p <
+  uint64_t seed = 1;
+  std::string checkpoint_dir;   // "" = no checkpoints (and no resume)
+  std::string weights_out;      // "" = do not write weights
+  std::string curve_csv;        // "" = <checkpoint_dir>/curve.csv (none without a dir)
+  bool resume = false;          // continue from <checkpoint_dir>/checkpoint.rspc if present
+  std::string note;             // stored in the weights file
+};
+
+// hidden/embed = TrainConfig::hidden; every other field mapped by name.
+TrainerOptions TrainerOptionsFromConfig(const TrainConfig& config);
+
+// The last `holdout` examples (at most all but one) are held out.
+void SplitHoldout(const std::vector<TrainExample>& all, int holdout, std::vector<TrainExample>* train,
+                  std::vector<TrainExample>* held_out);
+
+struct TrainCurveRow {
+  int epoch = 0;               // 0 = before training
+  std::string phase;           // "init" | "supervised" | "reinforce"
+  double mean_reward = 0;      // reinforce: mean reward of the sampled orders;
+                               // supervised / init: mean greedy reward on the training examples
+  double baseline_reward = 0;  // baseline's mean greedy reward on the holdout (before this epoch's test)
+  double holdout_reward = 0;   // trained policy's mean greedy reward on the holdout
+  double seconds = 0;          // cumulative training wall time
+  double loss = 0;             // reinforce: mean -(r - b) log p; supervised: mean NLL of the target
+  double grad_norm = 0;        // mean global gradient norm before clipping
+  double p_value = 1;          // baseline t-test (reinforce epochs)
+  bool baseline_updated = false;
+};
+
+// Mean-free helpers (double precision, greedy decode).
+std::vector<double> GreedyRewards(const PolicyHParams& hp, const PolicyParams<double>& p,
+                                  const std::vector<TrainExample>& examples);
+
+class PolicyTrainer {
+ public:
+  explicit PolicyTrainer(TrainerOptions options);
+
+  // Trains for supervised_epochs + epochs epochs in total (a resumed run
+  // continues after the checkpoint's epoch). holdout must be non-empty.
+  Status Train(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout);
+
+  const PolicyParams<double>& params() const { return params_; }
+  const PolicyParams<double>& baseline_params() const { return baseline_; }
+  const PolicyParams<double>& best_params() const { return best_; }
+  double best_holdout_reward() const { return best_reward_; }
+  int epochs_done() const { return epoch_done_; }
+  // Rows produced by this process (a resumed run starts after the checkpoint).
+  const std::vector<TrainCurveRow>& curve() const { return curve_; }
+  // Called after every epoch (e.g. to print progress).
+  void set_epoch_callback(std::function<void(const TrainCurveRow&)> cb) { on_epoch_ = std::move(cb); }
+
+  std::string CheckpointPath() const;
+  std::string CurvePath() const;
+
+ private:
+  Status Init(const std::vector<TrainExample>& train);
+  Status SaveCheckpoint(uint64_t fingerprint) const;
+  Status LoadCheckpoint(uint64_t fingerprint);
+  Status StartCurve(bool resumed);
+  Status AppendCurve(const TrainCurveRow& row) const;
+  TrainCurveRow SupervisedEpoch(const std::vector<TrainExample>& train,
+                                const std::vector<TrainExample>& holdout, Status* st);
+  TrainCurveRow ReinforceEpoch(const std::vector<TrainExample>& train,
+                               const std::vector<TrainExample>& holdout, Status* st);
+  double BaselineReward(const std::vector<TrainExample>& train, int i);
+
+  TrainerOptions opt_;
+  PolicyParams<double> params_, baseline_, best_;
+  Adam adam_;
+  PolicyRng rng_;
+  int epoch_done_ = 0;
+  double seconds_ = 0;
+  double best_reward_ = 0;
+  std::vector<double> train_base_;    // baseline greedy reward per training example (NaN = unknown)
+  std::vector<double> holdout_base_;  // baseline greedy rewards on the holdout (empty = unknown)
+  std::vector<TrainCurveRow> curve_;
+  std::function<void(const TrainCurveRow&)> on_epoch_;
+};
+
+}  // namespace respect
