@@ -1,0 +1,50 @@
+// Reference runner on the real SSD MobileNet V2 (uint8) model: whole model vs
+// a 3-segment chain in Arm NN CpuRef (about 8 s per inference on one core).
+// Label "slow". Skips without the fetched model or without Arm NN.
+#include <gtest/gtest.h>
+
+#include "deploy/reference_runner.h"
+#include "deploy/segmenter.h"
+#include "tflite/model_cache.h"
+#include "tflite/tflite_model.h"
+#include "tflite/tflite_reader.h"
+
+namespace respect {
+namespace {
+
+TEST(ReferenceRunnerSlow, SsdMobilenetV2ThreeSegmentsIdentical) {
+  if (!ReferenceRunnerAvailable()) GTEST_SKIP() << "built without Arm NN";
+  const std::string path = FindCachedModel(kSsdMobilenetV2Quant, {std::string(RESPECT_BINARY_DIR) + "/models"});
+  if (path.empty()) GTEST_SKIP() << "model not fetched; run scripts/fetch_models.sh";
+  auto model = TfliteModel::Load(path);
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  const int ops = static_cast<int>(DescribeTflite(*model).operators.size());
+  std::vector<int> stage(ops);
+  for (int i = 0; i < ops; ++i) stage[i] = i * 3 / ops;
+  auto segs = SegmentModel(*model, stage, 3);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  RunnerOptions opt;
+  opt.runs = 1;
+  auto r = RunReferenceCheck(*model, *segs, opt);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::cout << FormatReferenceReport(*r);
+  EXPECT_TRUE(r->identical);
+  EXPECT_EQ(r->output_names.size(), 4u);
+}
+
+TEST(ReferenceRunnerSlow, EdgeTpuModelIsSkippedNamingTheOperator) {
+  if (!ReferenceRunnerAvailable()) GTEST_SKIP() << "built without Arm NN";
+  const std::string path =
+      FindCachedModel(kSsdMobilenetV2QuantEdgeTpu, {std::string(RESPECT_BINARY_DIR) + "/models"});
+  if (path.empty()) GTEST_SKIP() << "model not fetched; run scripts/fetch_models.sh";
+  auto model = TfliteModel::Load(path);
+  ASSERT_TRUE(model.ok());
+  auto segs = SegmentModel(*model, {0, 0}, 1);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto r = RunReferenceCheck(*model, *segs);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("edgetpu-custom-op"), std::string::npos) << r.status().message();
+}
+
+}  // namespace
+}  // namespace respect
