@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -21,6 +22,14 @@
 namespace respect {
 
 namespace {
+
+// CbcMain0/CbcMain1 keep their command-line position and a few buffers in
+// globals (the Debian build lacks CBC_THREAD_SAFE; see coin-or/Cbc#332), so
+// concurrent calls corrupt each other's arguments. One lock per process.
+std::mutex& CbcMainMutex() {
+  static std::mutex m;
+  return m;
+}
 
 // CbcMain1 calls back at a few points; we need nothing from it.
 int NoCallback(CbcModel* /*model*/, int /*where_from*/) { return 0; }
@@ -70,6 +79,7 @@ bool CbcHasThreads() {
       OsiClpSolverInterface lp;
       CbcModel model(lp);
       model.setLogLevel(0);
+      std::lock_guard<std::mutex> lock(CbcMainMutex());
       CbcMain0(model, data);
       return ParamsHaveThreads(data);
     } catch (...) {
@@ -165,6 +175,7 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     // --- Cbc with the defaults of the cbc program.
     CbcModel cbc(lp);
     CbcSolverUsefulData data;
+    std::unique_lock<std::mutex> lock(CbcMainMutex());
     CbcMain0(cbc, data);
     data.noPrinting_ = !options.verbose;
     data.useSignalHandler_ = false;
@@ -210,6 +221,7 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     std::vector<const char*> argv;
     for (const auto& a : args) argv.push_back(a.c_str());
     CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, NoCallback, data);
+    lock.unlock();
 
     // --- Read back.
     result.nodes = cbc.getNodeCount();

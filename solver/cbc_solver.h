@@ -2,6 +2,12 @@
 // OsiClpSolverInterface and solved by CbcMain0/CbcMain1 (the driver behind
 // the `cbc` program), so the default preprocessing, cut generators and
 // heuristics of `cbc -solve` apply. Coin exceptions never escape.
+//
+// Concurrency: CbcMain0/CbcMain1 of the installed Cbc keep parser state in
+// globals (it is built without CBC_THREAD_SAFE; coin-or/Cbc#332), so Solve
+// holds a process-wide lock while Cbc runs: concurrent Solve calls are safe
+// but run one after another (MilpResult::seconds includes the wait). For
+// parallel solves use worker processes, or options.threads inside one solve.
 #pragma once
 
 #include <memory>

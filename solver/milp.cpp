@@ -119,8 +119,20 @@ double MilpModel::MaxViolation(const std::vector<double>& x, std::string* where)
   return worst;
 }
 
-Status WriteModelFile(const MilpModel& model, const std::string& path) {
-  RESPECT_RETURN_IF_ERROR(model.Validate().WithContext("cannot write " + path));
+Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
+  RESPECT_RETURN_IF_ERROR(model_in.Validate().WithContext("cannot write " + path));
+  // Readers disagree on objective constants (the cbc program drops an LP
+  // constant; MPS puts it on the right-hand side with the opposite sign), so
+  // a constant is written as a column fixed at 1.
+  MilpModel with_const;
+  const MilpModel* mp = &model_in;
+  if (model_in.obj_offset != 0.0) {
+    with_const = model_in;
+    with_const.AddCol(1.0, 1.0, model_in.obj_offset, false, "objective_constant");
+    with_const.obj_offset = 0.0;
+    mp = &with_const;
+  }
+  const MilpModel& model = *mp;
   const bool lp = EndsWith(path, ".lp");
   const bool mps = EndsWith(path, ".mps");
   if (!lp && !mps) return Status::Invalid("model file '" + path + "' must end in .lp or .mps");
@@ -162,7 +174,6 @@ Status WriteModelFile(const MilpModel& model, const std::string& path) {
       io.setLpDataWithoutRowAndColNames(matrix, collb.data(), colub.data(), obj.data(), integ.data(),
                                         rowlb.data(), rowub.data());
       io.setLpDataRowAndColNames(rptr.data(), cptr.data());
-      io.setObjectiveOffset(model.obj_offset);
       io.setDecimals(15);
       io.setEpsilon(1e-12);
       io.setNumberAcross(8);
@@ -172,7 +183,6 @@ Status WriteModelFile(const MilpModel& model, const std::string& path) {
       io.messageHandler()->setLogLevel(0);
       io.setMpsData(matrix, COIN_DBL_MAX, collb.data(), colub.data(), obj.data(), integ.data(),
                     rowlb.data(), rowub.data(), cptr.data(), rptr.data());
-      io.setObjectiveOffset(model.obj_offset);
       io.setProblemName(SanitizeName(model.name, "respect").c_str());
       rc = io.writeMps(path.c_str(), 0, 1, 2);  // no compression, extra accuracy
     }

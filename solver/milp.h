@@ -96,6 +96,9 @@ class MilpSolver {
 std::unique_ptr<MilpSolver> MakeCbcSolver();
 
 // Writes the model as CPLEX-LP or MPS (chosen by the path's extension .lp/.mps).
+// Names are sanitised for LP readers; a nonzero obj_offset is written as a
+// column "objective_constant" fixed at 1 (readers disagree on constants), so
+// `cbc file.lp -solve` reports the same objective as MilpSolver::Solve.
 Status WriteModelFile(const MilpModel& model, const std::string& path);
 
 }  // namespace respect

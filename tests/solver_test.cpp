@@ -292,6 +292,7 @@ TEST(ModelFileTest, WritesLpAndMps) {
   EXPECT_NE(text.find("r1"), std::string::npos);
   EXPECT_NE(text.find("a"), std::string::npos);
   EXPECT_NE(text.find("nteger"), std::string::npos);  // "Integers" section
+  EXPECT_NE(text.find("objective_constant"), std::string::npos);  // the offset, as a fixed column
   EXPECT_FALSE(ReadAll(mps).empty());
   EXPECT_FALSE(WriteModelFile(m, dir + "/x.txt").ok());
   Status st = WriteModelFile(m, "/nonexistent_dir_respect/x.lp");
@@ -320,7 +321,7 @@ TEST(MilpModelTest, ObjectiveAndViolation) {
   EXPECT_DOUBLE_EQ(m.ObjectiveOf({2, 0, 1}), -13);
   EXPECT_DOUBLE_EQ(m.MaxViolation({2, 0, 1}), 0.0);
   std::string where;
-  EXPECT_NEAR(m.MaxViolation({0, 3, 0}, &where), 4.0, 1e-12);  // r3: 12 > 8
+  EXPECT_NEAR(m.MaxViolation({0, 0, 5}, &where), 2.0, 1e-12);  // r3: 10 > 8, r1 and r2 hold
   EXPECT_NE(where.find("r3"), std::string::npos);
   EXPECT_NEAR(m.MaxViolation({0.5, 0, 0}), 0.5, 1e-12);  // fractional integer
 }
