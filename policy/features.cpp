@@ -6,7 +6,7 @@
 namespace respect {
 
 uint64_t Fnv1a64(const std::string& s) {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = 14695981039346656037ULL;
   for (unsigned char c : s) {
     h ^= c;
     h *= 1099511628211ULL;

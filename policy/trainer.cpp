@@ -38,7 +38,7 @@ double Now() {
 // A fingerprint of the training set (sizes, target orders, stages), so a
 // resume on different data is refused.
 uint64_t Fingerprint(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout) {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = 14695981039346656037ULL;
   auto mix = [&](uint64_t v) {
     for (int i = 0; i < 8; ++i) {
       h ^= (v >> (8 * i)) & 0xFF;
