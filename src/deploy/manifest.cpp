@@ -1,0 +1,149 @@
+#include "deploy/manifest.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+
+namespace respect {
+
+namespace {
+
+void EmitTensor(YAML::Emitter& y, const TfliteTensorInfo& t) {
+  y << YAML::BeginMap;
+  y << YAML::Key << "name" << YAML::Value << t.name;
+  y << YAML::Key << "shape" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (int32_t d : t.shape) y << d;
+  y << YAML::EndSeq;
+  y << YAML::Key << "type" << YAML::Value << t.type_name;
+  y << YAML::Key << "bytes" << YAML::Value << t.bytes;
+  y << YAML::EndMap;
+}
+
+}  // namespace
+
+StatusOr<std::string> ManifestYaml(const ManifestInputs& in) {
+  if (!in.info || !in.problem || !in.schedule || !in.segments)
+    return Status::Internal("manifest: missing inputs");
+  const TfliteModelInfo& info = *in.info;
+  const std::vector<Segment>& segs = *in.segments;
+  const int n = static_cast<int>(segs.size());
+  if (in.problem->stages != n || static_cast<int>(in.files.size()) != n)
+    return Status::Internal("manifest: " + std::to_string(n) + " segments, " + std::to_string(in.files.size()) +
+                            " files, " + std::to_string(in.problem->stages) + " stages");
+  const Evaluation ev = Evaluate(*in.problem, *in.schedule);
+
+  YAML::Emitter y;
+  y << YAML::BeginMap;
+  y << YAML::Key << "format" << YAML::Value << "respect-opt pipeline manifest v1";
+  y << YAML::Key << "model" << YAML::Value << in.model_path;
+  y << YAML::Key << "graph" << YAML::Value << in.problem->g().name();
+  y << YAML::Key << "operators" << YAML::Value << info.operators.size();
+  y << YAML::Key << "stages" << YAML::Value << n;
+  y << YAML::Key << "schedule" << YAML::Value << in.schedule_source;
+  y << YAML::Key << "objective" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "kind" << YAML::Value << ToString(in.problem->objective.kind);
+  y << YAML::Key << "comm_model" << YAML::Value << ToString(in.problem->objective.comm_model);
+  y << YAML::Key << "value" << YAML::Value << ev.objective;
+  y << YAML::Key << "feasible" << YAML::Value << ev.feasible;
+  if (!ev.feasible) y << YAML::Key << "violation" << YAML::Value << ev.violation;
+  y << YAML::Key << "max_stage_param_bytes" << YAML::Value << ev.max_stage_param_bytes;
+  y << YAML::Key << "total_crossing_bytes" << YAML::Value << ev.total_crossing_bytes;
+  y << YAML::Key << "sram_bytes" << YAML::Value << in.problem->edgetpu.sram_bytes;
+  y << YAML::EndMap;
+  y << YAML::Key << "inputs" << YAML::Value << YAML::BeginSeq;
+  for (int t : info.inputs) EmitTensor(y, info.tensors[t]);
+  y << YAML::EndSeq;
+  y << YAML::Key << "outputs" << YAML::Value << YAML::BeginSeq;
+  for (int t : info.outputs) EmitTensor(y, info.tensors[t]);
+  y << YAML::EndSeq;
+
+  y << YAML::Key << "segments" << YAML::Value << YAML::BeginSeq;
+  for (int k = 0; k < n; ++k) {
+    const Segment& s = segs[k];
+    y << YAML::BeginMap;
+    y << YAML::Key << "index" << YAML::Value << k;
+    y << YAML::Key << "file" << YAML::Value << in.files[k];
+    y << YAML::Key << "file_bytes" << YAML::Value << s.bytes.size();
+    y << YAML::Key << "operators" << YAML::Value << s.plan.operators.size();
+    if (!s.plan.operators.empty()) {
+      y << YAML::Key << "first_operator" << YAML::Value << info.operators[s.plan.operators.front()].name;
+      y << YAML::Key << "last_operator" << YAML::Value << info.operators[s.plan.operators.back()].name;
+    }
+    y << YAML::Key << "param_bytes" << YAML::Value << s.param_bytes;
+    int64_t out_bytes = 0;
+    for (int t : s.plan.outputs) out_bytes += info.tensors[t].bytes;
+    y << YAML::Key << "output_bytes" << YAML::Value << out_bytes;
+    y << YAML::Key << "inputs" << YAML::Value << YAML::BeginSeq;
+    for (int t : s.plan.inputs) EmitTensor(y, info.tensors[t]);
+    y << YAML::EndSeq;
+    y << YAML::Key << "outputs" << YAML::Value << YAML::BeginSeq;
+    for (int t : s.plan.outputs) EmitTensor(y, info.tensors[t]);
+    y << YAML::EndSeq;
+    if (!s.plan.forwarded.empty()) {
+      y << YAML::Key << "forwarded" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (int t : s.plan.forwarded) y << info.tensors[t].name;
+      y << YAML::EndSeq;
+    }
+    // The cost model's view of this stage (evaluate()).
+    y << YAML::Key << "cost_model" << YAML::Value << YAML::BeginMap;
+    if (k < static_cast<int>(ev.stage_param_bytes.size())) {
+      y << YAML::Key << "stage_param_bytes" << YAML::Value << ev.stage_param_bytes[k];
+      y << YAML::Key << "offchip_bytes" << YAML::Value << ev.offchip_bytes[k];
+      y << YAML::Key << "stage_macs" << YAML::Value << ev.stage_macs[k];
+      y << YAML::Key << "stage_time_s" << YAML::Value << ev.stage_time_s[k];
+    }
+    if (k + 1 < n && k < static_cast<int>(ev.crossing_bytes.size()))
+      y << YAML::Key << "crossing_bytes_to_next" << YAML::Value << ev.crossing_bytes[k];
+    y << YAML::EndMap;
+    if (!s.notes.empty()) {
+      y << YAML::Key << "notes" << YAML::Value << YAML::BeginSeq;
+      for (const std::string& note : s.notes) y << note;
+      y << YAML::EndSeq;
+    }
+    y << YAML::EndMap;
+  }
+  y << YAML::EndSeq;
+  if (in.check) {
+    const ReferenceCheckReport& r = *in.check;
+    y << YAML::Key << "reference_check" << YAML::Value << YAML::BeginMap;
+    y << YAML::Key << "runtime" << YAML::Value << ("Arm NN " + r.backend);
+    y << YAML::Key << "runs" << YAML::Value << r.runs;
+    y << YAML::Key << "identical" << YAML::Value << r.identical;
+    if (!r.identical) {
+      y << YAML::Key << "mismatched_outputs" << YAML::Value << r.mismatched_outputs;
+      y << YAML::Key << "max_abs_diff" << YAML::Value << r.max_abs_diff;
+    }
+    y << YAML::Key << "whole_model_ms" << YAML::Value << r.whole_model_mean_ms;
+    y << YAML::Key << "segment_ms" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const SegmentRunStats& s : r.segments) y << s.mean_ms;
+    y << YAML::EndSeq;
+    y << YAML::Key << "pipeline_seconds" << YAML::Value << r.pipeline_seconds;
+    y << YAML::Key << "throughput_per_s" << YAML::Value << r.throughput_per_s;
+    y << YAML::EndMap;
+  } else if (!in.check_skipped.empty()) {
+    y << YAML::Key << "reference_check" << YAML::Value << YAML::BeginMap;
+    y << YAML::Key << "skipped" << YAML::Value << in.check_skipped;
+    y << YAML::EndMap;
+  }
+  if (!info.notes.empty() || info.edgetpu_compiled) {
+    y << YAML::Key << "model_notes" << YAML::Value << YAML::BeginSeq;
+    if (info.edgetpu_compiled) y << info.message;
+    for (const std::string& note : info.notes) y << note;
+    y << YAML::EndSeq;
+  }
+  y << YAML::EndMap;
+  if (!y.good()) return Status::Internal("manifest: YAML emitter error: " + y.GetLastError());
+  return std::string(y.c_str()) + "\n";
+}
+
+Status WriteManifest(const std::string& path, const ManifestInputs& in) {
+  auto text = ManifestYaml(in);
+  if (!text.ok()) return text.status();
+  std::ofstream f(path, std::ios::trunc);
+  if (!f) return Status::Io("cannot write '" + path + "'");
+  f << *text;
+  if (!f) return Status::Io("error writing '" + path + "'");
+  return Status::Ok();
+}
+
+}  // namespace respect
