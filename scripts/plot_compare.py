@@ -44,6 +44,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("csv")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--format", choices=("svg", "png"), default="svg")
     a = ap.parse_args()
     if not os.path.exists(a.csv):
         sys.exit(f"plot_compare: {a.csv} not found")
@@ -70,7 +71,7 @@ def main():
     ax.legend()
     ax.set_title("Solve-time speed-up over the exact ILP")
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "speedup.svg"))
+    fig.savefig(os.path.join(out, "speedup." + a.format))
     plt.close(fig)
 
     # Gap to the exact optimum per model and stage count.
@@ -95,9 +96,9 @@ def main():
         ax.legend()
         ax.set_title("Objective gap to the proven optimum")
         fig.tight_layout()
-        fig.savefig(os.path.join(out, "gap.svg"))
+        fig.savefig(os.path.join(out, "gap." + a.format))
         plt.close(fig)
-    print(f"wrote {out}/speedup.svg and {out}/gap.svg")
+    print(f"wrote {out}/speedup.{a.format} and {out}/gap.{a.format}")
 
 
 if __name__ == "__main__":
