@@ -1,16 +1,15 @@
-// Task `devices`: lists Coral USB Accelerators (libusb), or says clearly that
-// there are none. Always succeeds: having no device is an answer, not an error.
+// Task `devices`: lists Coral USB Accelerators (libusb) or says clearly that
+// there are none; see src/deploy/devices.h.
 #include <iostream>
 
 #include "app/tasks.h"
-#include "deploy/devices.h"
+#include "deploy/deploy.h"
 
 namespace respect {
 
 Status RunDevicesTask(const Config& config) {
   (void)config;
-  std::cout << FormatDeviceScan(ScanCoralDevices());
-  return Status::Ok();
+  return ListDevices(std::cout);
 }
 
 }  // namespace respect

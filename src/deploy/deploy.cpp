@@ -1,0 +1,132 @@
+#include "deploy/deploy.h"
+
+#include <filesystem>
+#include <memory>
+#include <ostream>
+
+#include "cost/evaluate.h"
+#include "deploy/devices.h"
+#include "deploy/manifest.h"
+#include "deploy/reference_runner.h"
+#include "deploy/segmenter.h"
+#include "io/model_source.h"
+#include "report/report.h"
+#include "sched/registry.h"
+#include "tflite/tflite_model.h"
+#include "tflite/tflite_reader.h"
+
+namespace respect {
+
+namespace {
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+Status RunDeploy(const Config& config, std::ostream& out) {
+  if (config.models.empty()) return Status::Invalid("task deploy: key 'model' is empty");
+  const std::string path = config.models.front();
+  if (!EndsWith(path, ".tflite"))
+    return Status::Invalid("task deploy: key 'model' must be a .tflite file, got '" + path + "'");
+  if (config.models.size() > 1)
+    out << "note: task deploy uses the first model only (" << path << ")\n";
+
+  auto model = TfliteModel::Load(path);
+  if (!model.ok()) return model.status();
+  const TfliteModelInfo info = DescribeTflite(*model);
+  out << SummarizeTflite(info);
+  if (info.edgetpu_compiled) return Status::Invalid(path + ": " + info.message);
+  auto graph = TfliteToGraph(info);
+  if (!graph.ok()) return graph.status();
+  auto g = std::make_shared<const Graph>(std::move(graph).value());
+
+  // The schedule: from a file, or the heuristic now.
+  int stages = config.stages.empty() ? 1 : config.stages.front();
+  Schedule schedule;
+  std::string source;
+  if (!config.deploy.schedule.empty()) {
+    int file_stages = 0;
+    auto s = ReadScheduleJson(config.deploy.schedule, *g, &file_stages);
+    if (!s.ok()) return s.status().WithContext("deploy.schedule");
+    if (file_stages > 0 && file_stages != stages) {
+      out << "note: using the " << file_stages << " stages of " << config.deploy.schedule << "\n";
+      stages = file_stages;
+    }
+    schedule = std::move(s).value();
+    source = "file " + config.deploy.schedule;
+  }
+  const Problem problem = MakeProblem(g, stages, config);
+  RESPECT_RETURN_IF_ERROR(problem.Validate());
+  if (config.deploy.schedule.empty()) {
+    auto r = ScheduleWithMethod(problem, "heuristic", config);
+    if (!r.ok()) return r.status().WithContext("heuristic");
+    if (r->status == SolveStatus::kInfeasible || r->status == SolveStatus::kInvalid)
+      return Status::Infeasible("heuristic found no schedule: " + r->message);
+    schedule = r->schedule;
+    source = "method heuristic";
+  }
+  const Evaluation ev = Evaluate(problem, schedule);
+  if (!ev.feasible) out << "warning: the schedule breaks a constraint: " << ev.violation << "\n";
+
+  // Segments.
+  auto segments = SegmentModel(*model, schedule.stage, stages);
+  if (!segments.ok()) return segments.status();
+  const std::string dir = (std::filesystem::path(config.output_dir) / "segments").string();
+  auto paths = WriteSegments(*segments, dir, info.name, path);
+  if (!paths.ok()) return paths.status();
+  std::vector<std::string> files;
+  for (const std::string& p : *paths) files.push_back(std::filesystem::path(p).filename().string());
+
+  out << "schedule: " << source << ", " << stages << " stage(s), objective " << ev.objective << "\n";
+  for (int k = 0; k < stages; ++k) {
+    const Segment& s = (*segments)[k];
+    out << "  " << (*paths)[k] << ": " << s.plan.operators.size() << " ops, "
+              << HumanBytes(static_cast<double>(s.param_bytes)) << " params, " << s.plan.inputs.size()
+              << " in / " << s.plan.outputs.size() << " out";
+    if (!s.plan.forwarded.empty()) out << " (" << s.plan.forwarded.size() << " forwarded)";
+    out << "\n";
+    for (const std::string& note : s.notes) out << "    note: " << note << "\n";
+  }
+
+  // Optional CPU reference check.
+  ManifestInputs mi;
+  mi.model_path = path;
+  mi.schedule_source = source;
+  mi.info = &info;
+  mi.problem = &problem;
+  mi.schedule = &schedule;
+  mi.segments = &*segments;
+  mi.files = files;
+  ReferenceCheckReport report;
+  Status mismatch = Status::Ok();
+  if (config.deploy.run_check) {
+    RunnerOptions opt;
+    opt.runs = config.deploy.runs;
+    auto r = RunReferenceCheck(*model, *segments, opt);
+    if (!r.ok()) {
+      mi.check_skipped = r.status().message();
+      out << "reference check skipped: " << r.status().message() << "\n";
+    } else {
+      report = *r;
+      mi.check = &report;
+      out << FormatReferenceReport(report);
+      if (!report.identical)
+        mismatch = Status::Internal("the segment chain's outputs differ from the whole model's (" +
+                                    std::to_string(report.mismatched_outputs) + " output(s))");
+    }
+  }
+  const std::string manifest = (std::filesystem::path(dir) / "manifest.yaml").string();
+  if (SameFile(manifest, path)) return Status::Invalid("refusing to overwrite the input with the manifest");
+  RESPECT_RETURN_IF_ERROR(WriteManifest(manifest, mi));
+  out << "  wrote " << manifest << "\n";
+  return mismatch;
+}
+
+Status ListDevices(std::ostream& out) {
+  out << FormatDeviceScan(ScanCoralDevices());
+  return Status::Ok();
+}
+
+}  // namespace respect

@@ -1,0 +1,154 @@
+// Tasks `deploy` and `devices` end to end on fixture files: segments and
+// manifest.yaml written, schedule from a JSON file or the heuristic,
+// refusals, the CPU reference check when Arm NN is there.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "deploy/deploy.h"
+#include "deploy/devices.h"
+#include "deploy/reference_runner.h"
+#include "tflite/tflite_fixtures.h"
+#include "tflite/tflite_model.h"
+
+namespace respect {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path FreshDir(const std::string& name) {
+  const fs::path d = fs::path(testing::TempDir()) / ("respect_deploy_task_" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string WriteModel(const fs::path& dir, const std::string& name, const std::vector<uint8_t>& bytes) {
+  const std::string p = (dir / name).string();
+  std::ofstream f(p, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  return p;
+}
+
+Config DeployConfig(const std::string& model, const fs::path& out, int stages) {
+  Config c;
+  c.task = "deploy";
+  c.models = {model};
+  c.stages = {stages};
+  c.output_dir = out.string();
+  return c;
+}
+
+TEST(DeployTask, HeuristicScheduleWritesSegmentsAndManifest) {
+  const fs::path dir = FreshDir("heuristic");
+  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  const auto original = ReadFileBytes(model);
+  Status st = RunDeploy(DeployConfig(model, dir / "out", 2), std::cout);
+  ASSERT_TRUE(st.ok()) << st.message();
+  const fs::path seg = dir / "out" / "segments";
+  EXPECT_TRUE(fs::exists(seg / "tiny_segment_0_of_2.tflite"));
+  EXPECT_TRUE(fs::exists(seg / "tiny_segment_1_of_2.tflite"));
+  EXPECT_EQ(*ReadFileBytes(model), *original);  // input untouched
+  YAML::Node m = YAML::LoadFile((seg / "manifest.yaml").string());
+  EXPECT_EQ(m["stages"].as<int>(), 2);
+  EXPECT_EQ(m["schedule"].as<std::string>(), "method heuristic");
+  EXPECT_TRUE(m["objective"]["feasible"].as<bool>());
+  ASSERT_EQ(m["segments"].size(), 2u);
+  EXPECT_EQ(m["segments"][0]["file"].as<std::string>(), "tiny_segment_0_of_2.tflite");
+  EXPECT_EQ(m["segments"][0]["inputs"][0]["name"].as<std::string>(), "input");
+  EXPECT_EQ(m["segments"][1]["outputs"][0]["name"].as<std::string>(), "logits");
+  EXPECT_EQ(m["segments"][1]["outputs"][0]["shape"][1].as<int>(), 10);
+  EXPECT_TRUE(m["segments"][0]["cost_model"]["crossing_bytes_to_next"]);
+  // Segment 1's inputs are segment 0's outputs, by name.
+  std::set<std::string> out0, in1;
+  for (const auto& t : m["segments"][0]["outputs"]) out0.insert(t["name"].as<std::string>());
+  for (const auto& t : m["segments"][1]["inputs"]) in1.insert(t["name"].as<std::string>());
+  EXPECT_EQ(out0, in1);
+  for (int k = 0; k < 2; ++k)
+    EXPECT_TRUE(TfliteModel::Load((seg / ("tiny_segment_" + std::to_string(k) + "_of_2.tflite")).string()).ok());
+}
+
+TEST(DeployTask, ScheduleFromJsonWithForwardingAndCheck) {
+  const fs::path dir = FreshDir("json");
+  const std::string model = WriteModel(dir, "tiny_u8.tflite", BuildTinyConvModel(FixtureQuant::kUint8));
+  const std::string sched = (dir / "s.json").string();
+  std::ofstream(sched) << R"({"graph": "tiny_u8", "stages": 3, "assignment": [
+      {"id": 0, "stage": 0}, {"id": 1, "stage": 1}, {"id": 2, "stage": 2},
+      {"id": 3, "stage": 2}, {"name": "logits", "stage": 2}]})";
+  Config c = DeployConfig(model, dir / "out", 4);  // the file's 3 stages win
+  c.deploy.schedule = sched;
+  c.deploy.run_check = true;
+  c.deploy.runs = 2;
+  Status st = RunDeploy(c, std::cout);
+  ASSERT_TRUE(st.ok()) << st.message();
+  YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
+  EXPECT_EQ(m["stages"].as<int>(), 3);
+  EXPECT_EQ(m["segments"][1]["forwarded"][0].as<std::string>(), "conv/out");
+  ASSERT_TRUE(m["reference_check"]);
+  if (ReferenceRunnerAvailable()) {
+    EXPECT_TRUE(m["reference_check"]["identical"].as<bool>());
+    EXPECT_EQ(m["reference_check"]["runs"].as<int>(), 2);
+  } else {
+    EXPECT_NE(m["reference_check"]["skipped"].as<std::string>().find("Arm NN"), std::string::npos);
+  }
+}
+
+TEST(DeployTask, Refusals) {
+  const fs::path dir = FreshDir("refusals");
+  Status not_tflite = RunDeploy(DeployConfig("zoo:resnet50", dir / "out", 2), std::cout);
+  EXPECT_EQ(not_tflite.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(not_tflite.message().find(".tflite"), std::string::npos);
+
+  const std::string tpu = WriteModel(dir, "tpu.tflite", BuildEdgeTpuCompiledModel());
+  Status compiled = RunDeploy(DeployConfig(tpu, dir / "out", 1), std::cout);
+  EXPECT_EQ(compiled.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(compiled.message().find("already compiled"), std::string::npos);
+
+  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  const std::string sched = (dir / "back.json").string();
+  std::ofstream(sched) << R"({"stages": 2, "assignment": [{"id": 0, "stage": 1}, {"id": 1, "stage": 0},
+      {"id": 2, "stage": 1}, {"id": 3, "stage": 1}, {"id": 4, "stage": 1}]})";
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.deploy.schedule = sched;
+  Status back = RunDeploy(c, std::cout);
+  EXPECT_EQ(back.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(back.message().find("later stage"), std::string::npos) << back.message();
+
+  Status missing = RunDeploy(DeployConfig((dir / "nope.tflite").string(), dir / "out", 2), std::cout);
+  EXPECT_EQ(missing.code(), StatusCode::kIoError);
+
+  Status too_many = RunDeploy(DeployConfig(model, dir / "out", 9), std::cout);
+  EXPECT_FALSE(too_many.ok());
+}
+
+TEST(Devices, CoralIdsAndScan) {
+  bool loaded = true;
+  std::string desc;
+  EXPECT_TRUE(IsCoralUsbId(0x1a6e, 0x089a, &loaded, &desc));
+  EXPECT_FALSE(loaded);
+  EXPECT_NE(desc.find("Global Unichip"), std::string::npos);
+  EXPECT_TRUE(IsCoralUsbId(0x18d1, 0x9302, &loaded, &desc));
+  EXPECT_TRUE(loaded);
+  EXPECT_NE(desc.find("Google"), std::string::npos);
+  EXPECT_FALSE(IsCoralUsbId(0x18d1, 0x4ee7, nullptr, nullptr));
+  const DeviceScan scan = ScanCoralDevices();
+  const std::string text = FormatDeviceScan(scan);
+  if (scan.corals.empty()) {
+    EXPECT_NE(text.find("No Coral USB Accelerator found"), std::string::npos) << text;
+  }
+  DeviceScan fake;
+  fake.usb_ok = true;
+  fake.usb_devices_seen = 3;
+  fake.corals.push_back({1, 4, "1-2.1", 0x18d1, 0x9302, true, "Google Inc."});
+  const std::string one = FormatDeviceScan(fake);
+  EXPECT_NE(one.find("18d1:9302 bus 1 port 1-2.1"), std::string::npos) << one;
+  EXPECT_NE(one.find("1 Coral USB Accelerator(s) found"), std::string::npos);
+  EXPECT_TRUE(ListDevices(std::cout).ok());
+}
+
+}  // namespace
+}  // namespace respect
