@@ -36,9 +36,11 @@ for m in "${RESPECT_MODELS:-$repo/build/models}"/*.tflite; do
   [[ -f "$m" ]] && head -c 65536 "$m" > "$corpus/head_$(basename "$m")"
 done
 
+parallel=()
+if [[ "$jobs" -gt 1 ]]; then parallel=(-jobs="$jobs" -workers="$jobs"); fi
 echo "fuzzing for ${seconds}s (corpus $corpus, $(ls "$corpus" | wc -l) files)"
 cd "$build"
 ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" \
 UBSAN_OPTIONS="print_stacktrace=1" \
   ./tflite_reader_fuzz "$corpus" -max_total_time="$seconds" -max_len=131072 -timeout=20 \
-    -rss_limit_mb=2560 -jobs="$jobs" -workers="$jobs" -print_final_stats=1
+    -rss_limit_mb=2560 -print_final_stats=1 ${parallel[@]+"${parallel[@]}"}
