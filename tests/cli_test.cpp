@@ -3,6 +3,7 @@
 // overwritten.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -28,15 +29,18 @@ std::string Slurp(const std::string& path) {
 }
 
 RunResult Exec(const std::string& args) {
+  // Unique per process and call: ctest runs test cases in parallel processes.
+  static int calls = 0;
+  const std::string tag = std::to_string(getpid()) + "_" + std::to_string(++calls);
   const std::string dir = ::testing::TempDir();
-  const std::string out = dir + "/cli_out.txt", err = dir + "/cli_err.txt";
+  const std::string out = dir + "/cli_out_" + tag + ".txt", err = dir + "/cli_err_" + tag + ".txt";
   const std::string cmd = kBin + " " + args + " > " + out + " 2> " + err + " < /dev/null";
   int st = std::system(cmd.c_str());
   return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, Slurp(out), Slurp(err)};
 }
 
 std::string Write(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "/" + name;
+  const std::string path = ::testing::TempDir() + "/" + std::to_string(getpid()) + "_" + name;
   std::ofstream(path) << text;
   return path;
 }
