@@ -42,10 +42,16 @@ std::string FeatureName(int i) {
 
 NodeFeatures ComputeFeatures(const Graph& g, FeatureSet set) {
   NodeFeatures f;
+  ComputeFeaturesInto(g, set, &f);
+  return f;
+}
+
+void ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out) {
+  NodeFeatures& f = *out;
   const int n = g.size();
   f.order = g.topo_order();
   f.x.setZero(kFeatureDim, n);
-  if (n == 0) return f;
+  if (n == 0) return;
   std::vector<int> pos(n, 0);
   for (int j = 0; j < n; ++j) pos[f.order[j]] = j;
 
@@ -103,7 +109,6 @@ NodeFeatures ComputeFeatures(const Graph& g, FeatureSet set) {
       if (!IsPaperFeature(i)) f.x.row(i).setZero();
     }
   }
-  return f;
 }
 
 }  // namespace respect

@@ -48,6 +48,8 @@ struct NodeFeatures {
 
 // Thread-safe (pure).
 NodeFeatures ComputeFeatures(const Graph& g, FeatureSet set = FeatureSet::kFull);
+// Same, into *out, reusing its storage (no allocation when sizes repeat).
+void ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out);
 
 // Short name of feature i (for tables), e.g. "asap", "parent_level_3".
 std::string FeatureName(int i);

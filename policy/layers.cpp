@@ -7,11 +7,6 @@ namespace respect {
 
 namespace {
 
-template <class S>
-PVec<S> Sigmoid(const Eigen::Ref<const PVec<S>>& x) {
-  return (S(1) / (S(1) + (-x.array()).exp())).matrix();
-}
-
 // Shared score computation of glimpse and pointer over the candidate columns:
 // u_j = v^T tanh(R[:, idx_j] + Wq q). One fused pass per column into a
 // preallocated scratch vector (measured faster than gathering the candidates
@@ -83,14 +78,18 @@ void LstmStepForward(const PMat<S>& W, const PVec<S>& b, const Eigen::Ref<const 
                      const Eigen::Ref<const PVec<S>>& c_prev, PVec<S>* h, PVec<S>* c,
                      LstmStepCache<S>* cache) {
   const int H = static_cast<int>(h_prev.size());
+  // All four gates from one product, activated in place: [i f g o].
   PVec<S> gates = wx + b;
   gates.noalias() += W.rightCols(H) * h_prev;
-  PVec<S> gi = Sigmoid<S>(gates.segment(0, H));
-  PVec<S> gf = Sigmoid<S>(gates.segment(H, H));
-  PVec<S> gg = gates.segment(2 * H, H).array().tanh().matrix();
-  PVec<S> go = Sigmoid<S>(gates.segment(3 * H, H));
+  auto gi = gates.segment(0, H);
+  auto gf = gates.segment(H, H);
+  auto gg = gates.segment(2 * H, H);
+  auto go = gates.segment(3 * H, H);
+  gi.array() = S(1) / (S(1) + (-gi.array()).exp());
+  gf.array() = S(1) / (S(1) + (-gf.array()).exp());
+  gg.array() = gg.array().tanh();
+  go.array() = S(1) / (S(1) + (-go.array()).exp());
   PVec<S> cn = (gf.array() * c_prev.array() + gi.array() * gg.array()).matrix();
-  PVec<S> tc = cn.array().tanh().matrix();
   if (cache) {
     cache->x = x;
     cache->h_prev = h_prev;
@@ -100,9 +99,11 @@ void LstmStepForward(const PMat<S>& W, const PVec<S>& b, const Eigen::Ref<const 
     cache->g = gg;
     cache->o = go;
     cache->c = cn;
-    cache->tanh_c = tc;
+    cache->tanh_c = cn.array().tanh().matrix();
+    *h = (go.array() * cache->tanh_c.array()).matrix();
+  } else {
+    *h = (go.array() * cn.array().tanh()).matrix();
   }
-  *h = (go.array() * tc.array()).matrix();
   *c = std::move(cn);
 }
 
@@ -137,11 +138,12 @@ void LstmStepBackward(const PMat<S>& W, const LstmStepCache<S>& k, const PVec<S>
 template <class S>
 void LstmSequenceForward(const PMat<S>& W, const PVec<S>& b, const PMat<S>& X, const PVec<S>& h0,
                          const PVec<S>& c0, PMat<S>* Hs, PVec<S>* hT, PVec<S>* cT,
-                         LstmSeqCache<S>* cache) {
+                         LstmSeqCache<S>* cache, PMat<S>* wx_buffer) {
   const int H = static_cast<int>(h0.size());
   const int I = static_cast<int>(X.rows());
   const int n = static_cast<int>(X.cols());
-  PMat<S> WX;
+  PMat<S> local;
+  PMat<S>& WX = wx_buffer ? *wx_buffer : local;
   WX.noalias() = W.leftCols(I) * X;  // input part of every step in one product
   Hs->resize(H, n);
   PVec<S> h = h0, c = c0, hn, cn;
@@ -265,7 +267,7 @@ void LogSoftmaxBackward(const PVec<S>& logp, const PVec<S>& dlogp, PVec<S>* dz) 
                                     PVec<S>*);                                                     \
   template void LstmSequenceForward<S>(const PMat<S>&, const PVec<S>&, const PMat<S>&,             \
                                        const PVec<S>&, const PVec<S>&, PMat<S>*, PVec<S>*,         \
-                                       PVec<S>*, LstmSeqCache<S>*);                                \
+                                       PVec<S>*, LstmSeqCache<S>*, PMat<S>*);                      \
   template void LstmSequenceBackward<S>(const PMat<S>&, const LstmSeqCache<S>&, const PMat<S>&,    \
                                         const PVec<S>&, const PVec<S>&, PMat<S>*, PVec<S>*,        \
                                         PMat<S>*, PVec<S>*, PVec<S>*);                             \

@@ -53,10 +53,12 @@ template <class S>
 struct LstmSeqCache {
   std::vector<LstmStepCache<S>> steps;
 };
+// `wx_buffer` (optional) holds W[:, :I] X; pass a reused matrix to avoid
+// reallocating it on every call.
 template <class S>
 void LstmSequenceForward(const PMat<S>& W, const PVec<S>& b, const PMat<S>& X, const PVec<S>& h0,
                          const PVec<S>& c0, PMat<S>* Hs, PVec<S>* hT, PVec<S>* cT,
-                         LstmSeqCache<S>* cache);
+                         LstmSeqCache<S>* cache, PMat<S>* wx_buffer = nullptr);
 // Backpropagation through time. dHs [H x n] = gradient into each output h_t;
 // dhT, dcT = extra gradient into the final state. Writes dX [I x n], dh0, dc0
 // (each may be null); accumulates dW, db.

@@ -128,7 +128,8 @@ Status EncodeFeatures(const PolicyHParams& hp, const PolicyParams<S>& p, const G
   enc->order = f.order;
   enc->pos.assign(n, -1);
   for (int j = 0; j < n; ++j) enc->pos[f.order[j]] = j;
-  enc->children.assign(n, {});
+  enc->children.resize(n);
+  for (auto& c : enc->children) c.clear();
   enc->num_parents.assign(n, 0);
   for (int j = 0; j < n; ++j) {
     const int v = f.order[j];
@@ -139,7 +140,7 @@ Status EncodeFeatures(const PolicyHParams& hp, const PolicyParams<S>& p, const G
   LinearForward<S>(p.emb_w, p.emb_b, enc->x, &enc->z);
   const PVec<S> zero = PVec<S>::Zero(H);
   LstmSequenceForward<S>(p.enc_w, p.enc_b, enc->z, zero, zero, &enc->e, &enc->h, &enc->c,
-                         keep_cache ? &enc->enc_cache : nullptr);
+                         keep_cache ? &enc->enc_cache : nullptr, &enc->enc_wx);
   if (!keep_cache) enc->enc_cache.steps.clear();
   enc->rg.noalias() = p.glimpse_ref * enc->e;
   enc->rp.noalias() = p.pointer_ref * enc->e;
@@ -152,8 +153,8 @@ template <class S>
 Status Encode(const PolicyHParams& hp, const PolicyParams<S>& p, const Graph& g, bool keep_cache,
               Encoding<S>* enc) {
   RESPECT_RETURN_IF_ERROR(ValidateHParams(hp));
-  const NodeFeatures f = ComputeFeatures(g, hp.features);
-  return EncodeFeatures<S>(hp, p, g, f, keep_cache, enc);
+  ComputeFeaturesInto(g, hp.features, &enc->features);
+  return EncodeFeatures<S>(hp, p, g, enc->features, keep_cache, enc);
 }
 
 template <class S>

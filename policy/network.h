@@ -131,6 +131,10 @@ struct Encoding {
   PVec<S> start_wx;  // [4H]     dec_w[:, :E] dec_start
   PVec<S> h, c;      // encoder final state
   LstmSeqCache<S> enc_cache;  // filled only when encoded with keep_cache
+  // Workspace: re-encoding a same-sized graph into the same Encoding reuses
+  // all storage (no allocation, no page faults on large graphs).
+  NodeFeatures features;
+  PMat<S> enc_wx;
 };
 
 template <class S>

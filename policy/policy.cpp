@@ -47,7 +47,10 @@ Status PointerPolicy::Save(const std::string& path) const {
 
 StatusOr<std::vector<DecodedOrder>> PointerPolicy::DecodeCandidates(const Graph& g,
                                                                     const DecodeOptions& o) const {
-  Encoding<float> enc;
+  // One encoding workspace per thread: decoding the same-sized graphs again
+  // (the common case) allocates no large buffers. Keeps O(n H) floats alive
+  // per decoding thread.
+  thread_local Encoding<float> enc;
   RESPECT_RETURN_IF_ERROR(Encode<float>(hparams_, params_, g, false, &enc));
   std::vector<DecodedOrder> out;
   switch (o.mode) {
