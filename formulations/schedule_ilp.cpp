@@ -321,7 +321,9 @@ StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windo
     const double cw = problem.objective.comm_weight;
     if (cw == std::floor(cw) && cw < 1e6) m.objective_step = 1.0 / kMiB;  // integer bytes
   } else {
-    // --- latency: min T, T >= T_k (time unit chosen so T is O(1..1000)).
+    // --- latency: min T, T >= T_k. Time unit: a power of ten with the upper
+    // estimate t_upper in [1000, 10000) units, so solver tolerances
+    // (1e-7..1e-5 absolute) stay far below 1e-6 of T.
     const EdgeTpuParams& tp = problem.edgetpu;
     double total_macs = 0, total_out = 0;
     for (const Node& nd : g.nodes()) {
@@ -332,7 +334,7 @@ StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windo
     const double t_upper = total_macs / tp.macs_per_s + total_params / tp.offchip_bytes_per_s +
                            2.0 * total_out * std::max(1, g.max_in_degree()) / tp.link_bytes_per_s;
     double unit = 1e-3;
-    if (t_upper > 0) unit = std::pow(10.0, std::floor(std::log10(t_upper)) - 2);
+    if (t_upper > 0) unit = std::pow(10.0, std::floor(std::log10(t_upper)) - 3);
     ilp.objective_scale = unit;
     if (cap > 0)
       for (int k = 0; k < S; ++k)

@@ -127,6 +127,7 @@ TEST(CbcSolverTest, UnboundedIsNotOptimal) {
   m.AddRow({a, b}, {1, -1}, -kMilpInf, 0.5, "r");
   auto r = MakeCbcSolver()->Solve(m, Quiet(10));
   if (r.ok()) {
+    std::printf("[ unbounded ] status %s, message '%s'\n", ToString(r->status), r->message.c_str());
     EXPECT_NE(r->status, SolveStatus::kOptimal);
     EXPECT_NE(r->status, SolveStatus::kInfeasible);
   } else {
@@ -166,6 +167,22 @@ TEST(CbcSolverTest, MipStartIsUsedAsIncumbent) {
   EXPECT_NEAR(r->start_objective, -13, 1e-12);
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
   EXPECT_NEAR(r->objective, -13, 1e-9);
+}
+
+TEST(CbcSolverTest, CbcItselfReadsTheMipStart) {
+  // Cbc's own log must show it received the start (not only our fallback).
+  MilpModel m = HardKnapsack(40);
+  MilpOptions o = Quiet();
+  o.verbose = true;
+  o.mip_start.assign(m.num_cols(), 0.0);
+  o.mip_start[3] = 1.0;
+  ::testing::internal::CaptureStdout();
+  auto r = MakeCbcSolver()->Solve(m, o);
+  const std::string log = ::testing::internal::GetCapturedStdout();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->start_feasible);
+  EXPECT_NE(log.find("MIPStart provided solution"), std::string::npos) << log.substr(0, 2000);
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
 }
 
 TEST(CbcSolverTest, InfeasibleStartIsFlaggedAndIgnored) {

@@ -1,0 +1,165 @@
+// Slow exact-scheduler checks (ctest label "slow"): latency optima on medium
+// random graphs, brute-force agreement on 11-12 node graphs, and the zoo.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "sched/brute_force.h"
+#include "sched/exact.h"
+#include "sched/heuristic.h"
+#include "sched/list_schedule.h"
+#include "zoo/zoo.h"
+
+namespace respect {
+namespace {
+
+// Our own uniform integer in [lo, hi] (std::uniform_int_distribution differs
+// across standard libraries). Modulo bias is irrelevant here.
+int64_t Uni(std::mt19937_64& rng, int64_t lo, int64_t hi) {
+  return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+}
+
+// A random DAG: node v picks up to `max_parents` parents among earlier nodes;
+// parameter sizes like DNN layers (many zero, a few heavy), all multiples of
+// 1 KiB so distinct objective values differ by far more than solver tolerances.
+std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int max_parents, const std::string& name) {
+  GraphBuilder b(name);
+  for (int v = 0; v < n; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    nd.name = "n" + std::to_string(v);
+    nd.param_bytes = Uni(rng, 0, 9) < 4 ? 0 : 1024 * Uni(rng, 1, 4096);
+    nd.output_bytes = Uni(rng, 0, 4) == 0 ? 0 : 1024 * Uni(rng, 1, 1024);
+    nd.macs = Uni(rng, 0, 3) == 0 ? 0 : 1000 * Uni(rng, 1, 1000000);
+    b.AddNode(nd);
+  }
+  for (int v = 1; v < n; ++v) {
+    const int k = static_cast<int>(Uni(rng, v == 1 ? 1 : 0, std::min(v, max_parents)));
+    for (int t = 0; t < k; ++t) b.AddEdgeIdx(static_cast<int>(Uni(rng, 0, v - 1)), v);
+  }
+  auto g = b.Build();
+  EXPECT_TRUE(g.ok()) << g.status().message();
+  return std::make_shared<const Graph>(std::move(*g));
+}
+
+Problem MakeProblem(std::shared_ptr<const Graph> g, int stages, ObjectiveKind kind, CommModel cm) {
+  Problem p;
+  p.graph = std::move(g);
+  p.stages = stages;
+  p.objective.kind = kind;
+  p.objective.comm_model = cm;
+  p.objective.comm_weight = 1.0;
+  // A small SRAM so the off-chip term matters for latency.
+  p.edgetpu.sram_bytes = 2 * 1024 * 1024;
+  return p;
+}
+
+ExactOptions Fast() {
+  ExactOptions o;
+  o.time_limit_s = 120;
+  return o;
+}
+
+double Rel(double a, double b) { return std::fabs(a - b) / std::max(1.0, std::max(std::fabs(a), std::fabs(b))); }
+
+struct Tally {
+  int compared = 0, optimal = 0, infeasible = 0;
+};
+
+void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tally) {
+  ExactScheduler exact(Fast());
+  BruteForceScheduler brute;
+  auto e = exact.Run(p);
+  auto b = brute.Run(p);
+  ASSERT_TRUE(e.ok()) << what << ": " << e.status().message();
+  ASSERT_TRUE(b.ok()) << what << ": " << b.status().message();
+  ++tally->compared;
+  ASSERT_EQ(e->status == SolveStatus::kInfeasible, b->status == SolveStatus::kInfeasible)
+      << what << ": exact " << ToString(e->status) << " (" << e->message << "), brute " << ToString(b->status);
+  if (b->status == SolveStatus::kInfeasible) {
+    ++tally->infeasible;
+    EXPECT_FALSE(e->message.empty()) << what;
+    return;
+  }
+  ASSERT_EQ(e->status, SolveStatus::kOptimal) << what << ": " << e->message;
+  ++tally->optimal;
+  EXPECT_TRUE(e->eval.feasible) << what;
+  EXPECT_LE(Rel(e->objective, b->objective), 1e-9) << what << ": exact " << e->objective << " brute " << b->objective;
+  EXPECT_EQ(e->objective, e->bound) << what;
+  // The exact optimum is never worse than a heuristic.
+  DpTopoScheduler dp;
+  auto h = dp.Run(p);
+  ASSERT_TRUE(h.ok());
+  if (h->status == SolveStatus::kFeasible) {
+    EXPECT_LE(e->objective, h->objective * (1 + 1e-12)) << what;
+  }
+}
+
+TEST(ExactSlowTest, LatencyObjectiveMatchesEvaluateOnMediumGraphs) {
+  std::mt19937_64 rng(321);
+  for (int t = 0; t < 6; ++t) {
+    auto g = RandomGraph(rng, 25, 3, "lat" + std::to_string(t));
+    for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+      Problem p = MakeProblem(g, 3 + t % 3, ObjectiveKind::kLatency, cm);
+      ExactScheduler exact(Fast());
+      auto r = exact.Run(p);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      EXPECT_EQ(r->status, SolveStatus::kOptimal);
+      DpTopoScheduler dp;
+      auto h = dp.Run(p);
+      ASSERT_TRUE(h.ok());
+      EXPECT_LE(r->objective, h->objective * (1 + 1e-9));
+    }
+  }
+}
+
+TEST(ExactSlowTest, AgreesWithBruteForceOnElevenAndTwelveNodes) {
+  std::mt19937_64 rng(777);
+  Tally tally;
+  for (int gi = 0; gi < 12; ++gi) {
+    const int n = 11 + gi % 2;
+    const int stages = 2 + gi % 2;
+    auto g = RandomGraph(rng, n, 2, "r" + std::to_string(gi));
+    for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
+      for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+        CompareWithBruteForce(MakeProblem(g, stages, kind, cm), g->name(), &tally);
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+  }
+  EXPECT_EQ(tally.compared, 48);
+}
+
+TEST(ExactSlowTest, ZooModelsSolveToOptimality) {
+  for (const char* name : {"xception", "resnet50"}) {
+    auto built = BuildZooModel(name);
+    ASSERT_TRUE(built.ok()) << built.status().message();
+    auto g = std::make_shared<const Graph>(std::move(*built));
+    for (int stages : {4, 6}) {
+      Problem p;
+      p.graph = g;
+      p.stages = stages;
+      ExactOptions o;
+      o.time_limit_s = 300;
+      ExactScheduler exact(o);
+      auto r = exact.Run(p);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      EXPECT_EQ(r->status, SolveStatus::kOptimal) << name << " " << stages;
+      HeuristicScheduler h;
+      DpTopoScheduler dp;
+      auto rh = h.Run(p);
+      auto rd = dp.Run(p);
+      ASSERT_TRUE(rh.ok() && rd.ok());
+      EXPECT_LE(r->objective, rh->objective);
+      EXPECT_LE(r->objective, rd->objective);
+      std::printf("[ zoo ] %s S=%d exact %.0f (%.1fs, %.0f nodes) heuristic %.0f dp_topo %.0f\n", name, stages,
+                  r->objective, r->seconds, r->stats.at("bb_nodes"), rh->objective, rd->objective);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace respect
