@@ -68,6 +68,17 @@ TEST(ReferenceRunner, NonConstantWeightsAreReportedByOperator) {
   }
 }
 
+TEST(ReferenceRunner, EarlyModelOutputForwardedThroughTheLastSegment) {
+  SKIP_WITHOUT_ARMNN();
+  // y leaves segment 0, is read by segment 1 and passes through it to the end.
+  const TfliteModel model = Load(BuildSharedConstantModel());
+  auto segs = SegmentModel(model, {0, 1}, 2);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto r = RunReferenceCheck(model, *segs);
+  if (!r.ok()) GTEST_SKIP() << r.status().message();
+  EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
+}
+
 TEST(ReferenceRunner, DetectionPostprocessSingleSegment) {
   SKIP_WITHOUT_ARMNN();
   ExpectChainMatches(BuildDetectionPostprocessModel(), {0}, 1, 2);

@@ -261,25 +261,43 @@ TEST(Segmenter, ForwardingRuleOnTinyModel) {
   CheckRoundTrip(model, {0, 1, 2, 2, 2}, 3);
 }
 
-TEST(Segmenter, ModelOutputProducedEarlyIsForwardedToTheEnd) {
+TEST(Segmenter, SingleStageAndLateInput) {
   const TfliteModel model = Load(BuildDetectionPostprocessModel());
-  // A single operator: with one stage everything is in segment 0.
   CheckRoundTrip(model, {0}, 1);
   const TfliteModel tiny = Load(BuildTinyConvModel());
   const TfliteModelInfo info = DescribeTflite(tiny);
-  // The model input is read only by stage 0 here; with stage (0,0,0,0,1) the
-  // last segment gets reshape/out only.
   auto plans = PlanSegments(info, {0, 0, 0, 0, 1}, 2);
   ASSERT_TRUE(plans.ok());
-  EXPECT_EQ((*plans)[1].inputs.size(), 1u);
+  ASSERT_EQ((*plans)[1].inputs.size(), 1u);
   EXPECT_EQ(info.tensors[(*plans)[1].inputs[0]].name, "reshape/out");
+}
+
+TEST(Segmenter, EarlyAndConstantModelOutputsLeaveTheLastSegment) {
+  const TfliteModel model = Load(BuildSharedConstantModel());
+  const TfliteModelInfo info = DescribeTflite(model);
+  EXPECT_EQ(info.operators[0].param_bytes, 16);
+  EXPECT_EQ(info.operators[1].param_bytes, 16);  // shared constant counts for each reader
+  auto plans = PlanSegments(info, {0, 1}, 2);
+  ASSERT_TRUE(plans.ok()) << plans.status().message();
+  std::vector<std::string> out;
+  for (int t : (*plans)[1].outputs) out.push_back(info.tensors[t].name);
+  EXPECT_EQ(out, (std::vector<std::string>{"z", "y", "w"}));
+  std::vector<std::string> fwd;
+  for (int t : (*plans)[1].forwarded) fwd.push_back(info.tensors[t].name);
+  EXPECT_EQ(fwd, (std::vector<std::string>{"y"}));  // read in stage 1 and forwarded out
+  CheckRoundTrip(model, {0, 1}, 2);
+  auto segs = SegmentModel(model, {0, 1}, 2);
+  ASSERT_TRUE(segs.ok());
+  EXPECT_EQ((*segs)[0].param_bytes, 16);  // the constant is copied into both segments
+  EXPECT_EQ((*segs)[1].param_bytes, 16);
 }
 
 TEST(Segmenter, RoundTripAllFixtures) {
   Rng rng(5);
   const std::vector<std::vector<uint8_t>> models = {
       BuildTinyConvModel(FixtureQuant::kInt8), BuildTinyConvModel(FixtureQuant::kUint8), BuildFp16WeightsModel(),
-      BuildSparseWeightsModel(), BuildDetectionPostprocessModel(), BuildLargeFcModel(1 << 20, 6)};
+      BuildSparseWeightsModel(), BuildDetectionPostprocessModel(), BuildSharedConstantModel(),
+      BuildLargeFcModel(1 << 20, 6)};
   for (size_t i = 0; i < models.size(); ++i) {
     SCOPED_TRACE("fixture " + std::to_string(i));
     const TfliteModel model = Load(models[i]);

@@ -108,6 +108,13 @@ StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, con
       if (in && out) p.forwarded.push_back(t);
       if (in || out) used.insert(t);
     }
+    // Model outputs nobody computes (constants, state) leave the last segment as they are.
+    if (k == stages - 1)
+      for (int t : info.outputs)
+        if (avail[t] == kNone && std::find(p.outputs.begin(), p.outputs.end(), t) == p.outputs.end()) {
+          p.outputs.push_back(t);
+          used.insert(t);
+        }
     std::sort(p.inputs.begin(), p.inputs.end(), [&](int a, int b) { return in_key(a) < in_key(b); });
     std::sort(p.outputs.begin(), p.outputs.end(), [&](int a, int b) { return out_key(a) < out_key(b); });
     p.tensors.assign(used.begin(), used.end());

@@ -273,6 +273,18 @@ std::vector<uint8_t> BuildEdgeTpuCompiledModel() {
   return m.Finish({x}, {y}, "respect-opt fixture: shaped like an edgetpu_compiler output");
 }
 
+std::vector<uint8_t> BuildSharedConstantModel() {
+  MiniModel m;
+  auto& fbb = m.fbb();
+  const int x = m.Tensor("x", {4}, TensorType::FLOAT32);
+  const int w = m.Tensor("w", {4}, TensorType::FLOAT32, m.Buffer(std::vector<float>{1, 2, 3, 4}));
+  const int y = m.Tensor("y", {4}, TensorType::FLOAT32);
+  const int z = m.Tensor("z", {4}, TensorType::FLOAT32);
+  m.Op(m.Code(BuiltinOperator::ADD), {x, w}, {y}, BuiltinOptions::AddOptions, tfl::CreateAddOptions(fbb).Union());
+  m.Op(m.Code(BuiltinOperator::ADD), {y, w}, {z}, BuiltinOptions::AddOptions, tfl::CreateAddOptions(fbb).Union());
+  return m.Finish({x}, {z, y, w}, "respect-opt fixture: shared constant, early and constant outputs");
+}
+
 std::vector<uint8_t> BuildLargeFcModel(int64_t target_param_bytes, int layers) {
   if (layers < 1) layers = 1;
   const int64_t per_layer = std::max<int64_t>(1, target_param_bytes / layers);

@@ -34,6 +34,10 @@ std::vector<uint8_t> BuildDetectionPostprocessModel();
 // executable in its custom options, uint8 in and out.
 std::vector<uint8_t> BuildEdgeTpuCompiledModel();
 
+// x -> ADD(x, w) -> y -> ADD(y, w) -> z with the constant w shared by both
+// ADDs; the model outputs are z, y (produced early) and w (a constant).
+std::vector<uint8_t> BuildSharedConstantModel();
+
 // A chain of FULLY_CONNECTED int8 layers whose constant weights total about
 // `target_param_bytes` (for read benchmarks), with `layers` layers.
 std::vector<uint8_t> BuildLargeFcModel(int64_t target_param_bytes, int layers = 32);
