@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <map>
 
@@ -11,6 +12,8 @@
 #include "tflite/tflite_model.h"
 #include "tflite/tflite_reader.h"
 #include "tflite/tflite_types.h"
+#include "deploy/segmenter.h"
+#include "tflite_schema_generated.h"
 
 namespace respect {
 namespace {
@@ -173,6 +176,77 @@ TEST(TfliteReader, LargeModelBuilder) {
   const TfliteModelInfo info = Read(bytes);
   EXPECT_EQ(info.operators.size(), 8u);
   EXPECT_NEAR(static_cast<double>(info.total_param_bytes), 4.0 * (1 << 20), 0.05 * (4 << 20));
+}
+
+// A model in the > 2 GB layout (small here): buffer 1 and the custom
+// options of operator 1 live after the flatbuffer, found by offset/size.
+std::vector<uint8_t> ExternalDataModel(uint64_t offset_shift) {
+  namespace fb = flatbuffers;
+  const std::vector<float> w{1, 2, 3, 4};
+  const std::vector<uint8_t> custom{9, 8, 7, 6, 5};
+  auto build = [&](uint64_t data_at) {
+    fb::FlatBufferBuilder fbb;
+    std::vector<fb::Offset<tfl::Buffer>> buffers{tfl::CreateBuffer(fbb),
+                                                 tfl::CreateBuffer(fbb, 0, data_at + offset_shift, 16)};
+    auto tensor = [&](const char* name, uint32_t buffer) {
+      return tfl::CreateTensor(fbb, fbb.CreateVector(std::vector<int32_t>{4}), tfl::TensorType::FLOAT32, buffer,
+                               fbb.CreateString(name));
+    };
+    std::vector<fb::Offset<tfl::Tensor>> tensors{tensor("x", 0), tensor("w", 1), tensor("y", 0), tensor("z", 0)};
+    std::vector<fb::Offset<tfl::OperatorCode>> codes{
+        tfl::CreateOperatorCode(fbb, 0, 0, 1, tfl::BuiltinOperator::ADD),
+        tfl::CreateOperatorCode(fbb, 32, fbb.CreateString("MyCustomOp"), 1, tfl::BuiltinOperator::CUSTOM)};
+    std::vector<fb::Offset<tfl::Operator>> ops{
+        tfl::CreateOperator(fbb, 0, fbb.CreateVector(std::vector<int32_t>{0, 1}),
+                            fbb.CreateVector(std::vector<int32_t>{2}), tfl::BuiltinOptions::AddOptions,
+                            tfl::CreateAddOptions(fbb).Union()),
+        tfl::CreateOperator(fbb, 1, fbb.CreateVector(std::vector<int32_t>{2}),
+                            fbb.CreateVector(std::vector<int32_t>{3}), tfl::BuiltinOptions::NONE, 0, 0,
+                            tfl::CustomOptionsFormat::FLEXBUFFERS, 0, 0, data_at + 16, custom.size())};
+    std::vector<fb::Offset<tfl::SubGraph>> sgs{tfl::CreateSubGraph(
+        fbb, fbb.CreateVector(tensors), fbb.CreateVector(std::vector<int32_t>{0}),
+        fbb.CreateVector(std::vector<int32_t>{3}), fbb.CreateVector(ops))};
+    tfl::FinishModelBuffer(fbb, tfl::CreateModel(fbb, 3, fbb.CreateVector(codes), fbb.CreateVector(sgs), 0,
+                                                 fbb.CreateVector(buffers)));
+    return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  };
+  const size_t size = build(1 << 20).size();  // same layout whatever the offset value
+  const uint64_t data_at = (size + 15) / 16 * 16;
+  std::vector<uint8_t> bytes = build(data_at);
+  bytes.resize(data_at, 0);
+  const uint8_t* wb = reinterpret_cast<const uint8_t*>(w.data());
+  bytes.insert(bytes.end(), wb, wb + 16);
+  bytes.insert(bytes.end(), custom.begin(), custom.end());
+  return bytes;
+}
+
+TEST(TfliteReader, ExternalBuffersAndCustomOptions) {
+  auto model = TfliteModel::FromBytes(ExternalDataModel(0), "external.tflite");
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  const TfliteModelInfo info = DescribeTflite(*model);
+  EXPECT_EQ(info.operators[0].param_bytes, 16);
+  EXPECT_EQ(info.operators[1].op, "MyCustomOp");
+  EXPECT_EQ(info.operators[1].custom_options_bytes, 5);
+  const ByteSpan w = model->BufferData(1);
+  ASSERT_EQ(w.size, 16u);
+  float f[4];
+  std::memcpy(f, w.data, 16);
+  EXPECT_EQ(f[3], 4.0f);
+  // Segments carry the external bytes inline, and say so.
+  auto segs = SegmentModel(*model, {0, 1}, 2);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto s0 = TfliteModel::FromBytes((*segs)[0].bytes, "s0");
+  auto s1 = TfliteModel::FromBytes((*segs)[1].bytes, "s1");
+  ASSERT_TRUE(s0.ok() && s1.ok());
+  const ByteSpan w0 = s0->BufferData(1);
+  EXPECT_EQ(std::vector<uint8_t>(w0.data, w0.data + w0.size), std::vector<uint8_t>(w.data, w.data + w.size));
+  const ByteSpan c1 = s1->CustomOptions(0);
+  EXPECT_EQ(std::vector<uint8_t>(c1.data, c1.data + c1.size), (std::vector<uint8_t>{9, 8, 7, 6, 5}));
+  EXPECT_FALSE((*segs)[0].notes.empty());
+  // An offset past the end of the file is refused.
+  auto bad = TfliteModel::FromBytes(ExternalDataModel(1 << 20), "bad.tflite");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("outside the file"), std::string::npos) << bad.status().message();
 }
 
 TEST(TfliteReader, RealSsdMobilenetV2Quant) {
