@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Issue 5 benchmark: heuristic, dp_topo, rl, two_phase and exact side by side on
+# the ten Table I zoo models x {4,5,6} stages (configs/table1.yaml), one run.
+# Writes bench/results/two_phase.csv (= compare.csv), the plots, and a summary
+# with the machine description. Takes a while (exact solves); not run by CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh > /dev/null
+OUT=bench/out/table1
+rm -rf "$OUT"
+build/respect-opt --config configs/table1.yaml --output.dir "$OUT" "$@" | tee bench/out/table1.txt
+cp "$OUT/compare.csv" bench/results/two_phase.csv
+python3 scripts/plot_compare.py "$OUT/compare.csv" --out bench/results || true
+python3 bench/summarize_two_phase.py bench/results/two_phase.csv > bench/results/two_phase.md
+cat bench/results/two_phase.md
