@@ -4,6 +4,8 @@
 // convert and segment without crashing.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/rng.h"
 #include "deploy/segmenter.h"
 #include "tflite/model_cache.h"
@@ -96,6 +98,20 @@ TEST(TfliteMalformed, RandomMultiByteCorruption) {
       Exercise(b);
     }
   }
+}
+
+// Inputs that once crashed the fuzzer (tests/data/tflite/fuzz_regressions).
+TEST(TfliteMalformed, FuzzRegressions) {
+  const std::filesystem::path dir = std::filesystem::path(RESPECT_SOURCE_DIR) / "tests/data/tflite/fuzz_regressions";
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    auto bytes = ReadFileBytes(e.path().string());
+    ASSERT_TRUE(bytes.ok());
+    SCOPED_TRACE(e.path().filename().string());
+    Exercise(*bytes);
+    ++n;
+  }
+  EXPECT_GT(n, 0);
 }
 
 TEST(TfliteMalformed, RealModelTruncationsAndFlips) {

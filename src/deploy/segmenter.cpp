@@ -174,6 +174,9 @@ StatusOr<fb::Offset<tfl::QuantizationParameters>> CopyQuant(fb::FlatBufferBuilde
 
 StatusOr<fb::Offset<void>> CopyIndexVector(fb::FlatBufferBuilder& fbb, tfl::SparseIndexVector type,
                                            const void* v) {
+  if (!v && type != tfl::SparseIndexVector::NONE)  // the Verifier lets a typed null pass
+    return Status::Invalid("sparse index vector of type " + std::to_string(static_cast<int>(type)) +
+                           " has no value");
   switch (type) {
     case tfl::SparseIndexVector::NONE:
       return fb::Offset<void>(0);
