@@ -31,7 +31,7 @@ cmake --build "$build" --target tflite_reader_fuzz -j2
 
 corpus="$build/corpus/tflite_reader"
 mkdir -p "$corpus"
-cp -n "$repo"/tests/data/tflite/*.tflite "$corpus"/ 2>/dev/null || true
+cp -n "$repo"/tests/data/tflite/*.tflite "$repo"/tests/data/tflite/fuzz_regressions/* "$corpus"/ 2>/dev/null || true
 for m in "${RESPECT_MODELS:-$repo/build/models}"/*.tflite; do
   [[ -f "$m" ]] && head -c 65536 "$m" > "$corpus/head_$(basename "$m")"
 done
