@@ -154,9 +154,9 @@ int main(int argc, char** argv) {
     if (!weights_dir.empty()) o.weights_out = weights_dir + "/" + v + ".rspw";
     PolicyTrainer t(o);
     t.set_epoch_callback([&](const TrainCurveRow& r) {
-      std::printf("  [%s] epoch %2d %-10s mean %.4f baseline %.4f holdout %.4f p %.3g%s  %.0fs\n", v.c_str(),
-                  r.epoch, r.phase.c_str(), r.mean_reward, r.baseline_reward, r.holdout_reward, r.p_value,
-                  r.baseline_updated ? " *" : "", r.seconds);
+      std::printf("  [%s] epoch %2d %-10s mean %.4f baseline %.4f holdout %.4f loss %.4g p %.3g%s  %.0fs\n",
+                  v.c_str(), r.epoch, r.phase.c_str(), r.mean_reward, r.baseline_reward, r.holdout_reward,
+                  r.loss, r.p_value, r.baseline_updated ? " *" : "", r.seconds);
       std::fflush(stdout);
     });
     const auto t0 = std::chrono::steady_clock::now();
