@@ -432,7 +432,7 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
     std::error_code ec;
     std::filesystem::create_directories(opt_.checkpoint_dir, ec);
     if (ec) return Status::Io("cannot create " + opt_.checkpoint_dir + ": " + ec.message());
-    if (opt_.resume && std::filesystem::exists(CheckpointPath())) {
+    if (opt_.resume && std::filesystem::exists(CheckpointPath(), ec)) {
       RESPECT_RETURN_IF_ERROR(LoadCheckpoint(fp));
       resumed = true;
     }
