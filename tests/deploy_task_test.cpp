@@ -39,8 +39,20 @@ Config DeployConfig(const std::string& model, const fs::path& out, int stages) {
   c.task = "deploy";
   c.models = {model};
   c.stages = {stages};
+  c.methods = {"heuristic"};
   c.output_dir = out.string();
   return c;
+}
+
+TEST(DeployTask, ScheduleComesFromTheFirstConfiguredMethod) {
+  const fs::path dir = FreshDir("exact_method");
+  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.methods = {"exact", "heuristic"};
+  Status st = RunDeploy(c, std::cout);
+  ASSERT_TRUE(st.ok()) << st.message();
+  YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
+  EXPECT_EQ(m["schedule"].as<std::string>(), "method exact");
 }
 
 TEST(DeployTask, HeuristicScheduleWritesSegmentsAndManifest) {

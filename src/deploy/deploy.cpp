@@ -42,7 +42,7 @@ Status RunDeploy(const Config& config, std::ostream& out) {
   if (!graph.ok()) return graph.status();
   auto g = std::make_shared<const Graph>(std::move(graph).value());
 
-  // The schedule: from a file, or the heuristic now.
+  // The schedule: from a file, or the first configured method now.
   int stages = config.stages.empty() ? 1 : config.stages.front();
   Schedule schedule;
   std::string source;
@@ -60,12 +60,13 @@ Status RunDeploy(const Config& config, std::ostream& out) {
   const Problem problem = MakeProblem(g, stages, config);
   RESPECT_RETURN_IF_ERROR(problem.Validate());
   if (config.deploy.schedule.empty()) {
-    auto r = ScheduleWithMethod(problem, "heuristic", config);
-    if (!r.ok()) return r.status().WithContext("heuristic");
-    if (r->status == SolveStatus::kInfeasible || r->status == SolveStatus::kInvalid)
-      return Status::Infeasible("heuristic found no schedule: " + r->message);
+    const std::string method = config.methods.empty() ? "heuristic" : config.methods.front();
+    auto r = ScheduleWithMethod(problem, method, config);
+    if (!r.ok()) return r.status().WithContext(method);
+    if (r->status != SolveStatus::kOptimal && r->status != SolveStatus::kFeasible)
+      return Status::Infeasible(method + " found no schedule: " + r->message);
     schedule = r->schedule;
-    source = "method heuristic";
+    source = "method " + method;
   }
   const Evaluation ev = Evaluate(problem, schedule);
   if (!ev.feasible) out << "warning: the schedule breaks a constraint: " << ev.violation << "\n";

@@ -6,7 +6,7 @@
 // check when deploy.run_check is set. The schedule comes from deploy.schedule
 // (schedule JSON; "assignment" entries by id = operator index, or by name;
 // its "stages" win over `stages`) or, when that is empty, from the
-// `heuristic` method on stages[0] stages. An Arm NN check that cannot run is
+// first of `methods` on stages[0] stages. An Arm NN check that cannot run is
 // reported and skipped; outputs that differ fail the task (Internal).
 #pragma once
 
