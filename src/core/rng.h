@@ -59,6 +59,8 @@ class Rng {
       std::swap((*v)[i - 1], (*v)[j]);
     }
   }
+  // One splitmix64 step (advances *x); also used to derive independent seeds.
+  static uint64_t SplitMix64(uint64_t* x) { return SplitMix(x); }
   // Full state, for checkpoints.
   std::vector<uint64_t> State() const { return {s_[0], s_[1], s_[2], s_[3]}; }
   void SetState(const std::vector<uint64_t>& st) {

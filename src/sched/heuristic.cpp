@@ -78,15 +78,8 @@ StatusOr<Schedule> EqualParamSplit(const Problem& p, const std::vector<int>& ord
 StatusOr<ScheduleResult> HeuristicScheduler::Run(const Problem& problem) {
   const auto t0 = std::chrono::steady_clock::now();
   ScheduleResult r;
-  r.method = name();
-  r.bound = std::nan("");
-  Status v = problem.Validate();
-  if (v.code() == StatusCode::kInfeasible) {
-    r.status = SolveStatus::kInfeasible;
-    r.message = v.message();
-    return r;
-  }
-  RESPECT_RETURN_IF_ERROR(v);
+  RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
+  if (r.status == SolveStatus::kInfeasible) return r;
   auto s = EqualParamSplit(problem, problem.g().topo_order());
   if (!s.ok()) {
     if (s.status().code() != StatusCode::kInfeasible) return s.status();

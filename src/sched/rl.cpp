@@ -30,15 +30,8 @@ Status RlScheduler::EnsurePolicy() {
 StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
   const auto t0 = std::chrono::steady_clock::now();
   ScheduleResult r;
-  r.method = name();
-  r.bound = std::nan("");
-  Status v = problem.Validate();
-  if (v.code() == StatusCode::kInfeasible) {
-    r.status = SolveStatus::kInfeasible;
-    r.message = v.message();
-    return r;
-  }
-  RESPECT_RETURN_IF_ERROR(v);
+  RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
+  if (r.status == SolveStatus::kInfeasible) return r;
   RESPECT_RETURN_IF_ERROR(EnsurePolicy());
   const auto t_dec = std::chrono::steady_clock::now();
   auto cands = policy_->DecodeCandidates(problem.g(), options_.decode);

@@ -4,6 +4,18 @@
 
 namespace respect {
 
+Status BeginResult(const Problem& problem, const std::string& method, ScheduleResult* r) {
+  r->method = method;
+  r->bound = std::nan("");
+  Status v = problem.Validate();
+  if (v.code() == StatusCode::kInfeasible) {
+    r->status = SolveStatus::kInfeasible;
+    r->message = v.message();
+    return Status::Ok();
+  }
+  return v;
+}
+
 Status FinishResult(const Problem& problem, ScheduleResult* r) {
   if (r->status == SolveStatus::kInfeasible || r->status == SolveStatus::kTimeLimit ||
       r->status == SolveStatus::kInvalid) {
