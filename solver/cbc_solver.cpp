@@ -10,8 +10,20 @@
 #include <vector>
 
 #include "CbcConfig.h"
+#include "CbcHeuristic.hpp"
+#include "CbcHeuristicFPump.hpp"
+#include "CbcHeuristicGreedy.hpp"
+#include "CbcHeuristicLocal.hpp"
+#include "CbcHeuristicRINS.hpp"
 #include "CbcModel.hpp"
 #include "CbcSolver.hpp"
+#include "CglClique.hpp"
+#include "CglFlowCover.hpp"
+#include "CglGomory.hpp"
+#include "CglKnapsackCover.hpp"
+#include "CglMixedIntegerRounding2.hpp"
+#include "CglProbing.hpp"
+#include "CglTwomir.hpp"
 #include "CoinError.hpp"
 #include "CoinFinite.hpp"
 #include "CoinMessageHandler.hpp"
@@ -91,6 +103,213 @@ bool CbcHasThreads() {
 
 std::string CbcVersion() { return CBC_VERSION; }
 
+namespace {
+
+// The LP both drivers start from: rows as given; a constant objective term
+// becomes a column fixed at 1 so that Cbc's gap and cutoff logic see the true
+// objective.
+struct LoadedLp {
+  bool offset_col = false;
+  int ncols = 0;
+  std::vector<std::string> names;  // column names (only when asked for)
+};
+
+LoadedLp LoadLp(const MilpModel& model, bool with_names, bool verbose, OsiClpSolverInterface* lp) {
+  LoadedLp out;
+  const int nc = model.num_cols();
+  const int nr = model.num_rows();
+  out.offset_col = model.obj_offset != 0.0;
+  out.ncols = nc + (out.offset_col ? 1 : 0);
+  const int ncols = out.ncols;
+  auto fin = [](double v) {
+    return v == kMilpInf ? COIN_DBL_MAX : (v == -kMilpInf ? -COIN_DBL_MAX : v);
+  };
+  std::vector<double> collb(ncols), colub(ncols), obj(ncols), rowlb(nr), rowub(nr);
+  for (int c = 0; c < nc; ++c) {
+    collb[c] = fin(model.cols[c].lb);
+    colub[c] = fin(model.cols[c].ub);
+    obj[c] = model.cols[c].obj;
+  }
+  if (out.offset_col) {
+    collb[nc] = colub[nc] = 1.0;
+    obj[nc] = model.obj_offset;
+  }
+  std::vector<CoinBigIndex> starts(nr + 1, 0);
+  std::vector<int> lengths(nr), idx;
+  std::vector<double> val;
+  for (int r = 0; r < nr; ++r) {
+    rowlb[r] = fin(model.rows[r].lb);
+    rowub[r] = fin(model.rows[r].ub);
+    idx.insert(idx.end(), model.rows[r].idx.begin(), model.rows[r].idx.end());
+    val.insert(val.end(), model.rows[r].val.begin(), model.rows[r].val.end());
+    starts[r + 1] = static_cast<CoinBigIndex>(idx.size());
+    lengths[r] = static_cast<int>(model.rows[r].idx.size());
+  }
+  CoinPackedMatrix matrix(false, ncols, nr, static_cast<CoinBigIndex>(idx.size()), val.data(), idx.data(),
+                          starts.data(), lengths.data());
+  lp->messageHandler()->setLogLevel(verbose ? 1 : 0);
+  lp->loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
+  if (with_names) {
+    out.names = MakeColumnNames(model);
+    if (out.offset_col) {
+      std::string n = "objective_constant";
+      for (const auto& s : out.names)
+        if (s == n) n += "_";
+      out.names.push_back(n);
+    }
+    for (int c = 0; c < ncols; ++c) lp->setColName(c, out.names[c]);
+    const std::vector<std::string> rnames = MakeRowNames(model);
+    for (int r = 0; r < nr; ++r) lp->setRowName(r, rnames[r]);
+  }
+  for (int c = 0; c < nc; ++c)
+    if (model.cols[c].integer) lp->setInteger(c);
+  lp->setObjSense(1.0);
+  return out;
+}
+
+// The MIP start as a full LP column vector (integers rounded, offset column 1).
+std::vector<double> StartVector(const MilpModel& model, const MilpOptions& options, const LoadedLp& lp) {
+  std::vector<double> x(lp.ncols, 1.0);
+  for (int c = 0; c < model.num_cols(); ++c)
+    x[c] = model.cols[c].integer ? std::round(options.mip_start[c]) : options.mip_start[c];
+  return x;
+}
+
+void RunMain(const MilpModel& model, const MilpOptions& options, const LoadedLp& loaded, CbcModel& cbc,
+             MilpResult* result) {
+  CbcSolverUsefulData data;
+  std::unique_lock<std::mutex> lock(CbcMainMutex());
+  CbcMain0(cbc, data);
+  data.noPrinting_ = !options.verbose;
+  data.useSignalHandler_ = false;
+  cbc.setLogLevel(options.verbose ? 1 : 0);
+  cbc.messageHandler()->setLogLevel(options.verbose ? 1 : 0);
+  cbc.solver()->messageHandler()->setLogLevel(options.verbose ? 1 : 0);
+
+  int threads = options.threads;
+  if (threads > 1 && !ParamsHaveThreads(data)) {
+    result->message += "Cbc was built without threads; solved with 1 thread; ";
+    threads = 1;
+  }
+  if (!options.mip_start.empty()) {
+    const std::vector<double> x = StartVector(model, options, loaded);
+    std::vector<std::pair<std::string, double>> start;
+    start.reserve(loaded.ncols);
+    for (int c = 0; c < loaded.ncols; ++c) start.emplace_back(loaded.names[c], x[c]);
+    cbc.setMIPStart(start);
+  }
+  std::vector<std::string> args = {"respect",
+                                   "-log", options.verbose ? "1" : "0",
+                                   "-slog", options.verbose ? "1" : "0",
+                                   "-timeMode", "elapsed",
+                                   "-seconds", FormatDouble(options.time_limit_s),
+                                   "-ratioGap", FormatDouble(options.relative_gap)};
+  if (threads > 1) {
+    args.push_back("-threads");
+    args.push_back(std::to_string(threads));
+  }
+  if (model.objective_step > 0.0) {
+    // Just below the promised step: exact, and finer than Cbc's default
+    // increment (1e-5), which could otherwise cut off the true optimum.
+    args.push_back("-increment");
+    args.push_back(FormatDouble(0.999 * model.objective_step));
+  }
+  if (options.cutoff < kMilpInf) {
+    args.push_back("-cutoff");
+    args.push_back(FormatDouble(options.cutoff));
+  }
+  args.push_back("-solve");
+  args.push_back("-quit");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, NoCallback, data);
+}
+
+void RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
+               const LoadedLp& loaded, bool start_feasible, CbcModel& cbc, MilpResult* result) {
+  const int log = options.verbose ? 1 : 0;
+  cbc.setLogLevel(log);
+  cbc.messageHandler()->setLogLevel(log);
+  cbc.solver()->messageHandler()->setLogLevel(log);
+  if (!options.verbose) cbc.solver()->setHintParam(OsiDoReducePrint, true, OsiHintTry);
+  if (options.threads > 1) result->message += "the direct Cbc driver solves with 1 thread; ";
+  cbc.setUseElapsedTime(true);
+  cbc.setMaximumSeconds(options.time_limit_s);
+  cbc.setAllowableFractionGap(options.relative_gap);
+  if (model.objective_step > 0.0) cbc.setCutoffIncrement(0.999 * model.objective_step);
+  if (set.root_cut_passes >= 0) cbc.setMaximumCutPassesAtRoot(set.root_cut_passes);
+  if (set.tree_cut_passes >= 0) cbc.setMaximumCutPasses(set.tree_cut_passes);
+  if (set.strong_branching >= 0) cbc.setNumberStrong(set.strong_branching);
+  if (set.before_trust >= 0) cbc.setNumberBeforeTrust(set.before_trust);
+
+  // Cut generators: howOften -1 = at the root, then in the tree only where
+  // they paid off at the root (Cbc decides), as in the cbc program.
+  if (set.probing) {
+    CglProbing probing;
+    probing.setUsingObjective(1);
+    probing.setMaxPass(1);
+    probing.setMaxPassRoot(3);
+    probing.setMaxProbe(10);
+    probing.setMaxProbeRoot(50);
+    probing.setMaxLook(10);
+    probing.setMaxLookRoot(50);
+    probing.setMaxElements(200);
+    probing.setRowCuts(3);
+    cbc.addCutGenerator(&probing, -1, "Probing");
+  }
+  if (set.gomory) {
+    CglGomory gomory;
+    gomory.setLimit(300);
+    cbc.addCutGenerator(&gomory, -1, "Gomory");
+  }
+  if (set.knapsack) {
+    CglKnapsackCover knapsack;
+    cbc.addCutGenerator(&knapsack, -1, "Knapsack");
+  }
+  if (set.mir) {
+    CglMixedIntegerRounding2 mir;
+    cbc.addCutGenerator(&mir, -1, "MixedIntegerRounding2");
+  }
+  if (set.flow) {
+    CglFlowCover flow;
+    cbc.addCutGenerator(&flow, -1, "FlowCover");
+  }
+  if (set.clique) {
+    CglClique clique;
+    clique.setStarCliqueReport(false);
+    clique.setRowCliqueReport(false);
+    cbc.addCutGenerator(&clique, -1, "Clique");
+  }
+  if (set.twomir) {
+    CglTwomir twomir;
+    cbc.addCutGenerator(&twomir, -1, "TwoMirCuts");
+  }
+  if (set.heuristics) {
+    CbcRounding rounding(cbc);
+    cbc.addHeuristic(&rounding);
+    CbcHeuristicLocal local(cbc);
+    cbc.addHeuristic(&local);
+    CbcHeuristicFPump pump(cbc);
+    pump.setMaximumPasses(20);
+    cbc.addHeuristic(&pump);
+    CbcHeuristicGreedyCover greedy_cover(cbc);
+    cbc.addHeuristic(&greedy_cover);
+    CbcHeuristicGreedyEquality greedy_equality(cbc);
+    cbc.addHeuristic(&greedy_equality);
+    CbcHeuristicRINS rins(cbc);
+    cbc.addHeuristic(&rins);
+  }
+  if (options.cutoff < kMilpInf) cbc.setCutoff(options.cutoff);
+  if (start_feasible) {
+    const std::vector<double> x = StartVector(model, options, loaded);
+    double value = model.ObjectiveOf(options.mip_start);
+    cbc.setBestSolution(x.data(), loaded.ncols, value, false);
+  }
+  cbc.branchAndBound();
+}
+
+}  // namespace
+
 StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&t0] {
@@ -102,8 +321,9 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
   if (options.threads < 1) return Status::Invalid("solver threads must be >= 1");
   if (!(options.relative_gap >= 0.0) || !std::isfinite(options.relative_gap))
     return Status::Invalid("solver relative gap must be a finite number >= 0");
+  if (std::isnan(options.cutoff) || options.cutoff == -kMilpInf)
+    return Status::Invalid("solver cutoff must be a number or +inf");
   const int nc = model.num_cols();
-  const int nr = model.num_rows();
   const bool has_start = !options.mip_start.empty();
   if (has_start && static_cast<int>(options.mip_start.size()) != nc)
     return Status::Invalid("MIP start has " + std::to_string(options.mip_start.size()) +
@@ -125,103 +345,12 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
   }
 
   try {
-    // --- The LP: rows as given; a constant objective term becomes a column
-    // fixed at 1 so that Cbc's gap and cutoff logic see the true objective.
-    const bool offset_col = model.obj_offset != 0.0;
-    const int ncols = nc + (offset_col ? 1 : 0);
-    auto fin = [](double v) {
-      return v == kMilpInf ? COIN_DBL_MAX : (v == -kMilpInf ? -COIN_DBL_MAX : v);
-    };
-    std::vector<double> collb(ncols), colub(ncols), obj(ncols), rowlb(nr), rowub(nr);
-    for (int c = 0; c < nc; ++c) {
-      collb[c] = fin(model.cols[c].lb);
-      colub[c] = fin(model.cols[c].ub);
-      obj[c] = model.cols[c].obj;
-    }
-    if (offset_col) {
-      collb[nc] = colub[nc] = 1.0;
-      obj[nc] = model.obj_offset;
-    }
-    std::vector<CoinBigIndex> starts(nr + 1, 0);
-    std::vector<int> lengths(nr), idx;
-    std::vector<double> val;
-    for (int r = 0; r < nr; ++r) {
-      rowlb[r] = fin(model.rows[r].lb);
-      rowub[r] = fin(model.rows[r].ub);
-      idx.insert(idx.end(), model.rows[r].idx.begin(), model.rows[r].idx.end());
-      val.insert(val.end(), model.rows[r].val.begin(), model.rows[r].val.end());
-      starts[r + 1] = static_cast<CoinBigIndex>(idx.size());
-      lengths[r] = static_cast<int>(model.rows[r].idx.size());
-    }
-    CoinPackedMatrix matrix(false, ncols, nr, static_cast<CoinBigIndex>(idx.size()), val.data(),
-                            idx.data(), starts.data(), lengths.data());
     OsiClpSolverInterface lp;
-    lp.messageHandler()->setLogLevel(options.verbose ? 1 : 0);
-    lp.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
-    std::vector<std::string> names = MakeColumnNames(model);
-    if (offset_col) {
-      std::string n = "objective_constant";
-      for (const auto& s : names)
-        if (s == n) n += "_";
-      names.push_back(n);
-    }
-    for (int c = 0; c < ncols; ++c) lp.setColName(c, names[c]);
-    const std::vector<std::string> rnames = MakeRowNames(model);
-    for (int r = 0; r < nr; ++r) lp.setRowName(r, rnames[r]);
-    for (int c = 0; c < nc; ++c)
-      if (model.cols[c].integer) lp.setInteger(c);
-    lp.setObjSense(1.0);
-
-    // --- Cbc with the defaults of the cbc program.
+    const bool main = driver_ == CbcDriver::kMain;
+    const LoadedLp loaded = LoadLp(model, /*with_names=*/main, options.verbose, &lp);
     CbcModel cbc(lp);
-    CbcSolverUsefulData data;
-    std::unique_lock<std::mutex> lock(CbcMainMutex());
-    CbcMain0(cbc, data);
-    data.noPrinting_ = !options.verbose;
-    data.useSignalHandler_ = false;
-    cbc.setLogLevel(options.verbose ? 1 : 0);
-    cbc.messageHandler()->setLogLevel(options.verbose ? 1 : 0);
-    cbc.solver()->messageHandler()->setLogLevel(options.verbose ? 1 : 0);
-
-    int threads = options.threads;
-    if (threads > 1 && !ParamsHaveThreads(data)) {
-      result.message += "Cbc was built without threads; solved with 1 thread; ";
-      threads = 1;
-    }
-    if (has_start) {
-      std::vector<std::pair<std::string, double>> start;
-      start.reserve(ncols);
-      for (int c = 0; c < nc; ++c) {
-        double v = options.mip_start[c];
-        if (model.cols[c].integer) v = std::round(v);
-        start.emplace_back(names[c], v);
-      }
-      if (offset_col) start.emplace_back(names[nc], 1.0);
-      cbc.setMIPStart(start);
-    }
-
-    std::vector<std::string> args = {"respect",
-                                     "-log", options.verbose ? "1" : "0",
-                                     "-slog", options.verbose ? "1" : "0",
-                                     "-timeMode", "elapsed",
-                                     "-seconds", FormatDouble(options.time_limit_s),
-                                     "-ratioGap", FormatDouble(options.relative_gap)};
-    if (threads > 1) {
-      args.push_back("-threads");
-      args.push_back(std::to_string(threads));
-    }
-    if (model.objective_step > 0.0) {
-      // Just below the promised step: exact, and finer than Cbc's default
-      // increment (1e-5), which could otherwise cut off the true optimum.
-      args.push_back("-increment");
-      args.push_back(FormatDouble(0.999 * model.objective_step));
-    }
-    args.push_back("-solve");
-    args.push_back("-quit");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, NoCallback, data);
-    lock.unlock();
+    if (main) RunMain(model, options, loaded, cbc, &result);
+    else RunDirect(model, options, direct_, loaded, has_start && result.start_feasible, cbc, &result);
 
     // --- Read back.
     result.nodes = cbc.getNodeCount();
@@ -261,16 +390,23 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     if (unbounded && !have) {
       result.status = SolveStatus::kInvalid;
       result.message += "the LP relaxation is unbounded";
-    } else if (infeasible) {
+    } else if (infeasible && !have) {
       result.status = SolveStatus::kInfeasible;
-      result.message += "Cbc proved the model infeasible";
+      result.message += options.cutoff < kMilpInf ? "Cbc proved that no solution beats the cutoff"
+                                                  : "Cbc proved the model infeasible";
       result.bound = kMilpInf;
       result.objective = kMilpInf;
     } else if (have) {
-      const bool proven = cbc.isProvenOptimal() && !time_hit && !unbounded;
+      // A start the search could not improve on is optimal when the search
+      // finished (infeasible below the start's cutoff).
+      const bool proven = (cbc.isProvenOptimal() || infeasible) && !time_hit && !unbounded;
       const bool within = std::isfinite(result.gap) && result.gap <= options.relative_gap + 1e-12;
       if ((proven || within) && !unbounded) {
         result.status = SolveStatus::kOptimal;
+        if (!std::isfinite(result.bound)) {  // Cbc proved it on the start: no bound left
+          result.bound = result.objective;
+          result.gap = 0.0;
+        }
       } else {
         result.status = SolveStatus::kFeasible;
         if (unbounded) result.message += "the LP relaxation is unbounded; ";
@@ -299,6 +435,6 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
   }
 }
 
-std::unique_ptr<MilpSolver> MakeCbcSolver() { return std::make_unique<CbcSolver>(); }
+std::unique_ptr<MilpSolver> MakeCbcSolver(CbcDriver driver) { return std::make_unique<CbcSolver>(driver); }
 
 }  // namespace respect

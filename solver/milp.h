@@ -67,6 +67,11 @@ struct MilpOptions {
   double relative_gap = 0.0;
   bool verbose = false;
   std::vector<double> mip_start;  // a full column vector, or empty
+  // Objective value (incl. offset) that only strictly better solutions beat:
+  // the solver may discard everything at or above it (e.g. the value of a
+  // schedule known from elsewhere). +inf = none. When nothing better exists
+  // the result is infeasible unless a feasible mip_start is returned.
+  double cutoff = kMilpInf;
 };
 
 struct MilpResult {
@@ -92,8 +97,15 @@ class MilpSolver {
   virtual StatusOr<MilpResult> Solve(const MilpModel& model, const MilpOptions& options) = 0;
 };
 
+// How the Cbc libraries are driven (solver/cbc_solver.h):
+//   kMain    CbcMain0/CbcMain1, the `cbc` program's defaults; one solve at a
+//            time per process (a lock);
+//   kDirect  CbcModel::branchAndBound with a fixed set of cuts and
+//            heuristics; solves on distinct solver objects run concurrently.
+enum class CbcDriver { kMain, kDirect };
+
 // COIN-OR Cbc through its C++ libraries. Caller owns the returned object.
-std::unique_ptr<MilpSolver> MakeCbcSolver();
+std::unique_ptr<MilpSolver> MakeCbcSolver(CbcDriver driver = CbcDriver::kMain);
 
 // Writes the model as CPLEX-LP or MPS (chosen by the path's extension .lp/.mps).
 // Names are sanitised for LP readers; a nonzero obj_offset is written as a

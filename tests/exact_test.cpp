@@ -61,11 +61,27 @@ Problem MakeProblem(std::shared_ptr<const Graph> g, int stages, ObjectiveKind ki
   return p;
 }
 
-ExactOptions Fast() {
+ExactOptions Fast(ExactEngine engine = ExactEngine::kAuto) {
   ExactOptions o;
   o.time_limit_s = 120;
+  o.engine = engine;
   return o;
 }
+
+// Every exact engine must agree with brute force.
+const ExactEngine kEngines[] = {ExactEngine::kCbcMain, ExactEngine::kCbcDirect, ExactEngine::kLattice};
+
+std::string EngineName(ExactEngine e) {
+  switch (e) {
+    case ExactEngine::kAuto: return "auto";
+    case ExactEngine::kCbcMain: return "cbc_main";
+    case ExactEngine::kCbcDirect: return "cbc_direct";
+    case ExactEngine::kLattice: return "lattice";
+  }
+  return "?";
+}
+
+class ExactEngineTest : public ::testing::TestWithParam<ExactEngine> {};
 
 double Rel(double a, double b) { return std::fabs(a - b) / std::max(1.0, std::max(std::fabs(a), std::fabs(b))); }
 
@@ -75,8 +91,9 @@ struct Tally {
   int compared = 0, optimal = 0, infeasible = 0;
 };
 
-void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tally) {
-  ExactScheduler exact(Fast());
+void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tally,
+                           ExactEngine engine = ExactEngine::kAuto) {
+  ExactScheduler exact(Fast(engine));
   BruteForceScheduler brute;
   auto e = exact.Run(p);
   auto b = brute.Run(p);
@@ -92,6 +109,11 @@ void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tal
   }
   ASSERT_EQ(e->status, SolveStatus::kOptimal) << what << ": " << e->message;
   ++tally->optimal;
+  if (engine == ExactEngine::kLattice) {
+    EXPECT_EQ(e->stats.count("ilp_cols"), 0u) << what << ": the lattice fell back to the ILP";
+  } else if (engine != ExactEngine::kAuto) {
+    EXPECT_EQ(e->stats.count("lattice_steps"), 0u) << what;
+  }
   EXPECT_TRUE(e->eval.feasible) << what;
   EXPECT_LE(Rel(e->objective, b->objective), 1e-9) << what << ": exact " << e->objective << " brute " << b->objective;
   EXPECT_EQ(e->objective, e->bound) << what;
@@ -104,7 +126,7 @@ void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tal
   }
 }
 
-TEST(ExactTest, AgreesWithBruteForceOnRandomSmallGraphs) {
+TEST_P(ExactEngineTest, AgreesWithBruteForceOnRandomSmallGraphs) {
   std::mt19937_64 rng(20240601);
   Tally tally;
   const int kGraphs = 210;
@@ -128,17 +150,17 @@ TEST(ExactTest, AgreesWithBruteForceOnRandomSmallGraphs) {
         if (variant == 3) p.objective.comm_weight = 3.0;
         const std::string what = g->name() + " n=" + std::to_string(n) + " S=" + std::to_string(stages) + " " +
                                  ToString(kind) + "/" + ToString(cm) + " variant " + std::to_string(variant);
-        CompareWithBruteForce(p, what, &tally);
+        CompareWithBruteForce(p, what, &tally, GetParam());
         if (::testing::Test::HasFatalFailure()) return;
       }
   }
-  std::printf("[ brute ] %d instances compared (%d graphs x 4), %d optimal, %d infeasible\n", tally.compared,
-              kGraphs, tally.optimal, tally.infeasible);
+  std::printf("[ brute ] %s: %d instances compared (%d graphs x 4), %d optimal, %d infeasible\n",
+              EngineName(GetParam()).c_str(), tally.compared, kGraphs, tally.optimal, tally.infeasible);
   EXPECT_EQ(tally.compared, 4 * kGraphs);
   EXPECT_GT(tally.optimal, 3 * kGraphs);
 }
 
-TEST(ExactTest, AgreesWithBruteForceWhenStagesEqualNodes) {
+TEST_P(ExactEngineTest, AgreesWithBruteForceWhenStagesEqualNodes) {
   // n == stages: the windows pin almost everything; still exact.
   std::mt19937_64 rng(7);
   Tally tally;
@@ -146,7 +168,7 @@ TEST(ExactTest, AgreesWithBruteForceWhenStagesEqualNodes) {
     const int n = static_cast<int>(Uni(rng, 2, 5));
     auto g = RandomGraph(rng, n, 2, "tight" + std::to_string(gi));
     for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
-      CompareWithBruteForce(MakeProblem(g, n, kind, CommModel::kTensor), g->name(), &tally);
+      CompareWithBruteForce(MakeProblem(g, n, kind, CommModel::kTensor), g->name(), &tally, GetParam());
   }
   EXPECT_EQ(tally.compared, 40);
 }
@@ -176,11 +198,11 @@ std::shared_ptr<const Graph> Diamond() {
   return std::make_shared<const Graph>(std::move(*g));
 }
 
-TEST(ExactTest, DiamondTwoStagesByHand) {
+TEST_P(ExactEngineTest, DiamondTwoStagesByHand) {
   // Splits: {a}{b,c,d}: max P 6000, X 100 -> 6100; {a,b,c}{d}: 6000 + 30 -> 6030;
   // {a,b}{c,d}: 5000 + (a:100 + b:10) = 5110; {a,c}{b,d}: 5000 + 100 + 20 = 5120.
   Problem p = MakeProblem(Diamond(), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor);
-  ExactScheduler exact(Fast());
+  ExactScheduler exact(Fast(GetParam()));
   auto r = exact.Run(p);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
@@ -188,8 +210,12 @@ TEST(ExactTest, DiamondTwoStagesByHand) {
   EXPECT_EQ(r->bound, 5110.0);
   EXPECT_EQ(r->schedule.stage, (std::vector<int>{0, 0, 1, 1}));
   EXPECT_EQ(r->method, "exact");
-  EXPECT_GE(r->stats.at("bb_nodes"), 0);
-  EXPECT_GT(r->stats.at("ilp_binaries"), 0);
+  if (GetParam() == ExactEngine::kLattice) {
+    EXPECT_GT(r->stats.at("lattice_steps"), 0);
+  } else {
+    EXPECT_GE(r->stats.at("bb_nodes"), 0);
+    EXPECT_GT(r->stats.at("ilp_binaries"), 0);
+  }
   // Edge model: {a,b}{c,d}: a->c 100, b->d 10 -> 5110 as well; {a,c}{b,d}: 100 + 20.
   p.objective.comm_model = CommModel::kEdge;
   r = exact.Run(p);
@@ -202,8 +228,8 @@ TEST(ExactTest, DiamondTwoStagesByHand) {
   EXPECT_EQ(r->objective, 5000.0);
 }
 
-TEST(ExactTest, InfeasibleInstancesReportInfeasibleWithMessage) {
-  ExactScheduler exact(Fast());
+TEST_P(ExactEngineTest, InfeasibleInstancesReportInfeasibleWithMessage) {
+  ExactScheduler exact(Fast(GetParam()));
   {
     GraphBuilder b("three");
     for (int i = 0; i < 3; ++i) {
@@ -288,7 +314,7 @@ TEST(ExactTest, WritesLpFile) {
   EXPECT_FALSE(r2.ok());
 }
 
-TEST(ExactTest, WindowedRunStaysInWindowsAndUsesStart) {
+TEST_P(ExactEngineTest, WindowedRunStaysInWindowsAndUsesStart) {
   std::mt19937_64 rng(5);
   auto g = RandomGraph(rng, 12, 2, "win12");
   Problem p = MakeProblem(g, 3, ObjectiveKind::kMemoryComm, CommModel::kTensor);
@@ -301,7 +327,7 @@ TEST(ExactTest, WindowedRunStaysInWindowsAndUsesStart) {
     w.lo.push_back(std::max(0, h->schedule.stage[v] - 1 + (v % 2)));
     w.hi.push_back(std::min(2, h->schedule.stage[v] + (v % 2)));
   }
-  ExactScheduler exact(Fast());
+  ExactScheduler exact(Fast(GetParam()));
   auto r = exact.RunWindowed(p, &w, &h->schedule);
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->status, SolveStatus::kOptimal);
@@ -420,13 +446,13 @@ TEST(ExactTest, FakeSolverWithWrongObjectiveIsInternalError) {
   }
 }
 
-TEST(ExactTest, LatencyOptimumBeatsHeuristicOnSmallGraphs) {
+TEST_P(ExactEngineTest, LatencyOptimumBeatsHeuristicOnSmallGraphs) {
   std::mt19937_64 rng(321);
   for (int t = 0; t < 6; ++t) {
     auto g = RandomGraph(rng, 14, 3, "lat" + std::to_string(t));
     for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
       Problem p = MakeProblem(g, 3 + t % 3, ObjectiveKind::kLatency, cm);
-      ExactScheduler exact(Fast());
+      ExactScheduler exact(Fast(GetParam()));
       auto r = exact.Run(p);
       ASSERT_TRUE(r.ok()) << r.status().message();
       EXPECT_EQ(r->status, SolveStatus::kOptimal);
@@ -437,6 +463,9 @@ TEST(ExactTest, LatencyOptimumBeatsHeuristicOnSmallGraphs) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, ExactEngineTest, ::testing::ValuesIn(kEngines),
+                         [](const ::testing::TestParamInfo<ExactEngine>& info) { return EngineName(info.param); });
 
 }  // namespace
 }  // namespace respect

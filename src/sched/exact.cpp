@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <limits>
 
+#include "sched/lattice.h"
 #include "sched/list_schedule.h"
+#include "solver/cbc_solver.h"
 
 namespace respect {
 
@@ -23,10 +25,15 @@ std::string Fmt(double v) {
 
 }  // namespace
 
-ExactScheduler::ExactScheduler(ExactOptions options, std::unique_ptr<MilpSolver> solver)
-    : options_(std::move(options)), solver_(std::move(solver)) {
-  if (!solver_) solver_ = MakeCbcSolver();
+// The Cbc driver kAuto uses for a model (see bench/results/label_rate.md and
+// bench/results/exact.md for the measurements behind it).
+static CbcDriver AutoDriver(const MilpModel& model) {
+  (void)model;
+  return CbcDriver::kMain;
 }
+
+ExactScheduler::ExactScheduler(ExactOptions options, std::unique_ptr<MilpSolver> solver)
+    : options_(std::move(options)), solver_(std::move(solver)) {}
 
 StatusOr<ScheduleResult> ExactScheduler::Run(const Problem& problem) {
   return RunWindowed(problem, nullptr, nullptr);
@@ -51,6 +58,76 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   if (valid.code() == StatusCode::kInfeasible) return infeasible(valid.message());
   RESPECT_RETURN_IF_ERROR(valid);
 
+  // The start: the caller's, else the best dp_topo split.
+  Schedule warm;
+  bool have_warm = false;
+  if (start) {
+    warm = *start;
+    have_warm = true;
+  } else if (options_.warm_start) {
+    DpTopoScheduler dp;
+    auto h = dp.Run(problem);
+    if (h.ok() && (h->status == SolveStatus::kFeasible || h->status == SolveStatus::kOptimal)) {
+      warm = h->schedule;
+      have_warm = true;
+    }
+  }
+
+  const ExactEngine engine = options_.engine;
+  const bool lattice = engine == ExactEngine::kLattice ||
+                       (engine == ExactEngine::kAuto && !solver_ && problem.g().size() <= kLatticeMaxNodes);
+  if (lattice && !options_.write_lp.empty()) {
+    // The model file is asked for even when the lattice solves the problem.
+    auto b = BuildScheduleIlp(problem, windows);
+    if (b.ok()) RESPECT_RETURN_IF_ERROR(WriteModelFile(b->milp, options_.write_lp));
+  }
+  if (lattice) {
+    LatticeOptions lo;
+    lo.time_limit_s = options_.time_limit_s;
+    const auto tl = std::chrono::steady_clock::now();
+    LatticeResult lr = SolveOnIdealLattice(problem, windows, have_warm ? &warm : nullptr, lo);
+    r.stats["lattice_ideals"] = static_cast<double>(lr.ideals);
+    r.stats["lattice_labels"] = static_cast<double>(lr.labels);
+    r.stats["lattice_steps"] = static_cast<double>(lr.steps);
+    r.stats["solver_seconds"] = Seconds(tl);
+    if (lr.start_used) {
+      r.stats["start_objective"] = Evaluate(problem, warm).objective;
+      r.stats["start_feasible"] = 1;
+    }
+    switch (lr.outcome) {
+      case LatticeResult::Outcome::kOptimal: {
+        r.schedule = lr.schedule;
+        r.status = SolveStatus::kOptimal;
+        r.seconds = Seconds(t0);
+        RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+        const double tol = 1e-9 * std::max(1.0, std::fabs(lr.objective));
+        if (std::fabs(r.objective - lr.objective) > tol)
+          return Status::Internal("exact scheduler: lattice objective " + Fmt(lr.objective) +
+                                  " but evaluate() gives " + Fmt(r.objective));
+        r.stats["gap"] = 0.0;
+        r.stats["proven_bound"] = r.objective;
+        return r;
+      }
+      case LatticeResult::Outcome::kInfeasible:
+        return infeasible(lr.message + (windows ? " (within the windows)" : ""));
+      case LatticeResult::Outcome::kTimeLimit:
+        r.message = lr.message;
+        r.seconds = Seconds(t0);
+        if (lr.schedule.stage.empty()) {
+          r.status = SolveStatus::kTimeLimit;
+        } else {
+          r.schedule = lr.schedule;
+          r.status = SolveStatus::kFeasible;
+        }
+        RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+        return r;
+      case LatticeResult::Outcome::kTooLarge:
+        r.stats.erase("start_objective");
+        r.stats.erase("start_feasible");
+        break;  // the ILP below
+    }
+  }
+
   auto built = BuildScheduleIlp(problem, windows);
   if (!built.ok()) {
     if (built.status().code() == StatusCode::kInfeasible) return infeasible(built.status().message());
@@ -67,29 +144,25 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     RESPECT_RETURN_IF_ERROR(WriteModelFile(ilp.milp, options_.write_lp));
 
   MilpOptions mo;
-  mo.time_limit_s = options_.time_limit_s;
+  mo.time_limit_s = std::max(1e-3, options_.time_limit_s - Seconds(t0));
   mo.threads = options_.threads;
   mo.relative_gap = options_.relative_gap;
   mo.verbose = options_.verbose;
-  Schedule warm;
-  bool have_warm = false;
-  if (start) {
-    warm = *start;
-    have_warm = true;
-  } else if (options_.warm_start) {
-    DpTopoScheduler dp;
-    auto h = dp.Run(problem);
-    if (h.ok() && (h->status == SolveStatus::kFeasible || h->status == SolveStatus::kOptimal)) {
-      warm = h->schedule;
-      have_warm = true;
-    }
-  }
   if (have_warm && WithinWindows(ilp.windows, warm) && Evaluate(problem, warm).feasible) {
     mo.mip_start = EncodeStart(ilp, warm);
   }
 
-  auto solved = solver_->Solve(ilp.milp, mo);
-  if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver_->name() + ")");
+  MilpSolver* solver = solver_.get();
+  if (!solver) {
+    CbcDriver d = engine == ExactEngine::kCbcMain     ? CbcDriver::kMain
+                  : engine == ExactEngine::kCbcDirect ? CbcDriver::kDirect
+                                                      : AutoDriver(ilp.milp);
+    std::unique_ptr<MilpSolver>& slot = d == CbcDriver::kMain ? cbc_main_ : cbc_direct_;
+    if (!slot) slot = MakeCbcSolver(d);
+    solver = slot.get();
+  }
+  auto solved = solver->Solve(ilp.milp, mo);
+  if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver->name() + ")");
   const MilpResult& mr = *solved;
   r.stats["bb_nodes"] = static_cast<double>(mr.nodes);
   r.stats["solver_seconds"] = mr.seconds;

@@ -1,5 +1,8 @@
 // "exact": the ILP of formulations/schedule_ilp.h solved by a MilpSolver
-// (COIN-OR Cbc by default), warm-started from the best natural-order split.
+// (COIN-OR Cbc by default), warm-started from the best natural-order split;
+// graphs of at most kLatticeMaxNodes nodes are solved by the ideal-lattice
+// DP of sched/lattice.h instead (proven optimal too; the ILP takes over when
+// the lattice is too large).
 #pragma once
 
 #include <memory>
@@ -11,6 +14,17 @@
 
 namespace respect {
 
+// Which exact engine solves the problem.
+//   kAuto:      kLattice for graphs of at most kLatticeMaxNodes nodes, else
+//               Cbc (the driver chosen by model size, see exact.cpp);
+//   kCbcMain:   Cbc through CbcMain0/CbcMain1 (the cbc program's defaults;
+//               one solve at a time per process);
+//   kCbcDirect: Cbc through CbcModel with a fixed set of cut generators and
+//               heuristics (thread-safe, solves run concurrently);
+//   kLattice:   the ideal-lattice DP of sched/lattice.h (exact; where the
+//               graph or its lattice is too large, kAuto's Cbc driver).
+enum class ExactEngine { kAuto, kCbcMain, kCbcDirect, kLattice };
+
 struct ExactOptions {
   double time_limit_s = 600.0;
   int threads = 1;
@@ -18,6 +32,7 @@ struct ExactOptions {
   bool verbose = false;
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start
+  ExactEngine engine = ExactEngine::kAuto;
 };
 
 // Results:
@@ -33,10 +48,14 @@ struct ExactOptions {
 // evaluate() by more than 1e-6 relative is a bug and returns Internal (for a
 // feasible one, evaluate() may only be lower).
 // Stats: bb_nodes, ilp_cols, ilp_rows, ilp_binaries, solver_seconds, gap,
-// start_objective (cost units; absent without a start), start_feasible.
+// start_objective (cost units; absent without a start), start_feasible; for
+// the lattice engine lattice_ideals, lattice_labels, lattice_steps,
+// solver_seconds instead of the ILP figures.
 class ExactScheduler final : public Scheduler {
  public:
-  // solver == nullptr: Cbc.
+  // solver == nullptr: Cbc, through the driver options.engine asks for
+  // (kAuto: chosen by model size). A solver passed in is always used for
+  // the ILP (and the lattice engine is then used only when asked for).
   explicit ExactScheduler(ExactOptions options = {}, std::unique_ptr<MilpSolver> solver = nullptr);
   std::string name() const override { return "exact"; }
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
@@ -51,7 +70,8 @@ class ExactScheduler final : public Scheduler {
 
  private:
   ExactOptions options_;
-  std::unique_ptr<MilpSolver> solver_;
+  std::unique_ptr<MilpSolver> solver_;         // injected, or null
+  std::unique_ptr<MilpSolver> cbc_main_, cbc_direct_;
 };
 
 }  // namespace respect

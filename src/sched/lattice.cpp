@@ -1,0 +1,513 @@
+#include "sched/lattice.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "cost/evaluate.h"
+
+namespace respect {
+
+namespace {
+
+using Mask = uint64_t;
+using Clock = std::chrono::steady_clock;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+inline Mask Bit(int v) { return Mask{1} << v; }
+inline int Pop(Mask m) { return __builtin_popcountll(m); }
+
+struct Label {
+  double m;        // max of the stage terms so far
+  int64_t x;       // sum of the crossing bytes so far (0 for latency)
+  int pred_node;   // node index in the previous layer (-1: the empty set)
+  int pred_label;  // label index in that node
+};
+
+// A down-set reached at one layer, with its Pareto labels.
+struct LNode {
+  Mask set = 0;
+  int64_t p = 0, macs = 0, x = 0;
+  std::vector<Label> labels;
+};
+
+struct MaskHash {
+  size_t operator()(Mask m) const {
+    m ^= m >> 33;
+    m *= 0xff51afd7ed558ccdULL;
+    m ^= m >> 33;
+    return static_cast<size_t>(m);
+  }
+};
+
+class LatticeSolver {
+ public:
+  LatticeSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o) {}
+  LatticeResult Run(const Windows* windows, const Schedule* start);
+
+ private:
+  enum class Pass { kFound, kNone, kBudget, kTime };
+  // All schedules with objective < target: the best one into best_/best_j_.
+  Pass Search(double target);
+  void Expand(int k, int si);
+  void Leaf(int k, int si, Mask t, int64_t pt, int64_t mt);
+  void Rec(int k, int si, int i, Mask t, int64_t pt, int64_t mt);
+  int64_t CrossingOf(Mask t) const;
+  int64_t MaxParamOutside(Mask t) const;
+  // The stage term between boundary sets with these differences; +inf when
+  // the stage breaks the cap.
+  double StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const;
+  double LowerBound(double m, int64_t x, int64_t pt, int64_t mt, Mask t, int k) const;
+  void MinCrossingPerLayer();
+  void MinCrossingRec(int i, Mask t);
+  bool OutOfTime() {
+    if ((++clock_checks_ & 255) != 0) return timed_out_;
+    if (std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) timed_out_ = true;
+    return timed_out_;
+  }
+
+  const Problem& p_;
+  const Graph& g_;
+  LatticeOptions o_;
+  Clock::time_point t0_;
+  int n_ = 0, S_ = 0;
+  bool latency_ = false, nonempty_ = true;
+  double w_ = 1.0;
+  int64_t cap_ = 0;
+  Mask all_ = 0;
+  std::vector<Mask> parents_, children_;
+  std::vector<int> topo_;
+  std::vector<int64_t> param_, macs_, weight_;
+  std::vector<Mask> must_in_, must_out_;  // per layer k = 0..S-2
+  std::vector<Mask> same_groups_;         // children_same_stage: consumer sets of size >= 2
+  std::vector<int64_t> min_x_layer_;      // least X over each layer's down-sets (0 if unknown)
+  std::vector<int64_t> min_x_after_;      // sum of min_x_layer_ over layers > k
+  int64_t total_p_ = 0, total_macs_ = 0;
+
+  // Search state.
+  double target_ = kInf;
+  std::vector<std::vector<LNode>> layer_;
+  std::vector<std::unordered_map<Mask, int, MaskHash>> index_;
+  std::vector<int64_t> suffix_p_;         // per expansion: params of undecided nodes from topo position i on
+  int64_t p_hi_ = 0, p_lo_ = 0;           // band of p(t) for the expansion at hand
+  int64_t steps_ = 0, labels_ = 0, clock_checks_ = 0;
+  bool timed_out_ = false, over_budget_ = false;
+  double best_j_ = kInf;
+  int best_node_ = -1, best_label_ = -1;
+
+  // Layer minimum enumeration.
+  int64_t enum_count_ = 0;
+  bool enum_abort_ = false;
+};
+
+int64_t LatticeSolver::CrossingOf(Mask t) const {
+  int64_t x = 0;
+  const bool tensor = p_.objective.comm_model == CommModel::kTensor;
+  for (Mask r = t; r; r &= r - 1) {
+    const int u = __builtin_ctzll(r);
+    if (weight_[u] == 0 || (children_[u] & ~t) == 0) continue;
+    if (tensor) {
+      x += weight_[u];
+    } else {
+      for (int c : g_.children(u))
+        if (!(t & Bit(c))) x += weight_[u];
+    }
+  }
+  return x;
+}
+
+int64_t LatticeSolver::MaxParamOutside(Mask t) const {
+  int64_t m = 0;
+  for (Mask r = all_ & ~t; r; r &= r - 1) m = std::max(m, param_[__builtin_ctzll(r)]);
+  return m;
+}
+
+double LatticeSolver::StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const {
+  if (cap_ > 0 && dp > cap_) return kInf;
+  if (!latency_) return static_cast<double>(dp);
+  const EdgeTpuParams& tp = p_.edgetpu;
+  const int64_t off = std::max<int64_t>(0, dp - tp.sram_bytes);
+  const double xin = static_cast<double>(xs);
+  const double xout = last ? 0.0 : static_cast<double>(xt);
+  return static_cast<double>(dmacs) / tp.macs_per_s + static_cast<double>(off) / tp.offchip_bytes_per_s +
+         (xin + xout) / tp.link_bytes_per_s;
+}
+
+// Valid in floating point too: every figure of the final objective is at
+// least the matching figure here, and rounding is monotone.
+double LatticeSolver::LowerBound(double m, int64_t x, int64_t pt, int64_t mt, Mask t, int k) const {
+  const int rest_stages = S_ - 1 - k;  // stages after boundary k
+  if (latency_) {
+    const int64_t rest = total_macs_ - mt;
+    const int64_t per = (rest + rest_stages - 1) / rest_stages;
+    return std::max(m, static_cast<double>(per) / p_.edgetpu.macs_per_s);
+  }
+  const int64_t rest = total_p_ - pt;
+  const int64_t per = (rest + rest_stages - 1) / rest_stages;
+  const double mm = std::max(m, static_cast<double>(std::max(per, MaxParamOutside(t))));
+  return mm + w_ * static_cast<double>(x + min_x_after_[k]);
+}
+
+void LatticeSolver::MinCrossingRec(int i, Mask t) {
+  if (enum_abort_) return;
+  if (i == n_) {
+    if (++enum_count_ > o_.max_ideals) {
+      enum_abort_ = true;
+      return;
+    }
+    for (Mask grp : same_groups_) {
+      const Mask in = t & grp;
+      if (in != 0 && in != grp) return;
+    }
+    const int c = Pop(t);
+    int64_t x = -1;
+    for (int k = 0; k + 1 < S_; ++k) {
+      if ((must_in_[k] & ~t) || (must_out_[k] & t)) continue;
+      if (nonempty_ && (c < k + 1 || n_ - c < S_ - 1 - k)) continue;
+      if (x < 0) x = CrossingOf(t);
+      min_x_layer_[k] = std::min(min_x_layer_[k], x);
+    }
+    return;
+  }
+  const int v = topo_[i];
+  const Mask b = Bit(v);
+  if (!(must_in_[0] & b)) MinCrossingRec(i + 1, t);
+  if ((parents_[v] & ~t) == 0 && !(must_out_[S_ - 2] & b)) MinCrossingRec(i + 1, t | b);
+}
+
+// min_x_layer_ by enumerating every down-set once (when there are at most
+// max_ideals of them; otherwise the bound stays 0).
+void LatticeSolver::MinCrossingPerLayer() {
+  min_x_layer_.assign(S_ - 1, std::numeric_limits<int64_t>::max());
+  MinCrossingRec(0, 0);
+  for (auto& v : min_x_layer_)
+    if (enum_abort_ || v == std::numeric_limits<int64_t>::max()) v = 0;
+  min_x_after_.assign(S_, 0);
+  for (int k = S_ - 2; k >= 0; --k) min_x_after_[k] = min_x_after_[k + 1] + (k + 1 <= S_ - 2 ? min_x_layer_[k + 1] : 0);
+}
+
+void LatticeSolver::Leaf(int k, int si, Mask t, int64_t pt, int64_t mt) {
+  ++steps_;
+  if (nonempty_) {
+    const int c = Pop(t);
+    if (c < k + 1 || n_ - c < S_ - 1 - k) return;
+  }
+  for (Mask grp : same_groups_) {
+    const Mask in = t & grp;
+    if (in != 0 && in != grp) return;
+  }
+  const bool from_root = si < 0;
+  const Mask s_set = from_root ? 0 : layer_[k - 1][si].set;
+  if (nonempty_ && s_set == t) return;
+  const int64_t ps = from_root ? 0 : layer_[k - 1][si].p;
+  const int64_t ms = from_root ? 0 : layer_[k - 1][si].macs;
+  const int64_t xs = from_root ? 0 : layer_[k - 1][si].x;
+  const int64_t xt = CrossingOf(t);
+  const double a = StageTerm(pt - ps, mt - ms, xs, xt, false);
+  if (!(a < target_)) return;
+  static const std::vector<Label> kRoot = {Label{0.0, 0, -1, -1}};
+  const std::vector<Label>& from = from_root ? kRoot : layer_[k - 1][si].labels;
+  LNode* node = nullptr;
+  for (int q = 0; q < static_cast<int>(from.size()); ++q) {
+    const Label& l = from[q];
+    Label nl{std::max(l.m, a), latency_ ? 0 : l.x + xt, si, q};
+    if (!(LowerBound(nl.m, nl.x, pt, mt, t, k) < target_)) continue;
+    if (!node) {
+      auto [it, fresh] = index_[k].try_emplace(t, static_cast<int>(layer_[k].size()));
+      if (fresh) {
+        LNode nd;
+        nd.set = t;
+        nd.p = pt;
+        nd.macs = mt;
+        nd.x = xt;
+        layer_[k].push_back(std::move(nd));
+      }
+      node = &layer_[k][it->second];
+    }
+    std::vector<Label>& ls = node->labels;
+    bool dominated = false;
+    for (const Label& o : ls)
+      if (o.m <= nl.m && o.x <= nl.x) {
+        dominated = true;
+        break;
+      }
+    if (dominated) continue;
+    ls.erase(std::remove_if(ls.begin(), ls.end(), [&nl](const Label& o) { return nl.m <= o.m && nl.x <= o.x; }),
+             ls.end());
+    ls.push_back(nl);
+  }
+}
+
+// Every down-set t of layer k containing the set of node si of layer k-1
+// (si < 0: the empty set), walking the topological order: include/exclude
+// each node not yet in, pruned by the band of p(t) the target allows.
+void LatticeSolver::Rec(int k, int si, int i, Mask t, int64_t pt, int64_t mt) {
+  if (over_budget_ || timed_out_) return;
+  if (pt > p_hi_ || pt + suffix_p_[i] < p_lo_) return;
+  if (i == n_) {
+    Leaf(k, si, t, pt, mt);
+    if (steps_ > o_.max_steps) over_budget_ = true;
+    if ((steps_ & 1023) == 0) OutOfTime();
+    return;
+  }
+  const int v = topo_[i];
+  const Mask b = Bit(v);
+  if (t & b) {
+    Rec(k, si, i + 1, t, pt, mt);
+    return;
+  }
+  if (!(must_in_[k] & b)) Rec(k, si, i + 1, t, pt, mt);
+  if ((parents_[v] & ~t) == 0 && !(must_out_[k] & b)) Rec(k, si, i + 1, t | b, pt + param_[v], mt + macs_[v]);
+}
+
+void LatticeSolver::Expand(int k, int si) {
+  const Mask s = si < 0 ? 0 : layer_[k - 1][si].set;
+  const int64_t ps = si < 0 ? 0 : layer_[k - 1][si].p;
+  const int64_t ms = si < 0 ? 0 : layer_[k - 1][si].macs;
+  suffix_p_.assign(n_ + 1, 0);
+  for (int i = n_ - 1; i >= 0; --i) {
+    const int v = topo_[i];
+    suffix_p_[i] = suffix_p_[i + 1] + ((s & Bit(v)) ? 0 : param_[v]);
+  }
+  // Band of p(t): the stage after s holds p(t) - p(s), at most the cap and,
+  // for memory_comm, below the target; the stages after t hold the rest, so
+  // p(t) >= total - (stages after t) * (largest stage allowed).
+  p_hi_ = std::numeric_limits<int64_t>::max();
+  p_lo_ = 0;
+  int64_t stage_max = cap_ > 0 ? cap_ : std::numeric_limits<int64_t>::max();
+  if (!latency_ && std::isfinite(target_)) {
+    const double lim = std::ceil(target_);  // a stage term < target is <= ceil(target) - 0
+    if (lim < 9e18) stage_max = std::min<int64_t>(stage_max, static_cast<int64_t>(lim));
+  }
+  if (stage_max < std::numeric_limits<int64_t>::max()) {
+    p_hi_ = ps + stage_max;
+    const int after = S_ - 1 - k;
+    const double lo = static_cast<double>(total_p_) - static_cast<double>(after) * static_cast<double>(stage_max);
+    if (lo > 0) p_lo_ = static_cast<int64_t>(lo);
+  }
+  Rec(k, si, 0, s, ps, ms);
+}
+
+LatticeSolver::Pass LatticeSolver::Search(double target) {
+  target_ = target;
+  layer_.assign(S_ - 1, {});
+  index_.assign(S_ - 1, {});
+  best_j_ = kInf;
+  best_node_ = best_label_ = -1;
+  Expand(0, -1);
+  for (int k = 1; k + 1 < S_ && !over_budget_ && !timed_out_; ++k) {
+    for (int si = 0; si < static_cast<int>(layer_[k - 1].size()) && !over_budget_ && !timed_out_; ++si) {
+      if (layer_[k - 1][si].labels.empty()) continue;
+      Expand(k, si);
+    }
+  }
+  for (const auto& l : layer_) labels_ += static_cast<int64_t>(l.size());
+  if (over_budget_) return Pass::kBudget;
+  if (timed_out_) return Pass::kTime;
+  // The last stage: from each label of layer S-2 to V.
+  const int k = S_ - 2;
+  for (int si = 0; si < static_cast<int>(layer_[k].size()); ++si) {
+    const LNode& s = layer_[k][si];
+    if (nonempty_ && s.set == all_) continue;
+    const double a = StageTerm(total_p_ - s.p, total_macs_ - s.macs, s.x, 0, true);
+    if (!(a < target_)) continue;
+    for (int q = 0; q < static_cast<int>(s.labels.size()); ++q) {
+      const Label& l = s.labels[q];
+      const double j = std::max(l.m, a) + w_ * static_cast<double>(l.x);
+      if (j < target_ && j < best_j_) {
+        best_j_ = j;
+        best_node_ = si;
+        best_label_ = q;
+      }
+    }
+  }
+  return best_node_ >= 0 ? Pass::kFound : Pass::kNone;
+}
+
+LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) {
+  t0_ = Clock::now();
+  LatticeResult res;
+  n_ = g_.size();
+  S_ = p_.stages;
+  if (n_ > kLatticeMaxNodes) {
+    res.message = "graph has more than " + std::to_string(kLatticeMaxNodes) + " nodes";
+    return res;
+  }
+  if (Status v = p_.Validate(); !v.ok()) {
+    if (v.code() == StatusCode::kInfeasible) res.outcome = LatticeResult::Outcome::kInfeasible;
+    res.message = v.message();
+    return res;
+  }
+  latency_ = p_.objective.kind == ObjectiveKind::kLatency;
+  if (latency_ && (!(p_.edgetpu.macs_per_s > 0) || !(p_.edgetpu.link_bytes_per_s > 0) ||
+                   !(p_.edgetpu.offchip_bytes_per_s > 0))) {
+    res.message = "latency objective needs positive rates";
+    return res;
+  }
+  nonempty_ = p_.constraints.nonempty_stages;
+  w_ = latency_ ? 0.0 : p_.objective.comm_weight;
+  cap_ = p_.constraints.max_stage_param_bytes;
+  all_ = n_ == 64 ? ~Mask{0} : (Bit(n_) - 1);
+  parents_.assign(n_, 0);
+  children_.assign(n_, 0);
+  param_.assign(n_, 0);
+  macs_.assign(n_, 0);
+  weight_.assign(n_, 0);
+  for (int v = 0; v < n_; ++v) {
+    for (int u : g_.parents(v)) parents_[v] |= Bit(u);
+    for (int c : g_.children(v)) children_[v] |= Bit(c);
+    param_[v] = g_.node(v).param_bytes;
+    macs_[v] = g_.node(v).macs;
+    weight_[v] = CrossingWeight(g_.node(v), p_.objective.comm_model);
+    total_p_ += param_[v];
+    total_macs_ += macs_[v];
+  }
+  topo_ = g_.topo_order();
+  if (p_.constraints.children_same_stage)
+    for (int v = 0; v < n_; ++v)
+      if (Pop(children_[v]) >= 2) same_groups_.push_back(children_[v]);
+
+  auto win = TightenWindows(p_, windows ? *windows : FullWindows(p_));
+  if (!win.ok()) {
+    if (win.status().code() == StatusCode::kInfeasible) res.outcome = LatticeResult::Outcome::kInfeasible;
+    res.message = win.status().message();
+    return res;
+  }
+
+  // Incumbent.
+  double U = kInf;
+  if (start && WithinWindows(*win, *start)) {
+    Evaluation ev = Evaluate(p_, *start);
+    if (ev.feasible) {
+      U = ev.objective;
+      res.start_used = true;
+      res.schedule = *start;
+      res.objective = ev.objective;
+    }
+  }
+
+  if (S_ == 1) {
+    Schedule s;
+    s.stage.assign(n_, 0);
+    Evaluation ev = Evaluate(p_, s);
+    if (!ev.feasible) {
+      res.outcome = LatticeResult::Outcome::kInfeasible;
+      res.message = ev.violation;
+      return res;
+    }
+    res.outcome = LatticeResult::Outcome::kOptimal;
+    res.schedule = s;
+    res.objective = res.bound = ev.objective;
+    res.start_optimal = res.start_used;
+    return res;
+  }
+
+  must_in_.assign(S_ - 1, 0);
+  must_out_.assign(S_ - 1, 0);
+  for (int k = 0; k + 1 < S_; ++k)
+    for (int v = 0; v < n_; ++v) {
+      if (win->hi[v] <= k) must_in_[k] |= Bit(v);
+      if (win->lo[v] > k) must_out_[k] |= Bit(v);
+    }
+  MinCrossingPerLayer();
+  res.ideals = enum_abort_ ? -1 : enum_count_;
+
+  // Root lower bound, then searches for schedules below rising targets: a
+  // search that finds one below its target has found the optimum (every
+  // schedule below the target is enumerated); one that finds none proves
+  // the target a lower bound. The last target is the incumbent's value.
+  double lb = 0.0;
+  if (latency_) {
+    lb = static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
+  } else {
+    int64_t per = (total_p_ + S_ - 1) / S_;
+    per = std::max(per, MaxParamOutside(0));
+    lb = static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
+  }
+  std::vector<double> targets;
+  auto add_target = [&targets, &lb](double t) {
+    if (t > lb && (targets.empty() || t > targets.back())) targets.push_back(t);
+  };
+  if (std::isfinite(U)) {
+    for (double f : {0.02, 0.1, 0.35}) add_target(lb + f * (U - lb));
+    if (targets.empty() || targets.back() < U) targets.push_back(U);
+  } else {
+    for (double f : {1.02, 1.1, 1.3, 2.0}) add_target(lb * f);
+    targets.push_back(kInf);
+  }
+  for (double t : targets) {
+    const Pass pass = Search(t);
+    res.steps = steps_;
+    res.labels = labels_;
+    if (pass == Pass::kBudget) {
+      res.outcome = LatticeResult::Outcome::kTooLarge;
+      res.message = "more than " + std::to_string(o_.max_steps) + " steps between down-sets";
+      res.schedule = Schedule();
+      return res;
+    }
+    if (pass == Pass::kTime) {
+      res.outcome = LatticeResult::Outcome::kTimeLimit;
+      res.bound = lb;
+      res.message = "time limit reached in the lattice search";
+      return res;
+    }
+    if (pass == Pass::kNone) {
+      lb = std::max(lb, t);
+      continue;
+    }
+    // Found: rebuild the chain of down-sets.
+    Schedule s;
+    s.stage.assign(n_, S_ - 1);
+    int ni = best_node_, li = best_label_;
+    for (int k = S_ - 2; k >= 0; --k) {
+      const LNode& nd = layer_[k][ni];
+      for (int v = 0; v < n_; ++v)
+        if (nd.set & Bit(v)) s.stage[v] = k;  // earlier layers overwrite
+      const Label& l = nd.labels[li];
+      ni = l.pred_node;
+      li = l.pred_label;
+    }
+    Evaluation ev = Evaluate(p_, s);
+    if (!ev.feasible) {
+      res.outcome = LatticeResult::Outcome::kTooLarge;
+      res.message = "internal: lattice schedule is infeasible (" + ev.violation + ")";
+      res.schedule = Schedule();
+      return res;
+    }
+    res.outcome = LatticeResult::Outcome::kOptimal;
+    res.schedule = s;
+    res.objective = ev.objective;
+    res.bound = ev.objective;
+    res.start_optimal = false;
+    return res;
+  }
+  // Nothing below the last target.
+  if (res.start_used) {
+    res.outcome = LatticeResult::Outcome::kOptimal;
+    res.bound = res.objective;
+    res.start_optimal = true;
+    return res;
+  }
+  res.outcome = LatticeResult::Outcome::kInfeasible;
+  res.message = "no chain of down-sets satisfies the constraints (exhaustive search)";
+  return res;
+}
+
+}  // namespace
+
+LatticeResult SolveOnIdealLattice(const Problem& problem, const Windows* windows, const Schedule* start,
+                                  const LatticeOptions& options) {
+  if (!problem.graph) {
+    LatticeResult r;
+    r.message = "problem has no graph";
+    return r;
+  }
+  LatticeSolver s(problem, options);
+  return s.Run(windows, start);
+}
+
+}  // namespace respect
