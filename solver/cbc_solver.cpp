@@ -225,8 +225,15 @@ void RunMain(const MilpModel& model, const MilpOptions& options, const LoadedLp&
   CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, NoCallback, data);
 }
 
-void RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
-               const LoadedLp& loaded, bool start_feasible, CbcModel& cbc, MilpResult* result) {
+// What the direct driver saw before branch and bound.
+struct DirectOutcome {
+  bool lp_unbounded = false;   // the root LP is dual infeasible: no B&B
+  bool lp_infeasible = false;  // the root LP is primal infeasible: no B&B
+};
+
+DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
+                        const LoadedLp& loaded, bool start_feasible, CbcModel& cbc, MilpResult* result) {
+  DirectOutcome out;
   const int log = options.verbose ? 1 : 0;
   cbc.setLogLevel(log);
   cbc.messageHandler()->setLogLevel(log);
@@ -299,13 +306,30 @@ void RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDire
     CbcHeuristicRINS rins(cbc);
     cbc.addHeuristic(&rins);
   }
+  // The root LP first: branchAndBound reports an unbounded relaxation as
+  // infeasible, so that case is told apart here.
+  cbc.initialSolve();
+  const OsiSolverInterface* root = cbc.solver();
+  if (!root->isProvenOptimal()) {
+    if (root->isProvenDualInfeasible()) {
+      out.lp_unbounded = true;
+      return out;
+    }
+    if (root->isProvenPrimalInfeasible()) {
+      out.lp_infeasible = true;
+      return out;
+    }
+  }
   if (options.cutoff < kMilpInf) cbc.setCutoff(options.cutoff);
   if (start_feasible) {
     const std::vector<double> x = StartVector(model, options, loaded);
-    double value = model.ObjectiveOf(options.mip_start);
+    const double value = model.ObjectiveOf(options.mip_start);
     cbc.setBestSolution(x.data(), loaded.ncols, value, false);
+    result->start_accepted = cbc.bestSolution() != nullptr &&
+                             std::fabs(cbc.getObjValue() - value) <= 1e-9 * (1.0 + std::fabs(value));
   }
   cbc.branchAndBound();
+  return out;
 }
 
 }  // namespace
@@ -349,8 +373,9 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     const bool main = driver_ == CbcDriver::kMain;
     const LoadedLp loaded = LoadLp(model, /*with_names=*/main, options.verbose, &lp);
     CbcModel cbc(lp);
+    DirectOutcome direct;
     if (main) RunMain(model, options, loaded, cbc, &result);
-    else RunDirect(model, options, direct_, loaded, has_start && result.start_feasible, cbc, &result);
+    else direct = RunDirect(model, options, direct_, loaded, has_start && result.start_feasible, cbc, &result);
 
     // --- Read back.
     result.nodes = cbc.getNodeCount();
@@ -367,9 +392,9 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     double bound = cbc.getBestPossibleObjValue();
     if (!std::isfinite(bound) || std::fabs(bound) >= 1e40) bound = -kMilpInf;
     result.bound = bound;
-    const bool infeasible = cbc.isProvenInfeasible() && !has_sol;
+    const bool infeasible = (cbc.isProvenInfeasible() || direct.lp_infeasible) && !has_sol;
     const bool unbounded = cbc.secondaryStatus() == 7 || cbc.isContinuousUnbounded() ||
-                           cbc.isProvenDualInfeasible();
+                           cbc.isProvenDualInfeasible() || direct.lp_unbounded;
     const bool time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4;
 
     // Never return worse than a feasible start (Cbc drops a start it cannot

@@ -86,6 +86,9 @@ struct MilpResult {
   bool start_given = false;      // options.mip_start was passed to the solver
   bool start_feasible = false;   // ... and it satisfied every row and bound (checked by us)
   double start_objective = kMilpInf;  // its objective (incl. offset), when given
+  // The solver itself holds the start as its first incumbent (checked after
+  // handing it over; the direct Cbc driver only, the main driver logs it).
+  bool start_accepted = false;
 };
 
 class MilpSolver {

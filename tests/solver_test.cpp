@@ -8,6 +8,9 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
+#include <atomic>
+#include <memory>
 
 #include "solver/cbc_solver.h"
 #include "solver/milp.h"
@@ -54,8 +57,15 @@ MilpOptions Quiet(double seconds = 60) {
   return o;
 }
 
-TEST(CbcSolverTest, SolvesSmallIntegerProgram) {
-  auto solver = MakeCbcSolver();
+// Every Cbc test runs on both drivers (CbcMain and CbcModel direct).
+class CbcSolverTest : public ::testing::TestWithParam<CbcDriver> {
+ protected:
+  std::unique_ptr<MilpSolver> Make() const { return MakeCbcSolver(GetParam()); }
+  bool main() const { return GetParam() == CbcDriver::kMain; }
+};
+
+TEST_P(CbcSolverTest, SolvesSmallIntegerProgram) {
+  auto solver = Make();
   auto r = solver->Solve(SmallKnapsack(), Quiet());
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
@@ -68,13 +78,13 @@ TEST(CbcSolverTest, SolvesSmallIntegerProgram) {
   EXPECT_DOUBLE_EQ(r->values[2], 1.0);
   EXPECT_GE(r->nodes, 0);
   EXPECT_GE(r->seconds, 0.0);
-  EXPECT_EQ(solver->name(), "cbc");
+  EXPECT_EQ(solver->name(), main() ? "cbc" : "cbc-direct");
 }
 
-TEST(CbcSolverTest, ObjectiveOffsetIsIncluded) {
+TEST_P(CbcSolverTest, ObjectiveOffsetIsIncluded) {
   MilpModel m = SmallKnapsack();
   m.obj_offset = 100.5;
-  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  auto r = Make()->Solve(m, Quiet());
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
   EXPECT_NEAR(r->objective, 87.5, 1e-9);
@@ -82,7 +92,7 @@ TEST(CbcSolverTest, ObjectiveOffsetIsIncluded) {
   EXPECT_EQ(r->values.size(), 3u);  // no helper column leaks out
 }
 
-TEST(CbcSolverTest, MixedIntegerWithContinuousAndEquality) {
+TEST_P(CbcSolverTest, MixedIntegerWithContinuousAndEquality) {
   // min 2x + 3y + t  s.t. x + y = 3.5 (y continuous), t >= x - 1, t >= 1 - x, x integer in [0, 5]
   MilpModel m;
   int x = m.AddCol(0, 5, 2, true, "x");
@@ -91,41 +101,41 @@ TEST(CbcSolverTest, MixedIntegerWithContinuousAndEquality) {
   m.AddRow({x, y}, {1, 1}, 3.5, 3.5, "sum");
   m.AddRow({t, x}, {1, -1}, -1, kMilpInf, "abs1");
   m.AddRow({t, x}, {1, 1}, 1, kMilpInf, "abs2");
-  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  auto r = Make()->Solve(m, Quiet());
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->status, SolveStatus::kOptimal);
   // x = 3: 6 + 1.5 + 2 = 9.5 ; x = 2: 4 + 4.5 + 1 = 9.5 ; x = 1: 2 + 7.5 + 0 = 9.5; x=0: 0+10.5+1
   EXPECT_NEAR(r->objective, 9.5, 1e-9);
 }
 
-TEST(CbcSolverTest, ProvesInfeasible) {
+TEST_P(CbcSolverTest, ProvesInfeasible) {
   MilpModel m;
   int a = m.AddCol(0, 1, 1, true, "a");
   int b = m.AddCol(0, 1, 1, true, "b");
   m.AddRow({a, b}, {1, 1}, 1.5, 1.5, "half");  // no 0/1 pair sums to 1.5
   m.AddRow({a, b}, {1, -1}, 0, 0, "equal");
-  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  auto r = Make()->Solve(m, Quiet());
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, SolveStatus::kInfeasible);
   EXPECT_TRUE(r->values.empty());
   EXPECT_FALSE(r->message.empty());
 }
 
-TEST(CbcSolverTest, LpInfeasibleIsInfeasible) {
+TEST_P(CbcSolverTest, LpInfeasibleIsInfeasible) {
   MilpModel m;
   int a = m.AddCol(0, 10, 1, true, "a");
   m.AddRow({a}, {1}, 11, kMilpInf, "too_big");
-  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  auto r = Make()->Solve(m, Quiet());
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, SolveStatus::kInfeasible);
 }
 
-TEST(CbcSolverTest, UnboundedIsNotOptimal) {
+TEST_P(CbcSolverTest, UnboundedIsNotOptimal) {
   MilpModel m;
   int a = m.AddCol(0, kMilpInf, -1, true, "a");
   int b = m.AddCol(0, kMilpInf, 0, false, "b");
   m.AddRow({a, b}, {1, -1}, -kMilpInf, 0.5, "r");
-  auto r = MakeCbcSolver()->Solve(m, Quiet(10));
+  auto r = Make()->Solve(m, Quiet(10));
   if (r.ok()) {
     std::printf("[ unbounded ] status %s, message '%s'\n", ToString(r->status), r->message.c_str());
     EXPECT_NE(r->status, SolveStatus::kOptimal);
@@ -135,12 +145,12 @@ TEST(CbcSolverTest, UnboundedIsNotOptimal) {
   }
 }
 
-TEST(CbcSolverTest, TimeLimitReturnsIncumbentFromStart) {
+TEST_P(CbcSolverTest, TimeLimitReturnsIncumbentFromStart) {
   MilpModel m = HardKnapsack(60);
   MilpOptions o = Quiet(1e-3);
   o.mip_start.assign(m.num_cols(), 0.0);  // feasible: take nothing
   o.mip_start[0] = 1.0;
-  auto r = MakeCbcSolver()->Solve(m, o);
+  auto r = Make()->Solve(m, o);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE(r->start_given);
   EXPECT_TRUE(r->start_feasible);
@@ -155,13 +165,13 @@ TEST(CbcSolverTest, TimeLimitReturnsIncumbentFromStart) {
   EXPECT_LT(r->seconds, 5.0);
 }
 
-TEST(CbcSolverTest, MipStartIsUsedAsIncumbent) {
+TEST_P(CbcSolverTest, MipStartIsUsedAsIncumbent) {
   // With a solution limit of zero time to search, the start must come back:
   // the optimum of the small program given as start is returned as is.
   MilpModel m = SmallKnapsack();
   MilpOptions o = Quiet();
   o.mip_start = {2, 0, 1};
-  auto r = MakeCbcSolver()->Solve(m, o);
+  auto r = Make()->Solve(m, o);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->start_feasible);
   EXPECT_NEAR(r->start_objective, -13, 1e-12);
@@ -169,7 +179,7 @@ TEST(CbcSolverTest, MipStartIsUsedAsIncumbent) {
   EXPECT_NEAR(r->objective, -13, 1e-9);
 }
 
-TEST(CbcSolverTest, CbcItselfReadsTheMipStart) {
+TEST_P(CbcSolverTest, CbcItselfReadsTheMipStart) {
   // Cbc's own log must show it received the start (not only our fallback).
   MilpModel m = HardKnapsack(40);
   MilpOptions o = Quiet();
@@ -177,19 +187,23 @@ TEST(CbcSolverTest, CbcItselfReadsTheMipStart) {
   o.mip_start.assign(m.num_cols(), 0.0);
   o.mip_start[3] = 1.0;
   ::testing::internal::CaptureStdout();
-  auto r = MakeCbcSolver()->Solve(m, o);
+  auto r = Make()->Solve(m, o);
   const std::string log = ::testing::internal::GetCapturedStdout();
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->start_feasible);
-  EXPECT_NE(log.find("MIPStart provided solution"), std::string::npos) << log.substr(0, 2000);
+  if (main()) {
+    EXPECT_NE(log.find("MIPStart provided solution"), std::string::npos) << log.substr(0, 2000);
+  } else {
+    EXPECT_TRUE(r->start_accepted);  // CbcModel holds it as its incumbent
+  }
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
 }
 
-TEST(CbcSolverTest, InfeasibleStartIsFlaggedAndIgnored) {
+TEST_P(CbcSolverTest, InfeasibleStartIsFlaggedAndIgnored) {
   MilpModel m = SmallKnapsack();
   MilpOptions o = Quiet();
   o.mip_start = {5, 5, 5};
-  auto r = MakeCbcSolver()->Solve(m, o);
+  auto r = Make()->Solve(m, o);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->start_given);
   EXPECT_FALSE(r->start_feasible);
@@ -197,18 +211,18 @@ TEST(CbcSolverTest, InfeasibleStartIsFlaggedAndIgnored) {
   EXPECT_NEAR(r->objective, -13, 1e-9);
 }
 
-TEST(CbcSolverTest, RelativeGapStopsEarlyButWithinGap) {
+TEST_P(CbcSolverTest, RelativeGapStopsEarlyButWithinGap) {
   MilpModel m = HardKnapsack(40);
   MilpOptions o = Quiet(30);
   o.relative_gap = 0.05;
-  auto r = MakeCbcSolver()->Solve(m, o);
+  auto r = Make()->Solve(m, o);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, SolveStatus::kOptimal);
   EXPECT_LE(r->gap, 0.05 + 1e-9);
 }
 
-TEST(CbcSolverTest, InvalidModelsAreErrorsNotExceptions) {
-  auto solver = MakeCbcSolver();
+TEST_P(CbcSolverTest, InvalidModelsAreErrorsNotExceptions) {
+  auto solver = Make();
   {
     MilpModel m = SmallKnapsack();
     m.rows[0].idx[0] = 7;  // out of range
@@ -258,37 +272,85 @@ TEST(CbcSolverTest, InvalidModelsAreErrorsNotExceptions) {
   }
 }
 
-TEST(CbcSolverTest, EmptyModel) {
+TEST_P(CbcSolverTest, EmptyModel) {
   MilpModel m;
   m.obj_offset = 4;
-  auto r = MakeCbcSolver()->Solve(m, Quiet());
+  auto r = Make()->Solve(m, Quiet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
   EXPECT_EQ(r->objective, 4);
 }
 
-TEST(CbcSolverTest, ThreadsOptionWorks) {
+TEST_P(CbcSolverTest, ThreadsOptionWorks) {
   MilpOptions o = Quiet();
   o.threads = 2;
-  auto r = MakeCbcSolver()->Solve(HardKnapsack(25), o);
+  auto r = Make()->Solve(HardKnapsack(25), o);
   ASSERT_TRUE(r.ok()) << r.status().message();
-  auto r1 = MakeCbcSolver()->Solve(HardKnapsack(25), Quiet());
+  auto r1 = Make()->Solve(HardKnapsack(25), Quiet());
   ASSERT_TRUE(r1.ok());
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
   EXPECT_NEAR(r->objective, r1->objective, 1e-6);
 }
 
-TEST(CbcSolverTest, ConcurrentSolvesOnDistinctSolvers) {
+TEST_P(CbcSolverTest, ConcurrentSolvesOnDistinctSolvers) {
   double obj[2] = {0, 0};
-  std::thread t0([&] { auto r = MakeCbcSolver()->Solve(HardKnapsack(30), Quiet()); obj[0] = r.ok() ? r->objective : 1; });
-  std::thread t1([&] { auto r = MakeCbcSolver()->Solve(HardKnapsack(30), Quiet()); obj[1] = r.ok() ? r->objective : 1; });
+  std::thread t0([&] { auto r = Make()->Solve(HardKnapsack(30), Quiet()); obj[0] = r.ok() ? r->objective : 1; });
+  std::thread t1([&] { auto r = Make()->Solve(HardKnapsack(30), Quiet()); obj[1] = r.ok() ? r->objective : 1; });
   t0.join();
   t1.join();
-  auto ref = MakeCbcSolver()->Solve(HardKnapsack(30), Quiet());
+  auto ref = Make()->Solve(HardKnapsack(30), Quiet());
   ASSERT_TRUE(ref.ok());
   EXPECT_NEAR(obj[0], ref->objective, 1e-6);
   EXPECT_NEAR(obj[1], ref->objective, 1e-6);
 }
+
+// Many solves on 2 and 4 threads, each thread with its own solver object, all
+// agree with the serial results (same status and objective). The direct
+// driver takes no lock, so its solves really run side by side in Cbc.
+TEST_P(CbcSolverTest, ManyConcurrentSolvesAgreeWithSerial) {
+  std::vector<MilpModel> models;
+  for (int i = 0; i < 16; ++i) {
+    MilpModel m = HardKnapsack(14 + i);
+    if (i % 4 == 1) m.obj_offset = 10.0 * i;
+    models.push_back(std::move(m));
+  }
+  models.push_back(SmallKnapsack());
+  std::vector<double> serial;
+  std::vector<SolveStatus> serial_status;
+  for (const MilpModel& m : models) {
+    auto r = Make()->Solve(m, Quiet());
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    serial.push_back(r->objective);
+    serial_status.push_back(r->status);
+  }
+  for (int threads : {2, 4}) {
+    std::atomic<int> in_flight{0}, peak{0}, bad{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        auto solver = Make();
+        for (size_t k = 0; k < models.size(); ++k) {
+          const size_t i = (k * 7 + static_cast<size_t>(t) * 5) % models.size();
+          const int now = ++in_flight;
+          int seen = peak.load();
+          while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+          }
+          auto r = solver->Solve(models[i], Quiet());
+          --in_flight;
+          if (!r.ok() || r->status != serial_status[i] || std::fabs(r->objective - serial[i]) > 1e-6) ++bad;
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(bad.load(), 0) << threads << " threads";
+    EXPECT_GE(peak.load(), 2) << threads << " threads";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Drivers, CbcSolverTest, ::testing::Values(CbcDriver::kMain, CbcDriver::kDirect),
+                         [](const ::testing::TestParamInfo<CbcDriver>& info) {
+                           return std::string(info.param == CbcDriver::kMain ? "main" : "direct");
+                         });
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);

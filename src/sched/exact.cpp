@@ -82,7 +82,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     if (b.ok()) RESPECT_RETURN_IF_ERROR(WriteModelFile(b->milp, options_.write_lp));
   }
   if (lattice) {
-    LatticeOptions lo;
+    LatticeOptions lo = options_.lattice;
     lo.time_limit_s = options_.time_limit_s;
     const auto tl = std::chrono::steady_clock::now();
     LatticeResult lr = SolveOnIdealLattice(problem, windows, have_warm ? &warm : nullptr, lo);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "formulations/schedule_ilp.h"
+#include "sched/lattice.h"
 #include "sched/scheduler.h"
 #include "solver/milp.h"
 
@@ -33,6 +34,7 @@ struct ExactOptions {
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start
   ExactEngine engine = ExactEngine::kAuto;
+  LatticeOptions lattice;   // bounds of the lattice engine (its time limit is time_limit_s)
 };
 
 // Results:

@@ -52,10 +52,35 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
     out.message = "policy gave no feasible split; coarse schedule from dp_topo";
     coarse = std::move(fallback);
   }
-  const auto t_rl = Clock::now();
-  ScheduleResult best = *coarse;
-  out.stats["coarse_objective"] = coarse->objective;
-  out.stats["rl_seconds"] = Secs(t0, t_rl);
+  out.stats["rl_seconds"] = Secs(t0, Clock::now());
+  return Refine(problem, std::move(*coarse), t0, std::move(out));
+}
+
+StatusOr<ScheduleResult> TwoPhaseScheduler::RunFrom(const Problem& problem, const Schedule& coarse) {
+  const auto t0 = Clock::now();
+  ScheduleResult out;
+  out.method = name();
+  out.bound = std::nan("");
+  Status v = problem.Validate();
+  if (v.code() == StatusCode::kInfeasible) {
+    out.status = SolveStatus::kInfeasible;
+    out.message = v.message();
+    return out;
+  }
+  RESPECT_RETURN_IF_ERROR(v);
+  ScheduleResult c;
+  c.method = "coarse";
+  c.schedule = coarse;
+  c.status = SolveStatus::kFeasible;
+  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &c));
+  out.stats["rl_seconds"] = 0.0;
+  return Refine(problem, std::move(c), t0, std::move(out));
+}
+
+StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, ScheduleResult coarse_result,
+                                                   Clock::time_point t0, ScheduleResult out) {
+  ScheduleResult best = coarse_result;
+  out.stats["coarse_objective"] = coarse_result.objective;
 
   // Phase 2: windows around the incumbent, closed by the ILP.
   const Windows hard = FullWindows(problem);

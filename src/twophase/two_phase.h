@@ -17,6 +17,7 @@
 // certified_gap.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "sched/exact.h"
@@ -40,8 +41,14 @@ class TwoPhaseScheduler final : public Scheduler {
                              std::unique_ptr<MilpSolver> solver = nullptr);
   std::string name() const override { return "two_phase"; }
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+  // Phases 2..5 from a given coarse schedule (instead of the policy's):
+  // tests and benchmarks. Stats as Run (rl_seconds 0).
+  StatusOr<ScheduleResult> RunFrom(const Problem& problem, const Schedule& coarse);
 
  private:
+  StatusOr<ScheduleResult> Refine(const Problem& problem, ScheduleResult coarse,
+                                  std::chrono::steady_clock::time_point t0, ScheduleResult out);
+
   TwoPhaseOptions options_;
   RlScheduler rl_;
   ExactScheduler exact_;
