@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -16,6 +17,11 @@ Status RunTrainTask(const Config& config) {
   if (ds->records.size() < 2)
     return Status::Invalid("train.dataset '" + tc.dataset + "' holds " + std::to_string(ds->records.size()) +
                            " labels; at least 2 are needed (make some with task: label)");
+  // Records are appended in completion order, which depends on worker timing;
+  // order them by label index so training (and its holdout split) is
+  // reproducible however the dataset was produced.
+  std::sort(ds->records.begin(), ds->records.end(),
+            [](const LabelRecord& a, const LabelRecord& b) { return a.index < b.index; });
   std::vector<TrainExample> all;
   all.reserve(ds->records.size());
   for (const LabelRecord& r : ds->records) all.push_back({r.graph, r.target_order, r.stage, r.stages});
