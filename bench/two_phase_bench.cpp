@@ -6,6 +6,10 @@
 //                        [--coarse policy|random|dp_topo|list|heuristic]
 //                        [--weights PATH] [--time-limit S] [--window W]
 //                        [--max-widen R] [--out FILE.csv] [--verbose]
+//                        [--cuts probing,gomory,knapsack,mir,flow,clique,twomir]
+//                        [--root-passes N] [--tree-passes N] [--strong N]
+//                        [--trust N] [--no-heuristics]   (direct Cbc driver)
+//                        [--tp-engine auto|main|direct|lattice]  (two_phase's windowed solves)
 //   methods: exact (auto engine), exact_main, exact_direct, two_phase
 //   coarse:  policy = the weights file (--weights, default the shipped one);
 //            random = PointerPolicy::Random (seed 1); the others = that
@@ -20,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "io/graph_io.h"
 #include "policy/policy.h"
 #include "sched/exact.h"
 #include "sched/heuristic.h"
@@ -59,6 +64,9 @@ int main(int argc, char** argv) {
   double time_limit = 600;
   int window = 1, max_widen = 3;
   bool verbose = false;
+  CbcDirectSettings direct;
+  ExactEngine tp_engine = ExactEngine::kAuto;
+  std::string dump_dir;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -80,6 +88,28 @@ int main(int argc, char** argv) {
     else if (a == "--max-widen") max_widen = std::atoi(next().c_str());
     else if (a == "--out") out_path = next();
     else if (a == "--verbose") verbose = true;
+    else if (a == "--root-passes") direct.root_cut_passes = std::atoi(next().c_str());
+    else if (a == "--tree-passes") direct.tree_cut_passes = std::atoi(next().c_str());
+    else if (a == "--strong") direct.strong_branching = std::atoi(next().c_str());
+    else if (a == "--trust") direct.before_trust = std::atoi(next().c_str());
+    else if (a == "--no-heuristics") direct.heuristics = false;
+    else if (a == "--dump-json") dump_dir = next();
+    else if (a == "--tp-engine") {
+      const std::string e = next();
+      tp_engine = e == "main" ? ExactEngine::kCbcMain : e == "direct" ? ExactEngine::kCbcDirect
+                : e == "lattice" ? ExactEngine::kLattice : ExactEngine::kAuto;
+    }
+    else if (a == "--cuts") {
+      const std::string c = "," + next() + ",";
+      auto has = [&c](const char* k) { return c.find(std::string(",") + k + ",") != std::string::npos; };
+      direct.probing = has("probing");
+      direct.gomory = has("gomory");
+      direct.knapsack = has("knapsack");
+      direct.mir = has("mir");
+      direct.flow = has("flow");
+      direct.clique = has("clique");
+      direct.twomir = has("twomir");
+    }
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;
@@ -104,6 +134,7 @@ int main(int argc, char** argv) {
       continue;
     }
     auto g = std::make_shared<const Graph>(std::move(*built));
+    if (!dump_dir.empty()) (void)WriteTextFile(dump_dir + "/" + name + ".json", GraphToJson(*g));
     for (int s : stages) {
       Problem p;
       p.graph = g;
@@ -138,6 +169,7 @@ int main(int argc, char** argv) {
         ExactOptions eo;
         eo.time_limit_s = time_limit;
         eo.verbose = verbose;
+        eo.cbc_direct = direct;
         const auto t0 = std::chrono::steady_clock::now();
         if (m == "exact" || m == "exact_main" || m == "exact_direct") {
           if (m == "exact_main") eo.engine = ExactEngine::kCbcMain;
@@ -147,6 +179,7 @@ int main(int argc, char** argv) {
         } else if (m == "two_phase") {
           TwoPhaseOptions to;
           to.exact = eo;
+          to.exact.engine = tp_engine;
           to.window = window;
           to.max_widen = max_widen;
           TwoPhaseScheduler tp(to, policy ? policy : std::shared_ptr<const PointerPolicy>(PointerPolicy::Random(PolicyHParams{}, 1)));

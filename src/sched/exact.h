@@ -11,6 +11,7 @@
 #include "formulations/schedule_ilp.h"
 #include "sched/lattice.h"
 #include "sched/scheduler.h"
+#include "solver/cbc_solver.h"
 #include "solver/milp.h"
 
 namespace respect {
@@ -35,6 +36,7 @@ struct ExactOptions {
   bool warm_start = true;   // pass the best dp_topo split as MIP start
   ExactEngine engine = ExactEngine::kAuto;
   LatticeOptions lattice;   // bounds of the lattice engine (its time limit is time_limit_s)
+  CbcDirectSettings cbc_direct;  // cuts/heuristics of the direct Cbc driver
 };
 
 // Results:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "formulations/schedule_ilp.h"
 #include "sched/list_schedule.h"
@@ -17,11 +18,25 @@ bool HasSchedule(const ScheduleResult& r) {
 }
 }  // namespace
 
+ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o) {
+  // The windowed solves start from an incumbent inside the windows, so
+  // Cbc's primal heuristics add little; probing and two-step MIR cuts with
+  // few root passes proved fastest on the Table I windows
+  // (bench/results/two_phase.md).
+  o.cbc_direct.heuristics = false;
+  o.cbc_direct.gomory = o.cbc_direct.knapsack = o.cbc_direct.mir = false;
+  o.cbc_direct.flow = o.cbc_direct.clique = false;
+  o.cbc_direct.root_cut_passes = 5;
+  o.write_lp.clear();
+  return o;
+}
+
 TwoPhaseScheduler::TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<const PointerPolicy> policy,
                                      std::unique_ptr<MilpSolver> solver)
     : options_(options),
       rl_(policy ? RlScheduler(options.rl, std::move(policy)) : RlScheduler(options.rl)),
-      exact_(options.exact, std::move(solver)) {}
+      exact_(options.exact, std::move(solver)),
+      window_exact_(WindowOptions(options.exact), nullptr) {}
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
   const auto t0 = Clock::now();
@@ -79,57 +94,85 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::RunFrom(const Problem& problem, cons
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, ScheduleResult coarse_result,
                                                    Clock::time_point t0, ScheduleResult out) {
-  ScheduleResult best = coarse_result;
   out.stats["coarse_objective"] = coarse_result.objective;
-
-  // Phase 2: windows around the incumbent, closed by the ILP.
   const Windows hard = FullWindows(problem);
   const int n = problem.g().size();
-  const int w = options_.window;
-  Windows win;
-  win.lo.resize(n);
-  win.hi.resize(n);
-  for (int u = 0; u < n; ++u) {
-    win.lo[u] = std::max(hard.lo[u], best.schedule.stage[u] - w);
-    win.hi[u] = std::min(hard.hi[u], best.schedule.stage[u] + w);
+  const int w = std::max(0, options_.window);
+  const double tol = 1e-9 * std::max(1.0, std::fabs(coarse_result.objective));
+
+  // The incumbent: the coarse schedule, or dp_topo's split when that is
+  // better (a stronger start and cutoff; windows stay on the coarse schedule
+  // in the first round).
+  Schedule best = coarse_result.schedule;
+  double best_obj = coarse_result.objective;
+  Schedule alt;
+  double alt_obj = std::numeric_limits<double>::infinity();
+  if (options_.strong_start) {
+    DpTopoScheduler dp;
+    auto h = dp.Run(problem);
+    if (h.ok() && HasSchedule(*h)) {
+      alt = h->schedule;
+      alt_obj = h->objective;
+    }
   }
+
+  // Rounds: windows around a center, closed exactly; the next round is
+  // centred on the new incumbent, and only when the last round improved it
+  // (an unchanged incumbent would give the same windows: nothing to gain).
+  Schedule center = best;
   int rounds = 0;
   double ilp_seconds = 0;
   bool window_optimal = false;
-  for (;; ++rounds) {
+  double vars_kept = -1;
+  for (;;) {
     const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
     if (left <= 0) break;
+    Windows win;
+    win.lo.resize(n);
+    win.hi.resize(n);
+    for (int u = 0; u < n; ++u) {
+      win.lo[u] = std::max(hard.lo[u], center.stage[u] - w);
+      win.hi[u] = std::min(hard.hi[u], center.stage[u] + w);
+    }
     const auto ts = Clock::now();
-    auto res = exact_.RunWindowed(problem, &win, &best.schedule);
+    auto res = window_exact_.RunWindowed(problem, &win, &center);
     ilp_seconds += Secs(ts, Clock::now());
     if (!res.ok()) return res.status().WithContext("two_phase (windowed ILP)");
-    if (res->stats.count("ilp_cols")) out.stats["vars_kept"] = res->stats.at("ilp_cols");
+    ++rounds;
+    if (vars_kept < 0) {
+      if (res->stats.count("ilp_cols")) {
+        vars_kept = res->stats.at("ilp_cols");
+      } else if (auto m = BuildScheduleIlp(problem, &win); m.ok()) {
+        vars_kept = m->milp.num_cols();
+      }
+    }
     if (!HasSchedule(*res)) break;
-    const bool improved = res->objective < best.objective - 1e-9 * std::max(1.0, std::fabs(best.objective));
     window_optimal = res->status == SolveStatus::kOptimal;
-    if (res->objective <= best.objective) {
-      best.schedule = res->schedule;
-      best.objective = res->objective;
+    bool improved = false;
+    if (res->objective < best_obj - tol) {
+      best = res->schedule;
+      best_obj = res->objective;
+      improved = true;
     }
-    if (rounds > 0 && !improved) break;
-    if (rounds >= options_.max_widen) break;
-    // Open the pressed side of every node on a non-hard window edge.
-    bool pressed = false;
-    for (int u = 0; u < n; ++u) {
-      const int s = best.schedule.stage[u];
-      if (s == win.lo[u] && win.lo[u] > hard.lo[u]) { win.lo[u] = std::max(hard.lo[u], win.lo[u] - w); pressed = true; }
-      if (s == win.hi[u] && win.hi[u] < hard.hi[u]) { win.hi[u] = std::min(hard.hi[u], win.hi[u] + w); pressed = true; }
+    if (rounds == 1 && alt_obj < best_obj - tol) {
+      // dp_topo beats the whole first window: continue from it.
+      best = alt;
+      best_obj = alt_obj;
+      improved = true;
+      out.stats["recentred_on_dp_topo"] = 1;
     }
-    if (!pressed || w == 0) break;
+    if (!improved || w == 0 || rounds > options_.max_widen) break;
+    center = best;
   }
+  if (vars_kept >= 0) out.stats["vars_kept"] = vars_kept;
   out.stats["window"] = w;
-  out.stats["widen_rounds"] = rounds;
+  out.stats["widen_rounds"] = std::max(0, rounds - 1);
   out.stats["ilp_seconds"] = ilp_seconds;
   out.stats["window_optimal"] = window_optimal ? 1 : 0;
   auto full = BuildScheduleIlp(problem, nullptr);
   if (full.ok()) out.stats["vars_full"] = full->milp.num_cols();
 
-  out.schedule = best.schedule;
+  out.schedule = best;
   out.status = SolveStatus::kFeasible;
 
   // Optional proof against the full problem.

@@ -5,16 +5,22 @@
 //     yields nothing feasible).
 //  2. window of v: [max(lo_v, s0(v) - w), min(hi_v, s0(v) + w)], lo/hi the hard
 //     bounds of FullWindows (precedence + non-empty stages).
-//  3. the windowed ILP, warm-started from the incumbent.
-//  4. where the optimum sits on a window edge that is not a hard bound, that
-//     side of the node's window opens by w more and the ILP is solved again,
-//     until nothing presses, nothing improves, or max_widen rounds.
+//  3. the windowed problem solved exactly (the exact engine of
+//     ExactOptions: the ILP with the direct Cbc driver and light cut settings
+//     for big graphs, the lattice DP for graphs of <= 64 nodes), warm-started
+//     from the window's center.
+//  4. moving on: when a round improved the incumbent, the windows are
+//     re-centred on it and solved again (a node that moved to a window edge
+//     gets room beyond it), until a round does not improve or max_widen
+//     further rounds. With strong_start, dp_topo's split also competes: if it
+//     beats the first window's optimum, the next round is centred on it.
 //  5. certify (optional): the full ILP warm-started from the result, under
 //     the time limit, proves the gap.
 // Without certify the status is `feasible`: optimal inside the windows is not
 // a proof for the full problem. Stats: window, widen_rounds, vars_kept,
 // vars_full, coarse_objective, rl_seconds, ilp_seconds, certify_seconds,
-// certified_gap.
+// certified_gap (widen_rounds = rounds after the first; vars_kept = columns of
+// the first windowed ILP; recentred_on_dp_topo = 1 when dp_topo took over).
 #pragma once
 
 #include <chrono>
@@ -30,8 +36,9 @@ struct TwoPhaseOptions {
   RlOptions rl;
   ExactOptions exact;
   int window = 1;
-  int max_widen = 3;
+  int max_widen = 3;        // rounds after the first (re-centred on the new incumbent)
   bool certify = false;
+  bool strong_start = true;  // also try dp_topo's split as incumbent
 };
 
 class TwoPhaseScheduler final : public Scheduler {
@@ -46,12 +53,14 @@ class TwoPhaseScheduler final : public Scheduler {
   StatusOr<ScheduleResult> RunFrom(const Problem& problem, const Schedule& coarse);
 
  private:
+  static ExactOptions WindowOptions(ExactOptions o);
   StatusOr<ScheduleResult> Refine(const Problem& problem, ScheduleResult coarse,
                                   std::chrono::steady_clock::time_point t0, ScheduleResult out);
 
   TwoPhaseOptions options_;
   RlScheduler rl_;
-  ExactScheduler exact_;
+  ExactScheduler exact_;         // the full problem (certify, fallback)
+  ExactScheduler window_exact_;  // the windowed solves (light Cbc settings)
 };
 
 }  // namespace respect
