@@ -10,7 +10,7 @@
 //                        [--root-passes N] [--tree-passes N] [--strong N]
 //                        [--trust N] [--no-heuristics]   (direct Cbc driver)
 //                        [--tp-engine auto|main|direct|lattice]  (two_phase's windowed solves)
-//   methods: exact (auto engine), exact_main, exact_direct, two_phase
+//   methods: exact (auto engine), exact_main, exact_direct, exact_lattice, two_phase
 //   coarse:  policy = the weights file (--weights, default the shipped one);
 //            random = PointerPolicy::Random (seed 1); the others = that
 //            baseline's schedule.
@@ -171,15 +171,16 @@ int main(int argc, char** argv) {
         eo.verbose = verbose;
         eo.cbc_direct = direct;
         const auto t0 = std::chrono::steady_clock::now();
-        if (m == "exact" || m == "exact_main" || m == "exact_direct") {
+        if (m == "exact" || m == "exact_main" || m == "exact_direct" || m == "exact_lattice") {
           if (m == "exact_main") eo.engine = ExactEngine::kCbcMain;
           if (m == "exact_direct") eo.engine = ExactEngine::kCbcDirect;
+          if (m == "exact_lattice") eo.engine = ExactEngine::kLattice;
           ExactScheduler ex(eo);
           r = ex.Run(p);
         } else if (m == "two_phase") {
           TwoPhaseOptions to;
           to.exact = eo;
-          to.exact.engine = tp_engine;
+          to.window_engine = tp_engine;
           to.window = window;
           to.max_widen = max_widen;
           TwoPhaseScheduler tp(to, policy ? policy : std::shared_ptr<const PointerPolicy>(PointerPolicy::Random(PolicyHParams{}, 1)));

@@ -18,6 +18,7 @@
 #include "sched/exact.h"
 #include "sched/lattice.h"
 #include "sched/list_schedule.h"
+#include "zoo/zoo.h"
 
 namespace respect {
 namespace {
@@ -253,6 +254,82 @@ TEST(LatticeTest, ConcurrentSolvesAgreeWithSerial) {
       EXPECT_EQ(bad.load(), 0) << (e == ExactEngine::kLattice ? "lattice" : "cbc direct") << " on " << threads
                                << " threads";
     }
+  }
+}
+
+// The multi-word solver (lattice_wide.cpp), forced onto small graphs, against
+// brute force on every objective, comm model and constraint variant.
+TEST(LatticeTest, WideSolverAgreesWithBruteForce) {
+  std::mt19937_64 rng(909);
+  int compared = 0;
+  for (int gi = 0; gi < 150; ++gi) {
+    const int stages = static_cast<int>(Uni(rng, 1, 4));
+    const int n = static_cast<int>(Uni(rng, stages, stages == 4 ? 9 : 10));
+    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 3)), "wide" + std::to_string(gi));
+    const int64_t variant = Uni(rng, 0, 5);
+    for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
+      for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+        Problem p = MakeP(g, stages, kind, cm);
+        if (variant == 0) p.constraints.children_same_stage = true;
+        if (variant == 1) p.constraints.nonempty_stages = false;
+        if (variant == 2 && g->total_param_bytes() > 0)
+          p.constraints.max_stage_param_bytes =
+              std::max<int64_t>(g->max_param_bytes(), (g->total_param_bytes() + stages - 1) / stages) * 5 / 4;
+        auto bf = BruteForceScheduler().Run(p);
+        ASSERT_TRUE(bf.ok()) << bf.status().message();
+        auto dp = DpTopoScheduler().Run(p);
+        ASSERT_TRUE(dp.ok());
+        LatticeOptions o;
+        o.wide_only = true;
+        const bool with_start = gi % 2 == 0 && dp->status == SolveStatus::kFeasible;
+        LatticeResult r = SolveOnIdealLattice(p, nullptr, with_start ? &dp->schedule : nullptr, o);
+        const std::string what = g->name() + " S=" + std::to_string(stages) + " " + ToString(kind) + "/" +
+                                 ToString(cm) + " variant " + std::to_string(variant);
+        if (bf->status == SolveStatus::kInfeasible) {
+          EXPECT_EQ(r.outcome, LatticeResult::Outcome::kInfeasible) << what << ": " << r.message;
+          continue;
+        }
+        ASSERT_EQ(r.outcome, LatticeResult::Outcome::kOptimal) << what << ": " << r.message;
+        EXPECT_LE(Rel(r.objective, bf->objective), 1e-9) << what << ": wide " << r.objective << " brute "
+                                                          << bf->objective;
+        EXPECT_DOUBLE_EQ(Evaluate(p, r.schedule).objective, r.objective) << what;
+        ++compared;
+      }
+  }
+  EXPECT_GT(compared, 450);
+}
+
+// Zoo graphs (hundreds of nodes): the lattice engine reaches the ILP's
+// optimum on the full problem and on windowed problems.
+TEST(LatticeTest, ZooModelMatchesTheIlpFullAndWindowed) {
+  auto built = BuildZooModel("resnet50");
+  ASSERT_TRUE(built.ok()) << built.status().message();
+  auto g = std::make_shared<const Graph>(std::move(*built));
+  for (int stages : {4, 6}) {
+    Problem p = MakeP(g, stages);
+    p.edgetpu = EdgeTpuParams{};
+    auto lat = ExactScheduler(Engine(ExactEngine::kLattice)).Run(p);
+    ASSERT_TRUE(lat.ok()) << lat.status().message();
+    ASSERT_EQ(lat->status, SolveStatus::kOptimal);
+    EXPECT_EQ(lat->stats.count("ilp_cols"), 0u);
+    EXPECT_GT(lat->stats.at("lattice_ideals"), 0);
+    // bench/results/exact.md: resnet50 optimum 27891200 (4 stages), 20797440 (6).
+    EXPECT_DOUBLE_EQ(lat->objective, stages == 4 ? 27891200.0 : 20797440.0);
+    // Windows of width 1 around the list schedule: lattice == ILP inside them.
+    auto list = ListScheduler().Run(p);
+    ASSERT_TRUE(list.ok());
+    Windows w;
+    for (int st : list->schedule.stage) {
+      w.lo.push_back(std::max(0, st - 1));
+      w.hi.push_back(std::min(stages - 1, st + 1));
+    }
+    auto a = ExactScheduler(Engine(ExactEngine::kLattice)).RunWindowed(p, &w, &list->schedule);
+    auto b = ExactScheduler(Engine(ExactEngine::kCbcDirect)).RunWindowed(p, &w, &list->schedule);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(a->status, SolveStatus::kOptimal);
+    ASSERT_EQ(b->status, SolveStatus::kOptimal);
+    EXPECT_LE(Rel(a->objective, b->objective), 1e-9) << "windowed, " << stages << " stages";
+    EXPECT_TRUE(WithinWindows(w, a->schedule));
   }
 }
 

@@ -87,6 +87,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   if (lattice) {
     LatticeOptions lo = options_.lattice;
     lo.time_limit_s = options_.time_limit_s;
+    if (engine == ExactEngine::kLattice) lo.wide = true;  // asked for: graphs of any size it handles
     const auto tl = std::chrono::steady_clock::now();
     LatticeResult lr = SolveOnIdealLattice(problem, windows, have_warm ? &warm : nullptr, lo);
     r.stats["lattice_ideals"] = static_cast<double>(lr.ideals);

@@ -23,8 +23,9 @@ namespace respect {
 //               one solve at a time per process);
 //   kCbcDirect: Cbc through CbcModel with a fixed set of cut generators and
 //               heuristics (thread-safe, solves run concurrently);
-//   kLattice:   the ideal-lattice DP of sched/lattice.h (exact; where the
-//               graph or its lattice is too large, kAuto's Cbc driver).
+//   kLattice:   the ideal-lattice DP of sched/lattice.h on any graph up to
+//               2048 nodes (LatticeOptions::wide); where the graph or its
+//               lattice is too large, kAuto's Cbc driver.
 enum class ExactEngine { kAuto, kCbcMain, kCbcDirect, kLattice };
 
 struct ExactOptions {

@@ -499,12 +499,26 @@ LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) 
 
 }  // namespace
 
+namespace lattice_internal {
+LatticeResult SolveWide(const Problem& problem, const Windows* windows, const Schedule* start,
+                        const LatticeOptions& options);  // lattice_wide.cpp
+}  // namespace lattice_internal
+
 LatticeResult SolveOnIdealLattice(const Problem& problem, const Windows* windows, const Schedule* start,
                                   const LatticeOptions& options) {
   if (!problem.graph) {
     LatticeResult r;
     r.message = "problem has no graph";
     return r;
+  }
+  if (options.wide_only) return lattice_internal::SolveWide(problem, windows, start, options);
+  if (problem.g().size() > kLatticeMaxNodes) {
+    if (!options.wide) {
+      LatticeResult r;
+      r.message = "graph has more than " + std::to_string(kLatticeMaxNodes) + " nodes";
+      return r;
+    }
+    return lattice_internal::SolveWide(problem, windows, start, options);
   }
   LatticeSolver s(problem, options);
   return s.Run(windows, start);

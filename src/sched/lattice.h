@@ -20,9 +20,13 @@
 // children_same_stage holds iff every S_k keeps each node's consumers all in
 // or all out; windows and max_stage_param_bytes restrict the layers and the
 // steps; every figure is computed in the same arithmetic as evaluate().
-// Graphs of at most 64 nodes (one machine word per set). The work is bounded
-// (max_ideals, max_steps); beyond the bounds the solver says so and the
-// caller uses the ILP instead. Thread-safe (no shared state).
+// Graphs of at most 64 nodes use one machine word per set and enumerate the
+// successors of a set directly; with options.wide, graphs of up to 2048
+// nodes use multi-word sets and a table of all down-sets (inside the global
+// window bounds) built up front (lattice_wide.cpp) — cheap when the graph is
+// made of blocks in series, like DNNs, hopeless for wide random DAGs. The
+// work is bounded (max_ideals, max_steps); beyond the bounds the solver says
+// so and the caller uses the ILP instead. Thread-safe (no shared state).
 #pragma once
 
 #include <cstdint>
@@ -39,6 +43,8 @@ struct LatticeOptions {
   int64_t max_ideals = 200000;      // give up (kTooLarge) with more ideals than this
   int64_t max_steps = 100000000;    // ... or more (ideal, ideal) step checks
   double time_limit_s = 600.0;      // stop with the incumbent (kTimeLimit)
+  bool wide = false;                // also graphs of 65..2048 nodes (else kTooLarge)
+  bool wide_only = false;           // tests: the multi-word solver for small graphs too
 };
 
 struct LatticeResult {

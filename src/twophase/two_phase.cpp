@@ -18,7 +18,8 @@ bool HasSchedule(const ScheduleResult& r) {
 }
 }  // namespace
 
-ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o) {
+ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine) {
+  if (engine != ExactEngine::kAuto) o.engine = engine;
   // The windowed solves start from an incumbent inside the windows, so
   // Cbc's primal heuristics add little; probing and two-step MIR cuts with
   // few root passes proved fastest on the Table I windows
@@ -36,7 +37,7 @@ TwoPhaseScheduler::TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<co
     : options_(options),
       rl_(policy ? RlScheduler(options.rl, std::move(policy)) : RlScheduler(options.rl)),
       exact_(options.exact, std::move(solver)),
-      window_exact_(WindowOptions(options.exact), nullptr) {}
+      window_exact_(WindowOptions(options.exact, options.window_engine), nullptr) {}
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
   const auto t0 = Clock::now();

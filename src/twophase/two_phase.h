@@ -39,6 +39,12 @@ struct TwoPhaseOptions {
   int max_widen = 3;        // rounds after the first (re-centred on the new incumbent)
   bool certify = false;
   bool strong_start = true;  // also try dp_topo's split as incumbent
+  // Engine of the windowed solves: kAuto = exact.engine (whose kAuto is the
+  // ILP with the direct Cbc driver, here with light cut settings, for graphs
+  // of > 64 nodes, the lattice below); kLattice = the ideal-lattice DP on
+  // graphs of any size it handles (the ILP where the lattice is too large).
+  // See bench/results/two_phase_engines.md.
+  ExactEngine window_engine = ExactEngine::kAuto;
 };
 
 class TwoPhaseScheduler final : public Scheduler {
@@ -53,7 +59,7 @@ class TwoPhaseScheduler final : public Scheduler {
   StatusOr<ScheduleResult> RunFrom(const Problem& problem, const Schedule& coarse);
 
  private:
-  static ExactOptions WindowOptions(ExactOptions o);
+  static ExactOptions WindowOptions(ExactOptions o, ExactEngine engine);
   StatusOr<ScheduleResult> Refine(const Problem& problem, ScheduleResult coarse,
                                   std::chrono::steady_clock::time_point t0, ScheduleResult out);
 

@@ -1,0 +1,541 @@
+// The ideal-lattice DP of sched/lattice.h for graphs of more than 64 nodes:
+// sets are fixed-size multi-word bitsets, every down-set (inside the global
+// window bounds) is enumerated once up front with its figures (so the graph's
+// lattice must be small: DNN graphs made of blocks in series have few
+// down-sets, e.g. a few hundred to a few thousand for the Table I zoo), and
+// the step from a boundary set s to its successors walks the covering
+// relation of that table upwards from s, pruned by the parameter band.
+// Same layers, labels, bounds and targets as the narrow solver.
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+#include <vector>
+
+#include "cost/evaluate.h"
+#include "sched/lattice.h"
+
+namespace respect {
+
+namespace lattice_internal {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+template <int W>
+struct Bits {
+  std::array<uint64_t, W> w{};
+  bool test(int v) const { return (w[v >> 6] >> (v & 63)) & 1u; }
+  void set(int v) { w[v >> 6] |= uint64_t{1} << (v & 63); }
+  bool subset_of(const Bits& o) const {
+    for (int i = 0; i < W; ++i)
+      if (w[i] & ~o.w[i]) return false;
+    return true;
+  }
+  bool intersects(const Bits& o) const {
+    for (int i = 0; i < W; ++i)
+      if (w[i] & o.w[i]) return true;
+    return false;
+  }
+  Bits operator&(const Bits& o) const {
+    Bits r;
+    for (int i = 0; i < W; ++i) r.w[i] = w[i] & o.w[i];
+    return r;
+  }
+  bool empty() const {
+    for (int i = 0; i < W; ++i)
+      if (w[i]) return false;
+    return true;
+  }
+  int count() const {
+    int c = 0;
+    for (int i = 0; i < W; ++i) c += __builtin_popcountll(w[i]);
+    return c;
+  }
+  bool operator==(const Bits& o) const { return w == o.w; }
+};
+
+template <int W>
+struct BitsHash {
+  size_t operator()(const Bits<W>& b) const {
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < W; ++i) {
+      h ^= b.w[i] + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+      h *= 0xff51afd7ed558ccdULL;
+    }
+    return static_cast<size_t>(h ^ (h >> 33));
+  }
+};
+
+struct Label {
+  double m;
+  int64_t x;
+  int pred_node;   // node index in the previous layer (-1: the empty set)
+  int pred_label;
+};
+
+struct LNode {
+  int ideal = -1;
+  std::vector<Label> labels;
+};
+
+template <int W>
+class WideSolver {
+ public:
+  WideSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o) {}
+  LatticeResult Run(const Windows* windows, const Schedule* start);
+
+ private:
+  struct Ideal {
+    Bits<W> set;
+    int64_t p = 0, macs = 0, x = 0, max_p_out = 0;
+    int count = 0;
+    std::vector<int> up;  // covering down-sets: set + one node
+  };
+  enum class Pass { kFound, kNone, kBudget, kTime };
+
+  bool Enumerate();
+  void Fill(Ideal* id) const;
+  bool Admissible(const Ideal& t, int k) const;
+  double StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const;
+  double LowerBound(double m, int64_t x, const Ideal& t, int k) const;
+  Pass Search(double target);
+  void Relax(int k, int si, int ti);
+  bool OutOfTime() {
+    if ((++clock_checks_ & 255) != 0) return timed_out_;
+    if (std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) timed_out_ = true;
+    return timed_out_;
+  }
+
+  const Problem& p_;
+  const Graph& g_;
+  LatticeOptions o_;
+  Clock::time_point t0_;
+  int n_ = 0, S_ = 0;
+  bool latency_ = false, nonempty_ = true;
+  double w_ = 1.0;
+  int64_t cap_ = 0, total_p_ = 0, total_macs_ = 0;
+  std::vector<Bits<W>> parents_, children_;
+  std::vector<int64_t> param_, macs_, weight_;
+  std::vector<Bits<W>> must_in_, must_out_;
+  std::vector<Bits<W>> same_groups_;
+  std::vector<Ideal> ideals_;
+  std::vector<std::vector<int>> layer_ideals_;  // admissible ideals per layer
+  std::vector<int64_t> min_x_layer_, min_x_after_;
+
+  double target_ = kInf;
+  std::vector<std::vector<LNode>> layer_;
+  std::vector<std::unordered_map<int, int>> node_of_;  // per layer: ideal -> node
+  std::vector<int> mark_;
+  int epoch_ = 0;
+  std::vector<int> queue_;
+  int64_t steps_ = 0, labels_ = 0, clock_checks_ = 0;
+  bool timed_out_ = false, over_budget_ = false;
+  double best_j_ = kInf;
+  int best_node_ = -1, best_label_ = -1;
+};
+
+template <int W>
+void WideSolver<W>::Fill(Ideal* id) const {
+  const bool tensor = p_.objective.comm_model == CommModel::kTensor;
+  for (int v = 0; v < n_; ++v) {
+    if (id->set.test(v)) {
+      ++id->count;
+      id->p += param_[v];
+      id->macs += macs_[v];
+      if (weight_[v] == 0 || children_[v].subset_of(id->set)) continue;
+      if (tensor) {
+        id->x += weight_[v];
+      } else {
+        for (int c : g_.children(v))
+          if (!id->set.test(c)) id->x += weight_[v];
+      }
+    } else {
+      id->max_p_out = std::max(id->max_p_out, param_[v]);
+    }
+  }
+}
+
+// Breadth-first over the covering relation from the least set (the nodes
+// every boundary set holds), adding one node whose parents are all in and
+// that may be in some boundary set.
+template <int W>
+bool WideSolver<W>::Enumerate() {
+  std::unordered_map<Bits<W>, int, BitsHash<W>> index;
+  Ideal root;
+  root.set = must_in_[0];
+  ideals_.push_back(root);
+  index.emplace(root.set, 0);
+  for (size_t i = 0; i < ideals_.size(); ++i) {
+    if (std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) return false;
+    for (int v = 0; v < n_; ++v) {
+      const Bits<W>& t = ideals_[i].set;
+      if (t.test(v) || must_out_[S_ - 2].test(v) || !parents_[v].subset_of(t)) continue;
+      Bits<W> u = t;
+      u.set(v);
+      auto [it, fresh] = index.try_emplace(u, static_cast<int>(ideals_.size()));
+      if (fresh) {
+        if (static_cast<int64_t>(ideals_.size()) >= o_.max_ideals) return false;
+        Ideal id;
+        id.set = u;
+        ideals_.push_back(std::move(id));
+      }
+      ideals_[i].up.push_back(it->second);
+    }
+  }
+  for (Ideal& id : ideals_) Fill(&id);
+  return true;
+}
+
+template <int W>
+bool WideSolver<W>::Admissible(const Ideal& t, int k) const {
+  if (!must_in_[k].subset_of(t.set) || must_out_[k].intersects(t.set)) return false;
+  if (nonempty_ && (t.count < k + 1 || n_ - t.count < S_ - 1 - k)) return false;
+  for (const Bits<W>& grp : same_groups_) {
+    const Bits<W> in = t.set & grp;
+    if (!in.empty() && !(in == grp)) return false;
+  }
+  return true;
+}
+
+template <int W>
+double WideSolver<W>::StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const {
+  if (cap_ > 0 && dp > cap_) return kInf;
+  if (!latency_) return static_cast<double>(dp);
+  const EdgeTpuParams& tp = p_.edgetpu;
+  const int64_t off = std::max<int64_t>(0, dp - tp.sram_bytes);
+  const double xin = static_cast<double>(xs);
+  const double xout = last ? 0.0 : static_cast<double>(xt);
+  return static_cast<double>(dmacs) / tp.macs_per_s + static_cast<double>(off) / tp.offchip_bytes_per_s +
+         (xin + xout) / tp.link_bytes_per_s;
+}
+
+template <int W>
+double WideSolver<W>::LowerBound(double m, int64_t x, const Ideal& t, int k) const {
+  const int rest_stages = S_ - 1 - k;
+  if (latency_) {
+    const int64_t rest = total_macs_ - t.macs;
+    const int64_t per = (rest + rest_stages - 1) / rest_stages;
+    return std::max(m, static_cast<double>(per) / p_.edgetpu.macs_per_s);
+  }
+  const int64_t rest = total_p_ - t.p;
+  const int64_t per = (rest + rest_stages - 1) / rest_stages;
+  const double mm = std::max(m, static_cast<double>(std::max(per, t.max_p_out)));
+  return mm + w_ * static_cast<double>(x + min_x_after_[k]);
+}
+
+// Labels of node si of layer k-1 (si < 0: the empty set) onto ideal ti of layer k.
+template <int W>
+void WideSolver<W>::Relax(int k, int si, int ti) {
+  ++steps_;
+  const Ideal& t = ideals_[ti];
+  static const Ideal kEmpty{};
+  const Ideal& s = si < 0 ? kEmpty : ideals_[layer_[k - 1][si].ideal];
+  if (nonempty_ && s.count == t.count) return;
+  const double a = StageTerm(t.p - s.p, t.macs - s.macs, s.x, t.x, false);
+  if (!(a < target_)) return;
+  static const std::vector<Label> kRoot = {Label{0.0, 0, -1, -1}};
+  const std::vector<Label>& from = si < 0 ? kRoot : layer_[k - 1][si].labels;
+  LNode* node = nullptr;
+  for (int q = 0; q < static_cast<int>(from.size()); ++q) {
+    const Label& l = from[q];
+    Label nl{std::max(l.m, a), latency_ ? 0 : l.x + t.x, si, q};
+    if (!(LowerBound(nl.m, nl.x, t, k) < target_)) continue;
+    if (!node) {
+      auto [it, fresh] = node_of_[k].try_emplace(ti, static_cast<int>(layer_[k].size()));
+      if (fresh) {
+        LNode nd;
+        nd.ideal = ti;
+        layer_[k].push_back(std::move(nd));
+      }
+      node = &layer_[k][it->second];
+    }
+    std::vector<Label>& ls = node->labels;
+    bool dominated = false;
+    for (const Label& o : ls)
+      if (o.m <= nl.m && o.x <= nl.x) {
+        dominated = true;
+        break;
+      }
+    if (dominated) continue;
+    ls.erase(std::remove_if(ls.begin(), ls.end(), [&nl](const Label& o) { return nl.m <= o.m && nl.x <= o.x; }),
+             ls.end());
+    ls.push_back(nl);
+  }
+}
+
+template <int W>
+typename WideSolver<W>::Pass WideSolver<W>::Search(double target) {
+  target_ = target;
+  layer_.assign(S_ - 1, {});
+  node_of_.assign(S_ - 1, {});
+  best_j_ = kInf;
+  best_node_ = best_label_ = -1;
+  int64_t stage_max = cap_ > 0 ? cap_ : std::numeric_limits<int64_t>::max();
+  if (!latency_ && std::isfinite(target_)) {
+    const double lim = std::ceil(target_);
+    if (lim < 9e18) stage_max = std::min<int64_t>(stage_max, static_cast<int64_t>(lim));
+  }
+  // Layer 0: every admissible ideal, from the empty set.
+  for (int ti : layer_ideals_[0]) {
+    if (ideals_[ti].p > stage_max) continue;
+    Relax(0, -1, ti);
+  }
+  for (int k = 1; k + 1 < S_; ++k) {
+    for (int si = 0; si < static_cast<int>(layer_[k - 1].size()); ++si) {
+      if (over_budget_ || OutOfTime()) break;
+      if (layer_[k - 1][si].labels.empty()) continue;
+      const int start = layer_[k - 1][si].ideal;
+      const int64_t ps = ideals_[start].p;
+      // p(t) >= total - (stages after t) * stage_max.
+      int64_t p_lo = 0;
+      if (stage_max < std::numeric_limits<int64_t>::max()) {
+        const double lo = static_cast<double>(total_p_) - static_cast<double>(S_ - 1 - k) * static_cast<double>(stage_max);
+        if (lo > 0) p_lo = static_cast<int64_t>(lo);
+      }
+      // Supersets of s, upwards through the covering relation.
+      ++epoch_;
+      queue_.clear();
+      queue_.push_back(start);
+      mark_[start] = epoch_;
+      for (size_t qi = 0; qi < queue_.size(); ++qi) {
+        const int ti = queue_[qi];
+        const Ideal& t = ideals_[ti];
+        if (t.p >= p_lo && Admissible(t, k)) Relax(k, si, ti);
+        for (int ui : t.up) {
+          if (mark_[ui] == epoch_) continue;
+          const Ideal& u = ideals_[ui];
+          if (u.p - ps > stage_max || u.set.intersects(must_out_[k])) continue;
+          mark_[ui] = epoch_;
+          queue_.push_back(ui);
+        }
+      }
+      if (steps_ > o_.max_steps) over_budget_ = true;
+    }
+  }
+  for (const auto& l : layer_) labels_ += static_cast<int64_t>(l.size());
+  if (over_budget_) return Pass::kBudget;
+  if (timed_out_) return Pass::kTime;
+  const int k = S_ - 2;
+  for (int si = 0; si < static_cast<int>(layer_[k].size()); ++si) {
+    const Ideal& s = ideals_[layer_[k][si].ideal];
+    if (nonempty_ && s.count == n_) continue;
+    const double a = StageTerm(total_p_ - s.p, total_macs_ - s.macs, s.x, 0, true);
+    if (!(a < target_)) continue;
+    const std::vector<Label>& ls = layer_[k][si].labels;
+    for (int q = 0; q < static_cast<int>(ls.size()); ++q) {
+      const double j = std::max(ls[q].m, a) + w_ * static_cast<double>(ls[q].x);
+      if (j < target_ && j < best_j_) {
+        best_j_ = j;
+        best_node_ = si;
+        best_label_ = q;
+      }
+    }
+  }
+  return best_node_ >= 0 ? Pass::kFound : Pass::kNone;
+}
+
+template <int W>
+LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) {
+  t0_ = Clock::now();
+  LatticeResult res;
+  n_ = g_.size();
+  S_ = p_.stages;
+  if (Status v = p_.Validate(); !v.ok()) {
+    if (v.code() == StatusCode::kInfeasible) res.outcome = LatticeResult::Outcome::kInfeasible;
+    res.message = v.message();
+    return res;
+  }
+  latency_ = p_.objective.kind == ObjectiveKind::kLatency;
+  if (latency_ && (!(p_.edgetpu.macs_per_s > 0) || !(p_.edgetpu.link_bytes_per_s > 0) ||
+                   !(p_.edgetpu.offchip_bytes_per_s > 0))) {
+    res.message = "latency objective needs positive rates";
+    return res;
+  }
+  nonempty_ = p_.constraints.nonempty_stages;
+  w_ = latency_ ? 0.0 : p_.objective.comm_weight;
+  cap_ = p_.constraints.max_stage_param_bytes;
+  parents_.assign(n_, {});
+  children_.assign(n_, {});
+  param_.assign(n_, 0);
+  macs_.assign(n_, 0);
+  weight_.assign(n_, 0);
+  for (int v = 0; v < n_; ++v) {
+    for (int u : g_.parents(v)) parents_[v].set(u);
+    for (int c : g_.children(v)) children_[v].set(c);
+    param_[v] = g_.node(v).param_bytes;
+    macs_[v] = g_.node(v).macs;
+    weight_[v] = CrossingWeight(g_.node(v), p_.objective.comm_model);
+    total_p_ += param_[v];
+    total_macs_ += macs_[v];
+  }
+  if (p_.constraints.children_same_stage)
+    for (int v = 0; v < n_; ++v)
+      if (children_[v].count() >= 2) same_groups_.push_back(children_[v]);
+  auto win = TightenWindows(p_, windows ? *windows : FullWindows(p_));
+  if (!win.ok()) {
+    if (win.status().code() == StatusCode::kInfeasible) res.outcome = LatticeResult::Outcome::kInfeasible;
+    res.message = win.status().message();
+    return res;
+  }
+  double U = kInf;
+  if (start && WithinWindows(*win, *start)) {
+    Evaluation ev = Evaluate(p_, *start);
+    if (ev.feasible) {
+      U = ev.objective;
+      res.start_used = true;
+      res.schedule = *start;
+      res.objective = ev.objective;
+    }
+  }
+  if (S_ == 1) {
+    Schedule s;
+    s.stage.assign(n_, 0);
+    Evaluation ev = Evaluate(p_, s);
+    if (!ev.feasible) {
+      res.outcome = LatticeResult::Outcome::kInfeasible;
+      res.message = ev.violation;
+      res.schedule = Schedule();
+      return res;
+    }
+    res.outcome = LatticeResult::Outcome::kOptimal;
+    res.start_optimal = res.start_used;
+    res.schedule = s;
+    res.objective = res.bound = ev.objective;
+    return res;
+  }
+  must_in_.assign(S_ - 1, {});
+  must_out_.assign(S_ - 1, {});
+  for (int k = 0; k + 1 < S_; ++k)
+    for (int v = 0; v < n_; ++v) {
+      if (win->hi[v] <= k) must_in_[k].set(v);
+      if (win->lo[v] > k) must_out_[k].set(v);
+    }
+  if (!Enumerate()) {
+    res.outcome = LatticeResult::Outcome::kTooLarge;
+    res.message = "more than " + std::to_string(o_.max_ideals) + " down-sets (or out of time enumerating them)";
+    res.ideals = static_cast<int64_t>(ideals_.size());
+    res.schedule = Schedule();
+    return res;
+  }
+  res.ideals = static_cast<int64_t>(ideals_.size());
+  mark_.assign(ideals_.size(), 0);
+  layer_ideals_.assign(S_ - 1, {});
+  min_x_layer_.assign(S_ - 1, 0);
+  for (int k = 0; k + 1 < S_; ++k) {
+    int64_t mx = std::numeric_limits<int64_t>::max();
+    for (int i = 0; i < static_cast<int>(ideals_.size()); ++i)
+      if (Admissible(ideals_[i], k)) {
+        layer_ideals_[k].push_back(i);
+        mx = std::min(mx, ideals_[i].x);
+      }
+    if (layer_ideals_[k].empty()) {
+      res.outcome = LatticeResult::Outcome::kInfeasible;
+      res.message = "no set of nodes can end at stage " + std::to_string(k) +
+                    " (precedence, windows, non-empty stages or children_same_stage)";
+      res.schedule = Schedule();
+      return res;
+    }
+    min_x_layer_[k] = mx;
+  }
+  min_x_after_.assign(S_, 0);
+  for (int k = S_ - 3; k >= 0; --k) min_x_after_[k] = min_x_after_[k + 1] + min_x_layer_[k + 1];
+
+  double lb = 0.0;
+  if (latency_) {
+    lb = static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
+  } else {
+    int64_t per = (total_p_ + S_ - 1) / S_;
+    for (int v = 0; v < n_; ++v) per = std::max(per, param_[v]);
+    lb = static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
+  }
+  std::vector<double> targets;
+  auto add_target = [&targets, &lb](double t) {
+    if (t > lb && (targets.empty() || t > targets.back())) targets.push_back(t);
+  };
+  if (std::isfinite(U)) {
+    for (double f : {0.02, 0.1, 0.35}) add_target(lb + f * (U - lb));
+    if (targets.empty() || targets.back() < U) targets.push_back(U);
+  } else {
+    for (double f : {1.02, 1.1, 1.3, 2.0}) add_target(lb * f);
+    targets.push_back(kInf);
+  }
+  for (double t : targets) {
+    const Pass pass = Search(t);
+    res.steps = steps_;
+    res.labels = labels_;
+    if (pass == Pass::kBudget) {
+      res.outcome = LatticeResult::Outcome::kTooLarge;
+      res.message = "more than " + std::to_string(o_.max_steps) + " steps between down-sets";
+      res.schedule = Schedule();
+      return res;
+    }
+    if (pass == Pass::kTime) {
+      res.outcome = LatticeResult::Outcome::kTimeLimit;
+      res.bound = lb;
+      res.message = "time limit reached in the lattice search";
+      return res;
+    }
+    if (pass == Pass::kNone) {
+      lb = std::max(lb, t);
+      continue;
+    }
+    Schedule s;
+    s.stage.assign(n_, S_ - 1);
+    int ni = best_node_, li = best_label_;
+    for (int k = S_ - 2; k >= 0; --k) {
+      const LNode& nd = layer_[k][ni];
+      const Bits<W>& set = ideals_[nd.ideal].set;
+      for (int v = 0; v < n_; ++v)
+        if (set.test(v)) s.stage[v] = k;
+      const Label& l = nd.labels[li];
+      ni = l.pred_node;
+      li = l.pred_label;
+    }
+    Evaluation ev = Evaluate(p_, s);
+    if (!ev.feasible) {
+      res.outcome = LatticeResult::Outcome::kTooLarge;
+      res.message = "internal: lattice schedule is infeasible (" + ev.violation + ")";
+      res.schedule = Schedule();
+      return res;
+    }
+    res.outcome = LatticeResult::Outcome::kOptimal;
+    res.schedule = s;
+    res.objective = res.bound = ev.objective;
+    res.start_optimal = false;
+    return res;
+  }
+  if (res.start_used) {
+    res.outcome = LatticeResult::Outcome::kOptimal;
+    res.bound = res.objective;
+    res.start_optimal = true;
+    return res;
+  }
+  res.outcome = LatticeResult::Outcome::kInfeasible;
+  res.message = "no chain of down-sets satisfies the constraints (exhaustive search)";
+  return res;
+}
+
+}  // namespace
+
+LatticeResult SolveWide(const Problem& problem, const Windows* windows, const Schedule* start,
+                        const LatticeOptions& options) {
+  const int n = problem.g().size();
+  if (n <= 64) return WideSolver<1>(problem, options).Run(windows, start);  // tests (wide_only)
+  if (n <= 128) return WideSolver<2>(problem, options).Run(windows, start);
+  if (n <= 256) return WideSolver<4>(problem, options).Run(windows, start);
+  if (n <= 512) return WideSolver<8>(problem, options).Run(windows, start);
+  if (n <= 1024) return WideSolver<16>(problem, options).Run(windows, start);
+  if (n <= 2048) return WideSolver<32>(problem, options).Run(windows, start);
+  LatticeResult r;
+  r.message = "graph has more than 2048 nodes";
+  return r;
+}
+
+}  // namespace lattice_internal
+
+}  // namespace respect
