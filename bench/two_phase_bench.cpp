@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   bool verbose = false;
   CbcDirectSettings direct;
   ExactEngine tp_engine = ExactEngine::kAuto;
+  std::string tp_engine_name = "auto";
   std::string dump_dir;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
     else if (a == "--dump-json") dump_dir = next();
     else if (a == "--tp-engine") {
       const std::string e = next();
+      tp_engine_name = e;
       tp_engine = e == "main" ? ExactEngine::kCbcMain : e == "direct" ? ExactEngine::kCbcDirect
                 : e == "lattice" ? ExactEngine::kLattice : ExactEngine::kAuto;
     }
@@ -187,8 +189,9 @@ int main(int argc, char** argv) {
           r = tp.RunFrom(p, cs);
         }
         const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const std::string label = m == "two_phase" && tp_engine != ExactEngine::kAuto ? m + "_" + tp_engine_name : m;
         if (!r.ok()) {
-          std::printf("%-20s S=%d %-12s error %s\n", name.c_str(), s, m.c_str(), r.status().message().c_str());
+          std::printf("%-20s S=%d %-12s error %s\n", name.c_str(), s, label.c_str(), r.status().message().c_str());
           continue;
         }
         std::string st;
@@ -197,12 +200,12 @@ int main(int argc, char** argv) {
           std::snprintf(buf, sizeof buf, " %s=%.4g", kv.first.c_str(), kv.second);
           st += buf;
         }
-        std::printf("%-20s S=%d %-12s %-9s obj %.0f (coarse %.0f, %.3fs) %.3fs%s %s\n", name.c_str(), s, m.c_str(),
+        std::printf("%-20s S=%d %-12s %-9s obj %.0f (coarse %.0f, %.3fs) %.3fs%s %s\n", name.c_str(), s, label.c_str(),
                     ToString(r->status), r->objective, coarse_obj, coarse_sec, sec, st.c_str(), r->message.c_str());
         std::fflush(stdout);
         if (out) {
           std::fprintf(out, "%s,%d,%s,%s,%s,%.17g,%.17g,%.6f,%.6f,%s,%s,%s\n", name.c_str(), s, coarse.c_str(),
-                       m.c_str(), ToString(r->status), r->objective, coarse_obj, sec, coarse_sec,
+                       label.c_str(), ToString(r->status), r->objective, coarse_obj, sec, coarse_sec,
                        Stat(*r, "ilp_seconds").c_str(), Stat(*r, "widen_rounds").c_str(), Stat(*r, "vars_kept").c_str());
           std::fflush(out);
         }

@@ -58,8 +58,9 @@ Problem MakeProblem(std::shared_ptr<const Graph> g, int stages, ObjectiveKind ki
   return p;
 }
 
-ExactOptions Fast() {
+ExactOptions Fast(ExactEngine engine = ExactEngine::kAuto) {
   ExactOptions o;
+  o.engine = engine;
   o.time_limit_s = 120;
   return o;
 }
@@ -70,8 +71,9 @@ struct Tally {
   int compared = 0, optimal = 0, infeasible = 0;
 };
 
-void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tally) {
-  ExactScheduler exact(Fast());
+void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tally,
+                           ExactEngine engine = ExactEngine::kAuto) {
+  ExactScheduler exact(Fast(engine));
   BruteForceScheduler brute;
   auto e = exact.Run(p);
   auto b = brute.Run(p);
@@ -109,6 +111,11 @@ TEST(ExactSlowTest, LatencyObjectiveMatchesEvaluateOnMediumGraphs) {
       auto r = exact.Run(p);
       ASSERT_TRUE(r.ok()) << r.status().message();
       EXPECT_EQ(r->status, SolveStatus::kOptimal);
+      // The lattice (kAuto at 25 nodes) and the ILP agree.
+      auto ilp = ExactScheduler(Fast(ExactEngine::kCbcDirect)).Run(p);
+      ASSERT_TRUE(ilp.ok()) << ilp.status().message();
+      EXPECT_EQ(ilp->status, SolveStatus::kOptimal);
+      EXPECT_NEAR(r->objective, ilp->objective, 1e-9 * std::max(1.0, ilp->objective));
       DpTopoScheduler dp;
       auto h = dp.Run(p);
       ASSERT_TRUE(h.ok());
@@ -126,11 +133,13 @@ TEST(ExactSlowTest, AgreesWithBruteForceOnElevenAndTwelveNodes) {
     auto g = RandomGraph(rng, n, 2, "r" + std::to_string(gi));
     for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
       for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
-        CompareWithBruteForce(MakeProblem(g, stages, kind, cm), g->name(), &tally);
-        if (::testing::Test::HasFatalFailure()) return;
+        for (ExactEngine e : {ExactEngine::kCbcMain, ExactEngine::kCbcDirect, ExactEngine::kLattice}) {
+          CompareWithBruteForce(MakeProblem(g, stages, kind, cm), g->name(), &tally, e);
+          if (::testing::Test::HasFatalFailure()) return;
+        }
       }
   }
-  EXPECT_EQ(tally.compared, 48);
+  EXPECT_EQ(tally.compared, 3 * 48);
 }
 
 TEST(ExactSlowTest, ZooModelsSolveToOptimality) {
@@ -148,6 +157,14 @@ TEST(ExactSlowTest, ZooModelsSolveToOptimality) {
       auto r = exact.Run(p);
       ASSERT_TRUE(r.ok()) << r.status().message();
       EXPECT_EQ(r->status, SolveStatus::kOptimal) << name << " " << stages;
+      // Both Cbc drivers and the lattice DP reach the same proven optimum.
+      for (ExactEngine e : {ExactEngine::kCbcMain, ExactEngine::kLattice}) {
+        o.engine = e;
+        auto other = ExactScheduler(o).Run(p);
+        ASSERT_TRUE(other.ok()) << other.status().message();
+        EXPECT_EQ(other->status, SolveStatus::kOptimal) << name << " " << stages;
+        EXPECT_DOUBLE_EQ(other->objective, r->objective) << name << " " << stages;
+      }
       HeuristicScheduler h;
       DpTopoScheduler dp;
       auto rh = h.Run(p);

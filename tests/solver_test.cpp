@@ -309,7 +309,7 @@ TEST_P(CbcSolverTest, ConcurrentSolvesOnDistinctSolvers) {
 // driver takes no lock, so its solves really run side by side in Cbc.
 TEST_P(CbcSolverTest, ManyConcurrentSolvesAgreeWithSerial) {
   std::vector<MilpModel> models;
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < 10; ++i) {
     MilpModel m = HardKnapsack(14 + i);
     if (i % 4 == 1) m.obj_offset = 10.0 * i;
     models.push_back(std::move(m));

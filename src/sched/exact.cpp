@@ -25,14 +25,14 @@ std::string Fmt(double v) {
 
 }  // namespace
 
-// The Cbc driver kAuto uses for a model. On the Table I zoo (30 instances,
-// 400..3900 columns, bench/results/two_phase_drivers.md) the direct driver
-// proved optimality faster on 28 (median 1.95x, up to 3.1x) and lost two
-// sub-second ones by at most 1.4x; label-sized models go to the lattice. So:
-// direct everywhere.
-static CbcDriver AutoDriver(const MilpModel& model) {
-  (void)model;
-  return CbcDriver::kDirect;
+// The Cbc driver kAuto uses. On the Table I zoo (30 instances, 400..3900
+// columns, bench/results/two_phase_engines.md) the direct driver proved
+// optimality faster on 28 (median 1.95x, up to 3.1x) and lost two sub-second
+// ones by at most 1.4x; label-sized models go to the lattice. So: direct,
+// except when several threads are asked for and the linked Cbc has them
+// (only CbcMain1 runs a parallel tree search).
+static CbcDriver AutoDriver(int threads) {
+  return threads > 1 && CbcHasThreads() ? CbcDriver::kMain : CbcDriver::kDirect;
 }
 
 ExactScheduler::ExactScheduler(ExactOptions options, std::unique_ptr<MilpSolver> solver)
@@ -160,7 +160,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   if (!solver) {
     CbcDriver d = engine == ExactEngine::kCbcMain     ? CbcDriver::kMain
                   : engine == ExactEngine::kCbcDirect ? CbcDriver::kDirect
-                                                      : AutoDriver(ilp.milp);
+                                                      : AutoDriver(options_.threads);
     std::unique_ptr<MilpSolver>& slot = d == CbcDriver::kMain ? cbc_main_ : cbc_direct_;
     if (!slot) slot = d == CbcDriver::kMain ? MakeCbcSolver(d) : std::make_unique<CbcSolver>(d, options_.cbc_direct);
     solver = slot.get();

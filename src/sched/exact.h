@@ -18,7 +18,8 @@ namespace respect {
 
 // Which exact engine solves the problem.
 //   kAuto:      kLattice for graphs of at most kLatticeMaxNodes nodes, else
-//               Cbc (the driver chosen by model size, see exact.cpp);
+//               Cbc: the direct driver, or CbcMain with threads > 1 when the
+//               linked Cbc has threads (exact.cpp, AutoDriver);
 //   kCbcMain:   Cbc through CbcMain0/CbcMain1 (the cbc program's defaults;
 //               one solve at a time per process);
 //   kCbcDirect: Cbc through CbcModel with a fixed set of cut generators and
