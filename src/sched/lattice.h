@@ -40,8 +40,10 @@ namespace respect {
 constexpr int kLatticeMaxNodes = 64;
 
 struct LatticeOptions {
-  int64_t max_ideals = 200000;      // give up (kTooLarge) with more ideals than this
-  int64_t max_steps = 100000000;    // ... or more (ideal, ideal) step checks
+  // Down-sets enumerated up front: the wide solver gives up (kTooLarge)
+  // above this; the narrow one only drops its per-layer crossing bound.
+  int64_t max_ideals = 200000;
+  int64_t max_steps = 100000000;    // give up (kTooLarge) after more (set, successor) steps
   double time_limit_s = 600.0;      // stop with the incumbent (kTimeLimit)
   bool wide = false;                // also graphs of 65..2048 nodes (else kTooLarge)
   bool wide_only = false;           // tests: the multi-word solver for small graphs too
@@ -61,7 +63,7 @@ struct LatticeResult {
   bool start_used = false;     // the start was feasible, inside the windows, and bounded the search
   bool start_optimal = false;  // ... and nothing better exists
   std::string message;
-  int64_t ideals = 0;          // down-sets enumerated
+  int64_t ideals = 0;          // down-sets enumerated (narrow solver: -1 when over max_ideals)
   int64_t labels = 0;          // (ideal, layer) Pareto labels kept
   int64_t steps = 0;           // (ideal, ideal) pairs examined
 };
