@@ -170,8 +170,12 @@ bool WideSolver<W>::Enumerate() {
   root.set = must_in_[0];
   ideals_.push_back(root);
   index.emplace(root.set, 0);
+  int64_t work = 0;
   for (size_t i = 0; i < ideals_.size(); ++i) {
-    if (std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) return false;
+    // Bounded like the search: n node checks per down-set count as steps.
+    work += n_;
+    if (work > o_.max_steps) return false;
+    if ((i & 255) == 0 && std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) return false;
     for (int v = 0; v < n_; ++v) {
       const Bits<W>& t = ideals_[i].set;
       if (t.test(v) || must_out_[S_ - 2].test(v) || !parents_[v].subset_of(t)) continue;
@@ -417,7 +421,8 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
     }
   if (!Enumerate()) {
     res.outcome = LatticeResult::Outcome::kTooLarge;
-    res.message = "more than " + std::to_string(o_.max_ideals) + " down-sets (or out of time enumerating them)";
+    res.message = "more than " + std::to_string(o_.max_ideals) + " down-sets (or " + std::to_string(o_.max_steps) +
+                  " steps, or the time limit, enumerating them)";
     res.ideals = static_cast<int64_t>(ideals_.size());
     res.schedule = Schedule();
     return res;
