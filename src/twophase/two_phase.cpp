@@ -37,7 +37,7 @@ TwoPhaseScheduler::TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<co
     : options_(options),
       rl_(policy ? RlScheduler(options.rl, std::move(policy)) : RlScheduler(options.rl)),
       exact_(options.exact, std::move(solver)),
-      window_exact_(WindowOptions(options.exact, options.window_engine), nullptr) {}
+      window_options_(WindowOptions(options.exact, options.window_engine)) {}
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
   const auto t0 = Clock::now();
@@ -101,9 +101,10 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   const int w = std::max(0, options_.window);
   const double tol = 1e-9 * std::max(1.0, std::fabs(coarse_result.objective));
 
-  // The incumbent: the coarse schedule, or dp_topo's split when that is
-  // better (a stronger start and cutoff; windows stay on the coarse schedule
-  // in the first round).
+  // The incumbent starts as the coarse schedule; with strong_start,
+  // dp_topo's split competes: when it beats the first window's optimum, the
+  // next round is centred on it (the first windows stay on the coarse
+  // schedule).
   Schedule best = coarse_result.schedule;
   double best_obj = coarse_result.objective;
   Schedule alt;
@@ -136,7 +137,10 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
       win.hi[u] = std::min(hard.hi[u], center.stage[u] + w);
     }
     const auto ts = Clock::now();
-    auto res = window_exact_.RunWindowed(problem, &win, &center);
+    ExactOptions wo = window_options_;
+    wo.time_limit_s = left;  // what is left of the two_phase time limit
+    ExactScheduler window_exact(wo);
+    auto res = window_exact.RunWindowed(problem, &win, &center);
     ilp_seconds += Secs(ts, Clock::now());
     if (!res.ok()) return res.status().WithContext("two_phase (windowed ILP)");
     ++rounds;
@@ -164,6 +168,10 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
     }
     if (!improved || w == 0 || rounds > options_.max_widen) break;
     center = best;
+  }
+  if (alt_obj < best_obj - tol) {  // e.g. no window round finished in time
+    best = alt;
+    best_obj = alt_obj;
   }
   if (vars_kept >= 0) out.stats["vars_kept"] = vars_kept;
   out.stats["window"] = w;

@@ -66,7 +66,7 @@ class TwoPhaseScheduler final : public Scheduler {
   TwoPhaseOptions options_;
   RlScheduler rl_;
   ExactScheduler exact_;         // the full problem (certify, fallback)
-  ExactScheduler window_exact_;  // the windowed solves (light Cbc settings)
+  ExactOptions window_options_;  // the windowed solves (light Cbc settings)
 };
 
 }  // namespace respect
