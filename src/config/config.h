@@ -18,6 +18,10 @@ struct SolverConfig {
   double relative_gap = 0.0;
   bool verbose = false;
   std::string write_lp;          // write each exact model to this .lp/.mps path ("" = no)
+  // Exact engine: auto (lattice DP for <= 64 nodes, else Cbc's direct driver;
+  // CbcMain with threads > 1) | cbc_main | cbc_direct | lattice (the DP on up
+  // to 2048 nodes, Cbc where its lattice is too large).
+  std::string engine = "auto";
 };
 
 struct PolicyConfig {
@@ -25,6 +29,7 @@ struct PolicyConfig {
   int window = 1;                    // two-phase slack w
   int max_widen = 3;                 // two-phase widening rounds
   bool certify = false;              // two-phase: prove against the full ILP
+  std::string window_engine = "auto";  // engine closing the two-phase windows (as solver.engine)
   std::string decode = "greedy";     // greedy | sample | beam
   int beam_width = 4;
   int samples = 16;

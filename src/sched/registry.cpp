@@ -13,6 +13,13 @@ const std::vector<std::string>& KnownMethods() {
   return m;
 }
 
+ExactEngine ParseEngine(const std::string& name) {
+  if (name == "cbc_main") return ExactEngine::kCbcMain;
+  if (name == "cbc_direct") return ExactEngine::kCbcDirect;
+  if (name == "lattice") return ExactEngine::kLattice;
+  return ExactEngine::kAuto;  // values are checked by the config table
+}
+
 ExactOptions ExactOptionsFrom(const Config& config) {
   ExactOptions o;
   o.time_limit_s = config.solver.time_limit_s;
@@ -20,6 +27,7 @@ ExactOptions ExactOptionsFrom(const Config& config) {
   o.relative_gap = config.solver.relative_gap;
   o.verbose = config.solver.verbose;
   o.write_lp = config.solver.write_lp;
+  o.engine = ParseEngine(config.solver.engine);
   return o;
 }
 
@@ -49,6 +57,7 @@ StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, co
     t.window = config.policy.window;
     t.max_widen = config.policy.max_widen;
     t.certify = config.policy.certify;
+    t.window_engine = ParseEngine(config.policy.window_engine);
     return std::unique_ptr<Scheduler>(new TwoPhaseScheduler(t));
   }
   return Status::Invalid("unknown method '" + method + "'");
