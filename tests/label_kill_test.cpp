@@ -44,11 +44,13 @@ TEST(LabelKill, KillNineThenResumeLosesAndDuplicatesNothing) {
   const std::string dir = ::testing::TempDir() + "/label_kill";
   std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
   const std::string path = dir + "/labels.bin";
-  const int count = 150;
+  // Large enough that each run is killed mid-way even at ~1,000 labels/s.
+  const int count = 6000;
   std::vector<std::string> args = {"--task", "label", "--label.count", std::to_string(count), "--label.nodes", "10",
                                    "--label.stages_min", "2", "--label.stages_max", "4", "--synthetic.levels_min",
                                    "3", "--synthetic.levels_max", "8", "--label.dataset", path, "--output.dir", dir};
   // Kill it three times at different points, then let it finish.
+  int kills = 0;
   for (int round = 0; round < 3; ++round) {
     std::vector<std::string> a = args;
     if (round > 0) { a.push_back("--label.resume"); a.push_back("true"); }
@@ -58,7 +60,7 @@ TEST(LabelKill, KillNineThenResumeLosesAndDuplicatesNothing) {
     const auto t0 = std::chrono::steady_clock::now();
     // Wait until this run has appended something (or finished), then kill.
     while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(60)) {
-      if (FileSize(path) > before + 2000 * (round + 1)) break;
+      if (FileSize(path) > before + 20000 * (round + 1)) break;
       int st;
       if (waitpid(pid, &st, WNOHANG) == pid) { pid = -1; break; }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -67,8 +69,10 @@ TEST(LabelKill, KillNineThenResumeLosesAndDuplicatesNothing) {
       kill(pid, SIGKILL);
       int st;
       waitpid(pid, &st, 0);
+      kills += WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
     }
   }
+  ASSERT_EQ(kills, 3) << "a run finished before it could be killed; the test would prove nothing";
   args.push_back("--label.resume");
   args.push_back("true");
   pid_t pid = Spawn(args);
