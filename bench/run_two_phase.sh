@@ -10,6 +10,6 @@ OUT=bench/out/table1
 rm -rf "$OUT"
 build/respect-opt --config configs/table1.yaml --output.dir "$OUT" "$@" | tee bench/out/table1.txt
 cp "$OUT/compare.csv" bench/results/two_phase.csv
-python3 scripts/plot_compare.py "$OUT/compare.csv" --out bench/results || true
-python3 bench/summarize_two_phase.py bench/results/two_phase.csv > bench/results/two_phase.md
+scripts/plot_compare.py "$OUT/compare.csv" --out bench/results || true
+bench/summarize_two_phase.py bench/results/two_phase.csv > bench/results/two_phase.md
 cat bench/results/two_phase.md
