@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "core/rng.h"
-#include "io/graph_io.h"
 #include "label/dataset.h"
 #include "policy/policy.h"
 #include "sched/exact.h"
@@ -60,6 +59,11 @@ int main(int argc, char** argv) {
   ExactScheduler exact(eo);
 
   std::vector<Row> rows;
+  // Rows are appended as they are measured, so an interrupted run keeps them.
+  std::ofstream csv_out(out, std::ios::trunc);
+  if (!csv_out) { std::fprintf(stderr, "rl_bench: cannot write %s\n", out.c_str()); return 2; }
+  csv_out << "set,graph,nodes,stages,exact_status,exact_objective,exact_seconds,rl_objective,gap,decode_ms,"
+             "order_match,label_match\n";
   auto run = [&](const std::string& set, std::shared_ptr<const Graph> g, int stages) {
     Problem p;
     p.graph = g;
@@ -92,6 +96,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%-10s %-22s n=%4d st=%d exact %.6g (%s, %.2fs) rl %.6g gap %.2f%% decode %.2f ms\n",
                  set.c_str(), r.graph.c_str(), r.nodes, stages, r.exact_obj, r.exact_status.c_str(), r.exact_s,
                  r.rl_obj, 100 * r.gap, r.decode_ms);
+    char line[512];
+    std::snprintf(line, sizeof(line), "%s,%s,%d,%d,%s,%.17g,%.4f,%.17g,%.6f,%.4f,%d,%d\n", r.set.c_str(),
+                  r.graph.c_str(), r.nodes, r.stages, r.exact_status.c_str(), r.exact_obj, r.exact_s, r.rl_obj,
+                  r.gap, r.decode_ms, r.order_match, r.label_match);
+    csv_out << line << std::flush;
     rows.push_back(r);
   };
   if (zoo) {
@@ -112,17 +121,6 @@ int main(int argc, char** argv) {
     if (!g.ok()) return 1;
     run("synthetic", std::make_shared<const Graph>(std::move(g).value()), stages);
   }
-  std::string csv = "set,graph,nodes,stages,exact_status,exact_objective,exact_seconds,rl_objective,gap,decode_ms,"
-                    "order_match,label_match\n";
-  for (const Row& r : rows) {
-    char line[512];
-    std::snprintf(line, sizeof(line), "%s,%s,%d,%d,%s,%.17g,%.4f,%.17g,%.6f,%.4f,%d,%d\n", r.set.c_str(),
-                  r.graph.c_str(), r.nodes, r.stages, r.exact_status.c_str(), r.exact_obj, r.exact_s, r.rl_obj,
-                  r.gap, r.decode_ms, r.order_match, r.label_match);
-    csv += line;
-  }
-  Status w = WriteTextFile(out, csv);
-  if (!w.ok()) { std::fprintf(stderr, "%s\n", w.message().c_str()); return 2; }
   // Summary.
   std::map<std::string, std::vector<const Row*>> by;
   for (const Row& r : rows) by[r.set + (r.set == "zoo" ? "/" + std::to_string(r.stages) : "")].push_back(&r);
