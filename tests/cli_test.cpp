@@ -114,6 +114,17 @@ TEST(Cli, BadGraphs) {
   ExpectBadInput("--model " + Write("g7.gml", "graph [ node [ id 0 ") + dir, "missing ']'");
 }
 
+TEST(Cli, BadDatasetsForLabelAndTrain) {
+  const std::string dir = " --output.dir " + ::testing::TempDir() + "/cli_ds";
+  const std::string junk = Write("junk.bin", "not a dataset at all");
+  ExpectBadInput("--task train --train.dataset " + junk + dir, "not a respect-opt label dataset");
+  ExpectBadInput("--task train --train.dataset /nonexistent/labels.bin" + dir, "cannot read");
+  ExpectBadInput("--task label --label.count 2 --label.dataset " + junk + dir, "exists; pass --label.resume true");
+  ExpectBadInput("--task label --label.resume true --label.count 2 --label.dataset " + junk + dir,
+                 "not a respect-opt label dataset");
+  EXPECT_EQ(Slurp(junk), "not a dataset at all");  // never touched
+}
+
 TEST(Cli, InfeasibleSettingsFailFast) {
   const std::string g = Write("small.json", R"({"name": "small", "nodes": [{"id": 1, "param_bytes": 5},
       {"id": 2, "param_bytes": 7}], "edges": [{"src": 1, "dst": 2}]})");
