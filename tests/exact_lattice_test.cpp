@@ -20,32 +20,12 @@
 #include "sched/list_schedule.h"
 #include "zoo/zoo.h"
 
+#include "test_graphs.h"
+
 namespace respect {
 namespace {
 
-int64_t Uni(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
-}
-
-std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int max_parents, const std::string& name) {
-  GraphBuilder b(name);
-  for (int v = 0; v < n; ++v) {
-    Node nd;
-    nd.id = std::to_string(v);
-    nd.name = "n" + std::to_string(v);
-    nd.param_bytes = Uni(rng, 0, 9) < 4 ? 0 : 1024 * Uni(rng, 1, 4096);
-    nd.output_bytes = Uni(rng, 0, 4) == 0 ? 0 : 1024 * Uni(rng, 1, 1024);
-    nd.macs = Uni(rng, 0, 3) == 0 ? 0 : 1000 * Uni(rng, 1, 1000000);
-    b.AddNode(nd);
-  }
-  for (int v = 1; v < n; ++v) {
-    const int k = static_cast<int>(Uni(rng, v == 1 ? 1 : 0, std::min(v, max_parents)));
-    for (int t = 0; t < k; ++t) b.AddEdgeIdx(static_cast<int>(Uni(rng, 0, v - 1)), v);
-  }
-  auto g = b.Build();
-  EXPECT_TRUE(g.ok()) << g.status().message();
-  return std::make_shared<const Graph>(std::move(*g));
-}
+using namespace test_graphs;  // Uni, RandomGraph
 
 Problem MakeP(std::shared_ptr<const Graph> g, int stages, ObjectiveKind kind = ObjectiveKind::kMemoryComm,
               CommModel cm = CommModel::kTensor) {

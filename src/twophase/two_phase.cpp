@@ -42,15 +42,8 @@ TwoPhaseScheduler::TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<co
 StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
   const auto t0 = Clock::now();
   ScheduleResult out;
-  out.method = name();
-  out.bound = std::nan("");
-  Status v = problem.Validate();
-  if (v.code() == StatusCode::kInfeasible) {
-    out.status = SolveStatus::kInfeasible;
-    out.message = v.message();
-    return out;
-  }
-  RESPECT_RETURN_IF_ERROR(v);
+  RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &out));
+  if (out.status == SolveStatus::kInfeasible) return out;
 
   // Phase 1: the coarse schedule.
   auto coarse = rl_.Run(problem);
@@ -75,15 +68,8 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
 StatusOr<ScheduleResult> TwoPhaseScheduler::RunFrom(const Problem& problem, const Schedule& coarse) {
   const auto t0 = Clock::now();
   ScheduleResult out;
-  out.method = name();
-  out.bound = std::nan("");
-  Status v = problem.Validate();
-  if (v.code() == StatusCode::kInfeasible) {
-    out.status = SolveStatus::kInfeasible;
-    out.message = v.message();
-    return out;
-  }
-  RESPECT_RETURN_IF_ERROR(v);
+  RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &out));
+  if (out.status == SolveStatus::kInfeasible) return out;
   ScheduleResult c;
   c.method = "coarse";
   c.schedule = coarse;
