@@ -8,6 +8,8 @@ Reachability::Reachability(const Graph& g) {
   desc_.assign(n, std::vector<uint64_t>(words_, 0));
   ndesc_.assign(n, 0);
   nanc_.assign(n, 0);
+  desc_param_.assign(n, 0);
+  anc_param_.assign(n, 0);
   const std::vector<int>& topo = g.topo_order();
   for (int i = n - 1; i >= 0; --i) {
     const int u = topo[i];
@@ -27,7 +29,10 @@ Reachability::Reachability(const Graph& g) {
       while (bits) {
         const int b = __builtin_ctzll(bits);
         bits &= bits - 1;
-        ++nanc_[j * 64 + b];
+        const int v = j * 64 + b;
+        ++nanc_[v];
+        anc_param_[v] += g.node(u).param_bytes;
+        desc_param_[u] += g.node(v).param_bytes;
       }
     }
 }

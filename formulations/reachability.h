@@ -15,6 +15,9 @@ class Reachability {
   bool Reaches(int u, int v) const { return (desc_[u][v >> 6] >> (v & 63)) & 1u; }
   int num_descendants(int v) const { return ndesc_[v]; }
   int num_ancestors(int v) const { return nanc_[v]; }
+  // param_bytes summed over the descendants / ancestors of v (v excluded).
+  int64_t descendant_param_bytes(int v) const { return desc_param_[v]; }
+  int64_t ancestor_param_bytes(int v) const { return anc_param_[v]; }
   // Children of u that are not ancestors of another child of u: the
   // consumers that can be last (s(w) is max over children iff over these).
   std::vector<int> LatestChildren(const Graph& g, int u) const;
@@ -25,6 +28,7 @@ class Reachability {
   int words_ = 0;
   std::vector<std::vector<uint64_t>> desc_;
   std::vector<int> ndesc_, nanc_;
+  std::vector<int64_t> desc_param_, anc_param_;
 };
 
 }  // namespace respect

@@ -103,6 +103,28 @@ Windows FullWindows(const Problem& problem) {
   return w;
 }
 
+Windows IncumbentWindows(const Problem& problem, double objective) {
+  Windows w = FullWindows(problem);
+  if (problem.objective.kind != ObjectiveKind::kMemoryComm) return w;
+  double m = objective;
+  if (problem.constraints.max_stage_param_bytes > 0)
+    m = std::min(m, static_cast<double>(problem.constraints.max_stage_param_bytes));
+  if (!std::isfinite(m) || m <= 0) return w;
+  const Graph& g = problem.g();
+  const int S = problem.stages;
+  Reachability reach(g);
+  // A hair of slack so that rounding never drops the incumbent itself.
+  const double mm = m * (1 + 1e-12);
+  for (int v = 0; v < g.size(); ++v) {
+    const double p = static_cast<double>(g.node(v).param_bytes);
+    const double a = p + static_cast<double>(reach.ancestor_param_bytes(v));
+    const double d = p + static_cast<double>(reach.descendant_param_bytes(v));
+    w.lo[v] = std::max(w.lo[v], static_cast<int>(std::ceil(a / mm)) - 1);
+    w.hi[v] = std::min(w.hi[v], S - static_cast<int>(std::ceil(d / mm)));
+  }
+  return w;
+}
+
 StatusOr<Windows> TightenWindows(const Problem& problem, const Windows& windows) {
   const Graph& g = problem.g();
   const int n = g.size();

@@ -43,6 +43,17 @@ struct Windows {
 // Precondition: problem.Validate() is ok.
 Windows FullWindows(const Problem& problem);
 
+// memory_comm only: the windows every schedule of objective <= `objective`
+// satisfies. Such a schedule has max_k P_k <= m = min(objective,
+// max_stage_param_bytes if set); v and its ancestors lie in stages
+// 0..s(v), v and its descendants in s(v)..stages-1, so
+//   s(v) >= ceil((p_v + ancestor bytes) / m) - 1,
+//   s(v) <= stages - ceil((p_v + descendant bytes) / m).
+// With the objective of a known schedule (a MIP start) this restricts the
+// model to schedules at least as good; the start itself stays inside.
+// FullWindows for the latency objective or a non-finite objective.
+Windows IncumbentWindows(const Problem& problem, double objective);
+
 // `windows` intersected with FullWindows and made consistent along edges
 // (lo[w] >= lo[u], hi[u] <= hi[w] for every edge (u, w)). InvalidInput if the
 // vectors have the wrong size; Infeasible if some node is left no stage.

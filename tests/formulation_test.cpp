@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <random>
 #include <string>
@@ -114,6 +115,61 @@ TEST(FullWindowsTest, OptimaOfRandomGraphsLieInsideFullWindows) {
       }
     }
   }
+}
+
+TEST(IncumbentWindowsTest, ChainByHand) {
+  // Chain c0..c5 with params 100..600 (total 2100), 3 stages, bound J = 900:
+  // a stage holds at most 900 bytes. c3 has 100+200+300+400 = 1000 bytes up
+  // to itself -> s >= ceil(1000/900) - 1 = 1; c2 has 300+400+500+600 = 1800
+  // from itself on -> s <= 3 - ceil(1800/900) = 1; c4: 3 - ceil(1100/900) = 1.
+  Problem p = Make(Chain(6), 3);
+  p.constraints.nonempty_stages = false;
+  Windows w = IncumbentWindows(p, 900.0);
+  EXPECT_EQ(w.lo, (std::vector<int>{0, 0, 0, 1, 1, 2}));
+  EXPECT_EQ(w.hi, (std::vector<int>{0, 0, 1, 1, 1, 2}));
+  // A hard cap tightens the same way without an objective.
+  p.constraints.max_stage_param_bytes = 900;
+  Windows c = IncumbentWindows(p, std::numeric_limits<double>::infinity());
+  EXPECT_EQ(c.lo, w.lo);
+  EXPECT_EQ(c.hi, w.hi);
+  // Latency: no tightening beyond FullWindows.
+  p.objective.kind = ObjectiveKind::kLatency;
+  Windows l = IncumbentWindows(p, 900.0);
+  EXPECT_EQ(l.lo, (std::vector<int>(6, 0)));
+  EXPECT_EQ(l.hi, (std::vector<int>(6, 2)));
+}
+
+TEST(IncumbentWindowsTest, KeepEverySchedulePassingTheBound) {
+  // For a random bound J, every feasible schedule with objective <= J lies
+  // inside IncumbentWindows(J); and the windows do cut some assignments.
+  std::mt19937_64 rng(5);
+  int kept = 0, cut = 0;
+  for (int t = 0; t < 200; ++t) {
+    const int n = static_cast<int>(Uni(rng, 3, 10));
+    const int S = static_cast<int>(Uni(rng, 2, std::min(n, 5)));
+    auto g = RandomGraph(rng, n, 3, "iw");
+    Problem p = Make(g, S);
+    p.objective.comm_model = Uni(rng, 0, 1) ? CommModel::kEdge : CommModel::kTensor;
+    p.objective.comm_weight = 0.5 * static_cast<double>(Uni(rng, 0, 3));
+    std::vector<Schedule> feasible;
+    for (int r = 0; r < 60; ++r) {
+      Schedule s = RandomMonotone(rng, *g, S);
+      if (Evaluate(p, s).feasible) feasible.push_back(s);
+    }
+    if (feasible.empty()) continue;
+    const double bound = Evaluate(p, feasible[Uni(rng, 0, static_cast<int64_t>(feasible.size()) - 1)]).objective;
+    const Windows w = IncumbentWindows(p, bound);
+    for (const Schedule& s : feasible) {
+      if (Evaluate(p, s).objective <= bound) {
+        EXPECT_TRUE(WithinWindows(w, s)) << g->name() << " t=" << t;
+        ++kept;
+      } else if (!WithinWindows(w, s)) {
+        ++cut;
+      }
+    }
+  }
+  EXPECT_GT(kept, 500);
+  EXPECT_GT(cut, 50);
 }
 
 TEST(TightenWindowsTest, PropagatesAlongEdgesAndRejectsEmpty) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <random>
 #include <string>
@@ -115,6 +116,95 @@ TEST(SplitTest, MatchesBruteForceOverContiguousSplits) {
   }
   std::printf("[ split ] %d (order, problem) pairs compared, %d infeasible\n", compared, infeasible);
   EXPECT_GT(compared, 1200);
+}
+
+// Reference for longer orders: the same (max P, sum X) Pareto DP with no
+// incumbent, no bounds and no capped passes, straight from the definition.
+double ReferenceSplitObjective(const Problem& p, const std::vector<int>& order) {
+  const int n = static_cast<int>(order.size());
+  const std::vector<int64_t> x = CutCrossingBytes(p, order);
+  std::vector<int64_t> pre(n + 1, 0);
+  for (int i = 0; i < n; ++i) pre[i + 1] = pre[i] + p.g().node(order[i]).param_bytes;
+  const int S = p.stages;
+  const int64_t cap = p.constraints.max_stage_param_bytes;
+  // front[k][j]: non-dominated (m, x) of order[0..j-1] in k segments.
+  std::vector<std::vector<std::vector<std::pair<int64_t, int64_t>>>> front(
+      S + 1, std::vector<std::vector<std::pair<int64_t, int64_t>>>(n + 1));
+  front[0][0].push_back({0, 0});
+  for (int k = 1; k <= S; ++k)
+    for (int j = k; j <= n; ++j) {
+      std::vector<std::pair<int64_t, int64_t>> c;
+      for (int i = k - 1; i < j; ++i) {
+        const int64_t w = pre[j] - pre[i];
+        if (cap > 0 && w > cap) continue;
+        for (auto [m, xx] : front[k - 1][i]) c.push_back({std::max(m, w), xx + (i > 0 ? x[i] : 0)});
+      }
+      std::sort(c.begin(), c.end());
+      for (auto& l : c)
+        if (front[k][j].empty() || l.second < front[k][j].back().second) front[k][j].push_back(l);
+    }
+  double best = std::numeric_limits<double>::infinity();
+  for (int k = p.constraints.nonempty_stages ? S : 1; k <= S; ++k)
+    for (auto [m, xx] : front[k][n])
+      best = std::min(best, static_cast<double>(m) + p.objective.comm_weight * static_cast<double>(xx));
+  return best;
+}
+
+TEST(SplitTest, MatchesUnprunedParetoDpOnLongerOrders) {
+  // Orders of 20-120 nodes, where the capped passes and the crossing bound
+  // prune most of the DP: the objective must still be the optimum.
+  std::mt19937_64 rng(7);
+  int compared = 0;
+  for (int t = 0; t < 120; ++t) {
+    const int n = static_cast<int>(Uni(rng, 20, 120));
+    const int S = static_cast<int>(Uni(rng, 2, 8));
+    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 4)), "m" + std::to_string(t), 10);
+    const std::vector<int> order = RandomTopoOrder(rng, *g);
+    for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
+      Problem p = Make(g, S, ObjectiveKind::kMemoryComm, cm);
+      p.objective.comm_weight = static_cast<double>(Uni(rng, 1, 6)) * 0.5;
+      const int64_t variant = Uni(rng, 0, 3);
+      if (variant == 1) p.constraints.nonempty_stages = false;
+      if (variant == 2 && g->total_param_bytes() > 0)
+        p.constraints.max_stage_param_bytes =
+            std::max<int64_t>(g->max_param_bytes(), (g->total_param_bytes() + S - 1) / S + Uni(rng, 0, 3000000));
+      if (!p.Validate().ok()) continue;
+      auto fast = OptimalSplit(p, order);
+      const double ref = ReferenceSplitObjective(p, order);
+      if (!std::isfinite(ref)) {
+        EXPECT_FALSE(fast.ok());
+        continue;
+      }
+      ASSERT_TRUE(fast.ok()) << fast.status().message();
+      const Evaluation ev = Evaluate(p, *fast);
+      ASSERT_TRUE(ev.feasible) << ev.violation;
+      EXPECT_TRUE(IsContiguous(*fast, order));
+      EXPECT_LE(std::fabs(ev.objective - ref), 1e-12 * std::max(1.0, ref))
+          << g->name() << " " << ToString(cm) << " variant " << variant;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 200);
+}
+
+TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
+  std::mt19937_64 rng(11);
+  auto g = RandomGraph(rng, 250, 3, "limit", 15);
+  Problem p = Make(g, 8, ObjectiveKind::kMemoryComm, CommModel::kEdge);
+  const std::vector<int> order = g->topo_order();
+  SplitOptions none;
+  none.time_limit_s = 0.0;
+  auto cut = BestSplit(p, order, none);
+  ASSERT_TRUE(cut.ok()) << cut.status().message();
+  EXPECT_FALSE(cut->optimal);
+  auto full = BestSplit(p, order, SplitOptions{});
+  ASSERT_TRUE(full.ok());
+  EXPECT_TRUE(full->optimal);
+  const Evaluation ec = Evaluate(p, cut->schedule), ef = Evaluate(p, full->schedule);
+  ASSERT_TRUE(ec.feasible) << ec.violation;
+  EXPECT_TRUE(IsContiguous(cut->schedule, order));
+  EXPECT_GE(ec.objective, ef.objective);
+  EXPECT_DOUBLE_EQ(ef.objective, ReferenceSplitObjective(p, order));
 }
 
 TEST(SplitTest, CutCrossingBytesAgreeWithEvaluate) {

@@ -256,6 +256,8 @@ const std::vector<KeyDef>& Table() {
              "write each exact model to this .lp/.mps path (\"\" = no)"),
       String("solver.engine", REF(std::string, solver.engine), {"auto", "cbc_main", "cbc_direct", "lattice"},
              "exact engine: auto (lattice DP <= 64 nodes, else Cbc) | cbc_main | cbc_direct | lattice"),
+      Bool("solver.incumbent_windows", REF(bool, solver.incumbent_windows),
+           "keep only node stages that a schedule as good as the MIP start allows"),
       String("policy.window_engine", REF(std::string, policy.window_engine),
              {"auto", "cbc_main", "cbc_direct", "lattice"}, "engine closing the two-phase windows"),
       String("policy.weights", REF(std::string, policy.weights), {}, "policy weights file, or 'default'"),

@@ -22,6 +22,9 @@ struct SolverConfig {
   // CbcMain with threads > 1) | cbc_main | cbc_direct | lattice (the DP on up
   // to 2048 nodes, Cbc where its lattice is too large).
   std::string engine = "auto";
+  // Restrict the exact model (and the two-phase windows) to schedules at
+  // least as good as the MIP start (IncumbentWindows in formulations/).
+  bool incumbent_windows = true;
 };
 
 struct PolicyConfig {

@@ -68,11 +68,30 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     warm = *start;
     have_warm = true;
   } else if (options_.warm_start) {
-    DpTopoScheduler dp;
+    // The start is a help, not the job: at most a fifth of the time limit
+    // (its splits take seconds only on graphs of thousands of nodes).
+    DpTopoScheduler dp(0.2 * options_.time_limit_s);
     auto h = dp.Run(problem);
     if (h.ok() && (h->status == SolveStatus::kFeasible || h->status == SolveStatus::kOptimal)) {
       warm = h->schedule;
       have_warm = true;
+    }
+  }
+
+  // A start of objective J rules out every node placement that forces a
+  // stage heavier than J (IncumbentWindows): the model keeps only schedules
+  // at least as good, the start among them.
+  Windows bounded;
+  if (options_.incumbent_windows && have_warm && problem.objective.kind == ObjectiveKind::kMemoryComm) {
+    const Evaluation ev = Evaluate(problem, warm);
+    if (ev.feasible && (!windows || WithinWindows(*windows, warm))) {
+      bounded = IncumbentWindows(problem, ev.objective);
+      if (windows)
+        for (int v = 0; v < problem.g().size(); ++v) {
+          bounded.lo[v] = std::max(bounded.lo[v], windows->lo[v]);
+          bounded.hi[v] = std::min(bounded.hi[v], windows->hi[v]);
+        }
+      windows = &bounded;
     }
   }
 

@@ -36,6 +36,7 @@ struct ExactOptions {
   bool verbose = false;
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start
+  bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start
   ExactEngine engine = ExactEngine::kAuto;
   LatticeOptions lattice;   // bounds of the lattice engine (its time limit is time_limit_s)
   CbcDirectSettings cbc_direct;  // cuts/heuristics of the direct Cbc driver

@@ -108,29 +108,23 @@ StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) {
     return r;
   }
   const std::vector<NamedOrder> orders = NaturalOrders(problem.g());
-  double best = std::numeric_limits<double>::infinity();
-  Status last_infeasible;
-  for (size_t i = 0; i < orders.size(); ++i) {
-    auto s = OptimalSplit(problem, orders[i].order);
-    if (!s.ok()) {
-      if (s.status().code() != StatusCode::kInfeasible) return s.status();
-      last_infeasible = s.status();
-      continue;
-    }
-    const Evaluation ev = Evaluate(problem, *s);
-    if (ev.feasible && ev.objective < best) {
-      best = ev.objective;
-      r.schedule = *s;
-      r.stats["order"] = static_cast<double>(i);
-      r.message = "best split of the " + orders[i].name + " order";
-    }
-  }
+  std::vector<const std::vector<int>*> ptrs;
+  for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
+  auto split = BestSplitOfOrders(problem, ptrs, time_limit_s_);
+  if (!split.ok()) return split.status();
   r.bound = std::nan("");
-  if (best == std::numeric_limits<double>::infinity()) {
+  if (split->best < 0) {
     r.status = SolveStatus::kInfeasible;
-    r.message = "no natural order has a feasible split: " + last_infeasible.message();
+    r.message = "no natural order has a feasible split: " + split->last_infeasible;
   } else {
     r.status = SolveStatus::kFeasible;
+    r.schedule = std::move(split->schedule);
+    r.stats["order"] = static_cast<double>(split->best);
+    r.message = "best split of the " + orders[split->best].name + " order";
+    if (!split->all_optimal) {
+      r.stats["split_time_limit"] = 1;
+      r.message += " (time limit: some splits are the best known, not proven optimal)";
+    }
   }
   r.seconds = Seconds(t0);
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));

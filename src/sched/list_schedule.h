@@ -4,6 +4,7 @@
 // total_param / stages bytes).
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,15 @@ std::vector<int> ListPriorityOrder(const Graph& g);
 // winning order in NaturalOrders()).
 class DpTopoScheduler final : public Scheduler {
  public:
+  // time_limit_s bounds the splits (BestSplitOfOrders); when it cuts one
+  // short, stats["split_time_limit"] = 1 and the message says so.
+  explicit DpTopoScheduler(double time_limit_s = std::numeric_limits<double>::infinity())
+      : time_limit_s_(time_limit_s) {}
   std::string name() const override { return "dp_topo"; }
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+
+ private:
+  double time_limit_s_;
 };
 
 // Greedy list scheduling along ListPriorityOrder(): a node joins the current

@@ -28,6 +28,7 @@ ExactOptions ExactOptionsFrom(const Config& config) {
   o.verbose = config.solver.verbose;
   o.write_lp = config.solver.write_lp;
   o.engine = ParseEngine(config.solver.engine);
+  o.incumbent_windows = config.solver.incumbent_windows;
   return o;
 }
 
@@ -39,13 +40,14 @@ StatusOr<RlOptions> RlOptionsFrom(const Config& config) {
   o.decode.mode = *mode;
   o.decode.beam_width = config.policy.beam_width;
   o.decode.samples = config.policy.samples;
+  o.time_limit_s = config.solver.time_limit_s;
   return o;
 }
 
 StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, const Config& config) {
   if (method == "heuristic") return std::unique_ptr<Scheduler>(new HeuristicScheduler());
   if (method == "exact") return std::unique_ptr<Scheduler>(new ExactScheduler(ExactOptionsFrom(config)));
-  if (method == "dp_topo") return std::unique_ptr<Scheduler>(new DpTopoScheduler());
+  if (method == "dp_topo") return std::unique_ptr<Scheduler>(new DpTopoScheduler(config.solver.time_limit_s));
   if (method == "list") return std::unique_ptr<Scheduler>(new ListScheduler());
   if (method == "rl" || method == "two_phase") {
     auto rl = RlOptionsFrom(config);

@@ -37,23 +37,14 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
   auto cands = policy_->DecodeCandidates(problem.g(), options_.decode);
   if (!cands.ok()) return cands.status();
   const auto t_split = std::chrono::steady_clock::now();
-  double best = INFINITY;
-  int best_i = -1;
-  std::string last_error;
-  for (size_t i = 0; i < cands->size(); ++i) {
-    auto s = OptimalSplit(problem, (*cands)[i].order);
-    if (!s.ok()) {
-      if (s.status().code() != StatusCode::kInfeasible) return s.status();
-      last_error = s.status().message();
-      continue;
-    }
-    Evaluation e = Evaluate(problem, *s);
-    if (e.feasible && e.objective < best) {
-      best = e.objective;
-      best_i = static_cast<int>(i);
-      r.schedule = *s;
-    }
-  }
+  std::vector<const std::vector<int>*> orders;
+  for (const auto& c : *cands) orders.push_back(&c.order);
+  auto split = BestSplitOfOrders(problem, orders, options_.time_limit_s - std::chrono::duration<double>(t_split - t0).count());
+  if (!split.ok()) return split.status();
+  const int best_i = split->best;
+  const std::string last_error = split->last_infeasible;
+  if (best_i >= 0) r.schedule = std::move(split->schedule);
+  if (!split->all_optimal) r.stats["split_time_limit"] = 1;
   const auto t_end = std::chrono::steady_clock::now();
   r.stats["decode_ms"] = Ms(t_dec, t_split);
   r.stats["split_ms"] = Ms(t_split, t_end);

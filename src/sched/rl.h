@@ -3,6 +3,7 @@
 // the best by evaluate() wins.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,9 @@ namespace respect {
 struct RlOptions {
   std::string weights = "default";  // PolicyConfig::weights
   DecodeOptions decode;             // greedy / sample / beam
+  // Bounds decoding plus splitting; the splits get what decoding left
+  // (BestSplitOfOrders). Only orders of thousands of nodes come near it.
+  double time_limit_s = std::numeric_limits<double>::infinity();
 };
 
 // Stats: decode_ms, split_ms, candidates, best_candidate.

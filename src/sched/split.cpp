@@ -1,6 +1,9 @@
 #include "sched/split.h"
 
+#include "cost/evaluate.h"
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -116,7 +119,67 @@ struct Label {
   int idx;     // label index in the previous front
 };
 
-StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d) {
+// Min total crossing over the contiguous splits whose segments all weigh at
+// most `m_cap` bytes (S segments with nonempty_stages, else 1..S), by a DP over
+// (segments, end) whose admissible starts form a sliding window: O(S n).
+// Returns the segment starts, or an empty vector when no split fits.
+std::vector<int> CappedSplit(const Problem& p, const OrderData& d, int64_t m_cap) {
+  const int n = d.n;
+  const int S = std::min(p.stages, n);
+  const bool nonempty = p.constraints.nonempty_stages;
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  // f[k][j]: min crossing of order[0..j-1] in k segments, the cut at j included.
+  std::vector<std::vector<int64_t>> f(S + 1, std::vector<int64_t>(n + 1, kNone));
+  std::vector<std::vector<int>> arg(S + 1, std::vector<int>(n + 1, -1));
+  f[0][0] = 0;
+  std::vector<int> dq(n + 1);  // indices i, f[k-1][i] increasing from front to back
+  for (int k = 1; k <= S; ++k) {
+    int head = 0, tail = 0, next_i = k - 1, lo = 0;
+    for (int j = k; j <= n; ++j) {
+      // Admit start j-1 (if usable), then drop starts that make the segment too heavy.
+      for (; next_i <= j - 1; ++next_i) {
+        const int i = next_i;
+        if (f[k - 1][i] == kNone || (i > 0 && !d.cut_ok[i])) continue;
+        while (tail > head && f[k - 1][dq[tail - 1]] >= f[k - 1][i]) --tail;
+        dq[tail++] = i;
+      }
+      while (lo < j && d.param[j] - d.param[lo] > m_cap) ++lo;
+      while (tail > head && dq[head] < lo) ++head;
+      if (j < n && (!d.cut_ok[j] || k == S)) continue;
+      if (tail == head) continue;
+      f[k][j] = f[k - 1][dq[head]] + (j < n ? d.x[j] : 0);
+      arg[k][j] = dq[head];
+    }
+  }
+  int best_k = -1;
+  for (int k = nonempty ? S : 1; k <= S; ++k)
+    if (f[k][n] != kNone && (best_k < 0 || f[k][n] < f[best_k][n])) best_k = k;
+  if (best_k < 0) return {};
+  std::vector<int> starts;
+  for (int k = best_k, j = n; k >= 1; --k) {
+    starts.push_back(arg[k][j]);
+    j = arg[k][j];
+  }
+  std::reverse(starts.begin(), starts.end());
+  return starts;
+}
+
+// J of a split given by its segment starts; NaN when a segment breaks the cap.
+double SplitCost(const Problem& p, const OrderData& d, const std::vector<int>& starts) {
+  int64_t m = 0, x = 0;
+  for (size_t s = 0; s < starts.size(); ++s) {
+    const int a = starts[s], b = s + 1 < starts.size() ? starts[s + 1] : d.n;
+    const int64_t ps = d.param[b] - d.param[a];
+    if (p.constraints.max_stage_param_bytes > 0 && ps > p.constraints.max_stage_param_bytes) return std::nan("");
+    m = std::max(m, ps);
+    if (a > 0) x += d.x[a];
+  }
+  return static_cast<double>(m) + p.objective.comm_weight * static_cast<double>(x);
+}
+
+StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d,
+                                   const SplitOptions& options, bool* optimal) {
+  const auto t0 = std::chrono::steady_clock::now();
   const int n = d.n;
   const int S = p.stages;
   const bool nonempty = p.constraints.nonempty_stages;
@@ -125,8 +188,17 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
   const int kmax = std::min(S, n);
   auto J = [cw](int64_t m, int64_t x) { return static_cast<double>(m) + cw * static_cast<double>(x); };
 
-  // Incumbent bound from the equal-parameter greedy split (when feasible).
+  // Incumbent: the best of the equal-parameter greedy split and min-crossing
+  // splits under a ladder of caps on the heaviest segment (each O(S n)). A
+  // tight incumbent is what keeps the exact DP below small on long orders,
+  // and it is the answer when the time limit stops that DP.
   double ub = kInf;
+  std::vector<int> ub_starts;
+  auto offer = [&](const std::vector<int>& starts) {
+    if (starts.empty() || (nonempty && static_cast<int>(starts.size()) != S)) return;
+    const double v = SplitCost(p, d, starts);
+    if (std::isfinite(v) && v < ub) { ub = v; ub_starts = starts; }
+  };
   {
     const double target = static_cast<double>(d.param[n]) / S;
     std::vector<int> starts{0};
@@ -140,17 +212,24 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
         seg_start_param = d.param[i];
       }
     }
-    bool ok = !nonempty || static_cast<int>(starts.size()) == S;
-    int64_t m = 0, x = 0;
-    for (size_t s = 0; s < starts.size() && ok; ++s) {
-      const int a = starts[s], b = s + 1 < starts.size() ? starts[s + 1] : n;
-      const int64_t ps = d.param[b] - d.param[a];
-      if (cap > 0 && ps > cap) ok = false;
-      m = std::max(m, ps);
-      if (a > 0) x += d.x[a];
-    }
-    if (ok) ub = J(m, x);
+    offer(starts);
   }
+  {
+    const int64_t total = d.param[n];
+    const int64_t m_lo = std::max(d.suffix_max_param[0], (total + kmax - 1) / kmax);
+    int64_t m_hi = std::isfinite(ub) ? static_cast<int64_t>(ub) : total;
+    if (cap > 0) m_hi = std::min(m_hi, cap);
+    constexpr int kRungs = 24;
+    for (int r = 0; r <= kRungs && m_hi >= m_lo; ++r) {
+      const int64_t m = m_lo + (m_hi - m_lo) * r / kRungs;
+      offer(CappedSplit(p, d, m));
+      // A cheaper split must keep every segment below ub: nothing above it helps.
+      if (std::isfinite(ub)) m_hi = std::min<int64_t>(m_hi, static_cast<int64_t>(ub));
+    }
+  }
+  // Least crossing any later cut can add: suffix minimum over allowed cuts.
+  std::vector<int64_t> min_x_after(n + 2, std::numeric_limits<int64_t>::max());
+  for (int c = n - 1; c >= 1; --c) min_x_after[c] = std::min(min_x_after[c + 1], d.cut_ok[c] ? d.x[c] : min_x_after[c + 1]);
 
   // fronts[k][j]: labels for order[0..j-1] split into k segments (k = 1..kmax).
   std::vector<std::vector<std::vector<Label>>> fronts(kmax + 1, std::vector<std::vector<Label>>(n + 1));
@@ -171,11 +250,24 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
         rest_lb = std::max(d.suffix_max_param[j], (rest + after_max - 1) / after_max);
       }
       const int64_t x_here = j < n ? d.x[j] : 0;
+      if (((j & 63) == 0) && std::isfinite(options.time_limit_s) &&
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > options.time_limit_s) {
+        if (ub_starts.empty()) return Status::Infeasible("the split ran out of time before finding a split");
+        *optimal = false;
+        return FromCuts(order, ub_starts, S);
+      }
+      // Cuts still to come with nonempty stages, each crossing at least the
+      // least crossing after j.
+      const int cuts_left = nonempty && j < n ? S - k - 1 : 0;
+      const double x_rest =
+          cuts_left > 0 && min_x_after[j + 1] != std::numeric_limits<int64_t>::max()
+              ? cw * static_cast<double>(cuts_left) * static_cast<double>(min_x_after[j + 1])
+              : 0.0;
       cand.clear();
       for (int i = j - 1; i >= k - 1; --i) {
         const int64_t pij = d.param[j] - d.param[i];
         if (cap > 0 && pij > cap) break;
-        if (J(std::max(pij, rest_lb), 0) > ub) break;  // heavier for every smaller i
+        if (J(std::max(pij, rest_lb), 0) + x_rest > ub) break;  // heavier for every smaller i
         if (i > 0 && !d.cut_ok[i]) continue;
         const std::vector<Label>& prev = fronts[k - 1][i];
         if (prev.empty()) continue;
@@ -191,7 +283,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
         }
         // A label (m, x) here costs at least max(m, rest_lb) + w (x + X(j)).
         auto consider = [&](int64_t m, int64_t x, int idx) {
-          if (J(std::max(m, rest_lb), x + x_here) > ub) return;
+          if (J(std::max(m, rest_lb), x + x_here) + x_rest > ub) return;
           cand.push_back({m, x, i, idx});
         };
         const int64_t x_cut = d.x[i];  // the cut opening this segment (0 at i = 0)
@@ -224,7 +316,12 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
       if (v < best) { best = v; best_k = k; best_idx = t; }
     }
   }
-  if (best_k < 0) return NoSplit(p);
+  if (best_k < 0) {
+    // Every label was pruned against ub: the incumbent is optimal.
+    if (!ub_starts.empty()) return FromCuts(order, ub_starts, S);
+    return NoSplit(p);
+  }
+  if (!ub_starts.empty() && SplitCost(p, d, ub_starts) <= best) return FromCuts(order, ub_starts, S);
   std::vector<int> starts;
   int j = n, idx = best_idx;
   for (int k = best_k; k >= 1; --k) {
@@ -304,13 +401,55 @@ std::vector<int64_t> CutCrossingBytes(const Problem& problem, const std::vector<
 }
 
 StatusOr<Schedule> OptimalSplit(const Problem& problem, const std::vector<int>& order) {
+  auto r = BestSplit(problem, order, SplitOptions{});
+  if (!r.ok()) return r.status();
+  return std::move(r->schedule);
+}
+
+StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>& order, const SplitOptions& options) {
   RESPECT_RETURN_IF_ERROR(problem.Validate());
   const Graph& g = problem.g();
   if (!g.IsTopologicalOrder(order))
     return Status::Invalid("the order given to the split is not a topological order of graph '" + g.name() + "'");
   const OrderData d = Prepare(problem, order);
-  if (problem.objective.kind == ObjectiveKind::kLatency) return SplitLatency(problem, order, d);
-  return SplitMemoryComm(problem, order, d);
+  SplitOutcome out;
+  if (problem.objective.kind == ObjectiveKind::kLatency) {
+    auto s = SplitLatency(problem, order, d);
+    if (!s.ok()) return s.status();
+    out.schedule = std::move(*s);
+    return out;
+  }
+  auto s = SplitMemoryComm(problem, order, d, options, &out.optimal);
+  if (!s.ok()) return s.status();
+  out.schedule = std::move(*s);
+  return out;
+}
+
+StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vector<const std::vector<int>*>& orders,
+                                        double time_limit_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  OrdersSplit out;
+  for (size_t i = 0; i < orders.size(); ++i) {
+    SplitOptions so;
+    if (std::isfinite(time_limit_s)) {
+      const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      so.time_limit_s = std::max(0.0, time_limit_s - used) / static_cast<double>(orders.size() - i);
+    }
+    auto s = BestSplit(problem, *orders[i], so);
+    if (!s.ok()) {
+      if (s.status().code() != StatusCode::kInfeasible) return s.status();
+      out.last_infeasible = s.status().message();
+      continue;
+    }
+    out.all_optimal = out.all_optimal && s->optimal;
+    const Evaluation ev = Evaluate(problem, s->schedule);
+    if (ev.feasible && ev.objective < out.objective) {
+      out.objective = ev.objective;
+      out.schedule = std::move(s->schedule);
+      out.best = static_cast<int>(i);
+    }
+  }
+  return out;
 }
 
 }  // namespace respect

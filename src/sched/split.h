@@ -9,7 +9,10 @@
 // are precomputed in O(n + E) and the objective of a split depends only on
 // its segments and cut positions:
 //   memory_comm: DP over (segment end, stages used) keeping the Pareto set of
-//                (max P, sum X) labels, pruned by an incumbent bound;
+//                (max P, sum X) labels, pruned by an incumbent bound (the
+//                best of a greedy split and O(stages n) min-crossing splits
+//                under a ladder of caps on max P) and by the least crossing
+//                the remaining cuts must add;
 //   latency:     bottleneck DP g[k][j] = min_i max(g[k-1][i], T(i, j)).
 // children_same_stage forbids cuts between two consumers of one tensor;
 // max_stage_param_bytes forbids heavier segments. With nonempty_stages off,
@@ -17,6 +20,8 @@
 // Thread-safe (pure function).
 #pragma once
 
+#include <limits>
+#include <string>
 #include <vector>
 
 #include "core/status.h"
@@ -28,6 +33,33 @@ namespace respect {
 // the problem is invalid; Infeasible (with a message) if no contiguous split
 // of this order satisfies the constraints.
 StatusOr<Schedule> OptimalSplit(const Problem& problem, const std::vector<int>& order);
+
+struct SplitOptions {
+  // Wall-clock budget of the memory_comm DP. When it runs out, the best
+  // split found by the O(stages n) capped-crossing passes that seed the DP is
+  // returned and SplitOutcome::optimal is false. (The latency DP has no
+  // limit.)
+  double time_limit_s = std::numeric_limits<double>::infinity();
+};
+struct SplitOutcome {
+  Schedule schedule;
+  bool optimal = true;  // false: the time limit stopped the DP (best known split)
+};
+// OptimalSplit under a time limit; the same errors.
+StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>& order, const SplitOptions& options);
+
+// The best split over several orders (dp_topo's natural orders, the
+// policy's candidates), each given the time left divided by the orders left.
+struct OrdersSplit {
+  Schedule schedule;        // of the best feasible split (empty if none)
+  int best = -1;            // its index in `orders`, -1 if no order splits feasibly
+  double objective = std::numeric_limits<double>::infinity();
+  bool all_optimal = true;  // false if the time limit cut some split short
+  std::string last_infeasible;  // why the last infeasible order did not split
+};
+// Errors: InvalidInput as OptimalSplit (an order that is not topological).
+StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vector<const std::vector<int>*>& orders,
+                                        double time_limit_s);
 
 // Crossing bytes at every cut position of `order`: x[c] for c = 0..n (x[0] =
 // x[n] = 0), where cut c separates order[c-1] and order[c]. Exposed for tests

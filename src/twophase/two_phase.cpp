@@ -18,6 +18,13 @@ bool HasSchedule(const ScheduleResult& r) {
 }
 }  // namespace
 
+RlOptions TwoPhaseScheduler::RlPhaseOptions(const TwoPhaseOptions& o) {
+  // The coarse phase may use a quarter of the time limit; the windows get the rest.
+  RlOptions r = o.rl;
+  r.time_limit_s = std::min(r.time_limit_s, 0.25 * o.exact.time_limit_s);
+  return r;
+}
+
 ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine) {
   if (engine != ExactEngine::kAuto) o.engine = engine;
   // The windowed solves start from an incumbent inside the windows, so
@@ -35,7 +42,7 @@ ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine
 TwoPhaseScheduler::TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<const PointerPolicy> policy,
                                      std::unique_ptr<MilpSolver> solver)
     : options_(options),
-      rl_(policy ? RlScheduler(options.rl, std::move(policy)) : RlScheduler(options.rl)),
+      rl_(policy ? RlScheduler(RlPhaseOptions(options), std::move(policy)) : RlScheduler(RlPhaseOptions(options))),
       exact_(options.exact, std::move(solver)),
       window_options_(WindowOptions(options.exact, options.window_engine)) {}
 
@@ -49,7 +56,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
   auto coarse = rl_.Run(problem);
   if (!coarse.ok()) return coarse.status().WithContext("two_phase (rl)");
   if (!HasSchedule(*coarse)) {
-    DpTopoScheduler dp;
+    DpTopoScheduler dp(0.25 * options_.exact.time_limit_s);
     auto fallback = dp.Run(problem);
     if (!fallback.ok()) return fallback.status();
     if (!HasSchedule(*fallback)) {
@@ -96,7 +103,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   Schedule alt;
   double alt_obj = std::numeric_limits<double>::infinity();
   if (options_.strong_start) {
-    DpTopoScheduler dp;
+    DpTopoScheduler dp(0.15 * options_.exact.time_limit_s);
     auto h = dp.Run(problem);
     if (h.ok() && HasSchedule(*h)) {
       alt = h->schedule;
@@ -164,9 +171,6 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   out.stats["widen_rounds"] = std::max(0, rounds - 1);
   out.stats["ilp_seconds"] = ilp_seconds;
   out.stats["window_optimal"] = window_optimal ? 1 : 0;
-  auto full = BuildScheduleIlp(problem, nullptr);
-  if (full.ok()) out.stats["vars_full"] = full->milp.num_cols();
-
   out.schedule = best;
   out.status = SolveStatus::kFeasible;
 
@@ -187,6 +191,9 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
     }
   }
   out.seconds = Secs(t0, Clock::now());
+  // Reporting only, so outside the timed run: the full model's size.
+  auto full = BuildScheduleIlp(problem, nullptr);
+  if (full.ok()) out.stats["vars_full"] = full->milp.num_cols();
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &out));
   if (std::isfinite(out.bound) && out.objective > 0)
     out.stats["certified_gap"] = (out.objective - out.bound) / out.objective;

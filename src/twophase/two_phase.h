@@ -60,6 +60,7 @@ class TwoPhaseScheduler final : public Scheduler {
 
  private:
   static ExactOptions WindowOptions(ExactOptions o, ExactEngine engine);
+  static RlOptions RlPhaseOptions(const TwoPhaseOptions& o);
   StatusOr<ScheduleResult> Refine(const Problem& problem, ScheduleResult coarse,
                                   std::chrono::steady_clock::time_point t0, ScheduleResult out);
 
