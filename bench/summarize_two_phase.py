@@ -19,14 +19,18 @@ def machine():
     except OSError:
         mem = "unknown"
     cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return f"{cores} cores, {cpu}, {mem} RAM"
+    load = open("/proc/loadavg").read().split()[:3]
+    return f"{cores} cores, {cpu}, {mem} RAM; load average at the end of the run {' / '.join(load)}"
 
 
 def main():
+    title = "Two-phase vs exact on the Table I zoo models"
+    if "--title" in sys.argv:
+        title = sys.argv[sys.argv.index("--title") + 1]
     rows = defaultdict(dict)
     for r in csv.DictReader(open(sys.argv[1])):
         rows[(r["graph"], int(r["stages"]))][r["method"]] = r
-    print("# Two-phase vs exact on the Table I zoo models\n")
+    print(f"# {title}\n")
     print(f"Machine: {machine()}\n")
     print("| model | stages | exact obj | exact s | two_phase obj | two_phase s | equal | speed-up | rl gap % | heuristic gap % |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -59,6 +63,11 @@ def main():
               f"over {len(speedups_5s)} instances (min {min(speedups_5s):.1f}x, max {max(speedups_5s):.1f}x).")
     else:
         print("No instance needed >= 5 s of exact solving.")
+    es_all = [float(by["exact"]["seconds"]) for by in rows.values() if "exact" in by]
+    ts_all = [float(by["two_phase"]["seconds"]) for by in rows.values() if "two_phase" in by]
+    if es_all and ts_all:
+        print(f"exact: median {statistics.median(es_all):.2f} s, max {max(es_all):.2f} s, total {sum(es_all):.1f} s; "
+              f"two_phase: median {statistics.median(ts_all):.2f} s, max {max(ts_all):.2f} s, total {sum(ts_all):.1f} s.")
     for s, gs in sorted(rl_gaps.items()):
         gs = [x for x in gs if x == x]
         if gs:
