@@ -1,5 +1,8 @@
 // "exact": the ILP of formulations/schedule_ilp.h solved by a MilpSolver
-// (COIN-OR Cbc by default), warm-started from the best natural-order split;
+// (COIN-OR Cbc by default), warm-started from the best natural-order split
+// (dp_topo, given at most a fifth of the time limit), and restricted to the
+// IncumbentWindows of that start (options.incumbent_windows): node stages no
+// schedule as good as the start can use are fixed away before Cbc starts;
 // graphs of at most kLatticeMaxNodes nodes are solved by the ideal-lattice
 // DP of sched/lattice.h instead (proven optimal too; the ILP takes over when
 // the lattice is too large).
