@@ -130,7 +130,10 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
       win.hi[u] = std::min(hard.hi[u], center.stage[u] + w);
     }
     const auto ts = Clock::now();
-    ExactOptions wo = window_options_;
+    // Windows of large graphs rarely close within the limit; there the
+    // incumbent matters more than the proof, so Cbc keeps its heuristics.
+    ExactOptions wo = n > kLightWindowMaxNodes ? options_.exact : window_options_;
+    if (n > kLightWindowMaxNodes) wo.write_lp.clear();
     wo.time_limit_s = left;  // what is left of the two_phase time limit
     ExactScheduler window_exact(wo);
     auto res = window_exact.RunWindowed(problem, &win, &center);

@@ -68,6 +68,8 @@ class TwoPhaseScheduler final : public Scheduler {
   RlScheduler rl_;
   ExactScheduler exact_;         // the full problem (certify, fallback)
   ExactOptions window_options_;  // the windowed solves (light Cbc settings)
+  // Graphs above this size solve their windows with the full exact settings.
+  static constexpr int kLightWindowMaxNodes = 2000;
 };
 
 }  // namespace respect
