@@ -9,9 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh > /dev/null
 LIMIT="${LIMIT:-600}"
-OUT=bench/out/scale
+OUT="${OUT:-bench/out/scale}"
 mkdir -p "$OUT"
-CSV=bench/results/scale.csv
+CSV="${CSV:-bench/results/scale.csv}"
 HEADER="nodes,method,status,objective,bound,seconds,peak_rss_mib"
 [[ -f "$CSV" ]] || echo "$HEADER" > "$CSV"
 # SIZES / METHODS pick a subset; their rows are replaced, the others kept.
