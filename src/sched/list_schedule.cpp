@@ -46,21 +46,6 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Infeasible problems (by Validate) are a result, not an error.
-bool HandleInvalid(const Problem& problem, ScheduleResult* r, Status* err) {
-  Status v = problem.Validate();
-  if (v.ok()) return false;
-  if (v.code() == StatusCode::kInfeasible) {
-    r->status = SolveStatus::kInfeasible;
-    r->message = v.message();
-    r->bound = std::nan("");
-    *err = FinishResult(problem, r);
-  } else {
-    *err = v;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::vector<NamedOrder> NaturalOrders(const Graph& g) {
@@ -101,12 +86,8 @@ std::vector<int> ListPriorityOrder(const Graph& g) {
 StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) {
   const auto t0 = std::chrono::steady_clock::now();
   ScheduleResult r;
-  r.method = name();
-  Status err;
-  if (HandleInvalid(problem, &r, &err)) {
-    if (!err.ok()) return err;
-    return r;
-  }
+  RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
+  if (r.status == SolveStatus::kInfeasible) return r;
   const std::vector<NamedOrder> orders = NaturalOrders(problem.g());
   std::vector<const std::vector<int>*> ptrs;
   for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
@@ -134,12 +115,8 @@ StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) {
 StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
   const auto t0 = std::chrono::steady_clock::now();
   ScheduleResult r;
-  r.method = name();
-  Status err;
-  if (HandleInvalid(problem, &r, &err)) {
-    if (!err.ok()) return err;
-    return r;
-  }
+  RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
+  if (r.status == SolveStatus::kInfeasible) return r;
   const Graph& g = problem.g();
   const int n = g.size();
   const int S = problem.stages;

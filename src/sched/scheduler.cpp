@@ -11,6 +11,7 @@ Status BeginResult(const Problem& problem, const std::string& method, ScheduleRe
   if (v.code() == StatusCode::kInfeasible) {
     r->status = SolveStatus::kInfeasible;
     r->message = v.message();
+    r->objective = std::nan("");  // as FinishResult leaves an infeasible result
     return Status::Ok();
   }
   return v;
