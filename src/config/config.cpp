@@ -156,33 +156,47 @@ KeyDef String(std::string key, std::string& (*ref)(Config&), std::vector<std::st
 }
 
 // A key that takes a scalar or a list of scalars.
+// A key that takes one scalar or a non-empty sequence of them; `one` reads
+// and checks a single item.
+template <class T, class ReadOne>
+Status ReadList(const YAML::Node& n, const std::string& w, std::vector<T>* out, ReadOne one) {
+  auto add = [&](const YAML::Node& item) -> Status {
+    T v{};
+    RESPECT_RETURN_IF_ERROR(one(item, &v));
+    out->push_back(std::move(v));
+    return Status::Ok();
+  };
+  if (n.IsSequence()) {
+    for (const auto& item : n) RESPECT_RETURN_IF_ERROR(add(item));
+  } else {
+    RESPECT_RETURN_IF_ERROR(add(n));
+  }
+  if (out->empty()) return Status::Invalid(w + ": the list is empty");
+  return Status::Ok();
+}
+
+template <class T, class Show>
+std::string JoinList(const std::vector<T>& values, Show show) {
+  std::string s;
+  for (const T& v : values) s += (s.empty() ? "" : ",") + show(v);
+  return s;
+}
+
 KeyDef StringList(std::string key, std::vector<std::string>& (*ref)(Config&), std::vector<std::string> choices,
                   std::string help) {
   KeyDef d{key, "string or list", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
   d.set = [ref, choices](Config* c, const YAML::Node& n, const std::string& w) {
     std::vector<std::string> out;
-    auto add = [&](const YAML::Node& item) -> Status {
-      std::string v;
-      RESPECT_RETURN_IF_ERROR(ScalarString(item, w, &v));
-      if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
-        return Status::Invalid(w + ": '" + v + "' is not one of " + JoinChoices(choices));
-      out.push_back(v);
+    RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, std::string* v) -> Status {
+      RESPECT_RETURN_IF_ERROR(ScalarString(item, w, v));
+      if (!choices.empty() && std::find(choices.begin(), choices.end(), *v) == choices.end())
+        return Status::Invalid(w + ": '" + *v + "' is not one of " + JoinChoices(choices));
       return Status::Ok();
-    };
-    if (n.IsSequence()) {
-      for (const auto& item : n) RESPECT_RETURN_IF_ERROR(add(item));
-    } else {
-      RESPECT_RETURN_IF_ERROR(add(n));
-    }
-    if (out.empty()) return Status::Invalid(w + ": the list is empty");
+    }));
     ref(*c) = out;
     return Status::Ok();
   };
-  d.show = [ref](const Config& c) {
-    std::string s;
-    for (const auto& v : ref(const_cast<Config&>(c))) s += (s.empty() ? "" : ",") + v;
-    return s;
-  };
+  d.show = [ref](const Config& c) { return JoinList(ref(const_cast<Config&>(c)), [](const std::string& v) { return v; }); };
   return d;
 }
 
@@ -190,27 +204,17 @@ KeyDef IntList(std::string key, std::vector<int>& (*ref)(Config&), double lo, do
   KeyDef d{key, "integer or list", lo, hi, {}, std::move(help), nullptr, nullptr};
   d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
     std::vector<int> out;
-    auto add = [&](const YAML::Node& item) -> Status {
-      int64_t v = 0;
-      RESPECT_RETURN_IF_ERROR(ScalarInt(item, w, &v));
-      RESPECT_RETURN_IF_ERROR(CheckBounds(static_cast<double>(v), d, w));
-      out.push_back(static_cast<int>(v));
+    RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, int* v) -> Status {
+      int64_t x = 0;
+      RESPECT_RETURN_IF_ERROR(ScalarInt(item, w, &x));
+      RESPECT_RETURN_IF_ERROR(CheckBounds(static_cast<double>(x), d, w));
+      *v = static_cast<int>(x);
       return Status::Ok();
-    };
-    if (n.IsSequence()) {
-      for (const auto& item : n) RESPECT_RETURN_IF_ERROR(add(item));
-    } else {
-      RESPECT_RETURN_IF_ERROR(add(n));
-    }
-    if (out.empty()) return Status::Invalid(w + ": the list is empty");
+    }));
     ref(*c) = out;
     return Status::Ok();
   };
-  d.show = [ref](const Config& c) {
-    std::string s;
-    for (int v : ref(const_cast<Config&>(c))) s += (s.empty() ? "" : ",") + std::to_string(v);
-    return s;
-  };
+  d.show = [ref](const Config& c) { return JoinList(ref(const_cast<Config&>(c)), [](int v) { return std::to_string(v); }); };
   return d;
 }
 
