@@ -25,10 +25,9 @@
 #include "CglProbing.hpp"
 #include "CglTwomir.hpp"
 #include "CoinError.hpp"
-#include "CoinFinite.hpp"
 #include "CoinMessageHandler.hpp"
-#include "CoinPackedMatrix.hpp"
 #include "OsiClpSolverInterface.hpp"
+#include "solver/coin_arrays.h"
 #include "solver/model_names.h"
 
 namespace respect {
@@ -119,36 +118,12 @@ LoadedLp LoadLp(const MilpModel& model, bool with_names, bool verbose, OsiClpSol
   const int nc = model.num_cols();
   const int nr = model.num_rows();
   out.offset_col = model.obj_offset != 0.0;
-  out.ncols = nc + (out.offset_col ? 1 : 0);
+  const CoinArrays arr = ToCoinArrays(model, out.offset_col);
+  out.ncols = arr.ncols;
   const int ncols = out.ncols;
-  auto fin = [](double v) {
-    return v == kMilpInf ? COIN_DBL_MAX : (v == -kMilpInf ? -COIN_DBL_MAX : v);
-  };
-  std::vector<double> collb(ncols), colub(ncols), obj(ncols), rowlb(nr), rowub(nr);
-  for (int c = 0; c < nc; ++c) {
-    collb[c] = fin(model.cols[c].lb);
-    colub[c] = fin(model.cols[c].ub);
-    obj[c] = model.cols[c].obj;
-  }
-  if (out.offset_col) {
-    collb[nc] = colub[nc] = 1.0;
-    obj[nc] = model.obj_offset;
-  }
-  std::vector<CoinBigIndex> starts(nr + 1, 0);
-  std::vector<int> lengths(nr), idx;
-  std::vector<double> val;
-  for (int r = 0; r < nr; ++r) {
-    rowlb[r] = fin(model.rows[r].lb);
-    rowub[r] = fin(model.rows[r].ub);
-    idx.insert(idx.end(), model.rows[r].idx.begin(), model.rows[r].idx.end());
-    val.insert(val.end(), model.rows[r].val.begin(), model.rows[r].val.end());
-    starts[r + 1] = static_cast<CoinBigIndex>(idx.size());
-    lengths[r] = static_cast<int>(model.rows[r].idx.size());
-  }
-  CoinPackedMatrix matrix(false, ncols, nr, static_cast<CoinBigIndex>(idx.size()), val.data(), idx.data(),
-                          starts.data(), lengths.data());
   lp->messageHandler()->setLogLevel(verbose ? 1 : 0);
-  lp->loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
+  lp->loadProblem(arr.matrix, arr.collb.data(), arr.colub.data(), arr.obj.data(), arr.rowlb.data(),
+                  arr.rowub.data());
   if (with_names) {
     out.names = MakeColumnNames(model);
     if (out.offset_col) {
@@ -162,7 +137,7 @@ LoadedLp LoadLp(const MilpModel& model, bool with_names, bool verbose, OsiClpSol
     for (int r = 0; r < nr; ++r) lp->setRowName(r, rnames[r]);
   }
   for (int c = 0; c < nc; ++c)
-    if (model.cols[c].integer) lp->setInteger(c);
+    if (arr.integer[c]) lp->setInteger(c);
   lp->setObjSense(1.0);
   return out;
 }

@@ -11,7 +11,7 @@
 #include "CoinFinite.hpp"
 #include "CoinLpIO.hpp"
 #include "CoinMpsIO.hpp"
-#include "CoinPackedMatrix.hpp"
+#include "solver/coin_arrays.h"
 #include "solver/model_names.h"
 
 namespace respect {
@@ -138,28 +138,7 @@ Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
   if (!lp && !mps) return Status::Invalid("model file '" + path + "' must end in .lp or .mps");
   try {
     const int nc = model.num_cols(), nr = model.num_rows();
-    auto fin = [](double v) { return v == kMilpInf ? COIN_DBL_MAX : (v == -kMilpInf ? -COIN_DBL_MAX : v); };
-    std::vector<double> collb(nc), colub(nc), obj(nc), rowlb(nr), rowub(nr);
-    std::vector<char> integ(nc, 0);
-    for (int c = 0; c < nc; ++c) {
-      collb[c] = fin(model.cols[c].lb);
-      colub[c] = fin(model.cols[c].ub);
-      obj[c] = model.cols[c].obj;
-      integ[c] = model.cols[c].integer ? 1 : 0;
-    }
-    std::vector<int> starts(nr + 1, 0), idx;
-    std::vector<double> val;
-    for (int r = 0; r < nr; ++r) {
-      rowlb[r] = fin(model.rows[r].lb);
-      rowub[r] = fin(model.rows[r].ub);
-      idx.insert(idx.end(), model.rows[r].idx.begin(), model.rows[r].idx.end());
-      val.insert(val.end(), model.rows[r].val.begin(), model.rows[r].val.end());
-      starts[r + 1] = static_cast<int>(idx.size());
-    }
-    std::vector<int> lengths(nr);
-    for (int r = 0; r < nr; ++r) lengths[r] = starts[r + 1] - starts[r];
-    CoinPackedMatrix matrix(false, nc, nr, static_cast<CoinBigIndex>(idx.size()), val.data(), idx.data(),
-                            starts.data(), lengths.data());
+    const CoinArrays arr = ToCoinArrays(model, /*extra_constant_col=*/false);  // the constant is a column already
     const std::vector<std::string> cnames = MakeColumnNames(model);
     const std::vector<std::string> rnames = MakeRowNames(model);
     std::vector<const char*> cptr(nc), rptr(nr + 1);
@@ -171,8 +150,8 @@ Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
     if (lp) {
       CoinLpIO io;
       io.messageHandler()->setLogLevel(0);
-      io.setLpDataWithoutRowAndColNames(matrix, collb.data(), colub.data(), obj.data(), integ.data(),
-                                        rowlb.data(), rowub.data());
+      io.setLpDataWithoutRowAndColNames(arr.matrix, arr.collb.data(), arr.colub.data(), arr.obj.data(),
+                                        arr.integer.data(), arr.rowlb.data(), arr.rowub.data());
       io.setLpDataRowAndColNames(rptr.data(), cptr.data());
       io.setDecimals(15);
       io.setEpsilon(1e-12);
@@ -181,8 +160,8 @@ Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
     } else {
       CoinMpsIO io;
       io.messageHandler()->setLogLevel(0);
-      io.setMpsData(matrix, COIN_DBL_MAX, collb.data(), colub.data(), obj.data(), integ.data(),
-                    rowlb.data(), rowub.data(), cptr.data(), rptr.data());
+      io.setMpsData(arr.matrix, COIN_DBL_MAX, arr.collb.data(), arr.colub.data(), arr.obj.data(),
+                    arr.integer.data(), arr.rowlb.data(), arr.rowub.data(), cptr.data(), rptr.data());
       io.setProblemName(SanitizeName(model.name, "respect").c_str());
       rc = io.writeMps(path.c_str(), 0, 1, 2);  // no compression, extra accuracy
     }
