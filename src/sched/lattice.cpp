@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cost/evaluate.h"
+#include "sched/lattice_common.h"
 
 namespace respect {
 
@@ -21,12 +22,12 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 inline Mask Bit(int v) { return Mask{1} << v; }
 inline int Pop(Mask m) { return __builtin_popcountll(m); }
 
-struct Label {
-  double m;        // max of the stage terms so far
-  int64_t x;       // sum of the crossing bytes so far (0 for latency)
-  int pred_node;   // node index in the previous layer (-1: the empty set)
-  int pred_label;  // label index in that node
-};
+using lattice_internal::AddParetoLabel;
+using lattice_internal::BeginSearch;
+using lattice_internal::Label;
+using lattice_internal::Pass;
+using lattice_internal::RebuildChain;
+using lattice_internal::SearchBelowTargets;
 
 // A down-set reached at one layer, with its Pareto labels.
 struct LNode {
@@ -50,7 +51,6 @@ class LatticeSolver {
   LatticeResult Run(const Windows* windows, const Schedule* start);
 
  private:
-  enum class Pass { kFound, kNone, kBudget, kTime };
   // All schedules with objective < target: the best one into best_/best_j_.
   Pass Search(double target);
   void Expand(int k, int si);
@@ -127,14 +127,7 @@ int64_t LatticeSolver::MaxParamOutside(Mask t) const {
 }
 
 double LatticeSolver::StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const {
-  if (cap_ > 0 && dp > cap_) return kInf;
-  if (!latency_) return static_cast<double>(dp);
-  const EdgeTpuParams& tp = p_.edgetpu;
-  const int64_t off = std::max<int64_t>(0, dp - tp.sram_bytes);
-  const double xin = static_cast<double>(xs);
-  const double xout = last ? 0.0 : static_cast<double>(xt);
-  return static_cast<double>(dmacs) / tp.macs_per_s + static_cast<double>(off) / tp.offchip_bytes_per_s +
-         (xin + xout) / tp.link_bytes_per_s;
+  return lattice_internal::StageTerm(p_, cap_, dp, dmacs, xs, xt, last);
 }
 
 // Valid in floating point too: every figure of the final objective is at
@@ -228,17 +221,7 @@ void LatticeSolver::Leaf(int k, int si, Mask t, int64_t pt, int64_t mt) {
       }
       node = &layer_[k][it->second];
     }
-    std::vector<Label>& ls = node->labels;
-    bool dominated = false;
-    for (const Label& o : ls)
-      if (o.m <= nl.m && o.x <= nl.x) {
-        dominated = true;
-        break;
-      }
-    if (dominated) continue;
-    ls.erase(std::remove_if(ls.begin(), ls.end(), [&nl](const Label& o) { return nl.m <= o.m && nl.x <= o.x; }),
-             ls.end());
-    ls.push_back(nl);
+    AddParetoLabel(&node->labels, nl);
   }
 }
 
@@ -292,7 +275,7 @@ void LatticeSolver::Expand(int k, int si) {
   Rec(k, si, 0, s, ps, ms);
 }
 
-LatticeSolver::Pass LatticeSolver::Search(double target) {
+Pass LatticeSolver::Search(double target) {
   target_ = target;
   layer_.assign(S_ - 1, {});
   index_.assign(S_ - 1, {});
@@ -337,17 +320,11 @@ LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) 
     res.message = "graph has more than " + std::to_string(kLatticeMaxNodes) + " nodes";
     return res;
   }
-  if (Status v = p_.Validate(); !v.ok()) {
-    if (v.code() == StatusCode::kInfeasible) res.outcome = LatticeResult::Outcome::kInfeasible;
-    res.message = v.message();
-    return res;
-  }
+  Windows win;
+  double U = kInf;
+  if (BeginSearch(p_, windows, start, &win, &U, &res)) return res;
+
   latency_ = p_.objective.kind == ObjectiveKind::kLatency;
-  if (latency_ && (!(p_.edgetpu.macs_per_s > 0) || !(p_.edgetpu.link_bytes_per_s > 0) ||
-                   !(p_.edgetpu.offchip_bytes_per_s > 0))) {
-    res.message = "latency objective needs positive rates";
-    return res;
-  }
   nonempty_ = p_.constraints.nonempty_stages;
   w_ = latency_ ? 0.0 : p_.objective.comm_weight;
   cap_ = p_.constraints.max_stage_param_bytes;
@@ -371,55 +348,18 @@ LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) 
     for (int v = 0; v < n_; ++v)
       if (Pop(children_[v]) >= 2) same_groups_.push_back(children_[v]);
 
-  auto win = TightenWindows(p_, windows ? *windows : FullWindows(p_));
-  if (!win.ok()) {
-    if (win.status().code() == StatusCode::kInfeasible) res.outcome = LatticeResult::Outcome::kInfeasible;
-    res.message = win.status().message();
-    return res;
-  }
-
-  // Incumbent.
-  double U = kInf;
-  if (start && WithinWindows(*win, *start)) {
-    Evaluation ev = Evaluate(p_, *start);
-    if (ev.feasible) {
-      U = ev.objective;
-      res.start_used = true;
-      res.schedule = *start;
-      res.objective = ev.objective;
-    }
-  }
-
-  if (S_ == 1) {
-    Schedule s;
-    s.stage.assign(n_, 0);
-    Evaluation ev = Evaluate(p_, s);
-    if (!ev.feasible) {
-      res.outcome = LatticeResult::Outcome::kInfeasible;
-      res.message = ev.violation;
-      return res;
-    }
-    res.outcome = LatticeResult::Outcome::kOptimal;
-    res.schedule = s;
-    res.objective = res.bound = ev.objective;
-    res.start_optimal = res.start_used;
-    return res;
-  }
-
   must_in_.assign(S_ - 1, 0);
   must_out_.assign(S_ - 1, 0);
   for (int k = 0; k + 1 < S_; ++k)
     for (int v = 0; v < n_; ++v) {
-      if (win->hi[v] <= k) must_in_[k] |= Bit(v);
-      if (win->lo[v] > k) must_out_[k] |= Bit(v);
+      if (win.hi[v] <= k) must_in_[k] |= Bit(v);
+      if (win.lo[v] > k) must_out_[k] |= Bit(v);
     }
   MinCrossingPerLayer();
   res.ideals = enum_abort_ ? -1 : enum_count_;
 
-  // Root lower bound, then searches for schedules below rising targets: a
-  // search that finds one below its target has found the optimum (every
-  // schedule below the target is enumerated); one that finds none proves
-  // the target a lower bound. The last target is the incumbent's value.
+  // Root lower bound, then the searches below rising targets up to the
+  // incumbent's value (SearchBelowTargets).
   double lb = 0.0;
   if (latency_) {
     lb = static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
@@ -428,73 +368,13 @@ LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) 
     per = std::max(per, MaxParamOutside(0));
     lb = static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
   }
-  std::vector<double> targets;
-  auto add_target = [&targets, &lb](double t) {
-    if (t > lb && (targets.empty() || t > targets.back())) targets.push_back(t);
-  };
-  if (std::isfinite(U)) {
-    for (double f : {0.02, 0.1, 0.35}) add_target(lb + f * (U - lb));
-    if (targets.empty() || targets.back() < U) targets.push_back(U);
-  } else {
-    for (double f : {1.02, 1.1, 1.3, 2.0}) add_target(lb * f);
-    targets.push_back(kInf);
-  }
-  for (double t : targets) {
-    const Pass pass = Search(t);
-    res.steps = steps_;
-    res.labels = labels_;
-    if (pass == Pass::kBudget) {
-      res.outcome = LatticeResult::Outcome::kTooLarge;
-      res.message = "more than " + std::to_string(o_.max_steps) + " steps between down-sets";
-      res.schedule = Schedule();
-      return res;
-    }
-    if (pass == Pass::kTime) {
-      res.outcome = LatticeResult::Outcome::kTimeLimit;
-      res.bound = lb;
-      res.message = "time limit reached in the lattice search";
-      return res;
-    }
-    if (pass == Pass::kNone) {
-      lb = std::max(lb, t);
-      continue;
-    }
-    // Found: rebuild the chain of down-sets.
-    Schedule s;
-    s.stage.assign(n_, S_ - 1);
-    int ni = best_node_, li = best_label_;
-    for (int k = S_ - 2; k >= 0; --k) {
-      const LNode& nd = layer_[k][ni];
-      for (int v = 0; v < n_; ++v)
-        if (nd.set & Bit(v)) s.stage[v] = k;  // earlier layers overwrite
-      const Label& l = nd.labels[li];
-      ni = l.pred_node;
-      li = l.pred_label;
-    }
-    Evaluation ev = Evaluate(p_, s);
-    if (!ev.feasible) {
-      res.outcome = LatticeResult::Outcome::kTooLarge;
-      res.message = "internal: lattice schedule is infeasible (" + ev.violation + ")";
-      res.schedule = Schedule();
-      return res;
-    }
-    res.outcome = LatticeResult::Outcome::kOptimal;
-    res.schedule = s;
-    res.objective = ev.objective;
-    res.bound = ev.objective;
-    res.start_optimal = false;
-    return res;
-  }
-  // Nothing below the last target.
-  if (res.start_used) {
-    res.outcome = LatticeResult::Outcome::kOptimal;
-    res.bound = res.objective;
-    res.start_optimal = true;
-    return res;
-  }
-  res.outcome = LatticeResult::Outcome::kInfeasible;
-  res.message = "no chain of down-sets satisfies the constraints (exhaustive search)";
-  return res;
+  return SearchBelowTargets(
+      p_, o_.max_steps, lb, U, [this](double t) { return Search(t); },
+      [this] {
+        return RebuildChain(layer_, n_, S_, best_node_, best_label_,
+                            [](const LNode& nd, int v) { return (nd.set & Bit(v)) != 0; });
+      },
+      steps_, labels_, std::move(res));
 }
 
 }  // namespace

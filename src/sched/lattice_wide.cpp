@@ -16,6 +16,7 @@
 
 #include "cost/evaluate.h"
 #include "sched/lattice.h"
+#include "sched/lattice_common.h"
 
 namespace respect {
 
@@ -71,13 +72,6 @@ struct BitsHash {
   }
 };
 
-struct Label {
-  double m;
-  int64_t x;
-  int pred_node;   // node index in the previous layer (-1: the empty set)
-  int pred_label;
-};
-
 struct LNode {
   int ideal = -1;
   std::vector<Label> labels;
@@ -96,7 +90,6 @@ class WideSolver {
     int count = 0;
     std::vector<int> up;  // covering down-sets: set + one node
   };
-  enum class Pass { kFound, kNone, kBudget, kTime };
 
   bool Enumerate();
   void Fill(Ideal* id) const;
@@ -208,14 +201,7 @@ bool WideSolver<W>::Admissible(const Ideal& t, int k) const {
 
 template <int W>
 double WideSolver<W>::StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const {
-  if (cap_ > 0 && dp > cap_) return kInf;
-  if (!latency_) return static_cast<double>(dp);
-  const EdgeTpuParams& tp = p_.edgetpu;
-  const int64_t off = std::max<int64_t>(0, dp - tp.sram_bytes);
-  const double xin = static_cast<double>(xs);
-  const double xout = last ? 0.0 : static_cast<double>(xt);
-  return static_cast<double>(dmacs) / tp.macs_per_s + static_cast<double>(off) / tp.offchip_bytes_per_s +
-         (xin + xout) / tp.link_bytes_per_s;
+  return lattice_internal::StageTerm(p_, cap_, dp, dmacs, xs, xt, last);
 }
 
 template <int W>
@@ -258,22 +244,12 @@ void WideSolver<W>::Relax(int k, int si, int ti) {
       }
       node = &layer_[k][it->second];
     }
-    std::vector<Label>& ls = node->labels;
-    bool dominated = false;
-    for (const Label& o : ls)
-      if (o.m <= nl.m && o.x <= nl.x) {
-        dominated = true;
-        break;
-      }
-    if (dominated) continue;
-    ls.erase(std::remove_if(ls.begin(), ls.end(), [&nl](const Label& o) { return nl.m <= o.m && nl.x <= o.x; }),
-             ls.end());
-    ls.push_back(nl);
+    AddParetoLabel(&node->labels, nl);
   }
 }
 
 template <int W>
-typename WideSolver<W>::Pass WideSolver<W>::Search(double target) {
+Pass WideSolver<W>::Search(double target) {
   target_ = target;
   layer_.assign(S_ - 1, {});
   node_of_.assign(S_ - 1, {});
@@ -349,17 +325,11 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
   LatticeResult res;
   n_ = g_.size();
   S_ = p_.stages;
-  if (Status v = p_.Validate(); !v.ok()) {
-    if (v.code() == StatusCode::kInfeasible) res.outcome = LatticeResult::Outcome::kInfeasible;
-    res.message = v.message();
-    return res;
-  }
+  Windows win;
+  double U = kInf;
+  if (BeginSearch(p_, windows, start, &win, &U, &res)) return res;
+
   latency_ = p_.objective.kind == ObjectiveKind::kLatency;
-  if (latency_ && (!(p_.edgetpu.macs_per_s > 0) || !(p_.edgetpu.link_bytes_per_s > 0) ||
-                   !(p_.edgetpu.offchip_bytes_per_s > 0))) {
-    res.message = "latency objective needs positive rates";
-    return res;
-  }
   nonempty_ = p_.constraints.nonempty_stages;
   w_ = latency_ ? 0.0 : p_.objective.comm_weight;
   cap_ = p_.constraints.max_stage_param_bytes;
@@ -380,44 +350,12 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
   if (p_.constraints.children_same_stage)
     for (int v = 0; v < n_; ++v)
       if (children_[v].count() >= 2) same_groups_.push_back(children_[v]);
-  auto win = TightenWindows(p_, windows ? *windows : FullWindows(p_));
-  if (!win.ok()) {
-    if (win.status().code() == StatusCode::kInfeasible) res.outcome = LatticeResult::Outcome::kInfeasible;
-    res.message = win.status().message();
-    return res;
-  }
-  double U = kInf;
-  if (start && WithinWindows(*win, *start)) {
-    Evaluation ev = Evaluate(p_, *start);
-    if (ev.feasible) {
-      U = ev.objective;
-      res.start_used = true;
-      res.schedule = *start;
-      res.objective = ev.objective;
-    }
-  }
-  if (S_ == 1) {
-    Schedule s;
-    s.stage.assign(n_, 0);
-    Evaluation ev = Evaluate(p_, s);
-    if (!ev.feasible) {
-      res.outcome = LatticeResult::Outcome::kInfeasible;
-      res.message = ev.violation;
-      res.schedule = Schedule();
-      return res;
-    }
-    res.outcome = LatticeResult::Outcome::kOptimal;
-    res.start_optimal = res.start_used;
-    res.schedule = s;
-    res.objective = res.bound = ev.objective;
-    return res;
-  }
   must_in_.assign(S_ - 1, {});
   must_out_.assign(S_ - 1, {});
   for (int k = 0; k + 1 < S_; ++k)
     for (int v = 0; v < n_; ++v) {
-      if (win->hi[v] <= k) must_in_[k].set(v);
-      if (win->lo[v] > k) must_out_[k].set(v);
+      if (win.hi[v] <= k) must_in_[k].set(v);
+      if (win.lo[v] > k) must_out_[k].set(v);
     }
   if (!Enumerate()) {
     res.outcome = LatticeResult::Outcome::kTooLarge;
@@ -458,71 +396,13 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
     for (int v = 0; v < n_; ++v) per = std::max(per, param_[v]);
     lb = static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
   }
-  std::vector<double> targets;
-  auto add_target = [&targets, &lb](double t) {
-    if (t > lb && (targets.empty() || t > targets.back())) targets.push_back(t);
-  };
-  if (std::isfinite(U)) {
-    for (double f : {0.02, 0.1, 0.35}) add_target(lb + f * (U - lb));
-    if (targets.empty() || targets.back() < U) targets.push_back(U);
-  } else {
-    for (double f : {1.02, 1.1, 1.3, 2.0}) add_target(lb * f);
-    targets.push_back(kInf);
-  }
-  for (double t : targets) {
-    const Pass pass = Search(t);
-    res.steps = steps_;
-    res.labels = labels_;
-    if (pass == Pass::kBudget) {
-      res.outcome = LatticeResult::Outcome::kTooLarge;
-      res.message = "more than " + std::to_string(o_.max_steps) + " steps between down-sets";
-      res.schedule = Schedule();
-      return res;
-    }
-    if (pass == Pass::kTime) {
-      res.outcome = LatticeResult::Outcome::kTimeLimit;
-      res.bound = lb;
-      res.message = "time limit reached in the lattice search";
-      return res;
-    }
-    if (pass == Pass::kNone) {
-      lb = std::max(lb, t);
-      continue;
-    }
-    Schedule s;
-    s.stage.assign(n_, S_ - 1);
-    int ni = best_node_, li = best_label_;
-    for (int k = S_ - 2; k >= 0; --k) {
-      const LNode& nd = layer_[k][ni];
-      const Bits<W>& set = ideals_[nd.ideal].set;
-      for (int v = 0; v < n_; ++v)
-        if (set.test(v)) s.stage[v] = k;
-      const Label& l = nd.labels[li];
-      ni = l.pred_node;
-      li = l.pred_label;
-    }
-    Evaluation ev = Evaluate(p_, s);
-    if (!ev.feasible) {
-      res.outcome = LatticeResult::Outcome::kTooLarge;
-      res.message = "internal: lattice schedule is infeasible (" + ev.violation + ")";
-      res.schedule = Schedule();
-      return res;
-    }
-    res.outcome = LatticeResult::Outcome::kOptimal;
-    res.schedule = s;
-    res.objective = res.bound = ev.objective;
-    res.start_optimal = false;
-    return res;
-  }
-  if (res.start_used) {
-    res.outcome = LatticeResult::Outcome::kOptimal;
-    res.bound = res.objective;
-    res.start_optimal = true;
-    return res;
-  }
-  res.outcome = LatticeResult::Outcome::kInfeasible;
-  res.message = "no chain of down-sets satisfies the constraints (exhaustive search)";
-  return res;
+  return SearchBelowTargets(
+      p_, o_.max_steps, lb, U, [this](double t) { return Search(t); },
+      [this] {
+        return RebuildChain(layer_, n_, S_, best_node_, best_label_,
+                            [this](const LNode& nd, int v) { return ideals_[nd.ideal].set.test(v); });
+      },
+      steps_, labels_, std::move(res));
 }
 
 }  // namespace

@@ -1,0 +1,94 @@
+#include "sched/lattice_common.h"
+
+#include <cmath>
+#include <limits>
+
+namespace respect {
+namespace lattice_internal {
+
+double StageTerm(const Problem& p, int64_t cap, int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) {
+  if (cap > 0 && dp > cap) return std::numeric_limits<double>::infinity();
+  if (p.objective.kind != ObjectiveKind::kLatency) return static_cast<double>(dp);
+  const EdgeTpuParams& tp = p.edgetpu;
+  const int64_t off = std::max<int64_t>(0, dp - tp.sram_bytes);
+  const double xin = static_cast<double>(xs);
+  const double xout = last ? 0.0 : static_cast<double>(xt);
+  return static_cast<double>(dmacs) / tp.macs_per_s + static_cast<double>(off) / tp.offchip_bytes_per_s +
+         (xin + xout) / tp.link_bytes_per_s;
+}
+
+bool BeginSearch(const Problem& p, const Windows* windows, const Schedule* start, Windows* win, double* U,
+                 LatticeResult* res) {
+  if (Status v = p.Validate(); !v.ok()) {
+    if (v.code() == StatusCode::kInfeasible) res->outcome = LatticeResult::Outcome::kInfeasible;
+    res->message = v.message();
+    return true;
+  }
+  const EdgeTpuParams& tp = p.edgetpu;
+  if (p.objective.kind == ObjectiveKind::kLatency &&
+      (!(tp.macs_per_s > 0) || !(tp.link_bytes_per_s > 0) || !(tp.offchip_bytes_per_s > 0))) {
+    res->message = "latency objective needs positive rates";
+    return true;
+  }
+  auto w = TightenWindows(p, windows ? *windows : FullWindows(p));
+  if (!w.ok()) {
+    if (w.status().code() == StatusCode::kInfeasible) res->outcome = LatticeResult::Outcome::kInfeasible;
+    res->message = w.status().message();
+    return true;
+  }
+  *win = std::move(*w);
+  *U = std::numeric_limits<double>::infinity();
+  if (start && WithinWindows(*win, *start)) {
+    Evaluation ev = Evaluate(p, *start);
+    if (ev.feasible) {
+      *U = ev.objective;
+      res->start_used = true;
+      res->schedule = *start;
+      res->objective = ev.objective;
+    }
+  }
+  if (p.stages == 1) {
+    Schedule s;
+    s.stage.assign(p.g().size(), 0);
+    Evaluation ev = Evaluate(p, s);
+    if (!ev.feasible) {
+      res->outcome = LatticeResult::Outcome::kInfeasible;
+      res->message = ev.violation;
+      res->schedule = Schedule();
+      return true;
+    }
+    res->outcome = LatticeResult::Outcome::kOptimal;
+    res->start_optimal = res->start_used;
+    res->schedule = s;
+    res->objective = res->bound = ev.objective;
+    return true;
+  }
+  return false;
+}
+
+void AddParetoLabel(std::vector<Label>* labels, const Label& nl) {
+  std::vector<Label>& ls = *labels;
+  for (const Label& o : ls)
+    if (o.m <= nl.m && o.x <= nl.x) return;
+  ls.erase(std::remove_if(ls.begin(), ls.end(), [&nl](const Label& o) { return nl.m <= o.m && nl.x <= o.x; }),
+           ls.end());
+  ls.push_back(nl);
+}
+
+std::vector<double> SearchTargets(double lb, double U) {
+  std::vector<double> targets;
+  auto add = [&targets, lb](double t) {
+    if (t > lb && (targets.empty() || t > targets.back())) targets.push_back(t);
+  };
+  if (std::isfinite(U)) {
+    for (double f : {0.02, 0.1, 0.35}) add(lb + f * (U - lb));
+    if (targets.empty() || targets.back() < U) targets.push_back(U);
+  } else {
+    for (double f : {1.02, 1.1, 1.3, 2.0}) add(lb * f);
+    targets.push_back(std::numeric_limits<double>::infinity());
+  }
+  return targets;
+}
+
+}  // namespace lattice_internal
+}  // namespace respect
