@@ -37,21 +37,11 @@
 #include "solver/milp.h"
 #include "zoo/zoo.h"
 
+#include "bench_args.h"
+
 using namespace respect;
 
 namespace {
-
-const char* const kTableI[] = {"xception",    "resnet50",    "resnet101",   "resnet152",   "densenet121",
-                               "resnet101v2", "resnet152v2", "densenet169", "densenet201", "inception_resnet_v2"};
-
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 std::string ReadFirstMatch(const std::string& path, const std::string& key) {
   std::ifstream in(path);
@@ -129,26 +119,20 @@ int main(int argc, char** argv) {
   std::string out_path = "bench/results/exact.csv";
   std::string lp_dir = "/tmp/respect_exact_lp";
   std::string cbc = "cbc";
-  std::vector<std::string> models(std::begin(kTableI), std::end(kTableI));
+  std::vector<std::string> models = bench::TableIModels();
   std::vector<int> stages = {4, 5, 6};
   double time_limit = 600;
   int threads = 1;
   bool cold = true, program = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto next = [&] { return bench::NextArg(argc, argv, &i); };
     if (a == "--out") out_path = next();
     else if (a == "--lp-dir") lp_dir = next();
-    else if (a == "--models") models = SplitList(next());
+    else if (a == "--models") models = bench::SplitList(next());
     else if (a == "--stages") {
       stages.clear();
-      for (const auto& s : SplitList(next())) stages.push_back(std::atoi(s.c_str()));
+      for (const auto& s : bench::SplitList(next())) stages.push_back(std::atoi(s.c_str()));
     } else if (a == "--time-limit") time_limit = std::atof(next().c_str());
     else if (a == "--threads") threads = std::atoi(next().c_str());
     else if (a == "--no-cold") cold = false;

@@ -30,6 +30,8 @@
 #include "sched/registry.h"
 #include "solver/milp.h"
 
+#include "bench_args.h"
+
 using namespace respect;
 
 namespace {
@@ -59,13 +61,7 @@ int main(int argc, char** argv) {
   std::string method = "exact", ref = "none", lp_dir;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto next = [&] { return bench::NextArg(argc, argv, &i); };
     if (a == "--count") count = std::atoi(next().c_str());
     else if (a == "--method") method = next();
     else if (a == "--ref") ref = next();

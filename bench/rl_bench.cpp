@@ -22,6 +22,8 @@
 #include "synthetic/synthetic.h"
 #include "zoo/zoo.h"
 
+#include "bench_args.h"
+
 using namespace respect;
 
 namespace {
@@ -43,7 +45,7 @@ int main(int argc, char** argv) {
   std::string weights = "default", out = "bench/results/rl.csv";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    auto next = [&] { return bench::NextArg(argc, argv, &i); };
     if (a == "--synthetic") synthetic = std::atoi(next().c_str());
     else if (a == "--nodes") nodes = std::atoi(next().c_str());
     else if (a == "--no-zoo") zoo = false;
@@ -104,8 +106,7 @@ int main(int argc, char** argv) {
     rows.push_back(r);
   };
   if (zoo) {
-    for (const char* m : {"xception", "resnet50", "resnet101", "resnet152", "densenet121", "resnet101v2",
-                          "resnet152v2", "densenet169", "densenet201", "inception_resnet_v2"}) {
+    for (const std::string& m : bench::TableIModels()) {
       auto g = BuildZooModel(m);
       if (!g.ok()) return 1;
       auto gp = std::make_shared<const Graph>(std::move(g).value());

@@ -33,18 +33,11 @@
 #include "twophase/two_phase.h"
 #include "zoo/zoo.h"
 
+#include "bench_args.h"
+
 using namespace respect;
 
 namespace {
-
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 std::string Stat(const ScheduleResult& r, const char* k) {
   auto it = r.stats.find(k);
@@ -70,18 +63,12 @@ int main(int argc, char** argv) {
   std::string dump_dir;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--models") models = SplitList(next());
+    auto next = [&] { return bench::NextArg(argc, argv, &i); };
+    if (a == "--models") models = bench::SplitList(next());
     else if (a == "--stages") {
       stages.clear();
-      for (const auto& s : SplitList(next())) stages.push_back(std::atoi(s.c_str()));
-    } else if (a == "--methods") methods = SplitList(next());
+      for (const auto& s : bench::SplitList(next())) stages.push_back(std::atoi(s.c_str()));
+    } else if (a == "--methods") methods = bench::SplitList(next());
     else if (a == "--coarse") coarse = next();
     else if (a == "--weights") weights = next();
     else if (a == "--time-limit") time_limit = std::atof(next().c_str());
