@@ -25,8 +25,12 @@ RlOptions TwoPhaseScheduler::RlPhaseOptions(const TwoPhaseOptions& o) {
   return r;
 }
 
-ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine) {
+ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine, int nodes) {
   if (engine != ExactEngine::kAuto) o.engine = engine;
+  o.write_lp.clear();
+  // Windows of large graphs rarely close within the limit; there the
+  // incumbent matters more than the proof, so Cbc keeps its heuristics.
+  if (nodes > kLightWindowMaxNodes) return o;
   // The windowed solves start from an incumbent inside the windows, so
   // Cbc's primal heuristics add little; probing and two-step MIR cuts with
   // few root passes proved fastest on the Table I windows
@@ -35,7 +39,6 @@ ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine
   o.cbc_direct.gomory = o.cbc_direct.knapsack = o.cbc_direct.mir = false;
   o.cbc_direct.flow = o.cbc_direct.clique = false;
   o.cbc_direct.root_cut_passes = 5;
-  o.write_lp.clear();
   return o;
 }
 
@@ -43,8 +46,7 @@ TwoPhaseScheduler::TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<co
                                      std::unique_ptr<MilpSolver> solver)
     : options_(options),
       rl_(policy ? RlScheduler(RlPhaseOptions(options), std::move(policy)) : RlScheduler(RlPhaseOptions(options))),
-      exact_(options.exact, std::move(solver)),
-      window_options_(WindowOptions(options.exact, options.window_engine)) {}
+      exact_(options.exact, std::move(solver)) {}
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
   const auto t0 = Clock::now();
@@ -130,10 +132,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
       win.hi[u] = std::min(hard.hi[u], center.stage[u] + w);
     }
     const auto ts = Clock::now();
-    // Windows of large graphs rarely close within the limit; there the
-    // incumbent matters more than the proof, so Cbc keeps its heuristics.
-    ExactOptions wo = n > kLightWindowMaxNodes ? options_.exact : window_options_;
-    if (n > kLightWindowMaxNodes) wo.write_lp.clear();
+    ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, n);
     wo.time_limit_s = left;  // what is left of the two_phase time limit
     ExactScheduler window_exact(wo);
     auto res = window_exact.RunWindowed(problem, &win, &center);

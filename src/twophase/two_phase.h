@@ -59,7 +59,9 @@ class TwoPhaseScheduler final : public Scheduler {
   StatusOr<ScheduleResult> RunFrom(const Problem& problem, const Schedule& coarse);
 
  private:
-  static ExactOptions WindowOptions(ExactOptions o, ExactEngine engine);
+  // The windowed solves' options: `engine` unless kAuto, no model file, and
+  // light Cbc settings for graphs of at most kLightWindowMaxNodes nodes.
+  static ExactOptions WindowOptions(ExactOptions o, ExactEngine engine, int nodes);
   static RlOptions RlPhaseOptions(const TwoPhaseOptions& o);
   StatusOr<ScheduleResult> Refine(const Problem& problem, ScheduleResult coarse,
                                   std::chrono::steady_clock::time_point t0, ScheduleResult out);
@@ -67,8 +69,7 @@ class TwoPhaseScheduler final : public Scheduler {
   TwoPhaseOptions options_;
   RlScheduler rl_;
   ExactScheduler exact_;         // the full problem (certify, fallback)
-  ExactOptions window_options_;  // the windowed solves (light Cbc settings)
-  // Graphs above this size solve their windows with the full exact settings.
+  // Graphs above this size solve their windows with the full Cbc settings.
   static constexpr int kLightWindowMaxNodes = 2000;
 };
 
