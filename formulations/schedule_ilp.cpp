@@ -86,15 +86,15 @@ std::string Num(int v) { return std::to_string(v); }
 
 }  // namespace
 
-Windows FullWindows(const Problem& problem) {
-  const Graph& g = problem.g();
-  const int n = g.size();
+namespace {
+// FullWindows from a transitive closure the caller already has.
+Windows FullWindowsFrom(const Problem& problem, const Reachability& reach) {
+  const int n = problem.g().size();
   const int S = problem.stages;
   Windows w;
   w.lo.assign(n, 0);
   w.hi.assign(n, S - 1);
   if (problem.constraints.nonempty_stages && S > 1) {
-    Reachability reach(g);
     for (int v = 0; v < n; ++v) {
       w.lo[v] = std::max(0, S - n + reach.num_ancestors(v));
       w.hi[v] = std::min(S - 1, n - 1 - reach.num_descendants(v));
@@ -102,17 +102,27 @@ Windows FullWindows(const Problem& problem) {
   }
   return w;
 }
+}  // namespace
+
+Windows FullWindows(const Problem& problem) {
+  const int S = problem.stages;
+  if (!(problem.constraints.nonempty_stages && S > 1)) {
+    const int n = problem.g().size();
+    return Windows{std::vector<int>(n, 0), std::vector<int>(n, S - 1)};
+  }
+  return FullWindowsFrom(problem, Reachability(problem.g()));
+}
 
 Windows IncumbentWindows(const Problem& problem, double objective) {
-  Windows w = FullWindows(problem);
-  if (problem.objective.kind != ObjectiveKind::kMemoryComm) return w;
   double m = objective;
   if (problem.constraints.max_stage_param_bytes > 0)
     m = std::min(m, static_cast<double>(problem.constraints.max_stage_param_bytes));
-  if (!std::isfinite(m) || m <= 0) return w;
+  if (problem.objective.kind != ObjectiveKind::kMemoryComm || !std::isfinite(m) || m <= 0)
+    return FullWindows(problem);
   const Graph& g = problem.g();
   const int S = problem.stages;
-  Reachability reach(g);
+  const Reachability reach(g);
+  Windows w = FullWindowsFrom(problem, reach);
   // A hair of slack so that rounding never drops the incumbent itself.
   const double mm = m * (1 + 1e-12);
   for (int v = 0; v < g.size(); ++v) {
