@@ -64,6 +64,9 @@ TEST(Config, ErrorsNameTheKey) {
       {"stages: 0", "key 'stages': 0 is below the minimum 1"},
       {"stages: 2.5", "key 'stages': expected an integer"},
       {"constraints: {nonempty_stages: maybe}", "key 'constraints.nonempty_stages': expected true or false"},
+      {"solver: {incumbent_windows: 1.5}", "key 'solver.incumbent_windows': expected true or false"},
+      {"solver: {incumbent_window: false}",
+       "unknown key 'solver.incumbent_window' (did you mean 'solver.incumbent_windows'?)"},
       {"objective: {kind: speed}", "key 'objective.kind': 'speed' is not one of memory_comm | latency"},
       {"methods: [heuristic, magic]", "key 'methods': 'magic' is not one of"},
       {"task: dance", "key 'task': 'dance' is not one of"},
@@ -91,6 +94,9 @@ TEST(Config, Overrides) {
   EXPECT_DOUBLE_EQ(c.solver.time_limit_s, 60);
   EXPECT_TRUE(ApplyOverride(&c, "stages", "[4,5]").ok());
   EXPECT_EQ(c.stages, (std::vector<int>{4, 5}));
+  EXPECT_TRUE(c.solver.incumbent_windows);
+  EXPECT_TRUE(ApplyOverride(&c, "solver.incumbent_windows", "false").ok());
+  EXPECT_FALSE(c.solver.incumbent_windows);
   EXPECT_TRUE(ApplyOverride(&c, "model", "zoo:vgg19").ok());
   EXPECT_EQ(c.models, std::vector<std::string>{"zoo:vgg19"});
   Status s = ApplyOverride(&c, "solver.threads", "-1");

@@ -39,7 +39,8 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
   const auto t_split = std::chrono::steady_clock::now();
   std::vector<const std::vector<int>*> orders;
   for (const auto& c : *cands) orders.push_back(&c.order);
-  auto split = BestSplitOfOrders(problem, orders, options_.time_limit_s - std::chrono::duration<double>(t_split - t0).count());
+  const double decode_s = std::chrono::duration<double>(t_split - t0).count();
+  auto split = BestSplitOfOrders(problem, orders, options_.time_limit_s - decode_s);
   if (!split.ok()) return split.status();
   const int best_i = split->best;
   const std::string last_error = split->last_infeasible;
