@@ -25,6 +25,9 @@ struct DecodeOptions {
   int samples = 16;          // sample: number of candidates for DecodeCandidates
   uint64_t seed = 1;         // sample: RNG seed
   double temperature = 1.0;  // sample: p ~ exp(logp / temperature) (> 0)
+  // sample / beam: the greedy order is candidate 0 too, so choosing the best
+  // candidate by cost is never worse than greedy decoding.
+  bool include_greedy = true;
 };
 
 struct DecodedOrder {

@@ -36,9 +36,72 @@ std::string FeatureName(int i) {
     case 21: return "fan_out";
     case 22: return "in_degree";
     case 23: return "position";
+    case 24: return "ancestor_param_share";
+    case 25: return "descendant_param_share";
+    case 26: return "ancestor_count";
+    case 27: return "descendant_count";
     default: return "?";
   }
 }
+
+namespace {
+
+// For every node: (param bytes, count) of itself plus its ancestors, and of
+// itself plus its descendants. Bitset closure in topological order.
+struct ClosureSums {
+  std::vector<double> anc_param, desc_param, anc_count, desc_count;
+};
+
+ClosureSums ComputeClosureSums(const Graph& g) {
+  const int n = g.size();
+  const int words = (n + 63) / 64;
+  ClosureSums out;
+  out.anc_param.assign(n, 0.0);
+  out.desc_param.assign(n, 0.0);
+  out.anc_count.assign(n, 0.0);
+  out.desc_count.assign(n, 0.0);
+  std::vector<uint64_t> bits(static_cast<size_t>(n) * words);
+  auto row = [&](int v) { return bits.data() + static_cast<size_t>(v) * words; };
+  auto sum_row = [&](int v, double* param, double* count) {
+    const uint64_t* r = row(v);
+    double p = 0, c = 0;
+    for (int w = 0; w < words; ++w) {
+      uint64_t x = r[w];
+      while (x) {
+        const int b = __builtin_ctzll(x);
+        x &= x - 1;
+        p += static_cast<double>(g.node(w * 64 + b).param_bytes);
+        c += 1;
+      }
+    }
+    *param = p;
+    *count = c;
+  };
+  const std::vector<int>& topo = g.topo_order();
+  for (int v : topo) {  // ancestors: OR of the parents' rows, plus self
+    uint64_t* r = row(v);
+    for (int p : g.parents(v)) {
+      const uint64_t* q = row(p);
+      for (int w = 0; w < words; ++w) r[w] |= q[w];
+    }
+    r[v / 64] |= 1ULL << (v % 64);
+    sum_row(v, &out.anc_param[v], &out.anc_count[v]);
+  }
+  std::fill(bits.begin(), bits.end(), 0);
+  for (auto it = topo.rbegin(); it != topo.rend(); ++it) {  // descendants, reversed
+    const int v = *it;
+    uint64_t* r = row(v);
+    for (int c : g.children(v)) {
+      const uint64_t* q = row(c);
+      for (int w = 0; w < words; ++w) r[w] |= q[w];
+    }
+    r[v / 64] |= 1ULL << (v % 64);
+    sum_row(v, &out.desc_param[v], &out.desc_count[v]);
+  }
+  return out;
+}
+
+}  // namespace
 
 NodeFeatures ComputeFeatures(const Graph& g, FeatureSet set) {
   NodeFeatures f;
@@ -68,6 +131,8 @@ void ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out) {
     max_fan = std::max(max_fan, g.children(v).size());
   }
 
+  const ClosureSums closure = ComputeClosureSums(g);
+  const double inv_others = n > 1 ? 1.0 / (n - 1) : 0.0;
   double cum = 0.0;
   std::vector<int> par;
   for (int j = 0; j < n; ++j) {
@@ -103,6 +168,10 @@ void ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out) {
     col(21) = max_fan > 0 ? static_cast<double>(g.children(v).size()) / max_fan : 0.0;
     col(22) = std::min<double>(g.parents(v).size(), kMaxParents) / kMaxParents;
     col(23) = j * inv_n;
+    col(24) = total_param > 0 ? closure.anc_param[v] / static_cast<double>(total_param) : 0.0;
+    col(25) = total_param > 0 ? closure.desc_param[v] / static_cast<double>(total_param) : 0.0;
+    col(26) = (closure.anc_count[v] - 1) * inv_others;
+    col(27) = (closure.desc_count[v] - 1) * inv_others;
   }
   if (set == FeatureSet::kPaper) {
     for (int i = 0; i < kFeatureDim; ++i) {

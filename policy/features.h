@@ -5,7 +5,7 @@
 // order[j]; the network points at columns, and the policy maps them back to
 // node indices.
 //
-// The feature vector has kFeatureDim = 24 entries, all O(1). Let L =
+// The feature vector has kFeatureDim = 28 entries, all O(1). Let L =
 // max(1, depth-1) (levels), n = |V|, pos(v) = position of v in the input
 // order, B = ln(2^32) (a byte-size scale: 4 GiB -> 1):
 //    0  asap(v) / L                                               [paper]
@@ -22,6 +22,14 @@
 //   21  fan-out / max fan-out of the graph (0 if no edges)        [extra]
 //   22  min(in-degree, 6) / 6                                     [extra]
 //   23  pos(v) / n                                                [extra]
+//   24  param bytes of v and its ancestors / total param bytes     [size-invariant]
+//   25  param bytes of v and its descendants / total param bytes   [size-invariant]
+//   26  number of ancestors / (n - 1)                              [size-invariant]
+//   27  number of descendants / (n - 1)                            [size-invariant]
+// The size-invariant entries say where a node sits in the graph's parameter
+// mass: a node whose ancestors hold 40% of the bytes belongs near 40% of the
+// pipeline whatever the graph's size (the same facts bound the ILP's
+// incumbent windows). Exact transitive closure by bitsets, O(n E / 64).
 // Parents are taken in input order; a node with more than 6 parents keeps the
 // 6 latest (closest) ones. FeatureSet::kPaper zeroes the [extra] entries, so
 // the two sets share one network shape (for the ablation benchmark).
@@ -36,7 +44,7 @@
 
 namespace respect {
 
-inline constexpr int kFeatureDim = 24;
+inline constexpr int kFeatureDim = 28;
 inline constexpr int kMaxParents = 6;
 
 enum class FeatureSet { kPaper = 0, kFull = 1 };

@@ -45,6 +45,7 @@ PolicyParams<S> ZeroParams(const PolicyHParams& hp) {
   p.pointer_ref.setZero(H, H);
   p.pointer_q.setZero(H, H);
   p.pointer_v.setZero(H);
+  p.dyn_w.setZero(kDynamicDim);
   return p;
 }
 
@@ -71,6 +72,7 @@ PolicyParams<double> InitParams(const PolicyHParams& hp, uint64_t seed) {
   fill(p.pointer_ref, H);
   fill(p.pointer_q, H);
   fill(p.pointer_v, H);
+  fill(p.dyn_w, kDynamicDim);
   p.enc_b.segment(H, H).array() += 1.0;  // forget gate
   p.dec_b.segment(H, H).array() += 1.0;
   return p;
@@ -92,6 +94,7 @@ PolicyParams<To> CastParams(const PolicyParams<From>& p) {
   q.pointer_ref = p.pointer_ref.template cast<To>();
   q.pointer_q = p.pointer_q.template cast<To>();
   q.pointer_v = p.pointer_v.template cast<To>();
+  q.dyn_w = p.dyn_w.template cast<To>();
   return q;
 }
 
@@ -130,11 +133,18 @@ Status EncodeFeatures(const PolicyHParams& hp, const PolicyParams<S>& p, const G
   for (int j = 0; j < n; ++j) enc->pos[f.order[j]] = j;
   enc->children.resize(n);
   for (auto& c : enc->children) c.clear();
+  enc->parents.resize(n);
+  for (auto& c : enc->parents) c.clear();
   enc->num_parents.assign(n, 0);
+  enc->out_rel.assign(n, S(0));
+  int64_t max_out = 0;
+  for (int v = 0; v < n; ++v) max_out = std::max(max_out, g.node(v).output_bytes);
   for (int j = 0; j < n; ++j) {
     const int v = f.order[j];
     for (int w : g.children(v)) enc->children[j].push_back(enc->pos[w]);
+    for (int u : g.parents(v)) enc->parents[j].push_back(enc->pos[u]);
     enc->num_parents[j] = static_cast<int>(g.parents(v).size());
+    if (max_out > 0) enc->out_rel[j] = static_cast<S>(static_cast<double>(g.node(v).output_bytes) / max_out);
   }
   enc->x = f.x.cast<S>();
   LinearForward<S>(p.emb_w, p.emb_b, enc->x, &enc->z);
@@ -171,6 +181,9 @@ DecoderState<S> InitialState(const Encoding<S>& enc) {
     if (enc.num_parents[j] == 0) st.ready.push_back(j);
   }
   st.emitted.reserve(enc.n);
+  st.ready_step.assign(enc.n, 0);
+  st.pending_children.resize(enc.n);
+  for (int j = 0; j < enc.n; ++j) st.pending_children[j] = static_cast<int>(enc.children[j].size());
   return st;
 }
 
@@ -192,10 +205,42 @@ void DecoderStep(const PolicyHParams& hp, const PolicyParams<S>& p, const Encodi
   GlimpseForward<S>(enc.rg, gidx, st->h, p.glimpse_q, p.glimpse_v, &g, tape ? &tape->glimpse : nullptr);
   PointerForward<S>(enc.rp, st->ready, g, p.pointer_q, p.pointer_v, static_cast<S>(hp.tanh_clip),
                     &logits, tape ? &tape->pointer : nullptr);
+  if (hp.dynamic) {
+    PMat<S> local;
+    PMat<S>& d = tape ? tape->dyn : local;
+    StepFeatures(enc, *st, &d);
+    logits.noalias() += d.transpose() * p.dyn_w;
+  }
   LogSoftmaxForward<S>(logits, logp);
   if (tape) {
     tape->input = st->last;
     tape->logp = *logp;
+  }
+}
+
+template <class S>
+void StepFeatures(const Encoding<S>& enc, const DecoderState<S>& st, PMat<S>* d) {
+  const int m = static_cast<int>(st.ready.size());
+  d->setZero(kDynamicDim, m);
+  const int t = static_cast<int>(st.emitted.size());
+  const int last = st.last;
+  for (int k = 0; k < m; ++k) {
+    const int j = st.ready[k];
+    S child_of_last = 0, sibling = 0;
+    S delta = enc.children[j].empty() ? S(0) : enc.out_rel[j];
+    for (int u : enc.parents[j]) {
+      if (u == last) child_of_last = 1;
+      if (st.pending_children[u] == 1) delta -= enc.out_rel[u];  // j is u's last pending child
+    }
+    if (last >= 0 && child_of_last == 0) {
+      for (int u : enc.parents[j]) {
+        for (int w : enc.parents[last]) sibling = (u == w) ? S(1) : sibling;
+      }
+    }
+    (*d)(0, k) = child_of_last;
+    (*d)(1, k) = sibling;
+    (*d)(2, k) = delta;
+    (*d)(3, k) = S(1) / S(1 + t - st.ready_step[j]);
   }
 }
 
@@ -212,8 +257,10 @@ void Emit(const Encoding<S>& enc, DecoderState<S>* st, int k, double logp_k) {
   for (int ch : enc.children[col]) {
     if (--st->remaining[ch] == 0) {
       st->ready.insert(std::lower_bound(st->ready.begin(), st->ready.end(), ch), ch);
+      st->ready_step[ch] = static_cast<int>(st->emitted.size()) + 1;
     }
   }
+  for (int u : enc.parents[col]) --st->pending_children[u];
   st->emitted.push_back(col);
   st->last = col;
   st->log_prob += logp_k;
@@ -277,6 +324,7 @@ void EpisodeBackward(const PolicyHParams& hp, const PolicyParams<S>& p, const Ep
     dlogp.setZero(s.logp.size());
     dlogp(s.choice) = weight;
     LogSoftmaxBackward<S>(s.logp, dlogp, &dlogits);
+    if (hp.dynamic) grads->dyn_w.noalias() += s.dyn * dlogits;
     PointerBackward<S>(enc.rp, p.pointer_q, p.pointer_v, clip, s.pointer, dlogits, &dRp,
                        &grads->pointer_q, &grads->pointer_v, &dg);
     GlimpseBackward<S>(enc.rg, p.glimpse_q, p.glimpse_v, s.glimpse, dg, &dRg, &grads->glimpse_q,
@@ -314,6 +362,7 @@ void EpisodeBackward(const PolicyHParams& hp, const PolicyParams<S>& p, const Ep
   template void DecoderStep<S>(const PolicyHParams&, const PolicyParams<S>&, const Encoding<S>&, \
                                DecoderState<S>*, PVec<S>*, StepTape<S>*);                        \
   template void Emit<S>(const Encoding<S>&, DecoderState<S>*, int, double);                      \
+  template void StepFeatures<S>(const Encoding<S>&, const DecoderState<S>&, PMat<S>*);           \
   template Status RunEpisode<S>(const PolicyHParams&, const PolicyParams<S>&, const Graph&,      \
                                 const Chooser<S>&, bool, Episode<S>*);                           \
   template Status ForcedEpisode<S>(const PolicyHParams&, const PolicyParams<S>&, const Graph&,   \

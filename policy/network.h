@@ -10,6 +10,7 @@
 //   dec_start    [E]                                  decoder input at step 0
 //   glimpse_ref  [H x H]  glimpse_q [H x H]  glimpse_v [H]
 //   pointer_ref  [H x H]  pointer_q [H x H]  pointer_v [H]
+//   dyn_w        [D]            D = kDynamicDim, weights of the step features
 //
 // Forward for one graph:
 //   E_enc = LSTM_enc(Z) (h_0 = c_0 = 0), columns e_1..e_n.
@@ -19,8 +20,18 @@
 //   step t: (h, c) = LSTM_dec(y_t, h, c); q = h
 //     glimpse: u_j = glimpse_v^T tanh(Rg_j + glimpse_q q), a = softmax(u over G_t),
 //              g = sum_j a_j Rg_j
-//     pointer: l_j = C tanh(pointer_v^T tanh(Rp_j + pointer_q g)) for j in ready_t,
-//              -inf elsewhere; log p = log_softmax(l)
+//     pointer: l_j = C tanh(pointer_v^T tanh(Rp_j + pointer_q g)) + dyn_w^T d_j
+//              for j in ready_t, -inf elsewhere; log p = log_softmax(l)
+//   d_j (only with hparams.dynamic; else the term is absent) are the step
+//   features of ready column j, recomputed at every step from the decoder's
+//   masks (what attention over static encodings cannot see cheaply):
+//     0  1 if j is a child of the column emitted last (keeps a branch going)
+//     1  1 if j shares a parent with the column emitted last (a sibling)
+//     2  live-tensor change if j is emitted next, / max output bytes: j's own
+//        output (if it has children) minus the outputs of the parents whose
+//        last pending child is j. The crossing of a cut is the live bytes,
+//        so this is what emitting j does to every later cut's price.
+//     3  1 / (1 + steps since j became ready) (fresh nodes first = depth-first)
 //   ready_t = columns not yet emitted whose parents have all been emitted (so
 //   visited nodes and nodes with a pending parent are masked). G_t (the glimpse
 //   mask) is ready_t (GlimpseMask::kReady) or every column not yet emitted
@@ -45,6 +56,8 @@ namespace respect {
 
 enum class GlimpseMask { kReady = 0, kUnvisited = 1 };
 
+inline constexpr int kDynamicDim = 4;
+
 struct PolicyHParams {
   int feature_dim = kFeatureDim;   // must equal kFeatureDim
   int embed = 64;                  // E
@@ -52,10 +65,12 @@ struct PolicyHParams {
   double tanh_clip = 10.0;         // C; <= 0 disables clipping
   GlimpseMask glimpse_mask = GlimpseMask::kReady;  // default: same mask as the pointer
   FeatureSet features = FeatureSet::kFull;
+  bool dynamic = true;             // the step features d_j in the pointer logits
 
   bool operator==(const PolicyHParams& o) const {
     return feature_dim == o.feature_dim && embed == o.embed && hidden == o.hidden &&
-           tanh_clip == o.tanh_clip && glimpse_mask == o.glimpse_mask && features == o.features;
+           tanh_clip == o.tanh_clip && glimpse_mask == o.glimpse_mask && features == o.features &&
+           dynamic == o.dynamic;
   }
 };
 
@@ -76,6 +91,7 @@ struct PolicyParams {
   PVec<S> glimpse_v;
   PMat<S> pointer_ref, pointer_q;
   PVec<S> pointer_v;
+  PVec<S> dyn_w;
 
   // Visits every tensor with its stable name (the weights-file names), in a
   // fixed order: f(const char* name, Tensor& t) where Tensor is PMat<S> or PVec<S>.
@@ -86,6 +102,7 @@ struct PolicyParams {
     f("dec_w", dec_w); f("dec_b", dec_b); f("dec_start", dec_start);
     f("glimpse_ref", glimpse_ref); f("glimpse_q", glimpse_q); f("glimpse_v", glimpse_v);
     f("pointer_ref", pointer_ref); f("pointer_q", pointer_q); f("pointer_v", pointer_v);
+    f("dyn_w", dyn_w);
   }
   template <class F>
   void ForEach(F&& f) const {
@@ -123,6 +140,8 @@ struct Encoding {
   std::vector<int> pos;                    // node index -> column
   std::vector<std::vector<int>> children;  // in columns
   std::vector<int> num_parents;            // per column
+  std::vector<std::vector<int>> parents;   // in columns
+  std::vector<S> out_rel;                  // per column: output_bytes / max output_bytes
   PMat<S> x;         // [F x n] features
   PMat<S> z;         // [E x n] embeddings
   PMat<S> e;         // [H x n] encoder outputs
@@ -155,6 +174,8 @@ struct DecoderState {
   std::vector<int> unvisited;       // columns not yet emitted (any order)
   std::vector<int> unvisited_slot;  // column -> index in unvisited, -1 once emitted
   std::vector<int> emitted;         // columns in emission order
+  std::vector<int> pending_children;  // per column: children not yet emitted
+  std::vector<int> ready_step;        // per column: step at which it became ready
   double log_prob = 0.0;            // sum of log-probs of the emitted columns
 };
 
@@ -164,6 +185,7 @@ struct StepTape {
   LstmStepCache<S> lstm;
   AttnCache<S> glimpse, pointer;
   PVec<S> logp;              // over pointer.idx (= ready set)
+  PMat<S> dyn;               // [D x |ready|] step features (hparams.dynamic)
   int choice = -1;           // index into pointer.idx
 };
 
@@ -175,6 +197,10 @@ DecoderState<S> InitialState(const Encoding<S>& enc);
 template <class S>
 void DecoderStep(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc,
                  DecoderState<S>* st, PVec<S>* logp, StepTape<S>* tape);
+
+// The step features d_j of every ready column (network.h top), [D x |ready|].
+template <class S>
+void StepFeatures(const Encoding<S>& enc, const DecoderState<S>& st, PMat<S>* d);
 
 // Emits st->ready[k] (whose log-prob is logp_k): updates masks and log_prob.
 template <class S>

@@ -61,12 +61,21 @@ StatusOr<std::vector<DecodedOrder>> PointerPolicy::DecodeCandidates(const Graph&
       if (o.samples < 1) return Status::Invalid("policy: samples must be >= 1");
       if (!(o.temperature > 0)) return Status::Invalid("policy: temperature must be > 0");
       PolicyRng rng(o.seed);
+      if (o.include_greedy) out.push_back(GreedyDecode<float>(hparams_, params_, enc));
       for (int i = 0; i < o.samples; ++i) out.push_back(SampleDecode<float>(hparams_, params_, enc, o.temperature, &rng));
       break;
     }
     case DecodeMode::kBeam:
       if (o.beam_width < 1) return Status::Invalid("policy: beam_width must be >= 1");
       out = BeamDecode<float>(hparams_, params_, enc, o.beam_width);
+      if (o.include_greedy) {
+        // Beam search ranks by log-prob, not by cost: its best beam can split
+        // worse than the greedy order, so greedy stays a candidate.
+        DecodedOrder greedy = GreedyDecode<float>(hparams_, params_, enc);
+        bool present = false;
+        for (const auto& d : out) present = present || d.order == greedy.order;
+        if (!present) out.push_back(std::move(greedy));
+      }
       break;
   }
   for (const auto& d : out) {

@@ -37,7 +37,9 @@ class PointerPolicy {
   StatusOr<std::vector<int>> Decode(const Graph& g, const DecodeOptions& options = {}) const;
   // Several candidates with their log-probs: greedy -> 1; sample ->
   // options.samples orders (one RNG stream from options.seed); beam -> up to
-  // options.beam_width orders, best first.
+  // options.beam_width orders, best first. With options.include_greedy
+  // (default), sample and beam put the greedy order first (beam: unless the
+  // beam already holds it).
   StatusOr<std::vector<DecodedOrder>> DecodeCandidates(const Graph& g, const DecodeOptions& options) const;
   // log p(order | g) under the policy; Invalid if order is not topological.
   StatusOr<double> LogProb(const Graph& g, const std::vector<int>& order) const;

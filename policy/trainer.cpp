@@ -10,6 +10,7 @@
 #include <map>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 #include "policy/binary_io.h"
 #include "policy/decode.h"
@@ -21,7 +22,7 @@ namespace respect {
 
 namespace {
 
-constexpr uint32_t kCheckpointVersion = 1;
+constexpr uint32_t kCheckpointVersion = 2;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double Mean(const std::vector<double>& x) {
@@ -58,12 +59,30 @@ uint64_t Fingerprint(const std::vector<TrainExample>& train, const std::vector<T
   return h;
 }
 
+// *acc += g, tensor by tensor.
+void AddInto(const PolicyParams<double>& g, PolicyParams<double>* acc) {
+  std::vector<const double*> src;
+  g.ForEach([&](const char*, const auto& t) { src.push_back(t.data()); });
+  size_t i = 0;
+  acc->ForEach([&](const char*, auto& t) {
+    const double* p = src[i++];
+    for (Eigen::Index k = 0; k < t.size(); ++k) t.data()[k] += p[k];
+  });
+}
+
 }  // namespace
 
-Status ValidateExample(const TrainExample& ex) {
+StatusOr<RewardKind> ParseRewardKind(const std::string& s) {
+  if (s == "cosine") return RewardKind::kCosine;
+  if (s == "cost") return RewardKind::kCost;
+  return Status::Invalid("unknown train.reward '" + s + "' (cost | cosine)");
+}
+
+Status ValidateExample(const TrainExample& ex, bool needs_label) {
   if (!ex.graph) return Status::Invalid("training example without a graph");
   const Graph& g = *ex.graph;
   if (ex.stages < 1) return Status::Invalid("training example " + g.name() + ": stages < 1");
+  if (!needs_label && ex.stage.empty() && ex.target_order.empty()) return Status::Ok();
   if (static_cast<int>(ex.stage.size()) != g.size()) {
     return Status::Invalid("training example " + g.name() + ": " + std::to_string(ex.stage.size()) +
                            " stages for " + std::to_string(g.size()) + " nodes");
@@ -93,6 +112,10 @@ TrainerOptions TrainerOptionsFromConfig(const TrainConfig& c) {
   o.checkpoint_dir = c.checkpoint_dir;
   o.weights_out = c.weights_out;
   o.resume = c.resume;
+  o.hparams.dynamic = c.dynamic;
+  o.rollouts = c.rollouts;
+  o.threads = c.threads;
+  if (auto r = ParseRewardKind(c.reward); r.ok()) o.reward = *r;
   return o;
 }
 
@@ -104,8 +127,11 @@ void SplitHoldout(const std::vector<TrainExample>& all, int holdout, std::vector
   held_out->assign(all.begin() + (n - h), all.end());
 }
 
-std::vector<double> GreedyRewards(const PolicyHParams& hp, const PolicyParams<double>& p,
-                                  const std::vector<TrainExample>& examples) {
+namespace {
+// score(example, greedy order) per example; 0 where the graph cannot be encoded.
+template <class F>
+std::vector<double> GreedyScores(const PolicyHParams& hp, const PolicyParams<double>& p,
+                                 const std::vector<TrainExample>& examples, F score) {
   std::vector<double> r;
   r.reserve(examples.size());
   Encoding<double> enc;
@@ -114,10 +140,31 @@ std::vector<double> GreedyRewards(const PolicyHParams& hp, const PolicyParams<do
       r.push_back(0.0);
       continue;
     }
-    const DecodedOrder d = GreedyDecode<double>(hp, p, enc);
-    r.push_back(LabelReward(d.order, ex.target_order, ex.stage));
+    r.push_back(score(ex, GreedyDecode<double>(hp, p, enc).order));
   }
   return r;
+}
+}  // namespace
+
+std::vector<double> GreedyRewards(const PolicyHParams& hp, const PolicyParams<double>& p,
+                                  const std::vector<TrainExample>& examples) {
+  return GreedyScores(hp, p, examples, [](const TrainExample& ex, const std::vector<int>& order) {
+    return LabelReward(order, ex.target_order, ex.stage);
+  });
+}
+
+std::vector<double> GreedyCostRatios(const PolicyHParams& hp, const PolicyParams<double>& p,
+                                     const std::vector<TrainExample>& examples, const OrderCost& cost) {
+  return GreedyScores(hp, p, examples, [&](const TrainExample& ex, const std::vector<int>& order) {
+    const double j = cost(ex, order);
+    return std::isfinite(j) && j > 0 ? ex.reference / j : 0.0;
+  });
+}
+
+std::vector<double> PolicyTrainer::HoldoutScores(const PolicyParams<double>& p,
+                                                 const std::vector<TrainExample>& holdout) const {
+  if (opt_.reward == RewardKind::kCost) return GreedyCostRatios(opt_.hparams, p, holdout, opt_.order_cost);
+  return GreedyRewards(opt_.hparams, p, holdout);
 }
 
 PolicyTrainer::PolicyTrainer(TrainerOptions options) : opt_(std::move(options)) {}
@@ -161,6 +208,7 @@ Status PolicyTrainer::SaveCheckpoint(uint64_t fingerprint) const {
   w.F64(opt_.hparams.tanh_clip);
   w.U32(static_cast<uint32_t>(opt_.hparams.glimpse_mask));
   w.U32(static_cast<uint32_t>(opt_.hparams.features));
+  w.U32(opt_.hparams.dynamic ? 1u : 0u);
   w.U32(static_cast<uint32_t>(epoch_done_));
   for (uint64_t x : rng_.state()) w.U64(x);
   w.U64(static_cast<uint64_t>(adam_.step()));
@@ -187,13 +235,13 @@ Status PolicyTrainer::LoadCheckpoint(uint64_t fingerprint) {
   auto bad = [&](const std::string& what) { return Status::Invalid(path + ": " + what); };
   std::string magic;
   if (!r.Raw(4, &magic) || magic != "RSPC") return bad("not a policy checkpoint (magic is not RSPC)");
-  uint32_t version, fd, e, h, mask, fs, epoch;
+  uint32_t version, fd, e, h, mask, fs, dyn, epoch;
   uint64_t seed, fp, step;
   double clip, seconds, best;
   if (!r.U32(&version)) return bad("truncated header");
   if (version != kCheckpointVersion) return bad("checkpoint version " + std::to_string(version) + " not supported");
   if (!r.U64(&seed) || !r.U64(&fp) || !r.U32(&fd) || !r.U32(&e) || !r.U32(&h) || !r.F64(&clip) ||
-      !r.U32(&mask) || !r.U32(&fs) || !r.U32(&epoch)) {
+      !r.U32(&mask) || !r.U32(&fs) || !r.U32(&dyn) || !r.U32(&epoch)) {
     return bad("truncated header");
   }
   std::array<uint64_t, 4> rs{};
@@ -204,7 +252,7 @@ Status PolicyTrainer::LoadCheckpoint(uint64_t fingerprint) {
   const PolicyHParams& hp = opt_.hparams;
   if (seed != opt_.seed || static_cast<int>(fd) != hp.feature_dim || static_cast<int>(e) != hp.embed ||
       static_cast<int>(h) != hp.hidden || clip != hp.tanh_clip || mask != static_cast<uint32_t>(hp.glimpse_mask) ||
-      fs != static_cast<uint32_t>(hp.features)) {
+      fs != static_cast<uint32_t>(hp.features) || dyn != (hp.dynamic ? 1u : 0u)) {
     return bad("made with a different seed or network size; cannot resume");
   }
   if (fp != fingerprint) return bad("made on a different data set; cannot resume");
@@ -361,6 +409,113 @@ TrainCurveRow PolicyTrainer::ReinforceEpoch(const std::vector<TrainExample>& tra
   return row;
 }
 
+// One graph of a cost-reward batch: `rollouts` sampled orders, their costs,
+// and the gradient of their group-baselined log-likelihoods (scaled by
+// `scale`) accumulated into *grads. Pure apart from *grads and *rng, so graphs
+// can run on separate threads.
+Status PolicyTrainer::CostGraphStep(const TrainExample& ex, double scale, PolicyRng* rng,
+                                    PolicyParams<double>* grads, CostGraphStats* stats) const {
+  const PolicyHParams& hp = opt_.hparams;
+  std::vector<double> prob;
+  Chooser<double> sample = [&](const PVec<double>& logp, const DecoderState<double>&) {
+    prob.resize(logp.size());
+    for (Eigen::Index j = 0; j < logp.size(); ++j) prob[j] = std::exp(logp(j));
+    return rng->Categorical(prob.data(), static_cast<int>(prob.size()));
+  };
+  const int K = std::max(2, opt_.rollouts);
+  std::vector<Episode<double>> eps(K);
+  std::vector<double> cost(K);
+  double finite_max = 0;
+  for (int k = 0; k < K; ++k) {
+    RESPECT_RETURN_IF_ERROR(RunEpisode<double>(hp, params_, *ex.graph, sample, true, &eps[k]));
+    cost[k] = opt_.order_cost(ex, eps[k].order);
+    if (std::isfinite(cost[k])) finite_max = std::max(finite_max, cost[k]);
+  }
+  // An order without a feasible split costs twice the worst feasible one.
+  double mean = 0;
+  for (double& c : cost) {
+    if (!std::isfinite(c)) c = finite_max > 0 ? 2 * finite_max : 1.0;
+    mean += c / K;
+    if (ex.reference > 0) {
+      stats->ratio_sum += ex.reference / c;
+      ++stats->ratio_count;
+    }
+  }
+  if (!(mean > 0)) return Status::Ok();
+  for (int k = 0; k < K; ++k) {
+    const double adv = (mean - cost[k]) / mean;
+    if (adv == 0) continue;
+    EpisodeBackward<double>(hp, params_, eps[k], -adv * scale, grads);
+    stats->loss_sum += -adv * eps[k].log_prob / K;
+  }
+  return Status::Ok();
+}
+
+TrainCurveRow PolicyTrainer::CostEpoch(const std::vector<TrainExample>& train_all,
+                                       const std::vector<TrainExample>& holdout, int epoch, Status* st) {
+  const PolicyHParams& hp = opt_.hparams;
+  TrainCurveRow row;
+  row.phase = "reinforce";
+  size_t used = train_all.size();
+  if (opt_.curriculum_epochs > 0) {
+    const double frac = std::min(1.0, static_cast<double>(epoch - opt_.supervised_epochs) / opt_.curriculum_epochs);
+    used = std::max<size_t>(std::min<size_t>(opt_.batch_size, train_all.size()),
+                            static_cast<size_t>(std::ceil(frac * train_all.size())));
+  }
+  std::vector<int> idx(used);
+  std::iota(idx.begin(), idx.end(), 0);
+  rng_.Shuffle(&idx);
+  // Each graph samples from its own stream (epoch seed, example index), so
+  // the result does not depend on which thread ran it; the threads' gradients
+  // are summed in thread order, so a run is reproducible for a thread count.
+  const uint64_t epoch_seed = rng_.Next();
+  const int T = std::max(1, opt_.threads);
+  std::vector<PolicyParams<double>> grads(T, ZeroParams<double>(hp));
+  std::vector<CostGraphStats> stats(T);
+  std::vector<Status> status(T);
+  double sum_norm = 0;
+  int batches = 0;
+  for (size_t start = 0; start < idx.size(); start += opt_.batch_size) {
+    const size_t end = std::min(idx.size(), start + static_cast<size_t>(opt_.batch_size));
+    const double scale = 1.0 / (static_cast<double>(end - start) * std::max(2, opt_.rollouts));
+    auto work = [&](int t) {
+      grads[t].SetZero();
+      for (size_t b = start + t; b < end && status[t].ok(); b += T) {
+        uint64_t s = epoch_seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(idx[b]) + 1));
+        PolicyRng rng(PolicyRng::SplitMix64(&s));
+        status[t] = CostGraphStep(train_all[idx[b]], scale, &rng, &grads[t], &stats[t]);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < T; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    for (int t = 0; t < T; ++t) {
+      if (!status[t].ok()) {
+        *st = status[t];
+        return row;
+      }
+    }
+    for (int t = 1; t < T; ++t) AddInto(grads[t], &grads[0]);
+    sum_norm += ClipGlobalNorm(&grads[0], opt_.grad_clip);
+    ++batches;
+    adam_.Step(&params_, grads[0]);
+  }
+  CostGraphStats total;
+  for (const auto& s : stats) {
+    total.ratio_sum += s.ratio_sum;
+    total.ratio_count += s.ratio_count;
+    total.loss_sum += s.loss_sum;
+  }
+  row.mean_reward = total.ratio_count ? total.ratio_sum / total.ratio_count : 0.0;
+  row.loss = total.loss_sum / std::max<size_t>(1, used);
+  row.grad_norm = batches ? sum_norm / batches : 0.0;
+  row.holdout_reward = Mean(HoldoutScores(params_, holdout));
+  row.baseline_reward = 1.0;  // the reference schedules' own ratio
+  row.p_value = kNaN;
+  return row;
+}
+
 TrainCurveRow PolicyTrainer::SupervisedEpoch(const std::vector<TrainExample>& train,
                                              const std::vector<TrainExample>& holdout, Status* st) {
   const PolicyHParams& hp = opt_.hparams;
@@ -396,8 +551,8 @@ TrainCurveRow PolicyTrainer::SupervisedEpoch(const std::vector<TrainExample>& tr
   row.mean_reward = sum_r / std::max<size_t>(1, train.size());
   row.loss = sum_nll / std::max<size_t>(1, train.size());
   row.grad_norm = batches ? sum_norm / batches : 0.0;
-  const std::vector<double> cand = GreedyRewards(hp, params_, holdout);
-  if (holdout_base_.empty()) holdout_base_ = GreedyRewards(hp, baseline_, holdout);
+  const std::vector<double> cand = HoldoutScores(params_, holdout);
+  if (holdout_base_.empty()) holdout_base_ = HoldoutScores(baseline_, holdout);
   row.holdout_reward = Mean(cand);
   row.baseline_reward = Mean(holdout_base_);
   // The warm start carries the baseline along.
@@ -410,7 +565,8 @@ TrainCurveRow PolicyTrainer::SupervisedEpoch(const std::vector<TrainExample>& tr
 }
 
 // ---------------------------------------------------------------- driver
-Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout) {
+Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout,
+                            const std::vector<TrainExample>& imitation) {
   RESPECT_RETURN_IF_ERROR(ValidateHParams(opt_.hparams));
   if (opt_.epochs < 0 || opt_.supervised_epochs < 0) return Status::Invalid("train: epochs must be >= 0");
   if (opt_.batch_size < 1) return Status::Invalid("train: batch_size must be >= 1");
@@ -418,15 +574,26 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
   if (!(opt_.significance > 0 && opt_.significance < 1)) return Status::Invalid("train: significance must be in (0, 1)");
   if (train.empty()) return Status::Invalid("train: no training examples");
   if (holdout.empty()) return Status::Invalid("train: no held-out examples (needed by the baseline test)");
+  const bool cost = opt_.reward == RewardKind::kCost;
+  if (cost && !opt_.order_cost) return Status::Invalid("train: the cost reward needs an order cost");
+  if (cost && opt_.rollouts < 2) return Status::Invalid("train: rollouts must be >= 2");
+  const std::vector<TrainExample>& teach = imitation.empty() ? train : imitation;
+  const bool label_train = !cost || (opt_.supervised_epochs > 0 && imitation.empty());
   for (size_t i = 0; i < train.size(); ++i) {
-    RESPECT_RETURN_IF_ERROR(ValidateExample(train[i]).WithContext("train example " + std::to_string(i)));
+    RESPECT_RETURN_IF_ERROR(ValidateExample(train[i], label_train).WithContext("train example " + std::to_string(i)));
   }
   for (size_t i = 0; i < holdout.size(); ++i) {
-    RESPECT_RETURN_IF_ERROR(ValidateExample(holdout[i]).WithContext("held-out example " + std::to_string(i)));
+    RESPECT_RETURN_IF_ERROR(ValidateExample(holdout[i], !cost).WithContext("held-out example " + std::to_string(i)));
+    if (cost && !(holdout[i].reference > 0))
+      return Status::Invalid("held-out example " + std::to_string(i) + ": the cost reward needs a reference objective > 0");
+  }
+  for (size_t i = 0; i < imitation.size() && opt_.supervised_epochs > 0; ++i) {
+    RESPECT_RETURN_IF_ERROR(ValidateExample(imitation[i]).WithContext("imitation example " + std::to_string(i)));
   }
   RESPECT_RETURN_IF_ERROR(Init(train));
   curve_.clear();
-  const uint64_t fp = Fingerprint(train, holdout);
+  const uint64_t fp = Fingerprint(train, holdout) ^ (cost ? 0x636F7374ULL : 0) ^
+                     (imitation.empty() ? 0 : Fingerprint(imitation, {}));
   bool resumed = false;
   if (!opt_.checkpoint_dir.empty()) {
     std::error_code ec;
@@ -463,8 +630,9 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
     TrainCurveRow row;
     row.epoch = 0;
     row.phase = "init";
-    row.mean_reward = Mean(GreedyRewards(opt_.hparams, params_, train));
-    holdout_base_ = GreedyRewards(opt_.hparams, baseline_, holdout);
+    row.mean_reward = cost ? Mean(GreedyCostRatios(opt_.hparams, params_, train, opt_.order_cost))
+                           : Mean(GreedyRewards(opt_.hparams, params_, train));
+    holdout_base_ = HoldoutScores(baseline_, holdout);
     row.holdout_reward = row.baseline_reward = Mean(holdout_base_);
     row.p_value = kNaN;
     best_reward_ = row.holdout_reward;
@@ -476,7 +644,8 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
   for (int e = epoch_done_ + 1; e <= total; ++e) {
     const double t0 = Now();
     Status st;
-    TrainCurveRow row = e <= opt_.supervised_epochs ? SupervisedEpoch(train, holdout, &st)
+    TrainCurveRow row = e <= opt_.supervised_epochs ? SupervisedEpoch(teach, holdout, &st)
+                        : cost                      ? CostEpoch(train, holdout, e, &st)
                                                     : ReinforceEpoch(train, holdout, &st);
     RESPECT_RETURN_IF_ERROR(st.WithContext("train epoch " + std::to_string(e)));
     if (row.holdout_reward > best_reward_) {

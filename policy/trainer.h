@@ -41,20 +41,50 @@
 
 namespace respect {
 
-// One labelled graph (from the label generator: an exact schedule).
+// One training graph. The cosine reward needs its label (an exact schedule:
+// target_order and stage); the cost reward needs only the graph, the stage
+// count and, for the held-out score, a reference objective.
 struct TrainExample {
   std::shared_ptr<const Graph> graph;
-  std::vector<int> target_order;  // a topological order of node indices
-  std::vector<int> stage;         // stage[v] in [0, stages)
+  std::vector<int> target_order;  // a topological order of node indices (empty: unlabelled)
+  std::vector<int> stage;         // stage[v] in [0, stages) (empty: unlabelled)
   int stages = 0;
+  double reference = 0;           // objective of a non-learned schedule (dp_topo), > 0; 0 = unknown
 };
 
-// Invalid (one line) if the graph is missing, target_order is not a
-// topological order, or stage has the wrong size or out-of-range entries.
-Status ValidateExample(const TrainExample& ex);
+// Invalid (one line) if the graph is missing, stages < 1, or (when
+// `needs_label`, or when a label is present) target_order is not a
+// topological order or stage has the wrong size or out-of-range entries.
+Status ValidateExample(const TrainExample& ex, bool needs_label = true);
+
+enum class RewardKind { kCosine = 0, kCost = 1 };
+// "cosine" | "cost"; Invalid otherwise.
+StatusOr<RewardKind> ParseRewardKind(const std::string& s);
+
+// The true cost of an order: the objective of its optimal split into
+// ex.stages stages (+infinity if it has no feasible split). Called from the
+// training thread only. A seam, so tests can plug in a cheap exact cost.
+using OrderCost = std::function<double(const TrainExample& ex, const std::vector<int>& order)>;
 
 struct TrainerOptions {
   PolicyHParams hparams;
+  // kCosine: the paper's reward against the label, greedy-rollout baseline
+  // replaced by a paired t-test (below). kCost: reward = the order's true
+  // cost; `rollouts` orders are sampled per graph and each one's advantage is
+  // (mean J - J_i) / mean J over its group (a shared baseline, scale-free per
+  // graph); the held-out score is mean(reference / J_greedy) (> 1: better
+  // than the reference schedule). Needs order_cost and every held-out
+  // example's reference.
+  RewardKind reward = RewardKind::kCosine;
+  int rollouts = 8;
+  OrderCost order_cost;
+  // Curriculum (cost reward): epoch e trains on the first
+  // max(batch_size, N min(1, e / curriculum_epochs)) examples, so examples
+  // given small to large bring the large graphs in gradually. 0 = all at once.
+  int curriculum_epochs = 0;
+  // Cost reward: graphs of a batch run on this many threads (the result is
+  // reproducible for a given thread count, not across counts).
+  int threads = 1;
   int epochs = 20;              // REINFORCE epochs
   int supervised_epochs = 0;    // teacher-forcing warm start epochs, run first
   int batch_size = 32;
@@ -90,6 +120,10 @@ struct TrainCurveRow {
   bool baseline_updated = false;
 };
 
+// The greedy order's cost ratio reference / J per example (cost reward).
+std::vector<double> GreedyCostRatios(const PolicyHParams& hp, const PolicyParams<double>& p,
+                                     const std::vector<TrainExample>& examples, const OrderCost& cost);
+
 // Mean-free helpers (double precision, greedy decode).
 std::vector<double> GreedyRewards(const PolicyHParams& hp, const PolicyParams<double>& p,
                                   const std::vector<TrainExample>& examples);
@@ -99,8 +133,11 @@ class PolicyTrainer {
   explicit PolicyTrainer(TrainerOptions options);
 
   // Trains for supervised_epochs + epochs epochs in total (a resumed run
-  // continues after the checkpoint's epoch). holdout must be non-empty.
-  Status Train(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout);
+  // continues after the checkpoint's epoch). holdout must be non-empty. The
+  // supervised warm start imitates `imitation`'s target orders (labelled
+  // examples, e.g. exact schedules) when given, else train's.
+  Status Train(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout,
+               const std::vector<TrainExample>& imitation = {});
 
   const PolicyParams<double>& params() const { return params_; }
   const PolicyParams<double>& baseline_params() const { return baseline_; }
@@ -125,6 +162,17 @@ class PolicyTrainer {
                                 const std::vector<TrainExample>& holdout, Status* st);
   TrainCurveRow ReinforceEpoch(const std::vector<TrainExample>& train,
                                const std::vector<TrainExample>& holdout, Status* st);
+  struct CostGraphStats {
+    double ratio_sum = 0, loss_sum = 0;
+    int64_t ratio_count = 0;
+  };
+  Status CostGraphStep(const TrainExample& ex, double scale, PolicyRng* rng, PolicyParams<double>* grads,
+                       CostGraphStats* stats) const;
+  TrainCurveRow CostEpoch(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout,
+                          int epoch, Status* st);
+  // Held-out score of parameters p: cosine -> mean greedy reward; cost ->
+  // mean(reference / J_greedy).
+  std::vector<double> HoldoutScores(const PolicyParams<double>& p, const std::vector<TrainExample>& holdout) const;
   double BaselineReward(const std::vector<TrainExample>& train, int i);
 
   TrainerOptions opt_;

@@ -22,6 +22,7 @@ std::string EncodeWeights(const PolicyHParams& hp, const PolicyParams<double>& p
   w.F32(static_cast<float>(hp.tanh_clip));
   w.U32(static_cast<uint32_t>(hp.glimpse_mask));
   w.U32(static_cast<uint32_t>(hp.features));
+  w.U32(hp.dynamic ? 1u : 0u);
   w.Str(note);
   uint32_t count = 0;
   p.ForEach([&](const char*, const auto&) { ++count; });
@@ -45,11 +46,12 @@ StatusOr<PolicyWeights> Decode(const std::string& bytes) {
                            std::to_string(kWeightsVersion) + ")");
   }
   PolicyWeights out;
-  uint32_t fd, e, h, mask, fs;
+  uint32_t fd, e, h, mask, fs, dyn;
   float clip;
-  if (!r.U32(&fd) || !r.U32(&e) || !r.U32(&h) || !r.F32(&clip) || !r.U32(&mask) || !r.U32(&fs)) {
+  if (!r.U32(&fd) || !r.U32(&e) || !r.U32(&h) || !r.F32(&clip) || !r.U32(&mask) || !r.U32(&fs) || !r.U32(&dyn)) {
     return Status::Invalid("truncated hyper-parameters");
   }
+  if (dyn > 1) return Status::Invalid("unknown dynamic flag " + std::to_string(dyn));
   if (mask > 1) return Status::Invalid("unknown glimpse_mask " + std::to_string(mask));
   if (fs > 1) return Status::Invalid("unknown feature_set " + std::to_string(fs));
   if (e > 4096 || h > 4096) return Status::Invalid("embed/hidden size out of range");
@@ -59,6 +61,7 @@ StatusOr<PolicyWeights> Decode(const std::string& bytes) {
   out.hparams.tanh_clip = clip;
   out.hparams.glimpse_mask = static_cast<GlimpseMask>(mask);
   out.hparams.features = static_cast<FeatureSet>(fs);
+  out.hparams.dynamic = dyn == 1;
   RESPECT_RETURN_IF_ERROR(ValidateHParams(out.hparams));
   if (!r.Str(&out.note, 1u << 20)) return Status::Invalid("truncated note");
   uint32_t count;

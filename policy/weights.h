@@ -1,17 +1,18 @@
 // The policy weights file (one versioned little-endian format, ".rspw").
 //
-// Layout, version 1 (u32 = 4-byte little-endian unsigned, f32 = IEEE-754
+// Layout, version 2 (u32 = 4-byte little-endian unsigned, f32 = IEEE-754
 // binary32 little-endian; written byte by byte, so identical on every host):
 //   magic        4 bytes  "RSPW"
-//   version      u32      1
-//   feature_dim  u32      kFeatureDim (24)
+//   version      u32      2
+//   feature_dim  u32      kFeatureDim (28)
 //   embed        u32      E
 //   hidden       u32      H
 //   tanh_clip    f32      C (<= 0: no clipping)
 //   glimpse_mask u32      0 = ready set, 1 = every unvisited node
 //   feature_set  u32      0 = paper features only, 1 = full
+//   dynamic      u32      1 = step features in the pointer logits, 0 = none
 //   note         u32 length + UTF-8 bytes (how the weights were made)
-//   count        u32      number of tensors (13)
+//   count        u32      number of tensors (14)
 //   count x tensor record:
 //     u32 name length, name bytes (e.g. "enc_w"), u32 rank (1 or 2),
 //     u32 dims[rank], u32 dtype (1 = f32), rank-1: dims[0] values,
@@ -28,7 +29,9 @@
 
 namespace respect {
 
-inline constexpr uint32_t kWeightsVersion = 1;
+// Version 1 (24 features, no dyn_w, no dynamic flag) is not read: its
+// features mean something else to this build.
+inline constexpr uint32_t kWeightsVersion = 2;
 
 struct PolicyWeights {
   PolicyHParams hparams;

@@ -29,6 +29,74 @@ PolicyHParams Hp(GlimpseMask mask = GlimpseMask::kReady, int h = 16) {
   return hp;
 }
 
+// 0 -> 1 -> 3, 0 -> 2 -> 3 with params 0/100/300/50 and outputs 1000/200/400/100.
+Graph Diamond() {
+  GraphBuilder b("diamond");
+  const int64_t param[] = {0, 100, 300, 50}, out[] = {1000, 200, 400, 100};
+  for (int v = 0; v < 4; ++v) {
+    Node n;
+    n.id = std::to_string(v);
+    n.param_bytes = param[v];
+    n.output_bytes = out[v];
+    b.AddNode(n);
+  }
+  b.AddEdgeIdx(0, 1);
+  b.AddEdgeIdx(0, 2);
+  b.AddEdgeIdx(1, 3);
+  b.AddEdgeIdx(2, 3);
+  auto g = b.Build();
+  EXPECT_TRUE(g.ok());
+  return std::move(g).value();
+}
+
+TEST(PolicyFeatures, AncestorAndDescendantShares) {
+  const Graph g = Diamond();
+  const NodeFeatures f = ComputeFeatures(g, FeatureSet::kFull);
+  ASSERT_EQ(f.order, (std::vector<int>{0, 1, 2, 3}));
+  const double anc[] = {0, 100, 300, 450}, desc[] = {450, 150, 350, 50};
+  const double anc_n[] = {0, 1, 1, 3}, desc_n[] = {3, 1, 1, 0};
+  for (int v = 0; v < 4; ++v) {
+    EXPECT_DOUBLE_EQ(f.x(24, v), anc[v] / 450) << v;
+    EXPECT_DOUBLE_EQ(f.x(25, v), desc[v] / 450) << v;
+    EXPECT_DOUBLE_EQ(f.x(26, v), anc_n[v] / 3) << v;
+    EXPECT_DOUBLE_EQ(f.x(27, v), desc_n[v] / 3) << v;
+  }
+  EXPECT_EQ(FeatureName(24), "ancestor_param_share");
+  EXPECT_FALSE(IsPaperFeature(24));
+}
+
+TEST(PolicyFeatures, StepFeaturesFollowTheDecoder) {
+  const Graph g = Diamond();
+  const PolicyHParams hp = Hp();
+  const PolicyParams<double> p = InitParams(hp, 1);
+  Encoding<double> enc;
+  ASSERT_TRUE(Encode<double>(hp, p, g, false, &enc).ok());
+  DecoderState<double> st = InitialState(enc);
+  PMat<double> d;
+  StepFeatures(enc, st, &d);
+  ASSERT_EQ(d.rows(), kDynamicDim);
+  ASSERT_EQ(d.cols(), 1);  // only the source is ready
+  EXPECT_EQ(d(0, 0), 0.0);
+  EXPECT_DOUBLE_EQ(d(2, 0), 1.0);  // its own output, nothing freed
+  Emit(enc, &st, 0, 0.0);          // emit 0: 1 and 2 become ready
+  StepFeatures(enc, st, &d);
+  ASSERT_EQ(d.cols(), 2);
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_EQ(d(0, k), 1.0);  // children of the node emitted last
+    EXPECT_EQ(d(1, k), 0.0);
+    EXPECT_EQ(d(3, k), 1.0);  // just became ready
+  }
+  EXPECT_DOUBLE_EQ(d(2, 0), 0.2);
+  EXPECT_DOUBLE_EQ(d(2, 1), 0.4);
+  Emit(enc, &st, 0, 0.0);  // emit 1: only 2 is ready (3 waits for it)
+  StepFeatures(enc, st, &d);
+  ASSERT_EQ(d.cols(), 1);
+  EXPECT_EQ(d(0, 0), 0.0);
+  EXPECT_EQ(d(1, 0), 1.0);              // a sibling of 1
+  EXPECT_DOUBLE_EQ(d(2, 0), 0.4 - 1.0);  // 2 is 0's last pending child: 0's tensor dies
+  EXPECT_DOUBLE_EQ(d(3, 0), 0.5);        // ready for one step already
+}
+
 TEST(PolicyFeatures, ShapeRangesAndPadding) {
   const Graph g = Dag(40, 12, 6, 3);
   const NodeFeatures f = ComputeFeatures(g, FeatureSet::kFull);
@@ -148,9 +216,17 @@ TEST(PolicyDecode, BeamWidthOneIsGreedyAndBeamsAreSorted) {
   EXPECT_EQ((*gr)[0].order, (*b1)[0].order);
   DecodeOptions beam5 = beam1;
   beam5.beam_width = 5;
+  beam5.include_greedy = false;
   auto b5 = policy->DecodeCandidates(g, beam5);
   ASSERT_TRUE(b5.ok());
   ASSERT_EQ(b5->size(), 5u);
+  // With include_greedy (the default) the greedy order is always a candidate.
+  beam5.include_greedy = true;
+  auto b5g = policy->DecodeCandidates(g, beam5);
+  ASSERT_TRUE(b5g.ok());
+  bool has_greedy = false;
+  for (const auto& d : *b5g) has_greedy = has_greedy || d.order == (*gr)[0].order;
+  EXPECT_TRUE(has_greedy);
   for (size_t i = 1; i < b5->size(); ++i) EXPECT_GE((*b5)[i - 1].log_prob, (*b5)[i].log_prob);
   EXPECT_GE((*b5)[0].log_prob, (*gr)[0].log_prob - 1e-5);
   std::set<std::vector<int>> distinct;

@@ -216,7 +216,9 @@ TEST(PolicyGrad, LogSoftmax) {
 
 // The whole network: gradient of weight * sum_t log p(a_t) for a given
 // (non-default) topological order, for every parameter tensor.
-void NetworkCheck(GlimpseMask mask, double clip, FeatureSet fs, const char* tag) {
+// With `dynamic`, the step features' weights dyn_w are checked too; without,
+// their gradient must be exactly zero (the term is absent).
+void NetworkCheck(GlimpseMask mask, double clip, FeatureSet fs, const char* tag, bool dynamic = true) {
   auto g = RandomLayeredDag(8, 4, 3, 11);
   ASSERT_TRUE(g.ok()) << g.status().message();
   PolicyHParams hp;
@@ -225,6 +227,7 @@ void NetworkCheck(GlimpseMask mask, double clip, FeatureSet fs, const char* tag)
   hp.tanh_clip = clip;
   hp.glimpse_mask = mask;
   hp.features = fs;
+  hp.dynamic = dynamic;
   PolicyParams<double> p = InitParams(hp, 99);
   // Larger weights than the init so every path carries a visible gradient.
   // The decoder reaches the logits only through the glimpse weights, which are
@@ -262,6 +265,11 @@ void NetworkCheck(GlimpseMask mask, double clip, FeatureSet fs, const char* tag)
     using T = std::decay_t<decltype(t)>;
     const T& a = *static_cast<const T*>(analytic[i++]);
     const T num = NumGrad(&t, loss);
+    if (!dynamic && std::string(name) == "dyn_w") {
+      EXPECT_EQ(a.norm(), 0.0);
+      EXPECT_LT(num.norm(), 1e-9);  // rounding only
+      return;
+    }
     const double e = RelErr(a, num);
     worst = std::max(worst, e);
     EXPECT_GT(num.norm(), 0.0) << name << ": no gradient flows";
@@ -281,6 +289,9 @@ TEST(PolicyGrad, WholeNetworkReadyGlimpse) {
 }
 TEST(PolicyGrad, WholeNetworkNoClipPaperFeatures) {
   NetworkCheck(GlimpseMask::kUnvisited, 0.0, FeatureSet::kPaper, "network (no clip, paper features)");
+}
+TEST(PolicyGrad, WholeNetworkWithoutStepFeatures) {
+  NetworkCheck(GlimpseMask::kReady, 10.0, FeatureSet::kFull, "network (no step features)", false);
 }
 
 // Gradients of several episodes accumulate (batch = sum of per-episode terms).

@@ -14,6 +14,9 @@
 #include "policy/reward.h"
 #include "policy/trainer.h"
 #include "policy/weights.h"
+#include "cost/evaluate.h"
+#include "sched/list_schedule.h"
+#include "sched/split.h"
 
 namespace respect {
 namespace {
@@ -108,6 +111,10 @@ TEST(PolicyTrainer, RewardRisesWithReinforce) {
 TEST(PolicyTrainer, SupervisedWarmStartRaisesReward) {
   const auto train = Examples(64, 12, 300), holdout = Examples(24, 12, 7000);
   TrainerOptions o = Small(5);
+  // Without step features: with them an untrained policy already scores
+  // ~0.998 on these 12-node graphs (~0.996 without; the ancestor shares alone
+  // nearly give the ASAP-bucket target away).
+  o.hparams.dynamic = false;
   o.epochs = 0;
   o.supervised_epochs = 4;
   PolicyTrainer t(o);
@@ -117,7 +124,8 @@ TEST(PolicyTrainer, SupervisedWarmStartRaisesReward) {
   ASSERT_EQ(c.size(), 5u);
   EXPECT_EQ(c[1].phase, "supervised");
   EXPECT_LT(c.back().loss, c[1].loss);  // target NLL falls
-  EXPECT_GT(t.best_holdout_reward(), c.front().holdout_reward + 0.01);
+  // At least half of the way from the untrained score to a perfect 1.
+  EXPECT_GT(t.best_holdout_reward(), c.front().holdout_reward + 0.5 * (1 - c.front().holdout_reward));
 }
 
 TEST(PolicyTrainer, DeterministicAndResumable) {
@@ -211,6 +219,89 @@ TEST(PolicyTrainer, CorruptCheckpointIsOneLineInvalid) {
   Status st = b.Train(train, holdout);
   EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
   EXPECT_EQ(st.message().find('\n'), std::string::npos);
+}
+
+// The true cost of an order: its optimal split under the default objective.
+OrderCost SplitCost() {
+  return [](const TrainExample& ex, const std::vector<int>& order) {
+    Problem p;
+    p.graph = ex.graph;
+    p.stages = ex.stages;
+    auto s = OptimalSplit(p, order);
+    return s.ok() ? Evaluate(p, *s).objective : std::numeric_limits<double>::infinity();
+  };
+}
+
+// Unlabelled examples with dp_topo's objective as the reference.
+std::vector<TrainExample> CostExamples(int count, int nodes, uint64_t seed0) {
+  std::vector<TrainExample> out = Examples(count, nodes, seed0);
+  for (auto& ex : out) {
+    ex.stage.clear();
+    ex.target_order.clear();
+    Problem p;
+    p.graph = ex.graph;
+    p.stages = ex.stages;
+    auto r = DpTopoScheduler().Run(p);
+    EXPECT_TRUE(r.ok());
+    ex.reference = r->objective;
+  }
+  return out;
+}
+
+TrainerOptions CostOptions(uint64_t seed) {
+  TrainerOptions o = Small(seed);
+  o.reward = RewardKind::kCost;
+  o.rollouts = 4;
+  o.order_cost = SplitCost();
+  o.epochs = 5;
+  return o;
+}
+
+TEST(PolicyTrainer, CostRewardLowersTheGreedyCost) {
+  const auto train = CostExamples(48, 16, 500), holdout = CostExamples(16, 16, 8000);
+  TrainerOptions o = CostOptions(21);
+  PolicyTrainer t(o);
+  ASSERT_TRUE(t.Train(train, holdout).ok());
+  PrintCurve(t);
+  const auto& c = t.curve();
+  ASSERT_EQ(c.size(), 6u);
+  EXPECT_EQ(c[1].phase, "reinforce");
+  // Held-out score = mean(dp_topo objective / greedy objective): it rises.
+  EXPECT_GT(t.best_holdout_reward(), c.front().holdout_reward + 0.01);
+  // The score is what it says: recompute it from the saved best parameters.
+  const std::vector<double> r = GreedyCostRatios(o.hparams, t.best_params(), holdout, o.order_cost);
+  double mean = 0;
+  for (double x : r) mean += x / r.size();
+  EXPECT_NEAR(mean, t.best_holdout_reward(), 1e-12);
+}
+
+TEST(PolicyTrainer, CostRewardIsReproducibleWithThreads) {
+  const auto train = CostExamples(16, 12, 600), holdout = CostExamples(4, 12, 9000);
+  TrainerOptions o = CostOptions(5);
+  o.epochs = 2;
+  o.threads = 2;
+  PolicyTrainer a(o), b(o);
+  ASSERT_TRUE(a.Train(train, holdout).ok());
+  ASSERT_TRUE(b.Train(train, holdout).ok());
+  EXPECT_EQ(Flat(a.params()), Flat(b.params()));
+  EXPECT_NE(Flat(a.params()), Flat(InitParams(o.hparams, o.seed)));  // it did train
+}
+
+TEST(PolicyTrainer, CostRewardNeedsCostAndReferences) {
+  auto train = CostExamples(4, 10, 700), holdout = CostExamples(2, 10, 701);
+  TrainerOptions o = CostOptions(1);
+  o.order_cost = nullptr;
+  EXPECT_EQ(PolicyTrainer(o).Train(train, holdout).code(), StatusCode::kInvalidInput);
+  o = CostOptions(1);
+  holdout[1].reference = 0;
+  Status st = PolicyTrainer(o).Train(train, holdout);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(st.message().find("reference"), std::string::npos) << st.message();
+  // Unlabelled examples are refused by the cosine reward.
+  o.reward = RewardKind::kCosine;
+  holdout = CostExamples(2, 10, 701);
+  EXPECT_EQ(PolicyTrainer(o).Train(train, holdout).code(), StatusCode::kInvalidInput);
+  EXPECT_FALSE(ParseRewardKind("costs").ok());
 }
 
 }  // namespace

@@ -82,11 +82,12 @@ TEST(PolicyWeights, ByteLayout) {
   EXPECT_EQ(u32(20), 0x41200000u);  // 10.0f
   EXPECT_EQ(u32(24), 1u);  // glimpse mask: unvisited
   EXPECT_EQ(u32(28), 0u);  // paper features
-  EXPECT_EQ(u32(32), 2u);  // note length
-  EXPECT_EQ(bytes.substr(36, 2), "hi");
-  EXPECT_EQ(u32(38), 13u);  // tensor count
-  // Size: header + note + 13 records of (name, rank, dims, dtype, data).
-  size_t expect = 42;
+  EXPECT_EQ(u32(32), 1u);  // dynamic step features
+  EXPECT_EQ(u32(36), 2u);  // note length
+  EXPECT_EQ(bytes.substr(40, 2), "hi");
+  EXPECT_EQ(u32(42), 14u);  // tensor count
+  // Size: header + note + 14 records of (name, rank, dims, dtype, data).
+  size_t expect = 46;
   InitParams(hp, 1).ForEach([&](const char* name, const auto& t) {
     const bool vec = std::decay_t<decltype(t)>::ColsAtCompileTime == 1;
     expect += 4 + std::string(name).size() + 4 + (vec ? 4 : 8) + 4 + 4 * static_cast<size_t>(t.size());
@@ -114,7 +115,7 @@ TEST(PolicyWeights, TruncatedFileThroughLoad) {
   WriteBytes(path, bytes.substr(0, bytes.size() - 7));
   auto p = PointerPolicy::Load(path);
   ASSERT_FALSE(p.ok());
-  ExpectOneLineInvalid(p.status(), "truncated tensor pointer_v");
+  ExpectOneLineInvalid(p.status(), "truncated tensor dyn_w");
   EXPECT_NE(p.status().message().find(path), std::string::npos);
 }
 

@@ -1,55 +1,156 @@
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include "app/tasks.h"
 #include "core/progress.h"
+#include "cost/evaluate.h"
 #include "io/graph_io.h"
+#include "io/model_source.h"
 #include "label/dataset.h"
 #include "policy/trainer.h"
+#include "sched/list_schedule.h"
+#include "sched/split.h"
+#include "synthetic/graph_set.h"
 
 namespace respect {
 
-Status RunTrainTask(const Config& config) {
-  const TrainConfig& tc = config.train;
+namespace {
+
+// The dataset's labels as training examples, ordered by label index (records
+// are appended in completion order, which depends on worker timing).
+StatusOr<std::vector<TrainExample>> LabelledExamples(const TrainConfig& tc) {
   auto ds = ReadDataset(tc.dataset);
   if (!ds.ok()) return ds.status().WithContext("train.dataset");
-  if (ds->records.size() < 2)
-    return Status::Invalid("train.dataset '" + tc.dataset + "' holds " + std::to_string(ds->records.size()) +
-                           " labels; at least 2 are needed (make some with task: label)");
-  // Records are appended in completion order, which depends on worker timing;
-  // order them by label index so training (and its holdout split) is
-  // reproducible however the dataset was produced.
   std::sort(ds->records.begin(), ds->records.end(),
             [](const LabelRecord& a, const LabelRecord& b) { return a.index < b.index; });
   std::vector<TrainExample> all;
   all.reserve(ds->records.size());
-  for (const LabelRecord& r : ds->records) all.push_back({r.graph, r.target_order, r.stage, r.stages});
-  std::vector<TrainExample> train, holdout;
-  SplitHoldout(all, tc.holdout, &train, &holdout);
+  for (const LabelRecord& r : ds->records) all.push_back({r.graph, r.target_order, r.stage, r.stages, 0.0});
+  return all;
+}
+
+// Unlabelled graphs of the curriculum sizes (train.seed) and a held-out set
+// of the same sizes from another seed stream, small to large.
+Status CurriculumExamples(const Config& config, std::vector<TrainExample>* train,
+                          std::vector<TrainExample>* holdout) {
+  const TrainConfig& tc = config.train;
+  GraphSetSpec spec;
+  spec.sizes = tc.curriculum;
+  std::sort(spec.sizes.begin(), spec.sizes.end());
+  spec.family = tc.family;
+  spec.degree_min = config.label.degree_min;
+  spec.degree_max = config.label.degree_max;
+  spec.stages_min = tc.stages_min;
+  spec.stages_max = tc.stages_max;
+  auto add = [](const std::vector<SetGraph>& set, std::vector<TrainExample>* out) {
+    for (const SetGraph& g : set) out->push_back({g.graph, {}, {}, g.stages, 0.0});
+  };
+  spec.per_size = tc.graphs_per_size;
+  spec.seed = tc.seed;
+  spec.prefix = "train";
+  auto t = SampleGraphSet(spec);
+  if (!t.ok()) return t.status().WithContext("train.curriculum");
+  add(*t, train);
+  spec.per_size = std::max(1, static_cast<int>((tc.holdout + spec.sizes.size() - 1) / spec.sizes.size()));
+  spec.seed = tc.seed ^ 0x686F6C646F7574ULL;  // "holdout": a stream apart from the training graphs
+  spec.prefix = "holdout";
+  auto h = SampleGraphSet(spec);
+  if (!h.ok()) return h.status().WithContext("train.curriculum");
+  add(*h, holdout);
+  return Status::Ok();
+}
+
+// Every example's reference objective: dp_topo's (the non-learned order
+// baseline the policy has to beat). Shows progress: it splits 4 orders each.
+Status AttachReferences(const Config& config, const char* what, std::vector<TrainExample>* examples) {
+  Progress progress(what, static_cast<int64_t>(examples->size()));
+  for (size_t i = 0; i < examples->size(); ++i) {
+    TrainExample& ex = (*examples)[i];
+    const Problem problem = MakeProblem(ex.graph, ex.stages, config);
+    DpTopoScheduler dp;
+    auto r = dp.Run(problem);
+    if (!r.ok()) return r.status().WithContext(ex.graph->name());
+    ex.reference = (r->status == SolveStatus::kOptimal || r->status == SolveStatus::kFeasible) ? r->objective : 0.0;
+    progress.Update(static_cast<int64_t>(i + 1));
+  }
+  progress.Finish();
+  return Status::Ok();
+}
+
+OrderCost MakeOrderCost(const Config& config) {
+  return [config](const TrainExample& ex, const std::vector<int>& order) {
+    const Problem problem = MakeProblem(ex.graph, ex.stages, config);
+    auto s = OptimalSplit(problem, order);
+    if (!s.ok()) return std::numeric_limits<double>::infinity();
+    return Evaluate(problem, *s).objective;
+  };
+}
+
+}  // namespace
+
+Status RunTrainTask(const Config& config) {
+  const TrainConfig& tc = config.train;
+  auto reward = ParseRewardKind(tc.reward);
+  if (!reward.ok()) return reward.status();
+  const bool cost = *reward == RewardKind::kCost;
+  const bool generated = cost && !tc.curriculum.empty();
+
+  std::vector<TrainExample> train, holdout, imitation;
+  if (!generated || tc.supervised_epochs > 0) {
+    auto labelled = LabelledExamples(tc);
+    if (!labelled.ok()) return labelled.status();
+    if (labelled->size() < 2 && !generated)
+      return Status::Invalid("train.dataset '" + tc.dataset + "' holds " + std::to_string(labelled->size()) +
+                             " labels; at least 2 are needed (make some with task: label)");
+    if (generated) {
+      imitation = std::move(*labelled);
+    } else {
+      SplitHoldout(*labelled, tc.holdout, &train, &holdout);
+    }
+  }
+  if (generated) RESPECT_RETURN_IF_ERROR(CurriculumExamples(config, &train, &holdout));
+  if (cost) {
+    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (train)", &train));
+    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (held out)", &holdout));
+  }
   RESPECT_RETURN_IF_ERROR(MakeDirs(tc.checkpoint_dir));
   const size_t slash = tc.weights_out.find_last_of('/');
   if (slash != std::string::npos && slash > 0) RESPECT_RETURN_IF_ERROR(MakeDirs(tc.weights_out.substr(0, slash)));
   RESPECT_RETURN_IF_ERROR(CheckWritable(tc.weights_out));
 
   TrainerOptions opts = TrainerOptionsFromConfig(tc);
-  opts.note = "trained on " + std::to_string(train.size()) + " labels of " + tc.dataset;
+  if (cost) {
+    opts.order_cost = MakeOrderCost(config);
+    // The sizes come in over the first half of the epochs.
+    if (generated && tc.curriculum.size() > 1) opts.curriculum_epochs = std::max(1, tc.epochs / 2);
+  }
+  opts.note = generated ? "cost reward on " + std::to_string(train.size()) + " generated graphs (" + tc.family +
+                              "), " + std::to_string(imitation.size()) + " imitation labels"
+                        : "trained on " + std::to_string(train.size()) + " labels of " + tc.dataset;
   PolicyTrainer trainer(opts);
   Progress progress("train epochs", tc.supervised_epochs + tc.epochs);
-  trainer.set_epoch_callback([&progress](const TrainCurveRow& row) {
-    char extra[160];
-    std::snprintf(extra, sizeof(extra), "%s reward %.4f holdout %.4f baseline %.4f%s", row.phase.c_str(),
-                  row.mean_reward, row.holdout_reward, row.baseline_reward,
-                  row.baseline_updated ? " (baseline updated)" : "");
+  trainer.set_epoch_callback([&progress, cost](const TrainCurveRow& row) {
+    char extra[200];
+    if (cost && row.phase == "reinforce") {
+      std::snprintf(extra, sizeof(extra), "dp_topo/J sampled %.4f, held-out greedy %.4f", row.mean_reward,
+                    row.holdout_reward);
+    } else {
+      std::snprintf(extra, sizeof(extra), "%s reward %.4f holdout %.4f baseline %.4f%s", row.phase.c_str(),
+                    row.mean_reward, row.holdout_reward, row.baseline_reward,
+                    row.baseline_updated ? " (baseline updated)" : "");
+    }
     progress.Update(row.epoch, extra);
   });
-  std::printf("training on %zu labels, %zu held out; checkpoints in %s\n", train.size(), holdout.size(),
+  std::printf("training on %zu %s, %zu held out (reward %s); checkpoints in %s\n", train.size(),
+              generated ? "generated graphs" : "labels", holdout.size(), tc.reward.c_str(),
               tc.checkpoint_dir.c_str());
-  RESPECT_RETURN_IF_ERROR(trainer.Train(train, holdout));
+  RESPECT_RETURN_IF_ERROR(trainer.Train(train, holdout, imitation));
   progress.Finish();
-  std::printf("best held-out reward %.4f after %d epochs; weights written to %s; curve %s\n",
-              trainer.best_holdout_reward(), trainer.epochs_done(), tc.weights_out.c_str(),
-              trainer.CurvePath().c_str());
+  std::printf("best held-out %s %.4f after %d epochs; weights written to %s; curve %s\n",
+              cost ? "dp_topo/J" : "reward", trainer.best_holdout_reward(), trainer.epochs_done(),
+              tc.weights_out.c_str(), trainer.CurvePath().c_str());
   return Status::Ok();
 }
 

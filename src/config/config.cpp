@@ -271,12 +271,16 @@ const std::vector<KeyDef>& Table() {
       String("policy.decode", REF(std::string, policy.decode), {"greedy", "sample", "beam"}, "decoding"),
       Int("policy.beam_width", REF(int, policy.beam_width), 1, 256, "beam width (decode: beam)"),
       Int("policy.samples", REF(int, policy.samples), 1, 4096, "samples (decode: sample)"),
+      Double("policy.sample_time_s", REF(double, policy.sample_time_s), 0, 1e7,
+             "decode sample: keep sampling until this many seconds are spent (0 = policy.samples only)"),
       Int("synthetic.nodes", REF(int, synthetic.nodes), 2, 1e7, "nodes per synthetic graph"),
       Int("synthetic.levels_min", REF(int, synthetic.levels_min), 2, 1e7, "fewest levels"),
       Int("synthetic.levels_max", REF(int, synthetic.levels_max), 2, 1e7, "most levels"),
       Int("synthetic.max_in_degree", REF(int, synthetic.max_in_degree), 1, 64, "max in-degree"),
       Int("synthetic.count", REF(int, synthetic.count), 1, 1e6, "graphs for model: synthetic"),
       Int("synthetic.seed", REF(uint64_t, synthetic.seed), 0, 1.8e19, "sampler seed"),
+      String("synthetic.family", REF(std::string, synthetic.family), {"layered", "dnn"},
+             "random layered DAGs, or DNN-shaped block chains"),
       String("label.dataset", REF(std::string, label.dataset), {}, "label dataset file (appended)"),
       Int("label.count", REF(int, label.count), 1, 1e8, "labels wanted in the dataset"),
       Int("label.nodes", REF(int, label.nodes), 2, 1e5, "nodes per labelled graph"),
@@ -299,6 +303,19 @@ const std::vector<KeyDef>& Table() {
       Int("train.supervised_epochs", REF(int, train.supervised_epochs), 0, 1e6, "cross-entropy warm-start epochs"),
       Int("train.seed", REF(uint64_t, train.seed), 0, 1.8e19, "training seed"),
       Bool("train.resume", REF(bool, train.resume), "continue from the last checkpoint"),
+      String("train.reward", REF(std::string, train.reward), {"cost", "cosine"},
+             "cost: split objective of the sampled order; cosine: label-sequence similarity"),
+      Int("train.rollouts", REF(int, train.rollouts), 2, 1024, "cost reward: sampled orders per graph"),
+      IntList("train.curriculum", REF(std::vector<int>, train.curriculum), 2, 1e5,
+              "cost reward: generated training graph sizes, small to large (empty: the dataset's graphs)"),
+      Int("train.graphs_per_size", REF(int, train.graphs_per_size), 1, 1e7, "cost reward: graphs per curriculum size"),
+      String("train.family", REF(std::string, train.family), {"layered", "dnn", "mixed"},
+             "cost reward: family of the generated graphs"),
+      Int("train.stages_min", REF(int, train.stages_min), 1, 1024, "cost reward: fewest stages of a generated graph"),
+      Int("train.stages_max", REF(int, train.stages_max), 1, 1024, "cost reward: most stages of a generated graph"),
+      Bool("train.dynamic", REF(bool, train.dynamic), "a new network uses step features in its pointer"),
+      Int("train.threads", REF(int, train.threads), 1, 256,
+          "cost reward: threads (results are reproducible for one thread count)"),
       String("deploy.schedule", REF(std::string, deploy.schedule), {},
              "schedule JSON to deploy (\"\" = schedule with methods[0])"),
       Bool("deploy.run_check", REF(bool, deploy.run_check), "run the CPU reference pipeline check"),
@@ -419,6 +436,8 @@ Status ValidateConfig(const Config& c) {
                            ") exceeds synthetic.levels_max (" + std::to_string(c.synthetic.levels_max) + ")");
   if (c.label.stages_min > c.label.stages_max)
     return Status::Invalid("label.stages_min exceeds label.stages_max");
+  if (c.train.stages_min > c.train.stages_max)
+    return Status::Invalid("train.stages_min exceeds train.stages_max");
   if (c.label.degree_min > c.label.degree_max)
     return Status::Invalid("label.degree_min exceeds label.degree_max");
   if ((c.task == "schedule" || c.task == "deploy") && c.models.size() != 1)

@@ -36,6 +36,7 @@ struct PolicyConfig {
   std::string decode = "greedy";     // greedy | sample | beam
   int beam_width = 4;
   int samples = 16;
+  double sample_time_s = 0;          // decode sample: keep sampling until this budget is spent (0 = `samples` only)
 };
 
 struct SyntheticConfig {
@@ -45,6 +46,7 @@ struct SyntheticConfig {
   int max_in_degree = 4;             // 2..6
   int count = 1;                     // graphs for model: synthetic
   uint64_t seed = 1;
+  std::string family = "layered";    // layered | dnn
 };
 
 struct LabelConfig {
@@ -73,6 +75,15 @@ struct TrainConfig {
   int supervised_epochs = 0;         // cross-entropy warm start epochs
   uint64_t seed = 1;
   bool resume = false;
+  std::string reward = "cost";       // cost (split objective of the order) | cosine (label sequences)
+  int rollouts = 8;                  // cost: sampled orders per graph (shared mean baseline)
+  std::vector<int> curriculum;       // cost: train on generated graphs of these sizes (empty: the dataset's)
+  int graphs_per_size = 100;         // cost: generated training graphs per curriculum size
+  std::string family = "mixed";      // cost: generated graphs: layered | dnn | mixed
+  int stages_min = 2;                // cost: stage counts of generated graphs
+  int stages_max = 10;
+  bool dynamic = true;               // step features in the pointer logits (a new network)
+  int threads = 1;                   // cost reward: training threads (reproducible per count)
 };
 
 struct DeployConfig {

@@ -9,6 +9,15 @@
 
 namespace respect {
 
+// A well-mixed seed for item `index` of a stream `seed` (splitmix64
+// finaliser): items of one stream, and streams of nearby seeds, are independent.
+inline uint64_t MixSeed(uint64_t seed, uint64_t index) {
+  uint64_t z = seed ^ (index + 1) * 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
 class Rng {
  public:
   explicit Rng(uint64_t seed = 1) { Seed(seed); }

@@ -31,6 +31,9 @@ StatusOr<std::vector<std::shared_ptr<const Graph>>> LoadModel(const std::string&
   } else if (spec == "synthetic") {
     const SyntheticConfig& sc = config.synthetic;
     SyntheticSpec s{sc.nodes, sc.levels_min, sc.levels_max, sc.max_in_degree};
+    auto family = ParseSyntheticFamily(sc.family);
+    if (!family.ok()) return family.status();
+    s.family = *family;
     Rng rng(sc.seed);
     for (int i = 0; i < sc.count; ++i) {
       const std::string name = "synthetic_n" + std::to_string(sc.nodes) + "_s" + std::to_string(sc.seed) +

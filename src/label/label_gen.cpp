@@ -15,17 +15,6 @@
 
 namespace respect {
 
-namespace {
-
-uint64_t MixSeed(uint64_t seed, uint64_t index) {
-  uint64_t z = seed ^ (index + 1) * 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
-
 StatusOr<LabelRecord> SampleLabelInstance(const Config& config, uint32_t index) {
   const LabelConfig& lc = config.label;
   LabelRecord r;
@@ -37,6 +26,9 @@ StatusOr<LabelRecord> SampleLabelInstance(const Config& config, uint32_t index) 
   SyntheticSpec spec{lc.nodes, config.synthetic.levels_min, std::min(config.synthetic.levels_max, lc.nodes),
                      r.max_in_degree};
   spec.levels_min = std::min(spec.levels_min, spec.levels_max);
+  auto family = ParseSyntheticFamily(config.synthetic.family);
+  if (!family.ok()) return family.status();
+  spec.family = *family;
   auto g = SampleSyntheticGraph(spec, &rng, "label_" + std::to_string(index));
   if (!g.ok()) return g.status().WithContext("label " + std::to_string(index));
   r.graph = std::make_shared<const Graph>(std::move(g).value());

@@ -40,6 +40,7 @@ StatusOr<RlOptions> RlOptionsFrom(const Config& config) {
   o.decode.mode = *mode;
   o.decode.beam_width = config.policy.beam_width;
   o.decode.samples = config.policy.samples;
+  o.sample_time_s = config.policy.sample_time_s;
   o.time_limit_s = config.solver.time_limit_s;
   return o;
 }

@@ -2,16 +2,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "sched/split.h"
 
 namespace respect {
-
-namespace {
-double Ms(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
-  return std::chrono::duration<double, std::milli>(b - a).count();
-}
-}  // namespace
 
 Status RlScheduler::EnsurePolicy() {
   if (policy_) return Status::Ok();
@@ -28,29 +23,51 @@ Status RlScheduler::EnsurePolicy() {
 }
 
 StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
-  const auto t0 = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
   ScheduleResult r;
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
   if (r.status == SolveStatus::kInfeasible) return r;
   RESPECT_RETURN_IF_ERROR(EnsurePolicy());
-  const auto t_dec = std::chrono::steady_clock::now();
-  auto cands = policy_->DecodeCandidates(problem.g(), options_.decode);
-  if (!cands.ok()) return cands.status();
-  const auto t_split = std::chrono::steady_clock::now();
-  std::vector<const std::vector<int>*> orders;
-  for (const auto& c : *cands) orders.push_back(&c.order);
-  const double decode_s = std::chrono::duration<double>(t_split - t0).count();
-  auto split = BestSplitOfOrders(problem, orders, options_.time_limit_s - decode_s);
-  if (!split.ok()) return split.status();
-  const int best_i = split->best;
-  const std::string last_error = split->last_infeasible;
-  if (best_i >= 0) r.schedule = std::move(split->schedule);
-  if (!split->all_optimal) r.stats["split_time_limit"] = 1;
-  const auto t_end = std::chrono::steady_clock::now();
-  r.stats["decode_ms"] = Ms(t_dec, t_split);
-  r.stats["split_ms"] = Ms(t_split, t_end);
-  r.stats["candidates"] = static_cast<double>(cands->size());
-  r.seconds = std::chrono::duration<double>(t_end - t0).count();
+  auto since = [&](Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); };
+  const bool budgeted = options_.decode.mode == DecodeMode::kSample && options_.sample_time_s > 0;
+  double decode_ms = 0, split_ms = 0, best_obj = std::numeric_limits<double>::infinity();
+  int candidates = 0, best_i = -1, rounds = 0;
+  bool all_optimal = true;
+  std::string last_error;
+  DecodeOptions decode = options_.decode;
+  for (;;) {
+    const auto t_dec = Clock::now();
+    auto cands = policy_->DecodeCandidates(problem.g(), decode);
+    if (!cands.ok()) return cands.status();
+    decode_ms += 1e3 * since(t_dec);
+    const auto t_split = Clock::now();
+    std::vector<const std::vector<int>*> orders;
+    for (const auto& c : *cands) orders.push_back(&c.order);
+    auto split = BestSplitOfOrders(problem, orders, options_.time_limit_s - since(t0));
+    if (!split.ok()) return split.status();
+    split_ms += 1e3 * since(t_split);
+    all_optimal = all_optimal && split->all_optimal;
+    if (split->best < 0) last_error = split->last_infeasible;
+    if (split->best >= 0 && split->objective < best_obj) {
+      best_obj = split->objective;
+      best_i = candidates + split->best;
+      r.schedule = std::move(split->schedule);
+    }
+    candidates += static_cast<int>(cands->size());
+    ++rounds;
+    const double spent = since(t0);
+    if (!budgeted || spent >= options_.sample_time_s || spent >= options_.time_limit_s) break;
+    // The next round: fresh samples only (greedy is in already).
+    decode.include_greedy = false;
+    decode.seed = options_.decode.seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(rounds);
+  }
+  if (!all_optimal) r.stats["split_time_limit"] = 1;
+  r.stats["decode_ms"] = decode_ms;
+  r.stats["split_ms"] = split_ms;
+  r.stats["candidates"] = candidates;
+  r.stats["rounds"] = rounds;
+  r.seconds = since(t0);
   if (best_i < 0) {
     // No order of the policy splits feasibly (e.g. children_same_stage); not
     // a proof that the problem is infeasible.

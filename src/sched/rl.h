@@ -18,9 +18,16 @@ struct RlOptions {
   // Bounds decoding plus splitting; the splits get what decoding left
   // (BestSplitOfOrders). Only orders of thousands of nodes come near it.
   double time_limit_s = std::numeric_limits<double>::infinity();
+  // decode sample: > 0 keeps drawing rounds of decode.samples orders (each
+  // round split at once, the best kept) until this many seconds have passed
+  // since the run started (at least one round; never past time_limit_s).
+  double sample_time_s = 0;
 };
 
-// Stats: decode_ms, split_ms, candidates, best_candidate.
+// The result is always the policy's own: the best split of its candidate
+// orders (greedy; or greedy plus samples / beams), never a non-learned order.
+// Stats: decode_ms, split_ms, candidates, best_candidate (0 = greedy when
+// candidates include it), rounds (sampling rounds).
 // Status feasible (no bound). Thread-compatible: one instance per thread.
 class RlScheduler final : public Scheduler {
  public:
@@ -33,6 +40,8 @@ class RlScheduler final : public Scheduler {
 
  private:
   Status EnsurePolicy();
+  // One round: decode candidates with `decode`, split them within
+  // `time_left_s`, keep the best in *best (objective *best_obj).
   RlOptions options_;
   std::shared_ptr<const PointerPolicy> policy_;
 };
