@@ -57,6 +57,49 @@ TEST(Rl, SplitsTheDecodedOrderOptimally) {
   }
 }
 
+TEST(Rl, BeamAndSamplesAreNeverWorseThanGreedy) {
+  auto policy = SmallPolicy();
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    Problem p = RandomProblem(100 + seed, 40, 4);
+    RlScheduler greedy({}, policy);
+    auto g = greedy.Run(p);
+    ASSERT_TRUE(g.ok());
+    for (DecodeMode mode : {DecodeMode::kBeam, DecodeMode::kSample}) {
+      RlOptions o;
+      o.decode.mode = mode;
+      o.decode.beam_width = 3;
+      o.decode.samples = 3;
+      RlScheduler rl(o, policy);
+      auto r = rl.Run(p);
+      ASSERT_TRUE(r.ok());
+      EXPECT_LE(r->objective, g->objective) << ToString(mode) << " seed " << seed;
+      EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
+      EXPECT_EQ(r->stats.at("rounds"), 1);
+    }
+  }
+}
+
+TEST(Rl, SamplingBudgetRunsRoundsOfFreshSamples) {
+  auto policy = SmallPolicy();
+  Problem p = RandomProblem(7, 30, 4);
+  RlOptions o;
+  o.decode.mode = DecodeMode::kSample;
+  o.decode.samples = 2;
+  o.sample_time_s = 0.05;
+  RlScheduler rl(o, policy);
+  auto r = rl.Run(p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_GE(r->seconds, 0.05);
+  EXPECT_GE(r->stats.at("rounds"), 2);
+  // greedy once, then 2 fresh samples per round
+  EXPECT_EQ(r->stats.at("candidates"), 1 + 2 * r->stats.at("rounds"));
+  RlOptions plain = o;
+  plain.sample_time_s = 0;
+  auto once = RlScheduler(plain, policy).Run(p);
+  ASSERT_TRUE(once.ok());
+  EXPECT_LE(r->objective, once->objective);  // the first round is the same draw
+}
+
 TEST(Rl, MissingWeightsIsAClearIoError) {
   RlOptions o;
   o.weights = "/nonexistent/policy.rspw";
@@ -89,6 +132,11 @@ TEST(TwoPhase, NeverWorseThanCoarseAndCertifiedEqualsExact) {
     EXPECT_LE(r->objective, r->stats.at("coarse_objective") + 1e-9);
     EXPECT_GE(r->objective, ex->objective - 1e-6 * ex->objective);
     EXPECT_LE(r->stats.at("vars_kept"), r->stats.at("vars_full"));
+    // Where the incumbent came from is always reported.
+    ASSERT_TRUE(r->stats.count("incumbent_from_dp_topo"));
+    if (r->stats.at("incumbent_from_dp_topo") == 0) {
+      EXPECT_EQ(r->stats.count("recentred_on_dp_topo"), 0u);
+    }
 
     o.certify = true;
     TwoPhaseScheduler certified(o, policy);
@@ -97,6 +145,22 @@ TEST(TwoPhase, NeverWorseThanCoarseAndCertifiedEqualsExact) {
     EXPECT_EQ(c->status, SolveStatus::kOptimal);
     EXPECT_NEAR(c->objective, ex->objective, 1e-6 * ex->objective);
     EXPECT_NEAR(c->stats.at("certified_gap"), 0.0, 1e-9);
+  }
+}
+
+TEST(TwoPhase, WithoutStrongStartTheIncumbentIsThePolicys) {
+  auto policy = SmallPolicy();
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    Problem p = RandomProblem(300 + seed, 24, 3);
+    TwoPhaseOptions o;
+    o.strong_start = false;
+    auto r = TwoPhaseScheduler(o, policy).Run(p);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->stats.at("incumbent_from_dp_topo"), 0);
+    RlScheduler rl({}, policy);
+    auto coarse = rl.Run(p);
+    ASSERT_TRUE(coarse.ok());
+    EXPECT_DOUBLE_EQ(r->stats.at("coarse_objective"), coarse->objective);  // started from rl's own result
   }
 }
 

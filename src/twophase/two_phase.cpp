@@ -117,6 +117,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   // centred on the new incumbent, and only when the last round improved it
   // (an unchanged incumbent would give the same windows: nothing to gain).
   Schedule center = best;
+  bool from_dp_topo = false;  // the incumbent descends from dp_topo's split, not the policy's
   int rounds = 0;
   double ilp_seconds = 0;
   bool window_optimal = false;
@@ -159,6 +160,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
       best = alt;
       best_obj = alt_obj;
       improved = true;
+      from_dp_topo = true;
       out.stats["recentred_on_dp_topo"] = 1;
     }
     if (!improved || w == 0 || rounds > options_.max_widen) break;
@@ -167,7 +169,9 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   if (alt_obj < best_obj - tol) {  // e.g. no window round finished in time
     best = alt;
     best_obj = alt_obj;
+    from_dp_topo = true;
   }
+  out.stats["incumbent_from_dp_topo"] = from_dp_topo ? 1 : 0;
   if (vars_kept >= 0) out.stats["vars_kept"] = vars_kept;
   out.stats["window"] = w;
   out.stats["widen_rounds"] = std::max(0, rounds - 1);

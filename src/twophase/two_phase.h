@@ -20,7 +20,9 @@
 // a proof for the full problem. Stats: window, widen_rounds, vars_kept,
 // vars_full, coarse_objective, rl_seconds, ilp_seconds, certify_seconds,
 // certified_gap (widen_rounds = rounds after the first; vars_kept = columns of
-// the first windowed ILP; recentred_on_dp_topo = 1 when dp_topo took over).
+// the first windowed ILP; recentred_on_dp_topo = 1 when dp_topo took over;
+// incumbent_from_dp_topo = 1 when the result descends from dp_topo's split,
+// 0 when from the policy's).
 #pragma once
 
 #include <chrono>
