@@ -69,6 +69,37 @@ TEST(Cli, HelpAndVersion) {
   EXPECT_NE(v.out.find("respect-opt "), std::string::npos);
 }
 
+// Every key's option name is followed by at least two spaces in --help: no
+// name runs into its description, however long the key.
+TEST(Cli, HelpSeparatesEveryNameFromItsDescription) {
+  RunResult h = Exec("--help");
+  ASSERT_EQ(h.code, 0);
+  const size_t keys = h.out.find("Config keys (");
+  ASSERT_NE(keys, std::string::npos);
+  std::istringstream lines(h.out.substr(keys));
+  int key_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  --", 0) != 0) continue;
+    const size_t end = line.find(' ', 4);
+    ASSERT_NE(end, std::string::npos) << line;
+    EXPECT_EQ(line.compare(end, 2, "  "), 0) << "name runs into its description: " << line;
+    ++key_lines;
+  }
+  EXPECT_GT(key_lines, 40);
+  EXPECT_NE(h.out.find("--constraints.max_stage_param_bytes  hard cap"), std::string::npos);
+  // The per-key options are listed once, from the key table, not again by CLI11.
+  EXPECT_EQ(h.out.find("Config keys:"), std::string::npos) << h.out;
+}
+
+// A repeated or value-less key option names the option, on one line, exit 2.
+TEST(Cli, RepeatedOrMissingOptionValueNamesTheOption) {
+  ExpectBadInput("--stages 4 --stages 5", "--stages given 2 times; give it once");
+  ExpectBadInput("--solver.time_limit_s 1 --stages 4 --solver.time_limit_s 2", "--solver.time_limit_s given 2 times");
+  ExpectBadInput("--stages", "--stages needs a value");
+  ExpectBadInput("--stages --methods exact", "--stages: needs a value (got the option --methods)");
+  ExpectBadInput("--config", "--config needs a value");
+}
+
 TEST(Cli, ListZoo) {
   RunResult r = Exec("--list-zoo");
   EXPECT_EQ(r.code, 0);

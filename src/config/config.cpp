@@ -429,20 +429,39 @@ Status ValidateConfig(const Config& c) {
   return Status::Ok();
 }
 
+namespace {
+
+// "[min, max]", "a|b|c" or "" for a key without bounds.
+std::string RangeText(const KeyDef& d, const std::string& sep) {
+  if (!d.choices.empty()) {
+    std::string range;
+    for (const auto& ch : d.choices) range += (range.empty() ? "" : sep) + ch;
+    return range;
+  }
+  if (d.min == kNoMin && d.max == kNoMax) return "";
+  return "[" + (d.min == kNoMin ? std::string("-inf") : Num(d.min)) + ", " +
+         (d.max == kNoMax ? std::string("inf") : Num(d.max)) + "]";
+}
+
+std::string DefaultText(const KeyDef& d, const Config& defaults) {
+  const std::string v = d.show(defaults);
+  return v.empty() ? "\"\"" : v;
+}
+
+}  // namespace
+
 std::string ConfigHelp() {
   Config defaults;
+  // The description column starts two spaces after the longest option name,
+  // so no name runs into its description.
+  size_t width = 0;
+  for (const KeyDef& d : Table()) width = std::max(width, d.key.size());
   std::ostringstream os;
   for (const KeyDef& d : Table()) {
-    std::string range;
-    if (!d.choices.empty()) {
-      for (const auto& ch : d.choices) range += (range.empty() ? "" : "|") + ch;
-    } else if (d.min != kNoMin || d.max != kNoMax) {
-      range = "[" + (d.min == kNoMin ? std::string("-inf") : Num(d.min)) + ", " +
-              (d.max == kNoMax ? std::string("inf") : Num(d.max)) + "]";
-    }
     std::string head = "  --" + d.key;
-    if (head.size() < 36) head.resize(36, ' ');
-    os << head << d.help << "  (" << d.type << ", default " << (d.show(defaults).empty() ? "\"\"" : d.show(defaults))
+    head.resize(4 + width + 2, ' ');
+    const std::string range = RangeText(d, "|");
+    os << head << d.help << "  (" << d.type << ", default " << DefaultText(d, defaults)
        << (range.empty() ? "" : ", " + range) << ")\n";
   }
   return os.str();
