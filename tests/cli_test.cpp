@@ -119,6 +119,22 @@ TEST(Cli, QuickstartWritesScheduleJson) {
   EXPECT_NE(json.find("\"stage_param_bytes\""), std::string::npos);
 }
 
+// The quickstart (the embedded copy of configs/quickstart.yaml) shows the
+// four methods and a summary line for each.
+TEST(Cli, QuickstartShowsAllFourMethodsWithASummary) {
+  const std::string dir = ::testing::TempDir() + "/cli_quick4_" + std::to_string(getpid());
+  RunResult r = Exec("--output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const size_t summary = r.out.find("summary: resnet50 on 4 stages, gap to the proven optimum");
+  ASSERT_NE(summary, std::string::npos) << r.out;
+  for (const char* m : {"heuristic", "exact", "rl", "two_phase"}) {
+    EXPECT_NE(r.out.find(std::string("method ") + m + ","), std::string::npos) << m;
+    EXPECT_NE(r.out.find("\n  " + std::string(m) + " ", summary), std::string::npos) << m << "\n" << r.out;
+    EXPECT_NE(Slurp(dir + "/resnet50.4." + m + ".schedule.json").find("\"assignment\""), std::string::npos) << m;
+  }
+  EXPECT_NE(r.out.find("+0.00%", summary), std::string::npos) << r.out;  // exact is the optimum
+}
+
 TEST(Cli, BadConfigs) {
   ExpectBadInput("--config /nonexistent/run.yaml", "cannot read '/nonexistent/run.yaml'");
   ExpectBadInput("--config " + Write("c1.yaml", "stagez: 4\n"), "unknown key 'stagez'");

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "config/config.h"
+#include "quickstart_config.h"
 
 namespace respect {
 namespace {
@@ -119,6 +123,19 @@ TEST(Config, HelpListsEveryKeyWithDefault) {
   std::string help = ConfigHelp();
   for (const std::string& k : ConfigKeys()) EXPECT_NE(help.find("--" + k), std::string::npos) << k;
   EXPECT_NE(help.find("default 600"), std::string::npos);
+}
+
+// The binary embeds configs/quickstart.yaml at configure time (CMake
+// re-configures when the file changes): the copy must be the file.
+TEST(Config, EmbeddedQuickstartIsTheFile) {
+  std::ifstream in(std::string(RESPECT_SOURCE_DIR) + "/configs/quickstart.yaml");
+  ASSERT_TRUE(in.good());
+  std::stringstream file;
+  file << in.rdbuf();
+  EXPECT_EQ(std::string(kQuickstartYaml), file.str());
+  auto c = ParseConfig(kQuickstartYaml, "quickstart");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->methods, (std::vector<std::string>{"heuristic", "exact", "rl", "two_phase"}));
 }
 
 }  // namespace

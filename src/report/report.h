@@ -28,6 +28,12 @@ StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& 
 // Reads a schedule JSON back into a Schedule for `graph` (by id, else name).
 StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph, int* stages);
 
+// One line per method after the per-stage tables: objective, gap to the
+// reference, seconds, status. The reference is the best lower bound proven in
+// `results` (an optimal result proves its objective); without any, the best
+// objective found, and the header says which it is.
+std::string FormatMethodSummary(const Problem& problem, const std::vector<ScheduleResult>& results);
+
 // One row of a comparison.
 struct CompareRow {
   std::string graph;
