@@ -100,6 +100,12 @@ TEST(Cli, RepeatedOrMissingOptionValueNamesTheOption) {
   ExpectBadInput("--config", "--config needs a value");
 }
 
+TEST(Cli, ConfigReferenceIsDocsConfigMd) {
+  RunResult r = Exec("--config-reference");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, Slurp(kSrc + "/docs/config.md"));
+}
+
 TEST(Cli, ListZoo) {
   RunResult r = Exec("--list-zoo");
   EXPECT_EQ(r.code, 0);

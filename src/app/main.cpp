@@ -73,6 +73,7 @@ class HelpFormatter : public CLI::Formatter {
 struct CommandLine {
   std::string config_path;
   bool list_zoo = false;
+  bool config_reference = false;
   std::vector<std::string> sets;
   std::string write_lp;
   std::map<std::string, std::string> overrides;  // --KEY VALUE, by key
@@ -83,6 +84,8 @@ void AddOptions(CLI::App* app, CommandLine* cl) {
   app->set_version_flag("--version", "respect-opt " RESPECT_VERSION);
   app->add_option("-c,--config", cl->config_path, "YAML config file (run.yaml)");
   app->add_flag("--list-zoo", cl->list_zoo, "list the built-in zoo models and exit");
+  app->add_flag("--config-reference", cl->config_reference,
+                "print the config key reference as Markdown (docs/config.md) and exit");
   app->add_option("--set", cl->sets, "override a config key: --set solver.time_limit_s=60 (repeatable)");
   app->add_option("--write-lp", cl->write_lp, "write each exact model as an LP/MPS file (same as solver.write_lp)");
   // CLI11 takes the next argument as the value even when it is another
@@ -143,6 +146,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "respect-opt: error: " << ParseErrorText(e) << " (see --help)\n";
     return 2;
+  }
+  if (cl.config_reference) {
+    std::cout << respect::ConfigReferenceMarkdown();
+    return 0;
   }
   if (cl.list_zoo) {
     for (const auto& z : respect::ListZooModels()) std::cout << "zoo:" << z.name << "  " << z.description << "\n";

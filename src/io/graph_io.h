@@ -1,4 +1,4 @@
-// Graph file formats: JSON (the interchange format of DESIGN.md), GML as
+// Graph file formats: JSON (the interchange format, docs/formats.md), GML as
 // NetworkX writes it, and DOT output. Readers return a one-line error naming
 // the culprit (file, key or node) and never throw.
 #pragma once

@@ -1,5 +1,5 @@
 // Human and machine reports of schedules: the terminal table, the schedule
-// JSON of DESIGN.md, DOT pictures, and the compare table/CSV/JSON.
+// JSON of docs/formats.md, DOT pictures, and the compare table/CSV/JSON.
 #pragma once
 
 #include <string>
@@ -14,7 +14,7 @@ namespace respect {
 // crossing to the next stage, stage time; then the objective line.
 std::string FormatScheduleTable(const Problem& problem, const ScheduleResult& result);
 
-// The schedule JSON of DESIGN.md (extra keys: objective_kind, comm_model,
+// The schedule JSON of docs/formats.md (extra keys: objective_kind, comm_model,
 // gap, message, stats).
 std::string ScheduleToJson(const Problem& problem, const ScheduleResult& result);
 
