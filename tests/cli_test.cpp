@@ -98,6 +98,7 @@ TEST(Cli, RepeatedOrMissingOptionValueNamesTheOption) {
   ExpectBadInput("--stages", "--stages needs a value");
   ExpectBadInput("--stages --methods exact", "--stages: needs a value (got the option --methods)");
   ExpectBadInput("--config", "--config needs a value");
+  ExpectBadInput("--config a.yaml --config b.yaml", "--config given 2 times; give it once");
 }
 
 TEST(Cli, ConfigReferenceIsDocsConfigMd) {

@@ -2,6 +2,7 @@
 // code: 0 ok, 2 bad input / infeasible / i/o, 1 internal error.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -51,8 +52,12 @@ std::string ParseErrorText(const CLI::ParseError& e) {
   const std::string name = what.substr(0, colon), rest = what.substr(colon + 2);
   if (rest.find(" required ") != std::string::npos && rest.size() >= 8 && rest.compare(rest.size() - 8, 8, " missing") == 0)
     return name + " needs a value";
-  if (rest.rfind("At Most 1 required but received ", 0) == 0)
-    return name + " given " + rest.substr(32) + " times; give it once (a list is one value: " + name + " [a,b])";
+  if (rest.rfind("At Most 1 required but received ", 0) == 0) {
+    const std::vector<std::string> keys = respect::ConfigKeys();
+    const bool is_key = std::find(keys.begin(), keys.end(), name.substr(2)) != keys.end();
+    return name + " given " + rest.substr(32) + " times; give it once" +
+           (is_key ? " (a list is one value: " + name + " [a,b])" : "");
+  }
   return what;
 }
 
