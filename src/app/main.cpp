@@ -61,7 +61,8 @@ std::string ParseErrorText(const CLI::ParseError& e) {
   return what;
 }
 
-// Drops the blank line CLI11 leaves where the (omitted) key group would be.
+// Leaves out the key group (the footer lists it) and the extra blank line
+// CLI11 would print in its place.
 class HelpFormatter : public CLI::Formatter {
  public:
   std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
