@@ -12,8 +12,8 @@ build/respect-opt --config configs/table1.yaml --output.dir "$OUT" "$@" | tee be
 cp "$OUT/compare.csv" bench/results/two_phase.csv
 scripts/plot_compare.py "$OUT/compare.csv" --out bench/results || true
 bench/summarize_two_phase.py bench/results/two_phase.csv > bench/results/two_phase.md
-# The same two methods without IncumbentWindows (the model as DESIGN.md's
-# baseline), to show what the MIP start's bound does to both.
+# The same two methods without IncumbentWindows (the baseline model of
+# docs/design.md), to show what the MIP start's bound does to both.
 if [[ "${BASELINE:-1}" == 1 ]]; then
   OUT0=bench/out/table1_no_iw
   rm -rf "$OUT0"

@@ -1,4 +1,4 @@
-// The scheduling ILP of DESIGN.md over a Problem, as a solver-neutral
+// The scheduling ILP of docs/design.md over a Problem, as a solver-neutral
 // MilpModel, with the maps to decode a solution into a Schedule and to encode
 // a Schedule as a MIP start.
 //

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Pictures of one schedule (respect-opt writes <stem>.schedule.json and <stem>.dot).
 
   scripts/plot_schedule.py out/resnet50.4.exact.schedule.json [--sram-bytes 8388608]
@@ -13,12 +13,9 @@ import shutil
 import subprocess
 import sys
 
-try:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-except ImportError:
-    sys.exit("plot_schedule: needs python3-matplotlib (run scripts/setup.sh --extras)")
+from mpl_env import pyplot
+
+plt = pyplot("plot_schedule")
 
 
 def main():

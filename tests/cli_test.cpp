@@ -69,6 +69,44 @@ TEST(Cli, HelpAndVersion) {
   EXPECT_NE(v.out.find("respect-opt "), std::string::npos);
 }
 
+// Every key's option name is followed by at least two spaces in --help: no
+// name runs into its description, however long the key.
+TEST(Cli, HelpSeparatesEveryNameFromItsDescription) {
+  RunResult h = Exec("--help");
+  ASSERT_EQ(h.code, 0);
+  const size_t keys = h.out.find("Config keys (");
+  ASSERT_NE(keys, std::string::npos);
+  std::istringstream lines(h.out.substr(keys));
+  int key_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  --", 0) != 0) continue;
+    const size_t end = line.find(' ', 4);
+    ASSERT_NE(end, std::string::npos) << line;
+    EXPECT_EQ(line.compare(end, 2, "  "), 0) << "name runs into its description: " << line;
+    ++key_lines;
+  }
+  EXPECT_GT(key_lines, 40);
+  EXPECT_NE(h.out.find("--constraints.max_stage_param_bytes  hard cap"), std::string::npos);
+  // The per-key options are listed once, from the key table, not again by CLI11.
+  EXPECT_EQ(h.out.find("Config keys:"), std::string::npos) << h.out;
+}
+
+// A repeated or value-less key option names the option, on one line, exit 2.
+TEST(Cli, RepeatedOrMissingOptionValueNamesTheOption) {
+  ExpectBadInput("--stages 4 --stages 5", "--stages given 2 times; give it once");
+  ExpectBadInput("--solver.time_limit_s 1 --stages 4 --solver.time_limit_s 2", "--solver.time_limit_s given 2 times");
+  ExpectBadInput("--stages", "--stages needs a value");
+  ExpectBadInput("--stages --methods exact", "--stages: needs a value (got the option --methods)");
+  ExpectBadInput("--config", "--config needs a value");
+  ExpectBadInput("--config a.yaml --config b.yaml", "--config given 2 times; give it once");
+}
+
+TEST(Cli, ConfigReferenceIsDocsConfigMd) {
+  RunResult r = Exec("--config-reference");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, Slurp(kSrc + "/docs/config.md"));
+}
+
 TEST(Cli, ListZoo) {
   RunResult r = Exec("--list-zoo");
   EXPECT_EQ(r.code, 0);
@@ -86,6 +124,22 @@ TEST(Cli, QuickstartWritesScheduleJson) {
   EXPECT_NE(json.find("\"status\": \"feasible\""), std::string::npos);
   EXPECT_NE(json.find("\"assignment\""), std::string::npos);
   EXPECT_NE(json.find("\"stage_param_bytes\""), std::string::npos);
+}
+
+// The quickstart (the embedded copy of configs/quickstart.yaml) shows the
+// four methods and a summary line for each.
+TEST(Cli, QuickstartShowsAllFourMethodsWithASummary) {
+  const std::string dir = ::testing::TempDir() + "/cli_quick4_" + std::to_string(getpid());
+  RunResult r = Exec("--output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const size_t summary = r.out.find("summary: resnet50 on 4 stages, gap to the proven optimum");
+  ASSERT_NE(summary, std::string::npos) << r.out;
+  for (const char* m : {"heuristic", "exact", "rl", "two_phase"}) {
+    EXPECT_NE(r.out.find(std::string("method ") + m + ","), std::string::npos) << m;
+    EXPECT_NE(r.out.find("\n  " + std::string(m) + " ", summary), std::string::npos) << m << "\n" << r.out;
+    EXPECT_NE(Slurp(dir + "/resnet50.4." + m + ".schedule.json").find("\"assignment\""), std::string::npos) << m;
+  }
+  EXPECT_NE(r.out.find("+0.00%", summary), std::string::npos) << r.out;  // exact is the optimum
 }
 
 TEST(Cli, BadConfigs) {

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "config/config.h"
+#include "quickstart_config.h"
 
 namespace respect {
 namespace {
@@ -119,6 +123,41 @@ TEST(Config, HelpListsEveryKeyWithDefault) {
   std::string help = ConfigHelp();
   for (const std::string& k : ConfigKeys()) EXPECT_NE(help.find("--" + k), std::string::npos) << k;
   EXPECT_NE(help.find("default 600"), std::string::npos);
+}
+
+// The binary embeds configs/quickstart.yaml at configure time (CMake
+// re-configures when the file changes): the copy must be the file.
+TEST(Config, EmbeddedQuickstartIsTheFile) {
+  std::ifstream in(std::string(RESPECT_SOURCE_DIR) + "/configs/quickstart.yaml");
+  ASSERT_TRUE(in.good());
+  std::stringstream file;
+  file << in.rdbuf();
+  EXPECT_EQ(std::string(kQuickstartYaml), file.str());
+  auto c = ParseConfig(kQuickstartYaml, "quickstart");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->methods, (std::vector<std::string>{"heuristic", "exact", "rl", "two_phase"}));
+}
+
+// docs/config.md is generated from the key table (respect-opt
+// --config-reference); it must not drift from it. To update it:
+//   build/respect-opt --config-reference > docs/config.md
+TEST(Config, DocsConfigMdIsTheGeneratedReference) {
+  std::ifstream in(std::string(RESPECT_SOURCE_DIR) + "/docs/config.md");
+  ASSERT_TRUE(in.good()) << "docs/config.md is missing";
+  std::stringstream file;
+  file << in.rdbuf();
+  const std::string reference = ConfigReferenceMarkdown();
+  EXPECT_EQ(file.str(), reference)
+      << "docs/config.md differs from the key table; run: build/respect-opt --config-reference > docs/config.md";
+  for (const std::string& key : ConfigKeys()) EXPECT_NE(reference.find("| `" + key + "` |"), std::string::npos) << key;
+  // A '|' inside a cell is escaped, so every table row has exactly six.
+  std::istringstream lines(reference);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("| `", 0) != 0) continue;
+    int bars = 0;
+    for (size_t k = 0; k < line.size(); ++k) bars += line[k] == '|' && (k == 0 || line[k - 1] != '\\');
+    EXPECT_EQ(bars, 6) << line;
+  }
 }
 
 }  // namespace

@@ -152,10 +152,46 @@ TEST(GraphDot, ColoursByStageAndMarksCrossingEdges) {
   std::string dot = GraphToDot(*g, &stage, 2);
   EXPECT_NE(dot.find("subgraph cluster_stage0"), std::string::npos);
   EXPECT_NE(dot.find("subgraph cluster_stage1"), std::string::npos);
-  EXPECT_NE(dot.find("n1 -> n2 [color=red"), std::string::npos);
-  EXPECT_EQ(dot.find("n0 -> n1 [color=red"), std::string::npos);
+  EXPECT_NE(dot.find("n1 -> n2 [constraint=false, color=red"), std::string::npos);
+  EXPECT_NE(dot.find("n0 -> n1 [constraint=false];"), std::string::npos);
   EXPECT_NE(dot.find("conv&bn"), std::string::npos);
+  EXPECT_NE(dot.find("rankdir=LR"), std::string::npos);
   EXPECT_EQ(GraphToDot(*g).find("cluster"), std::string::npos);
+}
+
+// Lines of a label are joined by DOT's own \n escape (one backslash in the
+// file); a backslash or quote inside a name is escaped once.
+TEST(GraphDot, LabelLineBreaksAreNotEscapedTwice) {
+  GraphBuilder b("esc");
+  b.AddNode({"a", false, "in\\put \"x\"", "Conv2D", 2 * 1048576, 0, 0});
+  b.AddNode({"b", false, "out", "", 0, 0, 0});
+  b.AddEdge("a", "b");
+  auto g = b.Build();
+  ASSERT_TRUE(g.ok());
+  const std::string dot = GraphToDot(*g);
+  EXPECT_NE(dot.find("[label=\"in\\\\put \\\"x\\\"\\nConv2D\\n2.00 MiB\"]"), std::string::npos) << dot;
+  EXPECT_EQ(dot.find("\\\\n"), std::string::npos) << dot;  // no escaped backslash before an n
+}
+
+// A deep chain is cut into columns, each a rank of its own, ordered left to
+// right by invisible edges: the picture is not one rank per level.
+TEST(GraphDot, DeepGraphIsDrawnInColumns) {
+  GraphBuilder b("chain");
+  for (int v = 0; v < 200; ++v) {
+    b.AddNode({std::to_string(v), true, "v" + std::to_string(v), "", 0, 0, 0});
+    if (v > 0) b.AddEdge(std::to_string(v - 1), std::to_string(v));
+  }
+  auto g = b.Build();
+  ASSERT_TRUE(g.ok());
+  std::vector<int> stage(200, 0);
+  for (int v = 100; v < 200; ++v) stage[v] = 1;
+  const std::string dot = GraphToDot(*g, &stage, 2);
+  size_t columns = 0;
+  for (size_t at = dot.find("rank=same"); at != std::string::npos; at = dot.find("rank=same", at + 1)) ++columns;
+  EXPECT_EQ(columns, 10u);  // ceil(sqrt(400)) = 20 nodes per column, 100 per stage
+  EXPECT_NE(dot.find("n0 -> n20 [style=invis"), std::string::npos);
+  EXPECT_NE(dot.find("n80 -> n100 [style=invis"), std::string::npos);
+  EXPECT_NE(dot.find("n99 -> n100 [constraint=false, color=red"), std::string::npos);
 }
 
 TEST(FileUtil, ProtectedInputIsNeverOverwritten) {

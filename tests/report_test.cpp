@@ -1,6 +1,7 @@
 // Schedule JSON out and back in, malformed schedule files, compare reports.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "io/graph_io.h"
@@ -97,6 +98,47 @@ TEST(Compare, GapsCsvAndJson) {
   EXPECT_NE(csv.find("chain4,4,2,heuristic,feasible,"), std::string::npos);
   EXPECT_NE(CompareToJson(rows).find("\"gap_to_best\": 0.5"), std::string::npos);
   EXPECT_NE(FormatCompareTable(rows).find("50.00%"), std::string::npos);
+}
+
+// The summary measures every method against the best proven bound of the
+// run; without a bound, against the best schedule, and says which.
+TEST(Summary, GapToTheProvenOptimumOrBestSchedule) {
+  Problem p = Chain4();
+  HeuristicScheduler h;
+  auto r = h.Run(p);
+  ASSERT_TRUE(r.ok());
+  ScheduleResult proven = *r;
+  proven.method = "exact";
+  proven.status = SolveStatus::kOptimal;
+  proven.bound = proven.objective;
+  ScheduleResult worse = *r;
+  worse.method = "rl";
+  worse.objective = r->objective * 1.25;
+  worse.seconds = 1.5;
+  ScheduleResult none;
+  none.method = "two_phase";
+  none.status = SolveStatus::kInfeasible;
+  none.objective = std::nan("");
+  const std::string s = FormatMethodSummary(p, {proven, worse, none});
+  EXPECT_NE(s.find("gap to the proven optimum"), std::string::npos) << s;
+  EXPECT_NE(s.find("+0.00%"), std::string::npos) << s;
+  EXPECT_NE(s.find("+25.00%"), std::string::npos) << s;
+  EXPECT_NE(s.find("1.500"), std::string::npos) << s;
+  EXPECT_NE(s.find("infeasible"), std::string::npos) << s;
+  int lines = 0;
+  for (char c : s) lines += c == '\n';
+  EXPECT_EQ(lines, 5) << s;  // header, column names, one per method
+
+  const std::string unproven = FormatMethodSummary(p, {worse, *r});
+  EXPECT_NE(unproven.find("best schedule found (no bound proven)"), std::string::npos) << unproven;
+  EXPECT_NE(unproven.find("+25.00%"), std::string::npos) << unproven;
+
+  ScheduleResult bounded = worse;  // time-limited: a bound below every schedule
+  bounded.status = SolveStatus::kFeasible;
+  bounded.bound = r->objective * 0.5;
+  const std::string lower = FormatMethodSummary(p, {bounded, *r});
+  EXPECT_NE(lower.find("best proven lower bound"), std::string::npos) << lower;
+  EXPECT_NE(lower.find("+100.00%"), std::string::npos) << lower;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // code: 0 ok, 2 bad input / infeasible / i/o, 1 internal error.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -36,30 +37,112 @@ respect::Status Dispatch(const respect::Config& c) {
   return respect::Status::Invalid("unknown task '" + c.task + "'");
 }
 
+// Every config key is also an option (--stages 5). They are listed in the
+// footer from the key table, so the formatter leaves their group out; the
+// group still names them, which CLI11 needs to name an option in its errors.
+const char kKeyGroup[] = "Config keys";
+
+// CLI11 names the option but words the two common mistakes obscurely
+// ("--stages: 1 required TEXT missing", "--stages: At Most 1 required but
+// received 2"); say them plainly. Anything else is passed on as it is.
+std::string ParseErrorText(const CLI::ParseError& e) {
+  const std::string what = e.what();
+  const size_t colon = what.find(": ");
+  if (what.rfind("--", 0) != 0 || colon == std::string::npos) return what;
+  const std::string name = what.substr(0, colon), rest = what.substr(colon + 2);
+  if (rest.find(" required ") != std::string::npos && rest.size() >= 8 && rest.compare(rest.size() - 8, 8, " missing") == 0)
+    return name + " needs a value";
+  if (rest.rfind("At Most 1 required but received ", 0) == 0) {
+    const std::vector<std::string> keys = respect::ConfigKeys();
+    const bool is_key = std::find(keys.begin(), keys.end(), name.substr(2)) != keys.end();
+    return name + " given " + rest.substr(32) + " times; give it once" +
+           (is_key ? " (a list is one value: " + name + " [a,b])" : "");
+  }
+  return what;
+}
+
+// Leaves out the key group (the footer lists it) and the extra blank line
+// CLI11 would print in its place.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
+    if (group == kKeyGroup) return "";
+    return CLI::Formatter::make_group(std::move(group), is_positional, std::move(opts));
+  }
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    std::string help = CLI::Formatter::make_help(app, std::move(name), mode);
+    for (size_t at = help.find("\n\n\n"); at != std::string::npos; at = help.find("\n\n\n", at)) help.erase(at, 1);
+    return help;
+  }
+};
+
+struct CommandLine {
+  std::string config_path;
+  bool list_zoo = false;
+  bool config_reference = false;
+  std::vector<std::string> sets;
+  std::string write_lp;
+  std::map<std::string, std::string> overrides;  // --KEY VALUE, by key
+};
+
+void AddOptions(CLI::App* app, CommandLine* cl) {
+  app->formatter(std::make_shared<HelpFormatter>());
+  app->set_version_flag("--version", "respect-opt " RESPECT_VERSION);
+  app->add_option("-c,--config", cl->config_path, "YAML config file (run.yaml)");
+  app->add_flag("--list-zoo", cl->list_zoo, "list the built-in zoo models and exit");
+  app->add_flag("--config-reference", cl->config_reference,
+                "print the config key reference as Markdown (docs/config.md) and exit");
+  app->add_option("--set", cl->sets, "override a config key: --set solver.time_limit_s=60 (repeatable)");
+  app->add_option("--write-lp", cl->write_lp, "write each exact model as an LP/MPS file (same as solver.write_lp)");
+  // CLI11 takes the next argument as the value even when it is another
+  // option (--stages --methods exact); no config value starts with "--".
+  const CLI::Validator not_an_option(
+      [](std::string& v) { return v.rfind("--", 0) == 0 ? "needs a value (got the option " + v + ")" : std::string(); },
+      "VALUE");
+  for (const std::string& key : respect::ConfigKeys()) {
+    app->add_option_function<std::string>(
+           "--" + key, [cl, key](const std::string& v) { cl->overrides[key] = v; }, "")
+        ->check(not_an_option)
+        ->group(kKeyGroup);
+  }
+  app->footer("Config keys (YAML keys; each is also a --KEY VALUE override):\n" + respect::ConfigHelp() +
+              "\nExit codes: 0 ok, 2 bad input / infeasible / i/o error, 1 internal error.");
+}
+
+// The config of the run: the file (or the embedded quickstart), then --set,
+// then --KEY VALUE, then --write-lp, validated.
+respect::StatusOr<respect::Config> BuildConfig(const CommandLine& cl) {
+  respect::StatusOr<respect::Config> config =
+      cl.config_path.empty() ? respect::ParseConfig(respect::kQuickstartYaml, "configs/quickstart.yaml (embedded)")
+                             : respect::LoadConfigFile(cl.config_path);
+  if (!config.ok()) return config.status();
+  for (const std::string& kv : cl.sets) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos) return respect::Status::Invalid("--set needs KEY=VALUE, got '" + kv + "'");
+    RESPECT_RETURN_IF_ERROR(respect::ApplyOverride(&*config, kv.substr(0, eq), kv.substr(eq + 1)));
+  }
+  for (const auto& kv : cl.overrides) RESPECT_RETURN_IF_ERROR(respect::ApplyOverride(&*config, kv.first, kv.second));
+  if (!cl.write_lp.empty()) config->solver.write_lp = cl.write_lp;
+  RESPECT_RETURN_IF_ERROR(respect::ValidateConfig(*config));
+  return config;
+}
+
+// Inputs are never overwritten: registers every file the run reads.
+void ProtectInputs(const CommandLine& cl, const respect::Config& config) {
+  if (!cl.config_path.empty()) respect::ProtectInputPath(cl.config_path);
+  for (const std::string& m : config.models) respect::ProtectInputPath(m);
+  if (!config.deploy.schedule.empty()) respect::ProtectInputPath(config.deploy.schedule);
+  if (config.policy.weights != "default") respect::ProtectInputPath(config.policy.weights);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"respect-opt " RESPECT_VERSION
                " — schedule DNN graphs onto a pipeline of Edge TPUs.\n"
                "Runs the job of a YAML config (default: the embedded configs/quickstart.yaml)."};
-  app.set_version_flag("--version", "respect-opt " RESPECT_VERSION);
-  std::string config_path;
-  bool list_zoo = false;
-  std::vector<std::string> sets;
-  std::string write_lp;
-  app.add_option("-c,--config", config_path, "YAML config file (run.yaml)");
-  app.add_flag("--list-zoo", list_zoo, "list the built-in zoo models and exit");
-  app.add_option("--set", sets, "override a config key: --set solver.time_limit_s=60 (repeatable)");
-  app.add_option("--write-lp", write_lp, "write each exact model as an LP/MPS file (same as solver.write_lp)");
-  // Every config key is also a flag: --stages 5, --solver.time_limit_s 60.
-  std::map<std::string, std::string> overrides;
-  for (const std::string& key : respect::ConfigKeys()) {
-    app.add_option_function<std::string>(
-           "--" + key, [&overrides, key](const std::string& v) { overrides[key] = v; }, "")
-        ->group("");  // listed below, from the config table
-  }
-  app.footer("Config keys (YAML keys; each is also a --KEY VALUE override):\n" + respect::ConfigHelp() +
-             "\nExit codes: 0 ok, 2 bad input / infeasible / i/o error, 1 internal error.");
+  CommandLine cl;
+  AddOptions(&app, &cl);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -67,35 +150,20 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "respect-opt: error: " << e.what() << " (see --help)\n";
+    std::cerr << "respect-opt: error: " << ParseErrorText(e) << " (see --help)\n";
     return 2;
   }
-  if (list_zoo) {
+  if (cl.config_reference) {
+    std::cout << respect::ConfigReferenceMarkdown();
+    return 0;
+  }
+  if (cl.list_zoo) {
     for (const auto& z : respect::ListZooModels()) std::cout << "zoo:" << z.name << "  " << z.description << "\n";
     return 0;
   }
-  respect::StatusOr<respect::Config> config =
-      config_path.empty() ? respect::ParseConfig(respect::kQuickstartYaml, "configs/quickstart.yaml (embedded)")
-                          : respect::LoadConfigFile(config_path);
+  respect::StatusOr<respect::Config> config = BuildConfig(cl);
   if (!config.ok()) return Fail(config.status());
-  for (const std::string& kv : sets) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos) return Fail(respect::Status::Invalid("--set needs KEY=VALUE, got '" + kv + "'"));
-    respect::Status s = respect::ApplyOverride(&*config, kv.substr(0, eq), kv.substr(eq + 1));
-    if (!s.ok()) return Fail(s);
-  }
-  for (const auto& kv : overrides) {
-    respect::Status s = respect::ApplyOverride(&*config, kv.first, kv.second);
-    if (!s.ok()) return Fail(s);
-  }
-  if (!write_lp.empty()) config->solver.write_lp = write_lp;
-  respect::Status v = respect::ValidateConfig(*config);
-  if (!v.ok()) return Fail(v);
-  // Inputs are never overwritten: register every file the run reads.
-  if (!config_path.empty()) respect::ProtectInputPath(config_path);
-  for (const std::string& m : config->models) respect::ProtectInputPath(m);
-  if (!config->deploy.schedule.empty()) respect::ProtectInputPath(config->deploy.schedule);
-  if (config->policy.weights != "default") respect::ProtectInputPath(config->policy.weights);
+  ProtectInputs(cl, *config);
   respect::Status s = Dispatch(*config);
   if (!s.ok()) return Fail(s);
   return 0;

@@ -1,4 +1,4 @@
-// Task `deploy` (DESIGN.md "Deploy"): see src/deploy/deploy.h.
+// Task `deploy` (docs/design.md "Deploy"): see src/deploy/deploy.h.
 #include <iostream>
 
 #include "app/tasks.h"

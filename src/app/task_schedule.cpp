@@ -16,6 +16,7 @@ Status RunScheduleTask(const Config& config) {
   for (const auto& g : *graphs) {
     const Problem problem = MakeProblem(g, config.stages.front(), config);
     RESPECT_RETURN_IF_ERROR(problem.Validate());
+    std::vector<ScheduleResult> results;
     for (const std::string& method : config.methods) {
       auto r = ScheduleWithMethod(problem, method, config);
       if (!r.ok()) return r.status().WithContext(method);
@@ -25,7 +26,10 @@ Status RunScheduleTask(const Config& config) {
       std::cout << "  wrote " << *path << "\n\n";
       if (r->status == SolveStatus::kInfeasible)
         worst = Status::Infeasible(g->name() + " on " + std::to_string(problem.stages) + " stages: " + r->message);
+      results.push_back(std::move(r).value());
     }
+    // Side by side: the headline of a run with several methods.
+    if (results.size() > 1) std::cout << FormatMethodSummary(problem, results) << "\n";
   }
   return worst;
 }

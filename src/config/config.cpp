@@ -243,18 +243,19 @@ const std::vector<KeyDef>& Table() {
              },
              {"tensor", "edge"}, "count each crossing tensor once, or every crossing edge"),
       Int("edgetpu.sram_bytes", REF(int64_t, edgetpu.sram_bytes), 0, 1e15, "on-chip parameter cache per device"),
-      Double("edgetpu.link_bytes_per_s", REF(double, edgetpu.link_bytes_per_s), 1, 1e15, "inter-stage bandwidth"),
+      Double("edgetpu.link_bytes_per_s", REF(double, edgetpu.link_bytes_per_s), 1, 1e15, "inter-stage link bandwidth (latency objective)"),
       Double("edgetpu.offchip_bytes_per_s", REF(double, edgetpu.offchip_bytes_per_s), 1, 1e15,
              "host-to-device parameter streaming bandwidth"),
-      Double("edgetpu.macs_per_s", REF(double, edgetpu.macs_per_s), 1, 1e18, "device compute throughput"),
+      Double("edgetpu.macs_per_s", REF(double, edgetpu.macs_per_s), 1, 1e18, "device compute throughput (latency objective)"),
       Bool("constraints.nonempty_stages", REF(bool, constraints.nonempty_stages), "every stage holds a node"),
       Bool("constraints.children_same_stage", REF(bool, constraints.children_same_stage),
            "all consumers of a tensor in one stage"),
       Int("constraints.max_stage_param_bytes", REF(int64_t, constraints.max_stage_param_bytes), 0, 1e15,
           "hard cap on a stage's parameter bytes (0 = none)"),
-      Double("solver.time_limit_s", REF(double, solver.time_limit_s), 0.001, 1e7, "time limit per solve"),
+      Double("solver.time_limit_s", REF(double, solver.time_limit_s), 0.001, 1e7,
+             "wall-clock limit per method and problem (exact, two_phase; bounds dp_topo and rl splits)"),
       Int("solver.threads", REF(int, solver.threads), 1, 256, "solver threads"),
-      Double("solver.relative_gap", REF(double, solver.relative_gap), 0, 1, "stop at this relative gap"),
+      Double("solver.relative_gap", REF(double, solver.relative_gap), 0, 1, "stop when (incumbent - bound) / incumbent is at most this"),
       Bool("solver.verbose", REF(bool, solver.verbose), "print the solver's log"),
       String("solver.write_lp", REF(std::string, solver.write_lp), {},
              "write each exact model to this .lp/.mps path (\"\" = no)"),
@@ -268,15 +269,15 @@ const std::vector<KeyDef>& Table() {
       Int("policy.window", REF(int, policy.window), 0, 1024, "two-phase slack around the coarse stage"),
       Int("policy.max_widen", REF(int, policy.max_widen), 0, 64, "two-phase widening rounds"),
       Bool("policy.certify", REF(bool, policy.certify), "two-phase: prove the result on the full ILP"),
-      String("policy.decode", REF(std::string, policy.decode), {"greedy", "sample", "beam"}, "decoding"),
+      String("policy.decode", REF(std::string, policy.decode), {"greedy", "sample", "beam"}, "how the policy emits orders: one greedy, policy.samples sampled, or a beam of policy.beam_width"),
       Int("policy.beam_width", REF(int, policy.beam_width), 1, 256, "beam width (decode: beam)"),
       Int("policy.samples", REF(int, policy.samples), 1, 4096, "samples (decode: sample)"),
       Double("policy.sample_time_s", REF(double, policy.sample_time_s), 0, 1e7,
              "decode sample: keep sampling until this many seconds are spent (0 = policy.samples only)"),
       Int("synthetic.nodes", REF(int, synthetic.nodes), 2, 1e7, "nodes per synthetic graph"),
-      Int("synthetic.levels_min", REF(int, synthetic.levels_min), 2, 1e7, "fewest levels"),
-      Int("synthetic.levels_max", REF(int, synthetic.levels_max), 2, 1e7, "most levels"),
-      Int("synthetic.max_in_degree", REF(int, synthetic.max_in_degree), 1, 64, "max in-degree"),
+      Int("synthetic.levels_min", REF(int, synthetic.levels_min), 2, 1e7, "fewest levels (longest path, in nodes)"),
+      Int("synthetic.levels_max", REF(int, synthetic.levels_max), 2, 1e7, "most levels (longest path, in nodes)"),
+      Int("synthetic.max_in_degree", REF(int, synthetic.max_in_degree), 1, 64, "largest number of parents of a node"),
       Int("synthetic.count", REF(int, synthetic.count), 1, 1e6, "graphs for model: synthetic"),
       Int("synthetic.seed", REF(uint64_t, synthetic.seed), 0, 1.8e19, "sampler seed"),
       String("synthetic.family", REF(std::string, synthetic.family), {"layered", "dnn"},
@@ -284,8 +285,8 @@ const std::vector<KeyDef>& Table() {
       String("label.dataset", REF(std::string, label.dataset), {}, "label dataset file (appended)"),
       Int("label.count", REF(int, label.count), 1, 1e8, "labels wanted in the dataset"),
       Int("label.nodes", REF(int, label.nodes), 2, 1e5, "nodes per labelled graph"),
-      Int("label.stages_min", REF(int, label.stages_min), 1, 1024, "fewest stages"),
-      Int("label.stages_max", REF(int, label.stages_max), 1, 1024, "most stages"),
+      Int("label.stages_min", REF(int, label.stages_min), 1, 1024, "fewest stages of a labelled problem (drawn per label)"),
+      Int("label.stages_max", REF(int, label.stages_max), 1, 1024, "most stages of a labelled problem (drawn per label)"),
       Int("label.degree_min", REF(int, label.degree_min), 1, 64, "smallest max in-degree"),
       Int("label.degree_max", REF(int, label.degree_max), 1, 64, "largest max in-degree"),
       Int("label.workers", REF(int, label.workers), 0, 1024, "worker threads (0 = all cores)"),
@@ -448,21 +449,98 @@ Status ValidateConfig(const Config& c) {
   return Status::Ok();
 }
 
+namespace {
+
+// "[min, max]", "a|b|c" or "" for a key without bounds.
+std::string RangeText(const KeyDef& d, const std::string& sep) {
+  if (!d.choices.empty()) {
+    std::string range;
+    for (const auto& ch : d.choices) range += (range.empty() ? "" : sep) + ch;
+    return range;
+  }
+  if (d.min == kNoMin && d.max == kNoMax) return "";
+  return "[" + (d.min == kNoMin ? std::string("-inf") : Num(d.min)) + ", " +
+         (d.max == kNoMax ? std::string("inf") : Num(d.max)) + "]";
+}
+
+std::string DefaultText(const KeyDef& d, const Config& defaults) {
+  const std::string v = d.show(defaults);
+  return v.empty() ? "\"\"" : v;
+}
+
+}  // namespace
+
 std::string ConfigHelp() {
   Config defaults;
+  // The description column starts two spaces after the longest option name,
+  // so no name runs into its description.
+  size_t width = 0;
+  for (const KeyDef& d : Table()) width = std::max(width, d.key.size());
   std::ostringstream os;
   for (const KeyDef& d : Table()) {
-    std::string range;
-    if (!d.choices.empty()) {
-      for (const auto& ch : d.choices) range += (range.empty() ? "" : "|") + ch;
-    } else if (d.min != kNoMin || d.max != kNoMax) {
-      range = "[" + (d.min == kNoMin ? std::string("-inf") : Num(d.min)) + ", " +
-              (d.max == kNoMax ? std::string("inf") : Num(d.max)) + "]";
-    }
     std::string head = "  --" + d.key;
-    if (head.size() < 36) head.resize(36, ' ');
-    os << head << d.help << "  (" << d.type << ", default " << (d.show(defaults).empty() ? "\"\"" : d.show(defaults))
+    head.resize(4 + width + 2, ' ');
+    const std::string range = RangeText(d, "|");
+    os << head << d.help << "  (" << d.type << ", default " << DefaultText(d, defaults)
        << (range.empty() ? "" : ", " + range) << ")\n";
+  }
+  return os.str();
+}
+
+namespace {
+
+// A table cell: a '|' would end the cell in GitHub Markdown.
+std::string Cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// "`a`, `b`" for choices, else the bounds, else "".
+std::string AllowedCell(const KeyDef& d) {
+  if (d.choices.empty()) return Cell(RangeText(d, ""));
+  std::string out;
+  for (const auto& ch : d.choices) out += (out.empty() ? "`" : ", `") + ch + "`";
+  return out;
+}
+
+// The section a key is listed under: its prefix, or the top level.
+std::string SectionOf(const std::string& key) {
+  const size_t dot = key.find('.');
+  return dot == std::string::npos ? "" : key.substr(0, dot);
+}
+
+}  // namespace
+
+std::string ConfigReferenceMarkdown() {
+  Config defaults;
+  std::ostringstream os;
+  os << "# Config reference\n\n"
+     << "<!-- Generated by `respect-opt --config-reference` from the key table in src/config/config.cpp.\n"
+     << "     Do not edit: regenerate with `build/respect-opt --config-reference > docs/config.md`.\n"
+     << "     A unit test (config_test) fails when this file and the table disagree. -->\n\n"
+     << "Every key below can be given three ways, later ones winning:\n\n"
+     << "1. in the YAML config (`respect-opt --config run.yaml`; without `--config`, the embedded\n"
+     << "   `configs/quickstart.yaml`), nested (`solver: {time_limit_s: 60}`) or one level per line;\n"
+     << "2. `--set KEY=VALUE` (repeatable);\n"
+     << "3. `--KEY VALUE`, e.g. `--stages 6 --solver.time_limit_s 60`; a list is one YAML value:\n"
+     << "   `--stages [4,5,6]`.\n\n"
+     << "Values are parsed as YAML. An unknown key, a wrong type or a value out of bounds stops the run\n"
+     << "with one line naming the key (and the nearest known key for a misspelling), exit code 2.\n"
+     << "Units are in the names: `_bytes`, `_s` (seconds), `_bytes_per_s`.\n";
+  std::string section = "-";
+  for (const KeyDef& d : Table()) {
+    const std::string sec = SectionOf(d.key);
+    if (sec != section) {
+      section = sec;
+      os << "\n## " << (sec.empty() ? std::string("Top level") : "`" + sec + "`") << "\n\n"
+         << "| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
+    }
+    os << "| `" << d.key << "` | " << d.type << " | `" << Cell(DefaultText(d, defaults)) << "` | "
+       << AllowedCell(d) << " | " << Cell(d.help) << " |\n";
   }
   return os.str();
 }

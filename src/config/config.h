@@ -1,4 +1,4 @@
-// One typed config, loaded once from YAML (DESIGN.md "Config"). Units are in
+// One typed config, loaded once from YAML (docs/config.md). Units are in
 // the key names. Defaults and bounds live in one table (config.cpp) used for
 // loading, command-line overrides, validation and --help.
 #pragma once
@@ -120,6 +120,9 @@ Status ApplyOverride(Config* config, const std::string& key, const std::string& 
 Status ValidateConfig(const Config& config);
 // One line per key: "key  (type, default, bounds)  help" for --help.
 std::string ConfigHelp();
+// The key table as Markdown (docs/config.md): how keys are given, then one
+// table per section with type, default, bounds or choices, and meaning.
+std::string ConfigReferenceMarkdown();
 // All dotted keys in the table.
 std::vector<std::string> ConfigKeys();
 

@@ -14,7 +14,7 @@ namespace respect {
 struct Evaluation {
   bool feasible = false;
   std::string violation;                   // first violated rule, when !feasible
-  double objective = 0.0;                  // J of DESIGN.md (bytes, or seconds for latency)
+  double objective = 0.0;                  // J of docs/design.md (bytes, or seconds for latency)
   std::vector<int64_t> stage_param_bytes;  // P_k
   std::vector<int64_t> offchip_bytes;      // O_k = max(0, P_k - sram)
   std::vector<int64_t> stage_macs;         // M_k
@@ -25,7 +25,7 @@ struct Evaluation {
 };
 
 // Seam for the expensive step: schedulers and reports take a CostModel so
-// tests can plug in a fake. StandardCostModel is DESIGN.md's model.
+// tests can plug in a fake. StandardCostModel is the model of docs/design.md.
 class CostModel {
  public:
   virtual ~CostModel() = default;

@@ -1,4 +1,4 @@
-// Problem = graph + stage count + cost model + constraints (DESIGN.md "Cost model").
+// Problem = graph + stage count + cost model + constraints (docs/design.md "Cost model").
 // Schedule = a stage per node. Plain value types; copy freely.
 #pragma once
 

@@ -54,7 +54,7 @@ bool ReferenceRunnerAvailable() { return false; }
 StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel&, const std::vector<Segment>&,
                                                  const RunnerOptions&) {
   return Status::Invalid("built without Arm NN: the CPU reference runner is unavailable "
-                         "(install libarmnn-dev, libarmnntfliteparser-dev, libarmnn-cpuref-backend22 and rebuild)");
+                         "(install it with scripts/setup.sh --extras, then rebuild with scripts/build.sh)");
 }
 
 #else  // RESPECT_HAVE_ARMNN

@@ -1,4 +1,4 @@
-// Cuts a TFLite model into one model per pipeline stage (DESIGN.md "Deploy").
+// Cuts a TFLite model into one model per pipeline stage (docs/design.md "Deploy").
 //
 // Input: the verified model and a stage per operator of subgraph 0 (the
 // node order of TfliteToGraph). Segment k holds the operators of stage k in

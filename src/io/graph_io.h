@@ -1,4 +1,4 @@
-// Graph file formats: JSON (the interchange format of DESIGN.md), GML as
+// Graph file formats: JSON (the interchange format, docs/formats.md), GML as
 // NetworkX writes it, and DOT output. Readers return a one-line error naming
 // the culprit (file, key or node) and never throw.
 #pragma once
@@ -21,8 +21,11 @@ std::string GraphToJson(const Graph& g);
 StatusOr<Graph> ParseGraphGml(const std::string& text, const std::string& origin);
 StatusOr<Graph> ReadGraphGml(const std::string& path);
 
-// DOT; when `stage` is non-null nodes are filled with their stage's colour
-// and grouped in one cluster per stage.
+// DOT, laid out left to right: nodes in columns of about sqrt(2n), top to
+// bottom in topological order. When `stage` is non-null nodes are filled with
+// their stage's colour, grouped in one cluster per stage (stage 0 leftmost),
+// and edges between stages are red. Labels: name, op, parameter MiB, one per
+// line (DOT's \n escape; quotes and backslashes in names are escaped).
 std::string GraphToDot(const Graph& g, const std::vector<int>* stage = nullptr, int stages = 0);
 
 // Small file helpers shared by readers and writers.

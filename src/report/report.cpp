@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -75,6 +76,61 @@ std::string FormatScheduleTable(const Problem& p, const ScheduleResult& r) {
   if (std::isfinite(r.bound)) os << ", bound " << ObjectiveText(p, r.bound);
   os << ", " << Fmt("%.3f", r.seconds) << " s\n";
   if (!r.message.empty()) os << "  note: " << r.message << "\n";
+  return os.str();
+}
+
+namespace {
+
+// The summary's reference value and how to name it.
+struct GapReference {
+  double value = std::nan("");
+  std::string what;
+};
+
+GapReference SummaryReference(const Problem& p, const std::vector<ScheduleResult>& results) {
+  GapReference ref;
+  double best_objective = std::numeric_limits<double>::infinity();
+  for (const ScheduleResult& r : results) {
+    if (std::isfinite(r.bound) && (std::isnan(ref.value) || r.bound > ref.value)) ref.value = r.bound;
+    if (std::isfinite(r.objective) && r.status != SolveStatus::kInfeasible)
+      best_objective = std::min(best_objective, r.objective);
+  }
+  if (std::isfinite(ref.value)) {
+    ref.what = best_objective <= ref.value ? "the proven optimum " : "the best proven lower bound ";
+    ref.value = std::min(ref.value, best_objective);
+  } else if (std::isfinite(best_objective)) {
+    ref.value = best_objective;
+    ref.what = "the best schedule found (no bound proven) ";
+  } else {
+    return ref;
+  }
+  ref.what += ObjectiveText(p, ref.value);
+  return ref;
+}
+
+bool HasSchedule(const ScheduleResult& r) {
+  return std::isfinite(r.objective) &&
+         (r.status == SolveStatus::kOptimal || r.status == SolveStatus::kFeasible);
+}
+
+}  // namespace
+
+std::string FormatMethodSummary(const Problem& p, const std::vector<ScheduleResult>& results) {
+  const GapReference ref = SummaryReference(p, results);
+  std::ostringstream os;
+  os << "summary: " << p.g().name() << " on " << p.stages << " stages, gap to "
+     << (ref.what.empty() ? std::string("- (no schedule)") : ref.what) << "\n";
+  os << "  " << Pad("method", 11, false) << Pad("objective", 14) << Pad("gap", 10) << Pad("seconds", 10)
+     << "  status\n";
+  for (const ScheduleResult& r : results) {
+    const bool scheduled = HasSchedule(r);
+    std::string gap = "-";
+    if (scheduled && std::isfinite(ref.value))
+      gap = ref.value > 0 ? Fmt("%+.2f%%", 100.0 * (r.objective - ref.value) / ref.value)
+                          : (r.objective == ref.value ? "0.00%" : "-");
+    os << "  " << Pad(r.method, 11, false) << Pad(scheduled ? ObjectiveText(p, r.objective) : "-", 14)
+       << Pad(gap, 10) << Pad(Fmt("%.3f", r.seconds), 10) << "  " << ToString(r.status) << "\n";
+  }
   return os.str();
 }
 

@@ -1,5 +1,5 @@
 // Human and machine reports of schedules: the terminal table, the schedule
-// JSON of DESIGN.md, DOT pictures, and the compare table/CSV/JSON.
+// JSON of docs/formats.md, DOT pictures, and the compare table/CSV/JSON.
 #pragma once
 
 #include <string>
@@ -14,7 +14,7 @@ namespace respect {
 // crossing to the next stage, stage time; then the objective line.
 std::string FormatScheduleTable(const Problem& problem, const ScheduleResult& result);
 
-// The schedule JSON of DESIGN.md (extra keys: objective_kind, comm_model,
+// The schedule JSON of docs/formats.md (extra keys: objective_kind, comm_model,
 // gap, message, stats).
 std::string ScheduleToJson(const Problem& problem, const ScheduleResult& result);
 
@@ -27,6 +27,12 @@ StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& 
 
 // Reads a schedule JSON back into a Schedule for `graph` (by id, else name).
 StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph, int* stages);
+
+// One line per method after the per-stage tables: objective, gap to the
+// reference, seconds, status. The reference is the best lower bound proven in
+// `results` (an optimal result proves its objective); without any, the best
+// objective found, and the header says which it is.
+std::string FormatMethodSummary(const Problem& problem, const std::vector<ScheduleResult>& results);
 
 // One row of a comparison.
 struct CompareRow {

@@ -1,5 +1,5 @@
 // The optimal contiguous split of a topological order into stages, under the
-// cost model of DESIGN.md (the step that turns a policy's node order into a
+// cost model of docs/design.md (the step that turns a policy's node order into a
 // schedule).
 //
 // A contiguous split puts order[0..c1-1] in stage 0, order[c1..c2-1] in

@@ -1,5 +1,5 @@
 // The TFLite frontend: a .tflite file -> a description of its main subgraph
-// (TfliteModelInfo) -> the scheduling Graph (DESIGN.md "Deploy").
+// (TfliteModelInfo) -> the scheduling Graph (docs/design.md "Deploy").
 //
 // Graph mapping (subgraph 0 only; other subgraphs are noted, not scheduled):
 //   * one node per operator, in execution order; node id = operator index

@@ -1,5 +1,5 @@
 // "two_phase": the policy's coarse schedule s0, a window of slack around each
-// node, and Cbc closing the windows exactly (DESIGN.md "Two-phase").
+// node, and Cbc closing the windows exactly (docs/design.md "Two-phase").
 //
 //  1. rl: policy order -> optimal split -> s0 (dp_topo's split if the policy
 //     yields nothing feasible).

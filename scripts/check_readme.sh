@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Runs every command of the README's ```sh blocks, in order, from the top of
+# the checkout, and fails if any of them fails, so the README cannot promise a
+# command that does not work.
+#
+#   scripts/check_readme.sh [--all] [--fresh] [README]
+#
+#   --all    also run the commands tagged [long]
+#   --fresh  git clone the committed tree (HEAD) into a new temporary directory
+#            and run the check there, as a new user would
+#
+# A tag at the end of a command's comment decides whether it runs:
+#   [long]     takes minutes (full test suite, training): skipped unless --all
+#   [root]     installs system packages: skipped
+#   [network]  downloads, or needs what a download brought: skipped
+#   [device]   needs the Edge TPU compiler or hardware: skipped
+#   [extras]   needs matplotlib and Graphviz (scripts/setup.sh --extras): run
+#              when both are installed, else skipped
+# Each command runs in its own bash (errexit, pipefail) with a time limit
+# (CHECK_README_TIMEOUT seconds, default 1800); its output goes to
+# <checkout>/out/check_readme/<n>.log and is shown when it fails.
+set -euo pipefail
+
+ALL=0
+FRESH=0
+README=""
+for arg in "$@"; do
+  case "$arg" in
+    --all) ALL=1 ;;
+    --fresh) FRESH=1 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "check_readme: unknown option '$arg' (see --help)" >&2; exit 2 ;;
+    *) README="$arg" ;;
+  esac
+done
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+if [[ "$FRESH" == 1 ]]; then
+  CLONE="$(mktemp -d /tmp/respect_readme.XXXXXX)"
+  git clone -q "$ROOT" "$CLONE/respect-opt"
+  echo "check_readme: fresh clone of $(git -C "$ROOT" rev-parse --short HEAD) in $CLONE/respect-opt"
+  args=()
+  [[ "$ALL" == 1 ]] && args+=(--all)
+  [[ -n "$README" ]] && args+=("$README")
+  exec "$CLONE/respect-opt/scripts/check_readme.sh" "${args[@]}"
+fi
+
+cd "$ROOT"
+README="${README:-README.md}"
+[[ -f "$README" ]] || { echo "check_readme: $README not found" >&2; exit 2; }
+TIMEOUT="${CHECK_README_TIMEOUT:-1800}"
+LOGS="out/check_readme"
+mkdir -p "$LOGS"
+
+have_extras() {
+  command -v dot > /dev/null || return 1
+  python3 -c 'import matplotlib' 2> /dev/null || /usr/bin/python3 -c 'import matplotlib' 2> /dev/null
+}
+
+# Why a command is skipped ("" = run it).
+skip_reason() {
+  local line="$1"
+  case "$line" in
+    *"[long]"*) [[ "$ALL" == 1 ]] || { echo "takes minutes (run with --all)"; return; } ;;
+  esac
+  case "$line" in
+    *"[root]"*) echo "installs system packages" ;;
+    *"[network]"*) echo "downloads, or needs downloaded models" ;;
+    *"[device]"*) echo "needs the Edge TPU compiler or a Coral device" ;;
+    *"[extras]"*) have_extras || echo "needs matplotlib and Graphviz (scripts/setup.sh --extras)" ;;
+  esac
+}
+
+# The lines inside ```sh ... ``` fences, blank and comment-only lines dropped.
+mapfile -t COMMANDS < <(awk '
+  /^```sh[[:space:]]*$/ { inside = 1; next }
+  /^```/ { inside = 0; next }
+  inside && $0 !~ /^[[:space:]]*(#.*)?$/ { print }
+' "$README")
+[[ ${#COMMANDS[@]} -gt 0 ]] || { echo "check_readme: no sh blocks in $README" >&2; exit 1; }
+
+pass=0 fail=0 skip=0 n=0
+for cmd in "${COMMANDS[@]}"; do
+  n=$((n + 1))
+  shown="${cmd%%#*}"
+  shown="${shown%"${shown##*[![:space:]]}"}"
+  reason="$(skip_reason "$cmd")"
+  if [[ -n "$reason" ]]; then
+    printf 'SKIP  %s  (%s)\n' "$shown" "$reason"
+    skip=$((skip + 1))
+    continue
+  fi
+  start=$SECONDS
+  if timeout "$TIMEOUT" bash -c "set -eo pipefail; $cmd" > "$LOGS/$n.log" 2>&1 < /dev/null; then
+    printf 'PASS  %s  (%d s)\n' "$shown" $((SECONDS - start))
+    pass=$((pass + 1))
+  else
+    rc=$?
+    printf 'FAIL  %s  (exit %d after %d s; log %s)\n' "$shown" "$rc" $((SECONDS - start)) "$LOGS/$n.log"
+    tail -20 "$LOGS/$n.log" | sed 's/^/      /'
+    fail=$((fail + 1))
+  fi
+done
+echo "check_readme: $pass passed, $fail failed, $skip skipped ($README, $(pwd))"
+[[ "$fail" == 0 ]]
