@@ -1,4 +1,4 @@
-// Per-node input features of the pointer network (DESIGN.md "Learned policy").
+// Per-node input features of the pointer network (docs/design.md "Learned policy").
 //
 // Input order: the nodes in Graph::topo_order() (deterministic Kahn order,
 // smallest index first). Column j of the feature matrix describes node

@@ -1,4 +1,4 @@
-// The pointer network (DESIGN.md "Learned policy"): a linear embedding of the
+// The pointer network (docs/design.md "Learned policy"): a linear embedding of the
 // node features, an LSTM encoder over the nodes in input order, an LSTM
 // decoder whose every step runs a glimpse attention and a pointer attention
 // with tanh clipping, and masks that make every decode a topological order.

@@ -1,4 +1,4 @@
-// The training reward (DESIGN.md "Learned policy"): cosine similarity between
+// The training reward (docs/design.md "Learned policy"): cosine similarity between
 // the label sequences of an emitted order and the target order.
 //
 // Label sequence of an order: for each position t, the exact stage of the node
@@ -25,7 +25,7 @@ double CosineSimilarity(const std::vector<int>& a, const std::vector<int>& b);
 double LabelReward(const std::vector<int>& order, const std::vector<int>& target_order,
                    const std::vector<int>& stage);
 
-// DESIGN.md's target order: nodes sorted by (stage, ASAP level, index).
+// The target order (docs/design.md): nodes sorted by (stage, ASAP level, index).
 std::vector<int> TargetOrderFromStages(const Graph& g, const std::vector<int>& stage);
 
 }  // namespace respect

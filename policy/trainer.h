@@ -1,4 +1,4 @@
-// Training core of the pointer policy (DESIGN.md "Learned policy").
+// Training core of the pointer policy (docs/design.md "Learned policy").
 //
 // REINFORCE with a greedy-rollout baseline (Kool et al. style): for every
 // training example, sample an order from the current policy, reward it with
