@@ -241,6 +241,7 @@ void StepFeatures(const Encoding<S>& enc, const DecoderState<S>& st, PMat<S>* d)
     (*d)(1, k) = sibling;
     (*d)(2, k) = delta;
     (*d)(3, k) = S(1) / S(1 + t - st.ready_step[j]);
+    (*d)(4, k) = j == st.next_in_order ? S(1) : S(0);
   }
 }
 
@@ -261,6 +262,7 @@ void Emit(const Encoding<S>& enc, DecoderState<S>* st, int k, double logp_k) {
     }
   }
   for (int u : enc.parents[col]) --st->pending_children[u];
+  while (st->next_in_order < enc.n && st->unvisited_slot[st->next_in_order] < 0) ++st->next_in_order;
   st->emitted.push_back(col);
   st->last = col;
   st->log_prob += logp_k;

@@ -32,6 +32,9 @@
 //        last pending child is j. The crossing of a cut is the live bytes,
 //        so this is what emitting j does to every later cut's price.
 //     3  1 / (1 + steps since j became ready) (fresh nodes first = depth-first)
+//     4  1 if j is the first column not yet emitted, i.e. the node the input
+//        order itself would emit next (for Keras and TFLite graphs, the model's
+//        own layer order: the policy can follow it and depart where it pays)
 //   ready_t = columns not yet emitted whose parents have all been emitted (so
 //   visited nodes and nodes with a pending parent are masked). G_t (the glimpse
 //   mask) is ready_t (GlimpseMask::kReady) or every column not yet emitted
@@ -56,7 +59,7 @@ namespace respect {
 
 enum class GlimpseMask { kReady = 0, kUnvisited = 1 };
 
-inline constexpr int kDynamicDim = 4;
+inline constexpr int kDynamicDim = 5;
 
 struct PolicyHParams {
   int feature_dim = kFeatureDim;   // must equal kFeatureDim
@@ -176,6 +179,7 @@ struct DecoderState {
   std::vector<int> emitted;         // columns in emission order
   std::vector<int> pending_children;  // per column: children not yet emitted
   std::vector<int> ready_step;        // per column: step at which it became ready
+  int next_in_order = 0;              // the first column not yet emitted
   double log_prob = 0.0;            // sum of log-probs of the emitted columns
 };
 

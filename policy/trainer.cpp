@@ -181,7 +181,12 @@ std::string PolicyTrainer::CurvePath() const {
 }
 
 Status PolicyTrainer::Init(const std::vector<TrainExample>& train) {
-  params_ = InitParams(opt_.hparams, opt_.seed);
+  if (opt_.init_params) {
+    RESPECT_RETURN_IF_ERROR(CheckShapes(opt_.hparams, *opt_.init_params).WithContext("train: initial weights"));
+    params_ = *opt_.init_params;
+  } else {
+    params_ = InitParams(opt_.hparams, opt_.seed);
+  }
   baseline_ = params_;
   best_ = params_;
   adam_ = Adam(opt_.hparams, AdamOptions{opt_.learning_rate});

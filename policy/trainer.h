@@ -85,6 +85,9 @@ struct TrainerOptions {
   // Cost reward: graphs of a batch run on this many threads (the result is
   // reproducible for a given thread count, not across counts).
   int threads = 1;
+  // Start from these parameters instead of a random init (fine-tuning); their
+  // shapes must match hparams. Empty = InitParams(hparams, seed).
+  std::shared_ptr<const PolicyParams<double>> init_params;
   int epochs = 20;              // REINFORCE epochs
   int supervised_epochs = 0;    // teacher-forcing warm start epochs, run first
   int batch_size = 32;

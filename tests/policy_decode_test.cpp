@@ -78,6 +78,7 @@ TEST(PolicyFeatures, StepFeaturesFollowTheDecoder) {
   ASSERT_EQ(d.cols(), 1);  // only the source is ready
   EXPECT_EQ(d(0, 0), 0.0);
   EXPECT_DOUBLE_EQ(d(2, 0), 1.0);  // its own output, nothing freed
+  EXPECT_EQ(d(4, 0), 1.0);         // the input order's next node
   Emit(enc, &st, 0, 0.0);          // emit 0: 1 and 2 become ready
   StepFeatures(enc, st, &d);
   ASSERT_EQ(d.cols(), 2);
@@ -88,6 +89,17 @@ TEST(PolicyFeatures, StepFeaturesFollowTheDecoder) {
   }
   EXPECT_DOUBLE_EQ(d(2, 0), 0.2);
   EXPECT_DOUBLE_EQ(d(2, 1), 0.4);
+  EXPECT_EQ(d(4, 0), 1.0);  // column 1 comes next in the input order
+  EXPECT_EQ(d(4, 1), 0.0);
+  {
+    // Emitting 2 first instead would leave 1 as the input order's next node.
+    DecoderState<double> alt = st;
+    Emit(enc, &alt, 1, 0.0);
+    PMat<double> da;
+    StepFeatures(enc, alt, &da);
+    ASSERT_EQ(da.cols(), 1);
+    EXPECT_EQ(da(4, 0), 1.0);
+  }
   Emit(enc, &st, 0, 0.0);  // emit 1: only 2 is ready (3 waits for it)
   StepFeatures(enc, st, &d);
   ASSERT_EQ(d.cols(), 1);
@@ -95,6 +107,7 @@ TEST(PolicyFeatures, StepFeaturesFollowTheDecoder) {
   EXPECT_EQ(d(1, 0), 1.0);              // a sibling of 1
   EXPECT_DOUBLE_EQ(d(2, 0), 0.4 - 1.0);  // 2 is 0's last pending child: 0's tensor dies
   EXPECT_DOUBLE_EQ(d(3, 0), 0.5);        // ready for one step already
+  EXPECT_EQ(d(4, 0), 1.0);
 }
 
 TEST(PolicyFeatures, ShapeRangesAndPadding) {
