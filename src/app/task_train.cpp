@@ -10,6 +10,7 @@
 #include "io/model_source.h"
 #include "label/dataset.h"
 #include "policy/trainer.h"
+#include "policy/weights.h"
 #include "sched/list_schedule.h"
 #include "sched/split.h"
 #include "synthetic/graph_set.h"
@@ -121,6 +122,12 @@ Status RunTrainTask(const Config& config) {
   RESPECT_RETURN_IF_ERROR(CheckWritable(tc.weights_out));
 
   TrainerOptions opts = TrainerOptionsFromConfig(tc);
+  if (!tc.init_weights.empty()) {
+    auto w = ReadWeightsFile(tc.init_weights);
+    if (!w.ok()) return w.status().WithContext("train.init_weights");
+    opts.hparams = w->hparams;  // the network keeps its size and feature set
+    opts.init_params = std::make_shared<const PolicyParams<double>>(std::move(w->params));
+  }
   if (cost) {
     opts.order_cost = MakeOrderCost(config);
     // The sizes come in over the first half of the epochs.

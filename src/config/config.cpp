@@ -315,6 +315,8 @@ const std::vector<KeyDef>& Table() {
       Int("train.stages_min", REF(int, train.stages_min), 1, 1024, "cost reward: fewest stages of a generated graph"),
       Int("train.stages_max", REF(int, train.stages_max), 1, 1024, "cost reward: most stages of a generated graph"),
       Bool("train.dynamic", REF(bool, train.dynamic), "a new network uses step features in its pointer"),
+      String("train.init_weights", REF(std::string, train.init_weights), {},
+             "start from this weights file (fine-tuning; its network size is kept); \"\" = a new network"),
       Int("train.threads", REF(int, train.threads), 1, 256,
           "cost reward: threads (results are reproducible for one thread count)"),
       String("deploy.schedule", REF(std::string, deploy.schedule), {},

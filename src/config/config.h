@@ -84,6 +84,7 @@ struct TrainConfig {
   int stages_max = 10;
   bool dynamic = true;               // step features in the pointer logits (a new network)
   int threads = 1;                   // cost reward: training threads (reproducible per count)
+  std::string init_weights;          // start from this weights file ("" = a new network)
 };
 
 struct DeployConfig {
