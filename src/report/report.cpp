@@ -116,7 +116,7 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
 }
 
 std::string ScheduleStem(const std::string& dir, const Problem& p, const std::string& method) {
-  return dir + "/" + p.g().name() + "." + std::to_string(p.stages) + "." + method;
+  return dir + "/" + SafeFileStem(p.g().name()) + "." + std::to_string(p.stages) + "." + method;
 }
 
 StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& p, const ScheduleResult& r) {
@@ -130,17 +130,39 @@ StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& 
 StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& g, int* stages) {
   auto text = ReadTextFile(path);
   if (!text.ok()) return text.status();
-  json doc = json::parse(*text, nullptr, false);
+  return ParseScheduleJson(*text, path, g, stages);
+}
+
+StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string& path, const Graph& g,
+                                     int* stages) {
+  json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return Status::Invalid(path + ": not a schedule JSON object");
   if (!doc.contains("assignment") || !doc["assignment"].is_array())
     return Status::Invalid(path + ": no 'assignment' array");
   int n_stages = 0;
-  if (doc.contains("stages") && doc["stages"].is_number_integer()) n_stages = doc["stages"].get<int>();
+  // Stage numbers beyond the node count cannot make a schedule with non-empty
+  // stages; bounding them also keeps them inside int.
+  const int64_t max_stage = std::max(1, g.size());
+  auto stage_ok = [&](const json& v) {
+    return v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() < max_stage &&
+           !(v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(max_stage));
+  };
+  if (doc.contains("stages")) {
+    const json& st = doc["stages"];
+    if (!st.is_number_integer() || st.get<int64_t>() < 1 || st.get<int64_t>() > max_stage ||
+        (st.is_number_unsigned() && st.get<uint64_t>() > static_cast<uint64_t>(max_stage)))
+      return Status::Invalid(path + ": 'stages' must be an integer in [1, " + std::to_string(max_stage) +
+                             "], got " + st.dump());
+    n_stages = st.get<int>();
+  }
   Schedule s;
   s.stage.assign(g.size(), -1);
   for (const json& a : doc["assignment"]) {
     if (!a.is_object() || !a.contains("stage") || !a["stage"].is_number_integer())
       return Status::Invalid(path + ": an assignment entry has no integer 'stage'");
+    if (!stage_ok(a["stage"]))
+      return Status::Invalid(path + ": stage " + a["stage"].dump() + " is outside [0, " +
+                             std::to_string(max_stage - 1) + "] in " + a.dump());
     int v = -1;
     if (a.contains("id")) {
       const json& id = a["id"];

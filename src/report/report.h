@@ -26,7 +26,11 @@ StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& 
                                          const ScheduleResult& result);
 
 // Reads a schedule JSON back into a Schedule for `graph` (by id, else name).
+// Stages must lie in [0, graph.size()); one-line Invalid otherwise.
 StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph, int* stages);
+// The same for text in memory; `path` names it in messages. Never throws.
+StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string& path, const Graph& graph,
+                                     int* stages);
 
 // One row of a comparison.
 struct CompareRow {
