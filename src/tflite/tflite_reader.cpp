@@ -167,6 +167,7 @@ TfliteModelInfo DescribeTflite(const TfliteModel& model) {
     for (int t : oi.outputs) {
       TfliteTensorInfo& ti = info.tensors[t];
       if (ti.producer < 0) ti.producer = oi.index;
+      ++ti.writers;
       oi.output_bytes = SatAdd(oi.output_bytes, ti.bytes);
     }
     if (!oi.outputs.empty()) oi.name = info.tensors[oi.outputs[0]].name;
@@ -225,10 +226,45 @@ StatusOr<TfliteModelInfo> ReadTfliteBytes(const uint8_t* data, size_t size, cons
   return DescribeTflite(*model);
 }
 
+namespace {
+
+std::string OpText(const TfliteOperatorInfo& op) {
+  return "operator " + std::to_string(op.index) + " (" + op.op + " '" + op.name + "')";
+}
+
+// Execution order must be a topological order of the dataflow; see the
+// header for what is refused.
+Status CheckDataflow(const TfliteModelInfo& info) {
+  for (const TfliteOperatorInfo& op : info.operators) {
+    if (op.macs == kMax) return Status::Invalid(OpText(op) + " has a MAC count beyond int64 (corrupt shapes?)");
+    for (int t : op.inputs) {
+      if (t < 0 || t >= static_cast<int>(info.tensors.size())) continue;
+      const TfliteTensorInfo& ti = info.tensors[t];
+      if (ti.is_variable || ti.producer < 0) continue;
+      if (std::find(op.outputs.begin(), op.outputs.end(), t) != op.outputs.end())
+        return Status::Invalid(OpText(op) + " reads its own output tensor '" + ti.name + "' (a cycle)");
+      if (ti.producer > op.index)
+        return Status::Invalid(OpText(op) + " reads tensor '" + ti.name + "' before " +
+                               OpText(info.operators[ti.producer]) + " writes it (a cycle in execution order)");
+    }
+    for (int t : op.outputs) {
+      const TfliteTensorInfo& ti = info.tensors[t];
+      if (!ti.is_variable && ti.writers > 1 && ti.producer != op.index)
+        return Status::Invalid("tensor '" + ti.name + "' is written by " + OpText(info.operators[ti.producer]) +
+                               " and again by " + OpText(op));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<Graph> TfliteToGraph(const TfliteModelInfo& info, const std::string& graph_name) {
   const std::string name = graph_name.empty() ? info.name : graph_name;
   if (info.operators.empty())
     return Status::Invalid("TFLite model '" + info.origin + "' has no operators in its main subgraph");
+  Status flow = CheckDataflow(info);
+  if (!flow.ok()) return flow.WithContext("TFLite model '" + info.origin + "'");
   GraphBuilder b(name);
   for (const TfliteOperatorInfo& op : info.operators) {
     Node n;

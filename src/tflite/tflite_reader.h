@@ -51,7 +51,8 @@ struct TfliteTensorInfo {
   bool is_variable = false;
   bool sparse = false;          // has sparsity parameters (read by DENSIFY)
   bool quantized = false;       // has scale/zero_point
-  int producer = -1;            // operator writing it, -1 for inputs/constants
+  int producer = -1;            // first operator writing it, -1 for inputs/constants
+  int writers = 0;              // operators listing it as an output
   std::vector<int> consumers;   // operators reading it, in execution order
 };
 
@@ -100,7 +101,12 @@ StatusOr<TfliteModelInfo> ReadTfliteBytes(const uint8_t* data, size_t size, cons
 TfliteModelInfo DescribeTflite(const TfliteModel& model);
 
 // The scheduling graph of the description above. `graph_name` defaults to
-// info.name. Invalid when the model has no operators.
+// info.name. Invalid (one line naming the operator and tensor) when the model
+// has no operators, or its operators do not form a DAG in execution order:
+// an operator reading its own output, a tensor read before the operator
+// that writes it runs, a tensor written by two operators (variable tensors,
+// which carry state between invocations, are exempt), or a MAC count beyond
+// int64.
 StatusOr<Graph> TfliteToGraph(const TfliteModelInfo& info, const std::string& graph_name = "");
 
 // ReadTfliteFile + TfliteToGraph (used by the `model:` loader in src/io).
