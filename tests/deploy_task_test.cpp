@@ -46,13 +46,45 @@ Config DeployConfig(const std::string& model, const fs::path& out, int stages) {
 
 TEST(DeployTask, ScheduleComesFromTheFirstConfiguredMethod) {
   const fs::path dir = FreshDir("exact_method");
-  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
   Config c = DeployConfig(model, dir / "out", 2);
   c.methods = {"exact", "heuristic"};
   Status st = RunDeploy(c, std::cout);
   ASSERT_TRUE(st.ok()) << st.message();
   YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
   EXPECT_EQ(m["schedule"].as<std::string>(), "method exact");
+}
+
+// On the tiny model one stage is best: the exact schedule for 2 stages puts
+// only the pipeline end in stage 1, which would be an empty segment.
+TEST(DeployTask, StageWithoutOperatorsIsRefused) {
+  const fs::path dir = FreshDir("boundary_only");
+  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.methods = {"exact"};
+  Status st = RunDeploy(c, std::cout);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInfeasible);
+  EXPECT_EQ(st.message(), "method exact: stage 1 of 2 holds no operator; deploy on fewer stages");
+  EXPECT_FALSE(fs::exists(dir / "out" / "segments"));
+}
+
+// The manifest's crossing bytes are what the segment files pass, and the
+// deploy path checks it before writing anything.
+TEST(DeployTask, ManifestCrossingBytesAreWhatSegmentsPass) {
+  const fs::path dir = FreshDir("honest_crossing");
+  const std::string model = WriteModel(dir, "fp16.tflite", BuildFp16WeightsModel());
+  Status st = RunDeploy(DeployConfig(model, dir / "out", 2), std::cout);
+  ASSERT_TRUE(st.ok()) << st.message();
+  YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
+  std::set<std::string> next_inputs;
+  for (const auto& t : m["segments"][1]["inputs"]) next_inputs.insert(t["name"].as<std::string>());
+  int64_t passed = 0;
+  for (const auto& t : m["segments"][0]["outputs"])
+    if (next_inputs.count(t["name"].as<std::string>())) passed += t["bytes"].as<int64_t>();
+  EXPECT_GT(passed, 0);
+  EXPECT_EQ(m["objective"]["total_crossing_bytes"].as<int64_t>(), passed);
+  EXPECT_EQ(m["segments"][0]["cost_model"]["crossing_bytes_to_next"].as<int64_t>(), passed);
 }
 
 TEST(DeployTask, HeuristicScheduleWritesSegmentsAndManifest) {

@@ -430,6 +430,18 @@ StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std:
   return out;
 }
 
+std::vector<int64_t> SegmentCrossingBytes(const TfliteModelInfo& info, const std::vector<SegmentPlan>& plans) {
+  std::vector<int64_t> x;
+  for (size_t k = 0; k + 1 < plans.size(); ++k) {
+    const std::set<int> next(plans[k + 1].inputs.begin(), plans[k + 1].inputs.end());
+    int64_t bytes = 0;
+    for (int t : plans[k].outputs)
+      if (next.count(t)) bytes += info.tensors[t].bytes;
+    x.push_back(bytes);
+  }
+  return x;
+}
+
 std::string SegmentFileName(const std::string& stem, int k, int n) {
   return stem + "_segment_" + std::to_string(k) + "_of_" + std::to_string(n) + ".tflite";
 }

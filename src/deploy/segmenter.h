@@ -54,6 +54,10 @@ struct Segment {
 StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, const std::vector<int>& stage_of_op,
                                                 int stages);
 
+// Bytes the segment files pass at each boundary k (k = 0..n-2): the sizes
+// of the tensors that are outputs of segment k and inputs of segment k+1.
+std::vector<int64_t> SegmentCrossingBytes(const TfliteModelInfo& info, const std::vector<SegmentPlan>& plans);
+
 // Plans and builds every segment in memory.
 StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std::vector<int>& stage_of_op,
                                             int stages);

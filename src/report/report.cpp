@@ -127,14 +127,14 @@ StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& 
   return stem + ".schedule.json";
 }
 
-StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& g, int* stages) {
+StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& g, int* stages, bool allow_missing) {
   auto text = ReadTextFile(path);
   if (!text.ok()) return text.status();
-  return ParseScheduleJson(*text, path, g, stages);
+  return ParseScheduleJson(*text, path, g, stages, allow_missing);
 }
 
 StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string& path, const Graph& g,
-                                     int* stages) {
+                                     int* stages, bool allow_missing) {
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return Status::Invalid(path + ": not a schedule JSON object");
   if (!doc.contains("assignment") || !doc["assignment"].is_array())
@@ -177,7 +177,7 @@ StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string&
     s.stage[v] = a["stage"].get<int>();
     n_stages = std::max(n_stages, s.stage[v] + 1);
   }
-  for (int v = 0; v < g.size(); ++v)
+  for (int v = 0; v < g.size() && !allow_missing; ++v)
     if (s.stage[v] < 0) return Status::Invalid(path + ": node '" + g.node(v).name + "' has no stage");
   if (stages) *stages = n_stages;
   return s;

@@ -26,11 +26,14 @@ StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& 
                                          const ScheduleResult& result);
 
 // Reads a schedule JSON back into a Schedule for `graph` (by id, else name).
-// Stages must lie in [0, graph.size()); one-line Invalid otherwise.
-StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph, int* stages);
+// Stages must lie in [0, graph.size()); one-line Invalid otherwise. A node
+// the file does not mention is an error, or stage -1 with `allow_missing`
+// (the caller fills it).
+StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph, int* stages,
+                                    bool allow_missing = false);
 // The same for text in memory; `path` names it in messages. Never throws.
 StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string& path, const Graph& graph,
-                                     int* stages);
+                                     int* stages, bool allow_missing = false);
 
 // One row of a comparison.
 struct CompareRow {
