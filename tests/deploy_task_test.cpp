@@ -169,6 +169,73 @@ TEST(DeployTask, Refusals) {
   EXPECT_FALSE(too_many.ok());
 }
 
+std::set<std::string> Files(const fs::path& dir) {
+  std::set<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
+  return out;
+}
+
+// A second deploy of another stage count replaces the first whole: no stale
+// *_of_4 files beside the *_of_2 ones, no temporary folder left behind.
+TEST(DeployTask, RedeployReplacesThePreviousSegments) {
+  const fs::path dir = FreshDir("redeploy");
+  const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
+  ASSERT_TRUE(RunDeploy(DeployConfig(model, dir / "out", 4), std::cout).ok());
+  const fs::path seg = dir / "out" / "segments";
+  EXPECT_EQ(Files(seg).size(), 5u);
+  ASSERT_TRUE(RunDeploy(DeployConfig(model, dir / "out", 2), std::cout).ok());
+  EXPECT_EQ(Files(seg), (std::set<std::string>{"fc_segment_0_of_2.tflite", "fc_segment_1_of_2.tflite", "manifest.yaml"}));
+  EXPECT_EQ(Files(dir / "out"), std::set<std::string>{"segments"});
+  // A refused deploy leaves the previous one as it was.
+  Config bad = DeployConfig(model, dir / "out", 2);
+  bad.deploy.schedule = (dir / "missing.json").string();
+  EXPECT_FALSE(RunDeploy(bad, std::cout).ok());
+  EXPECT_EQ(Files(seg).size(), 3u);
+  EXPECT_EQ(Files(dir / "out"), std::set<std::string>{"segments"});
+}
+
+// The deploy replaces <output.dir>/segments as a whole, so a model inside it
+// would be deleted: refused, model untouched.
+TEST(DeployTask, ModelInsideTheSegmentsFolderIsRefused) {
+  const fs::path dir = FreshDir("inside");
+  fs::create_directories(dir / "out" / "segments");
+  const std::string model = WriteModel(dir / "out" / "segments", "fc.tflite", BuildLargeFcModel(1 << 20, 6));
+  const auto before = ReadFileBytes(model);
+  Status st = RunDeploy(DeployConfig(model, dir / "out", 2), std::cout);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(st.message().find("which the deploy replaces as a whole"), std::string::npos) << st.message();
+  EXPECT_EQ(*ReadFileBytes(model), *before);
+}
+
+// compile_segments.sh compiles what the manifest lists, in order, and
+// nothing else in the folder (a fake edgetpu_compiler records its calls).
+TEST(DeployTask, CompileSegmentsReadsTheManifest) {
+  const fs::path dir = FreshDir("compile");
+  const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
+  ASSERT_TRUE(RunDeploy(DeployConfig(model, dir / "out", 2), std::cout).ok());
+  const fs::path seg = dir / "out" / "segments";
+  WriteModel(seg, "stale_segment_0_of_4.tflite", {1, 2, 3});  // not in the manifest
+  const fs::path bin = dir / "bin";
+  fs::create_directories(bin);
+  {
+    std::ofstream f(bin / "edgetpu_compiler");
+    f << "#!/bin/sh\n[ \"$1\" = --version ] && { echo fake; exit 0; }\necho \"$@\" >> " << (dir / "calls.txt").string()
+      << "\n";
+  }
+  fs::permissions(bin / "edgetpu_compiler", fs::perms::owner_all);
+  const std::string cmd = "PATH=" + bin.string() + ":$PATH bash " + std::string(RESPECT_SOURCE_DIR) +
+                          "/scripts/compile_segments.sh " + seg.string() + " " + (dir / "tpu").string() + " > " +
+                          (dir / "log.txt").string() + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream calls(dir / "calls.txt");
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(calls, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("fc_segment_0_of_2.tflite"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("fc_segment_1_of_2.tflite"), std::string::npos) << lines[1];
+}
+
 TEST(Devices, CoralIdsAndScan) {
   bool loaded = true;
   std::string desc;

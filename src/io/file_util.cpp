@@ -38,6 +38,16 @@ Status CheckWritable(const std::string& path) {
   return Status::Ok();
 }
 
+Status CheckNoProtectedInputWithin(const std::string& dir) {
+  std::string root = Canonical(dir);
+  if (!root.empty() && root.back() != '/') root += '/';
+  std::lock_guard<std::mutex> lock(g_protect_mu);
+  for (const std::string& p : Protected())
+    if (p + "/" == root || p.compare(0, root.size(), root) == 0)
+      return Status::Invalid("refusing to replace '" + dir + "': it holds input file '" + p + "'");
+  return Status::Ok();
+}
+
 Status MakeDirs(const std::string& path) {
   std::error_code ec;
   fs::create_directories(path, ec);

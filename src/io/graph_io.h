@@ -43,6 +43,9 @@ Status WriteTextFile(const std::string& path, const std::string& content);
 void ProtectInputPath(const std::string& path);
 // Invalid if `path` names a protected input (same file, by canonical path).
 Status CheckWritable(const std::string& path);
+// Invalid if a protected input is `dir` or lies inside it (for writers that
+// replace a whole directory).
+Status CheckNoProtectedInputWithin(const std::string& dir);
 // Creates a directory and its parents (like mkdir -p).
 Status MakeDirs(const std::string& path);
 
