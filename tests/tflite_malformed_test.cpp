@@ -102,7 +102,7 @@ TEST(TfliteMalformed, RandomMultiByteCorruption) {
   }
 }
 
-// Inputs that once crashed the fuzzer (tests/data/tflite/fuzz_regressions).
+// Inputs that once crashed the fuzzer (tests/fuzz/regressions/tflite_reader).
 // Overwrites one int32 of a copy of `bytes`; `at` points into `bytes`.
 std::vector<uint8_t> Patch(const std::vector<uint8_t>& bytes, const void* at, int32_t value) {
   std::vector<uint8_t> out = bytes;
@@ -171,7 +171,7 @@ TEST(TfliteMalformed, CyclesAreRefused) {
 }
 
 TEST(TfliteMalformed, FuzzRegressions) {
-  const std::filesystem::path dir = std::filesystem::path(RESPECT_SOURCE_DIR) / "tests/data/tflite/fuzz_regressions";
+  const std::filesystem::path dir = std::filesystem::path(RESPECT_SOURCE_DIR) / "tests/fuzz/regressions/tflite_reader";
   int n = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     auto bytes = ReadFileBytes(e.path().string());

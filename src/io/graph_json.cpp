@@ -143,7 +143,7 @@ std::string GraphToJson(const Graph& g) {
   }
   doc["nodes"] = std::move(nodes);
   doc["edges"] = std::move(edges);
-  return doc.dump(1) + "\n";
+  return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";  // names from GML may be invalid UTF-8
 }
 
 }  // namespace respect

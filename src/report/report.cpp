@@ -112,7 +112,7 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
     for (const auto& kv : r.stats) st[kv.first] = NumberOrNull(kv.second);
     doc["stats"] = std::move(st);
   }
-  return doc.dump(1) + "\n";
+  return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";  // names from GML may be invalid UTF-8
 }
 
 std::string ScheduleStem(const std::string& dir, const Problem& p, const std::string& method) {
@@ -258,7 +258,7 @@ std::string CompareToJson(const std::vector<CompareRow>& rows) {
     if (!s.message.empty()) j["message"] = s.message;
     arr.push_back(std::move(j));
   }
-  return arr.dump(1) + "\n";
+  return arr.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace respect
