@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "deploy/deploy.h"
 #include "deploy/devices.h"
@@ -101,6 +102,9 @@ TEST(DeployTask, HeuristicScheduleWritesSegmentsAndManifest) {
   EXPECT_EQ(m["stages"].as<int>(), 2);
   EXPECT_EQ(m["schedule"].as<std::string>(), "method heuristic");
   EXPECT_TRUE(m["objective"]["feasible"].as<bool>());
+  // deploy.run_check is off: recorded as skipped, with the reason.
+  EXPECT_EQ(m["reference_check"]["status"].as<std::string>(), "skipped");
+  EXPECT_EQ(m["reference_check"]["reason"].as<std::string>(), "deploy.run_check is false");
   ASSERT_EQ(m["segments"].size(), 2u);
   EXPECT_EQ(m["segments"][0]["file"].as<std::string>(), "tiny_segment_0_of_2.tflite");
   EXPECT_EQ(m["segments"][0]["inputs"][0]["name"].as<std::string>(), "input");
@@ -134,10 +138,12 @@ TEST(DeployTask, ScheduleFromJsonWithForwardingAndCheck) {
   EXPECT_EQ(m["segments"][1]["forwarded"][0].as<std::string>(), "conv/out");
   ASSERT_TRUE(m["reference_check"]);
   if (ReferenceRunnerAvailable()) {
+    EXPECT_EQ(m["reference_check"]["status"].as<std::string>(), "passed");
     EXPECT_TRUE(m["reference_check"]["identical"].as<bool>());
     EXPECT_EQ(m["reference_check"]["runs"].as<int>(), 2);
   } else {
-    EXPECT_NE(m["reference_check"]["skipped"].as<std::string>().find("Arm NN"), std::string::npos);
+    EXPECT_EQ(m["reference_check"]["status"].as<std::string>(), "skipped");
+    EXPECT_NE(m["reference_check"]["reason"].as<std::string>().find("Arm NN"), std::string::npos);
   }
 }
 
@@ -167,6 +173,39 @@ TEST(DeployTask, Refusals) {
 
   Status too_many = RunDeploy(DeployConfig(model, dir / "out", 9), std::cout);
   EXPECT_FALSE(too_many.ok());
+}
+
+// The lines of `text` that mention the reference check.
+std::vector<std::string> CheckLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    if (l.find("reference check") != std::string::npos) out.push_back(l);
+  return out;
+}
+
+// One short line per outcome: skipped by configuration, skipped because the
+// runtime cannot run it, passed.
+TEST(DeployTask, ReferenceCheckOutcomeIsOneShortLine) {
+  const fs::path dir = FreshDir("check_line");
+  const std::string model = WriteModel(dir, "fp16.tflite", BuildFp16WeightsModel());
+  std::ostringstream off;
+  ASSERT_TRUE(RunDeploy(DeployConfig(model, dir / "out", 2), off).ok());
+  EXPECT_EQ(CheckLines(off.str()), std::vector<std::string>{"reference check: skipped (deploy.run_check is false)"});
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.deploy.run_check = true;
+  c.deploy.runs = 1;
+  std::ostringstream on;
+  Status st = RunDeploy(c, on);
+  ASSERT_TRUE(st.ok()) << st.message();
+  const auto lines = CheckLines(on.str());
+  ASSERT_EQ(lines.size(), 1u) << on.str();
+  EXPECT_LE(lines[0].size(), 140u) << lines[0];
+  YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
+  const std::string status = m["reference_check"]["status"].as<std::string>();
+  EXPECT_TRUE(status == "passed" || status == "skipped") << status;
+  EXPECT_EQ(lines[0].rfind("reference check: " + status, 0), 0u) << lines[0];
+  if (status == "skipped") EXPECT_FALSE(m["reference_check"]["reason"].as<std::string>().empty());
 }
 
 std::set<std::string> Files(const fs::path& dir) {
