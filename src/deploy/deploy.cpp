@@ -23,11 +23,11 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// At most ~100 characters of a reason, cut at a word.
+// At most ~80 characters of a reason, cut at a word.
 std::string ShortReason(const std::string& why) {
-  if (why.size() <= 100) return why;
-  size_t cut = why.rfind(' ', 97);
-  if (cut == std::string::npos || cut < 40) cut = 97;
+  if (why.size() <= 80) return why;
+  size_t cut = why.rfind(' ', 77);
+  if (cut == std::string::npos || cut < 40) cut = 77;
   return why.substr(0, cut) + "...";
 }
 
@@ -74,7 +74,7 @@ Status RunCheck(const Config& config, const TfliteModel& model, const std::vecto
   auto r = RunReferenceCheck(model, segments, opt);
   if (!r.ok()) {
     mi->check_skipped = r.status().message();
-    out << "reference check: skipped: " << ShortReason(r.status().message()) << " (reason in manifest.yaml)\n";
+    out << "reference check: skipped: " << ShortReason(r.status().message()) << " (see manifest.yaml)\n";
     return Status::Ok();
   }
   *report = *r;
