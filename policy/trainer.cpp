@@ -616,8 +616,11 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
     if (on_epoch_) on_epoch_(row);
     return Status::Ok();
   };
-  auto write_weights = [&]() -> Status {
-    if (opt_.weights_out.empty()) return Status::Ok();
+  // weights_out appears only when training ends, so a file there is always a
+  // finished run; the best-so-far parameters of an unfinished run live in
+  // <checkpoint_dir>/best_so_far.rspw (each write is a temp file + rename).
+  auto write_weights = [&](const std::string& path) -> Status {
+    if (path.empty()) return Status::Ok();
     std::string note = opt_.note;
     if (note.empty()) {
       std::ostringstream ss;
@@ -627,8 +630,10 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
          << " held-out examples, best holdout reward " << best_reward_;
       note = ss.str();
     }
-    return WriteWeightsFile(opt_.weights_out, opt_.hparams, best_, note);
+    return WriteWeightsFile(path, opt_.hparams, best_, note);
   };
+  const std::string best_so_far =
+      opt_.checkpoint_dir.empty() || opt_.weights_out.empty() ? "" : opt_.checkpoint_dir + "/best_so_far.rspw";
 
   if (!resumed) {
     const double t0 = Now();
@@ -663,9 +668,9 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
     row.seconds = seconds_;
     RESPECT_RETURN_IF_ERROR(emit(row));
     if (!opt_.checkpoint_dir.empty()) RESPECT_RETURN_IF_ERROR(SaveCheckpoint(fp));
-    RESPECT_RETURN_IF_ERROR(write_weights());
+    RESPECT_RETURN_IF_ERROR(write_weights(best_so_far));
   }
-  return write_weights();
+  return write_weights(opt_.weights_out);
 }
 
 }  // namespace respect

@@ -4,9 +4,11 @@
 # own Edge TPU model, as in a pipeline of TPUs).
 #
 #   scripts/compile_segments.sh [SEGMENTS_DIR] [OUT_DIR]
-#     SEGMENTS_DIR  default out/segments (holds *_segment_K_of_N.tflite)
+#     SEGMENTS_DIR  default out/segments (holds manifest.yaml and the segments)
 #     OUT_DIR       default SEGMENTS_DIR/edgetpu
 #
+# The segments are the files that SEGMENTS_DIR/manifest.yaml lists, in
+# pipeline order (never a glob: other files in the folder are ignored).
 # Produces <name>_edgetpu.tflite and <name>_edgetpu.log per segment. The
 # segment files themselves are never modified.
 set -euo pipefail
@@ -31,18 +33,28 @@ MSG
   exit 3
 fi
 
-shopt -s nullglob
-segments=("$dir"/*_segment_*_of_*.tflite)
-if [[ ${#segments[@]} -eq 0 ]]; then
-  echo "error: no *_segment_K_of_N.tflite files in '$dir' (run respect-opt --task deploy first)" >&2
+manifest="$dir/manifest.yaml"
+if [[ ! -f "$manifest" ]]; then
+  echo "error: no manifest.yaml in '$dir' (run respect-opt --task deploy first)" >&2
   exit 2
 fi
+# The segment entries are "    file: NAME" lines of the segments list.
+segments=()
+while IFS= read -r name; do
+  segments+=("$dir/$name")
+done < <(sed -n 's/^ *file: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$manifest")
+if [[ ${#segments[@]} -eq 0 ]]; then
+  echo "error: '$manifest' lists no segment files" >&2
+  exit 2
+fi
+for seg in "${segments[@]}"; do
+  [[ -f "$seg" ]] || { echo "error: '$seg' (listed in $manifest) is missing" >&2; exit 2; }
+done
 mkdir -p "$out"
 echo "edgetpu_compiler: $(edgetpu_compiler --version 2>&1 | head -1)"
 status=0
 for seg in "${segments[@]}"; do
   name="$(basename "$seg" .tflite)"
-  if [[ "$name" == *_edgetpu ]]; then continue; fi
   log="$out/${name}_edgetpu.log"
   if edgetpu_compiler --out_dir "$out" --show_operations "$seg" >"$log" 2>&1; then
     mapped="$(grep -E 'Number of operations that will run on Edge TPU' "$log" | grep -oE '[0-9]+' | head -1 || true)"

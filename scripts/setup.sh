@@ -18,7 +18,7 @@ PACKAGES=(
 # Optional extras used by plots, schedule pictures and the CPU reference runner.
 # Installed with --extras; the core build and tests do not need them.
 EXTRAS=(
-  graphviz gnuplot-nox python3-matplotlib time
+  graphviz gnuplot-nox python3-matplotlib python3-yaml time
   libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22
 )
 

@@ -188,6 +188,36 @@ TEST(Cli, InfeasibleSettingsFailFast) {
                  "below node '2'");
 }
 
+// The malformed inputs a user found in the field (issue 12): each one a
+// single line and exit 2, where they used to abort or run a default job.
+TEST(Cli, FieldReportedBadInputs) {
+  const std::string tmp = ::testing::TempDir() + "/cli_field_" + std::to_string(getpid());
+  std::system(("mkdir -p " + tmp + "/model_dir.tflite " + tmp + "/config_dir").c_str());
+  const std::string out = " --output.dir " + tmp + "/out";
+  ExpectBadInput("--model " + Write("f1.json", R"({"nodes": [{"id": 1, "param_bytes": 1e999}]})") + out,
+                 "number overflow");
+  ExpectBadInput("--model " + Write("f2.json", R"({"nodes": [{"id": 1, "param_bytes": 18446744073709551615}]})") + out,
+                 "'param_bytes' is too large");
+  ExpectBadInput("--task deploy --model " + tmp + "/model_dir.tflite" + out, "is a directory, not a .tflite file");
+  ExpectBadInput("--model " + tmp + "/model_dir.tflite" + out, "is a directory");
+  ExpectBadInput("--config " + Write("f3.yaml", ""), "the config is empty");
+  ExpectBadInput("--config " + tmp + "/config_dir", "is a directory, not a file");
+  ExpectBadInput("--config " + Write("f4.yaml", "stages: 4\nstages: 5\n"), "key 'stages' is repeated");
+  ExpectBadInput("--model " + Write("f5.gml", "graph [ directed 0 node [ id 0 ] ]") + out, "undirected");
+}
+
+TEST(Cli, GraphNameCannotLeaveOutputDir) {
+  const std::string tmp = ::testing::TempDir() + "/cli_escape_" + std::to_string(getpid());
+  const std::string dir = tmp + "/a/b/out";
+  std::system(("mkdir -p " + dir).c_str());
+  const std::string g = Write("escape.json", R"({"name": "../../x", "nodes": [{"id": 1, "param_bytes": 5},
+      {"id": 2, "param_bytes": 7}], "edges": [{"src": 1, "dst": 2}]})");
+  RunResult r = Exec("--model " + g + " --stages 2 --methods heuristic --output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(std::ifstream(tmp + "/a/x.2.heuristic.schedule.json").good());
+  EXPECT_TRUE(std::ifstream(dir + "/___.._x.2.heuristic.schedule.json").good());
+}
+
 TEST(Cli, NeverOverwritesInputs) {
   // A graph whose name makes the schedule file collide with the model path.
   const std::string dir = ::testing::TempDir() + "/cli_protect";

@@ -47,17 +47,34 @@ TEST(Config, ListsAndEnums) {
   EXPECT_EQ(c->objective.comm_model, CommModel::kEdge);
 }
 
-TEST(Config, EmptyFileMeansDefaults) {
-  auto c = ParseConfig("", "empty.yaml");
-  ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->task, "schedule");
-  EXPECT_EQ(c->stages, std::vector<int>{4});
-}
-
 struct Bad {
   const char* yaml;
   const char* expect;
 };
+
+TEST(Config, EmptyFileIsRefused) {
+  for (const char* text : {"", "\n", "# only a comment\n"}) {
+    auto c = ParseConfig(text, "empty.yaml");
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidInput);
+    EXPECT_EQ(c.status().message(), "empty.yaml: the config is empty (no keys); give at least 'task:' and 'model:'");
+  }
+}
+
+TEST(Config, DuplicateKeysAreRefused) {
+  const Bad cases[] = {
+      {"stages: 4\nstages: 5\n", "run.yaml:2: key 'stages' is repeated (first at line 1)"},
+      {"solver:\n  time_limit_s: 1\n  time_limit_s: 2\n", "run.yaml:3: key 'solver.time_limit_s' is repeated (first at line 2)"},
+      {"solver: {time_limit_s: 1}\nsolver: {threads: 2}\n", "run.yaml:2: key 'solver' is repeated (first at line 1)"},
+      {"solver: {time_limit_s: 1}\nsolver.time_limit_s: 2\n", "key 'solver.time_limit_s' is repeated"},
+  };
+  for (const Bad& b : cases) {
+    auto c = ParseConfig(b.yaml, "run.yaml");
+    ASSERT_FALSE(c.ok()) << b.yaml;
+    EXPECT_NE(c.status().message().find(b.expect), std::string::npos) << c.status().message();
+  }
+  EXPECT_TRUE(ParseConfig("solver: {time_limit_s: 1, threads: 2}\nstages: 3\n", "run.yaml").ok());
+}
 
 TEST(Config, ErrorsNameTheKey) {
   const Bad cases[] = {

@@ -11,6 +11,7 @@
 
 #include "core/rng.h"
 #include "deploy/option_tables.h"
+#include "cost/evaluate.h"
 #include "deploy/segmenter.h"
 #include "tflite/model_cache.h"
 #include "tflite/tflite_fixtures.h"
@@ -218,7 +219,11 @@ void CheckRoundTrip(const TfliteModel& model, const std::vector<int>& stage, int
 }
 
 // A random schedule respecting precedence with every stage used.
+// A random valid schedule of the whole graph (operators and boundary
+// nodes, which are then pinned) in which every stage holds an operator.
 std::vector<int> RandomSchedule(const Graph& g, int n, Rng* rng) {
+  int nops = 0;
+  for (const Node& nd : g.nodes()) nops += !IsBoundaryNode(nd);
   for (int attempt = 0; attempt < 1000; ++attempt) {
     std::vector<int> s(g.size(), 0);
     for (int v : g.topo_order()) {
@@ -226,10 +231,16 @@ std::vector<int> RandomSchedule(const Graph& g, int n, Rng* rng) {
       for (int p : g.parents(v)) lo = std::max(lo, s[p]);
       s[v] = std::min(n - 1, lo + static_cast<int>(rng->Next() % 3 == 0));
     }
-    std::set<int> used(s.begin(), s.end());
+    PinBoundaryNodes(g, n, &s);
+    std::set<int> used(s.begin(), s.begin() + nops);
     if (static_cast<int>(used.size()) == n) return s;
   }
   return {};
+}
+
+// The operator part of a whole-graph schedule (operators come first).
+std::vector<int> OpStages(const std::vector<int>& s, const TfliteModelInfo& info) {
+  return std::vector<int>(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(info.operators.size()));
 }
 
 // Contiguous split of the execution order into n parts of ~equal op count.
@@ -292,24 +303,92 @@ TEST(Segmenter, EarlyAndConstantModelOutputsLeaveTheLastSegment) {
   EXPECT_EQ((*segs)[1].param_bytes, 16);
 }
 
+std::vector<std::vector<uint8_t>> AllFixtures() {
+  return {BuildTinyConvModel(FixtureQuant::kInt8), BuildTinyConvModel(FixtureQuant::kUint8), BuildFp16WeightsModel(),
+          BuildSparseWeightsModel(), BuildDetectionPostprocessModel(), BuildSharedConstantModel(),
+          BuildLargeFcModel(1 << 20, 6)};
+}
+
 TEST(Segmenter, RoundTripAllFixtures) {
   Rng rng(5);
-  const std::vector<std::vector<uint8_t>> models = {
-      BuildTinyConvModel(FixtureQuant::kInt8), BuildTinyConvModel(FixtureQuant::kUint8), BuildFp16WeightsModel(),
-      BuildSparseWeightsModel(), BuildDetectionPostprocessModel(), BuildSharedConstantModel(),
-      BuildLargeFcModel(1 << 20, 6)};
+  const std::vector<std::vector<uint8_t>> models = AllFixtures();
   for (size_t i = 0; i < models.size(); ++i) {
     SCOPED_TRACE("fixture " + std::to_string(i));
     const TfliteModel model = Load(models[i]);
     const TfliteModelInfo info = DescribeTflite(model);
     auto g = TfliteToGraph(info);
     ASSERT_TRUE(g.ok());
-    for (int n = 1; n <= std::min(4, g->size()); ++n) {
-      CheckRoundTrip(model, EvenSplit(g->size(), n), n);
+    const int nops = static_cast<int>(info.operators.size());
+    for (int n = 1; n <= std::min(4, nops); ++n) {
+      CheckRoundTrip(model, EvenSplit(nops, n), n);
       const auto s = RandomSchedule(*g, n, &rng);
-      if (!s.empty()) CheckRoundTrip(model, s, n);
+      if (!s.empty()) CheckRoundTrip(model, OpStages(s, info), n);
     }
   }
+}
+
+// The cost model's crossing bytes are what the segment files pass, boundary
+// by boundary, for every fixture and many schedules: model inputs forwarded
+// from stage 0 to their last reader and model outputs forwarded to the last
+// stage included.
+void ExpectHonestCrossings(const TfliteModel& model, int max_stages, int schedules, uint64_t seed) {
+  Rng rng(seed);
+  const TfliteModelInfo info = DescribeTflite(model);
+  auto g = TfliteToGraph(info);
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  auto graph = std::make_shared<const Graph>(std::move(g).value());
+  int checked = 0;
+  for (int n = 1; n <= std::min<int>(max_stages, static_cast<int>(info.operators.size())); ++n) {
+    for (int i = 0; i < schedules; ++i) {
+      const auto s = RandomSchedule(*graph, n, &rng);
+      if (s.empty()) continue;
+      Problem p;
+      p.graph = graph;
+      p.stages = n;
+      const Evaluation ev = Evaluate(p, Schedule{s});
+      ASSERT_TRUE(ev.feasible) << ev.violation;
+      auto plans = PlanSegments(info, OpStages(s, info), n);
+      ASSERT_TRUE(plans.ok()) << plans.status().message();
+      EXPECT_EQ(ev.crossing_bytes, SegmentCrossingBytes(info, *plans)) << "stages " << n << " schedule " << i;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
+TEST(Segmenter, CostModelCrossingBytesAreWhatTheSegmentsPass) {
+  const std::vector<std::vector<uint8_t>> models = AllFixtures();
+  for (size_t i = 0; i < models.size(); ++i) {
+    SCOPED_TRACE("fixture " + std::to_string(i));
+    ExpectHonestCrossings(Load(models[i]), 4, 30, 11 + i);
+  }
+}
+
+// The case of the field report: operators that do not read the model input
+// (DEQUANTIZE of constants) in front, the input's reader later. The input
+// crosses every boundary up to its reader.
+TEST(Segmenter, ModelInputCrossesToItsLastReader) {
+  const TfliteModel model = Load(BuildFp16WeightsModel());
+  const TfliteModelInfo info = DescribeTflite(model);
+  auto g = TfliteToGraph(info);
+  ASSERT_TRUE(g.ok());
+  const int input = info.inputs[0];
+  ASSERT_FALSE(info.tensors[input].consumers.empty());
+  const int reader = info.tensors[input].consumers.front();
+  const int nops = static_cast<int>(info.operators.size());
+  // Every operator before the reader in stage 0, the reader and the rest in stage 1.
+  std::vector<int> s(g->size(), 0);
+  for (int v = reader; v < nops; ++v) s[v] = 1;
+  PinBoundaryNodes(*g, 2, &s);
+  Problem p;
+  p.graph = std::make_shared<const Graph>(*g);
+  p.stages = 2;
+  const Evaluation ev = Evaluate(p, Schedule{s});
+  ASSERT_TRUE(ev.feasible) << ev.violation;
+  auto plans = PlanSegments(info, OpStages(s, info), 2);
+  ASSERT_TRUE(plans.ok());
+  EXPECT_GE(ev.crossing_bytes[0], info.tensors[input].bytes);
+  EXPECT_EQ(ev.crossing_bytes, SegmentCrossingBytes(info, *plans));
 }
 
 TEST(Segmenter, SegmentOfASegment) {
@@ -381,13 +460,13 @@ TEST(Segmenter, RealSsdMobilenetV2RoundTrip) {
   ASSERT_TRUE(g.ok());
   for (int n : {1, 2, 4, 6}) {
     SCOPED_TRACE("stages " + std::to_string(n));
-    CheckRoundTrip(*model, EvenSplit(g->size(), n), n);
+    CheckRoundTrip(*model, EvenSplit(static_cast<int>(info.operators.size()), n), n);
   }
   Rng rng(9);
   for (int n : {3, 5}) {
     const auto s = RandomSchedule(*g, n, &rng);
     ASSERT_FALSE(s.empty());
-    CheckRoundTrip(*model, s, n);
+    CheckRoundTrip(*model, OpStages(s, info), n);
   }
 }
 

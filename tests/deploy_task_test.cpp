@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "deploy/deploy.h"
 #include "deploy/devices.h"
@@ -46,13 +47,45 @@ Config DeployConfig(const std::string& model, const fs::path& out, int stages) {
 
 TEST(DeployTask, ScheduleComesFromTheFirstConfiguredMethod) {
   const fs::path dir = FreshDir("exact_method");
-  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
   Config c = DeployConfig(model, dir / "out", 2);
   c.methods = {"exact", "heuristic"};
   Status st = RunDeploy(c, std::cout);
   ASSERT_TRUE(st.ok()) << st.message();
   YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
   EXPECT_EQ(m["schedule"].as<std::string>(), "method exact");
+}
+
+// On the tiny model one stage is best: the exact schedule for 2 stages puts
+// only the pipeline end in stage 1, which would be an empty segment.
+TEST(DeployTask, StageWithoutOperatorsIsRefused) {
+  const fs::path dir = FreshDir("boundary_only");
+  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.methods = {"exact"};
+  Status st = RunDeploy(c, std::cout);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInfeasible);
+  EXPECT_EQ(st.message(), "method exact: stage 1 of 2 holds no operator; deploy on fewer stages");
+  EXPECT_FALSE(fs::exists(dir / "out" / "segments"));
+}
+
+// The manifest's crossing bytes are what the segment files pass, and the
+// deploy path checks it before writing anything.
+TEST(DeployTask, ManifestCrossingBytesAreWhatSegmentsPass) {
+  const fs::path dir = FreshDir("honest_crossing");
+  const std::string model = WriteModel(dir, "fp16.tflite", BuildFp16WeightsModel());
+  Status st = RunDeploy(DeployConfig(model, dir / "out", 2), std::cout);
+  ASSERT_TRUE(st.ok()) << st.message();
+  YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
+  std::set<std::string> next_inputs;
+  for (const auto& t : m["segments"][1]["inputs"]) next_inputs.insert(t["name"].as<std::string>());
+  int64_t passed = 0;
+  for (const auto& t : m["segments"][0]["outputs"])
+    if (next_inputs.count(t["name"].as<std::string>())) passed += t["bytes"].as<int64_t>();
+  EXPECT_GT(passed, 0);
+  EXPECT_EQ(m["objective"]["total_crossing_bytes"].as<int64_t>(), passed);
+  EXPECT_EQ(m["segments"][0]["cost_model"]["crossing_bytes_to_next"].as<int64_t>(), passed);
 }
 
 TEST(DeployTask, HeuristicScheduleWritesSegmentsAndManifest) {
@@ -69,6 +102,9 @@ TEST(DeployTask, HeuristicScheduleWritesSegmentsAndManifest) {
   EXPECT_EQ(m["stages"].as<int>(), 2);
   EXPECT_EQ(m["schedule"].as<std::string>(), "method heuristic");
   EXPECT_TRUE(m["objective"]["feasible"].as<bool>());
+  // deploy.run_check is off: recorded as skipped, with the reason.
+  EXPECT_EQ(m["reference_check"]["status"].as<std::string>(), "skipped");
+  EXPECT_EQ(m["reference_check"]["reason"].as<std::string>(), "deploy.run_check is false");
   ASSERT_EQ(m["segments"].size(), 2u);
   EXPECT_EQ(m["segments"][0]["file"].as<std::string>(), "tiny_segment_0_of_2.tflite");
   EXPECT_EQ(m["segments"][0]["inputs"][0]["name"].as<std::string>(), "input");
@@ -102,10 +138,12 @@ TEST(DeployTask, ScheduleFromJsonWithForwardingAndCheck) {
   EXPECT_EQ(m["segments"][1]["forwarded"][0].as<std::string>(), "conv/out");
   ASSERT_TRUE(m["reference_check"]);
   if (ReferenceRunnerAvailable()) {
+    EXPECT_EQ(m["reference_check"]["status"].as<std::string>(), "passed");
     EXPECT_TRUE(m["reference_check"]["identical"].as<bool>());
     EXPECT_EQ(m["reference_check"]["runs"].as<int>(), 2);
   } else {
-    EXPECT_NE(m["reference_check"]["skipped"].as<std::string>().find("Arm NN"), std::string::npos);
+    EXPECT_EQ(m["reference_check"]["status"].as<std::string>(), "skipped");
+    EXPECT_NE(m["reference_check"]["reason"].as<std::string>().find("Arm NN"), std::string::npos);
   }
 }
 
@@ -135,6 +173,106 @@ TEST(DeployTask, Refusals) {
 
   Status too_many = RunDeploy(DeployConfig(model, dir / "out", 9), std::cout);
   EXPECT_FALSE(too_many.ok());
+}
+
+// The lines of `text` that mention the reference check.
+std::vector<std::string> CheckLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    if (l.find("reference check") != std::string::npos) out.push_back(l);
+  return out;
+}
+
+// One short line per outcome: skipped by configuration, skipped because the
+// runtime cannot run it, passed.
+TEST(DeployTask, ReferenceCheckOutcomeIsOneShortLine) {
+  const fs::path dir = FreshDir("check_line");
+  const std::string model = WriteModel(dir, "fp16.tflite", BuildFp16WeightsModel());
+  std::ostringstream off;
+  ASSERT_TRUE(RunDeploy(DeployConfig(model, dir / "out", 2), off).ok());
+  EXPECT_EQ(CheckLines(off.str()), std::vector<std::string>{"reference check: skipped (deploy.run_check is false)"});
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.deploy.run_check = true;
+  c.deploy.runs = 1;
+  std::ostringstream on;
+  Status st = RunDeploy(c, on);
+  ASSERT_TRUE(st.ok()) << st.message();
+  const auto lines = CheckLines(on.str());
+  ASSERT_EQ(lines.size(), 1u) << on.str();
+  EXPECT_LE(lines[0].size(), 140u) << lines[0];
+  YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
+  const std::string status = m["reference_check"]["status"].as<std::string>();
+  EXPECT_TRUE(status == "passed" || status == "skipped") << status;
+  EXPECT_EQ(lines[0].rfind("reference check: " + status, 0), 0u) << lines[0];
+  if (status == "skipped") EXPECT_FALSE(m["reference_check"]["reason"].as<std::string>().empty());
+}
+
+std::set<std::string> Files(const fs::path& dir) {
+  std::set<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
+  return out;
+}
+
+// A second deploy of another stage count replaces the first whole: no stale
+// *_of_4 files beside the *_of_2 ones, no temporary folder left behind.
+TEST(DeployTask, RedeployReplacesThePreviousSegments) {
+  const fs::path dir = FreshDir("redeploy");
+  const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
+  ASSERT_TRUE(RunDeploy(DeployConfig(model, dir / "out", 4), std::cout).ok());
+  const fs::path seg = dir / "out" / "segments";
+  EXPECT_EQ(Files(seg).size(), 5u);
+  ASSERT_TRUE(RunDeploy(DeployConfig(model, dir / "out", 2), std::cout).ok());
+  EXPECT_EQ(Files(seg), (std::set<std::string>{"fc_segment_0_of_2.tflite", "fc_segment_1_of_2.tflite", "manifest.yaml"}));
+  EXPECT_EQ(Files(dir / "out"), std::set<std::string>{"segments"});
+  // A refused deploy leaves the previous one as it was.
+  Config bad = DeployConfig(model, dir / "out", 2);
+  bad.deploy.schedule = (dir / "missing.json").string();
+  EXPECT_FALSE(RunDeploy(bad, std::cout).ok());
+  EXPECT_EQ(Files(seg).size(), 3u);
+  EXPECT_EQ(Files(dir / "out"), std::set<std::string>{"segments"});
+}
+
+// The deploy replaces <output.dir>/segments as a whole, so a model inside it
+// would be deleted: refused, model untouched.
+TEST(DeployTask, ModelInsideTheSegmentsFolderIsRefused) {
+  const fs::path dir = FreshDir("inside");
+  fs::create_directories(dir / "out" / "segments");
+  const std::string model = WriteModel(dir / "out" / "segments", "fc.tflite", BuildLargeFcModel(1 << 20, 6));
+  const auto before = ReadFileBytes(model);
+  Status st = RunDeploy(DeployConfig(model, dir / "out", 2), std::cout);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(st.message().find("which the deploy replaces as a whole"), std::string::npos) << st.message();
+  EXPECT_EQ(*ReadFileBytes(model), *before);
+}
+
+// compile_segments.sh compiles what the manifest lists, in order, and
+// nothing else in the folder (a fake edgetpu_compiler records its calls).
+TEST(DeployTask, CompileSegmentsReadsTheManifest) {
+  const fs::path dir = FreshDir("compile");
+  const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
+  ASSERT_TRUE(RunDeploy(DeployConfig(model, dir / "out", 2), std::cout).ok());
+  const fs::path seg = dir / "out" / "segments";
+  WriteModel(seg, "stale_segment_0_of_4.tflite", {1, 2, 3});  // not in the manifest
+  const fs::path bin = dir / "bin";
+  fs::create_directories(bin);
+  {
+    std::ofstream f(bin / "edgetpu_compiler");
+    f << "#!/bin/sh\n[ \"$1\" = --version ] && { echo fake; exit 0; }\necho \"$@\" >> " << (dir / "calls.txt").string()
+      << "\n";
+  }
+  fs::permissions(bin / "edgetpu_compiler", fs::perms::owner_all);
+  const std::string cmd = "PATH=" + bin.string() + ":$PATH bash " + std::string(RESPECT_SOURCE_DIR) +
+                          "/scripts/compile_segments.sh " + seg.string() + " " + (dir / "tpu").string() + " > " +
+                          (dir / "log.txt").string() + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream calls(dir / "calls.txt");
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(calls, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("fc_segment_0_of_2.tflite"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("fc_segment_1_of_2.tflite"), std::string::npos) << lines[1];
 }
 
 TEST(Devices, CoralIdsAndScan) {

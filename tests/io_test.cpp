@@ -43,6 +43,15 @@ struct Bad {
   const char* expect;
 };
 
+void ExpectJsonError(const Bad& b) {
+  auto g = ParseGraphJson(b.text, "bad.json");
+  ASSERT_FALSE(g.ok()) << b.text;
+  EXPECT_EQ(g.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(g.status().message().find(b.expect), std::string::npos) << g.status().message();
+  EXPECT_EQ(g.status().message().find('\n'), std::string::npos);
+  EXPECT_EQ(g.status().message().rfind("bad.json", 0), 0u) << g.status().message();
+}
+
 TEST(GraphJson, MalformedInputsGiveOneLineErrors) {
   const Bad cases[] = {
       {"{\"nodes\": [", "invalid JSON at byte"},
@@ -63,14 +72,20 @@ TEST(GraphJson, MalformedInputsGiveOneLineErrors) {
        "[{\"src\": 1, \"dst\": 2}, {\"src\": 2, \"dst\": 1}]}",
        "cycle"},
   };
-  for (const Bad& b : cases) {
-    auto g = ParseGraphJson(b.text, "bad.json");
-    ASSERT_FALSE(g.ok()) << b.text;
-    EXPECT_EQ(g.status().code(), StatusCode::kInvalidInput);
-    EXPECT_NE(g.status().message().find(b.expect), std::string::npos) << g.status().message();
-    EXPECT_EQ(g.status().message().find('\n'), std::string::npos);
-    EXPECT_EQ(g.status().message().rfind("bad.json", 0), 0u) << g.status().message();
-  }
+  for (const Bad& b : cases) ExpectJsonError(b);
+}
+
+// Numbers a JSON writer can produce but int64 cannot hold: never a crash,
+// never a wrapped (negative) size.
+TEST(GraphJson, OutOfRangeNumbersAreRefused) {
+  const Bad cases[] = {
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 1e999}]}", "number overflow"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 18446744073709551615}]}", "'param_bytes' is too large"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 9223372036854775808}]}", "'param_bytes' is too large"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 1e300}]}", "'param_bytes' is out of range"},
+      {"{\"nodes\": [{\"id\": 1, \"param_bytes\": 0, \"macs\": -1e19}]}", "'macs' is out of range"},
+  };
+  for (const Bad& b : cases) ExpectJsonError(b);
 }
 
 TEST(GraphJson, MissingFileIsIoError) {
@@ -136,6 +151,8 @@ TEST(GraphGml, Malformed) {
       {"graph [ node [ id 0 label \"unterminated ] ]", "unterminated string"},
       {"graph [ ]", "empty"},
       {"graph [ node [ id 0 parameter -4 ] ]", "negative"},
+      {"graph [ directed 0 node [ id 0 ] ]", "bad.gml: the graph is undirected ('directed 0')"},
+      {"graph [ directed 1 node [ id 0 parameter 1e300 ] ]", "'parameter' is out of range"},
   };
   for (const Bad& b : cases) {
     auto g = ParseGraphGml(b.text, "bad.gml");
@@ -143,6 +160,35 @@ TEST(GraphGml, Malformed) {
     EXPECT_NE(g.status().message().find(b.expect), std::string::npos) << g.status().message();
     EXPECT_EQ(g.status().message().find('\n'), std::string::npos);
   }
+}
+
+TEST(GraphGml, HugeOrFractionalIdsKeepTheirText) {
+  auto g = ParseGraphGml("graph [ directed 1 node [ id 1e300 ] node [ id 1.5 ] edge [ source 1.5 target 1e300 ] ]",
+                         "ids.gml");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  EXPECT_EQ(g->node(0).id, "1e300");
+  EXPECT_FALSE(g->node(0).id_is_int);
+  EXPECT_EQ(g->num_edges(), 1);
+  EXPECT_FALSE(GraphToJson(*g).empty());  // writing ids back must not throw
+}
+
+TEST(FileUtil, DirectoriesAreNotFiles) {
+  const std::string dir = ::testing::TempDir();
+  auto t = ReadTextFile(dir);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(t.status().message().find("is a directory, not a file"), std::string::npos);
+  EXPECT_FALSE(ReadGraphJson(dir).ok());
+}
+
+TEST(FileUtil, SafeFileStemStaysInTheDirectory) {
+  EXPECT_EQ(SafeFileStem("resnet50"), "resnet50");
+  EXPECT_EQ(SafeFileStem("../../x"), "___.._x");
+  EXPECT_EQ(SafeFileStem(".."), "__");
+  EXPECT_EQ(SafeFileStem("/etc/passwd"), "_etc_passwd");
+  EXPECT_EQ(SafeFileStem(""), "_");
+  EXPECT_EQ(SafeFileStem("a b\\c"), "a_b_c");
+  EXPECT_EQ(SafeFileStem(std::string(500, 'a')).size(), 200u);
 }
 
 TEST(GraphDot, ColoursByStageAndMarksCrossingEdges) {

@@ -108,6 +108,28 @@ TEST(PolicyTrainer, RewardRisesWithReinforce) {
   EXPECT_NEAR(sum / holdout.size(), t.best_holdout_reward(), 0.02);
 }
 
+// weights_out is renamed into place only when training ends; until then the
+// best parameters so far are kept in the checkpoint folder.
+TEST(PolicyTrainer, WeightsAppearOnlyWhenTrainingEnds) {
+  const auto train = Examples(16, 8, 100), holdout = Examples(8, 8, 5000);
+  TrainerOptions o = Small();
+  o.checkpoint_dir = Dir("weights_at_end");
+  o.weights_out = Dir("weights_at_end_out") + "/policy.rspw";
+  std::filesystem::create_directories(std::filesystem::path(o.weights_out).parent_path());
+  PolicyTrainer t(o);
+  int epochs_seen = 0;
+  bool early = false;
+  t.set_epoch_callback([&](const TrainCurveRow& row) {
+    ++epochs_seen;
+    early = early || std::filesystem::exists(o.weights_out);
+    if (row.epoch >= 2) EXPECT_TRUE(std::filesystem::exists(o.checkpoint_dir + "/best_so_far.rspw"));
+  });
+  ASSERT_TRUE(t.Train(train, holdout).ok());
+  EXPECT_GT(epochs_seen, 2);
+  EXPECT_FALSE(early) << "weights_out existed before training ended";
+  EXPECT_TRUE(PointerPolicy::Load(o.weights_out).ok());
+}
+
 TEST(PolicyTrainer, SupervisedWarmStartRaisesReward) {
   const auto train = Examples(64, 12, 300), holdout = Examples(24, 12, 7000);
   TrainerOptions o = Small(5);

@@ -4,6 +4,7 @@
 // convert and segment without crashing.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "core/rng.h"
@@ -12,6 +13,7 @@
 #include "tflite/tflite_fixtures.h"
 #include "tflite/tflite_model.h"
 #include "tflite/tflite_reader.h"
+#include "tflite_schema_generated.h"
 
 namespace respect {
 namespace {
@@ -100,9 +102,76 @@ TEST(TfliteMalformed, RandomMultiByteCorruption) {
   }
 }
 
-// Inputs that once crashed the fuzzer (tests/data/tflite/fuzz_regressions).
+// Inputs that once crashed the fuzzer (tests/fuzz/regressions/tflite_reader).
+// Overwrites one int32 of a copy of `bytes`; `at` points into `bytes`.
+std::vector<uint8_t> Patch(const std::vector<uint8_t>& bytes, const void* at, int32_t value) {
+  std::vector<uint8_t> out = bytes;
+  const size_t off = static_cast<size_t>(static_cast<const uint8_t*>(at) - bytes.data());
+  std::memcpy(out.data() + off, &value, sizeof(value));
+  return out;
+}
+
+const tfl::SubGraph& Main(const std::vector<uint8_t>& bytes) { return *tfl::GetModel(bytes.data())->subgraphs()->Get(0); }
+
+std::string ReadError(const std::vector<uint8_t>& bytes) {
+  auto info = ReadTfliteBytes(bytes.data(), bytes.size(), "bad.tflite");
+  if (!info.ok()) return info.status().message();
+  auto g = TfliteToGraph(*info);
+  return g.ok() ? "" : g.status().message();
+}
+
+// Shapes that cannot be real: one line naming the tensor, never a model
+// whose sizes and MACs saturate.
+TEST(TfliteMalformed, CorruptShapesAreRefused) {
+  const std::vector<uint8_t> bytes = BuildTinyConvModel();
+  const tfl::SubGraph& sg = Main(bytes);
+  const int input = sg.inputs()->Get(0);
+  const auto* shape = sg.tensors()->Get(input)->shape();
+  ASSERT_NE(shape, nullptr);
+  EXPECT_EQ(ReadError(bytes), "");
+  const std::string neg = ReadError(Patch(bytes, shape->Data() + 4, -7));
+  EXPECT_NE(neg.find("tensor " + std::to_string(input) + " ('input') has dimension -7"), std::string::npos) << neg;
+  const std::string huge = ReadError(Patch(bytes, shape->Data() + 4, 2147483647));
+  EXPECT_NE(huge.find("('input') shape asks for"), std::string::npos) << huge;
+  EXPECT_EQ(huge.find('\n'), std::string::npos);
+  // A constant whose shape does not match its data.
+  const int filter = sg.operators()->Get(0)->inputs()->Get(1);
+  const std::string weights =
+      ReadError(Patch(bytes, sg.tensors()->Get(filter)->shape()->Data(), 2147483647));
+  EXPECT_NE(weights.find("but its buffer holds"), std::string::npos) << weights;
+  // An unknown element type.
+  const auto* table = reinterpret_cast<const flatbuffers::Table*>(sg.tensors()->Get(input));
+  const flatbuffers::voffset_t type_off = table->GetOptionalFieldOffset(tfl::Tensor::VT_TYPE);
+  ASSERT_NE(type_off, 0) << "the int8 input stores its type";
+  const auto* type_field = reinterpret_cast<const uint8_t*>(table) + type_off;
+  std::vector<uint8_t> bad_type = bytes;
+  bad_type[static_cast<size_t>(type_field - bytes.data())] = 99;
+  EXPECT_NE(ReadError(bad_type).find("has unknown type 99"), std::string::npos) << ReadError(bad_type);
+}
+
+// The operators must form a DAG in execution order.
+TEST(TfliteMalformed, CyclesAreRefused) {
+  const std::vector<uint8_t> bytes = BuildTinyConvModel();
+  const tfl::SubGraph& sg = Main(bytes);
+  const tfl::Operator* add = sg.operators()->Get(2);  // ADD(conv/out, dw/out)
+  const int add_out = add->outputs()->Get(0);
+  const std::string self = ReadError(Patch(bytes, add->inputs()->Data(), add_out));
+  EXPECT_NE(self.find("operator 2 (ADD"), std::string::npos) << self;
+  EXPECT_NE(self.find("reads its own output tensor"), std::string::npos) << self;
+  // The depthwise conv reading the ADD's output: read before it is written.
+  const tfl::Operator* dw = sg.operators()->Get(1);
+  const std::string back = ReadError(Patch(bytes, dw->inputs()->Data(), add_out));
+  EXPECT_NE(back.find("operator 1 (DEPTHWISE_CONV_2D"), std::string::npos) << back;
+  EXPECT_NE(back.find("before operator 2 (ADD"), std::string::npos) << back;
+  // Two writers of one tensor: the RESHAPE also writes the conv's output.
+  const std::string twice =
+      ReadError(Patch(bytes, sg.operators()->Get(3)->outputs()->Data(), sg.operators()->Get(0)->outputs()->Get(0)));
+  EXPECT_NE(twice.find("is written by operator 0"), std::string::npos) << twice;
+  EXPECT_NE(twice.find("and again by operator 3 (RESHAPE"), std::string::npos) << twice;
+}
+
 TEST(TfliteMalformed, FuzzRegressions) {
-  const std::filesystem::path dir = std::filesystem::path(RESPECT_SOURCE_DIR) / "tests/data/tflite/fuzz_regressions";
+  const std::filesystem::path dir = std::filesystem::path(RESPECT_SOURCE_DIR) / "tests/fuzz/regressions/tflite_reader";
   int n = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     auto bytes = ReadFileBytes(e.path().string());

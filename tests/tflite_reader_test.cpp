@@ -81,16 +81,29 @@ TEST(TfliteReader, TinyInt8ConvModel) {
 
   auto g = TfliteToGraph(info);
   ASSERT_TRUE(g.ok()) << g.status().message();
-  EXPECT_EQ(g->size(), 5);
+  // 5 operators, then the boundary nodes: start, end, the model input.
+  ASSERT_EQ(g->size(), 8);
   EXPECT_EQ(g->name(), "fixture");
-  EXPECT_EQ(g->num_edges(), 5);  // conv->dw, conv->add, dw->add, add->reshape, reshape->fc
+  // conv->dw, conv->add, dw->add, add->reshape, reshape->fc; input->conv,
+  // input->start, start->conv (the only operator without operator parents),
+  // fc->end (the only one without children, and it writes the output).
+  EXPECT_EQ(g->num_edges(), 9);
+  EXPECT_EQ(g->node(5).op, kPipelineStartOp);
+  EXPECT_EQ(g->node(6).op, kPipelineEndOp);
+  EXPECT_EQ(g->node(7).op, kModelInputOp);
+  EXPECT_EQ(g->node(7).name, "input");
+  EXPECT_EQ(g->node(7).output_bytes, info.tensors[info.inputs[0]].bytes);
+  EXPECT_EQ(g->node(7).param_bytes, 0);
+  EXPECT_EQ(g->children(7), (std::vector<int>{5, 0}));  // insertion order
+  EXPECT_EQ(g->parents(6), (std::vector<int>{4}));
+  for (int v = 0; v < 5; ++v) EXPECT_FALSE(IsBoundaryNode(g->node(v)));
+  for (int v = 5; v < 8; ++v) EXPECT_TRUE(IsBoundaryNode(g->node(v)));
   EXPECT_EQ(g->node(0).id, "0");
   EXPECT_TRUE(g->node(0).id_is_int);
   EXPECT_EQ(g->node(2).op, "ADD");
   EXPECT_EQ(g->parents(2), (std::vector<int>{0, 1}));
   EXPECT_EQ(g->total_param_bytes(), info.total_param_bytes);
-  std::vector<int> identity = {0, 1, 2, 3, 4};
-  EXPECT_EQ(g->topo_order(), identity);
+  EXPECT_EQ(g->topo_order(), (std::vector<int>{7, 5, 0, 1, 2, 3, 4, 6}));
 }
 
 TEST(TfliteReader, Uint8Variant) {
@@ -111,7 +124,11 @@ TEST(TfliteReader, Fp16WeightsBehindDequantize) {
   EXPECT_TRUE(noted);
   auto g = TfliteToGraph(info);
   ASSERT_TRUE(g.ok());
-  EXPECT_EQ(g->num_edges(), 1);
+  // dequantize->conv; input->conv, input->start, start->dequantize, conv->end.
+  EXPECT_EQ(g->num_edges(), 5);
+  // The DEQUANTIZE does not read the input, yet it cannot run before the
+  // pipeline start: the input is in stage 0 whatever the schedule.
+  EXPECT_EQ(g->parents(0), (std::vector<int>{2}));
 }
 
 TEST(TfliteReader, SparseWeightsBehindDensify) {
@@ -163,7 +180,7 @@ TEST(TfliteReader, FileRoundTripAndErrors) {
   EXPECT_EQ(info->file_bytes, static_cast<int64_t>(bytes.size()));
   auto g = LoadTfliteGraph(path);
   ASSERT_TRUE(g.ok());
-  EXPECT_EQ(g->size(), 5);
+  EXPECT_EQ(g->size(), 5 + 3);  // operators + start, end, input
 
   auto missing = ReadTfliteFile(path + ".does-not-exist");
   ASSERT_FALSE(missing.ok());
@@ -263,12 +280,13 @@ TEST(TfliteReader, RealSsdMobilenetV2Quant) {
   EXPECT_LE(info->total_param_bytes, info->file_bytes);
   auto g = TfliteToGraph(*info);
   ASSERT_TRUE(g.ok()) << g.status().message();
-  EXPECT_EQ(g->size(), static_cast<int>(info->operators.size()));
-  EXPECT_TRUE(g->IsTopologicalOrder([&] {
-    std::vector<int> o(g->size());
-    for (int i = 0; i < g->size(); ++i) o[i] = i;
-    return o;
-  }()));
+  const int nops = static_cast<int>(info->operators.size());
+  EXPECT_EQ(g->size(), nops + 3);  // start, end, one model input
+  // Execution order is topological: input, start, the operators, end.
+  std::vector<int> order{nops + 2, nops};
+  for (int i = 0; i < nops; ++i) order.push_back(i);
+  order.push_back(nops + 1);
+  EXPECT_TRUE(g->IsTopologicalOrder(order));
   std::cout << SummarizeTflite(*info);
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "io/graph_io.h"
@@ -375,6 +376,26 @@ Status SetKey(Config* c, const std::string& key, const YAML::Node& value, const 
   return d->set(c, value, w);
 }
 
+// yaml-cpp keeps every pair of a mapping, so a repeated key would silently
+// let the last one win; refuse it, naming both lines. Keys are compared by
+// their full dotted name, so `solver: {time_limit_s: 1}` and
+// `solver.time_limit_s: 2` collide too.
+Status CheckDuplicateKeys(const YAML::Node& map, const std::string& prefix, const std::string& origin,
+                          std::map<std::string, int>* line_of) {
+  for (const auto& kv : map) {
+    if (!kv.first.IsScalar()) continue;
+    const std::string key = prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar();
+    const int line = kv.first.Mark().line + 1;
+    // A section is recorded as "key/" so that it only collides with itself.
+    auto [it, fresh] = line_of->emplace(kv.second.IsMap() ? key + "/" : key, line);
+    if (!fresh)
+      return Status::Invalid(origin + ":" + std::to_string(line) + ": key '" + key + "' is repeated (first at line " +
+                             std::to_string(it->second) + ")");
+    if (kv.second.IsMap()) RESPECT_RETURN_IF_ERROR(CheckDuplicateKeys(kv.second, key, origin, line_of));
+  }
+  return Status::Ok();
+}
+
 Status Walk(Config* c, const YAML::Node& map, const std::string& prefix, const std::string& origin) {
   for (const auto& kv : map) {
     if (!kv.first.IsScalar()) return Status::Invalid(origin + ": a key must be a plain name");
@@ -402,9 +423,13 @@ StatusOr<Config> ParseConfig(const std::string& text, const std::string& origin)
   } catch (const YAML::Exception& e) {
     return Status::Invalid(origin + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
-  if (root.IsNull()) return c;  // an empty file means all defaults
+  // An empty file is almost always a mistake (wrong path, truncated write);
+  // running the default job instead would hide it.
+  if (root.IsNull()) return Status::Invalid(origin + ": the config is empty (no keys); give at least 'task:' and 'model:'");
   if (!root.IsMap()) return Status::Invalid(origin + ": the top level must be a mapping of keys");
   try {
+    std::map<std::string, int> line_of;
+    RESPECT_RETURN_IF_ERROR(CheckDuplicateKeys(root, "", origin, &line_of));
     RESPECT_RETURN_IF_ERROR(Walk(&c, root, "", origin));
   } catch (const YAML::Exception& e) {
     return Status::Invalid(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);

@@ -23,6 +23,72 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// At most ~80 characters of a reason, cut at a word.
+std::string ShortReason(const std::string& why) {
+  if (why.size() <= 80) return why;
+  size_t cut = why.rfind(' ', 77);
+  if (cut == std::string::npos || cut < 40) cut = 77;
+  return why.substr(0, cut) + "...";
+}
+
+// A stage that holds only boundary nodes (model inputs, pipeline start or
+// end) would be an empty segment.
+Status CheckEveryStageHasOperators(const std::vector<int>& stage_of_op, int stages, const std::string& source) {
+  std::vector<int> count(stages, 0);
+  for (int s : stage_of_op)
+    if (s >= 0 && s < stages) ++count[s];
+  for (int k = 0; k < stages; ++k)
+    if (count[k] == 0)
+      return Status::Infeasible(source + ": stage " + std::to_string(k) + " of " + std::to_string(stages) +
+                                " holds no operator; deploy on fewer stages");
+  return Status::Ok();
+}
+
+// The cost model's crossing bytes must be what the segment files pass (the
+// tensor comm model counts bytes; the edge model counts edges by design).
+Status CheckCrossingBytes(const Problem& problem, const Evaluation& ev, const TfliteModelInfo& info,
+                          const std::vector<Segment>& segments) {
+  if (problem.objective.comm_model != CommModel::kTensor) return Status::Ok();
+  std::vector<SegmentPlan> plans;
+  for (const Segment& s : segments) plans.push_back(s.plan);
+  const std::vector<int64_t> real = SegmentCrossingBytes(info, plans);
+  for (size_t k = 0; k < real.size() && k < ev.crossing_bytes.size(); ++k)
+    if (real[k] != ev.crossing_bytes[k])
+      return Status::Internal("boundary " + std::to_string(k) + "/" + std::to_string(k + 1) + ": the cost model counts " +
+                              std::to_string(ev.crossing_bytes[k]) + " crossing bytes but the segments pass " +
+                              std::to_string(real[k]));
+  return Status::Ok();
+}
+
+// The CPU reference check (when deploy.run_check is set): records its
+// outcome in `mi` and prints one short line. Internal when the outputs differ.
+Status RunCheck(const Config& config, const TfliteModel& model, const std::vector<Segment>& segments,
+                ReferenceCheckReport* report, ManifestInputs* mi, std::ostream& out) {
+  if (!config.deploy.run_check) {
+    mi->check_skipped = "deploy.run_check is false";
+    out << "reference check: skipped (deploy.run_check is false)\n";
+    return Status::Ok();
+  }
+  RunnerOptions opt;
+  opt.runs = config.deploy.runs;
+  auto r = RunReferenceCheck(model, segments, opt);
+  if (!r.ok()) {
+    mi->check_skipped = r.status().message();
+    out << "reference check: skipped: " << ShortReason(r.status().message()) << " (see manifest.yaml)\n";
+    return Status::Ok();
+  }
+  *report = *r;
+  mi->check = report;
+  if (report->identical) {
+    out << "reference check: passed (" << report->runs << " run(s), outputs identical)\n";
+    return Status::Ok();
+  }
+  out << "reference check: failed (" << report->mismatched_outputs << " output(s) differ, max abs diff "
+      << report->max_abs_diff << ")\n";
+  return Status::Internal("the segment chain's outputs differ from the whole model's (" +
+                          std::to_string(report->mismatched_outputs) + " output(s))");
+}
+
 }  // namespace
 
 Status RunDeploy(const Config& config, std::ostream& out) {
@@ -48,7 +114,8 @@ Status RunDeploy(const Config& config, std::ostream& out) {
   std::string source;
   if (!config.deploy.schedule.empty()) {
     int file_stages = 0;
-    auto s = ReadScheduleJson(config.deploy.schedule, *g, &file_stages);
+    // Files written before boundary nodes existed name operators only.
+    auto s = ReadScheduleJson(config.deploy.schedule, *g, &file_stages, /*allow_missing=*/true);
     if (!s.ok()) return s.status().WithContext("deploy.schedule");
     if (file_stages > 0 && file_stages != stages) {
       out << "note: using the " << file_stages << " stages of " << config.deploy.schedule << "\n";
@@ -58,6 +125,9 @@ Status RunDeploy(const Config& config, std::ostream& out) {
     source = "file " + config.deploy.schedule;
   }
   const Problem problem = MakeProblem(g, stages, config);
+  if (stages > static_cast<int>(info.operators.size()))
+    return Status::Infeasible("model '" + path + "' has " + std::to_string(info.operators.size()) +
+                              " operators, fewer than the " + std::to_string(stages) + " stages asked for");
   RESPECT_RETURN_IF_ERROR(problem.Validate());
   if (config.deploy.schedule.empty()) {
     const std::string method = config.methods.empty() ? "heuristic" : config.methods.front();
@@ -68,30 +138,35 @@ Status RunDeploy(const Config& config, std::ostream& out) {
     schedule = r->schedule;
     source = "method " + method;
   }
+  // Boundary nodes sit where the pipeline has them, whatever the source.
+  PinBoundaryNodes(*g, stages, &schedule.stage);
+  const int nops = static_cast<int>(info.operators.size());
+  for (int v = 0; v < nops; ++v)
+    if (schedule.stage[v] < 0) return Status::Invalid(source + ": operator '" + g->node(v).name + "' has no stage");
+  const std::vector<int> stage_of_op(schedule.stage.begin(), schedule.stage.begin() + nops);
+  RESPECT_RETURN_IF_ERROR(CheckEveryStageHasOperators(stage_of_op, stages, source));
   const Evaluation ev = Evaluate(problem, schedule);
   if (!ev.feasible) out << "warning: the schedule breaks a constraint: " << ev.violation << "\n";
 
   // Segments.
-  auto segments = SegmentModel(*model, schedule.stage, stages);
+  auto segments = SegmentModel(*model, stage_of_op, stages);
   if (!segments.ok()) return segments.status();
+  RESPECT_RETURN_IF_ERROR(CheckCrossingBytes(problem, ev, info, *segments));
   const std::string dir = (std::filesystem::path(config.output_dir) / "segments").string();
-  auto paths = WriteSegments(*segments, dir, info.name, path);
-  if (!paths.ok()) return paths.status();
   std::vector<std::string> files;
-  for (const std::string& p : *paths) files.push_back(std::filesystem::path(p).filename().string());
+  for (int k = 0; k < stages; ++k) files.push_back(SegmentFileName(info.name, k, stages));
 
   out << "schedule: " << source << ", " << stages << " stage(s), objective " << ev.objective << "\n";
   for (int k = 0; k < stages; ++k) {
     const Segment& s = (*segments)[k];
-    out << "  " << (*paths)[k] << ": " << s.plan.operators.size() << " ops, "
-              << HumanBytes(static_cast<double>(s.param_bytes)) << " params, " << s.plan.inputs.size()
-              << " in / " << s.plan.outputs.size() << " out";
+    out << "  " << files[k] << ": " << s.plan.operators.size() << " ops, "
+        << HumanBytes(static_cast<double>(s.param_bytes)) << " params, " << s.plan.inputs.size() << " in / "
+        << s.plan.outputs.size() << " out";
     if (!s.plan.forwarded.empty()) out << " (" << s.plan.forwarded.size() << " forwarded)";
     out << "\n";
     for (const std::string& note : s.notes) out << "    note: " << note << "\n";
   }
 
-  // Optional CPU reference check.
   ManifestInputs mi;
   mi.model_path = path;
   mi.schedule_source = source;
@@ -101,27 +176,11 @@ Status RunDeploy(const Config& config, std::ostream& out) {
   mi.segments = &*segments;
   mi.files = files;
   ReferenceCheckReport report;
-  Status mismatch = Status::Ok();
-  if (config.deploy.run_check) {
-    RunnerOptions opt;
-    opt.runs = config.deploy.runs;
-    auto r = RunReferenceCheck(*model, *segments, opt);
-    if (!r.ok()) {
-      mi.check_skipped = r.status().message();
-      out << "reference check skipped: " << r.status().message() << "\n";
-    } else {
-      report = *r;
-      mi.check = &report;
-      out << FormatReferenceReport(report);
-      if (!report.identical)
-        mismatch = Status::Internal("the segment chain's outputs differ from the whole model's (" +
-                                    std::to_string(report.mismatched_outputs) + " output(s))");
-    }
-  }
-  const std::string manifest = (std::filesystem::path(dir) / "manifest.yaml").string();
-  if (SameFile(manifest, path)) return Status::Invalid("refusing to overwrite the input with the manifest");
-  RESPECT_RETURN_IF_ERROR(WriteManifest(manifest, mi));
-  out << "  wrote " << manifest << "\n";
+  const Status mismatch = RunCheck(config, *model, *segments, &report, &mi, out);
+  auto manifest = ManifestYaml(mi);
+  if (!manifest.ok()) return manifest.status();
+  RESPECT_RETURN_IF_ERROR(PublishSegments(*segments, files, *manifest, dir, path));
+  out << "wrote " << dir << "/ (" << stages << " segment(s) and manifest.yaml)\n";
   return mismatch;
 }
 

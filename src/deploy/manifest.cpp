@@ -103,13 +103,18 @@ StatusOr<std::string> ManifestYaml(const ManifestInputs& in) {
     y << YAML::EndMap;
   }
   y << YAML::EndSeq;
+  // reference_check.status: passed | failed | skipped, with the reason when
+  // it did not pass.
+  y << YAML::Key << "reference_check" << YAML::Value << YAML::BeginMap;
   if (in.check) {
     const ReferenceCheckReport& r = *in.check;
-    y << YAML::Key << "reference_check" << YAML::Value << YAML::BeginMap;
+    y << YAML::Key << "status" << YAML::Value << (r.identical ? "passed" : "failed");
     y << YAML::Key << "runtime" << YAML::Value << ("Arm NN " + r.backend);
     y << YAML::Key << "runs" << YAML::Value << r.runs;
     y << YAML::Key << "identical" << YAML::Value << r.identical;
     if (!r.identical) {
+      y << YAML::Key << "reason" << YAML::Value
+        << (std::to_string(r.mismatched_outputs) + " output(s) differ from the whole model's");
       y << YAML::Key << "mismatched_outputs" << YAML::Value << r.mismatched_outputs;
       y << YAML::Key << "max_abs_diff" << YAML::Value << r.max_abs_diff;
     }
@@ -119,12 +124,12 @@ StatusOr<std::string> ManifestYaml(const ManifestInputs& in) {
     y << YAML::EndSeq;
     y << YAML::Key << "pipeline_seconds" << YAML::Value << r.pipeline_seconds;
     y << YAML::Key << "throughput_per_s" << YAML::Value << r.throughput_per_s;
-    y << YAML::EndMap;
-  } else if (!in.check_skipped.empty()) {
-    y << YAML::Key << "reference_check" << YAML::Value << YAML::BeginMap;
-    y << YAML::Key << "skipped" << YAML::Value << in.check_skipped;
-    y << YAML::EndMap;
+  } else {
+    y << YAML::Key << "status" << YAML::Value << "skipped";
+    y << YAML::Key << "reason" << YAML::Value
+      << (in.check_skipped.empty() ? std::string("not run") : in.check_skipped);
   }
+  y << YAML::EndMap;
   if (!info.notes.empty() || info.edgetpu_compiled) {
     y << YAML::Key << "model_notes" << YAML::Value << YAML::BeginSeq;
     if (info.edgetpu_compiled) y << info.message;

@@ -1,7 +1,8 @@
 // manifest.yaml of a deployed pipeline: the segments in order, their files,
 // input/output tensors (name, shape, type, bytes), forwarded tensors, and the
 // schedule's per-stage figures from evaluate() (parameter bytes, off-chip
-// bytes, crossing bytes, stage time) next to what the segments really hold.
+// bytes, crossing bytes, stage time) next to what the segments really hold,
+// and reference_check: {status: passed | failed | skipped, reason, ...}.
 #pragma once
 
 #include <string>
@@ -25,7 +26,7 @@ struct ManifestInputs {
   const std::vector<Segment>* segments = nullptr;
   std::vector<std::string> files;         // segment file names (relative to the manifest)
   const ReferenceCheckReport* check = nullptr;  // CPU reference check, when run
-  std::string check_skipped;              // why the check did not run, when asked for
+  std::string check_skipped;              // why the check did not run (reference_check.status: skipped)
 };
 
 // The manifest text (YAML). Figures come from Evaluate(problem, schedule).

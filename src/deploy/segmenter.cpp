@@ -1,5 +1,8 @@
 #include "deploy/segmenter.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +12,7 @@
 #include <system_error>
 
 #include "deploy/option_tables.h"
+#include "io/graph_io.h"
 #include "tflite_schema_generated.h"
 
 namespace respect {
@@ -430,8 +434,100 @@ StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std:
   return out;
 }
 
+std::vector<int64_t> SegmentCrossingBytes(const TfliteModelInfo& info, const std::vector<SegmentPlan>& plans) {
+  std::vector<int64_t> x;
+  for (size_t k = 0; k + 1 < plans.size(); ++k) {
+    const std::set<int> next(plans[k + 1].inputs.begin(), plans[k + 1].inputs.end());
+    int64_t bytes = 0;
+    for (int t : plans[k].outputs)
+      if (next.count(t)) bytes += info.tensors[t].bytes;
+    x.push_back(bytes);
+  }
+  return x;
+}
+
 std::string SegmentFileName(const std::string& stem, int k, int n) {
   return stem + "_segment_" + std::to_string(k) + "_of_" + std::to_string(n) + ".tflite";
+}
+
+namespace {
+
+Status WriteBytes(const fs::path& path, const void* data, size_t size) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) return Status::Io("cannot write '" + path.string() + "'");
+  f.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  f.flush();
+  if (!f) return Status::Io("error writing '" + path.string() + "'");
+  return Status::Ok();
+}
+
+// True when `inner` is `outer` or lies below it (after resolving links).
+bool IsWithin(const std::string& inner, const fs::path& outer) {
+  std::error_code ec;
+  const fs::path a = fs::weakly_canonical(fs::absolute(inner, ec), ec).lexically_normal();
+  const fs::path b = fs::weakly_canonical(fs::absolute(outer, ec), ec).lexically_normal();
+  auto ia = a.begin();
+  for (auto ib = b.begin(); ib != b.end(); ++ib, ++ia) {
+    if (ib->empty()) continue;  // trailing separator
+    if (ia == a.end() || *ia != *ib) return false;
+  }
+  return true;
+}
+
+// Puts `tmp` in place of `dir`; the previous `dir` (if any) ends up at `tmp`.
+Status SwapIntoPlace(const fs::path& tmp, const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    fs::rename(tmp, dir, ec);
+    if (ec) return Status::Io("cannot rename '" + tmp.string() + "' to '" + dir.string() + "': " + ec.message());
+    return Status::Ok();
+  }
+  if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) == 0) return Status::Ok();
+  // No atomic exchange here: move the old one aside, then the new one in.
+  const fs::path old = tmp.string() + ".old";
+  fs::rename(dir, old, ec);
+  if (ec) return Status::Io("cannot move '" + dir.string() + "' aside: " + ec.message());
+  fs::rename(tmp, dir, ec);
+  if (ec) {
+    std::error_code ec2;
+    fs::rename(old, dir, ec2);
+    return Status::Io("cannot rename '" + tmp.string() + "' to '" + dir.string() + "': " + ec.message());
+  }
+  fs::rename(old, tmp, ec);
+  return Status::Ok();
+}
+
+Status WriteDeployInto(const fs::path& tmp, const std::vector<Segment>& segments,
+                       const std::vector<std::string>& files, const std::string& manifest_yaml) {
+  for (size_t k = 0; k < segments.size(); ++k)
+    RESPECT_RETURN_IF_ERROR(WriteBytes(tmp / files[k], segments[k].bytes.data(), segments[k].bytes.size()));
+  return WriteBytes(tmp / "manifest.yaml", manifest_yaml.data(), manifest_yaml.size());
+}
+
+}  // namespace
+
+Status PublishSegments(const std::vector<Segment>& segments, const std::vector<std::string>& files,
+                       const std::string& manifest_yaml, const std::string& dir, const std::string& input_path) {
+  if (files.size() != segments.size()) return Status::Internal("PublishSegments: one file name per segment");
+  const fs::path target = fs::path(dir).lexically_normal();
+  if (!input_path.empty() && IsWithin(input_path, target))
+    return Status::Invalid("the model '" + input_path + "' lies inside '" + dir +
+                           "', which the deploy replaces as a whole; move it or choose another output.dir");
+  RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(target.string()));
+  std::error_code ec;
+  if (fs::exists(target, ec) && !fs::is_directory(target, ec))
+    return Status::Invalid("'" + dir + "' exists and is not a directory");
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  if (ec) return Status::Io("cannot create directory '" + parent.string() + "': " + ec.message());
+  const fs::path tmp = parent / (".segments.tmp." + std::to_string(getpid()));
+  fs::remove_all(tmp, ec);
+  fs::create_directory(tmp, ec);
+  if (ec) return Status::Io("cannot create directory '" + tmp.string() + "': " + ec.message());
+  Status st = WriteDeployInto(tmp, segments, files, manifest_yaml);
+  if (st.ok()) st = SwapIntoPlace(tmp, target);
+  fs::remove_all(tmp, ec);  // the previous deploy, or the failed attempt
+  return st;
 }
 
 bool SameFile(const std::string& a, const std::string& b) {

@@ -54,6 +54,10 @@ struct Segment {
 StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, const std::vector<int>& stage_of_op,
                                                 int stages);
 
+// Bytes the segment files pass at each boundary k (k = 0..n-2): the sizes
+// of the tensors that are outputs of segment k and inputs of segment k+1.
+std::vector<int64_t> SegmentCrossingBytes(const TfliteModelInfo& info, const std::vector<SegmentPlan>& plans);
+
 // Plans and builds every segment in memory.
 StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std::vector<int>& stage_of_op,
                                             int stages);
@@ -66,6 +70,17 @@ std::string SegmentFileName(const std::string& stem, int k, int n);
 // are written to a temporary name and renamed. Returns the paths written.
 StatusOr<std::vector<std::string>> WriteSegments(const std::vector<Segment>& segments, const std::string& dir,
                                                  const std::string& stem, const std::string& input_path);
+
+// Publishes a deploy: writes the segment files (`files[k]` for segment k) and
+// manifest.yaml into a fresh temporary directory beside `dir`, then puts it
+// in place of `dir` in one rename (an atomic exchange where the file system
+// allows it), so readers see the old deploy or the new one, whole, and a
+// deploy of another stage count leaves no stale segments behind. `dir` is
+// owned by the deploy: refused (Invalid) when the input model or another
+// protected input lies inside it, or when it exists and is not a directory.
+// On failure the temporary directory is removed and `dir` is unchanged.
+Status PublishSegments(const std::vector<Segment>& segments, const std::vector<std::string>& files,
+                       const std::string& manifest_yaml, const std::string& dir, const std::string& input_path);
 
 // True when `a` and `b` name the same file (also through links or `..`).
 bool SameFile(const std::string& a, const std::string& b);

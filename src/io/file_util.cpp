@@ -38,6 +38,16 @@ Status CheckWritable(const std::string& path) {
   return Status::Ok();
 }
 
+Status CheckNoProtectedInputWithin(const std::string& dir) {
+  std::string root = Canonical(dir);
+  if (!root.empty() && root.back() != '/') root += '/';
+  std::lock_guard<std::mutex> lock(g_protect_mu);
+  for (const std::string& p : Protected())
+    if (p + "/" == root || p.compare(0, root.size(), root) == 0)
+      return Status::Invalid("refusing to replace '" + dir + "': it holds input file '" + p + "'");
+  return Status::Ok();
+}
+
 Status MakeDirs(const std::string& path) {
   std::error_code ec;
   fs::create_directories(path, ec);
@@ -46,7 +56,32 @@ Status MakeDirs(const std::string& path) {
   return Status::Ok();
 }
 
+Status CheckReadableFile(const std::string& path) {
+  std::error_code ec;
+  // An ifstream or fopen of a directory succeeds on Linux and reads as empty
+  // (or as a file of absurd size), so a directory must be refused up front.
+  if (fs::is_directory(path, ec)) return Status::Invalid("'" + path + "' is a directory, not a file");
+  return Status::Ok();
+}
+
+std::string SafeFileStem(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '-' || c == '.' || c == '+' || c == '=';
+    out += ok ? c : '_';
+  }
+  // A leading dot would hide the file or, as "..", name the parent directory.
+  for (char& c : out) {
+    if (c != '.') break;
+    c = '_';
+  }
+  if (out.size() > 200) out.resize(200);
+  return out.empty() ? "_" : out;
+}
+
 StatusOr<std::string> ReadTextFile(const std::string& path) {
+  RESPECT_RETURN_IF_ERROR(CheckReadableFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Io("cannot read '" + path + "': " + std::strerror(errno));
   std::ostringstream ss;

@@ -16,6 +16,7 @@ struct GmlValue {
   enum Kind { kNumber, kString, kList } kind = kNumber;
   double number = 0;
   bool is_int = false;
+  std::string text;  // the number as written
   std::string str;
   std::vector<std::pair<std::string, GmlValue>> list;
 
@@ -91,6 +92,7 @@ class GmlParser {
         if (tok.empty() || end != tok.c_str() + tok.size())
           return Err("value of '" + key + "' is not a number, string or list: '" + tok + "'");
         v.is_int = tok.find_first_of(".eEnN") == std::string::npos;
+        v.text = tok;
       }
       out->list.emplace_back(std::move(key), std::move(v));
     }
@@ -126,18 +128,29 @@ class GmlParser {
   int line_ = 1;
 };
 
+// llround of a value outside int64 (or NaN) is undefined; 2^63 is the first
+// double that does not fit.
+bool InInt64(double d) { return std::isfinite(d) && std::fabs(d) < 9223372036854775808.0; }
+
 Status GmlInt(const GmlValue& node, const char* key, const std::string& where, int64_t* out) {
   const GmlValue* v = node.Find(key);
   if (!v) return Status::Ok();
   if (v->kind != GmlValue::kNumber || !std::isfinite(v->number))
     return Status::Invalid(where + ": '" + key + "' must be a finite number");
+  if (!InInt64(v->number)) return Status::Invalid(where + ": '" + key + "' is out of range");
   *out = static_cast<int64_t>(std::llround(v->number));
   return Status::Ok();
 }
 
+// Integral ids print as integers; other numbers (1.5, 1e300, nan) keep their
+// text so they neither collide nor overflow.
 std::string GmlId(const GmlValue& v) {
   if (v.kind == GmlValue::kString) return v.str;
-  if (v.kind == GmlValue::kNumber) return std::to_string(static_cast<long long>(std::llround(v.number)));
+  if (v.kind == GmlValue::kNumber) {
+    if (InInt64(v.number) && v.number == std::floor(v.number))
+      return std::to_string(static_cast<long long>(v.number));
+    return v.text;
+  }
   return "";
 }
 
@@ -156,6 +169,12 @@ StatusOr<Graph> ParseGraphGml(const std::string& text, const std::string& origin
   if (dot != std::string::npos && dot > 0) name = name.substr(0, dot);
   if (const GmlValue* nm = graph->Find("name"); nm && nm->kind == GmlValue::kString && !nm->str.empty())
     name = nm->str;
+  // NetworkX writes `directed 1` for a DiGraph; a dataflow graph read as
+  // undirected would lose every edge direction, so it is refused.
+  if (const GmlValue* d = graph->Find("directed"); d && !(d->kind == GmlValue::kNumber && d->number == 1))
+    return Status::Invalid(origin + ": the graph is undirected ('directed " +
+                           (d->kind == GmlValue::kNumber ? d->text : std::string("?")) +
+                           "'); a DNN graph needs 'directed 1'");
   GraphBuilder b(name);
   int ni = 0, ei = 0;
   for (const auto& kv : graph->list) {
@@ -166,7 +185,7 @@ StatusOr<Graph> ParseGraphGml(const std::string& text, const std::string& origin
       if (!id || id->kind == GmlValue::kList) return Status::Invalid(where + " has no id");
       Node nd;
       nd.id = GmlId(*id);
-      nd.id_is_int = id->kind == GmlValue::kNumber;
+      nd.id_is_int = id->kind == GmlValue::kNumber && InInt64(id->number) && id->number == std::floor(id->number);
       if (const GmlValue* l = kv.second.Find("label"); l && l->kind != GmlValue::kList) nd.name = GmlId(*l);
       if (const GmlValue* o = kv.second.Find("op"); o && o->kind == GmlValue::kString) nd.op = o->str;
       const std::string w = where + " ('" + (nd.name.empty() ? nd.id : nd.name) + "')";

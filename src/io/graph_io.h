@@ -29,7 +29,15 @@ StatusOr<Graph> ReadGraphGml(const std::string& path);
 std::string GraphToDot(const Graph& g, const std::vector<int>* stage = nullptr, int stages = 0);
 
 // Small file helpers shared by readers and writers.
+// Invalid when `path` is a directory (every reader calls this first).
+Status CheckReadableFile(const std::string& path);
+// Reads a whole text file; a directory is Invalid, an unreadable file Io.
 StatusOr<std::string> ReadTextFile(const std::string& path);
+// `name` made safe as one file name component inside an output directory:
+// every character outside [A-Za-z0-9._+=-] becomes '_', leading dots become
+// '_' (so "..", "../x" or "/etc/x" can never leave the directory), at most
+// 200 characters, never empty.
+std::string SafeFileStem(const std::string& name);
 // Writes atomically (temp file + rename). Refuses to write over any path
 // registered with ProtectInputPath (inputs are never overwritten).
 Status WriteTextFile(const std::string& path, const std::string& content);
@@ -38,6 +46,9 @@ Status WriteTextFile(const std::string& path, const std::string& content);
 void ProtectInputPath(const std::string& path);
 // Invalid if `path` names a protected input (same file, by canonical path).
 Status CheckWritable(const std::string& path);
+// Invalid if a protected input is `dir` or lies inside it (for writers that
+// replace a whole directory).
+Status CheckNoProtectedInputWithin(const std::string& dir);
 // Creates a directory and its parents (like mkdir -p).
 Status MakeDirs(const std::string& path);
 

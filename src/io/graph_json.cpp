@@ -1,5 +1,8 @@
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <limits>
+
 #include "io/graph_io.h"
 
 namespace respect {
@@ -8,15 +11,24 @@ using nlohmann::json;
 
 namespace {
 
+constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
+
 // Reads an optional non-negative-or-not integer field; sizes may be written as
 // floats (e.g. 1.2e6) by other tools, so accept integral floats.
 Status ReadInt(const json& obj, const char* key, const std::string& where, int64_t* out) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return Status::Ok();
+  // An unsigned above INT64_MAX (e.g. 2^64-1) would wrap to a negative value.
+  if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(kMaxInt))
+    return Status::Invalid(where + ": '" + key + "' is too large (" + it->dump() + " > " +
+                           std::to_string(kMaxInt) + ")");
   if (it->is_number_integer()) { *out = it->get<int64_t>(); return Status::Ok(); }
   if (it->is_number_float()) {
-    double d = it->get<double>();
-    if (d != static_cast<double>(static_cast<int64_t>(d)))
+    const double d = it->get<double>();
+    // 2^63 itself is not representable: compare against it before converting.
+    if (!std::isfinite(d) || std::fabs(d) >= 9223372036854775808.0)
+      return Status::Invalid(where + ": '" + key + "' is out of range, got " + it->dump());
+    if (d != std::floor(d))
       return Status::Invalid(where + ": '" + key + "' must be a whole number, got " + it->dump());
     *out = static_cast<int64_t>(d);
     return Status::Ok();
@@ -25,6 +37,12 @@ Status ReadInt(const json& obj, const char* key, const std::string& where, int64
 }
 
 Status ReadId(const json& v, const std::string& where, std::string* id, bool* is_int) {
+  // Beyond int64 the id is kept as text (it is written back as a string).
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(kMaxInt)) {
+    *id = std::to_string(v.get<uint64_t>());
+    *is_int = false;
+    return Status::Ok();
+  }
   if (v.is_number_integer()) { *id = std::to_string(v.get<int64_t>()); *is_int = true; return Status::Ok(); }
   if (v.is_string()) { *id = v.get<std::string>(); *is_int = false; return Status::Ok(); }
   return Status::Invalid(where + " must be an integer or a string, got " + v.dump());
@@ -39,6 +57,9 @@ StatusOr<Graph> ParseGraphJson(const std::string& text, const std::string& origi
   } catch (const json::parse_error& e) {
     // e.byte is the 1-based offset of the offending character.
     return Status::Invalid(origin + ": invalid JSON at byte " + std::to_string(e.byte));
+  } catch (const json::exception& e) {
+    // out_of_range for numbers such as 1e999 (not a parse_error).
+    return Status::Invalid(origin + ": invalid JSON: " + std::string(e.what()));
   }
   if (!doc.is_object()) return Status::Invalid(origin + ": top level must be an object with 'nodes' and 'edges'");
   std::string name = "graph";
@@ -122,7 +143,7 @@ std::string GraphToJson(const Graph& g) {
   }
   doc["nodes"] = std::move(nodes);
   doc["edges"] = std::move(edges);
-  return doc.dump(1) + "\n";
+  return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";  // names from GML may be invalid UTF-8
 }
 
 }  // namespace respect

@@ -168,11 +168,11 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
     for (const auto& kv : r.stats) st[kv.first] = NumberOrNull(kv.second);
     doc["stats"] = std::move(st);
   }
-  return doc.dump(1) + "\n";
+  return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";  // names from GML may be invalid UTF-8
 }
 
 std::string ScheduleStem(const std::string& dir, const Problem& p, const std::string& method) {
-  return dir + "/" + p.g().name() + "." + std::to_string(p.stages) + "." + method;
+  return dir + "/" + SafeFileStem(p.g().name()) + "." + std::to_string(p.stages) + "." + method;
 }
 
 StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& p, const ScheduleResult& r) {
@@ -183,20 +183,42 @@ StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& 
   return stem + ".schedule.json";
 }
 
-StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& g, int* stages) {
+StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& g, int* stages, bool allow_missing) {
   auto text = ReadTextFile(path);
   if (!text.ok()) return text.status();
-  json doc = json::parse(*text, nullptr, false);
+  return ParseScheduleJson(*text, path, g, stages, allow_missing);
+}
+
+StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string& path, const Graph& g,
+                                     int* stages, bool allow_missing) {
+  json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return Status::Invalid(path + ": not a schedule JSON object");
   if (!doc.contains("assignment") || !doc["assignment"].is_array())
     return Status::Invalid(path + ": no 'assignment' array");
   int n_stages = 0;
-  if (doc.contains("stages") && doc["stages"].is_number_integer()) n_stages = doc["stages"].get<int>();
+  // Stage numbers beyond the node count cannot make a schedule with non-empty
+  // stages; bounding them also keeps them inside int.
+  const int64_t max_stage = std::max(1, g.size());
+  auto stage_ok = [&](const json& v) {
+    return v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() < max_stage &&
+           !(v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(max_stage));
+  };
+  if (doc.contains("stages")) {
+    const json& st = doc["stages"];
+    if (!st.is_number_integer() || st.get<int64_t>() < 1 || st.get<int64_t>() > max_stage ||
+        (st.is_number_unsigned() && st.get<uint64_t>() > static_cast<uint64_t>(max_stage)))
+      return Status::Invalid(path + ": 'stages' must be an integer in [1, " + std::to_string(max_stage) +
+                             "], got " + st.dump());
+    n_stages = st.get<int>();
+  }
   Schedule s;
   s.stage.assign(g.size(), -1);
   for (const json& a : doc["assignment"]) {
     if (!a.is_object() || !a.contains("stage") || !a["stage"].is_number_integer())
       return Status::Invalid(path + ": an assignment entry has no integer 'stage'");
+    if (!stage_ok(a["stage"]))
+      return Status::Invalid(path + ": stage " + a["stage"].dump() + " is outside [0, " +
+                             std::to_string(max_stage - 1) + "] in " + a.dump());
     int v = -1;
     if (a.contains("id")) {
       const json& id = a["id"];
@@ -211,7 +233,7 @@ StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& g, int
     s.stage[v] = a["stage"].get<int>();
     n_stages = std::max(n_stages, s.stage[v] + 1);
   }
-  for (int v = 0; v < g.size(); ++v)
+  for (int v = 0; v < g.size() && !allow_missing; ++v)
     if (s.stage[v] < 0) return Status::Invalid(path + ": node '" + g.node(v).name + "' has no stage");
   if (stages) *stages = n_stages;
   return s;
@@ -292,7 +314,7 @@ std::string CompareToJson(const std::vector<CompareRow>& rows) {
     if (!s.message.empty()) j["message"] = s.message;
     arr.push_back(std::move(j));
   }
-  return arr.dump(1) + "\n";
+  return arr.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace respect

@@ -26,7 +26,14 @@ StatusOr<std::string> WriteScheduleFiles(const std::string& dir, const Problem& 
                                          const ScheduleResult& result);
 
 // Reads a schedule JSON back into a Schedule for `graph` (by id, else name).
-StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph, int* stages);
+// Stages must lie in [0, graph.size()); one-line Invalid otherwise. A node
+// the file does not mention is an error, or stage -1 with `allow_missing`
+// (the caller fills it).
+StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph, int* stages,
+                                    bool allow_missing = false);
+// The same for text in memory; `path` names it in messages. Never throws.
+StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string& path, const Graph& graph,
+                                     int* stages, bool allow_missing = false);
 
 // One line per method after the per-stage tables: objective, gap to the
 // reference, seconds, status. The reference is the best lower bound proven in

@@ -4,8 +4,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <limits>
+#include <system_error>
 
+#include "tflite/tflite_types.h"
 #include "tflite_schema_generated.h"
 
 namespace respect {
@@ -34,6 +37,42 @@ Status CheckIndexVector(const flatbuffers::Vector<int32_t>* v, size_t n, bool al
     if (t < 0 || static_cast<size_t>(t) >= n)
       return Status::Invalid(what + " refers to tensor " + std::to_string(t) + " of " + std::to_string(n));
   }
+  return Status::Ok();
+}
+
+// Buffer size of a tensor's constant data (inline or external), 0 if none.
+uint64_t ConstantSize(const tfl::Model& m, uint32_t buffer) {
+  if (buffer == 0 || !m.buffers() || buffer >= m.buffers()->size()) return 0;
+  const tfl::Buffer* b = m.buffers()->Get(buffer);
+  if (b->offset() > 1) return b->size();
+  return b->data() ? b->data()->size() : 0;
+}
+
+// Type known, dimensions -1 (unknown) or >= 0, and a size that is plausible:
+// an activation within kMaxActivationBytes, a dense constant exactly as large
+// as its buffer. Every later product of dimensions then stays far from
+// overflow.
+Status CheckTensor(const tfl::Model& m, const tfl::Tensor& t, const std::string& what) {
+  const std::string name = what + " ('" + (t.name() ? t.name()->str() : std::string()) + "')";
+  const int type = static_cast<int>(t.type());
+  if (!IsKnownTensorType(type)) return Status::Invalid(name + " has unknown type " + std::to_string(type));
+  std::vector<int32_t> shape;
+  if (t.shape()) shape.assign(t.shape()->begin(), t.shape()->end());
+  for (int32_t d : shape)
+    if (d < -1) return Status::Invalid(name + " has dimension " + std::to_string(d) + " (must be >= 0, or -1 if unknown)");
+  const int64_t bytes = TensorBytes(shape, type);
+  if (bytes < 0) return Status::Ok();  // unknown dims or no fixed element size
+  const uint64_t held = ConstantSize(m, t.buffer());
+  if (held == 0) {
+    if (bytes > kMaxActivationBytes)
+      return Status::Invalid(name + " shape asks for " + std::to_string(bytes) + " bytes, above the " +
+                             std::to_string(kMaxActivationBytes) + " accepted for an activation");
+    return Status::Ok();
+  }
+  // Sparse and sub-byte constants are stored in other layouts.
+  if (t.sparsity() == nullptr && TensorTypeBits(type) >= 8 && held != static_cast<uint64_t>(bytes))
+    return Status::Invalid(name + " shape needs " + std::to_string(bytes) + " bytes but its buffer holds " +
+                           std::to_string(held));
   return Status::Ok();
 }
 
@@ -70,6 +109,7 @@ Status CheckModel(const tfl::Model& m, size_t file_size) {
         if (ten->buffer() != 0 && ten->buffer() >= nbuf)
           return Status::Invalid(sname + " tensor " + std::to_string(t) + " refers to buffer " +
                                  std::to_string(ten->buffer()) + " of " + std::to_string(nbuf));
+        RESPECT_RETURN_IF_ERROR(CheckTensor(m, *ten, sname + " tensor " + std::to_string(t)));
       }
     RESPECT_RETURN_IF_ERROR(CheckIndexVector(sg->inputs(), nt, false, sname + " inputs"));
     RESPECT_RETURN_IF_ERROR(CheckIndexVector(sg->outputs(), nt, false, sname + " outputs"));
@@ -94,11 +134,20 @@ Status CheckModel(const tfl::Model& m, size_t file_size) {
 }  // namespace
 
 StatusOr<std::vector<uint8_t>> ReadFileBytes(const std::string& path) {
+  // fopen of a directory succeeds and ftell reports an absurd size.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return Status::Invalid("'" + path + "' is a directory, not a .tflite file");
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::Io("cannot open '" + path + "': " + std::strerror(errno));
   std::vector<uint8_t> bytes;
   if (std::fseek(f, 0, SEEK_END) == 0) {
     const long end = std::ftell(f);
+    // A size the machine cannot hold is an error, not a bad_alloc.
+    if (end > 0 && static_cast<unsigned long>(end) > bytes.max_size() / 2) {
+      std::fclose(f);
+      return Status::Io("'" + path + "' reports " + std::to_string(end) + " bytes, too large to read");
+    }
     if (end > 0) bytes.reserve(static_cast<size_t>(end));
     std::fseek(f, 0, SEEK_SET);
   }

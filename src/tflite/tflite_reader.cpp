@@ -167,6 +167,7 @@ TfliteModelInfo DescribeTflite(const TfliteModel& model) {
     for (int t : oi.outputs) {
       TfliteTensorInfo& ti = info.tensors[t];
       if (ti.producer < 0) ti.producer = oi.index;
+      ++ti.writers;
       oi.output_bytes = SatAdd(oi.output_bytes, ti.bytes);
     }
     if (!oi.outputs.empty()) oi.name = info.tensors[oi.outputs[0]].name;
@@ -225,11 +226,106 @@ StatusOr<TfliteModelInfo> ReadTfliteBytes(const uint8_t* data, size_t size, cons
   return DescribeTflite(*model);
 }
 
+namespace {
+
+std::string OpText(const TfliteOperatorInfo& op) {
+  return "operator " + std::to_string(op.index) + " (" + op.op + " '" + op.name + "')";
+}
+
+// Execution order must be a topological order of the dataflow; see the
+// header for what is refused.
+Status CheckDataflow(const TfliteModelInfo& info) {
+  for (const TfliteOperatorInfo& op : info.operators) {
+    if (op.macs == kMax) return Status::Invalid(OpText(op) + " has a MAC count beyond int64 (corrupt shapes?)");
+    for (int t : op.inputs) {
+      if (t < 0 || t >= static_cast<int>(info.tensors.size())) continue;
+      const TfliteTensorInfo& ti = info.tensors[t];
+      if (ti.is_variable || ti.producer < 0) continue;
+      if (std::find(op.outputs.begin(), op.outputs.end(), t) != op.outputs.end())
+        return Status::Invalid(OpText(op) + " reads its own output tensor '" + ti.name + "' (a cycle)");
+      if (ti.producer > op.index)
+        return Status::Invalid(OpText(op) + " reads tensor '" + ti.name + "' before " +
+                               OpText(info.operators[ti.producer]) + " writes it (a cycle in execution order)");
+    }
+    for (int t : op.outputs) {
+      const TfliteTensorInfo& ti = info.tensors[t];
+      if (!ti.is_variable && ti.writers > 1 && ti.producer != op.index)
+        return Status::Invalid("tensor '" + ti.name + "' is written by " + OpText(info.operators[ti.producer]) +
+                               " and again by " + OpText(op));
+    }
+  }
+  return Status::Ok();
+}
+
+// Bytes of the outputs that can cross a stage boundary: read by a later
+// operator, or leaving the model.
+int64_t LiveOutputBytes(const TfliteModelInfo& info, const TfliteOperatorInfo& op,
+                        const std::vector<char>& is_model_output) {
+  int64_t bytes = 0;
+  std::set<int> seen;
+  for (int t : op.outputs) {
+    if (!seen.insert(t).second) continue;
+    const TfliteTensorInfo& ti = info.tensors[t];
+    bool live = is_model_output[t] != 0;
+    for (int c : ti.consumers) live = live || c != op.index;
+    if (live) bytes = SatAdd(bytes, ti.bytes);
+  }
+  return bytes;
+}
+
+// See the header: MODEL_INPUT nodes, PIPELINE_START and PIPELINE_END, after
+// the operators. `parents` holds each operator's operator parents.
+void AddBoundaryNodes(const TfliteModelInfo& info, const std::vector<std::set<int>>& parents,
+                      const std::vector<char>& is_model_output, GraphBuilder* b) {
+  const int nops = static_cast<int>(info.operators.size());
+  Node start;
+  start.id = "start";
+  start.name = "(pipeline start)";
+  start.op = kPipelineStartOp;
+  const int s = b->AddNode(start);
+  Node end;
+  end.id = "end";
+  end.name = "(pipeline end)";
+  end.op = kPipelineEndOp;
+  const int e = b->AddNode(end);
+  std::set<int> seen_inputs;
+  for (int t : info.inputs) {
+    const TfliteTensorInfo& ti = info.tensors[t];
+    if (!seen_inputs.insert(t).second || ti.constant_bytes > 0 || ti.producer >= 0) continue;
+    if (ti.consumers.empty() && !is_model_output[t]) continue;  // passes through no segment
+    Node in;
+    in.id = "input:" + std::to_string(t);
+    in.name = ti.name.empty() ? in.id : ti.name;
+    in.op = kModelInputOp;
+    in.output_bytes = ti.bytes;
+    const int p = b->AddNode(in);
+    b->AddEdgeIdx(p, s);
+    for (int c : ti.consumers) b->AddEdgeIdx(p, c);
+    if (is_model_output[t]) b->AddEdgeIdx(p, e);
+  }
+  std::vector<char> has_children(nops, 0);
+  for (int v = 0; v < nops; ++v)
+    for (int u : parents[v]) has_children[u] = 1;
+  for (int v = 0; v < nops; ++v) {
+    if (parents[v].empty()) b->AddEdgeIdx(s, v);
+    bool feeds_output = false;
+    for (int t : info.operators[v].outputs) feeds_output = feeds_output || is_model_output[t];
+    if (!has_children[v] || feeds_output) b->AddEdgeIdx(v, e);
+  }
+}
+
+}  // namespace
+
 StatusOr<Graph> TfliteToGraph(const TfliteModelInfo& info, const std::string& graph_name) {
   const std::string name = graph_name.empty() ? info.name : graph_name;
   if (info.operators.empty())
     return Status::Invalid("TFLite model '" + info.origin + "' has no operators in its main subgraph");
+  Status flow = CheckDataflow(info);
+  if (!flow.ok()) return flow.WithContext("TFLite model '" + info.origin + "'");
   GraphBuilder b(name);
+  const int nt = static_cast<int>(info.tensors.size());
+  std::vector<char> is_model_output(nt, 0);
+  for (int t : info.outputs) is_model_output[t] = 1;
   for (const TfliteOperatorInfo& op : info.operators) {
     Node n;
     n.id = std::to_string(op.index);
@@ -237,24 +333,37 @@ StatusOr<Graph> TfliteToGraph(const TfliteModelInfo& info, const std::string& gr
     n.name = op.name;
     n.op = op.op;
     n.param_bytes = op.param_bytes;
-    n.output_bytes = op.output_bytes;
+    n.output_bytes = LiveOutputBytes(info, op, is_model_output);
     n.macs = op.macs;
     b.AddNode(std::move(n));
   }
+  std::vector<std::set<int>> parents(info.operators.size());
   for (const TfliteOperatorInfo& op : info.operators) {
-    std::set<int> parents;
     for (int t : op.inputs) {
-      if (t < 0 || t >= static_cast<int>(info.tensors.size())) continue;
+      if (t < 0 || t >= nt) continue;
       const int u = info.tensors[t].producer;
-      // A tensor written later than it is read (state carried between
-      // invocations) would close a cycle; it is not a data dependency here.
-      if (u >= 0 && u < op.index) parents.insert(u);
+      // Only variables can still be written later (CheckDataflow); their
+      // state stays inside one operator, it is no data dependency.
+      if (u >= 0 && u < op.index) parents[op.index].insert(u);
     }
-    for (int u : parents) b.AddEdgeIdx(u, op.index);
+    for (int u : parents[op.index]) b.AddEdgeIdx(u, op.index);
   }
+  AddBoundaryNodes(info, parents, is_model_output, &b);
   auto g = b.Build();
   if (!g.ok()) return g.status().WithContext("TFLite model '" + info.origin + "'");
   return g;
+}
+
+bool IsBoundaryNode(const Node& node) {
+  return node.op == kModelInputOp || node.op == kPipelineStartOp || node.op == kPipelineEndOp;
+}
+
+void PinBoundaryNodes(const Graph& graph, int stages, std::vector<int>* stage) {
+  for (int v = 0; v < graph.size() && v < static_cast<int>(stage->size()); ++v) {
+    const Node& n = graph.node(v);
+    if (n.op == kModelInputOp || n.op == kPipelineStartOp) (*stage)[v] = 0;
+    else if (n.op == kPipelineEndOp) (*stage)[v] = stages - 1;
+  }
 }
 
 StatusOr<Graph> LoadTfliteGraph(const std::string& path) {

@@ -9,15 +9,27 @@
 //   * param_bytes = bytes of the operator's constant inputs (tensors whose
 //     buffer holds data; sparse tensors count their stored bytes; a constant
 //     shared by several operators counts for each of them);
-//   * output_bytes = sum over the operator's outputs of shape x element size
-//     (unknown dimensions count 0);
+//   * output_bytes = sum over the operator's live outputs (read by another
+//     operator, or a model output) of shape x element size (unknown
+//     dimensions count 0); outputs nobody reads never cross a boundary;
 //   * macs for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV,
 //     CONV_3D and BATCH_MATMUL (0 otherwise);
 //   * an edge u -> v for every tensor produced by u and read by v.
-// The model's input and output tensors are not nodes: they are listed in
-// TfliteModelInfo::inputs / outputs (the segmenter feeds inputs to the first
-// segment and forwards outputs to the last).
-//
+// Boundary nodes follow the operators (which keep indices 0..ops-1), so the
+// one cost model also counts what a pipeline really passes at its ends:
+//   * MODEL_INPUT (id "input:<tensor>", output_bytes = the tensor's bytes):
+//     one per non-constant model input that an operator reads, with edges to
+//     its readers. The input enters stage 0 and is forwarded to its last
+//     reader, crossing every boundary in between;
+//   * PIPELINE_START (id "start", 0 bytes): child of every MODEL_INPUT and
+//     parent of every operator without operator parents, so it sits at or
+//     before every operator, and the inputs with it in stage 0;
+//   * PIPELINE_END (id "end", 0 bytes): child of every operator without
+//     operator children and of every producer of a model output (or of the
+//     MODEL_INPUT of an input that is also an output), so model outputs
+//     are forwarded to the last stage.
+// These nodes carry no parameters and are not operators: a stage holding only
+// them makes no segment (the deploy refuses such a schedule).
 // A model already compiled by edgetpu_compiler (operators replaced by
 // "edgetpu-custom-op") reads fine and is flagged: info.edgetpu_compiled with
 // an explanatory info.message.
@@ -51,7 +63,8 @@ struct TfliteTensorInfo {
   bool is_variable = false;
   bool sparse = false;          // has sparsity parameters (read by DENSIFY)
   bool quantized = false;       // has scale/zero_point
-  int producer = -1;            // operator writing it, -1 for inputs/constants
+  int producer = -1;            // first operator writing it, -1 for inputs/constants
+  int writers = 0;              // operators listing it as an output
   std::vector<int> consumers;   // operators reading it, in execution order
 };
 
@@ -100,8 +113,24 @@ StatusOr<TfliteModelInfo> ReadTfliteBytes(const uint8_t* data, size_t size, cons
 TfliteModelInfo DescribeTflite(const TfliteModel& model);
 
 // The scheduling graph of the description above. `graph_name` defaults to
-// info.name. Invalid when the model has no operators.
+// info.name. Invalid (one line naming the operator and tensor) when the model
+// has no operators, or its operators do not form a DAG in execution order:
+// an operator reading its own output, a tensor read before the operator
+// that writes it runs, a tensor written by two operators (variable tensors,
+// which carry state between invocations, are exempt), or a MAC count beyond
+// int64.
 StatusOr<Graph> TfliteToGraph(const TfliteModelInfo& info, const std::string& graph_name = "");
+
+// Boundary nodes (see above).
+constexpr const char* kModelInputOp = "MODEL_INPUT";
+constexpr const char* kPipelineStartOp = "PIPELINE_START";
+constexpr const char* kPipelineEndOp = "PIPELINE_END";
+bool IsBoundaryNode(const Node& node);
+
+// Puts the boundary nodes of a TfliteToGraph graph where a pipeline has them:
+// MODEL_INPUT and PIPELINE_START in stage 0, PIPELINE_END in the last stage.
+// `stage` has one entry per graph node; operator entries are left alone.
+void PinBoundaryNodes(const Graph& graph, int stages, std::vector<int>* stage);
 
 // ReadTfliteFile + TfliteToGraph (used by the `model:` loader in src/io).
 StatusOr<Graph> LoadTfliteGraph(const std::string& path);

@@ -42,6 +42,10 @@ std::string TensorTypeName(int type) {
   return "type" + std::to_string(type);
 }
 
+bool IsKnownTensorType(int type) {
+  return type >= static_cast<int>(tfl::TensorType::MIN) && type <= static_cast<int>(tfl::TensorType::MAX);
+}
+
 int TensorTypeBits(int type) {
   switch (static_cast<tfl::TensorType>(type)) {
     case tfl::TensorType::BOOL:

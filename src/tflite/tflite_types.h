@@ -23,6 +23,14 @@ constexpr int32_t kTflitePlaceholderForGreaterOpCodes = 127;
 // "float32", "int8", ...; "type<id>" when unknown.
 std::string TensorTypeName(int type);
 
+// True for the TensorType values of the schema this build knows.
+bool IsKnownTensorType(int type);
+
+// Largest dense size accepted for a tensor that holds no constant data (an
+// activation): 1 GiB. Nothing that large can cross an Edge TPU pipeline; a
+// shape asking for more is corrupt.
+constexpr int64_t kMaxActivationBytes = int64_t{1} << 30;
+
 // Storage bits per element: 32 for float32, 4 for int4, 0 when the size is
 // not fixed (string, resource, variant) or the type is unknown.
 int TensorTypeBits(int type);

@@ -1,0 +1,1 @@
+graph [ directed 1 node [ id nan ] node [ id 1.5 label "ÿþ" ] edge [ source nan target 1.5 ] ]
