@@ -71,7 +71,9 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     // The start is a help, not the job: at most a fifth of the time limit
     // (its splits take seconds only on graphs of thousands of nodes).
     DpTopoScheduler dp(0.2 * options_.time_limit_s);
+    const auto ts = std::chrono::steady_clock::now();
     auto h = dp.Run(problem);
+    r.stats["start_seconds"] = Seconds(ts);
     if (h.ok() && (h->status == SolveStatus::kFeasible || h->status == SolveStatus::kOptimal)) {
       warm = h->schedule;
       have_warm = true;
@@ -105,7 +107,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   }
   if (lattice) {
     LatticeOptions lo = options_.lattice;
-    lo.time_limit_s = options_.time_limit_s;
+    lo.time_limit_s = std::max(1e-3, options_.time_limit_s - Seconds(t0));
     if (engine == ExactEngine::kLattice) lo.wide = true;  // asked for: graphs of any size it handles
     const auto tl = std::chrono::steady_clock::now();
     LatticeResult lr = SolveOnIdealLattice(problem, windows, have_warm ? &warm : nullptr, lo);
@@ -143,6 +145,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
           r.status = SolveStatus::kFeasible;
         }
         RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+        SetFallbackBound(problem, lr.bound, &r);
         return r;
       case LatticeResult::Outcome::kTooLarge:
         r.stats.erase("start_objective");
@@ -151,7 +154,9 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     }
   }
 
+  const auto tb = std::chrono::steady_clock::now();
   auto built = BuildScheduleIlp(problem, windows);
+  r.stats["build_seconds"] = Seconds(tb);
   if (!built.ok()) {
     if (built.status().code() == StatusCode::kInfeasible) return infeasible(built.status().message());
     return built.status();
@@ -166,8 +171,12 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   if (!options_.write_lp.empty())
     RESPECT_RETURN_IF_ERROR(WriteModelFile(ilp.milp, options_.write_lp));
 
+  // The start, the windows and the model took their share: the solver gets
+  // what is left, and nothing when nothing is.
+  const double left = options_.time_limit_s - Seconds(t0);
+  if (left <= 0.0) return StartAtTimeLimit(problem, have_warm ? &warm : nullptr, t0, std::move(r));
   MilpOptions mo;
-  mo.time_limit_s = std::max(1e-3, options_.time_limit_s - Seconds(t0));
+  mo.time_limit_s = left;
   mo.threads = options_.threads;
   mo.relative_gap = options_.relative_gap;
   mo.verbose = options_.verbose;
@@ -201,6 +210,8 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
                         std::string(windows ? " within the windows" : "") +
                         (mr.message.empty() ? "" : " (" + mr.message + ")"));
     case SolveStatus::kTimeLimit:
+      if (have_warm && Evaluate(problem, warm).feasible)  // e.g. a start outside the windows
+        return StartAtTimeLimit(problem, &warm, t0, std::move(r));
       r.status = SolveStatus::kTimeLimit;
       if (std::isfinite(mr.bound)) r.bound = ilp.ToCost(mr.bound);
       r.seconds = Seconds(t0);
@@ -234,10 +245,37 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     if (std::isfinite(proven)) r.stats["proven_bound"] = std::min(proven, r.objective);
   } else {
     r.bound = std::isfinite(proven) ? std::min(proven, r.objective) : std::nan("");
-    if (std::isfinite(r.bound))
-      r.stats["gap"] = (r.objective - r.bound) / std::max(1e-12, std::fabs(r.objective));
+    SetFallbackBound(problem, r.bound, &r);
   }
   return r;
+}
+
+StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem, const Schedule* start,
+                                                          std::chrono::steady_clock::time_point t0,
+                                                          ScheduleResult r) {
+  r.message = "time limit reached before the solver ran";
+  if (start && Evaluate(problem, *start).feasible) {
+    r.schedule = *start;
+    r.status = SolveStatus::kFeasible;
+    r.message += "; the schedule is the start";
+  } else {
+    r.status = SolveStatus::kTimeLimit;
+  }
+  r.seconds = Seconds(t0);
+  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+  SetFallbackBound(problem, std::nan(""), &r);
+  return r;
+}
+
+void ExactScheduler::SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r) {
+  // SimpleLowerBound holds for every schedule; a solver's own bound is
+  // usually tighter, but a stopped one may have none.
+  const double simple = SimpleLowerBound(problem);
+  double b = std::isfinite(bound) ? std::max(bound, simple) : simple;
+  if (r->status == SolveStatus::kFeasible) b = std::min(b, r->objective);
+  r->bound = b;
+  if (r->status == SolveStatus::kFeasible)
+    r->stats["gap"] = (r->objective - b) / std::max(1e-12, std::fabs(r->objective));
 }
 
 }  // namespace respect

@@ -8,6 +8,7 @@
 // the lattice is too large).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -33,7 +34,7 @@ namespace respect {
 enum class ExactEngine { kAuto, kCbcMain, kCbcDirect, kLattice };
 
 struct ExactOptions {
-  double time_limit_s = 600.0;
+  double time_limit_s = 600.0;  // wall clock of the whole Run: start, windows, model, solver
   int threads = 1;
   double relative_gap = 0.0;
   bool verbose = false;
@@ -49,7 +50,8 @@ struct ExactOptions {
 //   optimal     proven optimal (within relative_gap); objective == bound;
 //               stats["proven_bound"] is the solver's bound;
 //   feasible    the time limit stopped the search; bound = the proven lower
-//               bound (NaN if none), stats["gap"];
+//               bound, at least SimpleLowerBound (cost/evaluate.h) when the
+//               solver had none, stats["gap"];
 //   infeasible  Problem::Validate() or the formulation found no schedule, or
 //               the solver proved it; message says why; Status is ok;
 //   time_limit  the limit hit before any schedule (only without a start).
@@ -77,8 +79,17 @@ class ExactScheduler final : public Scheduler {
                                        const Schedule* start);
 
   const ExactOptions& options() const { return options_; }
+  void set_time_limit_s(double s) { options_.time_limit_s = s; }
 
  private:
+  // The result when the limit ran out before the solver could start: the
+  // start (feasible, with SimpleLowerBound) or time_limit without one.
+  static StatusOr<ScheduleResult> StartAtTimeLimit(const Problem& problem, const Schedule* start,
+                                                   std::chrono::steady_clock::time_point t0, ScheduleResult r);
+  // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
+  // above a feasible objective; stats["gap"] to match.
+  static void SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r);
+
   ExactOptions options_;
   std::unique_ptr<MilpSolver> solver_;         // injected, or null
   std::unique_ptr<MilpSolver> cbc_main_, cbc_direct_;

@@ -1,0 +1,133 @@
+// Time limits hold for every exact engine and for two_phase, even when the
+// limit falls inside Cbc's root LP (which Cbc's own limit does not bound):
+// wall time <= limit x 1.05 + 1 s (the rule, with the slack a loaded
+// CI machine needs), a feasible schedule and a bound <= its objective.
+// The graphs are chosen so that the limits below stop the solvers early: the
+// root LP of the 1,000-node model takes seconds, the lattice of the 50-node
+// graph tens of seconds.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+
+#include "core/rng.h"
+#include "cost/evaluate.h"
+#include "formulations/schedule_ilp.h"
+#include "sched/exact.h"
+#include "sched/list_schedule.h"
+#include "solver/cbc_solver.h"
+#include "synthetic/synthetic.h"
+#include "twophase/two_phase.h"
+
+namespace respect {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+Problem Synthetic(int nodes, int levels_min, int levels_max, int degree, uint64_t seed, int stages) {
+  Rng rng(seed);
+  auto g = SampleSyntheticGraph({nodes, levels_min, levels_max, degree}, &rng, "tl" + std::to_string(nodes));
+  EXPECT_TRUE(g.ok());
+  Problem p;
+  p.graph = std::make_shared<const Graph>(std::move(g).value());
+  p.stages = stages;
+  p.objective.comm_model = CommModel::kEdge;
+  return p;
+}
+
+// 1,000 nodes, 10 stages: the ILP's root LP alone takes ~3 s.
+Problem Large() { return Synthetic(1000, 50, 100, 4, 1, 10); }
+
+double Allowed(double limit) { return limit * 1.05 + 1.0; }
+
+void ExpectScheduleAndBound(const Problem& p, const ScheduleResult& r) {
+  EXPECT_EQ(r.status, SolveStatus::kFeasible) << r.message;
+  EXPECT_TRUE(Evaluate(p, r.schedule).feasible);
+  ASSERT_TRUE(std::isfinite(r.bound)) << r.message;
+  EXPECT_GT(r.bound, 0.0);
+  EXPECT_LE(r.bound, r.objective);
+}
+
+class CbcDeadline : public ::testing::TestWithParam<CbcDriver> {};
+
+TEST_P(CbcDeadline, RootLpIsStoppedAtTheLimitAndProvesNothing) {
+  const Problem p = Large();
+  auto ilp = BuildScheduleIlp(p);
+  ASSERT_TRUE(ilp.ok());
+  auto start = DpTopoScheduler(0.2).Run(p);
+  ASSERT_TRUE(start.ok());
+  MilpOptions mo;
+  mo.time_limit_s = 0.05;
+  mo.mip_start = EncodeStart(*ilp, start->schedule);
+  CbcSolver solver(GetParam());
+  const auto t0 = Clock::now();
+  auto r = solver.Solve(ilp->milp, mo);
+  const double wall = Since(t0);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_LE(wall, Allowed(mo.time_limit_s));
+  EXPECT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+  EXPECT_LE(r->objective, r->start_objective + 1e-9);
+  EXPECT_LE(ilp->milp.MaxViolation(r->values), 1e-6);
+  if (std::isfinite(r->bound)) {
+    EXPECT_LE(r->bound, r->objective);
+  }
+}
+
+TEST_P(CbcDeadline, WithoutAStartTheResultIsTimeLimit) {
+  const Problem p = Large();
+  auto ilp = BuildScheduleIlp(p);
+  ASSERT_TRUE(ilp.ok());
+  MilpOptions mo;
+  mo.time_limit_s = 0.05;
+  CbcSolver solver(GetParam());
+  const auto t0 = Clock::now();
+  auto r = solver.Solve(ilp->milp, mo);
+  EXPECT_LE(Since(t0), Allowed(mo.time_limit_s));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // Never "infeasible" from an interrupted LP.
+  EXPECT_TRUE(r->status == SolveStatus::kTimeLimit || r->status == SolveStatus::kFeasible) << r->message;
+}
+
+INSTANTIATE_TEST_SUITE_P(Drivers, CbcDeadline, ::testing::Values(CbcDriver::kMain, CbcDriver::kDirect));
+
+class ExactDeadline : public ::testing::TestWithParam<ExactEngine> {};
+
+TEST_P(ExactDeadline, LargeGraphReturnsTheBestScheduleAndABoundInTime) {
+  const Problem p = Large();
+  ExactOptions o;
+  o.engine = GetParam();
+  o.time_limit_s = 0.5;
+  ExactScheduler exact(o);
+  const auto t0 = Clock::now();
+  auto r = exact.Run(p);
+  const double wall = Since(t0);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_LE(wall, Allowed(o.time_limit_s));
+  EXPECT_LE(r->seconds, wall);
+  ExpectScheduleAndBound(p, *r);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ExactDeadline,
+                         ::testing::Values(ExactEngine::kAuto, ExactEngine::kCbcMain, ExactEngine::kCbcDirect,
+                                           ExactEngine::kLattice));
+
+TEST(TwoPhaseDeadline, RoundsAndCertifyShareTheLimit) {
+  const Problem p = Large();
+  auto coarse = DpTopoScheduler(0.2).Run(p);
+  ASSERT_TRUE(coarse.ok());
+  TwoPhaseOptions o;
+  o.exact.time_limit_s = 0.5;
+  o.certify = true;
+  TwoPhaseScheduler tp(o);
+  const auto t0 = Clock::now();
+  auto r = tp.RunFrom(p, coarse->schedule);
+  const double wall = Since(t0);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_LE(wall, Allowed(o.exact.time_limit_s));
+  ExpectScheduleAndBound(p, *r);
+}
+
+}  // namespace
+}  // namespace respect
