@@ -2,14 +2,18 @@
 
 namespace respect {
 
-Reachability::Reachability(const Graph& g) {
+Reachability::Reachability(const Graph& g, bool with_param_sums) {
   const int n = g.size();
   words_ = (n + 63) / 64;
   desc_.assign(n, std::vector<uint64_t>(words_, 0));
+  anc_.assign(n, std::vector<uint64_t>(words_, 0));
   ndesc_.assign(n, 0);
   nanc_.assign(n, 0);
-  desc_param_.assign(n, 0);
-  anc_param_.assign(n, 0);
+  auto count = [this](const std::vector<uint64_t>& bits) {
+    int c = 0;
+    for (int j = 0; j < words_; ++j) c += __builtin_popcountll(bits[j]);
+    return c;
+  };
   const std::vector<int>& topo = g.topo_order();
   for (int i = n - 1; i >= 0; --i) {
     const int u = topo[i];
@@ -19,10 +23,21 @@ Reachability::Reachability(const Graph& g) {
       const std::vector<uint64_t>& dw = desc_[w];
       for (int j = 0; j < words_; ++j) du[j] |= dw[j];
     }
-    int c = 0;
-    for (int j = 0; j < words_; ++j) c += __builtin_popcountll(du[j]);
-    ndesc_[u] = c;
+    ndesc_[u] = count(du);
   }
+  for (int i = 0; i < n; ++i) {
+    const int v = topo[i];
+    std::vector<uint64_t>& av = anc_[v];
+    for (int u : g.parents(v)) {
+      av[u >> 6] |= uint64_t{1} << (u & 63);
+      const std::vector<uint64_t>& au = anc_[u];
+      for (int j = 0; j < words_; ++j) av[j] |= au[j];
+    }
+    nanc_[v] = count(av);
+  }
+  if (!with_param_sums) return;
+  desc_param_.assign(n, 0);
+  anc_param_.assign(n, 0);
   for (int u = 0; u < n; ++u)
     for (int j = 0; j < words_; ++j) {
       uint64_t bits = desc_[u][j];
@@ -30,7 +45,6 @@ Reachability::Reachability(const Graph& g) {
         const int b = __builtin_ctzll(bits);
         bits &= bits - 1;
         const int v = j * 64 + b;
-        ++nanc_[v];
         anc_param_[v] += g.node(u).param_bytes;
         desc_param_[u] += g.node(v).param_bytes;
       }
