@@ -9,32 +9,25 @@ Reachability::Reachability(const Graph& g, bool with_param_sums) {
   anc_.assign(n, std::vector<uint64_t>(words_, 0));
   ndesc_.assign(n, 0);
   nanc_.assign(n, 0);
-  auto count = [this](const std::vector<uint64_t>& bits) {
-    int c = 0;
-    for (int j = 0; j < words_; ++j) c += __builtin_popcountll(bits[j]);
-    return c;
+  // rows[v] = the nodes reachable from v over `next` (children: descendants,
+  // parents: ancestors), visiting v after all of next(v); counts[v] = |rows[v]|.
+  auto close = [this, n, &g](bool down, std::vector<std::vector<uint64_t>>& rows, std::vector<int>& counts) {
+    const std::vector<int>& topo = g.topo_order();
+    for (int i = 0; i < n; ++i) {
+      const int v = down ? topo[n - 1 - i] : topo[i];
+      std::vector<uint64_t>& rv = rows[v];
+      for (int w : down ? g.children(v) : g.parents(v)) {
+        rv[w >> 6] |= uint64_t{1} << (w & 63);
+        const std::vector<uint64_t>& rw = rows[w];
+        for (int j = 0; j < words_; ++j) rv[j] |= rw[j];
+      }
+      int c = 0;
+      for (int j = 0; j < words_; ++j) c += __builtin_popcountll(rv[j]);
+      counts[v] = c;
+    }
   };
-  const std::vector<int>& topo = g.topo_order();
-  for (int i = n - 1; i >= 0; --i) {
-    const int u = topo[i];
-    std::vector<uint64_t>& du = desc_[u];
-    for (int w : g.children(u)) {
-      du[w >> 6] |= uint64_t{1} << (w & 63);
-      const std::vector<uint64_t>& dw = desc_[w];
-      for (int j = 0; j < words_; ++j) du[j] |= dw[j];
-    }
-    ndesc_[u] = count(du);
-  }
-  for (int i = 0; i < n; ++i) {
-    const int v = topo[i];
-    std::vector<uint64_t>& av = anc_[v];
-    for (int u : g.parents(v)) {
-      av[u >> 6] |= uint64_t{1} << (u & 63);
-      const std::vector<uint64_t>& au = anc_[u];
-      for (int j = 0; j < words_; ++j) av[j] |= au[j];
-    }
-    nanc_[v] = count(av);
-  }
+  close(true, desc_, ndesc_);
+  close(false, anc_, nanc_);
   if (!with_param_sums) return;
   desc_param_.assign(n, 0);
   anc_param_.assign(n, 0);
