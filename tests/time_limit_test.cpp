@@ -11,6 +11,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/progress.h"
 #include "core/rng.h"
 #include "cost/evaluate.h"
 #include "formulations/schedule_ilp.h"
@@ -52,15 +53,27 @@ void ExpectScheduleAndBound(const Problem& p, const ScheduleResult& r) {
 
 class CbcDeadline : public ::testing::TestWithParam<CbcDriver> {};
 
-TEST_P(CbcDeadline, RootLpIsStoppedAtTheLimitAndProvesNothing) {
+// The ILP of Large() and options with dp_topo's split as the MIP start.
+struct LargeIlp {
+  IlpModel ilp;
+  MilpOptions options;
+};
+LargeIlp MakeLargeIlp(double time_limit_s) {
   const Problem p = Large();
   auto ilp = BuildScheduleIlp(p);
-  ASSERT_TRUE(ilp.ok());
+  EXPECT_TRUE(ilp.ok());
   auto start = DpTopoScheduler(0.2).Run(p);
-  ASSERT_TRUE(start.ok());
-  MilpOptions mo;
-  mo.time_limit_s = 0.05;
-  mo.mip_start = EncodeStart(*ilp, start->schedule);
+  EXPECT_TRUE(start.ok());
+  LargeIlp out{std::move(*ilp), {}};
+  out.options.time_limit_s = time_limit_s;
+  out.options.mip_start = EncodeStart(out.ilp, start->schedule);
+  return out;
+}
+
+TEST_P(CbcDeadline, RootLpIsStoppedAtTheLimitAndProvesNothing) {
+  LargeIlp large = MakeLargeIlp(0.05);
+  const IlpModel* ilp = &large.ilp;
+  const MilpOptions& mo = large.options;
   CbcSolver solver(GetParam());
   const auto t0 = Clock::now();
   auto r = solver.Solve(ilp->milp, mo);
@@ -127,6 +140,49 @@ TEST(TwoPhaseDeadline, RoundsAndCertifyShareTheLimit) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_LE(wall, Allowed(o.exact.time_limit_s));
   ExpectScheduleAndBound(p, *r);
+}
+
+TEST(SolveProgressTest, LineShowsElapsedIncumbentBoundAndGap) {
+  const std::string l = SolveProgress::Format("exact", 12.4, 200.0, 150.0, "tree, 7 nodes");
+  EXPECT_NE(l.find("exact: 00:12"), std::string::npos) << l;
+  EXPECT_NE(l.find("incumbent 200"), std::string::npos) << l;
+  EXPECT_NE(l.find("bound 150"), std::string::npos) << l;
+  EXPECT_NE(l.find("gap 25.00%"), std::string::npos) << l;
+  EXPECT_NE(l.find("tree, 7 nodes"), std::string::npos) << l;
+  const std::string none = SolveProgress::Format("exact", 1, kMilpInf, -kMilpInf, "");
+  EXPECT_NE(none.find("incumbent -  bound -  gap -"), std::string::npos) << none;
+}
+
+TEST(SolveProgressTest, QuietWhileTheSolveIsShort) {
+  SolveProgress quiet("exact", /*quiet_s=*/60.0);
+  quiet.Update(2.0, 1.0);
+  EXPECT_EQ(quiet.lines(), 0);
+  SolveProgress loud("exact", /*quiet_s=*/0.0);
+  loud.Update(2.0, 1.0);
+  EXPECT_EQ(loud.lines(), 1);
+  loud.Update(2.0, 1.0);  // throttled
+  EXPECT_EQ(loud.lines(), 1);
+}
+
+// Cbc reports while it runs: from the root LP on (the Clp handler) and with
+// the MIP start as the incumbent from the first report.
+TEST(SolveProgressTest, CbcReportsDuringTheRootLp) {
+  LargeIlp large = MakeLargeIlp(1.2);
+  const IlpModel* ilp = &large.ilp;
+  MilpOptions& mo = large.options;
+  std::vector<MilpProgress> seen;
+  mo.progress = [&seen](const MilpProgress& m) { seen.push_back(m); };
+  CbcSolver solver(CbcDriver::kDirect);
+  auto r = solver.Solve(ilp->milp, mo);
+  ASSERT_TRUE(r.ok());
+  ASSERT_GE(seen.size(), 1u);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_LE(seen[i].seconds, Allowed(mo.time_limit_s));
+    EXPECT_LE(seen[i].incumbent, r->start_objective * (1 + 1e-9));  // the start counts from the first
+    if (i > 0) {
+      EXPECT_GE(seen[i].seconds, seen[i - 1].seconds + 0.4);  // about every half second
+    }
+  }
 }
 
 }  // namespace

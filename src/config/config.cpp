@@ -256,6 +256,8 @@ const std::vector<KeyDef>& Table() {
       Int("solver.threads", REF(int, solver.threads), 1, 256, "solver threads"),
       Double("solver.relative_gap", REF(double, solver.relative_gap), 0, 1, "stop at this relative gap"),
       Bool("solver.verbose", REF(bool, solver.verbose), "print the solver's log"),
+      Bool("solver.progress", REF(bool, solver.progress),
+           "show elapsed time, incumbent, bound and gap on stderr while a solve runs (quiet under 2 s)"),
       String("solver.write_lp", REF(std::string, solver.write_lp), {},
              "write each exact model to this .lp/.mps path (\"\" = no)"),
       String("solver.engine", REF(std::string, solver.engine), {"auto", "cbc_main", "cbc_direct", "lattice"},

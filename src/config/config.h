@@ -25,6 +25,9 @@ struct SolverConfig {
   // Restrict the exact model (and the two-phase windows) to schedules at
   // least as good as the MIP start (IncumbentWindows in formulations/).
   bool incumbent_windows = true;
+  // A line with elapsed time, incumbent, bound and gap on stderr while an
+  // exact solve runs (quiet for solves under 2 s).
+  bool progress = true;
 };
 
 struct PolicyConfig {

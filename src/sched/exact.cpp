@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <memory>
 
+#include "core/progress.h"
 #include "sched/lattice.h"
 #include "sched/list_schedule.h"
 #include "solver/cbc_solver.h"
@@ -154,6 +156,8 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     }
   }
 
+  if (Seconds(t0) >= options_.time_limit_s)  // the start took it all (large graphs, short limits)
+    return StartAtTimeLimit(problem, have_warm ? &warm : nullptr, t0, std::move(r));
   const auto tb = std::chrono::steady_clock::now();
   auto built = BuildScheduleIlp(problem, windows);
   r.stats["build_seconds"] = Seconds(tb);
@@ -184,6 +188,18 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     mo.mip_start = EncodeStart(ilp, warm);
   }
 
+  std::unique_ptr<SolveProgress> line;
+  if (options_.progress) {
+    line = std::make_unique<SolveProgress>("exact (" + std::to_string(problem.g().size()) + " nodes)");
+    // The bound shown is the one the result would carry (SetFallbackBound).
+    const double simple = SimpleLowerBound(problem);
+    mo.progress = [&line, &ilp, simple](const MilpProgress& m) {
+      char extra[64];
+      std::snprintf(extra, sizeof extra, "%s, %lld nodes", m.phase, static_cast<long long>(m.nodes));
+      const double bound = std::isfinite(m.bound) ? std::max(simple, ilp.ToCost(m.bound)) : simple;
+      line->Update(ilp.ToCost(m.incumbent), bound, extra);
+    };
+  }
   MilpSolver* solver = solver_.get();
   if (!solver) {
     CbcDriver d = engine == ExactEngine::kCbcMain     ? CbcDriver::kMain
@@ -194,6 +210,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     solver = slot.get();
   }
   auto solved = solver->Solve(ilp.milp, mo);
+  if (line) line->Finish();
   if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver->name() + ")");
   const MilpResult& mr = *solved;
   r.stats["bb_nodes"] = static_cast<double>(mr.nodes);

@@ -38,6 +38,7 @@ struct ExactOptions {
   int threads = 1;
   double relative_gap = 0.0;
   bool verbose = false;
+  bool progress = false;    // a SolveProgress line (core/progress.h) while Cbc runs
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start
   bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start
