@@ -20,6 +20,7 @@
 #include "solver/cbc_solver.h"
 #include "synthetic/synthetic.h"
 #include "twophase/two_phase.h"
+#include "zoo/zoo.h"
 
 namespace respect {
 namespace {
@@ -49,6 +50,19 @@ void ExpectScheduleAndBound(const Problem& p, const ScheduleResult& r) {
   ASSERT_TRUE(std::isfinite(r.bound)) << r.message;
   EXPECT_GT(r.bound, 0.0);
   EXPECT_LE(r.bound, r.objective);
+}
+
+// Runs exact under options `o`, checks the limit held, returns the result.
+ScheduleResult RunTimed(const Problem& p, const ExactOptions& o) {
+  ExactScheduler exact(o);
+  const auto t0 = Clock::now();
+  auto r = exact.Run(p);
+  const double wall = Since(t0);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  EXPECT_LE(wall, Allowed(o.time_limit_s));
+  if (!r.ok()) return ScheduleResult{};
+  EXPECT_LE(r->seconds, wall);
+  return *r;
 }
 
 class CbcDeadline : public ::testing::TestWithParam<CbcDriver> {};
@@ -112,14 +126,7 @@ TEST_P(ExactDeadline, LargeGraphReturnsTheBestScheduleAndABoundInTime) {
   ExactOptions o;
   o.engine = GetParam();
   o.time_limit_s = 0.5;
-  ExactScheduler exact(o);
-  const auto t0 = Clock::now();
-  auto r = exact.Run(p);
-  const double wall = Since(t0);
-  ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_LE(wall, Allowed(o.time_limit_s));
-  EXPECT_LE(r->seconds, wall);
-  ExpectScheduleAndBound(p, *r);
+  ExpectScheduleAndBound(p, RunTimed(p, o));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ExactDeadline,
@@ -140,6 +147,37 @@ TEST(TwoPhaseDeadline, RoundsAndCertifyShareTheLimit) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_LE(wall, Allowed(o.exact.time_limit_s));
   ExpectScheduleAndBound(p, *r);
+}
+
+// The auto engine gives the lattice a share of the limit and hands a wide
+// graph it cannot finish to Cbc (seed 1: the lattice alone ran past 30 s).
+TEST(AutoEngine, WideGraphGoesToCbcAfterTheLatticeShare) {
+  const Problem p = Synthetic(50, 10, 25, 2, 1, 10);
+  ExactOptions o;
+  o.time_limit_s = 2.0;
+  const ScheduleResult res = RunTimed(p, o);
+  const ScheduleResult* r = &res;
+  ASSERT_TRUE(r->stats.count("lattice_seconds"));
+  EXPECT_LE(r->stats.at("lattice_seconds"), AutoLatticeSeconds(o.time_limit_s) + 0.5);
+  EXPECT_TRUE(r->stats.count("ilp_cols"));  // Cbc ran
+  EXPECT_TRUE(r->status == SolveStatus::kOptimal || r->status == SolveStatus::kFeasible);
+  EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
+  EXPECT_LE(r->bound, r->objective);
+}
+
+// A zoo model's lattice is small: the auto engine proves it there, no ILP.
+TEST(AutoEngine, ZooModelIsProvenByTheLattice) {
+  auto g = BuildZooModel("resnet50");
+  ASSERT_TRUE(g.ok());
+  Problem p;
+  p.graph = std::make_shared<const Graph>(std::move(g).value());
+  p.stages = 6;
+  ExactScheduler exact{ExactOptions{}};
+  auto r = exact.Run(p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_TRUE(r->stats.count("lattice_ideals"));
+  EXPECT_FALSE(r->stats.count("ilp_cols"));
 }
 
 TEST(SolveProgressTest, LineShowsElapsedIncumbentBoundAndGap) {

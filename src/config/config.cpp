@@ -261,7 +261,7 @@ const std::vector<KeyDef>& Table() {
       String("solver.write_lp", REF(std::string, solver.write_lp), {},
              "write each exact model to this .lp/.mps path (\"\" = no)"),
       String("solver.engine", REF(std::string, solver.engine), {"auto", "cbc_main", "cbc_direct", "lattice"},
-             "exact engine: auto (lattice DP <= 64 nodes, else Cbc) | cbc_main | cbc_direct | lattice"),
+             "exact engine: auto (lattice DP for a share of the limit, then Cbc) | cbc_main | cbc_direct | lattice"),
       Bool("solver.incumbent_windows", REF(bool, solver.incumbent_windows),
            "keep only node stages that a schedule as good as the MIP start allows"),
       String("policy.window_engine", REF(std::string, policy.window_engine),

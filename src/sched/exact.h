@@ -20,9 +20,17 @@
 
 namespace respect {
 
+// The lattice's time share in a kAuto run of this limit (seconds).
+double AutoLatticeSeconds(double time_limit_s);
+
 // Which exact engine solves the problem.
-//   kAuto:      kLattice for graphs of at most kLatticeMaxNodes nodes, else
-//               Cbc: the direct driver, or CbcMain with threads > 1 when the
+//   kAuto:      the lattice DP (wide, up to kLatticeWideMaxNodes nodes) for
+//               AutoLatticeSeconds of the limit; when it neither proves nor
+//               refutes in that time (or its lattice is too large), Cbc takes
+//               over, starting from the better of the lattice's incumbent and
+//               the dp_topo start, and the result's bound is the larger of
+//               the two engines' (optimal when it meets the objective). Cbc:
+//               the direct driver, or CbcMain with threads > 1 when the
 //               linked Cbc has threads (exact.cpp, AutoDriver);
 //   kCbcMain:   Cbc through CbcMain0/CbcMain1 (the cbc program's defaults;
 //               one solve at a time per process);
@@ -85,7 +93,7 @@ class ExactScheduler final : public Scheduler {
  private:
   // The result when the limit ran out before the solver could start: the
   // start (feasible, with SimpleLowerBound) or time_limit without one.
-  static StatusOr<ScheduleResult> StartAtTimeLimit(const Problem& problem, const Schedule* start,
+  static StatusOr<ScheduleResult> StartAtTimeLimit(const Problem& problem, const Schedule* start, double bound,
                                                    std::chrono::steady_clock::time_point t0, ScheduleResult r);
   // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
   // above a feasible objective; stats["gap"] to match.
