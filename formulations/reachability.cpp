@@ -2,27 +2,35 @@
 
 namespace respect {
 
-Reachability::Reachability(const Graph& g) {
+Reachability::Reachability(const Graph& g, bool with_param_sums) {
   const int n = g.size();
   words_ = (n + 63) / 64;
   desc_.assign(n, std::vector<uint64_t>(words_, 0));
+  anc_.assign(n, std::vector<uint64_t>(words_, 0));
   ndesc_.assign(n, 0);
   nanc_.assign(n, 0);
+  // rows[v] = the nodes reachable from v over `next` (children: descendants,
+  // parents: ancestors), visiting v after all of next(v); counts[v] = |rows[v]|.
+  auto close = [this, n, &g](bool down, std::vector<std::vector<uint64_t>>& rows, std::vector<int>& counts) {
+    const std::vector<int>& topo = g.topo_order();
+    for (int i = 0; i < n; ++i) {
+      const int v = down ? topo[n - 1 - i] : topo[i];
+      std::vector<uint64_t>& rv = rows[v];
+      for (int w : down ? g.children(v) : g.parents(v)) {
+        rv[w >> 6] |= uint64_t{1} << (w & 63);
+        const std::vector<uint64_t>& rw = rows[w];
+        for (int j = 0; j < words_; ++j) rv[j] |= rw[j];
+      }
+      int c = 0;
+      for (int j = 0; j < words_; ++j) c += __builtin_popcountll(rv[j]);
+      counts[v] = c;
+    }
+  };
+  close(true, desc_, ndesc_);
+  close(false, anc_, nanc_);
+  if (!with_param_sums) return;
   desc_param_.assign(n, 0);
   anc_param_.assign(n, 0);
-  const std::vector<int>& topo = g.topo_order();
-  for (int i = n - 1; i >= 0; --i) {
-    const int u = topo[i];
-    std::vector<uint64_t>& du = desc_[u];
-    for (int w : g.children(u)) {
-      du[w >> 6] |= uint64_t{1} << (w & 63);
-      const std::vector<uint64_t>& dw = desc_[w];
-      for (int j = 0; j < words_; ++j) du[j] |= dw[j];
-    }
-    int c = 0;
-    for (int j = 0; j < words_; ++j) c += __builtin_popcountll(du[j]);
-    ndesc_[u] = c;
-  }
   for (int u = 0; u < n; ++u)
     for (int j = 0; j < words_; ++j) {
       uint64_t bits = desc_[u][j];
@@ -30,7 +38,6 @@ Reachability::Reachability(const Graph& g) {
         const int b = __builtin_ctzll(bits);
         bits &= bits - 1;
         const int v = j * 64 + b;
-        ++nanc_[v];
         anc_param_[v] += g.node(u).param_bytes;
         desc_param_[u] += g.node(v).param_bytes;
       }

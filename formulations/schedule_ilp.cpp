@@ -121,7 +121,7 @@ Windows IncumbentWindows(const Problem& problem, double objective) {
     return FullWindows(problem);
   const Graph& g = problem.g();
   const int S = problem.stages;
-  const Reachability reach(g);
+  const Reachability reach(g, /*with_param_sums=*/true);
   Windows w = FullWindowsFrom(problem, reach);
   // A hair of slack so that rounding never drops the incumbent itself.
   const double mm = m * (1 + 1e-12);

@@ -1,6 +1,7 @@
 #include "solver/cbc_solver.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,12 +11,14 @@
 #include <vector>
 
 #include "CbcConfig.h"
+#include "CbcEventHandler.hpp"
 #include "CbcHeuristic.hpp"
 #include "CbcHeuristicFPump.hpp"
 #include "CbcHeuristicGreedy.hpp"
 #include "CbcHeuristicLocal.hpp"
 #include "CbcHeuristicRINS.hpp"
 #include "CbcModel.hpp"
+#include "CbcCutGenerator.hpp"  // after CbcModel.hpp (it needs CbcNode)
 #include "CbcSolver.hpp"
 #include "CglClique.hpp"
 #include "CglFlowCover.hpp"
@@ -24,6 +27,7 @@
 #include "CglMixedIntegerRounding2.hpp"
 #include "CglProbing.hpp"
 #include "CglTwomir.hpp"
+#include "ClpEventHandler.hpp"
 #include "CoinError.hpp"
 #include "CoinMessageHandler.hpp"
 #include "OsiClpSolverInterface.hpp"
@@ -78,6 +82,131 @@ double RelGap(double obj, double bound) {
   if (!std::isfinite(bound)) return kMilpInf;
   return std::max(0.0, (obj - bound) / std::max(1e-9, std::fabs(obj)));
 }
+
+
+// The wall-clock deadline of one Solve and what the handlers saw, shared by
+// every copy Clp and Cbc make of them (they clone handlers into each solver
+// and model they create: preprocessing, heuristics, threads).
+//
+// Cbc's own limit (setMaximumSeconds) is only looked at between nodes and
+// between some root phases; a root LP, a cut pass or a pump pass on a large
+// model can run for minutes past it. So every simplex iteration also checks
+// the deadline (ClpWatch) and stops the LP there. An LP stopped that way is
+// neither optimal nor infeasible and Cbc may treat the node as fathomed, so
+// once that happened nothing Cbc says afterwards counts as a proof: the
+// status is at best feasible and the bound is the last one seen before the
+// deadline (`safe_bound`).
+struct SolveWatch {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point t0, deadline, last_report;
+  std::atomic<bool> expired{false};  // an LP or the tree was stopped by the deadline
+  std::mutex mu;                     // guards the fields below (handlers may run in threads)
+  double incumbent = kMilpInf;       // last seen, model units incl. offset
+  double bound = -kMilpInf;
+  double safe_bound = -kMilpInf;     // the best bound seen before the deadline
+  int64_t nodes = 0;
+  bool in_tree = false;
+  std::function<void(const MilpProgress&)> progress;
+  // The direct driver's model: its cut generators run between LPs and no
+  // clock stops them (probing took 9 s a pass on a 1,000-node model).
+  CbcModel* cbc = nullptr;
+
+  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+  bool Passed() const { return Clock::now() >= deadline; }
+  // Records a bound seen before the deadline.
+  void SeeBound(double b) {
+    if (!std::isfinite(b) || std::fabs(b) >= 1e40 || Passed()) return;
+    std::lock_guard<std::mutex> lock(mu);
+    bound = b;
+    safe_bound = std::max(safe_bound, b);
+  }
+  void SeeIncumbent(double v) {
+    if (!std::isfinite(v) || std::fabs(v) >= 1e40) return;
+    std::lock_guard<std::mutex> lock(mu);
+    incumbent = std::min(incumbent, v);
+  }
+  // Switches off every cut generator whose average pass (CPU seconds, twice
+  // for a loaded machine) no longer fits before the deadline, all of them
+  // once it has passed: the root cut loop then ends at its next pass.
+  void GuardCutPasses() {
+    if (!cbc) return;
+    const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    for (int i = 0; i < cbc->numberCutGenerators(); ++i) {
+      CbcCutGenerator* g = cbc->cutGenerator(i);
+      if (g->switchedOff()) continue;
+      const int calls = g->numberTimesEntered();
+      const double per = calls > 0 ? g->timeInCutGenerator() / calls : 0.0;
+      if (left <= 0 || 2.0 * per > left) g->setSwitchedOff(true);
+    }
+  }
+  // The progress callback, at most every half second; skipped when another
+  // thread is reporting.
+  void Tick() {
+    if (!progress) return;
+    std::unique_lock<std::mutex> lock(mu, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    const auto now = Clock::now();
+    if (now - last_report < std::chrono::milliseconds(500)) return;
+    last_report = now;
+    MilpProgress p;
+    p.seconds = std::chrono::duration<double>(now - t0).count();
+    p.incumbent = incumbent;
+    p.bound = bound;
+    p.nodes = nodes;
+    p.phase = in_tree ? "tree" : "root";
+    progress(p);
+  }
+};
+
+// Stops any simplex (primal or dual, in any clone of the LP) at the deadline.
+class ClpWatch final : public ClpEventHandler {
+ public:
+  explicit ClpWatch(SolveWatch* w) : w_(w) {}
+  ClpEventHandler* clone() const override { return new ClpWatch(*this); }
+  int event(Event e) override {
+    if (e != endOfIteration) return -1;
+    if (w_->Passed()) {
+      w_->expired = true;
+      w_->GuardCutPasses();
+      return 0;  // Clp: stopped by event handler (status 5)
+    }
+    if ((++iterations_ & 63) == 0) w_->GuardCutPasses();
+    w_->Tick();
+    return -1;
+  }
+
+ private:
+  SolveWatch* w_;
+  unsigned iterations_ = 0;
+};
+
+// Follows the search (incumbent, bound, nodes) for the progress line and
+// stops it at the deadline.
+class CbcWatch final : public CbcEventHandler {
+ public:
+  explicit CbcWatch(SolveWatch* w) : w_(w) {}
+  CbcEventHandler* clone() const override { return new CbcWatch(*this); }
+  CbcAction event(CbcEvent e) override {
+    const CbcModel* m = getModel();
+    if (m && (e == node || e == treeStatus || e == solution || e == heuristicSolution)) {
+      if (m->bestSolution()) w_->SeeIncumbent(m->getObjValue());
+      if (e == node || e == treeStatus) {
+        w_->in_tree = true;
+        w_->nodes = m->getNodeCount();
+        if (!w_->expired) w_->SeeBound(m->getBestPossibleObjValue());
+      }
+      w_->Tick();
+    }
+    if (w_->Passed()) {
+      w_->expired = true;
+      return stop;
+    }
+    return noAction;
+  }
+
+ private:
+  SolveWatch* w_;
+};
 
 }  // namespace
 
@@ -150,10 +279,16 @@ std::vector<double> StartVector(const MilpModel& model, const MilpOptions& optio
   return x;
 }
 
-void RunMain(const MilpModel& model, const MilpOptions& options, const LoadedLp& loaded, CbcModel& cbc,
-             MilpResult* result) {
+void RunMain(const MilpModel& model, const MilpOptions& options, const LoadedLp& loaded, SolveWatch* watch,
+             CbcModel& cbc, MilpResult* result) {
   CbcSolverUsefulData data;
   std::unique_lock<std::mutex> lock(CbcMainMutex());
+  // Time spent waiting for the lock counts against the limit.
+  const double left = options.time_limit_s - watch->Elapsed();
+  if (left <= 0) {
+    watch->expired = true;
+    return;
+  }
   CbcMain0(cbc, data);
   data.noPrinting_ = !options.verbose;
   data.useSignalHandler_ = false;
@@ -177,7 +312,7 @@ void RunMain(const MilpModel& model, const MilpOptions& options, const LoadedLp&
                                    "-log", options.verbose ? "1" : "0",
                                    "-slog", options.verbose ? "1" : "0",
                                    "-timeMode", "elapsed",
-                                   "-seconds", FormatDouble(options.time_limit_s),
+                                   "-seconds", FormatDouble(left),
                                    "-ratioGap", FormatDouble(options.relative_gap)};
   if (threads > 1) {
     args.push_back("-threads");
@@ -206,10 +341,12 @@ void RunMain(const MilpModel& model, const MilpOptions& options, const LoadedLp&
 struct DirectOutcome {
   bool lp_unbounded = false;   // the root LP is dual infeasible: no B&B
   bool lp_infeasible = false;  // the root LP is primal infeasible: no B&B
+  bool root_stopped = false;   // the deadline came before the root LP was solved
 };
 
 DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
-                        const LoadedLp& loaded, bool start_feasible, CbcModel& cbc, MilpResult* result) {
+                        const LoadedLp& loaded, bool start_feasible, SolveWatch* watch, CbcModel& cbc,
+                        MilpResult* result) {
   DirectOutcome out;
   const int log = options.verbose ? 1 : 0;
   cbc.setLogLevel(log);
@@ -218,7 +355,7 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   if (!options.verbose) cbc.solver()->setHintParam(OsiDoReducePrint, true, OsiHintTry);
   if (options.threads > 1) result->message += "the direct Cbc driver solves with 1 thread; ";
   cbc.setUseElapsedTime(true);
-  cbc.setMaximumSeconds(options.time_limit_s);
+  cbc.setMaximumSeconds(std::max(1e-3, options.time_limit_s - watch->Elapsed()));
   cbc.setAllowableFractionGap(options.relative_gap);
   if (model.objective_step > 0.0) cbc.setCutoffIncrement(0.5 * model.objective_step);  // see RunMain
   if (set.root_cut_passes >= 0) cbc.setMaximumCutPassesAtRoot(set.root_cut_passes);
@@ -268,6 +405,10 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
     CglTwomir twomir;
     cbc.addCutGenerator(&twomir, -1, "TwoMirCuts");
   }
+  // Timed generators: SolveWatch::GuardCutPasses judges from their seconds
+  // (and the verbose cut summary shows them).
+  for (int i = 0; i < cbc.numberCutGenerators(); ++i) cbc.cutGenerator(i)->setTiming(true);
+  watch->cbc = &cbc;
   if (set.heuristics) {
     CbcRounding rounding(cbc);
     cbc.addHeuristic(&rounding);
@@ -277,7 +418,7 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
     pump.setMaximumPasses(20);
     // The pump does not look at Cbc's clock between its passes: on a
     // 30,000-column model its 20 passes took 45 s of a 120 s budget.
-    pump.setMaximumTime(0.25 * options.time_limit_s);
+    pump.setMaximumTime(0.25 * options.time_limit_s);  // CPU seconds; ClpWatch bounds the wall time
     cbc.addHeuristic(&pump);
     CbcHeuristicGreedyCover greedy_cover(cbc);
     cbc.addHeuristic(&greedy_cover);
@@ -290,6 +431,11 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   // infeasible, so that case is told apart here.
   cbc.initialSolve();
   const OsiSolverInterface* root = cbc.solver();
+  if (watch->expired) {
+    out.root_stopped = true;  // the deadline stopped the root LP: no B&B, no bound
+    return out;
+  }
+  if (root->isProvenOptimal()) watch->SeeBound(root->getObjValue());
   if (!root->isProvenOptimal()) {
     if (root->isProvenDualInfeasible()) {
       out.lp_unbounded = true;
@@ -349,33 +495,54 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
   }
 
   try {
+    SolveWatch watch;
+    watch.t0 = SolveWatch::Clock::time_point(t0);
+    watch.deadline = t0 + std::chrono::duration_cast<SolveWatch::Clock::duration>(
+                              std::chrono::duration<double>(options.time_limit_s));
+    watch.last_report = t0;
+    watch.progress = options.progress;
+    if (has_start && result.start_feasible) watch.incumbent = result.start_objective;
     OsiClpSolverInterface lp;
     const bool main = driver_ == CbcDriver::kMain;
     const LoadedLp loaded = LoadLp(model, /*with_names=*/main, options.verbose, &lp);
+    // Before CbcModel copies the LP: every clone carries the handler.
+    ClpWatch clp_watch(&watch);
+    lp.getModelPtr()->passInEventHandler(&clp_watch);
     CbcModel cbc(lp);
+    CbcWatch cbc_watch(&watch);
+    cbc.passInEventHandler(&cbc_watch);
     DirectOutcome direct;
-    if (main) RunMain(model, options, loaded, cbc, &result);
-    else direct = RunDirect(model, options, direct_, loaded, has_start && result.start_feasible, cbc, &result);
+    if (main) RunMain(model, options, loaded, &watch, cbc, &result);
+    else direct = RunDirect(model, options, direct_, loaded, has_start && result.start_feasible, &watch, cbc, &result);
+    const bool expired = watch.expired;
 
     // --- Read back.
     result.nodes = cbc.getNodeCount();
     const double* best = cbc.bestSolution();
     const int cbc_cols = cbc.getNumCols();
-    const bool has_sol = best != nullptr && cbc_cols >= nc;
+    bool has_sol = best != nullptr && cbc_cols >= nc;
     if (has_sol) {
       result.values.assign(best, best + nc);
       for (int c = 0; c < nc; ++c)
         if (model.cols[c].integer) result.values[c] = std::round(result.values[c]);
       // The objective of the (integer-rounded) incumbent, from our own data.
       result.objective = model.ObjectiveOf(result.values);
+      // A solution completed by an LP the deadline cut short may break rows.
+      if (expired && model.MaxViolation(result.values) > 1e-6) {
+        has_sol = false;
+        result.values.clear();
+        result.objective = kMilpInf;
+      }
     }
-    double bound = cbc.getBestPossibleObjValue();
+    double bound = expired ? watch.safe_bound : cbc.getBestPossibleObjValue();
     if (!std::isfinite(bound) || std::fabs(bound) >= 1e40) bound = -kMilpInf;
     result.bound = bound;
-    const bool infeasible = (cbc.isProvenInfeasible() || direct.lp_infeasible) && !has_sol;
-    const bool unbounded = cbc.secondaryStatus() == 7 || cbc.isContinuousUnbounded() ||
-                           cbc.isProvenDualInfeasible() || direct.lp_unbounded;
-    const bool time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4;
+    // After an interrupted LP Cbc may have fathomed nodes it never solved:
+    // neither its infeasibility nor its optimality is a proof then.
+    const bool infeasible = (cbc.isProvenInfeasible() || direct.lp_infeasible) && !has_sol && !expired;
+    const bool unbounded = (cbc.secondaryStatus() == 7 || cbc.isContinuousUnbounded() ||
+                            cbc.isProvenDualInfeasible() || direct.lp_unbounded) && !expired;
+    const bool time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4 || expired;
 
     // Never return worse than a feasible start (Cbc drops a start it cannot
     // map through preprocessing, and a time limit may stop it before use).
@@ -404,7 +571,7 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     } else if (have) {
       // A start the search could not improve on is optimal when the search
       // finished (infeasible below the start's cutoff).
-      const bool proven = (cbc.isProvenOptimal() || infeasible) && !time_hit && !unbounded;
+      const bool proven = (cbc.isProvenOptimal() || infeasible) && !time_hit && !unbounded && !expired;
       const bool within = std::isfinite(result.gap) && result.gap <= options.relative_gap + 1e-12;
       if ((proven || within) && !unbounded) {
         result.status = SolveStatus::kOptimal;

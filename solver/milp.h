@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -61,7 +62,19 @@ struct MilpModel {
   double MaxViolation(const std::vector<double>& x, std::string* where = nullptr) const;
 };
 
+// What a solver reports while it runs (objective values incl. offset).
+struct MilpProgress {
+  double seconds = 0.0;          // since Solve was called
+  double incumbent = kMilpInf;   // best known solution (the MIP start counts), +inf if none
+  double bound = -kMilpInf;      // best proven lower bound, -inf if none yet
+  int64_t nodes = 0;             // branch-and-bound nodes so far
+  const char* phase = "";        // "root" (the root LP and cut loop) or "tree"
+};
+
 struct MilpOptions {
+  // Wall-clock limit of the whole Solve call, root LP, cut loop and
+  // heuristics included: the solver returns within a fraction of a second of
+  // it (an LP interrupted by the limit proves nothing; see MilpResult).
   double time_limit_s = 600.0;
   int threads = 1;
   double relative_gap = 0.0;
@@ -72,6 +85,9 @@ struct MilpOptions {
   // schedule known from elsewhere). +inf = none. When nothing better exists
   // the result is infeasible unless a feasible mip_start is returned.
   double cutoff = kMilpInf;
+  // Called from the solving thread(s) about every half second while the
+  // solver runs (never concurrently); may be empty. Must be cheap.
+  std::function<void(const MilpProgress&)> progress;
 };
 
 struct MilpResult {

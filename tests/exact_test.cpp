@@ -431,7 +431,20 @@ TEST(ExactTest, FakeSolverWithWrongObjectiveIsInternalError) {
     EXPECT_FALSE(r->message.empty());
   }
   {
+    // The solver ran out of time: the warm start is the best schedule known,
+    // returned with a valid bound.
     ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kTimeLimit, std::vector<double>{}));
+    auto r = exact.Run(p);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, SolveStatus::kFeasible);
+    EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
+    EXPECT_LE(r->bound, r->objective);
+    EXPECT_EQ(r->bound, SimpleLowerBound(p));
+  }
+  {
+    ExactOptions o = Fast();
+    o.warm_start = false;  // no schedule at all
+    ExactScheduler exact(o, std::make_unique<FakeSolver>(SolveStatus::kTimeLimit, std::vector<double>{}));
     auto r = exact.Run(p);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->status, SolveStatus::kTimeLimit);

@@ -18,13 +18,17 @@ struct SolverConfig {
   double relative_gap = 0.0;
   bool verbose = false;
   std::string write_lp;          // write each exact model to this .lp/.mps path ("" = no)
-  // Exact engine: auto (lattice DP for <= 64 nodes, else Cbc's direct driver;
-  // CbcMain with threads > 1) | cbc_main | cbc_direct | lattice (the DP on up
-  // to 2048 nodes, Cbc where its lattice is too large).
+  // Exact engine: auto (the lattice DP for a tenth of the limit, at most 1 s,
+  // then Cbc's direct driver from its incumbent, keeping its bound; CbcMain
+  // with threads > 1) | cbc_main | cbc_direct | lattice (the DP on up to 2048
+  // nodes for the whole limit, Cbc where its lattice is too large).
   std::string engine = "auto";
   // Restrict the exact model (and the two-phase windows) to schedules at
   // least as good as the MIP start (IncumbentWindows in formulations/).
   bool incumbent_windows = true;
+  // A line with elapsed time, incumbent, bound and gap on stderr while an
+  // exact solve runs (quiet for solves under 2 s).
+  bool progress = true;
 };
 
 struct PolicyConfig {

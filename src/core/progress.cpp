@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace respect {
@@ -58,6 +60,52 @@ void Progress::Draw(bool final_line, const std::string& extra) {
     std::fputs(line, stderr);
   }
   std::fflush(stderr);
+}
+
+SolveProgress::SolveProgress(std::string what, double quiet_s)
+    : what_(std::move(what)), quiet_s_(quiet_s), tty_(::isatty(2) == 1), t0_(std::chrono::steady_clock::now()),
+      last_(t0_ - std::chrono::hours(1)) {}
+
+SolveProgress::~SolveProgress() { Finish(); }
+
+std::string SolveProgress::Format(const std::string& what, double seconds, double incumbent, double bound,
+                                  const std::string& extra) {
+  char inc[32] = "-", bnd[32] = "-", gap[32] = "-";
+  const bool have_inc = std::isfinite(incumbent), have_bnd = std::isfinite(bound);
+  if (have_inc) std::snprintf(inc, sizeof inc, "%.6g", incumbent);
+  if (have_bnd) std::snprintf(bnd, sizeof bnd, "%.6g", bound);
+  if (have_inc && have_bnd && incumbent != 0)
+    std::snprintf(gap, sizeof gap, "%.2f%%", 100.0 * std::max(0.0, incumbent - bound) / std::fabs(incumbent));
+  char line[256];
+  std::snprintf(line, sizeof line, "%s: %s  incumbent %s  bound %s  gap %s", what.c_str(), Clock(seconds).c_str(),
+                inc, bnd, gap);
+  std::string out = line;
+  if (!extra.empty()) out += "  " + extra;
+  return out;
+}
+
+void SolveProgress::Update(double incumbent, double bound, const std::string& extra) {
+  const auto now = std::chrono::steady_clock::now();
+  const double seconds = std::chrono::duration<double>(now - t0_).count();
+  if (seconds < quiet_s_) return;
+  if (std::chrono::duration<double>(now - last_).count() < (tty_ ? 0.2 : 5.0)) return;
+  last_ = now;
+  const std::string text = Format(what_, seconds, incumbent, bound, extra);
+  if (tty_) {
+    std::fprintf(stderr, "\r%s\033[K", text.c_str());
+    live_ = true;
+  } else {
+    std::fprintf(stderr, "%s\n", text.c_str());
+  }
+  std::fflush(stderr);
+  ++lines_;
+}
+
+void SolveProgress::Finish() {
+  if (!live_) return;
+  std::fputc('\n', stderr);  // keep the last live line
+  std::fflush(stderr);
+  live_ = false;
 }
 
 }  // namespace respect

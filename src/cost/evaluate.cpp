@@ -125,6 +125,19 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
   return ev;
 }
 
+double SimpleLowerBound(const Problem& p) {
+  const Graph& g = p.g();
+  const int64_t stages = std::max(1, p.stages);
+  if (p.objective.kind == ObjectiveKind::kLatency) {
+    int64_t macs = 0;
+    for (const Node& nd : g.nodes()) macs += nd.macs;
+    // A hair below: evaluate() sums the same figures in another order.
+    return (1.0 - 1e-12) * static_cast<double>(macs) / static_cast<double>(stages) / p.edgetpu.macs_per_s;
+  }
+  const int64_t total = g.total_param_bytes();
+  return static_cast<double>(std::max((total + stages - 1) / stages, g.max_param_bytes()));
+}
+
 Evaluation Evaluate(const Problem& problem, const Schedule& schedule) {
   return StandardCostModel().Evaluate(problem, schedule);
 }

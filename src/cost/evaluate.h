@@ -40,6 +40,12 @@ class StandardCostModel final : public CostModel {
 // evaluate(problem, schedule) with the standard cost model.
 Evaluation Evaluate(const Problem& problem, const Schedule& schedule);
 
+// A lower bound on the objective of every feasible schedule, from the
+// parameters alone: memory_comm max(ceil(total / stages), largest node),
+// latency the MACs spread evenly over the stages at peak rate. What a solver
+// stopped before any bound of its own reports.
+double SimpleLowerBound(const Problem& problem);
+
 // Crossing bytes X_k only (k = 0..stages-2) for a stage vector; no checks.
 std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage, int stages,
                                    CommModel model);

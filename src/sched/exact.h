@@ -8,6 +8,7 @@
 // the lattice is too large).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -19,9 +20,17 @@
 
 namespace respect {
 
+// The lattice's time share in a kAuto run of this limit (seconds).
+double AutoLatticeSeconds(double time_limit_s);
+
 // Which exact engine solves the problem.
-//   kAuto:      kLattice for graphs of at most kLatticeMaxNodes nodes, else
-//               Cbc: the direct driver, or CbcMain with threads > 1 when the
+//   kAuto:      the lattice DP (wide, up to kLatticeWideMaxNodes nodes) for
+//               AutoLatticeSeconds of the limit; when it neither proves nor
+//               refutes in that time (or its lattice is too large), Cbc takes
+//               over, starting from the better of the lattice's incumbent and
+//               the dp_topo start, and the result's bound is the larger of
+//               the two engines' (optimal when it meets the objective). Cbc:
+//               the direct driver, or CbcMain with threads > 1 when the
 //               linked Cbc has threads (exact.cpp, AutoDriver);
 //   kCbcMain:   Cbc through CbcMain0/CbcMain1 (the cbc program's defaults;
 //               one solve at a time per process);
@@ -33,10 +42,11 @@ namespace respect {
 enum class ExactEngine { kAuto, kCbcMain, kCbcDirect, kLattice };
 
 struct ExactOptions {
-  double time_limit_s = 600.0;
+  double time_limit_s = 600.0;  // wall clock of the whole Run: start, windows, model, solver
   int threads = 1;
   double relative_gap = 0.0;
   bool verbose = false;
+  bool progress = false;    // a SolveProgress line (core/progress.h) while Cbc runs
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start
   bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start
@@ -49,7 +59,8 @@ struct ExactOptions {
 //   optimal     proven optimal (within relative_gap); objective == bound;
 //               stats["proven_bound"] is the solver's bound;
 //   feasible    the time limit stopped the search; bound = the proven lower
-//               bound (NaN if none), stats["gap"];
+//               bound, at least SimpleLowerBound (cost/evaluate.h) when the
+//               solver had none, stats["gap"];
 //   infeasible  Problem::Validate() or the formulation found no schedule, or
 //               the solver proved it; message says why; Status is ok;
 //   time_limit  the limit hit before any schedule (only without a start).
@@ -77,8 +88,17 @@ class ExactScheduler final : public Scheduler {
                                        const Schedule* start);
 
   const ExactOptions& options() const { return options_; }
+  void set_time_limit_s(double s) { options_.time_limit_s = s; }
 
  private:
+  // The result when the limit ran out before the solver could start: the
+  // start (feasible, with SimpleLowerBound) or time_limit without one.
+  static StatusOr<ScheduleResult> StartAtTimeLimit(const Problem& problem, const Schedule* start, double bound,
+                                                   std::chrono::steady_clock::time_point t0, ScheduleResult r);
+  // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
+  // above a feasible objective; stats["gap"] to match.
+  static void SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r);
+
   ExactOptions options_;
   std::unique_ptr<MilpSolver> solver_;         // injected, or null
   std::unique_ptr<MilpSolver> cbc_main_, cbc_direct_;

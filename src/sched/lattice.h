@@ -37,7 +37,8 @@
 
 namespace respect {
 
-constexpr int kLatticeMaxNodes = 64;
+constexpr int kLatticeMaxNodes = 64;        // one machine word per set
+constexpr int kLatticeWideMaxNodes = 2048;   // LatticeOptions::wide
 
 struct LatticeOptions {
   // Down-sets enumerated up front: the wide solver gives up (kTooLarge)

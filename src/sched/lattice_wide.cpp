@@ -415,9 +415,9 @@ LatticeResult SolveWide(const Problem& problem, const Windows* windows, const Sc
   if (n <= 256) return WideSolver<4>(problem, options).Run(windows, start);
   if (n <= 512) return WideSolver<8>(problem, options).Run(windows, start);
   if (n <= 1024) return WideSolver<16>(problem, options).Run(windows, start);
-  if (n <= 2048) return WideSolver<32>(problem, options).Run(windows, start);
+  if (n <= kLatticeWideMaxNodes) return WideSolver<32>(problem, options).Run(windows, start);
   LatticeResult r;
-  r.message = "graph has more than 2048 nodes";
+  r.message = "graph has more than " + std::to_string(kLatticeWideMaxNodes) + " nodes";
   return r;
 }
 

@@ -26,6 +26,7 @@ ExactOptions ExactOptionsFrom(const Config& config) {
   o.threads = config.solver.threads;
   o.relative_gap = config.solver.relative_gap;
   o.verbose = config.solver.verbose;
+  o.progress = config.solver.progress;
   o.write_lp = config.solver.write_lp;
   o.engine = ParseEngine(config.solver.engine);
   o.incumbent_windows = config.solver.incumbent_windows;

@@ -433,6 +433,12 @@ StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vecto
     SplitOptions so;
     if (std::isfinite(time_limit_s)) {
       const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      // Each split's seeding passes run before its clock starts: once the
+      // time is gone and a split is in hand, the other orders are skipped.
+      if (used >= time_limit_s && out.best >= 0) {
+        out.all_optimal = false;
+        break;
+      }
       so.time_limit_s = std::max(0.0, time_limit_s - used) / static_cast<double>(orders.size() - i);
     }
     auto s = BestSplit(problem, *orders[i], so);

@@ -49,7 +49,9 @@ struct SplitOutcome {
 StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>& order, const SplitOptions& options);
 
 // The best split over several orders (dp_topo's natural orders, the
-// policy's candidates), each given the time left divided by the orders left.
+// policy's candidates), each given the time left divided by the orders left;
+// once the time is up and some order has split, the rest are skipped
+// (all_optimal false).
 struct OrdersSplit {
   Schedule schedule;        // of the best feasible split (empty if none)
   int best = -1;            // its index in `orders`, -1 if no order splits feasibly

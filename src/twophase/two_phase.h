@@ -19,10 +19,12 @@
 // Without certify the status is `feasible`: optimal inside the windows is not
 // a proof for the full problem. Stats: window, widen_rounds, vars_kept,
 // vars_full, coarse_objective, rl_seconds, ilp_seconds, certify_seconds,
-// certified_gap (widen_rounds = rounds after the first; vars_kept = columns of
-// the first windowed ILP; recentred_on_dp_topo = 1 when dp_topo took over;
+// certified_gap (widen_rounds = rounds after the first; vars_kept / vars_full =
+// binary columns of the first windowed ILP / of the full ILP, counted from the
+// windows; recentred_on_dp_topo = 1 when dp_topo took over;
 // incumbent_from_dp_topo = 1 when the result descends from dp_topo's split,
-// 0 when from the policy's).
+// 0 when from the policy's). Every phase, certify included, shares
+// exact.time_limit_s (wall clock).
 #pragma once
 
 #include <chrono>
