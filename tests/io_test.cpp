@@ -152,6 +152,8 @@ TEST(GraphGml, Malformed) {
       {"graph [ ]", "empty"},
       {"graph [ node [ id 0 parameter -4 ] ]", "negative"},
       {"graph [ directed 0 node [ id 0 ] ]", "bad.gml: the graph is undirected ('directed 0')"},
+      // A line break inside a name stays escaped: the error is one line.
+      {"graph [ directed 1 node [ id \"a\nb\" ] node [ id \"a\nb\" ] ]", "duplicate node id 'a\\nb'"},
       {"graph [ directed 1 node [ id 0 parameter 1e300 ] ]", "'parameter' is out of range"},
   };
   for (const Bad& b : cases) {

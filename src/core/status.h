@@ -17,6 +17,9 @@ enum class StatusCode {
   kInternal,      // a bug or an unexpected library failure (exit 1)
 };
 
+// Every message is one line (the CLI prints it as one): line breaks and
+// other control characters that names from input files may carry are
+// written as \n, \r, \xHH.
 class Status {
  public:
   Status() = default;
@@ -37,7 +40,22 @@ class Status {
   }
 
  private:
-  Status(StatusCode code, std::string msg) : code_(code), message_(std::move(msg)) {}
+  Status(StatusCode code, std::string msg) : code_(code), message_(OneLine(std::move(msg))) {}
+  static std::string OneLine(std::string msg) {
+    bool clean = true;
+    for (char c : msg) clean = clean && (static_cast<unsigned char>(c) >= 0x20 || c == '\t');
+    if (clean) return msg;
+    static const char* const kHex = "0123456789abcdef";
+    std::string out;
+    for (char c : msg) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (u >= 0x20 || c == '\t') out += c;
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
+    }
+    return out;
+  }
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
 };
