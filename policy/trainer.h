@@ -22,8 +22,9 @@
 //       temp file and renamed, so a crash leaves the previous checkpoint).
 //   curve CSV: epoch,phase,mean_reward,baseline_reward,holdout_reward,seconds,
 //       loss,grad_norm,p_value,baseline_updated (epoch 0 = before training).
-//   weights_out: the parameters with the best held-out greedy reward so far
-//       (rewritten after every epoch).
+//   weights_out: the parameters with the best held-out score, written only
+//       when training ends (temp file + rename); until then the best so far is
+//       <checkpoint_dir>/best_so_far.rspw, rewritten after every epoch.
 #pragma once
 
 #include <cstdint>
