@@ -3,7 +3,11 @@
 
 Gap = (objective - best known) / best known, where best known is the lowest
 objective any method reached on the instance (the exact optimum where exact
-proved it). Usage: summarize_learning.py [results_dir]
+proved it). Usage: summarize_learning.py [results_dir [pattern]]
+       summarize_learning.py --ablation results_dir 'ablation_*.csv'
+(ablation rows are tagged VARIANT:SET; one row per variant, one column per set:
+mean rl/dp_topo - 1, then wins/ties/losses against dp_topo and against the
+untrained copy).
 """
 import csv
 import glob
@@ -37,7 +41,35 @@ def wins(a, b, tol=1e-9):
     return w, t, l
 
 
+def ablation(rows):
+    by = {}
+    for r in rows:
+        variant, s = r["set"].split(":")
+        by.setdefault(variant, {}).setdefault(s, {}).setdefault((r["graph"], r["stages"]), {})[r["method"]] = \
+            float(r["objective"])
+    sets = [s for s in SET_ORDER if any(s in v for v in by.values())]
+    print("rl greedy per variant: mean rl/dp_topo - 1; W/T/L vs dp_topo; W/T/L vs the untrained copy\n")
+    print("| variant | " + " | ".join(sets) + " |")
+    print("|---|" + "---|" * len(sets))
+    for variant, per_set in by.items():
+        cells = []
+        for s in sets:
+            items = list(per_set.get(s, {}).values())
+            if not items:
+                cells.append("-")
+                continue
+            rl = [x["rl"] for x in items]
+            dp = [x["dp_topo"] for x in items]
+            un = [x["rl_untrained"] for x in items]
+            ratio = statistics.mean(a / b for a, b in zip(rl, dp)) - 1
+            cells.append("%+.2f%%; %d/%d/%d; %d/%d/%d" % ((100 * ratio,) + wins(rl, dp) + wins(rl, un)))
+        print(f"| {variant} | " + " | ".join(cells) + " |")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--ablation":
+        ablation(load(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "ablation_*.csv"))
+        return
     results = sys.argv[1] if len(sys.argv) > 1 else "bench/results"
     pattern = sys.argv[2] if len(sys.argv) > 2 else "learning_*.csv"
     rows = load(results, pattern)
