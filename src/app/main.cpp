@@ -8,6 +8,7 @@
 
 #include "app/tasks.h"
 #include "config/config.h"
+#include "core/parallel.h"
 #include "io/graph_io.h"
 #include "quickstart_config.h"
 #include "zoo/zoo.h"
@@ -23,7 +24,9 @@ int ExitCode(const respect::Status& s) {
 }
 
 int Fail(const respect::Status& s) {
-  std::cerr << "respect-opt: error: " << s.message() << "\n";
+  // Under mpirun every rank that fails says so, marked with its rank.
+  const std::string who = respect::dist::Size() > 1 ? "[rank " + std::to_string(respect::dist::Rank()) + "] " : "";
+  std::cerr << "respect-opt: error: " << who << s.message() << "\n";
   return ExitCode(s);
 }
 
@@ -138,6 +141,9 @@ void ProtectInputs(const CommandLine& cl, const respect::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI_Init under mpirun (and MPI_Finalize when main returns); nothing otherwise.
+  respect::dist::Session mpi(&argc, &argv);
+  if (!mpi.status().ok()) return Fail(mpi.status());
   CLI::App app{"respect-opt " RESPECT_VERSION
                " — schedule DNN graphs onto a pipeline of Edge TPUs.\n"
                "Runs the job of a YAML config (default: the embedded configs/quickstart.yaml)."};
