@@ -23,6 +23,20 @@ MPIRUN=(mpirun --oversubscribe --allow-run-as-root -np 2)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# How many cores this job gets right now (the machine is shared), roughly:
+# busy loops counting for 3 s, one alone, then two at once; cores = both / alone.
+spin() {
+  python3 -c 'import time
+t = time.perf_counter(); n = 0
+while time.perf_counter() - t < 3: n += 1
+print(n)'
+}
+cores_free() {
+  local one two
+  one=$(spin)
+  two=$( (spin & spin & wait) | awk '{s += $1} END {print s}')
+  awk -v a="$one" -v b="$two" 'BEGIN {printf "%.2f", b / a}'
+}
 
 echo "## machine"
 echo "- nproc: $(nproc)"
@@ -34,7 +48,7 @@ echo
 
 label_args=(--task label --label.count "$LABELS" --label.nodes "$NODES" --label.stages_min 4 --label.stages_max 6
             --synthetic.levels_min 10 --synthetic.levels_max 25 --label.dataset labels.bin --output.dir .)
-echo "## label: $LABELS labels, |V| = $NODES (load before: $(load))"
+echo "## label: $LABELS labels, |V| = $NODES (load before: $(load), cores free: $(cores_free))"
 run_label() {  # name, launcher..., -- extra args
   local name=$1; shift
   mkdir -p "$TMP/$name"
@@ -58,7 +72,7 @@ train_args=(--task train --train.reward cost --train.curriculum "[30,50]" --trai
             --train.family mixed --train.stages_min 2 --train.stages_max 8 --train.holdout 24
             --train.epochs "$EPOCHS" --train.batch_size 32 --train.rollouts 8 --train.hidden 32
             --train.learning_rate 5.0e-4 --train.checkpoint_dir ckpt --train.weights_out w.rspw --output.dir .)
-echo "## train: cost reward, 96 graphs of 30-50 nodes, batch 32, 8 rollouts, hidden 32, $EPOCHS epochs (load before: $(load))"
+echo "## train: cost reward, 96 graphs of 30-50 nodes, batch 32, 8 rollouts, hidden 32, $EPOCHS epochs (load before: $(load), cores free: $(cores_free))"
 run_train() {  # name, seed, launcher...
   local name=$1 seed=$2; shift 2
   mkdir -p "$TMP/$name"
@@ -80,4 +94,4 @@ echo "## communication per training step (gradient sum in rank order)"
 for h in 32 64; do
   "${MPIRUN[@]}" "$BUILD/allreduce_bench" --hidden "$h" --reps 300
 done
-echo "- load at the end: $(load)"
+echo "- load at the end: $(load), cores free: $(cores_free)"

@@ -5,7 +5,8 @@
 // - label: a rank killed (SIGKILL), then the whole job (SIGTERM to mpirun),
 //   then resumed: every index exactly once, each the label its index defines;
 // - train: data-parallel run, rank 0 alone writes and prints, same weights
-//   file as one process of 2 threads, resume continues the curve.
+//   file as one process of 2 threads, resume continues the curve;
+// - any other task refuses to run on several ranks.
 #include <gtest/gtest.h>
 #include <dirent.h>
 #include <signal.h>
@@ -255,6 +256,17 @@ TEST(CliMpirun, DataParallelTrainingWritesFromRankZeroAndMatchesTwoThreads) {
   ranked.insert(ranked.end(), {"--train.resume", "true"});
   ASSERT_EQ(RunRespect(2, ranked, two, &log), 0);
   EXPECT_EQ(CountLines(two + "/ckpt/curve.csv"), 5) << "the resumed run appends epoch 3 once";
+}
+
+TEST(CliMpirun, OtherTasksRefuseToRunOnSeveralRanks) {
+  const std::string dir = Fresh("refuse");
+  const std::string log = dir + "/run.log";
+  const int code = Wait(Spawn(2, {"--task", "schedule", "--model", "zoo:resnet50", "--output.dir", "."}, dir, log));
+  EXPECT_NE(code, 0);
+  auto text = ReadTextFile(log);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("task 'schedule' runs as one process"), std::string::npos) << *text;
+  EXPECT_FALSE(ReadTextFile(dir + "/resnet50.4.heuristic.schedule.json").ok());
 }
 
 }  // namespace

@@ -31,6 +31,10 @@ int Fail(const respect::Status& s) {
 }
 
 respect::Status Dispatch(const respect::Config& c) {
+  // N ranks of another task would each do the whole job and write the same files.
+  if (respect::dist::Size() > 1 && c.task != "label" && c.task != "train")
+    return respect::Status::Invalid("task '" + c.task + "' runs as one process; under mpirun only task label "
+                                    "and task train share their work (run it without mpirun)");
   if (c.task == "schedule") return respect::RunScheduleTask(c);
   if (c.task == "compare") return respect::RunCompareTask(c);
   if (c.task == "label") return respect::RunLabelTask(c);

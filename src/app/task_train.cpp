@@ -84,7 +84,8 @@ Status AttachReferences(const Config& config, const char* what, std::vector<Trai
       break;
     }
     reference[i] = (r->status == SolveStatus::kOptimal || r->status == SolveStatus::kFeasible) ? r->objective : 0.0;
-    if (dist::IsRoot()) progress.Update(static_cast<int64_t>(i + 1));
+    // Rank 0's count stands for all (the ranks move in step).
+    if (dist::IsRoot()) progress.Update(static_cast<int64_t>(std::min(examples->size(), i + size)));
   }
   RESPECT_RETURN_IF_ERROR(dist::AllOk(st));
   RESPECT_RETURN_IF_ERROR(dist::SumInRankOrder(&reference));
