@@ -46,8 +46,9 @@ echo "- kernel: $(uname -r)"
 echo "- mpi: $(mpirun --version 2>&1 | head -1)"
 echo
 
-label_args=(--task label --label.count "$LABELS" --label.nodes "$NODES" --label.stages_min 4 --label.stages_max 6
-            --synthetic.levels_min 10 --synthetic.levels_max 25 --label.dataset labels.bin --output.dir .)
+label_base=(--task label --label.count "$LABELS" --label.nodes "$NODES" --label.stages_min 4 --label.stages_max 6
+            --synthetic.levels_min 10 --synthetic.levels_max 25 --output.dir .)
+label_args=("${label_base[@]}" --label.dataset labels.bin)
 echo "## label: $LABELS labels, |V| = $NODES (load before: $(load), cores free: $(cores_free))"
 run_label() {  # name, launcher..., -- extra args
   local name=$1; shift
@@ -66,13 +67,19 @@ for name in one_proc_1_worker two_ranks_1_worker one_proc_2_workers; do
      --output.dir . > /dev/null 2>&1 && echo "$name: weights trained on its labels: $(sha256sum < w.rspw | cut -c1-16)")
   echo "$name: dataset bytes: $(sha256sum < "$TMP/$name/labels.bin" | cut -c1-16)"
 done
+# Rank 0's merge alone: the 2-rank dataset as a leftover shard, merged by a
+# resume that finds nothing left to solve.
+(cd "$TMP/two_ranks_1_worker" && cp labels.bin m.bin.rank0of1 && bytes=$(stat -c %s labels.bin) &&
+  t0=$(date +%s.%N) && "$BIN" "${label_base[@]}" --label.dataset m.bin --label.resume true > /dev/null 2>&1 &&
+  awk -v b="$bytes" -v t0="$t0" -v t1="$(date +%s.%N)" -v n="$LABELS" \
+    'BEGIN {printf "merge of %d labels (%.2f MB) on rank 0, with process start: %.3f s (%.1f MB/s)\n", n, b / 1e6, t1 - t0, b / 1e6 / (t1 - t0)}')
 echo
 
-train_args=(--task train --train.reward cost --train.curriculum "[30,50]" --train.graphs_per_size 48
+train_args=(--task train --train.reward cost --train.curriculum "[30,50]" --train.graphs_per_size 64
             --train.family mixed --train.stages_min 2 --train.stages_max 8 --train.holdout 24
             --train.epochs "$EPOCHS" --train.batch_size 32 --train.rollouts 8 --train.hidden 32
             --train.learning_rate 5.0e-4 --train.checkpoint_dir ckpt --train.weights_out w.rspw --output.dir .)
-echo "## train: cost reward, 96 graphs of 30-50 nodes, batch 32, 8 rollouts, hidden 32, $EPOCHS epochs (load before: $(load), cores free: $(cores_free))"
+echo "## train: cost reward, 128 graphs of 30-50 nodes, batch 32, 8 rollouts, hidden 32, $EPOCHS epochs (load before: $(load), cores free: $(cores_free))"
 run_train() {  # name, seed, launcher...
   local name=$1 seed=$2; shift 2
   mkdir -p "$TMP/$name"

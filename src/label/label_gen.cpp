@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <chrono>
 #include <condition_variable>
@@ -50,9 +51,11 @@ namespace {
 // Adds the indices labelled in `path` to *done. A missing file adds none; a
 // file that is not a dataset is an error (it is never touched).
 Status CollectDone(const std::string& path, std::set<uint32_t>* done) {
-  auto existing = ReadDataset(path);
+  auto existing = ScanDataset(path, [&](LabelRecord&& r, const RecordSpan&) {
+    done->insert(r.index);
+    return Status::Ok();
+  });
   if (!existing.ok()) return existing.status().code() == StatusCode::kIoError ? Status::Ok() : existing.status();
-  for (const LabelRecord& r : existing->records) done->insert(r.index);
   return Status::Ok();
 }
 
@@ -267,23 +270,42 @@ std::vector<std::string> FindLabelShards(const std::string& dataset) {
 
 StatusOr<int64_t> MergeLabelShards(const std::string& dataset) {
   const std::vector<std::string> shards = FindLabelShards(dataset);
-  std::map<uint32_t, LabelRecord> by_index;
   std::vector<std::string> sources = {dataset};
   sources.insert(sources.end(), shards.begin(), shards.end());
-  for (const std::string& path : sources) {
-    auto ds = ReadDataset(path);
-    if (!ds.ok()) {
-      if (path == dataset && ds.status().code() == StatusCode::kIoError) continue;  // not made yet
-      return ds.status();
+  // Where each index's first copy lies; the records themselves are copied
+  // frame by frame below, so a merge never holds a dataset in memory.
+  struct Where {
+    size_t source;
+    RecordSpan span;
+  };
+  std::map<uint32_t, Where> by_index;
+  for (size_t k = 0; k < sources.size(); ++k) {
+    auto scanned = ScanDataset(sources[k], [&](LabelRecord&& r, const RecordSpan& span) {
+      by_index.emplace(r.index, Where{k, span});
+      return Status::Ok();
+    });
+    if (!scanned.ok()) {
+      if (k == 0 && scanned.status().code() == StatusCode::kIoError) continue;  // no dataset yet
+      return scanned.status();
     }
-    for (LabelRecord& r : ds->records) by_index.emplace(r.index, std::move(r));
   }
   const std::string tmp = dataset + ".merging";
   std::remove(tmp.c_str());  // left by a merge that was interrupted
   {
     auto writer = DatasetWriter::Open(tmp, false);
     if (!writer.ok()) return writer.status();
-    for (const auto& kv : by_index) RESPECT_RETURN_IF_ERROR((*writer)->Append(kv.second));
+    std::vector<std::ifstream> in(sources.size());
+    std::vector<uint8_t> payload;
+    for (const auto& kv : by_index) {
+      const Where& w = kv.second;
+      std::ifstream& f = in[w.source];
+      if (!f.is_open()) f.open(sources[w.source], std::ios::binary);
+      payload.resize(w.span.payload_size);
+      f.seekg(static_cast<std::streamoff>(w.span.offset + 8));
+      if (!f.read(reinterpret_cast<char*>(payload.data()), static_cast<std::streamsize>(payload.size())))
+        return Status::Io("cannot read label " + std::to_string(kv.first) + " from '" + sources[w.source] + "'");
+      RESPECT_RETURN_IF_ERROR((*writer)->AppendPayload(payload.data(), payload.size()));
+    }
     RESPECT_RETURN_IF_ERROR((*writer)->Sync());
   }
   RESPECT_RETURN_IF_ERROR(CheckWritable(dataset));

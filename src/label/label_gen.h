@@ -55,8 +55,10 @@ std::vector<std::string> FindLabelShards(const std::string& dataset);
 // Rewrites `dataset` as the union of its own records (if it exists) and every
 // shard's, one record per index (the dataset's copy first, then the shards' in
 // name order), sorted by index: written to "<dataset>.merging", fsynced and
-// renamed over the dataset, then the shards are removed. A crash at any point
-// leaves every label in the dataset or a shard. Returns the record count.
+// renamed over the dataset, then the shards are removed. Records are copied
+// as they are (payload bytes unchanged), one at a time, so memory does not
+// grow with the dataset. A crash at any point leaves every label in the
+// dataset or a shard. Returns the record count.
 StatusOr<int64_t> MergeLabelShards(const std::string& dataset);
 
 }  // namespace respect
