@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/parallel.h"
 #include "policy/binary_io.h"
 #include "policy/decode.h"
 #include "policy/reward.h"
@@ -70,7 +71,35 @@ void AddInto(const PolicyParams<double>& g, PolicyParams<double>* acc) {
   });
 }
 
+// The parameters (or gradients) as one vector, in ForEach order, and back.
+std::vector<double> Flatten(const PolicyParams<double>& p, size_t extra) {
+  std::vector<double> v;
+  v.reserve(static_cast<size_t>(p.NumParams()) + extra);
+  p.ForEach([&](const char*, const auto& t) { v.insert(v.end(), t.data(), t.data() + t.size()); });
+  return v;
+}
+void Unflatten(const std::vector<double>& v, PolicyParams<double>* p) {
+  size_t i = 0;
+  p->ForEach([&](const char*, auto& t) {
+    std::copy(v.begin() + static_cast<std::ptrdiff_t>(i), v.begin() + static_cast<std::ptrdiff_t>(i + t.size()),
+              t.data());
+    i += static_cast<size_t>(t.size());
+  });
+}
+
 }  // namespace
+
+uint64_t ParamsFingerprint(const PolicyParams<double>& p) {
+  uint64_t h = 14695981039346656037ULL;
+  p.ForEach([&](const char*, const auto& t) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(t.data());
+    for (size_t i = 0; i < static_cast<size_t>(t.size()) * sizeof(double); ++i) {
+      h ^= bytes[i];
+      h *= 1099511628211ULL;
+    }
+  });
+  return h;
+}
 
 StatusOr<RewardKind> ParseRewardKind(const std::string& s) {
   if (s == "cosine") return RewardKind::kCosine;
@@ -163,8 +192,62 @@ std::vector<double> GreedyCostRatios(const PolicyHParams& hp, const PolicyParams
 
 std::vector<double> PolicyTrainer::HoldoutScores(const PolicyParams<double>& p,
                                                  const std::vector<TrainExample>& holdout) const {
-  if (opt_.reward == RewardKind::kCost) return GreedyCostRatios(opt_.hparams, p, holdout, opt_.order_cost);
-  return GreedyRewards(opt_.hparams, p, holdout);
+  return SharedScores(holdout, [&](const std::vector<TrainExample>& set) {
+    if (opt_.reward == RewardKind::kCost) return GreedyCostRatios(opt_.hparams, p, set, opt_.order_cost);
+    return GreedyRewards(opt_.hparams, p, set);
+  });
+}
+
+// ---------------------------------------------------------------- ranks
+int PolicyTrainer::ranks() const { return opt_.data_parallel ? dist::Size() : 1; }
+int PolicyTrainer::rank() const { return opt_.data_parallel ? dist::Rank() : 0; }
+
+std::vector<double> PolicyTrainer::SharedScores(
+    const std::vector<TrainExample>& examples,
+    const std::function<std::vector<double>(const std::vector<TrainExample>&)>& score_set) const {
+  const int n = ranks();
+  if (n == 1) return score_set(examples);
+  std::vector<TrainExample> mine;
+  for (size_t i = static_cast<size_t>(rank()); i < examples.size(); i += static_cast<size_t>(n))
+    mine.push_back(examples[i]);
+  const std::vector<double> part = score_set(mine);
+  // Each slot is set by one rank and 0 on the others: the rank-order sum
+  // (x + 0.0 = x) shares every score exactly.
+  std::vector<double> all(examples.size(), 0.0);
+  for (size_t k = 0; k < part.size(); ++k) all[static_cast<size_t>(rank()) + k * static_cast<size_t>(n)] = part[k];
+  // MPI's default error handler ends the job on a communication failure, so
+  // this returns ok or not at all.
+  (void)dist::SumInRankOrder(&all);
+  return all;
+}
+
+Status PolicyTrainer::SumAcrossRanks(const Status& local, PolicyParams<double>* grads,
+                                     std::vector<double>* extra) const {
+  if (ranks() == 1) return local;
+  const size_t n_extra = extra ? extra->size() : 0;
+  std::vector<double> v = Flatten(*grads, n_extra + 1);
+  if (extra) v.insert(v.end(), extra->begin(), extra->end());
+  v.push_back(local.ok() ? 0.0 : 1.0);  // failed ranks
+  RESPECT_RETURN_IF_ERROR(dist::SumInRankOrder(&v));
+  if (!local.ok()) return local;
+  if (v.back() > 0) return Status::Internal("another rank failed (its message is above)");
+  v.pop_back();
+  if (extra) std::copy(v.end() - static_cast<std::ptrdiff_t>(n_extra), v.end(), extra->begin());
+  v.resize(v.size() - n_extra);
+  Unflatten(v, grads);
+  return Status::Ok();
+}
+
+Status PolicyTrainer::CheckRanksAgree(const Status& local) const {
+  if (ranks() == 1) return local;
+  const std::string mine = std::to_string(ParamsFingerprint(params_));
+  std::string root = mine;
+  RESPECT_RETURN_IF_ERROR(dist::Broadcast(&root));
+  Status st = local;
+  if (st.ok() && root != mine)
+    st = Status::Internal("train: rank " + std::to_string(rank()) + "'s weights differ from rank 0's after epoch " +
+                          std::to_string(epoch_done_));
+  return dist::AllOk(st);
 }
 
 PolicyTrainer::PolicyTrainer(TrainerOptions options) : opt_(std::move(options)) {}
@@ -232,11 +315,9 @@ Status PolicyTrainer::SaveCheckpoint(uint64_t fingerprint) const {
   return policy_io::WriteFileAtomic(CheckpointPath(), w.data());
 }
 
-Status PolicyTrainer::LoadCheckpoint(uint64_t fingerprint) {
+Status PolicyTrainer::LoadCheckpoint(uint64_t fingerprint, const std::string& bytes) {
   const std::string path = CheckpointPath();
-  auto bytes = policy_io::ReadFileBytes(path);
-  if (!bytes.ok()) return bytes.status();
-  policy_io::ByteReader r(*bytes);
+  policy_io::ByteReader r(bytes);
   auto bad = [&](const std::string& what) { return Status::Invalid(path + ": " + what); };
   std::string magic;
   if (!r.Raw(4, &magic) || magic != "RSPC") return bad("not a policy checkpoint (magic is not RSPC)");
@@ -309,7 +390,7 @@ static const char* kCurveHeader =
 
 Status PolicyTrainer::StartCurve(bool resumed) {
   const std::string path = CurvePath();
-  if (path.empty()) return Status::Ok();
+  if (path.empty() || !writer()) return Status::Ok();
   std::string keep = std::string(kCurveHeader) + "\n";
   if (resumed) {
     // Keep the rows up to the checkpoint's epoch (a crash may have left later ones).
@@ -330,7 +411,7 @@ Status PolicyTrainer::StartCurve(bool resumed) {
 
 Status PolicyTrainer::AppendCurve(const TrainCurveRow& row) const {
   const std::string path = CurvePath();
-  if (path.empty()) return Status::Ok();
+  if (path.empty() || !writer()) return Status::Ok();
   std::ofstream out(path, std::ios::app);
   if (!out) return Status::Io("cannot write " + path);
   char buf[512];
@@ -399,8 +480,8 @@ TrainCurveRow PolicyTrainer::ReinforceEpoch(const std::vector<TrainExample>& tra
   row.mean_reward = sum_r / std::max<size_t>(1, train.size());
   row.loss = sum_loss / std::max<size_t>(1, train.size());
   row.grad_norm = batches ? sum_norm / batches : 0.0;
-  const std::vector<double> cand = GreedyRewards(hp, params_, holdout);
-  if (holdout_base_.empty()) holdout_base_ = GreedyRewards(hp, baseline_, holdout);
+  const std::vector<double> cand = HoldoutScores(params_, holdout);
+  if (holdout_base_.empty()) holdout_base_ = HoldoutScores(baseline_, holdout);
   row.holdout_reward = Mean(cand);
   row.baseline_reward = Mean(holdout_base_);
   const PairedTTest test = PairedTTestGreater(cand, holdout_base_);
@@ -474,7 +555,10 @@ TrainCurveRow PolicyTrainer::CostEpoch(const std::vector<TrainExample>& train_al
   // the result does not depend on which thread ran it; the threads' gradients
   // are summed in thread order, so a run is reproducible for a thread count.
   const uint64_t epoch_seed = rng_.Next();
+  // Worker w = rank * T + t of W = ranks * T takes the batch's graphs w, w + W, ...
   const int T = std::max(1, opt_.threads);
+  const size_t W = static_cast<size_t>(ranks()) * static_cast<size_t>(T);
+  const size_t first = static_cast<size_t>(rank()) * static_cast<size_t>(T);
   std::vector<PolicyParams<double>> grads(T, ZeroParams<double>(hp));
   std::vector<CostGraphStats> stats(T);
   std::vector<Status> status(T);
@@ -485,7 +569,7 @@ TrainCurveRow PolicyTrainer::CostEpoch(const std::vector<TrainExample>& train_al
     const double scale = 1.0 / (static_cast<double>(end - start) * std::max(2, opt_.rollouts));
     auto work = [&](int t) {
       grads[t].SetZero();
-      for (size_t b = start + t; b < end && status[t].ok(); b += T) {
+      for (size_t b = start + first + t; b < end && status[t].ok(); b += W) {
         uint64_t s = epoch_seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(idx[b]) + 1));
         PolicyRng rng(PolicyRng::SplitMix64(&s));
         status[t] = CostGraphStep(train_all[idx[b]], scale, &rng, &grads[t], &stats[t]);
@@ -495,13 +579,11 @@ TrainCurveRow PolicyTrainer::CostEpoch(const std::vector<TrainExample>& train_al
     for (int t = 1; t < T; ++t) pool.emplace_back(work, t);
     work(0);
     for (auto& th : pool) th.join();
-    for (int t = 0; t < T; ++t) {
-      if (!status[t].ok()) {
-        *st = status[t];
-        return row;
-      }
-    }
+    Status local;
+    for (int t = 0; t < T && local.ok(); ++t) local = status[t];
     for (int t = 1; t < T; ++t) AddInto(grads[t], &grads[0]);
+    *st = SumAcrossRanks(local, &grads[0]);
+    if (!st->ok()) return row;
     sum_norm += ClipGlobalNorm(&grads[0], opt_.grad_clip);
     ++batches;
     adam_.Step(&params_, grads[0]);
@@ -511,6 +593,14 @@ TrainCurveRow PolicyTrainer::CostEpoch(const std::vector<TrainExample>& train_al
     total.ratio_sum += s.ratio_sum;
     total.ratio_count += s.ratio_count;
     total.loss_sum += s.loss_sum;
+  }
+  if (ranks() > 1) {
+    std::vector<double> sums = {total.ratio_sum, static_cast<double>(total.ratio_count), total.loss_sum};
+    *st = dist::SumInRankOrder(&sums);
+    if (!st->ok()) return row;
+    total.ratio_sum = sums[0];
+    total.ratio_count = static_cast<int64_t>(sums[1]);
+    total.loss_sum = sums[2];
   }
   row.mean_reward = total.ratio_count ? total.ratio_sum / total.ratio_count : 0.0;
   row.loss = total.loss_sum / std::max<size_t>(1, used);
@@ -537,21 +627,29 @@ TrainCurveRow PolicyTrainer::SupervisedEpoch(const std::vector<TrainExample>& tr
     const size_t end = std::min(idx.size(), start + static_cast<size_t>(opt_.batch_size));
     const double bsz = static_cast<double>(end - start);
     grads.SetZero();
-    for (size_t k = start; k < end; ++k) {
+    Status local;
+    // Rank r of N takes the batch's examples r, r + N, ...
+    for (size_t k = start + static_cast<size_t>(rank()); k < end && local.ok(); k += static_cast<size_t>(ranks())) {
       const TrainExample& ex = train[idx[k]];
-      Status s = ForcedEpisode<double>(hp, params_, *ex.graph, ex.target_order, true, &ep);
-      if (!s.ok()) {
-        *st = s;
-        return row;
-      }
+      local = ForcedEpisode<double>(hp, params_, *ex.graph, ex.target_order, true, &ep);
+      if (!local.ok()) break;
       EpisodeBackward<double>(hp, params_, ep, -1.0 / bsz, &grads);
       sum_nll += -ep.log_prob;
       const DecodedOrder d = GreedyDecode<double>(hp, params_, ep.enc);  // same parameters, same encoding
       sum_r += LabelReward(d.order, ex.target_order, ex.stage);
     }
+    *st = SumAcrossRanks(local, &grads);
+    if (!st->ok()) return row;
     sum_norm += ClipGlobalNorm(&grads, opt_.grad_clip);
     ++batches;
     adam_.Step(&params_, grads);
+  }
+  if (ranks() > 1) {
+    std::vector<double> sums = {sum_r, sum_nll};
+    *st = dist::SumInRankOrder(&sums);
+    if (!st->ok()) return row;
+    sum_r = sums[0];
+    sum_nll = sums[1];
   }
   row.mean_reward = sum_r / std::max<size_t>(1, train.size());
   row.loss = sum_nll / std::max<size_t>(1, train.size());
@@ -599,17 +697,28 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
   curve_.clear();
   const uint64_t fp = Fingerprint(train, holdout) ^ (cost ? 0x636F7374ULL : 0) ^
                      (imitation.empty() ? 0 : Fingerprint(imitation, {}));
-  bool resumed = false;
-  if (!opt_.checkpoint_dir.empty()) {
+  // Rank 0 reads the checkpoint and hands its bytes to the others (empty:
+  // none), so the ranks need not share a file system.
+  std::string checkpoint;
+  Status found = [&]() -> Status {
+    if (opt_.checkpoint_dir.empty() || !writer()) return Status::Ok();
     std::error_code ec;
     std::filesystem::create_directories(opt_.checkpoint_dir, ec);
     if (ec) return Status::Io("cannot create " + opt_.checkpoint_dir + ": " + ec.message());
-    if (opt_.resume && std::filesystem::exists(CheckpointPath(), ec)) {
-      RESPECT_RETURN_IF_ERROR(LoadCheckpoint(fp));
-      resumed = true;
-    }
+    if (!opt_.resume || !std::filesystem::exists(CheckpointPath(), ec)) return Status::Ok();
+    auto bytes = policy_io::ReadFileBytes(CheckpointPath());
+    if (!bytes.ok()) return bytes.status();
+    checkpoint = std::move(bytes).value();
+    return checkpoint.empty() ? Status::Invalid(CheckpointPath() + ": empty checkpoint") : Status::Ok();
+  }();
+  if (ranks() > 1) {
+    RESPECT_RETURN_IF_ERROR(dist::AllOk(found));
+    RESPECT_RETURN_IF_ERROR(dist::Broadcast(&checkpoint));
   }
-  RESPECT_RETURN_IF_ERROR(StartCurve(resumed));
+  RESPECT_RETURN_IF_ERROR(found);
+  const bool resumed = !checkpoint.empty();
+  if (resumed) RESPECT_RETURN_IF_ERROR(LoadCheckpoint(fp, checkpoint));
+  RESPECT_RETURN_IF_ERROR(CheckRanksAgree(StartCurve(resumed)));
   auto emit = [&](const TrainCurveRow& row) -> Status {
     curve_.push_back(row);
     RESPECT_RETURN_IF_ERROR(AppendCurve(row));
@@ -620,7 +729,7 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
   // finished run; the best-so-far parameters of an unfinished run live in
   // <checkpoint_dir>/best_so_far.rspw (each write is a temp file + rename).
   auto write_weights = [&](const std::string& path) -> Status {
-    if (path.empty()) return Status::Ok();
+    if (path.empty() || !writer()) return Status::Ok();
     std::string note = opt_.note;
     if (note.empty()) {
       std::ostringstream ss;
@@ -640,15 +749,17 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
     TrainCurveRow row;
     row.epoch = 0;
     row.phase = "init";
-    row.mean_reward = cost ? Mean(GreedyCostRatios(opt_.hparams, params_, train, opt_.order_cost))
-                           : Mean(GreedyRewards(opt_.hparams, params_, train));
+    row.mean_reward = Mean(SharedScores(train, [&](const std::vector<TrainExample>& set) {
+      return cost ? GreedyCostRatios(opt_.hparams, params_, set, opt_.order_cost)
+                  : GreedyRewards(opt_.hparams, params_, set);
+    }));
     holdout_base_ = HoldoutScores(baseline_, holdout);
     row.holdout_reward = row.baseline_reward = Mean(holdout_base_);
     row.p_value = kNaN;
     best_reward_ = row.holdout_reward;
     seconds_ += Now() - t0;
     row.seconds = seconds_;
-    RESPECT_RETURN_IF_ERROR(emit(row));
+    RESPECT_RETURN_IF_ERROR(CheckRanksAgree(emit(row)));
   }
   const int total = opt_.supervised_epochs + opt_.epochs;
   for (int e = epoch_done_ + 1; e <= total; ++e) {
@@ -666,11 +777,14 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
     seconds_ += Now() - t0;
     row.epoch = e;
     row.seconds = seconds_;
-    RESPECT_RETURN_IF_ERROR(emit(row));
-    if (!opt_.checkpoint_dir.empty()) RESPECT_RETURN_IF_ERROR(SaveCheckpoint(fp));
-    RESPECT_RETURN_IF_ERROR(write_weights(best_so_far));
+    // Files are rank 0's; every rank learns whether its writes worked.
+    Status io = emit(row);
+    if (io.ok() && !opt_.checkpoint_dir.empty() && writer()) io = SaveCheckpoint(fp);
+    if (io.ok()) io = write_weights(best_so_far);
+    RESPECT_RETURN_IF_ERROR(CheckRanksAgree(io));
   }
-  return write_weights(opt_.weights_out);
+  const Status written = write_weights(opt_.weights_out);
+  return ranks() > 1 ? dist::AllOk(written) : written;
 }
 
 }  // namespace respect

@@ -101,7 +101,23 @@ struct TrainerOptions {
   std::string curve_csv;        // "" = <checkpoint_dir>/curve.csv (none without a dir)
   bool resume = false;          // continue from <checkpoint_dir>/checkpoint.rspc if present
   std::string note;             // stored in the weights file
+  // Under mpirun (dist::Size() N > 1): data-parallel training. Every batch is
+  // shared by the ranks (cost reward and supervised epochs; cosine REINFORCE
+  // epochs, whose sampling is one sequential stream, run whole on every
+  // rank), the partial gradients are summed in rank order
+  // (dist::SumInRankOrder) and every rank takes the same Adam step, so the
+  // ranks keep bitwise identical weights (checked after every epoch). Held-out
+  // scores are shared out by example. Only rank 0 writes files (checkpoint,
+  // curve, weights) and resume reads rank 0's checkpoint. The cost reward's
+  // graph g of a batch runs on worker (g mod N*threads), so N ranks of T
+  // threads give bitwise the result of 1 process of N*T threads when T = 1.
+  // false: train alone even under mpirun.
+  bool data_parallel = true;
 };
+
+// A 64-bit fingerprint of the parameter values (FNV-1a over their bytes in
+// ForEach order): equal parameters give equal fingerprints.
+uint64_t ParamsFingerprint(const PolicyParams<double>& p);
 
 // hidden/embed = TrainConfig::hidden; every other field mapped by name.
 TrainerOptions TrainerOptionsFromConfig(const TrainConfig& config);
@@ -159,7 +175,24 @@ class PolicyTrainer {
  private:
   Status Init(const std::vector<TrainExample>& train);
   Status SaveCheckpoint(uint64_t fingerprint) const;
-  Status LoadCheckpoint(uint64_t fingerprint);
+  // Parses checkpoint bytes read from CheckpointPath() (by rank 0).
+  Status LoadCheckpoint(uint64_t fingerprint, const std::string& bytes);
+  // Data parallelism: ranks() ranks of which this is rank(); writer() is the
+  // process that writes files (rank 0, or the only one).
+  int ranks() const;
+  int rank() const;
+  bool writer() const { return rank() == 0; }
+  // Sums the ranks' partial gradients in rank order into *grads (and the
+  // `extra` scalars along with them). `local` is this rank's state: if any
+  // rank failed, every rank gets an error.
+  Status SumAcrossRanks(const Status& local, PolicyParams<double>* grads, std::vector<double>* extra = nullptr) const;
+  // After an epoch: `local` ok on every rank and every rank's parameters equal
+  // to rank 0's, else an error on every rank.
+  Status CheckRanksAgree(const Status& local) const;
+  // score_set(examples) per example, each example scored on one rank.
+  std::vector<double> SharedScores(
+      const std::vector<TrainExample>& examples,
+      const std::function<std::vector<double>(const std::vector<TrainExample>&)>& score_set) const;
   Status StartCurve(bool resumed);
   Status AppendCurve(const TrainCurveRow& row) const;
   TrainCurveRow SupervisedEpoch(const std::vector<TrainExample>& train,

@@ -9,5 +9,5 @@ BUILD_DIR="${BUILD_DIR:-build}"
 JOBS="${JOBS:-$(nproc)}"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release > "$BUILD_DIR.configure.log" 2>&1 \
   || { cat "$BUILD_DIR.configure.log"; exit 1; }
-sed -n 's/^-- Arm NN: /build: Arm NN /p' "$BUILD_DIR.configure.log"
+sed -n -e 's/^-- Arm NN: /build: Arm NN /p' -e 's/^-- MPI: /build: MPI /p' "$BUILD_DIR.configure.log"
 cmake --build "$BUILD_DIR" -j "$JOBS"

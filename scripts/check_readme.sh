@@ -16,6 +16,8 @@
 #   [device]   needs the Edge TPU compiler or hardware: skipped
 #   [extras]   needs matplotlib and Graphviz (scripts/setup.sh --extras): run
 #              when both are installed, else skipped
+#   [mpi]      runs mpirun: run when mpirun is installed (as root with Open
+#              MPI's OMPI_ALLOW_RUN_AS_ROOT* set), else skipped
 # Each command runs in its own bash (errexit, pipefail) with a time limit
 # (CHECK_README_TIMEOUT seconds, default 1800); its output goes to
 # <checkout>/out/check_readme/<n>.log and is shown when it fails.
@@ -28,7 +30,7 @@ for arg in "$@"; do
   case "$arg" in
     --all) ALL=1 ;;
     --fresh) FRESH=1 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "check_readme: unknown option '$arg' (see --help)" >&2; exit 2 ;;
     *) README="$arg" ;;
   esac
@@ -46,6 +48,8 @@ if [[ "$FRESH" == 1 ]]; then
 fi
 
 cd "$ROOT"
+# Open MPI refuses to start as root unless told (the [mpi] commands).
+if [[ $(id -u) -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 README="${README:-README.md}"
 [[ -f "$README" ]] || { echo "check_readme: $README not found" >&2; exit 2; }
 TIMEOUT="${CHECK_README_TIMEOUT:-1800}"
@@ -68,6 +72,7 @@ skip_reason() {
     *"[network]"*) echo "downloads, or needs downloaded models" ;;
     *"[device]"*) echo "needs the Edge TPU compiler or a Coral device" ;;
     *"[extras]"*) have_extras || echo "needs matplotlib and Graphviz (scripts/setup.sh --extras)" ;;
+    *"[mpi]"*) command -v mpirun > /dev/null || echo "needs mpirun (scripts/setup.sh installs Open MPI)" ;;
   esac
 }
 

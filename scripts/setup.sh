@@ -14,6 +14,7 @@ PACKAGES=(
   nlohmann-json3-dev
   libcli11-dev
   libgtest-dev libgmock-dev
+  openmpi-bin libopenmpi-dev
 )
 # Optional extras used by plots, schedule pictures and the CPU reference runner.
 # Installed with --extras; the core build and tests do not need them.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install dependencies, build, and run the unit tests.
 # Slow tests (ctest label "slow") run with: scripts/test.sh --slow
+# Where mpirun exists, the MPI tests (ctest label "mpi") run after the unit tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,3 +12,8 @@ LABEL="unit"
 [[ "${1:-}" == "--slow" ]] && LABEL="slow"
 cd build
 ctest -L "$LABEL" -j "$(nproc)" --output-on-failure --timeout 900
+# The MPI tests (mpirun -np 2, a few seconds each) where Open MPI is installed;
+# ctest -L mpi finds none in a build without MPI.
+if [[ "$LABEL" == "unit" ]] && command -v mpirun > /dev/null; then
+  ctest -L mpi --output-on-failure --timeout 300
+fi

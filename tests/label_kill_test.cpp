@@ -14,6 +14,7 @@
 #include "io/model_source.h"
 #include "label/dataset.h"
 #include "label/label_gen.h"
+#include "label_checks.h"
 
 namespace respect {
 namespace {
@@ -83,27 +84,7 @@ TEST(LabelKill, KillNineThenResumeLosesAndDuplicatesNothing) {
 
   auto ds = ReadDataset(path);
   ASSERT_TRUE(ds.ok()) << ds.status().message();
-  EXPECT_FALSE(ds->torn_tail);
-  ASSERT_EQ(ds->records.size(), static_cast<size_t>(count));
-  std::set<uint32_t> seen;
-  Config c;
-  c.label.nodes = 10;
-  c.label.stages_min = 2;
-  c.label.stages_max = 4;
-  c.synthetic.levels_min = 3;
-  c.synthetic.levels_max = 8;
-  for (const LabelRecord& r : ds->records) {
-    EXPECT_TRUE(seen.insert(r.index).second) << "label " << r.index << " written twice";
-    auto want = SampleLabelInstance(c, r.index);
-    ASSERT_TRUE(want.ok());
-    ASSERT_EQ(r.graph->num_edges(), want->graph->num_edges()) << r.index;
-    EXPECT_EQ(r.stages, want->stages);
-    Evaluation e = Evaluate(MakeProblem(r.graph, r.stages, c), Schedule{r.stage});
-    EXPECT_TRUE(e.feasible) << e.violation;
-    EXPECT_NEAR(e.objective, r.objective, 1e-6 * std::max(1.0, r.objective));
-  }
-  EXPECT_EQ(*seen.begin(), 0u);
-  EXPECT_EQ(*seen.rbegin(), static_cast<uint32_t>(count - 1));
+  label_checks::ExpectEveryLabelOnce(*ds, label_checks::KillConfig(10), count);
 }
 
 }  // namespace

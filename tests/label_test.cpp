@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -16,6 +18,7 @@ namespace {
 std::string TempPath(const std::string& name) {
   std::string p = ::testing::TempDir() + "/" + name;
   std::remove(p.c_str());
+  for (const std::string& shard : FindLabelShards(p)) std::remove(shard.c_str());
   return p;
 }
 
@@ -133,6 +136,92 @@ TEST(Dataset, SolverFailureStopsWithMessage) {
   auto r = GenerateLabels(SmallConfig(path, 4), bad, false);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("solver exploded"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- shards
+
+TEST(LabelShards, NamesAndDiscovery) {
+  const std::string dir = ::testing::TempDir() + "/label_shards_names";
+  std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
+  const std::string ds = dir + "/labels.bin";
+  EXPECT_EQ(LabelShardPath(ds, 1, 4), ds + ".rank1of4");
+  for (const char* name : {"labels.bin.rank1of4", "labels.bin.rank0of2", "labels.bin.rank0of", "labels.bin.rankXof2",
+                           "labels.bin.merging", "other.bin.rank0of2", "labels.bin.rank3of4x"})
+    std::ofstream(dir + "/" + name) << "x";
+  EXPECT_EQ(FindLabelShards(ds), (std::vector<std::string>{ds + ".rank0of2", ds + ".rank1of4"}));
+  EXPECT_TRUE(FindLabelShards(dir + "/none.bin").empty());
+}
+
+// Writes `records` (in the given order) as a new dataset file.
+void WriteRecords(const std::string& path, const std::vector<const LabelRecord*>& records) {
+  auto w = DatasetWriter::Open(path, false);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  for (const LabelRecord* r : records) ASSERT_TRUE((*w)->Append(*r).ok());
+}
+
+// A dataset in index order, cut into two rank shards and merged again, is the
+// same file byte for byte; a record in both the dataset and a shard is kept once.
+TEST(LabelShards, MergeIsByteIdenticalToIndexOrder) {
+  const std::string whole = TempPath("shards_whole.bin"), ds = TempPath("shards_merged.bin");
+  Config c = SmallConfig(whole, 9);
+  c.label.workers = 1;  // one worker appends in index order
+  ASSERT_TRUE(GenerateLabels(c, FakeSolve, false).ok());
+  auto all = ReadDataset(whole);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->records.size(), 9u);
+  std::vector<const LabelRecord*> even, odd, head;
+  for (const LabelRecord& r : all->records) (r.index % 2 ? odd : even).push_back(&r);
+  head = {&all->records[0], &all->records[1]};  // also in the shards
+  std::reverse(odd.begin(), odd.end());          // completion order is not index order
+  WriteRecords(ds, head);
+  WriteRecords(LabelShardPath(ds, 0, 2), even);
+  WriteRecords(LabelShardPath(ds, 1, 2), odd);
+  // A torn tail in a shard (a killed rank) is dropped.
+  { std::ofstream(LabelShardPath(ds, 1, 2), std::ios::app | std::ios::binary) << std::string("\x40\x00\x00", 3); }
+  auto merged = MergeLabelShards(ds);
+  ASSERT_TRUE(merged.ok()) << merged.status().message();
+  EXPECT_EQ(*merged, 9);
+  EXPECT_EQ(*ReadTextFile(ds), *ReadTextFile(whole));
+  EXPECT_TRUE(FindLabelShards(ds).empty());
+  EXPECT_FALSE(ReadTextFile(ds + ".merging").ok());
+}
+
+TEST(LabelShards, OneProcessMergesLeftShardsOnlyWithResume) {
+  const std::string ds = TempPath("shards_left.bin");
+  const std::string donor = TempPath("shards_donor.bin");
+  Config c = SmallConfig(donor, 4);
+  ASSERT_TRUE(GenerateLabels(c, FakeSolve, false).ok());
+  auto four = ReadDataset(donor);
+  ASSERT_TRUE(four.ok());
+  std::vector<const LabelRecord*> some;
+  for (const LabelRecord& r : four->records)
+    if (r.index == 1 || r.index == 3) some.push_back(&r);
+  WriteRecords(LabelShardPath(ds, 1, 2), some);
+  c = SmallConfig(ds, 6);
+  auto refused = GenerateLabels(c, FakeSolve, false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("shards of an interrupted mpirun run"), std::string::npos);
+  c.label.resume = true;
+  auto stats = GenerateLabels(c, FakeSolve, false);
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  EXPECT_EQ(stats->existing, 2);
+  EXPECT_EQ(stats->written, 4);
+  auto out = ReadDataset(ds);
+  ASSERT_TRUE(out.ok());
+  std::set<uint32_t> idx;
+  for (const auto& r : out->records) EXPECT_TRUE(idx.insert(r.index).second) << r.index;
+  EXPECT_EQ(idx, (std::set<uint32_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_TRUE(FindLabelShards(ds).empty());
+}
+
+TEST(LabelShards, MergeRefusesAShardThatIsNotADataset) {
+  const std::string ds = TempPath("shards_bad.bin");
+  { std::ofstream(LabelShardPath(ds, 0, 2)) << "precious data"; }
+  auto merged = MergeLabelShards(ds);
+  ASSERT_FALSE(merged.ok());
+  EXPECT_NE(merged.status().message().find("not a respect-opt label dataset"), std::string::npos);
+  EXPECT_EQ(*ReadTextFile(LabelShardPath(ds, 0, 2)), "precious data");
+  std::remove(LabelShardPath(ds, 0, 2).c_str());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // ASAP level bucketed into 3 stages, so the target order is sorted by
 // (ASAP, index)): the held-out reward rises, training is deterministic for a
 // seed, and a checkpoint + resume reproduces an uninterrupted run bitwise.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "policy/policy.h"
+#include "policy_examples.h"
 #include "policy/random_dag.h"
 #include "policy/reward.h"
 #include "policy/trainer.h"
@@ -21,41 +23,12 @@
 namespace respect {
 namespace {
 
-std::vector<TrainExample> Examples(int count, int nodes, uint64_t seed0) {
-  std::vector<TrainExample> out;
-  for (int i = 0; i < count; ++i) {
-    const uint64_t seed = seed0 + static_cast<uint64_t>(i);
-    auto g = RandomLayeredDag(nodes, 4 + static_cast<int>(seed % 3), 3, seed);
-    EXPECT_TRUE(g.ok());
-    TrainExample ex;
-    ex.graph = std::make_shared<const Graph>(std::move(g).value());
-    ex.stages = nodes >= 20 ? 5 : 3;
-    ex.stage.resize(ex.graph->size());
-    for (int v = 0; v < ex.graph->size(); ++v) {
-      ex.stage[v] = ex.graph->asap()[v] * ex.stages / ex.graph->depth();
-    }
-    ex.target_order = TargetOrderFromStages(*ex.graph, ex.stage);
-    out.push_back(std::move(ex));
-  }
-  return out;
-}
+using namespace policy_examples;
 
 std::string Dir(const std::string& name) {
   const std::string d = std::string(RESPECT_BINARY_DIR) + "/policy_trainer_test_" + name;
   std::filesystem::remove_all(d);
   return d;
-}
-
-TrainerOptions Small(uint64_t seed = 3) {
-  TrainerOptions o;
-  o.hparams.embed = 16;
-  o.hparams.hidden = 16;
-  o.epochs = 6;
-  o.batch_size = 8;
-  o.learning_rate = 5e-3;
-  o.grad_clip = 1.0;
-  o.seed = seed;
-  return o;
 }
 
 std::vector<double> Flat(const PolicyParams<double>& p) {
@@ -243,42 +216,6 @@ TEST(PolicyTrainer, CorruptCheckpointIsOneLineInvalid) {
   EXPECT_EQ(st.message().find('\n'), std::string::npos);
 }
 
-// The true cost of an order: its optimal split under the default objective.
-OrderCost SplitCost() {
-  return [](const TrainExample& ex, const std::vector<int>& order) {
-    Problem p;
-    p.graph = ex.graph;
-    p.stages = ex.stages;
-    auto s = OptimalSplit(p, order);
-    return s.ok() ? Evaluate(p, *s).objective : std::numeric_limits<double>::infinity();
-  };
-}
-
-// Unlabelled examples with dp_topo's objective as the reference.
-std::vector<TrainExample> CostExamples(int count, int nodes, uint64_t seed0) {
-  std::vector<TrainExample> out = Examples(count, nodes, seed0);
-  for (auto& ex : out) {
-    ex.stage.clear();
-    ex.target_order.clear();
-    Problem p;
-    p.graph = ex.graph;
-    p.stages = ex.stages;
-    auto r = DpTopoScheduler().Run(p);
-    EXPECT_TRUE(r.ok());
-    ex.reference = r->objective;
-  }
-  return out;
-}
-
-TrainerOptions CostOptions(uint64_t seed) {
-  TrainerOptions o = Small(seed);
-  o.reward = RewardKind::kCost;
-  o.rollouts = 4;
-  o.order_cost = SplitCost();
-  o.epochs = 5;
-  return o;
-}
-
 TEST(PolicyTrainer, CostRewardLowersTheGreedyCost) {
   const auto train = CostExamples(48, 16, 500), holdout = CostExamples(16, 16, 8000);
   TrainerOptions o = CostOptions(21);
@@ -324,6 +261,28 @@ TEST(PolicyTrainer, CostRewardNeedsCostAndReferences) {
   holdout = CostExamples(2, 10, 701);
   EXPECT_EQ(PolicyTrainer(o).Train(train, holdout).code(), StatusCode::kInvalidInput);
   EXPECT_FALSE(ParseRewardKind("costs").ok());
+}
+
+TEST(PolicyTrainer, ParamsFingerprintSeesEveryValue) {
+  const TrainerOptions o = Small();
+  PolicyParams<double> a = InitParams(o.hparams, 1), b = a;
+  EXPECT_EQ(ParamsFingerprint(a), ParamsFingerprint(b));
+  b.dyn_w(b.dyn_w.size() - 1) = std::nextafter(b.dyn_w(b.dyn_w.size() - 1), 1e9);  // the last value, one ulp
+  EXPECT_NE(ParamsFingerprint(a), ParamsFingerprint(b));
+  EXPECT_NE(ParamsFingerprint(a), ParamsFingerprint(InitParams(o.hparams, 2)));
+}
+
+// Without mpirun, data_parallel changes nothing: the same bits either way.
+TEST(PolicyTrainer, DataParallelAloneIsTheSerialRun) {
+  const auto train = CostExamples(12, 10, 640), holdout = CostExamples(4, 10, 9100);
+  TrainerOptions o = CostOptions(8);
+  o.epochs = 2;
+  PolicyTrainer a(o);
+  o.data_parallel = false;
+  PolicyTrainer b(o);
+  ASSERT_TRUE(a.Train(train, holdout).ok());
+  ASSERT_TRUE(b.Train(train, holdout).ok());
+  EXPECT_EQ(Flat(a.params()), Flat(b.params()));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "app/tasks.h"
 #include "config/config.h"
+#include "core/parallel.h"
 #include "io/graph_io.h"
 #include "quickstart_config.h"
 #include "zoo/zoo.h"
@@ -23,11 +24,17 @@ int ExitCode(const respect::Status& s) {
 }
 
 int Fail(const respect::Status& s) {
-  std::cerr << "respect-opt: error: " << s.message() << "\n";
+  // Under mpirun every rank that fails says so, marked with its rank.
+  const std::string who = respect::dist::Size() > 1 ? "[rank " + std::to_string(respect::dist::Rank()) + "] " : "";
+  std::cerr << "respect-opt: error: " << who << s.message() << "\n";
   return ExitCode(s);
 }
 
 respect::Status Dispatch(const respect::Config& c) {
+  // N ranks of another task would each do the whole job and write the same files.
+  if (respect::dist::Size() > 1 && c.task != "label" && c.task != "train")
+    return respect::Status::Invalid("task '" + c.task + "' runs as one process; under mpirun only task label "
+                                    "and task train share their work (run it without mpirun)");
   if (c.task == "schedule") return respect::RunScheduleTask(c);
   if (c.task == "compare") return respect::RunCompareTask(c);
   if (c.task == "label") return respect::RunLabelTask(c);
@@ -138,6 +145,9 @@ void ProtectInputs(const CommandLine& cl, const respect::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI_Init under mpirun (and MPI_Finalize when main returns); nothing otherwise.
+  respect::dist::Session mpi(&argc, &argv);
+  if (!mpi.status().ok()) return Fail(mpi.status());
   CLI::App app{"respect-opt " RESPECT_VERSION
                " — schedule DNN graphs onto a pipeline of Edge TPUs.\n"
                "Runs the job of a YAML config (default: the embedded configs/quickstart.yaml)."};

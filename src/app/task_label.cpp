@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "app/tasks.h"
+#include "core/parallel.h"
 #include "io/graph_io.h"
 #include "label/label_gen.h"
 #include "sched/registry.h"
@@ -18,11 +19,13 @@ Status RunLabelTask(const Config& config) {
   LabelSolver solve = [&solve_config](const Problem& p) { return ScheduleWithMethod(p, "exact", solve_config); };
   auto stats = GenerateLabels(config, solve, /*progress=*/true);
   if (!stats.ok()) return stats.status();
+  if (!dist::IsRoot()) return Status::Ok();  // rank 0 speaks for the job
   std::printf("label dataset %s: %lld labels (%lld existing, %lld written now, %lld not proven optimal), "
-              "%.1f labels/s over %.1f s\n",
+              "%.1f labels/s over %.1f s%s\n",
               config.label.dataset.c_str(), static_cast<long long>(stats->existing + stats->written),
               static_cast<long long>(stats->existing), static_cast<long long>(stats->written),
-              static_cast<long long>(stats->not_optimal), stats->labels_per_s, stats->seconds);
+              static_cast<long long>(stats->not_optimal), stats->labels_per_s, stats->seconds,
+              dist::Size() > 1 ? (" on " + std::to_string(dist::Size()) + " ranks").c_str() : "");
   return Status::Ok();
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/tasks.h"
+#include "core/parallel.h"
 #include "core/progress.h"
 #include "cost/evaluate.h"
 #include "io/graph_io.h"
@@ -65,18 +66,31 @@ Status CurriculumExamples(const Config& config, std::vector<TrainExample>* train
 
 // Every example's reference objective: dp_topo's (the non-learned order
 // baseline the policy has to beat). Shows progress: it splits 4 orders each.
+// Under mpirun rank r of N solves examples r, r + N, ... and the ranks share
+// the results (each slot is set by one rank, so the sum in rank order is
+// exact); rank 0 shows its progress.
 Status AttachReferences(const Config& config, const char* what, std::vector<TrainExample>* examples) {
+  const size_t rank = static_cast<size_t>(dist::Rank()), size = static_cast<size_t>(dist::Size());
   Progress progress(what, static_cast<int64_t>(examples->size()));
-  for (size_t i = 0; i < examples->size(); ++i) {
+  std::vector<double> reference(examples->size(), 0.0);
+  Status st;
+  for (size_t i = rank; i < examples->size() && st.ok(); i += size) {
     TrainExample& ex = (*examples)[i];
     const Problem problem = MakeProblem(ex.graph, ex.stages, config);
     DpTopoScheduler dp;
     auto r = dp.Run(problem);
-    if (!r.ok()) return r.status().WithContext(ex.graph->name());
-    ex.reference = (r->status == SolveStatus::kOptimal || r->status == SolveStatus::kFeasible) ? r->objective : 0.0;
-    progress.Update(static_cast<int64_t>(i + 1));
+    if (!r.ok()) {
+      st = r.status().WithContext(ex.graph->name());
+      break;
+    }
+    reference[i] = (r->status == SolveStatus::kOptimal || r->status == SolveStatus::kFeasible) ? r->objective : 0.0;
+    // Rank 0's count stands for all (the ranks move in step).
+    if (dist::IsRoot()) progress.Update(static_cast<int64_t>(std::min(examples->size(), i + size)));
   }
-  progress.Finish();
+  RESPECT_RETURN_IF_ERROR(dist::AllOk(st));
+  RESPECT_RETURN_IF_ERROR(dist::SumInRankOrder(&reference));
+  for (size_t i = 0; i < examples->size(); ++i) (*examples)[i].reference = reference[i];
+  if (dist::IsRoot()) progress.Finish();
   return Status::Ok();
 }
 
@@ -137,8 +151,11 @@ Status RunTrainTask(const Config& config) {
                               "), " + std::to_string(imitation.size()) + " imitation labels"
                         : "trained on " + std::to_string(train.size()) + " labels of " + tc.dataset;
   PolicyTrainer trainer(opts);
+  // Under mpirun rank 0 speaks for the job.
+  const bool speak = dist::IsRoot();
   Progress progress("train epochs", tc.supervised_epochs + tc.epochs);
-  trainer.set_epoch_callback([&progress, cost](const TrainCurveRow& row) {
+  trainer.set_epoch_callback([&progress, cost, speak](const TrainCurveRow& row) {
+    if (!speak) return;
     char extra[200];
     if (cost && row.phase == "reinforce") {
       std::snprintf(extra, sizeof(extra), "dp_topo/J sampled %.4f, held-out greedy %.4f", row.mean_reward,
@@ -150,10 +167,15 @@ Status RunTrainTask(const Config& config) {
     }
     progress.Update(row.epoch, extra);
   });
-  std::printf("training on %zu %s, %zu held out (reward %s); checkpoints in %s\n", train.size(),
-              generated ? "generated graphs" : "labels", holdout.size(), tc.reward.c_str(),
-              tc.checkpoint_dir.c_str());
+  if (speak) {
+    std::printf("training on %zu %s, %zu held out (reward %s); checkpoints in %s%s\n", train.size(),
+                generated ? "generated graphs" : "labels", holdout.size(), tc.reward.c_str(),
+                tc.checkpoint_dir.c_str(),
+                dist::Size() > 1 ? ("; data-parallel on " + std::to_string(dist::Size()) + " ranks").c_str() : "");
+    std::fflush(stdout);
+  }
   RESPECT_RETURN_IF_ERROR(trainer.Train(train, holdout, imitation));
+  if (!speak) return Status::Ok();
   progress.Finish();
   std::printf("best held-out %s %.4f after %d epochs; weights written to %s; curve %s\n",
               cost ? "dp_topo/J" : "reward", trainer.best_holdout_reward(), trainer.epochs_done(),

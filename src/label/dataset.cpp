@@ -128,28 +128,47 @@ StatusOr<LabelRecord> DecodeLabel(const uint8_t* data, size_t size) {
   return r;
 }
 
-StatusOr<DatasetContents> ReadDataset(const std::string& path) {
-  auto text = ReadTextFile(path);
-  if (!text.ok()) return text.status();
-  const std::string& s = *text;
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(s.data());
-  DatasetContents out;
-  if (s.size() < sizeof(kMagic) || std::memcmp(p, kMagic, sizeof(kMagic)) != 0)
+StatusOr<DatasetContents> ScanDataset(const std::string& path, const RecordVisitor& visit) {
+  RESPECT_RETURN_IF_ERROR(CheckReadableFile(path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io("cannot read '" + path + "': " + std::strerror(errno));
+  in.seekg(0, std::ios::end);
+  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
+  char magic[sizeof(kMagic)];
+  if (file_size < sizeof(kMagic) || !in.read(magic, sizeof(magic)) || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0)
     return Status::Invalid(path + ": not a respect-opt label dataset (bad header)");
-  size_t pos = sizeof(kMagic);
+  DatasetContents out;
+  uint64_t pos = sizeof(kMagic);
   out.valid_bytes = pos;
-  while (pos < s.size()) {
-    if (s.size() - pos < 8) break;
-    const uint32_t size = GetU32(p + pos), crc = GetU32(p + pos + 4);
-    if (size > kMaxRecord || s.size() - pos - 8 < size) break;
-    if (Crc32(p + pos + 8, size) != crc) break;
-    auto rec = DecodeLabel(p + pos + 8, size);
+  std::vector<uint8_t> payload;
+  while (pos < file_size) {
+    uint8_t head[8];
+    if (file_size - pos < 8 || !in.read(reinterpret_cast<char*>(head), 8)) break;
+    const uint32_t size = GetU32(head), crc = GetU32(head + 4);
+    if (size > kMaxRecord || file_size - pos - 8 < size) break;
+    payload.resize(size);
+    if (!in.read(reinterpret_cast<char*>(payload.data()), size)) break;
+    if (Crc32(payload.data(), size) != crc) break;
+    auto rec = DecodeLabel(payload.data(), size);
     if (!rec.ok()) break;
-    out.records.push_back(std::move(rec).value());
+    const RecordSpan span{rec->index, pos, size};
+    RESPECT_RETURN_IF_ERROR(visit(std::move(rec).value(), span));
     pos += 8 + size;
     out.valid_bytes = pos;
   }
-  out.torn_tail = out.valid_bytes < s.size();
+  if (in.bad()) return Status::Io("error while reading '" + path + "'");
+  out.torn_tail = out.valid_bytes < file_size;
+  return out;
+}
+
+StatusOr<DatasetContents> ReadDataset(const std::string& path) {
+  std::vector<LabelRecord> records;
+  auto out = ScanDataset(path, [&](LabelRecord&& r, const RecordSpan&) {
+    records.push_back(std::move(r));
+    return Status::Ok();
+  });
+  if (out.ok()) out->records = std::move(records);
   return out;
 }
 
@@ -167,7 +186,8 @@ StatusOr<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(const std::string& 
     if (!w.ok() || ::fsync(fd) != 0) { ::close(fd); return w.ok() ? Status::Io("fsync failed") : w; }
     return std::unique_ptr<DatasetWriter>(new DatasetWriter(fd));
   }
-  auto contents = ReadDataset(path);
+  // Only where the valid records end matters here: scan, keep nothing.
+  auto contents = ScanDataset(path, [](LabelRecord&&, const RecordSpan&) { return Status::Ok(); });
   if (!contents.ok()) return contents.status();
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return Status::Io("cannot open '" + path + "': " + std::strerror(errno));
@@ -188,11 +208,16 @@ DatasetWriter::~DatasetWriter() {
 
 Status DatasetWriter::Append(const LabelRecord& record) {
   const std::string payload = EncodeLabel(record);
-  std::string frame(8 + payload.size(), '\0');
+  return AppendPayload(reinterpret_cast<const uint8_t*>(payload.data()), payload.size());
+}
+
+Status DatasetWriter::AppendPayload(const uint8_t* payload, size_t size) {
+  if (size > kMaxRecord) return Status::Invalid("label record of " + std::to_string(size) + " bytes is too large");
+  std::string frame(8 + size, '\0');
   uint8_t* f = reinterpret_cast<uint8_t*>(&frame[0]);
-  PutU32(f, static_cast<uint32_t>(payload.size()));
-  PutU32(f + 4, Crc32(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()));
-  std::memcpy(f + 8, payload.data(), payload.size());
+  PutU32(f, static_cast<uint32_t>(size));
+  PutU32(f + 4, Crc32(payload, size));
+  std::memcpy(f + 8, payload, size);
   // One write() per record: a kill leaves either the whole frame or a torn
   // tail that the reader drops.
   return WriteAll(fd_, f, frame.size());

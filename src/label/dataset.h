@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,20 @@ struct DatasetContents {
 // torn_tail, not as an error; a wrong header is an error.
 StatusOr<DatasetContents> ReadDataset(const std::string& path);
 
+// Where a complete record lies in its file: its frame (u32 size, u32 crc,
+// payload) starts at `offset`.
+struct RecordSpan {
+  uint32_t index = 0;
+  uint64_t offset = 0;
+  uint32_t payload_size = 0;
+};
+
+// ReadDataset one record at a time (the file is never held whole): calls
+// visit(record, span) for every complete record in file order and returns the
+// contents without records. An error from visit stops the scan and is returned.
+using RecordVisitor = std::function<Status(LabelRecord&& record, const RecordSpan& span)>;
+StatusOr<DatasetContents> ScanDataset(const std::string& path, const RecordVisitor& visit);
+
 // Appends records. Not thread-safe: one writer per file (the label task
 // funnels workers' results through one writer).
 class DatasetWriter {
@@ -59,6 +74,9 @@ class DatasetWriter {
   static StatusOr<std::unique_ptr<DatasetWriter>> Open(const std::string& path, bool resume);
   ~DatasetWriter();
   Status Append(const LabelRecord& record);
+  // Appends an encoded record (EncodeLabel's bytes, e.g. copied from another
+  // dataset) as one frame.
+  Status AppendPayload(const uint8_t* payload, size_t size);
   Status Sync();  // fsync the file
 
  private:
