@@ -14,6 +14,32 @@ namespace {
 
 constexpr double kMiB = 1048576.0;
 
+// memory_comm: the least difference between two objective values, in bytes.
+// Stage parameters and crossing weights are whole bytes, so J = Mpeak +
+// comm_weight * X moves in whole bytes when comm_weight is whole, and in
+// steps of 1/q when comm_weight = p/q for whole p, q (q <= 2^16; e.g. the
+// ICML'24 setting comm_weight = 1/ratio). 0 when no such q is found. The
+// 1e-12 tolerance only forgives the rounding of p/q to a double.
+double ObjectiveGranularity(double cw) {
+  if (!(cw >= 0.0) || cw >= 1e6) return 0.0;
+  for (int q = 1; q <= 65536; ++q) {
+    const double x = cw * q;
+    if (std::fabs(x - std::round(x)) <= 1e-12 * std::max(1.0, x)) return 1.0 / q;
+  }
+  return 0.0;
+}
+
+// Bytes per model unit: a MiB, or for memory_comm with a step g below a
+// byte, the power of two at or below g MiB, so that the step stays at least
+// 2^-20 units, as whole bytes are in MiB: a finer step sinks into the LP
+// tolerances (see CbcSolver's cutoff increment).
+double ByteUnit(const Problem& problem) {
+  if (problem.objective.kind != ObjectiveKind::kMemoryComm) return kMiB;
+  const double g = ObjectiveGranularity(problem.objective.comm_weight);
+  if (!(g > 0.0) || g >= 1.0) return kMiB;
+  return std::max(1.0, std::exp2(std::floor(std::log2(kMiB * g))));
+}
+
 // A linear expression over columns plus a constant; z entries may be fixed.
 class Lin {
  public:
@@ -177,8 +203,8 @@ namespace {
 class IlpAssembly {
  public:
   IlpAssembly(const Problem& problem, IlpModel* ilp)
-      : p_(problem), g_(problem.g()), n_(g_.size()), S_(problem.stages), ilp_(ilp), m_(ilp->milp),
-        lo_(ilp->windows.lo), hi_(ilp->windows.hi), reach_(g_), b_(ilp) {}
+      : p_(problem), g_(problem.g()), n_(g_.size()), S_(problem.stages), unit_(ByteUnit(problem)), ilp_(ilp),
+        m_(ilp->milp), lo_(ilp->windows.lo), hi_(ilp->windows.hi), reach_(g_), b_(ilp) {}
 
   void AddStageColumns();
   void AddOrderRows();
@@ -210,14 +236,15 @@ class IlpAssembly {
   const Problem& p_;
   const Graph& g_;
   const int n_, S_;
+  const double unit_;  // bytes per model unit (ByteUnit)
   IlpModel* ilp_;
   MilpModel& m_;
   const std::vector<int>& lo_;
   const std::vector<int>& hi_;
   Reachability reach_;
   Builder b_;
-  std::vector<Lin> P_;  // P_k (MiB)
-  std::vector<Lin> X_;  // X_k (MiB)
+  std::vector<Lin> P_;  // P_k (units of unit_ bytes)
+  std::vector<Lin> X_;  // X_k (units of unit_ bytes)
   int64_t crossing_total_ = 0;  // CrossingWeights::total(), for the latency time unit (edge model)
 };
 
@@ -285,7 +312,7 @@ void IlpAssembly::BuildStageParams() {
   for (int k = 0; k < S_; ++k)
     for (int v = 0; v < n_; ++v)
       if (g_.node(v).param_bytes > 0 && lo_[v] <= k && k <= hi_[v])
-        AddX(&P_[k], v, k, static_cast<double>(g_.node(v).param_bytes) / kMiB);
+        AddX(&P_[k], v, k, static_cast<double>(g_.node(v).param_bytes) / unit_);
 }
 
 // X_k as expressions; none when the objective gives crossings no weight.
@@ -304,7 +331,7 @@ void IlpAssembly::AddEdgeCrossings(const CrossingWeights& w) {
   for (int u = 0; u < n_; ++u) {
     const std::vector<int>& ch = g_.children(u);
     for (size_t i = 0; i < ch.size(); ++i) {
-      const double wt = static_cast<double>(w.edge(u, static_cast<int>(i))) / kMiB;
+      const double wt = static_cast<double>(w.edge(u, static_cast<int>(i))) / unit_;
       if (wt == 0.0) continue;
       for (int k = 0; k + 1 < S_; ++k) {
         X_[k].AddZ(Z(u, k), wt);
@@ -317,7 +344,7 @@ void IlpAssembly::AddEdgeCrossings(const CrossingWeights& w) {
 void IlpAssembly::AddTensorCrossings(const CrossingWeights& w) {
   for (int u = 0; u < n_; ++u) {
     if (w.silent(u)) continue;
-    const double wt = static_cast<double>(w.tensor(u)) / kMiB;
+    const double wt = static_cast<double>(w.tensor(u)) / unit_;
     std::vector<int> last = reach_.LatestChildren(g_, u);
     if (p_.constraints.children_same_stage) last.resize(1);
     for (int k = 0; k + 1 < S_; ++k) AddTensorCrossing(u, k, wt, last);
@@ -361,11 +388,11 @@ void IlpAssembly::AddTensorCrossing(int u, int k, double wt, const std::vector<i
   X_[k].AddCol(y, wt);
 }
 
-// memory_comm: min Mpeak + w * sum_k X_k (MiB).
+// memory_comm: min Mpeak + w * sum_k X_k (units of unit_ bytes).
 void IlpAssembly::AddMemoryCommObjective() {
   const int64_t cap = p_.constraints.max_stage_param_bytes;
-  const double max_p = static_cast<double>(g_.max_param_bytes()) / kMiB;
-  const double ub = cap > 0 ? static_cast<double>(cap) / kMiB : kMilpInf;
+  const double max_p = static_cast<double>(g_.max_param_bytes()) / unit_;
+  const double ub = cap > 0 ? static_cast<double>(cap) / unit_ : kMilpInf;
   ilp_->peak_col = m_.AddCol(max_p, ub, 1.0, false, "Mpeak");
   ilp_->aux_cols.push_back(ilp_->peak_col);
   for (int k = 0; k < S_; ++k) {
@@ -379,8 +406,9 @@ void IlpAssembly::AddMemoryCommObjective() {
   objective.Normalize();
   for (const auto& t : objective.terms()) m_.cols[t.first].obj += t.second;
   m_.obj_offset = objective.constant();
-  ilp_->objective_scale = kMiB;
-  if (cw == std::floor(cw) && cw < 1e6) m_.objective_step = 1.0 / kMiB;  // integer bytes
+  ilp_->objective_scale = unit_;
+  const double step = ObjectiveGranularity(cw) / unit_;
+  if (step >= 1.0 / kMiB) m_.objective_step = step;
 }
 
 // latency: min T, T >= T_k. Time unit: a power of ten with the upper
@@ -407,7 +435,7 @@ void IlpAssembly::AddLatencyObjective() {
   ilp_->objective_scale = unit;
   if (cap > 0)
     for (int k = 0; k < S_; ++k)
-      b_.AddRow(P_[k], -kMilpInf, static_cast<double>(cap) / kMiB, "cap_k" + Num(k),
+      b_.AddRow(P_[k], -kMilpInf, static_cast<double>(cap) / unit_, "cap_k" + Num(k),
                 "stage " + std::to_string(k) + " cannot stay under max_stage_param_bytes within the windows");
   ilp_->offchip_col.assign(S_, -1);
   const bool can_spill = total_params > static_cast<double>(tp.sram_bytes);
@@ -420,13 +448,13 @@ void IlpAssembly::AddLatencyObjective() {
       Lin e;
       e.AddCol(oc, 1.0);
       e.Add(P_[k], -1.0);
-      b_.AddRow(std::move(e), -static_cast<double>(tp.sram_bytes) / kMiB, kMilpInf, "offchip_k" + Num(k), "");
+      b_.AddRow(std::move(e), -static_cast<double>(tp.sram_bytes) / unit_, kMilpInf, "offchip_k" + Num(k), "");
     }
   }
   ilp_->aux_cols.push_back(ilp_->period_col);
   const double c_macs = 1.0 / tp.macs_per_s / unit;
-  const double c_off = kMiB / tp.offchip_bytes_per_s / unit;
-  const double c_link = kMiB / tp.link_bytes_per_s / unit;
+  const double c_off = unit_ / tp.offchip_bytes_per_s / unit;
+  const double c_link = unit_ / tp.link_bytes_per_s / unit;
   for (int k = 0; k < S_; ++k) {
     Lin e;
     e.AddCol(ilp_->period_col, 1.0);
