@@ -30,6 +30,14 @@ std::shared_ptr<const Graph> Shared(StatusOr<Graph> g) {
   return std::make_shared<const Graph>(std::move(*g));
 }
 
+// The exact scheduler with one engine and a 60 s limit.
+StatusOr<ScheduleResult> RunExact(const Problem& p, ExactEngine engine) {
+  ExactOptions o;
+  o.time_limit_s = 60;
+  o.engine = engine;
+  return ExactScheduler(o).Run(p);
+}
+
 // Every stage vector in 0..stages-1 (monotone or not); f returns false to stop.
 void ForEachAssignment(int n, int stages, const std::function<void(const std::vector<int>&)>& f) {
   std::vector<int> s(n, 0);
@@ -239,10 +247,7 @@ TEST(EdgeWeightModes, EveryEngineFindsTheSameOptimum) {
     ASSERT_TRUE(brute.ok()) << what;
     EXPECT_EQ(brute->objective, m.optimum) << what;
     for (ExactEngine e : {ExactEngine::kCbcMain, ExactEngine::kCbcDirect, ExactEngine::kLattice}) {
-      ExactOptions o;
-      o.time_limit_s = 60;
-      o.engine = e;
-      auto r = ExactScheduler(o).Run(p);
+      auto r = RunExact(p, e);
       ASSERT_TRUE(r.ok()) << what << ": " << r.status().message();
       EXPECT_EQ(r->status, SolveStatus::kOptimal) << what;
       EXPECT_NEAR(r->objective, m.optimum, 1e-9) << what << " engine " << static_cast<int>(e);
@@ -398,10 +403,7 @@ TEST(IcmlObjective, ExactOptimumTimesRatioIsTheLpOptimum) {
     EXPECT_DOUBLE_EQ(best, expected) << "ratio " << ratio;
     const Problem p = IcmlProblem(ratio);
     for (ExactEngine e : {ExactEngine::kCbcDirect, ExactEngine::kLattice}) {
-      ExactOptions o;
-      o.time_limit_s = 60;
-      o.engine = e;
-      auto r = ExactScheduler(o).Run(p);
+      auto r = RunExact(p, e);
       ASSERT_TRUE(r.ok()) << r.status().message();
       ASSERT_EQ(r->status, SolveStatus::kOptimal) << "ratio " << ratio;
       EXPECT_NEAR(r->objective * ratio, best, 1e-6) << "ratio " << ratio << " engine " << static_cast<int>(e);
@@ -453,10 +455,7 @@ TEST(FractionalCommWeight, CbcAgreesWithTheLatticeDp) {
       const LatticeResult dp = SolveOnIdealLattice(p, nullptr, nullptr, LatticeOptions());
       ASSERT_EQ(dp.outcome, LatticeResult::Outcome::kOptimal) << dp.message;
       for (ExactEngine e : {ExactEngine::kCbcMain, ExactEngine::kCbcDirect}) {
-        ExactOptions o;
-        o.time_limit_s = 60;
-        o.engine = e;
-        auto r = ExactScheduler(o).Run(p);
+        auto r = RunExact(p, e);
         ASSERT_TRUE(r.ok()) << r.status().message();
         EXPECT_EQ(r->status, SolveStatus::kOptimal);
         EXPECT_NEAR(r->objective, dp.objective, 1e-6)
