@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "cost/crossing.h"
 #include "formulations/reachability.h"
 
 namespace respect {
@@ -12,6 +13,32 @@ namespace respect {
 namespace {
 
 constexpr double kMiB = 1048576.0;
+
+// memory_comm: the least difference between two objective values, in bytes.
+// Stage parameters and crossing weights are whole bytes, so J = Mpeak +
+// comm_weight * X moves in whole bytes when comm_weight is whole, and in
+// steps of 1/q when comm_weight = p/q for whole p, q (q <= 2^16; e.g. the
+// ICML'24 setting comm_weight = 1/ratio). 0 when no such q is found. The
+// 1e-12 tolerance only forgives the rounding of p/q to a double.
+double ObjectiveGranularity(double cw) {
+  if (!(cw >= 0.0) || cw >= 1e6) return 0.0;
+  for (int q = 1; q <= 65536; ++q) {
+    const double x = cw * q;
+    if (std::fabs(x - std::round(x)) <= 1e-12 * std::max(1.0, x)) return 1.0 / q;
+  }
+  return 0.0;
+}
+
+// Bytes per model unit: a MiB, or for memory_comm with a step g below a
+// byte, the power of two at or below g MiB, so that the step stays at least
+// 2^-20 units, as whole bytes are in MiB: a finer step sinks into the LP
+// tolerances (see CbcSolver's cutoff increment).
+double ByteUnit(const Problem& problem) {
+  if (problem.objective.kind != ObjectiveKind::kMemoryComm) return kMiB;
+  const double g = ObjectiveGranularity(problem.objective.comm_weight);
+  if (!(g > 0.0) || g >= 1.0) return kMiB;
+  return std::max(1.0, std::exp2(std::floor(std::log2(kMiB * g))));
+}
 
 // A linear expression over columns plus a constant; z entries may be fixed.
 class Lin {
@@ -169,13 +196,284 @@ bool WithinWindows(const Windows& windows, const Schedule& schedule) {
   return true;
 }
 
+namespace {
+
+// The steps of BuildScheduleIlp over one model under construction. z
+// references are columns or IlpModel::kFixedZero / kFixedOne.
+class IlpAssembly {
+ public:
+  IlpAssembly(const Problem& problem, IlpModel* ilp)
+      : p_(problem), g_(problem.g()), n_(g_.size()), S_(problem.stages), unit_(ByteUnit(problem)), ilp_(ilp),
+        m_(ilp->milp), lo_(ilp->windows.lo), hi_(ilp->windows.hi), reach_(g_), b_(ilp) {}
+
+  void AddStageColumns();
+  void AddOrderRows();
+  void AddSameStageRows();
+  void AddNonemptyRows();
+  void BuildStageParams();
+  void BuildCrossings();
+  void AddMemoryCommObjective();
+  void AddLatencyObjective();
+  const std::string& infeasible() const { return b_.infeasible(); }
+
+ private:
+  int Z(int v, int k) const {
+    if (k < 0) return IlpModel::kFixedZero;
+    if (k >= S_ - 1) return IlpModel::kFixedOne;
+    return ilp_->z[v][k];
+  }
+  // x[v][k] = [s(v) = k] = z[v][k] - z[v][k-1]
+  void AddX(Lin* e, int v, int k, double coef) const {
+    e->AddZ(Z(v, k), coef);
+    e->AddZ(Z(v, k - 1), -coef);
+  }
+  void AddEdgeCrossings(const CrossingWeights& w);
+  void AddTensorCrossings(const CrossingWeights& w);
+  // comm_model tensor: X_k terms of u's tensor (weight wt MiB) at boundary k,
+  // given its possibly-latest consumers `last`.
+  void AddTensorCrossing(int u, int k, double wt, const std::vector<int>& last);
+
+  const Problem& p_;
+  const Graph& g_;
+  const int n_, S_;
+  const double unit_;  // bytes per model unit (ByteUnit)
+  IlpModel* ilp_;
+  MilpModel& m_;
+  const std::vector<int>& lo_;
+  const std::vector<int>& hi_;
+  Reachability reach_;
+  Builder b_;
+  std::vector<Lin> P_;  // P_k (units of unit_ bytes)
+  std::vector<Lin> X_;  // X_k (units of unit_ bytes)
+  int64_t crossing_total_ = 0;  // CrossingWeights::total(), for the latency time unit (edge model)
+};
+
+// z[v][k] is a column only for lo[v] <= k < hi[v].
+void IlpAssembly::AddStageColumns() {
+  ilp_->z.assign(n_, std::vector<int>(std::max(0, S_ - 1), IlpModel::kFixedZero));
+  for (int v = 0; v < n_; ++v)
+    for (int k = 0; k + 1 < S_; ++k) {
+      if (k < lo_[v]) ilp_->z[v][k] = IlpModel::kFixedZero;
+      else if (k >= hi_[v]) ilp_->z[v][k] = IlpModel::kFixedOne;
+      else ilp_->z[v][k] = m_.AddCol(0.0, 1.0, 0.0, true, "z_v" + Num(v) + "_k" + Num(k));
+    }
+}
+
+// Monotone staircases, and precedence on the transitive reduction.
+void IlpAssembly::AddOrderRows() {
+  for (int v = 0; v < n_; ++v)
+    for (int k = lo_[v]; k + 1 < hi_[v]; ++k) {
+      Lin e;
+      e.AddZ(Z(v, k), 1.0);
+      e.AddZ(Z(v, k + 1), -1.0);
+      b_.AddRow(std::move(e), -kMilpInf, 0.0, "mono_v" + Num(v) + "_k" + Num(k), "");
+    }
+  for (const Edge& ed : reach_.ReducedEdges(g_)) {
+    const int u = ed.src, w = ed.dst;
+    for (int k = 0; k + 1 < S_; ++k) {
+      Lin e;
+      e.AddZ(Z(w, k), 1.0);
+      e.AddZ(Z(u, k), -1.0);
+      b_.AddRow(std::move(e), -kMilpInf, 0.0, "prec_v" + Num(u) + "_v" + Num(w) + "_k" + Num(k),
+                "edge " + g_.node(u).name + " -> " + g_.node(w).name + " cannot be kept forward within the windows");
+    }
+  }
+}
+
+// children_same_stage: every consumer of u in the stage of the first.
+void IlpAssembly::AddSameStageRows() {
+  if (!p_.constraints.children_same_stage) return;
+  for (int u = 0; u < n_; ++u) {
+    const std::vector<int>& ch = g_.children(u);
+    for (size_t i = 1; i < ch.size(); ++i)
+      for (int k = 0; k + 1 < S_; ++k) {
+        Lin e;
+        e.AddZ(Z(ch[i], k), 1.0);
+        e.AddZ(Z(ch[0], k), -1.0);
+        b_.AddRow(std::move(e), 0.0, 0.0, "same_v" + Num(u) + "_c" + Num(static_cast<int>(i)) + "_k" + Num(k),
+                  "the consumers of '" + g_.node(u).name + "' cannot share a stage within the windows");
+      }
+  }
+}
+
+void IlpAssembly::AddNonemptyRows() {
+  if (!p_.constraints.nonempty_stages) return;
+  for (int k = 0; k < S_; ++k) {
+    Lin e;
+    for (int v = 0; v < n_; ++v)
+      if (lo_[v] <= k && k <= hi_[v]) AddX(&e, v, k, 1.0);
+    b_.AddRow(std::move(e), 1.0, kMilpInf, "nonempty_k" + Num(k),
+              "no node can be placed in stage " + std::to_string(k) + " within the windows");
+  }
+}
+
+void IlpAssembly::BuildStageParams() {
+  P_.assign(S_, Lin());
+  for (int k = 0; k < S_; ++k)
+    for (int v = 0; v < n_; ++v)
+      if (g_.node(v).param_bytes > 0 && lo_[v] <= k && k <= hi_[v])
+        AddX(&P_[k], v, k, static_cast<double>(g_.node(v).param_bytes) / unit_);
+}
+
+// X_k as expressions; none when the objective gives crossings no weight.
+void IlpAssembly::BuildCrossings() {
+  X_.assign(std::max(0, S_ - 1), Lin());
+  const bool latency = p_.objective.kind == ObjectiveKind::kLatency;
+  const CrossingWeights w(g_, p_.objective);
+  crossing_total_ = w.total();
+  if (!latency && !(p_.objective.comm_weight > 0.0)) return;  // zero weight: drop y
+  if (w.per_tensor()) AddTensorCrossings(w);
+  else AddEdgeCrossings(w);
+}
+
+// comm_model edge: exact in z, no variables.
+void IlpAssembly::AddEdgeCrossings(const CrossingWeights& w) {
+  for (int u = 0; u < n_; ++u) {
+    const std::vector<int>& ch = g_.children(u);
+    for (size_t i = 0; i < ch.size(); ++i) {
+      const double wt = static_cast<double>(w.edge(u, static_cast<int>(i))) / unit_;
+      if (wt == 0.0) continue;
+      for (int k = 0; k + 1 < S_; ++k) {
+        X_[k].AddZ(Z(u, k), wt);
+        X_[k].AddZ(Z(ch[i], k), -wt);
+      }
+    }
+  }
+}
+
+void IlpAssembly::AddTensorCrossings(const CrossingWeights& w) {
+  for (int u = 0; u < n_; ++u) {
+    if (w.silent(u)) continue;
+    const double wt = static_cast<double>(w.tensor(u)) / unit_;
+    std::vector<int> last = reach_.LatestChildren(g_, u);
+    if (p_.constraints.children_same_stage) last.resize(1);
+    for (int k = 0; k + 1 < S_; ++k) AddTensorCrossing(u, k, wt, last);
+  }
+}
+
+void IlpAssembly::AddTensorCrossing(int u, int k, double wt, const std::vector<int>& last) {
+  const int zu = Z(u, k);
+  if (zu == IlpModel::kFixedZero) return;  // u is after boundary k
+  // Consumers that may still be after boundary k.
+  std::vector<int> open;
+  bool surely = false;
+  for (int w : last) {
+    const int zw = Z(w, k);
+    if (zw == IlpModel::kFixedOne) continue;
+    if (zw == IlpModel::kFixedZero) surely = true;
+    open.push_back(w);
+  }
+  if (open.empty()) return;
+  if (surely) {
+    // Some consumer is surely after k: crossing = z[u][k] (a constant if fixed).
+    X_[k].AddZ(zu, wt);
+    return;
+  }
+  if (open.size() == 1) {
+    // One consumer may be last: crossing = z[u][k] - z[w][k] exactly.
+    X_[k].AddZ(zu, wt);
+    X_[k].AddZ(Z(open[0], k), -wt);
+    return;
+  }
+  const int y = m_.AddCol(0.0, 1.0, 0.0, false, "y_v" + Num(u) + "_k" + Num(k));
+  ++ilp_->num_crossing_cols;
+  ilp_->aux_cols.push_back(y);
+  for (int w : open) {
+    Lin e;
+    e.AddCol(y, 1.0);
+    e.AddZ(zu, -1.0);
+    e.AddZ(Z(w, k), 1.0);
+    b_.AddRow(std::move(e), 0.0, kMilpInf, "cross_v" + Num(u) + "_v" + Num(w) + "_k" + Num(k), "");
+  }
+  X_[k].AddCol(y, wt);
+}
+
+// memory_comm: min Mpeak + w * sum_k X_k (units of unit_ bytes).
+void IlpAssembly::AddMemoryCommObjective() {
+  const int64_t cap = p_.constraints.max_stage_param_bytes;
+  const double max_p = static_cast<double>(g_.max_param_bytes()) / unit_;
+  const double ub = cap > 0 ? static_cast<double>(cap) / unit_ : kMilpInf;
+  ilp_->peak_col = m_.AddCol(max_p, ub, 1.0, false, "Mpeak");
+  ilp_->aux_cols.push_back(ilp_->peak_col);
+  for (int k = 0; k < S_; ++k) {
+    Lin e = P_[k];
+    e.AddCol(ilp_->peak_col, -1.0);
+    b_.AddRow(std::move(e), -kMilpInf, 0.0, "mem_k" + Num(k), "");
+  }
+  const double cw = p_.objective.comm_weight;
+  Lin objective;
+  for (int k = 0; k + 1 < S_; ++k) objective.Add(X_[k], cw);
+  objective.Normalize();
+  for (const auto& t : objective.terms()) m_.cols[t.first].obj += t.second;
+  m_.obj_offset = objective.constant();
+  ilp_->objective_scale = unit_;
+  const double step = ObjectiveGranularity(cw) / unit_;
+  if (step >= 1.0 / kMiB) m_.objective_step = step;
+}
+
+// latency: min T, T >= T_k. Time unit: a power of ten with the upper
+// estimate t_upper in [1000, 10000) units, so solver tolerances
+// (1e-7..1e-5 absolute) stay far below 1e-6 of T.
+void IlpAssembly::AddLatencyObjective() {
+  const EdgeTpuParams& tp = p_.edgetpu;
+  const int64_t cap = p_.constraints.max_stage_param_bytes;
+  double total_macs = 0, total_out = 0;
+  for (const Node& nd : g_.nodes()) {
+    total_macs += static_cast<double>(nd.macs);
+    total_out += static_cast<double>(nd.output_bytes);
+  }
+  const double total_params = static_cast<double>(g_.total_param_bytes());
+  // What a stage can receive and send: tensor model, every tensor times the
+  // widest fan-in; edge model, every edge's weight.
+  const double link_upper = p_.objective.comm_model == CommModel::kTensor
+                                ? total_out * std::max(1, g_.max_in_degree())
+                                : static_cast<double>(crossing_total_);
+  const double t_upper = total_macs / tp.macs_per_s + total_params / tp.offchip_bytes_per_s +
+                         2.0 * link_upper / tp.link_bytes_per_s;
+  double unit = 1e-3;
+  if (t_upper > 0) unit = std::pow(10.0, std::floor(std::log10(t_upper)) - 3);
+  ilp_->objective_scale = unit;
+  if (cap > 0)
+    for (int k = 0; k < S_; ++k)
+      b_.AddRow(P_[k], -kMilpInf, static_cast<double>(cap) / unit_, "cap_k" + Num(k),
+                "stage " + std::to_string(k) + " cannot stay under max_stage_param_bytes within the windows");
+  ilp_->offchip_col.assign(S_, -1);
+  const bool can_spill = total_params > static_cast<double>(tp.sram_bytes);
+  ilp_->period_col = m_.AddCol(0.0, kMilpInf, 1.0, false, "T");
+  if (can_spill) {
+    for (int k = 0; k < S_; ++k) {
+      const int oc = m_.AddCol(0.0, kMilpInf, 0.0, false, "o_k" + Num(k));
+      ilp_->offchip_col[k] = oc;
+      ilp_->aux_cols.push_back(oc);
+      Lin e;
+      e.AddCol(oc, 1.0);
+      e.Add(P_[k], -1.0);
+      b_.AddRow(std::move(e), -static_cast<double>(tp.sram_bytes) / unit_, kMilpInf, "offchip_k" + Num(k), "");
+    }
+  }
+  ilp_->aux_cols.push_back(ilp_->period_col);
+  const double c_macs = 1.0 / tp.macs_per_s / unit;
+  const double c_off = unit_ / tp.offchip_bytes_per_s / unit;
+  const double c_link = unit_ / tp.link_bytes_per_s / unit;
+  for (int k = 0; k < S_; ++k) {
+    Lin e;
+    e.AddCol(ilp_->period_col, 1.0);
+    for (int v = 0; v < n_; ++v)
+      if (g_.node(v).macs > 0 && lo_[v] <= k && k <= hi_[v])
+        AddX(&e, v, k, -c_macs * static_cast<double>(g_.node(v).macs));
+    if (ilp_->offchip_col[k] >= 0) e.AddCol(ilp_->offchip_col[k], -c_off);
+    if (k > 0) e.Add(X_[k - 1], -c_link);
+    if (k + 1 < S_) e.Add(X_[k], -c_link);
+    b_.AddRow(std::move(e), 0.0, kMilpInf, "period_k" + Num(k), "");
+  }
+}
+
+}  // namespace
+
 StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows) {
   RESPECT_RETURN_IF_ERROR(problem.Validate());
   const Graph& g = problem.g();
-  const int n = g.size();
-  const int S = problem.stages;
   const bool latency = problem.objective.kind == ObjectiveKind::kLatency;
-  const CommModel cm = problem.objective.comm_model;
   if (latency && (!(problem.edgetpu.macs_per_s > 0) || !(problem.edgetpu.link_bytes_per_s > 0) ||
                   !(problem.edgetpu.offchip_bytes_per_s > 0)))
     return Status::Invalid("latency objective needs positive macs_per_s, link_bytes_per_s and offchip_bytes_per_s");
@@ -183,227 +481,20 @@ StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windo
   IlpModel ilp;
   ilp.problem = problem;
   ilp.milp.name = g.name().empty() ? "schedule" : g.name();
-  if (windows) {
-    auto w = TightenWindows(problem, *windows);
-    if (!w.ok()) return w.status();
-    ilp.windows = std::move(*w);
-  } else {
-    auto w = TightenWindows(problem, FullWindows(problem));
-    if (!w.ok()) return w.status();
-    ilp.windows = std::move(*w);
-  }
-  const std::vector<int>& lo = ilp.windows.lo;
-  const std::vector<int>& hi = ilp.windows.hi;
-  Reachability reach(g);
-  Builder b(&ilp);
-  MilpModel& m = ilp.milp;
+  auto w = TightenWindows(problem, windows ? *windows : FullWindows(problem));
+  if (!w.ok()) return w.status();
+  ilp.windows = std::move(*w);
 
-  // --- z columns: z[v][k] free only for lo[v] <= k < hi[v].
-  ilp.z.assign(n, std::vector<int>(std::max(0, S - 1), IlpModel::kFixedZero));
-  for (int v = 0; v < n; ++v)
-    for (int k = 0; k + 1 < S; ++k) {
-      if (k < lo[v]) ilp.z[v][k] = IlpModel::kFixedZero;
-      else if (k >= hi[v]) ilp.z[v][k] = IlpModel::kFixedOne;
-      else ilp.z[v][k] = m.AddCol(0.0, 1.0, 0.0, true, "z_v" + Num(v) + "_k" + Num(k));
-    }
-  auto Z = [&](int v, int k) -> int {
-    if (k < 0) return IlpModel::kFixedZero;
-    if (k >= S - 1) return IlpModel::kFixedOne;
-    return ilp.z[v][k];
-  };
-  // x[v][k] = [s(v) = k] = z[v][k] - z[v][k-1]
-  auto AddX = [&](Lin* e, int v, int k, double coef) {
-    e->AddZ(Z(v, k), coef);
-    e->AddZ(Z(v, k - 1), -coef);
-  };
-
-  // --- Monotonicity and precedence.
-  for (int v = 0; v < n; ++v)
-    for (int k = lo[v]; k + 1 < hi[v]; ++k) {
-      Lin e;
-      e.AddZ(Z(v, k), 1.0);
-      e.AddZ(Z(v, k + 1), -1.0);
-      b.AddRow(std::move(e), -kMilpInf, 0.0, "mono_v" + Num(v) + "_k" + Num(k), "");
-    }
-  for (const Edge& ed : reach.ReducedEdges(g)) {
-    const int u = ed.src, w = ed.dst;
-    for (int k = 0; k + 1 < S; ++k) {
-      Lin e;
-      e.AddZ(Z(w, k), 1.0);
-      e.AddZ(Z(u, k), -1.0);
-      b.AddRow(std::move(e), -kMilpInf, 0.0, "prec_v" + Num(u) + "_v" + Num(w) + "_k" + Num(k),
-               "edge " + g.node(u).name + " -> " + g.node(w).name + " cannot be kept forward within the windows");
-    }
-  }
-
-  // --- children_same_stage: every consumer of u in the stage of the first.
-  if (problem.constraints.children_same_stage) {
-    for (int u = 0; u < n; ++u) {
-      const std::vector<int>& ch = g.children(u);
-      for (size_t i = 1; i < ch.size(); ++i)
-        for (int k = 0; k + 1 < S; ++k) {
-          Lin e;
-          e.AddZ(Z(ch[i], k), 1.0);
-          e.AddZ(Z(ch[0], k), -1.0);
-          b.AddRow(std::move(e), 0.0, 0.0, "same_v" + Num(u) + "_c" + Num(static_cast<int>(i)) + "_k" + Num(k),
-                   "the consumers of '" + g.node(u).name + "' cannot share a stage within the windows");
-        }
-    }
-  }
-
-  // --- Non-empty stages.
-  if (problem.constraints.nonempty_stages) {
-    for (int k = 0; k < S; ++k) {
-      Lin e;
-      for (int v = 0; v < n; ++v)
-        if (lo[v] <= k && k <= hi[v]) AddX(&e, v, k, 1.0);
-      b.AddRow(std::move(e), 1.0, kMilpInf, "nonempty_k" + Num(k),
-               "no node can be placed in stage " + std::to_string(k) + " within the windows");
-    }
-  }
-
-  // --- Stage parameter bytes P_k (MiB).
-  std::vector<Lin> P(S);
-  for (int k = 0; k < S; ++k)
-    for (int v = 0; v < n; ++v)
-      if (g.node(v).param_bytes > 0 && lo[v] <= k && k <= hi[v])
-        AddX(&P[k], v, k, static_cast<double>(g.node(v).param_bytes) / kMiB);
-  const int64_t cap = problem.constraints.max_stage_param_bytes;
-
-  // --- Crossing bytes X_k (MiB), as expressions.
-  std::vector<Lin> X(std::max(0, S - 1));
-  double crossing_factor = latency ? 1.0 : problem.objective.comm_weight;  // zero weight: drop y
-  if (crossing_factor > 0.0) {
-    if (cm == CommModel::kEdge) {
-      for (const Edge& ed : g.edges()) {
-        const double wt = static_cast<double>(CrossingWeight(g.node(ed.src), cm)) / kMiB;
-        if (wt == 0.0) continue;
-        for (int k = 0; k + 1 < S; ++k) {
-          X[k].AddZ(Z(ed.src, k), wt);
-          X[k].AddZ(Z(ed.dst, k), -wt);
-        }
-      }
-    } else {
-      for (int u = 0; u < n; ++u) {
-        const double wt = static_cast<double>(CrossingWeight(g.node(u), cm)) / kMiB;
-        if (wt == 0.0 || g.children(u).empty()) continue;
-        std::vector<int> last = reach.LatestChildren(g, u);
-        if (problem.constraints.children_same_stage) last.resize(1);
-        for (int k = 0; k + 1 < S; ++k) {
-          const int zu = Z(u, k);
-          if (zu == IlpModel::kFixedZero) continue;  // u is after boundary k
-          // Consumers that may still be after boundary k.
-          std::vector<int> open;
-          bool surely = false;
-          for (int w : last) {
-            const int zw = Z(w, k);
-            if (zw == IlpModel::kFixedOne) continue;
-            if (zw == IlpModel::kFixedZero) surely = true;
-            open.push_back(w);
-          }
-          if (open.empty()) continue;
-          if (surely && zu == IlpModel::kFixedOne) {
-            X[k].AddConst(wt);
-            continue;
-          }
-          if (surely) {
-            // Some consumer is surely after k: crossing = z[u][k].
-            X[k].AddZ(zu, wt);
-            continue;
-          }
-          if (open.size() == 1) {
-            // One consumer may be last: crossing = z[u][k] - z[w][k] exactly.
-            X[k].AddZ(zu, wt);
-            X[k].AddZ(Z(open[0], k), -wt);
-            continue;
-          }
-          const int y = m.AddCol(0.0, 1.0, 0.0, false, "y_v" + Num(u) + "_k" + Num(k));
-          ++ilp.num_crossing_cols;
-          ilp.aux_cols.push_back(y);
-          for (int w : open) {
-            Lin e;
-            e.AddCol(y, 1.0);
-            e.AddZ(zu, -1.0);
-            e.AddZ(Z(w, k), 1.0);
-            b.AddRow(std::move(e), 0.0, kMilpInf, "cross_v" + Num(u) + "_v" + Num(w) + "_k" + Num(k), "");
-          }
-          X[k].AddCol(y, wt);
-        }
-      }
-    }
-  }
-
-  if (!latency) {
-    // --- memory_comm: min Mpeak + w * sum_k X_k (MiB).
-    const double max_p = static_cast<double>(g.max_param_bytes()) / kMiB;
-    const double ub = cap > 0 ? static_cast<double>(cap) / kMiB : kMilpInf;
-    ilp.peak_col = m.AddCol(max_p, ub, 1.0, false, "Mpeak");
-    ilp.aux_cols.push_back(ilp.peak_col);
-    for (int k = 0; k < S; ++k) {
-      Lin e = P[k];
-      e.AddCol(ilp.peak_col, -1.0);
-      b.AddRow(std::move(e), -kMilpInf, 0.0, "mem_k" + Num(k), "");
-    }
-    Lin objective;
-    for (int k = 0; k + 1 < S; ++k) objective.Add(X[k], problem.objective.comm_weight);
-    objective.Normalize();
-    for (const auto& t : objective.terms()) m.cols[t.first].obj += t.second;
-    m.obj_offset = objective.constant();
-    ilp.objective_scale = kMiB;
-    const double cw = problem.objective.comm_weight;
-    if (cw == std::floor(cw) && cw < 1e6) m.objective_step = 1.0 / kMiB;  // integer bytes
-  } else {
-    // --- latency: min T, T >= T_k. Time unit: a power of ten with the upper
-    // estimate t_upper in [1000, 10000) units, so solver tolerances
-    // (1e-7..1e-5 absolute) stay far below 1e-6 of T.
-    const EdgeTpuParams& tp = problem.edgetpu;
-    double total_macs = 0, total_out = 0;
-    for (const Node& nd : g.nodes()) {
-      total_macs += static_cast<double>(nd.macs);
-      total_out += static_cast<double>(CrossingWeight(nd, cm));
-    }
-    const double total_params = static_cast<double>(g.total_param_bytes());
-    const double t_upper = total_macs / tp.macs_per_s + total_params / tp.offchip_bytes_per_s +
-                           2.0 * total_out * std::max(1, g.max_in_degree()) / tp.link_bytes_per_s;
-    double unit = 1e-3;
-    if (t_upper > 0) unit = std::pow(10.0, std::floor(std::log10(t_upper)) - 3);
-    ilp.objective_scale = unit;
-    if (cap > 0)
-      for (int k = 0; k < S; ++k)
-        b.AddRow(P[k], -kMilpInf, static_cast<double>(cap) / kMiB, "cap_k" + Num(k),
-                 "stage " + std::to_string(k) + " cannot stay under max_stage_param_bytes within the windows");
-    ilp.offchip_col.assign(S, -1);
-    const bool can_spill = total_params > static_cast<double>(tp.sram_bytes);
-    ilp.period_col = m.AddCol(0.0, kMilpInf, 1.0, false, "T");
-    std::vector<int> oc(S, -1);
-    if (can_spill) {
-      for (int k = 0; k < S; ++k) {
-        oc[k] = m.AddCol(0.0, kMilpInf, 0.0, false, "o_k" + Num(k));
-        ilp.offchip_col[k] = oc[k];
-        ilp.aux_cols.push_back(oc[k]);
-        Lin e;
-        e.AddCol(oc[k], 1.0);
-        e.Add(P[k], -1.0);
-        b.AddRow(std::move(e), -static_cast<double>(tp.sram_bytes) / kMiB, kMilpInf, "offchip_k" + Num(k), "");
-      }
-    }
-    ilp.aux_cols.push_back(ilp.period_col);
-    const double c_macs = 1.0 / tp.macs_per_s / unit;
-    const double c_off = kMiB / tp.offchip_bytes_per_s / unit;
-    const double c_link = kMiB / tp.link_bytes_per_s / unit;
-    for (int k = 0; k < S; ++k) {
-      Lin e;
-      e.AddCol(ilp.period_col, 1.0);
-      for (int v = 0; v < n; ++v)
-        if (g.node(v).macs > 0 && lo[v] <= k && k <= hi[v])
-          AddX(&e, v, k, -c_macs * static_cast<double>(g.node(v).macs));
-      if (oc[k] >= 0) e.AddCol(oc[k], -c_off);
-      if (k > 0) e.Add(X[k - 1], -c_link);
-      if (k + 1 < S) e.Add(X[k], -c_link);
-      b.AddRow(std::move(e), 0.0, kMilpInf, "period_k" + Num(k), "");
-    }
-  }
-  if (!b.infeasible().empty()) return Status::Infeasible(b.infeasible());
+  IlpAssembly a(problem, &ilp);
+  a.AddStageColumns();
+  a.AddOrderRows();
+  a.AddSameStageRows();
+  a.AddNonemptyRows();
+  a.BuildStageParams();
+  a.BuildCrossings();
+  if (latency) a.AddLatencyObjective();
+  else a.AddMemoryCommObjective();
+  if (!a.infeasible().empty()) return Status::Infeasible(a.infeasible());
   return ilp;
 }
 

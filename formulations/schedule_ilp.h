@@ -2,7 +2,10 @@
 // MilpModel, with the maps to decode a solution into a Schedule and to encode
 // a Schedule as a MIP start.
 //
-// Variables (bytes in MiB, times in a power-of-ten unit chosen per model):
+// Variables (bytes in MiB, or for memory_comm with a fractional comm_weight
+// p/q in a power-of-two unit at or below 1/q MiB so that the objective's
+// step of 1/q bytes stays >= 2^-20 units; times in a power-of-ten unit
+// chosen per model; objective_scale converts back):
 //   z[v][k] = [s(v) <= k], k = 0..stages-2, binary (z[v][stages-1] = 1);
 //   memory_comm: Mpeak >= P_k, objective Mpeak + comm_weight * sum_k X_k;
 //   latency:     T >= T_k, o_k >= P_k - sram (only when the parameters can
@@ -73,7 +76,7 @@ struct IlpModel {
   std::vector<std::vector<int>> z;
   // Cost-model objective (bytes, or seconds for latency) = scale * ILP objective.
   double objective_scale = 1.0;
-  int peak_col = -1;          // memory_comm: Mpeak (MiB)
+  int peak_col = -1;          // memory_comm: Mpeak (units of objective_scale bytes)
   int period_col = -1;        // latency: T (in units of objective_scale seconds)
   std::vector<int> offchip_col;  // latency: o_k (MiB), -1 where not modelled
   int num_crossing_cols = 0;  // y columns

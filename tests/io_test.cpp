@@ -136,7 +136,8 @@ TEST(GraphGml, ReadsNetworkxOutput) {
   EXPECT_EQ(g->node(1).param_bytes, 4096);
   EXPECT_EQ(g->node(1).output_bytes, 100);
   EXPECT_EQ(g->node(2).param_bytes, 1500);
-  EXPECT_DOUBLE_EQ(g->edges()[0].weight, 7.0);
+  EXPECT_EQ(g->edges()[0].bytes, 7);
+  EXPECT_FALSE(g->edges()[1].has_bytes());
   EXPECT_TRUE(g->node(0).id_is_int);
 }
 

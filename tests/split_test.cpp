@@ -222,7 +222,7 @@ TEST(SplitTest, CutCrossingBytesAgreeWithEvaluate) {
         Schedule s;
         s.stage.assign(order.size(), 0);
         for (size_t i = c; i < order.size(); ++i) s.stage[order[i]] = 1;
-        EXPECT_EQ(x[c], CrossingBytes(*g, s.stage, 2, cm)[0]);
+        EXPECT_EQ(x[c], CrossingBytes(*g, s.stage, 2, p.objective)[0]);
       }
     }
   }

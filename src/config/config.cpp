@@ -243,6 +243,15 @@ const std::vector<KeyDef>& Table() {
                c.objective.comm_model = v == "edge" ? CommModel::kEdge : CommModel::kTensor;
              },
              {"tensor", "edge"}, "count each crossing tensor once, or every crossing edge"),
+      Choice("objective.edge_weight", [](const Config& c) { return std::string(ToString(c.objective.edge_weight)); },
+             [](Config& c, const std::string& v) {
+               c.objective.edge_weight = v == "indicator" ? EdgeWeight::kIndicator
+                                         : v == "unit"    ? EdgeWeight::kUnit
+                                                          : EdgeWeight::kTensor;
+             },
+             {"tensor", "indicator", "unit"},
+             "comm_model edge: an edge weighs its bytes (else its producer's output_bytes, else 1), "
+             "1 where those bytes are > 0 (ICML'24 LP), or 1"),
       Int("edgetpu.sram_bytes", REF(int64_t, edgetpu.sram_bytes), 0, 1e15, "on-chip parameter cache per device"),
       Double("edgetpu.link_bytes_per_s", REF(double, edgetpu.link_bytes_per_s), 1, 1e15, "inter-stage link bandwidth (latency objective)"),
       Double("edgetpu.offchip_bytes_per_s", REF(double, edgetpu.offchip_bytes_per_s), 1, 1e15,
@@ -475,6 +484,10 @@ Status ValidateConfig(const Config& c) {
   if (c.task == "schedule" && c.stages.size() != 1)
     return Status::Invalid("key 'stages': task schedule takes one stage count (lists are for compare)");
   if (c.output_dir.empty()) return Status::Invalid("key 'output.dir' is empty");
+  if (c.objective.comm_model == CommModel::kTensor && c.objective.edge_weight != EdgeWeight::kTensor)
+    return Status::Invalid(std::string("key 'objective.edge_weight': ") + ToString(c.objective.edge_weight) +
+                           " applies to objective.comm_model edge only (comm_model tensor weighs each tensor by "
+                           "its producer's output_bytes)");
   return Status::Ok();
 }
 

@@ -1,5 +1,7 @@
 #include "cost/evaluate.h"
 
+#include "cost/crossing.h"
+
 #include <algorithm>
 
 namespace respect {
@@ -8,6 +10,13 @@ const char* ToString(ObjectiveKind k) {
   return k == ObjectiveKind::kLatency ? "latency" : "memory_comm";
 }
 const char* ToString(CommModel m) { return m == CommModel::kEdge ? "edge" : "tensor"; }
+const char* ToString(EdgeWeight w) {
+  switch (w) {
+    case EdgeWeight::kIndicator: return "indicator";
+    case EdgeWeight::kUnit: return "unit";
+    default: return "tensor";
+  }
+}
 
 Status Problem::Validate() const {
   if (!graph) return Status::Invalid("problem has no graph");
@@ -33,28 +42,20 @@ Status Problem::Validate() const {
                                 std::to_string(gr.total_param_bytes()) + " parameter bytes");
   }
   if (objective.comm_weight < 0) return Status::Invalid("comm_weight must be >= 0");
+  if (objective.comm_model == CommModel::kTensor && objective.edge_weight != EdgeWeight::kTensor)
+    return Status::Invalid(std::string("objective.edge_weight ") + ToString(objective.edge_weight) +
+                           " needs objective.comm_model edge (comm_model tensor weighs each tensor by its "
+                           "producer's output_bytes)");
   return Status::Ok();
 }
 
 std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage, int stages,
-                                   CommModel model) {
+                                   const ObjectiveSpec& objective) {
   std::vector<int64_t> x(std::max(0, stages - 1), 0);
   if (stages < 2) return x;
   // Difference array: +w at the first crossed boundary, -w after the last.
   std::vector<int64_t> diff(stages, 0);
-  for (int u = 0; u < g.size(); ++u) {
-    const int64_t w = CrossingWeight(g.node(u), model);
-    if (w == 0) continue;
-    const int su = stage[u];
-    if (model == CommModel::kTensor) {
-      int far = su;
-      for (int c : g.children(u)) far = std::max(far, stage[c]);
-      if (far > su) { diff[su] += w; diff[far] -= w; }
-    } else {
-      for (int c : g.children(u))
-        if (stage[c] > su) { diff[su] += w; diff[stage[c]] -= w; }
-    }
-  }
+  CrossingWeights(g, objective).AddToDiff(g, stage, 0, &diff);
   int64_t run = 0;
   for (int k = 0; k + 1 < stages; ++k) { run += diff[k]; x[k] = run; }
   return x;
@@ -83,7 +84,7 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
   ev.offchip_bytes.resize(n);
   for (int k = 0; k < n; ++k)
     ev.offchip_bytes[k] = std::max<int64_t>(0, ev.stage_param_bytes[k] - p.edgetpu.sram_bytes);
-  ev.crossing_bytes = CrossingBytes(g, s.stage, n, p.objective.comm_model);
+  ev.crossing_bytes = CrossingBytes(g, s.stage, n, p.objective);
   ev.max_stage_param_bytes = *std::max_element(ev.stage_param_bytes.begin(), ev.stage_param_bytes.end());
   ev.total_crossing_bytes = 0;
   for (int64_t x : ev.crossing_bytes) ev.total_crossing_bytes += x;

@@ -46,8 +46,9 @@ Evaluation Evaluate(const Problem& problem, const Schedule& schedule);
 // stopped before any bound of its own reports.
 double SimpleLowerBound(const Problem& problem);
 
-// Crossing bytes X_k only (k = 0..stages-2) for a stage vector; no checks.
+// Crossing bytes X_k only (k = 0..stages-2) for a stage vector under the
+// objective's comm_model and edge_weight (cost/crossing.h); no checks.
 std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage, int stages,
-                                   CommModel model);
+                                   const ObjectiveSpec& objective);
 
 }  // namespace respect

@@ -14,9 +14,13 @@ namespace respect {
 
 enum class ObjectiveKind { kMemoryComm, kLatency };
 enum class CommModel { kTensor, kEdge };
+// How comm_model edge weighs an edge (docs/design.md "Cost model"): its
+// tensor bytes, 1 where those are > 0 (the ICML'24 benchmark's LP), or 1.
+enum class EdgeWeight { kTensor, kIndicator, kUnit };
 
 const char* ToString(ObjectiveKind k);
 const char* ToString(CommModel m);
+const char* ToString(EdgeWeight w);
 
 // Edge TPU figures used by the latency objective and the off-chip term.
 struct EdgeTpuParams {
@@ -30,6 +34,7 @@ struct ObjectiveSpec {
   ObjectiveKind kind = ObjectiveKind::kMemoryComm;
   double comm_weight = 1.0;              // memory_comm: weight of sum_k X_k
   CommModel comm_model = CommModel::kTensor;
+  EdgeWeight edge_weight = EdgeWeight::kTensor;  // comm_model edge only (Validate refuses others)
 };
 
 struct ScheduleConstraints {
@@ -54,12 +59,5 @@ struct Problem {
 struct Schedule {
   std::vector<int> stage;                // stage[v] in [0, stages)
 };
-
-// The weight of node u's tensor on one crossing, per comm model.
-// tensor: output_bytes. edge: output_bytes, or 1 where that is 0.
-inline int64_t CrossingWeight(const Node& u, CommModel m) {
-  if (m == CommModel::kEdge && u.output_bytes == 0) return 1;
-  return u.output_bytes;
-}
 
 }  // namespace respect

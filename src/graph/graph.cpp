@@ -1,8 +1,8 @@
 #include "graph/graph.h"
 
 #include <algorithm>
+#include <map>
 #include <queue>
-#include <set>
 
 namespace respect {
 
@@ -71,12 +71,12 @@ int GraphBuilder::AddNode(Node node) {
   return static_cast<int>(nodes_.size()) - 1;
 }
 
-void GraphBuilder::AddEdge(const std::string& src_id, const std::string& dst_id, double weight) {
-  edges_.push_back({src_id, dst_id, -1, -1, weight});
+void GraphBuilder::AddEdge(const std::string& src_id, const std::string& dst_id, int64_t bytes) {
+  edges_.push_back({src_id, dst_id, -1, -1, bytes});
 }
 
-void GraphBuilder::AddEdgeIdx(int src, int dst, double weight) {
-  edges_.push_back({"", "", src, dst, weight});
+void GraphBuilder::AddEdgeIdx(int src, int dst, int64_t bytes) {
+  edges_.push_back({"", "", src, dst, bytes});
 }
 
 // Finds one cycle among the nodes Kahn's algorithm could not remove and
@@ -132,7 +132,8 @@ StatusOr<Graph> GraphBuilder::Build() const {
   }
   g.children_.assign(n, {});
   g.parents_.assign(n, {});
-  std::set<std::pair<int, int>> seen;
+  g.out_edges_.assign(n, {});
+  std::map<std::pair<int, int>, int> seen;  // (src, dst) -> index in edges_
   for (const PendingEdge& e : edges_) {
     int s = e.src_idx, d = e.dst_idx;
     if (s < 0) {
@@ -149,8 +150,20 @@ StatusOr<Graph> GraphBuilder::Build() const {
     }
     if (s >= n || d >= n) return Status::Invalid("edge index out of range");
     if (s == d) return Status::Invalid("cycle: " + nodes_[s].name + " -> " + nodes_[s].name + " (self-loop)");
-    if (!seen.emplace(s, d).second) continue;
-    g.edges_.push_back({s, d, e.weight});
+    if (e.bytes < 0 && e.bytes != Edge::kNoBytes)
+      return Status::Invalid("edge " + nodes_[s].name + " -> " + nodes_[d].name + " has negative bytes " +
+                             std::to_string(e.bytes));
+    auto [it, fresh] = seen.emplace(std::make_pair(s, d), g.num_edges());
+    if (!fresh) {
+      Edge& kept = g.edges_[it->second];
+      if (kept.has_bytes() && e.bytes != Edge::kNoBytes && kept.bytes != e.bytes)
+        return Status::Invalid("edge " + nodes_[s].name + " -> " + nodes_[d].name + " is repeated with " +
+                               std::to_string(kept.bytes) + " and " + std::to_string(e.bytes) + " bytes");
+      if (!kept.has_bytes()) kept.bytes = e.bytes;
+      continue;
+    }
+    g.out_edges_[s].push_back(g.num_edges());
+    g.edges_.push_back({s, d, e.bytes});
     g.children_[s].push_back(d);
     g.parents_[d].push_back(s);
   }

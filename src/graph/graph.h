@@ -27,9 +27,14 @@ struct Node {
 };
 
 struct Edge {
+  static constexpr int64_t kNoBytes = -1;
   int src = 0;
   int dst = 0;
-  double weight = 0.0;  // optional edge attribute (GML `parameter`), not used by the cost model
+  // Bytes of the tensor this edge carries (GML `parameter`, graph JSON
+  // `bytes`), or kNoBytes when the file gives none. Read by the edge comm
+  // model (cost/problem.h EdgeCrossingWeight).
+  int64_t bytes = kNoBytes;
+  bool has_bytes() const { return bytes != kNoBytes; }
 };
 
 class Graph {
@@ -42,6 +47,8 @@ class Graph {
   const std::vector<Edge>& edges() const { return edges_; }
   const std::vector<int>& children(int v) const { return children_[v]; }
   const std::vector<int>& parents(int v) const { return parents_[v]; }
+  // Indices into edges() of v's out-edges, parallel to children(v).
+  const std::vector<int>& out_edges(int v) const { return out_edges_[v]; }
 
   // Deterministic topological order (Kahn, smallest index first).
   const std::vector<int>& topo_order() const { return topo_; }
@@ -71,7 +78,7 @@ class Graph {
   std::string name_;
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
-  std::vector<std::vector<int>> children_, parents_;
+  std::vector<std::vector<int>> children_, parents_, out_edges_;
   std::vector<int> topo_, asap_, alap_;
   int depth_ = 0;
   std::unordered_map<std::string, int> index_;
@@ -86,10 +93,12 @@ class GraphBuilder {
   // Returns the new node's index. Duplicate ids are reported by Build().
   int AddNode(Node node);
   // Edge between node ids; endpoints may be added later. Repeated edges
-  // between the same pair are merged (a tensor is consumed once per consumer).
-  void AddEdge(const std::string& src_id, const std::string& dst_id, double weight = 0.0);
+  // between the same pair are merged (a tensor is consumed once per consumer);
+  // their bytes must agree where both give some (Build() names the edge).
+  // `bytes`: Edge::kNoBytes, or the edge's tensor bytes (negative: refused).
+  void AddEdge(const std::string& src_id, const std::string& dst_id, int64_t bytes = Edge::kNoBytes);
   // Edge between indices returned by AddNode.
-  void AddEdgeIdx(int src, int dst, double weight = 0.0);
+  void AddEdgeIdx(int src, int dst, int64_t bytes = Edge::kNoBytes);
   int num_nodes() const { return static_cast<int>(nodes_.size()); }
 
   // Validates and returns the graph, or a one-line error naming the culprit.
@@ -99,7 +108,7 @@ class GraphBuilder {
   struct PendingEdge {
     std::string src, dst;
     int src_idx = -1, dst_idx = -1;
-    double weight = 0.0;
+    int64_t bytes = Edge::kNoBytes;
   };
   std::string name_;
   std::vector<Node> nodes_;

@@ -142,6 +142,22 @@ Status GmlInt(const GmlValue& node, const char* key, const std::string& where, i
   return Status::Ok();
 }
 
+// An edge's `parameter`: the bytes of the tensor it carries, a whole
+// non-negative number within int64 (the ICML'24 benchmark graphs write 0 or
+// a byte count). Absent: Edge::kNoBytes.
+Status GmlEdgeBytes(const GmlValue& edge, const std::string& where, int64_t* out) {
+  const GmlValue* v = edge.Find("parameter");
+  if (!v) return Status::Ok();
+  if (v->kind != GmlValue::kNumber || !std::isfinite(v->number))
+    return Status::Invalid(where + ": 'parameter' must be a finite number of bytes");
+  if (!InInt64(v->number)) return Status::Invalid(where + ": 'parameter' is out of range: " + v->text);
+  if (v->number < 0) return Status::Invalid(where + ": 'parameter' is negative: " + v->text);
+  if (v->number != std::floor(v->number))
+    return Status::Invalid(where + ": 'parameter' must be a whole number of bytes, got " + v->text);
+  *out = static_cast<int64_t>(v->number);
+  return Status::Ok();
+}
+
 // Integral ids print as integers; other numbers (1.5, 1e300, nan) keep their
 // text so they neither collide nor overflow.
 std::string GmlId(const GmlValue& v) {
@@ -200,9 +216,10 @@ StatusOr<Graph> ParseGraphGml(const std::string& text, const std::string& origin
       const GmlValue* s = kv.second.Find("source");
       const GmlValue* t = kv.second.Find("target");
       if (!s || !t) return Status::Invalid(where + " needs 'source' and 'target'");
-      double w = 0;
-      if (const GmlValue* p = kv.second.Find("parameter"); p && p->kind == GmlValue::kNumber) w = p->number;
-      b.AddEdge(GmlId(*s), GmlId(*t), w);
+      const std::string src = GmlId(*s), dst = GmlId(*t);
+      int64_t bytes = Edge::kNoBytes;
+      RESPECT_RETURN_IF_ERROR(GmlEdgeBytes(kv.second, where + " (" + src + " -> " + dst + ")", &bytes));
+      b.AddEdge(src, dst, bytes);
     }
   }
   auto g = b.Build();

@@ -17,7 +17,7 @@ std::string GraphToJson(const Graph& g);
 
 // NetworkX GML: node `id`, `label` (name), `parameter` (param bytes; also
 // `param_bytes`), optional `output_bytes`/`macs`/`op`; edge `source`, `target`,
-// `parameter` (kept as Edge::weight).
+// `parameter` (the edge's tensor bytes, Edge::bytes: whole, >= 0).
 StatusOr<Graph> ParseGraphGml(const std::string& text, const std::string& origin);
 StatusOr<Graph> ReadGraphGml(const std::string& path);
 

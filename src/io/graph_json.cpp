@@ -104,7 +104,12 @@ StatusOr<Graph> ParseGraphJson(const std::string& text, const std::string& origi
       bool si, di;
       RESPECT_RETURN_IF_ERROR(ReadId(je["src"], where + ".src", &s, &si));
       RESPECT_RETURN_IF_ERROR(ReadId(je["dst"], where + ".dst", &d, &di));
-      b.AddEdge(s, d);
+      int64_t bytes = Edge::kNoBytes;
+      const std::string edge_where = where + " (" + s + " -> " + d + ")";
+      RESPECT_RETURN_IF_ERROR(ReadInt(je, "bytes", edge_where, &bytes));
+      if (bytes < 0 && je.contains("bytes") && !je["bytes"].is_null())
+        return Status::Invalid(edge_where + ": 'bytes' is negative: " + je["bytes"].dump());
+      b.AddEdge(s, d, bytes);
     }
   }
   auto g = b.Build();
@@ -139,6 +144,7 @@ std::string GraphToJson(const Graph& g) {
     json je;
     if (s.id_is_int) je["src"] = std::stoll(s.id); else je["src"] = s.id;
     if (d.id_is_int) je["dst"] = std::stoll(d.id); else je["dst"] = d.id;
+    if (e.has_bytes()) je["bytes"] = e.bytes;
     edges.push_back(std::move(je));
   }
   doc["nodes"] = std::move(nodes);

@@ -71,8 +71,9 @@ std::string FormatScheduleTable(const Problem& p, const ScheduleResult& r) {
   }
   os << "  max stage params " << HumanBytes(static_cast<double>(e.max_stage_param_bytes)) << ", crossing total "
      << HumanBytes(static_cast<double>(e.total_crossing_bytes)) << "\n";
-  os << "  objective (" << ToString(p.objective.kind) << ", comm " << ToString(p.objective.comm_model)
-     << ") = " << ObjectiveText(p, r.objective);
+  os << "  objective (" << ToString(p.objective.kind) << ", comm " << ToString(p.objective.comm_model);
+  if (p.objective.comm_model == CommModel::kEdge) os << ", edge weight " << ToString(p.objective.edge_weight);
+  os << ") = " << ObjectiveText(p, r.objective);
   if (std::isfinite(r.bound)) os << ", bound " << ObjectiveText(p, r.bound);
   os << ", " << Fmt("%.3f", r.seconds) << " s\n";
   if (!r.message.empty()) os << "  note: " << r.message << "\n";
@@ -146,6 +147,7 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
   doc["solve_seconds"] = r.seconds;
   doc["objective_kind"] = ToString(p.objective.kind);
   doc["comm_model"] = ToString(p.objective.comm_model);
+  if (p.objective.comm_model == CommModel::kEdge) doc["edge_weight"] = ToString(p.objective.edge_weight);
   if (std::isfinite(r.objective) && std::isfinite(r.bound))
     doc["gap"] = std::fabs(r.objective) > 0 ? (r.objective - r.bound) / std::fabs(r.objective) : 0.0;
   json assignment = json::array();

@@ -15,6 +15,7 @@ namespace respect {
 std::string FormatScheduleTable(const Problem& problem, const ScheduleResult& result);
 
 // The schedule JSON of docs/formats.md (extra keys: objective_kind, comm_model,
+// edge_weight (comm_model edge only),
 // gap, message, stats).
 std::string ScheduleToJson(const Problem& problem, const ScheduleResult& result);
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "cost/crossing.h"
 #include "cost/evaluate.h"
 #include "sched/lattice_common.h"
 
@@ -47,7 +48,7 @@ struct MaskHash {
 
 class LatticeSolver {
  public:
-  LatticeSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o) {}
+  LatticeSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o), xw_(p.g(), p.objective) {}
   LatticeResult Run(const Windows* windows, const Schedule* start);
 
  private:
@@ -73,6 +74,7 @@ class LatticeSolver {
   const Problem& p_;
   const Graph& g_;
   LatticeOptions o_;
+  const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
   Clock::time_point t0_;
   int n_ = 0, S_ = 0;
   bool latency_ = false, nonempty_ = true;
@@ -81,7 +83,7 @@ class LatticeSolver {
   Mask all_ = 0;
   std::vector<Mask> parents_, children_;
   std::vector<int> topo_;
-  std::vector<int64_t> param_, macs_, weight_;
+  std::vector<int64_t> param_, macs_;
   std::vector<Mask> must_in_, must_out_;  // per layer k = 0..S-2
   std::vector<Mask> same_groups_;         // children_same_stage: consumer sets of size >= 2
   std::vector<int64_t> min_x_layer_;      // least X over each layer's down-sets (0 if unknown)
@@ -106,16 +108,10 @@ class LatticeSolver {
 
 int64_t LatticeSolver::CrossingOf(Mask t) const {
   int64_t x = 0;
-  const bool tensor = p_.objective.comm_model == CommModel::kTensor;
   for (Mask r = t; r; r &= r - 1) {
     const int u = __builtin_ctzll(r);
-    if (weight_[u] == 0 || (children_[u] & ~t) == 0) continue;
-    if (tensor) {
-      x += weight_[u];
-    } else {
-      for (int c : g_.children(u))
-        if (!(t & Bit(c))) x += weight_[u];
-    }
+    if (xw_.silent(u) || (children_[u] & ~t) == 0) continue;
+    x += xw_.Outgoing(g_, u, [t](int c) { return !(t & Bit(c)); });
   }
   return x;
 }
@@ -333,13 +329,11 @@ LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) 
   children_.assign(n_, 0);
   param_.assign(n_, 0);
   macs_.assign(n_, 0);
-  weight_.assign(n_, 0);
   for (int v = 0; v < n_; ++v) {
     for (int u : g_.parents(v)) parents_[v] |= Bit(u);
     for (int c : g_.children(v)) children_[v] |= Bit(c);
     param_[v] = g_.node(v).param_bytes;
     macs_[v] = g_.node(v).macs;
-    weight_[v] = CrossingWeight(g_.node(v), p_.objective.comm_model);
     total_p_ += param_[v];
     total_macs_ += macs_[v];
   }

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cost/crossing.h"
 #include "cost/evaluate.h"
 #include "sched/lattice.h"
 #include "sched/lattice_common.h"
@@ -80,7 +81,7 @@ struct LNode {
 template <int W>
 class WideSolver {
  public:
-  WideSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o) {}
+  WideSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o), xw_(p.g(), p.objective) {}
   LatticeResult Run(const Windows* windows, const Schedule* start);
 
  private:
@@ -107,13 +108,14 @@ class WideSolver {
   const Problem& p_;
   const Graph& g_;
   LatticeOptions o_;
+  const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
   Clock::time_point t0_;
   int n_ = 0, S_ = 0;
   bool latency_ = false, nonempty_ = true;
   double w_ = 1.0;
   int64_t cap_ = 0, total_p_ = 0, total_macs_ = 0;
   std::vector<Bits<W>> parents_, children_;
-  std::vector<int64_t> param_, macs_, weight_;
+  std::vector<int64_t> param_, macs_;
   std::vector<Bits<W>> must_in_, must_out_;
   std::vector<Bits<W>> same_groups_;
   std::vector<Ideal> ideals_;
@@ -134,19 +136,13 @@ class WideSolver {
 
 template <int W>
 void WideSolver<W>::Fill(Ideal* id) const {
-  const bool tensor = p_.objective.comm_model == CommModel::kTensor;
   for (int v = 0; v < n_; ++v) {
     if (id->set.test(v)) {
       ++id->count;
       id->p += param_[v];
       id->macs += macs_[v];
-      if (weight_[v] == 0 || children_[v].subset_of(id->set)) continue;
-      if (tensor) {
-        id->x += weight_[v];
-      } else {
-        for (int c : g_.children(v))
-          if (!id->set.test(c)) id->x += weight_[v];
-      }
+      if (xw_.silent(v) || children_[v].subset_of(id->set)) continue;
+      id->x += xw_.Outgoing(g_, v, [id](int c) { return !id->set.test(c); });
     } else {
       id->max_p_out = std::max(id->max_p_out, param_[v]);
     }
@@ -337,13 +333,11 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
   children_.assign(n_, {});
   param_.assign(n_, 0);
   macs_.assign(n_, 0);
-  weight_.assign(n_, 0);
   for (int v = 0; v < n_; ++v) {
     for (int u : g_.parents(v)) parents_[v].set(u);
     for (int c : g_.children(v)) children_[v].set(c);
     param_[v] = g_.node(v).param_bytes;
     macs_[v] = g_.node(v).macs;
-    weight_[v] = CrossingWeight(g_.node(v), p_.objective.comm_model);
     total_p_ += param_[v];
     total_macs_ += macs_[v];
   }

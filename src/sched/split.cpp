@@ -1,5 +1,6 @@
 #include "sched/split.h"
 
+#include "cost/crossing.h"
 #include "cost/evaluate.h"
 
 #include <algorithm>
@@ -40,23 +41,7 @@ OrderData Prepare(const Problem& p, const std::vector<int>& order) {
     d.suffix_max_param[i] = std::max(d.suffix_max_param[i + 1], g.node(order[i]).param_bytes);
   // Crossings: u at position a with last consumer at b crosses cuts a+1..b.
   std::vector<int64_t> diff(n + 2, 0);
-  const CommModel cm = p.objective.comm_model;
-  for (int u = 0; u < n; ++u) {
-    const int64_t w = CrossingWeight(g.node(u), cm);
-    if (w == 0 || g.children(u).empty()) continue;
-    const int a = pos[u];
-    if (cm == CommModel::kTensor) {
-      int b = a;
-      for (int c : g.children(u)) b = std::max(b, pos[c]);
-      diff[a + 1] += w;
-      diff[b + 1] -= w;
-    } else {
-      for (int c : g.children(u)) {
-        diff[a + 1] += w;
-        diff[pos[c] + 1] -= w;
-      }
-    }
-  }
+  CrossingWeights(g, p.objective).AddToDiff(g, pos, 1, &diff);
   d.x.assign(n + 1, 0);
   int64_t run = 0;
   for (int c = 0; c <= n; ++c) {
