@@ -74,20 +74,14 @@ if [[ -f "$lp" ]]; then
   /usr/bin/time -f "%M" -o "$OUT/$graph.r$RATIO.d$DEPTH.cbc.rss" cbc "$lp" timeMode elapsed sec "$LIMIT" solve \
     > "$OUT/$graph.r$RATIO.d$DEPTH.cbc.log" 2>&1 || true
   end=$(date +%s.%N)
-  row=$(python3 - "$OUT/$graph.r$RATIO.d$DEPTH.cbc.log" "$graph" "$RATIO" "$DEPTH" "$start" "$end" \
+  read -r status obj bound < <(python3 bench/cbc_log.py "$OUT/$graph.r$RATIO.d$DEPTH.cbc.log")
+  row=$(python3 - "$graph" "$RATIO" "$DEPTH" "$status" "$obj" "$bound" "$start" "$end" \
         "$(tail -1 "$OUT/$graph.r$RATIO.d$DEPTH.cbc.rss" 2>/dev/null || echo 0)" <<'PY'
-import re, sys
-log = open(sys.argv[1]).read()
-ratio = float(sys.argv[3])
-def grab(label):
-    m = re.search(label + r":\s+(-?[0-9.eE+-]+)", log)
-    return float(m.group(1)) * 1048576 if m else None
-obj, bound = grab("Objective value"), grab("Lower bound")
-status = "optimal" if "Optimal solution found" in log else ("feasible" if obj is not None else "none")
-if status == "optimal": bound = obj
-f = lambda v, s=1.0: "" if v is None else repr(round(v * s, 6))
-print(f'{sys.argv[2]},{sys.argv[3]},{sys.argv[4]},cbc,{status},{f(obj)},{f(obj, ratio)},{f(bound, ratio)},'
-      f'{float(sys.argv[6]) - float(sys.argv[5]):.2f},{int(sys.argv[7]) / 1024:.0f}')
+import sys
+graph, ratio, depth, status, obj, bound, start, end, rss = sys.argv[1:]
+f = lambda v, s=1.0: "" if v == "-" else repr(round(float(v) * s, 6))
+print(f'{graph},{ratio},{depth},cbc,{status},{f(obj)},{f(obj, float(ratio))},{f(bound, float(ratio))},'
+      f'{float(end) - float(start):.2f},{int(rss) / 1024:.0f}')
 PY
 )
   put_row "$row"

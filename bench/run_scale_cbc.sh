@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Issue 11 goals at scale: respect-opt exact and two_phase against the `cbc`
+# program on the LP exact writes (`cbc LP timeMode elapsed sec LIMIT solve`),
+# each with the same wall-clock limit, on the synthetic graphs of
+# bench/run_scale.sh (levels n/20..n/10, max in-degree 4, seed 1), 10 stages,
+# edge comm model. Wall time and peak RSS of each whole process by GNU time.
+#
+#   bench/run_scale_cbc.sh NODES LIMIT_S      e.g. 1000 120, 10000 600
+#
+# Rows (nodes, limit, method, status, objective, bound, gap, wall, RSS) are
+# appended to bench/results/scale_cbc.csv. Not run by CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:?usage: bench/run_scale_cbc.sh NODES LIMIT_S}"
+limit="${2:?usage: bench/run_scale_cbc.sh NODES LIMIT_S}"
+BIN="${BIN:-build/respect-opt}"
+OUT="${OUT:-bench/out/scale_cbc}"
+CSV="${CSV:-bench/results/scale_cbc.csv}"
+mkdir -p "$OUT"
+[[ -f "$CSV" ]] || echo "nodes,limit_s,method,status,objective,bound,gap,wall_s,peak_rss_mib" > "$CSV"
+graph=(--model synthetic --synthetic.nodes "$n" --synthetic.levels_min $((n / 20))
+       --synthetic.levels_max $((n / 10)) --synthetic.max_in_degree 4 --synthetic.seed 1)
+lp="$OUT/n$n.t$limit.lp"
+row() {  # row METHOD STATUS OBJECTIVE BOUND TIMEFILE
+  read -r wall rss < <(tail -1 "$5")
+  python3 - "$n" "$limit" "$1" "$2" "$3" "$4" "$wall" "$rss" >> "$CSV" <<'PY'
+import sys
+n, limit, m, status, obj, bound, wall, rss = sys.argv[1:]
+gap = "" if obj in ("-", "") or bound in ("-", "") else "%.4f" % ((float(obj) - float(bound)) / float(obj))
+f = lambda v: "" if v == "-" else v
+print(f"{n},{limit},{m},{status},{f(obj)},{f(bound)},{gap},{wall},{int(rss) / 1024:.0f}")
+PY
+  tail -1 "$CSV"
+}
+for m in exact two_phase; do
+  dir="$OUT/n$n.t$limit.$m"
+  rm -rf "$dir" && mkdir -p "$dir"
+  extra=()
+  [[ $m == exact ]] && extra=(--solver.write_lp "$lp")
+  /usr/bin/time -f "%e %M" -o "$dir.time" "$BIN" --task schedule "${graph[@]}" --stages 10 --methods "$m" \
+    --objective.comm_model edge --solver.time_limit_s "$limit" --output.dir "$dir" "${extra[@]}" \
+    > "$dir.log" 2>&1 || true
+  read -r status obj bound < <(python3 - "$dir" <<'PY'
+import glob, json, sys
+f = glob.glob(sys.argv[1] + "/*.schedule.json")
+d = json.load(open(f[0])) if f else {}
+v = lambda x: "-" if x is None else repr(x)
+print(d.get("status", "error"), v(d.get("objective")), v(d.get("bound")))
+PY
+)
+  row "$m" "$status" "$obj" "$bound" "$dir.time"
+done
+if [[ -f "$lp" ]]; then
+  /usr/bin/time -f "%e %M" -o "$OUT/n$n.t$limit.cbc.time" cbc "$lp" timeMode elapsed sec "$limit" solve \
+    > "$OUT/n$n.t$limit.cbc.log" 2>&1 || true
+  read -r status obj bound < <(python3 bench/cbc_log.py "$OUT/n$n.t$limit.cbc.log")
+  row cbc "$status" "$obj" "$bound" "$OUT/n$n.t$limit.cbc.time"
+fi
