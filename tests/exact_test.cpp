@@ -262,6 +262,89 @@ TEST(ExactTest, TimeLimitGivesFeasibleWithBound) {
   EXPECT_LT(r->seconds, 10);
 }
 
+// --- the start-search seam (ExactOptions::start_search) -----------------------
+
+struct StartSearchCase {
+  Problem problem;
+  Schedule optimum;  // brute force's
+  double optimum_objective = 0;
+};
+
+StartSearchCase SmallCase() {
+  std::mt19937_64 rng(7);
+  StartSearchCase c;
+  c.problem = MakeProblem(RandomGraph(rng, 12, 3, "seam12"), 4, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  auto b = BruteForceScheduler().Run(c.problem);
+  EXPECT_TRUE(b.ok());
+  c.optimum = b->schedule;
+  c.optimum_objective = b->objective;
+  return c;
+}
+
+// Cbc only (no lattice share), a seam that hands over brute force's optimum.
+ExactOptions WithSeam(const Schedule& give, int* calls, double* seconds) {
+  ExactOptions o = Fast(ExactEngine::kCbcDirect);
+  o.start_search_min_nodes = 0;
+  o.start_search = [give, calls, seconds](const Problem&, double s) -> StatusOr<Schedule> {
+    ++*calls;
+    *seconds = s;
+    return give;
+  };
+  return o;
+}
+
+TEST(ExactStartSearch, ABetterStartIsUsedAndShrinksTheModel) {
+  StartSearchCase c = SmallCase();
+  int calls = 0;
+  double seconds = 0;
+  ExactOptions with = WithSeam(c.optimum, &calls, &seconds);
+  auto r = ExactScheduler(with).Run(c.problem);
+  auto plain = ExactScheduler(Fast(ExactEngine::kCbcDirect)).Run(c.problem);
+  ASSERT_TRUE(r.ok() && plain.ok());
+  EXPECT_EQ(calls, 1);
+  EXPECT_DOUBLE_EQ(seconds, with.start_search_share * with.time_limit_s);
+  EXPECT_EQ(r->status, SolveStatus::kOptimal) << r->message;
+  EXPECT_TRUE(Evaluate(c.problem, r->schedule).feasible);
+  EXPECT_LE(Rel(r->objective, c.optimum_objective), 1e-9);
+  EXPECT_EQ(r->stats.at("start_search_improved"), 1);
+  EXPECT_EQ(r->stats.at("start_objective"), c.optimum_objective);
+  // The incumbent windows of the optimum leave fewer binaries than dp_topo's.
+  ASSERT_GT(plain->stats.at("start_objective"), c.optimum_objective) << "pick a case where dp_topo is not optimal";
+  EXPECT_LT(r->stats.at("ilp_binaries"), plain->stats.at("ilp_binaries"));
+}
+
+TEST(ExactStartSearch, AnInfeasibleOrMissingScheduleIsIgnored) {
+  StartSearchCase c = SmallCase();
+  int calls = 0;
+  double seconds = 0;
+  Schedule all_in_one;
+  all_in_one.stage.assign(c.problem.g().size(), 0);  // empty stages: infeasible
+  for (const Schedule& bad : {all_in_one, Schedule{}}) {
+    auto r = ExactScheduler(WithSeam(bad, &calls, &seconds)).Run(c.problem);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, SolveStatus::kOptimal);
+    EXPECT_LE(Rel(r->objective, c.optimum_objective), 1e-9);
+    EXPECT_EQ(r->stats.at("start_search_improved"), 0);
+  }
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(ExactStartSearch, NotCalledForSmallGraphsCallerStartsOrWhenTheLatticeProves) {
+  StartSearchCase c = SmallCase();
+  int calls = 0;
+  double seconds = 0;
+  ExactOptions small = WithSeam(c.optimum, &calls, &seconds);
+  small.start_search_min_nodes = c.problem.g().size() + 1;
+  ASSERT_TRUE(ExactScheduler(small).Run(c.problem).ok());
+  ExactOptions seam = WithSeam(c.optimum, &calls, &seconds);
+  ASSERT_TRUE(ExactScheduler(seam).RunWindowed(c.problem, nullptr, &c.optimum).ok());
+  seam.engine = ExactEngine::kAuto;  // the lattice share proves a 12-node graph
+  auto r = ExactScheduler(seam).Run(c.problem);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_EQ(calls, 0);
+}
+
 TEST(ExactTest, WritesLpFile) {
   ExactOptions o = Fast();
   o.write_lp = ::testing::TempDir() + "/respect_diamond.lp";

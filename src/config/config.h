@@ -26,6 +26,10 @@ struct SolverConfig {
   // Restrict the exact model (and the two-phase windows) to schedules at
   // least as good as the MIP start (IncumbentWindows in formulations/).
   bool incumbent_windows = true;
+  // exact's MIP start: dp_topo (the best natural-order split) | two_phase
+  // (policy + exact windows for half the limit, after the lattice share) |
+  // auto (two_phase on graphs of 500 nodes or more, else dp_topo).
+  std::string start = "auto";
   // A line with elapsed time, incumbent, bound and gap on stderr while an
   // exact solve runs (quiet for solves under 2 s).
   bool progress = true;

@@ -52,6 +52,7 @@ StatusOr<ScheduleResult> ExactScheduler::Run(const Problem& problem) {
 StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
                                                      const Schedule* start) {
   const auto t0 = std::chrono::steady_clock::now();
+  const bool plain_run = !windows && !start;
   ScheduleResult r;
   r.method = name();
   r.bound = std::nan("");
@@ -178,6 +179,20 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
         r.stats.erase("start_objective");
         r.stats.erase("start_feasible");
         break;  // the ILP below
+    }
+  }
+
+  // Large graphs the lattice did not settle: a better start before Cbc (its
+  // root LP and search rarely improve a dp_topo start within the limit).
+  if (plain_run && options_.start_search && problem.g().size() >= options_.start_search_min_nodes) {
+    if (auto better = SearchBetterStart(problem, have_warm ? &warm : nullptr,
+                                        options_.time_limit_s - Seconds(t0), &r)) {
+      warm = std::move(*better);
+      have_warm = true;
+      if (options_.incumbent_windows && problem.objective.kind == ObjectiveKind::kMemoryComm) {
+        bounded = IncumbentWindows(problem, Evaluate(problem, warm).objective);
+        windows = &bounded;
+      }
     }
   }
 
@@ -315,6 +330,21 @@ StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   SetFallbackBound(problem, bound, &r);
   return r;
+}
+
+std::optional<Schedule> ExactScheduler::SearchBetterStart(const Problem& problem, const Schedule* warm,
+                                                          double seconds_left, ScheduleResult* r) const {
+  const double seconds = std::min(options_.start_search_share * options_.time_limit_s, seconds_left);
+  if (seconds <= 0.0) return std::nullopt;
+  const auto ts = std::chrono::steady_clock::now();
+  auto found = options_.start_search(problem, seconds);
+  r->stats["start_search_seconds"] = Seconds(ts);
+  r->stats["start_search_improved"] = 0;
+  if (!found.ok() || found->stage.size() != static_cast<size_t>(problem.g().size())) return std::nullopt;
+  const Evaluation ev = Evaluate(problem, *found);
+  if (!ev.feasible || (warm && ev.objective >= Evaluate(problem, *warm).objective)) return std::nullopt;
+  r->stats["start_search_improved"] = 1;
+  return std::move(found).value();
 }
 
 void ExactScheduler::SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r) {

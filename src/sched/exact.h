@@ -9,7 +9,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "formulations/schedule_ilp.h"
@@ -53,6 +55,16 @@ struct ExactOptions {
   ExactEngine engine = ExactEngine::kAuto;
   LatticeOptions lattice;   // bounds of the lattice engine (its time limit is time_limit_s)
   CbcDirectSettings cbc_direct;  // cuts/heuristics of the direct Cbc driver
+  // A seam for a better MIP start than dp_topo's (the registry plugs in
+  // two_phase; tests a fake). Called at most once per Run, only for a plain
+  // Run (no caller start, no windows) of a graph of at least
+  // start_search_min_nodes nodes that the lattice share did not settle, with
+  // the problem and at most start_search_share x the limit (seconds). A
+  // schedule it returns replaces the start when better; an error or a worse
+  // schedule is ignored (the start stays). Called on the Run's thread.
+  std::function<StatusOr<Schedule>(const Problem&, double seconds)> start_search;
+  int start_search_min_nodes = 500;
+  double start_search_share = 0.5;
 };
 
 // Results:
@@ -68,7 +80,8 @@ struct ExactOptions {
 // evaluate() (FinishResult); an optimal ILP objective that differs from
 // evaluate() by more than 1e-6 relative is a bug and returns Internal (for a
 // feasible one, evaluate() may only be lower).
-// Stats: bb_nodes, ilp_cols, ilp_rows, ilp_binaries, solver_seconds, gap,
+// Stats: start_search_seconds and start_search_improved (0/1) when the
+// start search ran; bb_nodes, ilp_cols, ilp_rows, ilp_binaries, solver_seconds, gap,
 // start_objective (cost units; absent without a start), start_feasible; for
 // the lattice engine lattice_ideals, lattice_labels, lattice_steps,
 // solver_seconds instead of the ILP figures.
@@ -98,6 +111,10 @@ class ExactScheduler final : public Scheduler {
   // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
   // above a feasible objective; stats["gap"] to match.
   static void SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r);
+  // options_.start_search for its share of what is left of the limit; the
+  // schedule it found when feasible and better than `warm` (null: none).
+  std::optional<Schedule> SearchBetterStart(const Problem& problem, const Schedule* warm, double seconds_left,
+                                            ScheduleResult* r) const;
 
   ExactOptions options_;
   std::unique_ptr<MilpSolver> solver_;         // injected, or null

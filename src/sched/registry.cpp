@@ -46,23 +46,55 @@ StatusOr<RlOptions> RlOptionsFrom(const Config& config) {
   return o;
 }
 
+namespace {
+
+TwoPhaseOptions TwoPhaseOptionsFrom(const Config& config, const RlOptions& rl) {
+  TwoPhaseOptions t;
+  t.rl = rl;
+  t.exact = ExactOptionsFrom(config);
+  t.window = config.policy.window;
+  t.max_widen = config.policy.max_widen;
+  t.certify = config.policy.certify;
+  t.window_engine = ParseEngine(config.policy.window_engine);
+  return t;
+}
+
+// exact with solver.start two_phase / auto: two_phase under the given
+// seconds supplies the MIP start (ExactOptions::start_search).
+ExactOptions ExactWithStartSearch(const Config& config) {
+  ExactOptions o = ExactOptionsFrom(config);
+  if (config.solver.start == "dp_topo") return o;
+  if (config.solver.start == "two_phase") o.start_search_min_nodes = 0;
+  o.start_search = [config](const Problem& problem, double seconds) -> StatusOr<Schedule> {
+    auto rl = RlOptionsFrom(config);
+    if (!rl.ok()) return rl.status();
+    TwoPhaseOptions t = TwoPhaseOptionsFrom(config, *rl);
+    t.rl.time_limit_s = seconds;
+    t.exact.time_limit_s = seconds;
+    t.exact.progress = false;
+    t.exact.write_lp.clear();
+    t.certify = false;
+    auto r = TwoPhaseScheduler(t).Run(problem);
+    if (!r.ok()) return r.status();
+    if (r->status != SolveStatus::kFeasible && r->status != SolveStatus::kOptimal)
+      return Status::Internal("two_phase start: " + r->message);
+    return r->schedule;
+  };
+  return o;
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, const Config& config) {
   if (method == "heuristic") return std::unique_ptr<Scheduler>(new HeuristicScheduler());
-  if (method == "exact") return std::unique_ptr<Scheduler>(new ExactScheduler(ExactOptionsFrom(config)));
+  if (method == "exact") return std::unique_ptr<Scheduler>(new ExactScheduler(ExactWithStartSearch(config)));
   if (method == "dp_topo") return std::unique_ptr<Scheduler>(new DpTopoScheduler(config.solver.time_limit_s));
   if (method == "list") return std::unique_ptr<Scheduler>(new ListScheduler());
   if (method == "rl" || method == "two_phase") {
     auto rl = RlOptionsFrom(config);
     if (!rl.ok()) return rl.status();
     if (method == "rl") return std::unique_ptr<Scheduler>(new RlScheduler(*rl));
-    TwoPhaseOptions t;
-    t.rl = *rl;
-    t.exact = ExactOptionsFrom(config);
-    t.window = config.policy.window;
-    t.max_widen = config.policy.max_widen;
-    t.certify = config.policy.certify;
-    t.window_engine = ParseEngine(config.policy.window_engine);
-    return std::unique_ptr<Scheduler>(new TwoPhaseScheduler(t));
+    return std::unique_ptr<Scheduler>(new TwoPhaseScheduler(TwoPhaseOptionsFrom(config, *rl)));
   }
   return Status::Invalid("unknown method '" + method + "'");
 }
