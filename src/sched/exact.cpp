@@ -75,17 +75,8 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   if (start) {
     warm = *start;
     have_warm = true;
-  } else if (options_.warm_start) {
-    // The start is a help, not the job: at most a fifth of the time limit
-    // (its splits take seconds only on graphs of thousands of nodes).
-    DpTopoScheduler dp(0.2 * options_.time_limit_s);
-    const auto ts = std::chrono::steady_clock::now();
-    auto h = dp.Run(problem);
-    r.stats["start_seconds"] = Seconds(ts);
-    if (h.ok() && (h->status == SolveStatus::kFeasible || h->status == SolveStatus::kOptimal)) {
-      warm = h->schedule;
-      have_warm = true;
-    }
+  } else if (options_.warm_start && !StartSearchReplacesDpTopo(problem, plain_run)) {
+    have_warm = DpTopoStart(problem, &warm, &r);
   }
 
   // A start of objective J rules out every node placement that forces a
@@ -194,6 +185,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
         windows = &bounded;
       }
     }
+    if (!have_warm && options_.warm_start) have_warm = DpTopoStart(problem, &warm, &r);  // it found none
   }
 
   if (Seconds(t0) >= options_.time_limit_s)  // the start took it all (large graphs, short limits)
@@ -330,6 +322,26 @@ StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   SetFallbackBound(problem, bound, &r);
   return r;
+}
+
+bool ExactScheduler::DpTopoStart(const Problem& problem, Schedule* warm, ScheduleResult* r) const {
+  // The start is a help, not the job: at most a fifth of the time limit
+  // (its splits take seconds only on graphs of thousands of nodes).
+  DpTopoScheduler dp(0.2 * options_.time_limit_s);
+  const auto ts = std::chrono::steady_clock::now();
+  auto h = dp.Run(problem);
+  r->stats["start_seconds"] = Seconds(ts);
+  if (!h.ok() || (h->status != SolveStatus::kFeasible && h->status != SolveStatus::kOptimal)) return false;
+  *warm = h->schedule;
+  return true;
+}
+
+bool ExactScheduler::StartSearchReplacesDpTopo(const Problem& problem, bool plain_run) const {
+  // Without a lattice share to seed, dp_topo's split would only be a fallback
+  // that two_phase computes itself (its strong start), at up to a fifth of
+  // the limit on graphs of thousands of nodes.
+  return plain_run && options_.start_search && problem.g().size() >= options_.start_search_min_nodes &&
+         problem.g().size() > kLatticeWideMaxNodes;
 }
 
 std::optional<Schedule> ExactScheduler::SearchBetterStart(const Problem& problem, const Schedule* warm,

@@ -111,6 +111,12 @@ class ExactScheduler final : public Scheduler {
   // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
   // above a feasible objective; stats["gap"] to match.
   static void SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r);
+  // dp_topo's best split as the start (at most a fifth of the limit); false
+  // when it finds none.
+  bool DpTopoStart(const Problem& problem, Schedule* warm, ScheduleResult* r) const;
+  // True when the start search runs before any lattice share (graphs above
+  // kLatticeWideMaxNodes): the dp_topo start is then left to it.
+  bool StartSearchReplacesDpTopo(const Problem& problem, bool plain_run) const;
   // options_.start_search for its share of what is left of the limit; the
   // schedule it found when feasible and better than `warm` (null: none).
   std::optional<Schedule> SearchBetterStart(const Problem& problem, const Schedule* warm, double seconds_left,
