@@ -56,17 +56,35 @@ TEST(DeployTask, ScheduleComesFromTheFirstConfiguredMethod) {
   EXPECT_EQ(m["schedule"].as<std::string>(), "method exact");
 }
 
-// On the tiny model one stage is best: the exact schedule for 2 stages puts
-// only the pipeline end in stage 1, which would be an empty segment.
-TEST(DeployTask, StageWithoutOperatorsIsRefused) {
+// On the tiny model one stage is best: the exact schedule for 2 stages used
+// to put only the pipeline end in stage 1 (an empty segment, refused). Now
+// nonempty_stages gives every stage an operator and the deploy runs.
+TEST(DeployTask, ExactScheduleGivesEveryStageAnOperator) {
   const fs::path dir = FreshDir("boundary_only");
   const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
   Config c = DeployConfig(model, dir / "out", 2);
   c.methods = {"exact"};
   Status st = RunDeploy(c, std::cout);
+  ASSERT_TRUE(st.ok()) << st.message();
+  YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
+  ASSERT_EQ(m["segments"].size(), 2u);
+  for (const auto& seg : m["segments"]) EXPECT_GE(seg["operators"].as<int>(), 1);
+  EXPECT_TRUE(m["objective"]["feasible"].as<bool>());
+}
+
+// A schedule file can still leave a stage without an operator: refused.
+TEST(DeployTask, StageWithoutOperatorsFromAFileIsRefused) {
+  const fs::path dir = FreshDir("boundary_only_file");
+  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  const std::string sched = (dir / "s.json").string();
+  std::ofstream(sched) << R"({"stages": 2, "assignment": [{"id": 0, "stage": 0}, {"id": 1, "stage": 0},
+      {"id": 2, "stage": 0}, {"id": 3, "stage": 0}, {"id": 4, "stage": 0}]})";
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.deploy.schedule = sched;
+  Status st = RunDeploy(c, std::cout);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.code(), StatusCode::kInfeasible);
-  EXPECT_EQ(st.message(), "method exact: stage 1 of 2 holds no operator; deploy on fewer stages");
+  EXPECT_EQ(st.message(), "file " + sched + ": stage 1 of 2 holds no operator; deploy on fewer stages");
   EXPECT_FALSE(fs::exists(dir / "out" / "segments"));
 }
 
