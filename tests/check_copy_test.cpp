@@ -91,7 +91,7 @@ TEST(CheckCopy, FoldsTheWholeModel) {
   ASSERT_EQ(CountOps(info, "DEQUANTIZE"), 2);
   auto segs = SegmentModel(model, {0, 0, 0, 0}, 1);
   ASSERT_TRUE(segs.ok()) << segs.status().message();
-  auto c = FoldConstantDequantize(model, *segs);
+  auto c = FoldConstantOperators(model, *segs);
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->folded_operators, 2);
   EXPECT_NE(c->note.find("2 constant float16 DEQUANTIZE"), std::string::npos) << c->note;
@@ -131,7 +131,7 @@ TEST(CheckCopy, FoldedTensorsLeaveTheSegmentBoundary) {
   const auto& out0 = (*segs)[0].plan.outputs;
   ASSERT_NE(std::find(out0.begin(), out0.end(), w2), out0.end()) << "the fixture no longer crosses fc2/weights";
   const std::vector<uint8_t> seg0 = (*segs)[0].bytes, seg1 = (*segs)[1].bytes;
-  auto c = FoldConstantDequantize(model, *segs);
+  auto c = FoldConstantOperators(model, *segs);
   ASSERT_TRUE(c.ok()) << c.status().message();
   ASSERT_EQ(c->segments.size(), 2u);
   // The deployed segments are untouched.
@@ -159,7 +159,7 @@ TEST(CheckCopy, SegmentOfDequantizeOnlyIsAPassThrough) {
   const TfliteModel model = Load(BuildFp16TwoLayerModel());
   auto segs = SegmentModel(model, {0, 1, 2, 2}, 3);
   ASSERT_TRUE(segs.ok()) << segs.status().message();
-  auto c = FoldConstantDequantize(model, *segs);
+  auto c = FoldConstantOperators(model, *segs);
   ASSERT_TRUE(c.ok()) << c.status().message();
   ASSERT_EQ(c->segments.size(), 1u);
   EXPECT_EQ(c->segments[0].plan.stage, 2);
@@ -173,11 +173,43 @@ TEST(CheckCopy, SegmentOfDequantizeOnlyIsAPassThrough) {
   EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
 }
 
+// DENSIFY of a constant CSR matrix becomes the dense constant it computes.
+TEST(CheckCopy, FoldsConstantDensify) {
+  const TfliteModel model = Load(BuildSparseWeightsModel());
+  auto segs = SegmentModel(model, {0, 1}, 2);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->folded_operators, 1);
+  EXPECT_NE(c->note.find("1 constant DENSIFY"), std::string::npos) << c->note;
+  ASSERT_EQ(c->segments.size(), 1u);  // segment 0 held only the DENSIFY
+  for (const std::vector<uint8_t>* bytes : {&c->model, &c->segments[0].bytes}) {
+    const TfliteModel folded = Load(*bytes, "folded");
+    const TfliteModelInfo fi = DescribeTflite(folded);
+    EXPECT_EQ(CountOps(fi, "DENSIFY"), 0);
+    const int w = TensorNamed(fi, "dense/weights");
+    ASSERT_GE(w, 0);
+    EXPECT_FALSE(fi.tensors[w].sparse);
+    const std::vector<float> f = FloatsOf(folded, fi.tensors[w]);
+    ASSERT_EQ(f.size(), 32u);
+    // The fixture's CSR rows: row_ptr {0,2,3,5,6}, cols {1,6,0,3,7,4}.
+    std::vector<float> want(32, 0.0f);
+    const int rows[] = {0, 0, 1, 2, 2, 3}, cols[] = {1, 6, 0, 3, 7, 4};
+    const float vals[] = {0.5f, -1.25f, 2.0f, 0.75f, -0.5f, 1.5f};
+    for (int i = 0; i < 6; ++i) want[rows[i] * 8 + cols[i]] = vals[i];
+    EXPECT_EQ(f, want);
+  }
+  if (!ReferenceRunnerAvailable()) return;
+  auto r = RunReferenceCheck(Load(c->model, "folded"), c->segments);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
+}
+
 TEST(CheckCopy, ModelsWithoutFloat16DequantizeAreLeftAlone) {
   const TfliteModel model = Load(BuildTinyConvModel(FixtureQuant::kInt8));
   auto segs = SegmentModel(model, {0, 0, 1, 1, 1}, 2);
   ASSERT_TRUE(segs.ok()) << segs.status().message();
-  auto c = FoldConstantDequantize(model, *segs);
+  auto c = FoldConstantOperators(model, *segs);
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->folded_operators, 0);
   EXPECT_TRUE(c->note.empty());
@@ -194,7 +226,7 @@ TEST(CheckCopy, ReferenceCheckRunsOnTheCopies) {
   for (const std::vector<int>& stages : {std::vector<int>{0, 0, 0, 1}, std::vector<int>{0, 1, 0, 1}}) {
     auto segs = SegmentModel(model, stages, 2);
     ASSERT_TRUE(segs.ok()) << segs.status().message();
-    auto c = FoldConstantDequantize(model, *segs);
+    auto c = FoldConstantOperators(model, *segs);
     ASSERT_TRUE(c.ok()) << c.status().message();
     const TfliteModel folded = Load(c->model, "folded");
     RunnerOptions o;

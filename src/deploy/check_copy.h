@@ -10,6 +10,10 @@
 // segment copy a folded tensor that crossed a boundary is a constant of every
 // segment reading it and no longer a segment input or output.
 //
+// A constant sparse tensor expanded by DENSIFY (the sparse MediaPipe model:
+// sparse float16 -> DENSIFY -> DEQUANTIZE; Arm NN 20.08 has no DENSIFY) is
+// folded the same way first: the DENSIFY output becomes a dense constant.
+//
 // The segmentation under test is unchanged: only the reference runner's
 // inputs are these copies; the deployed files stay byte for byte what the
 // segmenter built. float16 -> float32 is exact, so the folded model computes
@@ -30,7 +34,7 @@ struct CheckCopies {
   std::vector<uint8_t> model;     // the whole model, folded (verified)
   std::vector<Segment> segments;  // folded segments (pass-through ones left out); plan.operators
                                   // index the folded model, plan.stage is the original stage
-  int folded_operators = 0;       // DEQUANTIZE operators folded (0: copies equal the inputs)
+  int folded_operators = 0;       // DEQUANTIZE and DENSIFY operators folded (0: copies equal the inputs)
   std::string note;               // one line for the manifest ("" when nothing was folded)
 };
 
@@ -42,6 +46,6 @@ float HalfToFloat(uint16_t h);
 // segment left without operators (it held only folded DEQUANTIZE) only
 // passes on what it received: it has no copy (the chain skips it; the note
 // names it). Invalid (one line) when a folded copy cannot be built.
-StatusOr<CheckCopies> FoldConstantDequantize(const TfliteModel& model, const std::vector<Segment>& segments);
+StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std::vector<Segment>& segments);
 
 }  // namespace respect

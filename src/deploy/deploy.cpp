@@ -81,7 +81,7 @@ Status RunCheck(const Config& config, const TfliteModel& model, const std::vecto
   // The runner reads check-only copies with constant float16 DEQUANTIZE
   // folded (Arm NN 20.08 cannot parse weights behind DEQUANTIZE); the
   // segments written stay as built.
-  auto copies = FoldConstantDequantize(model, segments);
+  auto copies = FoldConstantOperators(model, segments);
   if (!copies.ok()) return skip(copies.status().message());
   auto checked = TfliteModel::FromBytes(copies->model, model.origin() + " (check copy)");
   if (!checked.ok()) return Status::Internal("the check copy of the model is invalid: " + checked.status().message());
