@@ -66,7 +66,10 @@ class SparseExpander {
     const auto* order = sp_.traversal_order();
     const auto* dims = sp_.dim_metadata();
     const size_t rank = shape_.size();
-    if (!order || !dims || order->size() != dims->size() || order->size() < rank || elem_ == 0) return {};
+    // TFLite blocks each dimension at most once: at most 2 x rank levels.
+    if (!order || !dims || order->size() != dims->size() || order->size() < rank || order->size() > 2 * rank ||
+        rank == 0 || rank > 8 || elem_ == 0)
+      return {};
     int64_t count = 1;
     for (int32_t d : shape_) {
       if (d <= 0 || count > (int64_t{1} << 31) / d) return {};
@@ -84,6 +87,8 @@ class SparseExpander {
     index_.assign(levels, 0);
     next_ = 0;
     ok_ = true;
+    // A consistent encoding reaches each element once per level.
+    steps_left_ = static_cast<int64_t>(levels + 1) * count + 1024;
     Walk(0, 0);
     if (!ok_ || next_ * elem_ != values_.size) return {};
     return std::move(dense_);
@@ -92,6 +97,7 @@ class SparseExpander {
  private:
   void Walk(size_t level, int64_t prev) {
     if (!ok_) return;
+    if (--steps_left_ < 0) return Fail();
     const auto* order = sp_.traversal_order();
     const size_t rank = shape_.size();
     if (level == index_.size()) {
@@ -150,6 +156,7 @@ class SparseExpander {
   std::vector<uint8_t> dense_;
   std::vector<int64_t> index_;
   int64_t next_ = 0;
+  int64_t steps_left_ = 0;
   bool ok_ = true;
 };
 
