@@ -38,6 +38,7 @@ def main(out):
         for line in f:
             name, method, st, rc, secs = line.split()
             runs[(name, method, int(st))] = (rc.split("=")[1], secs)
+    tally = {"run": 0, "refused": 0, "equal": 0, "passed": 0, "failed": 0, "skipped": 0}
     print("| model | method | stages | operators | ops per segment | reported crossing B | real crossing B | equal | reference check | s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for (name, method, st), (rc, secs) in sorted(runs.items()):
@@ -45,6 +46,7 @@ def main(out):
         if rc != "0" and not os.path.exists(path):
             err = last_error(os.path.join(out, f"{name}.{method}.{st}.log"))
             print(f"| {name} | {method} | {st} | | | | | | refused (exit {rc}): {err} | {secs} |")
+            tally["refused"] += 1
             continue
         with open(path) as f:
             m = yaml.safe_load(f)
@@ -53,11 +55,20 @@ def main(out):
         ops = "/".join(str(s["operators"]) for s in m["segments"])
         chk = m.get("reference_check", {})
         status = chk.get("status", "?")
-        if status != "passed":
+        tally["run"] += 1
+        tally["equal"] += reported == real
+        tally[status] = tally.get(status, 0) + 1
+        if "copies" in chk:  # ran on check-only copies (folded float16 DEQUANTIZE)
+            status += " (folded copies)"
+        if not status.startswith("passed"):
             reason = str(chk.get("reason", ""))
             status += ": " + (reason if len(reason) <= 90 else reason[:87] + "...")
         print(f"| {name} | {method} | {st} | {m['operators']} | {ops} | {reported:,} | {real:,} | "
               f"{'yes' if reported == real else 'NO'} | {status} | {secs} |")
+    print()
+    print(f"{tally['run']} deploys ran, {tally['refused']} refused; reported == real crossing bytes "
+          f"in {tally['equal']} of {tally['run']}; reference check: {tally['passed']} passed, "
+          f"{tally['failed']} failed, {tally['skipped']} skipped")
 
 
 if __name__ == "__main__":

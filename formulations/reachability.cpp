@@ -9,9 +9,15 @@ Reachability::Reachability(const Graph& g, bool with_param_sums) {
   anc_.assign(n, std::vector<uint64_t>(words_, 0));
   ndesc_.assign(n, 0);
   nanc_.assign(n, 0);
+  ndesc_ops_.assign(n, 0);
+  nanc_ops_.assign(n, 0);
+  std::vector<uint64_t> ops(words_, 0);
+  for (int v = 0; v < n; ++v)
+    if (g.is_operator(v)) ops[v >> 6] |= uint64_t{1} << (v & 63);
   // rows[v] = the nodes reachable from v over `next` (children: descendants,
   // parents: ancestors), visiting v after all of next(v); counts[v] = |rows[v]|.
-  auto close = [this, n, &g](bool down, std::vector<std::vector<uint64_t>>& rows, std::vector<int>& counts) {
+  auto close = [this, n, &g, &ops](bool down, std::vector<std::vector<uint64_t>>& rows, std::vector<int>& counts,
+                                   std::vector<int>& op_counts) {
     const std::vector<int>& topo = g.topo_order();
     for (int i = 0; i < n; ++i) {
       const int v = down ? topo[n - 1 - i] : topo[i];
@@ -21,13 +27,17 @@ Reachability::Reachability(const Graph& g, bool with_param_sums) {
         const std::vector<uint64_t>& rw = rows[w];
         for (int j = 0; j < words_; ++j) rv[j] |= rw[j];
       }
-      int c = 0;
-      for (int j = 0; j < words_; ++j) c += __builtin_popcountll(rv[j]);
+      int c = 0, c_ops = 0;
+      for (int j = 0; j < words_; ++j) {
+        c += __builtin_popcountll(rv[j]);
+        c_ops += __builtin_popcountll(rv[j] & ops[j]);
+      }
       counts[v] = c;
+      op_counts[v] = c_ops;
     }
   };
-  close(true, desc_, ndesc_);
-  close(false, anc_, nanc_);
+  close(true, desc_, ndesc_, ndesc_ops_);
+  close(false, anc_, nanc_, nanc_ops_);
   if (!with_param_sums) return;
   desc_param_.assign(n, 0);
   anc_param_.assign(n, 0);

@@ -19,6 +19,9 @@ class Reachability {
   bool Reaches(int u, int v) const { return (desc_[u][v >> 6] >> (v & 63)) & 1u; }
   int num_descendants(int v) const { return ndesc_[v]; }
   int num_ancestors(int v) const { return nanc_[v]; }
+  // The same, counting operator nodes only (Graph::is_operator).
+  int num_descendant_operators(int v) const { return ndesc_ops_[v]; }
+  int num_ancestor_operators(int v) const { return nanc_ops_[v]; }
   // param_bytes summed over the descendants / ancestors of v (v excluded);
   // only when constructed with_param_sums.
   int64_t descendant_param_bytes(int v) const { return desc_param_[v]; }
@@ -32,7 +35,7 @@ class Reachability {
  private:
   int words_ = 0;
   std::vector<std::vector<uint64_t>> desc_, anc_;
-  std::vector<int> ndesc_, nanc_;
+  std::vector<int> ndesc_, nanc_, ndesc_ops_, nanc_ops_;
   std::vector<int64_t> desc_param_, anc_param_;
 };
 

@@ -122,9 +122,15 @@ Windows FullWindowsFrom(const Problem& problem, const Reachability& reach) {
   w.lo.assign(n, 0);
   w.hi.assign(n, S - 1);
   if (problem.constraints.nonempty_stages && S > 1) {
+    // The stages after s(v) need operators that are neither v nor its
+    // ancestors; the stages before it, operators that are neither v nor its
+    // descendants.
+    const Graph& g = problem.g();
+    const int ops = g.num_operators();
     for (int v = 0; v < n; ++v) {
-      w.lo[v] = std::max(0, S - n + reach.num_ancestors(v));
-      w.hi[v] = std::min(S - 1, n - 1 - reach.num_descendants(v));
+      const int self = g.is_operator(v) ? 1 : 0;
+      w.lo[v] = std::max(0, S - 1 - ops + self + reach.num_ancestor_operators(v));
+      w.hi[v] = std::min(S - 1, ops - self - reach.num_descendant_operators(v));
     }
   }
   return w;
@@ -301,9 +307,9 @@ void IlpAssembly::AddNonemptyRows() {
   for (int k = 0; k < S_; ++k) {
     Lin e;
     for (int v = 0; v < n_; ++v)
-      if (lo_[v] <= k && k <= hi_[v]) AddX(&e, v, k, 1.0);
+      if (p_.g().is_operator(v) && lo_[v] <= k && k <= hi_[v]) AddX(&e, v, k, 1.0);
     b_.AddRow(std::move(e), 1.0, kMilpInf, "nonempty_k" + Num(k),
-              "no node can be placed in stage " + std::to_string(k) + " within the windows");
+              "no operator node can be placed in stage " + std::to_string(k) + " within the windows");
   }
 }
 

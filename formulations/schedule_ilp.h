@@ -41,8 +41,11 @@ struct Windows {
 };
 
 // The hard windows every feasible schedule satisfies: [0, stages-1], and with
-// nonempty_stages, lo[v] >= stages - n + |ancestors(v)| (the later stages need
-// nodes that are not ancestors of v) and hi[v] <= n - 1 - |descendants(v)|.
+// nonempty_stages (one operator node per stage; m operators, o(v) = 1 when v
+// is one), lo[v] >= stages - 1 - m + o(v) + |operator ancestors(v)| (the later
+// stages need operators that are not v or its ancestors) and
+// hi[v] <= m - o(v) - |operator descendants(v)|. Without boundary nodes:
+// stages - n + |ancestors(v)| and n - 1 - |descendants(v)|.
 // Precondition: problem.Validate() is ok.
 Windows FullWindows(const Problem& problem);
 

@@ -45,6 +45,22 @@ Config DeployConfig(const std::string& model, const fs::path& out, int stages) {
   return c;
 }
 
+// Deploys `model` on 2 stages with a schedule file giving operator i the
+// stage op_stage[i]; the file is written to dir/<file>.
+Status DeployWithScheduleFile(const std::string& model, const fs::path& dir, const std::string& file,
+                              const std::vector<int>& op_stage) {
+  const std::string sched = (dir / file).string();
+  std::ofstream f(sched);
+  f << R"({"stages": 2, "assignment": [)";
+  for (size_t i = 0; i < op_stage.size(); ++i)
+    f << (i ? ", " : "") << R"({"id": )" << i << R"(, "stage": )" << op_stage[i] << "}";
+  f << "]}";
+  f.close();
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.deploy.schedule = sched;
+  return RunDeploy(c, std::cout);
+}
+
 TEST(DeployTask, ScheduleComesFromTheFirstConfiguredMethod) {
   const fs::path dir = FreshDir("exact_method");
   const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
@@ -56,17 +72,31 @@ TEST(DeployTask, ScheduleComesFromTheFirstConfiguredMethod) {
   EXPECT_EQ(m["schedule"].as<std::string>(), "method exact");
 }
 
-// On the tiny model one stage is best: the exact schedule for 2 stages puts
-// only the pipeline end in stage 1, which would be an empty segment.
-TEST(DeployTask, StageWithoutOperatorsIsRefused) {
+// On the tiny model one stage is best: the exact schedule for 2 stages used
+// to put only the pipeline end in stage 1 (an empty segment, refused). Now
+// nonempty_stages gives every stage an operator and the deploy runs.
+TEST(DeployTask, ExactScheduleGivesEveryStageAnOperator) {
   const fs::path dir = FreshDir("boundary_only");
   const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
   Config c = DeployConfig(model, dir / "out", 2);
   c.methods = {"exact"};
   Status st = RunDeploy(c, std::cout);
+  ASSERT_TRUE(st.ok()) << st.message();
+  YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
+  ASSERT_EQ(m["segments"].size(), 2u);
+  for (const auto& seg : m["segments"]) EXPECT_GE(seg["operators"].as<int>(), 1);
+  EXPECT_TRUE(m["objective"]["feasible"].as<bool>());
+}
+
+// A schedule file can still leave a stage without an operator: refused.
+TEST(DeployTask, StageWithoutOperatorsFromAFileIsRefused) {
+  const fs::path dir = FreshDir("boundary_only_file");
+  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
+  Status st = DeployWithScheduleFile(model, dir, "s.json", {0, 0, 0, 0, 0});
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.code(), StatusCode::kInfeasible);
-  EXPECT_EQ(st.message(), "method exact: stage 1 of 2 holds no operator; deploy on fewer stages");
+  EXPECT_EQ(st.message(),
+            "file " + (dir / "s.json").string() + ": stage 1 of 2 holds no operator; deploy on fewer stages");
   EXPECT_FALSE(fs::exists(dir / "out" / "segments"));
 }
 
@@ -159,12 +189,7 @@ TEST(DeployTask, Refusals) {
   EXPECT_NE(compiled.message().find("already compiled"), std::string::npos);
 
   const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
-  const std::string sched = (dir / "back.json").string();
-  std::ofstream(sched) << R"({"stages": 2, "assignment": [{"id": 0, "stage": 1}, {"id": 1, "stage": 0},
-      {"id": 2, "stage": 1}, {"id": 3, "stage": 1}, {"id": 4, "stage": 1}]})";
-  Config c = DeployConfig(model, dir / "out", 2);
-  c.deploy.schedule = sched;
-  Status back = RunDeploy(c, std::cout);
+  Status back = DeployWithScheduleFile(model, dir, "back.json", {1, 0, 1, 1, 1});
   EXPECT_EQ(back.code(), StatusCode::kInvalidInput);
   EXPECT_NE(back.message().find("later stage"), std::string::npos) << back.message();
 

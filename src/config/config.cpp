@@ -257,7 +257,7 @@ const std::vector<KeyDef>& Table() {
       Double("edgetpu.offchip_bytes_per_s", REF(double, edgetpu.offchip_bytes_per_s), 1, 1e15,
              "host-to-device parameter streaming bandwidth"),
       Double("edgetpu.macs_per_s", REF(double, edgetpu.macs_per_s), 1, 1e18, "device compute throughput (latency objective)"),
-      Bool("constraints.nonempty_stages", REF(bool, constraints.nonempty_stages), "every stage holds a node"),
+      Bool("constraints.nonempty_stages", REF(bool, constraints.nonempty_stages), "every stage holds an operator node (graph boundary nodes do not count)"),
       Bool("constraints.children_same_stage", REF(bool, constraints.children_same_stage),
            "all consumers of a tensor in one stage"),
       Int("constraints.max_stage_param_bytes", REF(int64_t, constraints.max_stage_param_bytes), 0, 1e15,

@@ -22,10 +22,12 @@ Status Problem::Validate() const {
   if (!graph) return Status::Invalid("problem has no graph");
   const Graph& gr = *graph;
   if (stages < 1) return Status::Invalid("stages must be >= 1, got " + std::to_string(stages));
-  if (constraints.nonempty_stages && stages > gr.size())
-    return Status::Infeasible("graph '" + gr.name() + "' has " + std::to_string(gr.size()) +
-                              " nodes, fewer than the " + std::to_string(stages) +
-                              " non-empty stages asked for");
+  if (constraints.nonempty_stages && stages > gr.num_operators()) {
+    const bool all_ops = gr.num_operators() == gr.size();
+    return Status::Infeasible("graph '" + gr.name() + "' has " + std::to_string(gr.num_operators()) +
+                              (all_ops ? " nodes" : " operator nodes") + ", fewer than the " +
+                              std::to_string(stages) + " non-empty stages asked for");
+  }
   if (constraints.max_stage_param_bytes > 0) {
     int64_t cap = constraints.max_stage_param_bytes;
     int64_t big = gr.max_param_bytes();
@@ -79,7 +81,7 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
   for (int v = 0; v < g.size(); ++v) {
     ev.stage_param_bytes[s.stage[v]] += g.node(v).param_bytes;
     ev.stage_macs[s.stage[v]] += g.node(v).macs;
-    ++count[s.stage[v]];
+    count[s.stage[v]] += g.is_operator(v) ? 1 : 0;
   }
   ev.offchip_bytes.resize(n);
   for (int k = 0; k < n; ++k)
@@ -110,7 +112,9 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
                   std::to_string(s.stage[e.src]) + " -> " + std::to_string(s.stage[e.dst]) + ")");
   if (p.constraints.nonempty_stages)
     for (int k = 0; k < n; ++k)
-      if (count[k] == 0) return fail("stage " + std::to_string(k) + " is empty");
+      if (count[k] == 0)
+        return fail("stage " + std::to_string(k) +
+                    (g.num_operators() == g.size() ? " is empty" : " holds no operator node"));
   if (p.constraints.children_same_stage)
     for (int u = 0; u < g.size(); ++u)
       for (int c : g.children(u))

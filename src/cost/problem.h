@@ -38,7 +38,7 @@ struct ObjectiveSpec {
 };
 
 struct ScheduleConstraints {
-  bool nonempty_stages = true;           // every stage holds >= 1 node
+  bool nonempty_stages = true;           // every stage holds >= 1 operator node (Graph::is_operator)
   bool children_same_stage = false;      // all consumers of a tensor in one stage
   int64_t max_stage_param_bytes = 0;     // hard cap on P_k; 0 = none
 };
@@ -52,7 +52,7 @@ struct Problem {
 
   const Graph& g() const { return *graph; }
   // Fails fast (one line) on settings that cannot have a schedule: fewer
-  // nodes than stages with nonempty_stages, a cap below the largest node, etc.
+  // operator nodes than stages with nonempty_stages, a cap below the largest node, etc.
   Status Validate() const;
 };
 

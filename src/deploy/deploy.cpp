@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cost/evaluate.h"
+#include "deploy/check_copy.h"
 #include "deploy/devices.h"
 #include "deploy/manifest.h"
 #include "deploy/reference_runner.h"
@@ -71,12 +72,22 @@ Status RunCheck(const Config& config, const TfliteModel& model, const std::vecto
   }
   RunnerOptions opt;
   opt.runs = config.deploy.runs;
-  auto r = RunReferenceCheck(model, segments, opt);
-  if (!r.ok()) {
-    mi->check_skipped = r.status().message();
-    out << "reference check: skipped: " << ShortReason(r.status().message()) << " (see manifest.yaml)\n";
+  auto skip = [&](const std::string& why) {
+    mi->check_skipped = why;
+    out << "reference check: skipped: " << ShortReason(why) << " (see manifest.yaml)\n";
     return Status::Ok();
-  }
+  };
+  if (!ReferenceRunnerAvailable()) return skip(RunReferenceCheck(model, segments, opt).status().message());
+  // The runner reads check-only copies with constant float16 DEQUANTIZE
+  // folded (Arm NN 20.08 cannot parse weights behind DEQUANTIZE); the
+  // segments written stay as built.
+  auto copies = FoldConstantOperators(model, segments);
+  if (!copies.ok()) return skip(copies.status().message());
+  auto checked = TfliteModel::FromBytes(copies->model, model.origin() + " (check copy)");
+  if (!checked.ok()) return Status::Internal("the check copy of the model is invalid: " + checked.status().message());
+  mi->check_note = copies->note;
+  auto r = RunReferenceCheck(*checked, copies->segments, opt);
+  if (!r.ok()) return skip(r.status().message());
   *report = *r;
   mi->check = report;
   if (report->identical) {

@@ -124,6 +124,7 @@ StatusOr<std::string> ManifestYaml(const ManifestInputs& in) {
     y << YAML::EndSeq;
     y << YAML::Key << "pipeline_seconds" << YAML::Value << r.pipeline_seconds;
     y << YAML::Key << "throughput_per_s" << YAML::Value << r.throughput_per_s;
+    if (!in.check_note.empty()) y << YAML::Key << "copies" << YAML::Value << in.check_note;
   } else {
     y << YAML::Key << "status" << YAML::Value << "skipped";
     y << YAML::Key << "reason" << YAML::Value

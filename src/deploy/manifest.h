@@ -27,6 +27,8 @@ struct ManifestInputs {
   std::vector<std::string> files;         // segment file names (relative to the manifest)
   const ReferenceCheckReport* check = nullptr;  // CPU reference check, when run
   std::string check_skipped;              // why the check did not run (reference_check.status: skipped)
+  std::string check_note;                 // what the check ran on, when not the files as written
+                                          // (reference_check.copies: the folded check-only copies)
 };
 
 // The manifest text (YAML). Figures come from Evaluate(problem, schedule).

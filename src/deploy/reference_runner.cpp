@@ -303,7 +303,7 @@ StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const
   for (size_t k = 0; k < segments.size(); ++k) {
     const std::vector<int>& ops = segments[k].plan.operators;
     auto seg_label = [&](int i) { return (i >= 0 && i < static_cast<int>(ops.size())) ? label(ops[i]) : label(-1); };
-    auto n = Net::Load(segments[k].bytes, "segment " + std::to_string(k), seg_label);
+    auto n = Net::Load(segments[k].bytes, "segment " + std::to_string(segments[k].plan.stage), seg_label);
     if (!n.ok()) return n.status();
     nets.push_back(std::move(n).value());
   }
@@ -344,7 +344,7 @@ StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const
   for (size_t k = 0; k < n; ++k) {
     threads.emplace_back([&, k] {
       bool failed = false;
-      stats[k].segment = static_cast<int>(k);
+      stats[k].segment = segments[k].plan.stage;
       for (;;) {
         Item in = queues[k]->Pop();
         if (in.run < 0) break;

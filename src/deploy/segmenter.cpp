@@ -239,9 +239,10 @@ fb::Offset<fb::Vector<fb::Offset<tfl::VariantSubType>>> CopyVariants(
   return fbb.CreateVector(out);
 }
 
-// Builds one segment's flatbuffer.
+}  // namespace
+
 StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
-                               int stages) {
+                               int stages, const std::map<int, std::vector<uint8_t>>* constant_data) {
   const tfl::Model& m = model.model();
   const tfl::SubGraph& sg = model.main_subgraph();
   Segment seg;
@@ -269,8 +270,22 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     for (auto& [old, now] : cmap) now = i++;
   }
 
+  // Tensors given new constant data get buffers of their own, after the
+  // copied ones.
+  std::map<int, uint32_t> new_buffer;
   size_t data_bytes = 0;
   for (uint32_t b : border) data_bytes += model.BufferData(b).size;
+  if (constant_data)
+    for (int t : plan.tensors) {
+      auto it = constant_data->find(t);
+      if (it == constant_data->end()) continue;
+      new_buffer[t] = 0;
+      data_bytes += it->second.size();
+    }
+  {
+    uint32_t next = static_cast<uint32_t>(border.size());
+    for (auto& [t, b] : new_buffer) b = next++;  // in the order they are written below
+  }
   if (data_bytes > (size_t{1} << 31) - (size_t{64} << 20))
     return Status::Invalid(label + " would hold " + std::to_string(data_bytes) +
                            " constant bytes; segments above 2 GB are not supported");
@@ -291,6 +306,11 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     const tfl::Buffer* src = m.buffers()->Get(b);
     if (src->offset() > 1) seg.notes.push_back("buffer " + std::to_string(b) + " was outside the flatbuffer; written inline");
   }
+  for (const auto& [t, b] : new_buffer) {
+    const std::vector<uint8_t>& data = constant_data->at(t);
+    fbb.ForceVectorAlignment(data.size(), 1, 16);
+    buffers.push_back(tfl::CreateBuffer(fbb, fbb.CreateVector(data.data(), data.size())));
+  }
   for (int t : plan.tensors)
     if (info.tensors[t].constant_bytes > 0 && counted.insert(info.tensors[t].buffer).second)
       seg.param_bytes += info.tensors[t].constant_bytes;
@@ -307,8 +327,10 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     if (!sp.ok()) return sp.status().WithContext(label + " tensor '" + info.tensors[t].name + "'");
     auto sig = CopyVec(fbb, src->shape_signature());
     auto var = CopyVariants(fbb, src->variant_tensors());
-    tensors.push_back(tfl::CreateTensor(fbb, shape, src->type(), src->buffer() == 0 ? 0 : bmap.at(src->buffer()), name,
-                                        *q, src->is_variable(), *sp, sig, src->has_rank(), var));
+    auto nb = new_buffer.find(t);
+    const uint32_t buffer = nb != new_buffer.end() ? nb->second : src->buffer() == 0 ? 0 : bmap.at(src->buffer());
+    tensors.push_back(tfl::CreateTensor(fbb, shape, src->type(), buffer, name, *q, src->is_variable(), *sp, sig,
+                                        src->has_rank(), var));
   }
 
   // Operator codes.
@@ -417,8 +439,6 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
   if (!check.ok()) return Status::Internal("built an invalid segment: " + check.status().message());
   return seg;
 }
-
-}  // namespace
 
 StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std::vector<int>& stage_of_op,
                                             int stages) {

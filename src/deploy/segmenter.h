@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,13 @@ StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, con
 // Bytes the segment files pass at each boundary k (k = 0..n-2): the sizes
 // of the tensors that are outputs of segment k and inputs of segment k+1.
 std::vector<int64_t> SegmentCrossingBytes(const TfliteModelInfo& info, const std::vector<SegmentPlan>& plans);
+
+// Builds the model of one plan (what SegmentModel does per stage; `stages`
+// only names it in messages). With `constant_data`, each tensor of the plan
+// listed there gets a new buffer holding those bytes (the check-only copies
+// of src/deploy/check_copy.h; the segments themselves never use it).
+StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
+                               int stages, const std::map<int, std::vector<uint8_t>>* constant_data = nullptr);
 
 // Plans and builds every segment in memory.
 StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std::vector<int>& stage_of_op,

@@ -6,6 +6,10 @@
 
 namespace respect {
 
+bool IsBoundaryNode(const Node& node) {
+  return node.op == kModelInputOp || node.op == kPipelineStartOp || node.op == kPipelineEndOp;
+}
+
 int64_t Graph::total_param_bytes() const {
   int64_t s = 0;
   for (const Node& n : nodes_) s += n.param_bytes;
@@ -129,6 +133,11 @@ StatusOr<Graph> GraphBuilder::Build() const {
       return Status::Invalid("node '" + nd.name + "' has negative output_bytes " + std::to_string(nd.output_bytes));
     if (nd.macs < 0)
       return Status::Invalid("node '" + nd.name + "' has negative macs " + std::to_string(nd.macs));
+  }
+  g.is_operator_.assign(n, 0);
+  for (int v = 0; v < n; ++v) {
+    g.is_operator_[v] = IsBoundaryNode(nodes_[v]) ? 0 : 1;
+    g.num_operators_ += g.is_operator_[v];
   }
   g.children_.assign(n, {});
   g.parents_.assign(n, {});

@@ -26,6 +26,15 @@ struct Node {
   int64_t macs = 0;          // multiply-accumulates (optional, for latency)
 };
 
+// Boundary pseudo-nodes (the TFLite reader's graph input/output nodes, see
+// src/tflite/tflite_reader.h): they carry tensors to and from the pipeline's
+// ends but are no operator, so a stage holding only them runs nothing.
+// Graphs of the zoo, the synthetic generator, GML and JSON have none.
+constexpr const char* kModelInputOp = "MODEL_INPUT";
+constexpr const char* kPipelineStartOp = "PIPELINE_START";
+constexpr const char* kPipelineEndOp = "PIPELINE_END";
+bool IsBoundaryNode(const Node& node);
+
 struct Edge {
   static constexpr int64_t kNoBytes = -1;
   int src = 0;
@@ -49,6 +58,10 @@ class Graph {
   const std::vector<int>& parents(int v) const { return parents_[v]; }
   // Indices into edges() of v's out-edges, parallel to children(v).
   const std::vector<int>& out_edges(int v) const { return out_edges_[v]; }
+  // Operator nodes are all nodes but the boundary nodes (IsBoundaryNode);
+  // constraints.nonempty_stages asks for one operator per stage.
+  bool is_operator(int v) const { return is_operator_[v] != 0; }
+  int num_operators() const { return num_operators_; }
 
   // Deterministic topological order (Kahn, smallest index first).
   const std::vector<int>& topo_order() const { return topo_; }
@@ -80,6 +93,8 @@ class Graph {
   std::vector<Edge> edges_;
   std::vector<std::vector<int>> children_, parents_, out_edges_;
   std::vector<int> topo_, asap_, alap_;
+  std::vector<char> is_operator_;
+  int num_operators_ = 0;
   int depth_ = 0;
   std::unordered_map<std::string, int> index_;
 };

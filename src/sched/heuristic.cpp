@@ -38,7 +38,11 @@ StatusOr<Schedule> EqualParamSplit(const Problem& p, const std::vector<int>& ord
   const int stages = p.stages;
   if (!g.IsTopologicalOrder(order)) return Status::Invalid("heuristic: the order is not topological");
   std::vector<double> prefix(n + 1, 0.0);
-  for (int i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + static_cast<double>(g.node(order[i]).param_bytes);
+  std::vector<int> ops(n + 1, 0);  // operator nodes in order[0..i-1]
+  for (int i = 0; i < n; ++i) {
+    prefix[i + 1] = prefix[i] + static_cast<double>(g.node(order[i]).param_bytes);
+    ops[i + 1] = ops[i] + (g.is_operator(order[i]) ? 1 : 0);
+  }
   const double total = prefix[n];
   const std::vector<char> ok = AllowedCuts(p, order);
   const bool need_nonempty = p.constraints.nonempty_stages;
@@ -47,13 +51,15 @@ StatusOr<Schedule> EqualParamSplit(const Problem& p, const std::vector<int>& ord
   int prev = 0;
   for (int k = 1; k < stages; ++k) {
     const double target = total * k / stages;
-    // Room left for the remaining stages when they must be non-empty.
+    // Room left for the remaining stages when they must each hold an
+    // operator: this stage gets one, the rest of the order holds enough.
     const int lo = need_nonempty ? prev + 1 : prev;
     const int hi = need_nonempty ? n - (stages - k) : n;
     int best = -1;
     double best_err = 0;
     for (int c = lo; c <= hi; ++c) {
       if (!ok[c]) continue;
+      if (need_nonempty && (ops[c] == ops[prev] || ops[n] - ops[c] < stages - k)) continue;
       // Ties (runs of zero-parameter nodes) go to the earliest cut, as a
       // running-sum partitioner would cut as soon as it reaches the target.
       const double err = std::fabs(prefix[c] - target);
@@ -61,7 +67,7 @@ StatusOr<Schedule> EqualParamSplit(const Problem& p, const std::vector<int>& ord
     }
     if (best < 0)
       return Status::Infeasible("heuristic: no valid cut for stage " + std::to_string(k) +
-                                " (children_same_stage leaves no room)");
+                                " (children_same_stage or nonempty_stages leaves no room)");
     cuts.push_back(best);
     prev = best;
   }

@@ -81,6 +81,8 @@ class LatticeSolver {
   double w_ = 1.0;
   int64_t cap_ = 0;
   Mask all_ = 0;
+  Mask ops_ = 0;    // operator nodes (nonempty_stages counts these)
+  int nops_ = 0;
   std::vector<Mask> parents_, children_;
   std::vector<int> topo_;
   std::vector<int64_t> param_, macs_;
@@ -152,11 +154,11 @@ void LatticeSolver::MinCrossingRec(int i, Mask t) {
       const Mask in = t & grp;
       if (in != 0 && in != grp) return;
     }
-    const int c = Pop(t);
+    const int c = Pop(t & ops_);
     int64_t x = -1;
     for (int k = 0; k + 1 < S_; ++k) {
       if ((must_in_[k] & ~t) || (must_out_[k] & t)) continue;
-      if (nonempty_ && (c < k + 1 || n_ - c < S_ - 1 - k)) continue;
+      if (nonempty_ && (c < k + 1 || nops_ - c < S_ - 1 - k)) continue;
       if (x < 0) x = CrossingOf(t);
       min_x_layer_[k] = std::min(min_x_layer_[k], x);
     }
@@ -182,8 +184,8 @@ void LatticeSolver::MinCrossingPerLayer() {
 void LatticeSolver::Leaf(int k, int si, Mask t, int64_t pt, int64_t mt) {
   ++steps_;
   if (nonempty_) {
-    const int c = Pop(t);
-    if (c < k + 1 || n_ - c < S_ - 1 - k) return;
+    const int c = Pop(t & ops_);
+    if (c < k + 1 || nops_ - c < S_ - 1 - k) return;
   }
   for (Mask grp : same_groups_) {
     const Mask in = t & grp;
@@ -191,7 +193,7 @@ void LatticeSolver::Leaf(int k, int si, Mask t, int64_t pt, int64_t mt) {
   }
   const bool from_root = si < 0;
   const Mask s_set = from_root ? 0 : layer_[k - 1][si].set;
-  if (nonempty_ && s_set == t) return;
+  if (nonempty_ && ((t & ~s_set) & ops_) == 0) return;  // the stage must add an operator
   const int64_t ps = from_root ? 0 : layer_[k - 1][si].p;
   const int64_t ms = from_root ? 0 : layer_[k - 1][si].macs;
   const int64_t xs = from_root ? 0 : layer_[k - 1][si].x;
@@ -291,7 +293,7 @@ Pass LatticeSolver::Search(double target) {
   const int k = S_ - 2;
   for (int si = 0; si < static_cast<int>(layer_[k].size()); ++si) {
     const LNode& s = layer_[k][si];
-    if (nonempty_ && s.set == all_) continue;
+    if (nonempty_ && ((all_ & ~s.set) & ops_) == 0) continue;
     const double a = StageTerm(total_p_ - s.p, total_macs_ - s.macs, s.x, 0, true);
     if (!(a < target_)) continue;
     for (int q = 0; q < static_cast<int>(s.labels.size()); ++q) {
@@ -336,7 +338,9 @@ LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) 
     macs_[v] = g_.node(v).macs;
     total_p_ += param_[v];
     total_macs_ += macs_[v];
+    if (g_.is_operator(v)) ops_ |= Bit(v);
   }
+  nops_ = Pop(ops_);
   topo_ = g_.topo_order();
   if (p_.constraints.children_same_stage)
     for (int v = 0; v < n_; ++v)

@@ -3,7 +3,7 @@
 //
 // A schedule s is the chain of down-sets S_k = {v : s(v) <= k},
 //   {} = S_-1 <= S_0 <= ... <= S_{n-2} <= S_{n-1} = V,
-// (strict inclusions with nonempty_stages). Every term of the cost model is a
+// (with nonempty_stages, each inclusion adds at least one operator node). Every term of the cost model is a
 // function of one boundary set or of two consecutive ones:
 //   X_k       = X(S_k): tensors (or edges) leaving S_k, per comm model;
 //   P_k, M_k  = p(S_k) - p(S_{k-1}), macs(S_k) - macs(S_{k-1});

@@ -88,7 +88,7 @@ class WideSolver {
   struct Ideal {
     Bits<W> set;
     int64_t p = 0, macs = 0, x = 0, max_p_out = 0;
-    int count = 0;
+    int count = 0;        // operator nodes in set
     std::vector<int> up;  // covering down-sets: set + one node
   };
 
@@ -110,7 +110,7 @@ class WideSolver {
   LatticeOptions o_;
   const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
   Clock::time_point t0_;
-  int n_ = 0, S_ = 0;
+  int n_ = 0, S_ = 0, nops_ = 0;  // nops_: operator nodes (nonempty_stages counts these)
   bool latency_ = false, nonempty_ = true;
   double w_ = 1.0;
   int64_t cap_ = 0, total_p_ = 0, total_macs_ = 0;
@@ -138,7 +138,7 @@ template <int W>
 void WideSolver<W>::Fill(Ideal* id) const {
   for (int v = 0; v < n_; ++v) {
     if (id->set.test(v)) {
-      ++id->count;
+      if (g_.is_operator(v)) ++id->count;
       id->p += param_[v];
       id->macs += macs_[v];
       if (xw_.silent(v) || children_[v].subset_of(id->set)) continue;
@@ -187,7 +187,7 @@ bool WideSolver<W>::Enumerate() {
 template <int W>
 bool WideSolver<W>::Admissible(const Ideal& t, int k) const {
   if (!must_in_[k].subset_of(t.set) || must_out_[k].intersects(t.set)) return false;
-  if (nonempty_ && (t.count < k + 1 || n_ - t.count < S_ - 1 - k)) return false;
+  if (nonempty_ && (t.count < k + 1 || nops_ - t.count < S_ - 1 - k)) return false;
   for (const Bits<W>& grp : same_groups_) {
     const Bits<W> in = t.set & grp;
     if (!in.empty() && !(in == grp)) return false;
@@ -299,7 +299,7 @@ Pass WideSolver<W>::Search(double target) {
   const int k = S_ - 2;
   for (int si = 0; si < static_cast<int>(layer_[k].size()); ++si) {
     const Ideal& s = ideals_[layer_[k][si].ideal];
-    if (nonempty_ && s.count == n_) continue;
+    if (nonempty_ && s.count == nops_) continue;
     const double a = StageTerm(total_p_ - s.p, total_macs_ - s.macs, s.x, 0, true);
     if (!(a < target_)) continue;
     const std::vector<Label>& ls = layer_[k][si].labels;
@@ -320,6 +320,7 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
   t0_ = Clock::now();
   LatticeResult res;
   n_ = g_.size();
+  nops_ = g_.num_operators();
   S_ = p_.stages;
   Windows win;
   double U = kInf;

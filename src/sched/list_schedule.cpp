@@ -123,13 +123,17 @@ StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
   const std::vector<int> order = ListPriorityOrder(g);
   const double target = static_cast<double>(g.total_param_bytes()) / S;
   r.schedule.stage.assign(n, 0);
-  int k = 0, count = 0;
+  const bool nonempty = problem.constraints.nonempty_stages;
+  // Operator nodes from position i of the order on.
+  std::vector<int> ops_from(n + 1, 0);
+  for (int i = n - 1; i >= 0; --i) ops_from[i] = ops_from[i + 1] + (g.is_operator(order[i]) ? 1 : 0);
+  int k = 0, count = 0;  // count: nodes of stage k (operator nodes with nonempty_stages)
   int64_t pk = 0;
   for (int i = 0; i < n; ++i) {
     const int v = order[i];
     const int64_t p = g.node(v).param_bytes;
     if (k < S - 1 && count > 0) {
-      const bool must = problem.constraints.nonempty_stages && n - i <= S - 1 - k;
+      const bool must = nonempty && ops_from[i] <= S - 1 - k;
       const double over = static_cast<double>(pk + p) - target;
       const double under = target - static_cast<double>(pk);
       const bool want = over > 0 && over > under;
@@ -141,7 +145,7 @@ StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
     }
     r.schedule.stage[v] = k;
     pk += p;
-    ++count;
+    if (!nonempty || g.is_operator(v)) ++count;
   }
   r.bound = std::nan("");
   r.status = SolveStatus::kFeasible;

@@ -22,6 +22,12 @@ struct OrderData {
   std::vector<int64_t> x;       // crossing bytes at cut c (n+1), x[0] = x[n] = 0
   std::vector<char> cut_ok;     // cut c allowed (children_same_stage); [0] and [n] true
   std::vector<int64_t> suffix_max_param;  // max param_bytes in order[c..n-1] (n+1)
+  std::vector<int> ops;         // prefix counts of operator nodes along the order (n+1)
+  bool nonempty = false;        // every segment needs an operator (nonempty_stages)
+  // May order[i..j-1] be one segment (it holds an operator, if it must)?
+  bool SegmentOk(int i, int j) const { return !nonempty || ops[j] > ops[i]; }
+  // Operators from position j on.
+  int OpsAfter(int j) const { return ops[n] - ops[j]; }
 };
 
 OrderData Prepare(const Problem& p, const std::vector<int>& order) {
@@ -32,9 +38,12 @@ OrderData Prepare(const Problem& p, const std::vector<int>& order) {
   for (int i = 0; i < n; ++i) pos[order[i]] = i;
   d.param.assign(n + 1, 0);
   d.macs.assign(n + 1, 0);
+  d.ops.assign(n + 1, 0);
+  d.nonempty = p.constraints.nonempty_stages;
   for (int i = 0; i < n; ++i) {
     d.param[i + 1] = d.param[i] + g.node(order[i]).param_bytes;
     d.macs[i + 1] = d.macs[i] + g.node(order[i]).macs;
+    d.ops[i + 1] = d.ops[i] + (g.is_operator(order[i]) ? 1 : 0);
   }
   d.suffix_max_param.assign(n + 1, 0);
   for (int i = n - 1; i >= 0; --i)
@@ -118,11 +127,18 @@ std::vector<int> CappedSplit(const Problem& p, const OrderData& d, int64_t m_cap
   std::vector<std::vector<int>> arg(S + 1, std::vector<int>(n + 1, -1));
   f[0][0] = 0;
   std::vector<int> dq(n + 1);  // indices i, f[k-1][i] increasing from front to back
+  // last_op[j]: the last position before j holding an operator (-1 if none);
+  // with nonempty_stages a segment ending at j starts at or before it.
+  std::vector<int> last_op(n + 1, -1);
+  for (int j = 1; j <= n; ++j) last_op[j] = d.ops[j] > d.ops[j - 1] ? j - 1 : last_op[j - 1];
   for (int k = 1; k <= S; ++k) {
     int head = 0, tail = 0, next_i = k - 1, lo = 0;
     for (int j = k; j <= n; ++j) {
-      // Admit start j-1 (if usable), then drop starts that make the segment too heavy.
-      for (; next_i <= j - 1; ++next_i) {
+      // Admit the starts up to j-1 (or up to the last operator before j, for
+      // a segment that must hold one), then drop those that make the segment
+      // too heavy.
+      const int last_start = nonempty ? last_op[j] : j - 1;
+      for (; next_i <= last_start; ++next_i) {
         const int i = next_i;
         if (f[k - 1][i] == kNone || (i > 0 && !d.cut_ok[i])) continue;
         while (tail > head && f[k - 1][dq[tail - 1]] >= f[k - 1][i]) --tail;
@@ -154,6 +170,7 @@ double SplitCost(const Problem& p, const OrderData& d, const std::vector<int>& s
   int64_t m = 0, x = 0;
   for (size_t s = 0; s < starts.size(); ++s) {
     const int a = starts[s], b = s + 1 < starts.size() ? starts[s + 1] : d.n;
+    if (!d.SegmentOk(a, b)) return std::nan("");
     const int64_t ps = d.param[b] - d.param[a];
     if (p.constraints.max_stage_param_bytes > 0 && ps > p.constraints.max_stage_param_bytes) return std::nan("");
     m = std::max(m, ps);
@@ -189,10 +206,10 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
     std::vector<int> starts{0};
     int64_t seg_start_param = 0;
     for (int i = 1; i < n && static_cast<int>(starts.size()) < S; ++i) {
-      const int left_nodes = n - i, left_stages = S - static_cast<int>(starts.size());
-      const bool must = nonempty && left_nodes <= left_stages;
+      const int left_stages = S - static_cast<int>(starts.size());
+      const bool must = nonempty && d.OpsAfter(i) <= left_stages;
       const bool want = static_cast<double>(d.param[i] - seg_start_param) >= target;
-      if ((must || want) && d.cut_ok[i]) {
+      if ((must || want) && d.cut_ok[i] && d.SegmentOk(starts.back(), i)) {
         starts.push_back(i);
         seg_start_param = d.param[i];
       }
@@ -227,6 +244,8 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
     const int jmax = nonempty ? n - (S - k) : n;
     for (int j = jmin; j <= jmax; ++j) {
       if (j < n && !d.cut_ok[j]) continue;
+      // The segments after this one need an operator each.
+      if (nonempty && (d.ops[j] < k || d.OpsAfter(j) < S - k)) continue;
       if (j < n && after_max == 0) continue;
       // Lower bound of what the rest (order[j..n-1]) adds to max P.
       int64_t rest_lb = 0;
@@ -254,6 +273,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
         if (cap > 0 && pij > cap) break;
         if (J(std::max(pij, rest_lb), 0) + x_rest > ub) break;  // heavier for every smaller i
         if (i > 0 && !d.cut_ok[i]) continue;
+        if (!d.SegmentOk(i, j)) continue;
         const std::vector<Label>& prev = fronts[k - 1][i];
         if (prev.empty()) continue;
         // prev is sorted by m ascending, x strictly descending. Labels with
@@ -346,12 +366,14 @@ StatusOr<Schedule> SplitLatency(const Problem& p, const std::vector<int>& order,
     const int jmax = nonempty ? n - (S - k) : n;
     for (int j = k; j <= jmax; ++j) {
       if (j < n && (!d.cut_ok[j] || k == S)) continue;
+      if (nonempty && (d.ops[j] < k || d.OpsAfter(j) < S - k)) continue;
       double best = kInf;
       int besti = -1;
       for (int i = j - 1; i >= k - 1; --i) {
         if (cap > 0 && d.param[j] - d.param[i] > cap) break;
         if (base(i, j) >= best) break;  // grows as i decreases
         if (i > 0 && !d.cut_ok[i]) continue;
+        if (!d.SegmentOk(i, j)) continue;
         if (gval[k - 1][i] == kInf) continue;
         const double v = std::max(gval[k - 1][i], T(i, j));
         if (v < best) { best = v; besti = i; }

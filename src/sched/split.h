@@ -15,7 +15,8 @@
 //                the remaining cuts must add;
 //   latency:     bottleneck DP g[k][j] = min_i max(g[k-1][i], T(i, j)).
 // children_same_stage forbids cuts between two consumers of one tensor;
-// max_stage_param_bytes forbids heavier segments. With nonempty_stages off,
+// max_stage_param_bytes forbids heavier segments; nonempty_stages gives every
+// segment an operator node (boundary nodes do not count). With it off,
 // fewer segments may be used (empty stages go last, where they cost nothing).
 // Thread-safe (pure function).
 #pragma once

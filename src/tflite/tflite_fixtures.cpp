@@ -199,6 +199,34 @@ std::vector<uint8_t> BuildFp16WeightsModel() {
   return m.Finish({x}, {y}, "respect-opt fixture: float16 weights behind DEQUANTIZE");
 }
 
+std::vector<uint8_t> BuildFp16TwoLayerModel() {
+  Lcg rng(22);
+  MiniModel m;
+  auto& fbb = m.fbb();
+  auto halves = [&rng](size_t n) {
+    std::vector<uint16_t> h;
+    for (float f : RandomFloats(&rng, n, -1.0f, 1.0f)) h.push_back(HalfBits(f));
+    return h;
+  };
+  const int x = m.Tensor("x", {1, 16}, TensorType::FLOAT32);
+  const int w1h = m.Tensor("fc1/weights_fp16", {8, 16}, TensorType::FLOAT16, m.Buffer(halves(8 * 16)));
+  const int w2h = m.Tensor("fc2/weights_fp16", {4, 8}, TensorType::FLOAT16, m.Buffer(halves(4 * 8)));
+  const int w1 = m.Tensor("fc1/weights", {8, 16}, TensorType::FLOAT32);
+  const int w2 = m.Tensor("fc2/weights", {4, 8}, TensorType::FLOAT32);
+  const int b1 = m.Tensor("fc1/bias", {8}, TensorType::FLOAT32, m.Buffer(RandomFloats(&rng, 8, -0.1f, 0.1f)));
+  const int b2 = m.Tensor("fc2/bias", {4}, TensorType::FLOAT32, m.Buffer(RandomFloats(&rng, 4, -0.1f, 0.1f)));
+  const int h = m.Tensor("h", {1, 8}, TensorType::FLOAT32);
+  const int y = m.Tensor("y", {1, 4}, TensorType::FLOAT32);
+  const uint32_t deq = m.Code(BuiltinOperator::DEQUANTIZE, 3);
+  const uint32_t fc = m.Code(BuiltinOperator::FULLY_CONNECTED);
+  m.Op(deq, {w1h}, {w1});
+  m.Op(deq, {w2h}, {w2});
+  m.Op(fc, {x, w1, b1}, {h}, BuiltinOptions::FullyConnectedOptions,
+       tfl::CreateFullyConnectedOptions(fbb, tfl::ActivationFunctionType::RELU).Union());
+  m.Op(fc, {h, w2, b2}, {y}, BuiltinOptions::FullyConnectedOptions, tfl::CreateFullyConnectedOptions(fbb).Union());
+  return m.Finish({x}, {y}, "respect-opt fixture: two float16-weight layers behind DEQUANTIZE");
+}
+
 std::vector<uint8_t> BuildSparseWeightsModel() {
   MiniModel m;
   auto& fbb = m.fbb();

@@ -22,6 +22,11 @@ std::vector<uint8_t> BuildTinyConvModel(FixtureQuant quant = FixtureQuant::kInt8
 // float16 weights behind DEQUANTIZE feeding FULLY_CONNECTED (float32 path).
 std::vector<uint8_t> BuildFp16WeightsModel();
 
+// DEQUANTIZE(fc1 weights), DEQUANTIZE(fc2 weights), FULLY_CONNECTED (RELU)
+// -> FULLY_CONNECTED: x [1,16] -> h [1,8] -> y [1,4], weights float16. Cut
+// after the first FULLY_CONNECTED, the fc2 weights cross the boundary.
+std::vector<uint8_t> BuildFp16TwoLayerModel();
+
 // A sparse (CSR-encoded) float32 weight matrix expanded by DENSIFY, then
 // FULLY_CONNECTED.
 std::vector<uint8_t> BuildSparseWeightsModel();

@@ -354,10 +354,6 @@ StatusOr<Graph> TfliteToGraph(const TfliteModelInfo& info, const std::string& gr
   return g;
 }
 
-bool IsBoundaryNode(const Node& node) {
-  return node.op == kModelInputOp || node.op == kPipelineStartOp || node.op == kPipelineEndOp;
-}
-
 void PinBoundaryNodes(const Graph& graph, int stages, std::vector<int>* stage) {
   for (int v = 0; v < graph.size() && v < static_cast<int>(stage->size()); ++v) {
     const Node& n = graph.node(v);

@@ -28,8 +28,9 @@
 //     operator children and of every producer of a model output (or of the
 //     MODEL_INPUT of an input that is also an output), so model outputs
 //     are forwarded to the last stage.
-// These nodes carry no parameters and are not operators: a stage holding only
-// them makes no segment (the deploy refuses such a schedule).
+// These nodes carry no parameters and are not operators (Graph::is_operator):
+// constraints.nonempty_stages asks every stage for an operator, so no
+// schedule leaves a stage with only them (it would make no segment).
 // A model already compiled by edgetpu_compiler (operators replaced by
 // "edgetpu-custom-op") reads fine and is flagged: info.edgetpu_compiled with
 // an explanatory info.message.
@@ -121,11 +122,9 @@ TfliteModelInfo DescribeTflite(const TfliteModel& model);
 // int64.
 StatusOr<Graph> TfliteToGraph(const TfliteModelInfo& info, const std::string& graph_name = "");
 
-// Boundary nodes (see above).
-constexpr const char* kModelInputOp = "MODEL_INPUT";
-constexpr const char* kPipelineStartOp = "PIPELINE_START";
-constexpr const char* kPipelineEndOp = "PIPELINE_END";
-bool IsBoundaryNode(const Node& node);
+// Boundary nodes (see above): kModelInputOp, kPipelineStartOp,
+// kPipelineEndOp and IsBoundaryNode live in graph/graph.h (the cost model
+// and the schedulers need them too).
 
 // Puts the boundary nodes of a TfliteToGraph graph where a pipeline has them:
 // MODEL_INPUT and PIPELINE_START in stage 0, PIPELINE_END in the last stage.

@@ -1,0 +1,332 @@
+#include "deploy/check_copy.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "tflite/tflite_reader.h"
+#include "tflite_schema_generated.h"
+
+namespace respect {
+
+float HalfToFloat(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t exp = (h >> 10) & 0x1fu;
+  uint32_t mant = h & 0x3ffu;
+  uint32_t bits = 0;
+  if (exp == 0x1f) {
+    bits = sign | 0x7f800000u | (mant << 13);  // infinity or NaN (payload kept)
+  } else if (exp != 0) {
+    bits = sign | ((exp + 112u) << 23) | (mant << 13);  // rebias 15 -> 127
+  } else if (mant == 0) {
+    bits = sign;  // signed zero
+  } else {
+    // Subnormal half: normalise into a float32 normal.
+    int e = -1;
+    do {
+      ++e;
+      mant <<= 1;
+    } while ((mant & 0x400u) == 0);
+    bits = sign | (static_cast<uint32_t>(112 - e) << 23) | ((mant & 0x3ffu) << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+namespace {
+
+// Element i of a sparse index vector, or -1 when out of range / absent.
+int64_t IndexAt(tfl::SparseIndexVector type, const void* v, int64_t i) {
+  if (!v || i < 0) return -1;
+  auto get = [i](const auto* values) -> int64_t {
+    if (!values || i >= static_cast<int64_t>(values->size())) return -1;
+    return static_cast<int64_t>(values->Get(static_cast<flatbuffers::uoffset_t>(i)));
+  };
+  switch (type) {
+    case tfl::SparseIndexVector::Int32Vector: return get(static_cast<const tfl::Int32Vector*>(v)->values());
+    case tfl::SparseIndexVector::Uint16Vector: return get(static_cast<const tfl::Uint16Vector*>(v)->values());
+    case tfl::SparseIndexVector::Uint8Vector: return get(static_cast<const tfl::Uint8Vector*>(v)->values());
+    default: return -1;
+  }
+}
+
+// Expands a sparse constant (TFLite's format: traversal order, block map,
+// per-level DENSE or SPARSE_CSR metadata) into dense bytes of `dense_shape`,
+// walking the levels the way TFLite's DENSIFY does. Empty when anything is
+// inconsistent (then nothing is folded).
+class SparseExpander {
+ public:
+  SparseExpander(const tfl::SparsityParameters& sp, const std::vector<int32_t>& dense_shape, ByteSpan values,
+                 size_t elem)
+      : sp_(sp), shape_(dense_shape), values_(values), elem_(elem) {}
+
+  std::vector<uint8_t> Run() {
+    const auto* order = sp_.traversal_order();
+    const auto* dims = sp_.dim_metadata();
+    const size_t rank = shape_.size();
+    // TFLite blocks each dimension at most once: at most 2 x rank levels.
+    if (!order || !dims || order->size() != dims->size() || order->size() < rank || order->size() > 2 * rank ||
+        rank == 0 || rank > 8 || elem_ == 0)
+      return {};
+    int64_t count = 1;
+    for (int32_t d : shape_) {
+      if (d <= 0 || count > (int64_t{1} << 31) / d) return {};
+      count *= d;
+    }
+    if (values_.size % elem_ != 0) return {};
+    const size_t levels = order->size();
+    for (size_t l = 0; l < levels; ++l) {
+      const int32_t o = order->Get(static_cast<flatbuffers::uoffset_t>(l));
+      if (o < 0 || static_cast<size_t>(o) >= levels || (l < rank) != (static_cast<size_t>(o) < rank)) return {};
+    }
+    const auto* block_map = sp_.block_map();
+    if (levels > rank && (!block_map || block_map->size() != levels - rank)) return {};
+    dense_.assign(static_cast<size_t>(count) * elem_, 0);
+    index_.assign(levels, 0);
+    next_ = 0;
+    ok_ = true;
+    // A consistent encoding reaches each element once per level.
+    steps_left_ = static_cast<int64_t>(levels + 1) * count + 1024;
+    Walk(0, 0);
+    if (!ok_ || next_ * elem_ != values_.size) return {};
+    return std::move(dense_);
+  }
+
+ private:
+  void Walk(size_t level, int64_t prev) {
+    if (!ok_) return;
+    if (--steps_left_ < 0) return Fail();
+    const auto* order = sp_.traversal_order();
+    const size_t rank = shape_.size();
+    if (level == index_.size()) {
+      std::vector<int64_t> orig(rank, 0);
+      size_t i = 0;
+      for (; i < rank; ++i) orig[order->Get(static_cast<flatbuffers::uoffset_t>(i))] = index_[i];
+      for (; i < index_.size(); ++i) {
+        const size_t block = static_cast<size_t>(order->Get(static_cast<flatbuffers::uoffset_t>(i))) - rank;
+        const int32_t dim = sp_.block_map()->Get(static_cast<flatbuffers::uoffset_t>(block));
+        const int32_t size = sp_.dim_metadata()->Get(static_cast<flatbuffers::uoffset_t>(i))->dense_size();
+        if (dim < 0 || static_cast<size_t>(dim) >= rank) return Fail();
+        orig[dim] = orig[dim] * size + index_[i];
+      }
+      int64_t flat = 0;
+      for (size_t d = 0; d < rank; ++d) {
+        if (orig[d] < 0 || orig[d] >= shape_[d]) return Fail();
+        flat = flat * shape_[d] + orig[d];
+      }
+      if ((next_ + 1) * elem_ > values_.size) return Fail();
+      std::memcpy(dense_.data() + flat * elem_, values_.data + next_ * elem_, elem_);
+      ++next_;
+      return;
+    }
+    const tfl::DimensionMetadata* dm = sp_.dim_metadata()->Get(static_cast<flatbuffers::uoffset_t>(level));
+    if (!dm) return Fail();
+    if (dm->format() == tfl::DimensionType::DENSE) {
+      const int32_t n = dm->dense_size();
+      if (n <= 0 || n > shape_limit()) return Fail();
+      for (int32_t i = 0; i < n && ok_; ++i) {
+        index_[level] = i;
+        Walk(level + 1, prev * n + i);
+      }
+      return;
+    }
+    const int64_t lo = IndexAt(dm->array_segments_type(), dm->array_segments(), prev);
+    const int64_t hi = IndexAt(dm->array_segments_type(), dm->array_segments(), prev + 1);
+    if (lo < 0 || hi < lo) return Fail();
+    for (int64_t i = lo; i < hi && ok_; ++i) {
+      const int64_t idx = IndexAt(dm->array_indices_type(), dm->array_indices(), i);
+      if (idx < 0) return Fail();
+      index_[level] = idx;
+      Walk(level + 1, i);
+    }
+  }
+  int32_t shape_limit() const {
+    int64_t m = 1;
+    for (int32_t d : shape_) m = std::max<int64_t>(m, d);
+    return static_cast<int32_t>(m);
+  }
+  void Fail() { ok_ = false; }
+
+  const tfl::SparsityParameters& sp_;
+  std::vector<int32_t> shape_;
+  ByteSpan values_;
+  size_t elem_;
+  std::vector<uint8_t> dense_;
+  std::vector<int64_t> index_;
+  int64_t next_ = 0;
+  int64_t steps_left_ = 0;
+  bool ok_ = true;
+};
+
+// True when `op` is a `name` operator with one input and one output that
+// only it writes and that leaves no model (so its value can become a
+// constant); sets *in and *out to the two tensors.
+bool FoldableUnary(const TfliteModelInfo& info, const TfliteOperatorInfo& op, const char* name,
+                   const std::set<int>& model_outputs, const TfliteTensorInfo** in, const TfliteTensorInfo** out) {
+  if (op.op != name || op.inputs.size() != 1 || op.outputs.size() != 1) return false;
+  const int ti = op.inputs[0], to = op.outputs[0];
+  const int nt = static_cast<int>(info.tensors.size());
+  if (ti < 0 || ti >= nt || to < 0 || to >= nt || ti == to) return false;
+  *in = &info.tensors[ti];
+  *out = &info.tensors[to];
+  return (*out)->writers == 1 && (*out)->producer == op.index && !(*out)->is_variable && !(*in)->is_variable &&
+         !model_outputs.count(to);
+}
+
+// The dense bytes of a foldable DENSIFY's output (a constant sparse input of
+// the same type), or empty.
+std::vector<uint8_t> DensifiedData(const TfliteModel& model, const TfliteModelInfo& info, const TfliteOperatorInfo& op,
+                                   const std::set<int>& model_outputs) {
+  const TfliteTensorInfo *pin = nullptr, *pout = nullptr;
+  if (!FoldableUnary(info, op, "DENSIFY", model_outputs, &pin, &pout)) return {};
+  const TfliteTensorInfo& in = *pin;
+  const TfliteTensorInfo& out = *pout;
+  if (!in.sparse || in.constant_bytes <= 0 || in.type != out.type || in.shape != out.shape) return {};
+  int64_t count = 1;
+  for (int32_t d : out.shape) count = d > 0 ? count * d : 0;
+  if (count <= 0 || out.bytes <= 0 || out.bytes % count != 0) return {};
+  const tfl::SparsityParameters* sp =
+      model.main_subgraph().tensors()->Get(static_cast<flatbuffers::uoffset_t>(in.index))->sparsity();
+  if (!sp) return {};
+  std::vector<uint8_t> dense =
+      SparseExpander(*sp, out.shape, model.BufferData(in.buffer), static_cast<size_t>(out.bytes / count)).Run();
+  if (static_cast<int64_t>(dense.size()) != out.bytes) return {};
+  return dense;
+}
+
+// The float32 bytes of a foldable DEQUANTIZE's output, or empty when the
+// operator is not a constant float16 -> float32 DEQUANTIZE that can go.
+std::vector<uint8_t> FoldedData(const TfliteModel& model, const TfliteModelInfo& info, const TfliteOperatorInfo& op,
+                                const std::set<int>& model_outputs, const std::map<int, std::vector<uint8_t>>& folded) {
+  const TfliteTensorInfo *pin = nullptr, *pout = nullptr;
+  if (!FoldableUnary(info, op, "DEQUANTIZE", model_outputs, &pin, &pout)) return {};
+  const TfliteTensorInfo& in = *pin;
+  const TfliteTensorInfo& out = *pout;
+  auto pre = folded.find(in.index);  // the output of a folded DENSIFY
+  const bool constant = pre != folded.end() || (in.constant_bytes > 0 && !in.sparse);
+  if (in.type_name != "float16" || !constant) return {};
+  if (out.type_name != "float32") return {};
+  const ByteSpan data = pre != folded.end() ? ByteSpan{pre->second.data(), pre->second.size()}
+                                            : model.BufferData(in.buffer);
+  if (data.empty() || data.size % 2 != 0) return {};
+  const size_t n = data.size / 2;
+  if (in.bytes != static_cast<int64_t>(data.size) || out.bytes != static_cast<int64_t>(4 * n)) return {};
+  std::vector<uint8_t> bytes(4 * n);
+  for (size_t i = 0; i < n; ++i) {
+    uint16_t h;
+    std::memcpy(&h, data.data + 2 * i, 2);  // TFLite buffers are little-endian, as is every supported host
+    const float f = HalfToFloat(h);
+    std::memcpy(bytes.data() + 4 * i, &f, 4);
+  }
+  return bytes;
+}
+
+// The tensors a plan's operators and boundary use, ascending.
+std::vector<int> UsedTensors(const TfliteModelInfo& info, const SegmentPlan& plan) {
+  std::set<int> used(plan.inputs.begin(), plan.inputs.end());
+  used.insert(plan.outputs.begin(), plan.outputs.end());
+  for (int o : plan.operators)
+    for (const std::vector<int>* v : {&info.operators[o].inputs, &info.operators[o].outputs,
+                                      &info.operators[o].intermediates})
+      for (int t : *v)
+        if (t >= 0) used.insert(t);
+  return std::vector<int>(used.begin(), used.end());
+}
+
+// `plan` without the folded operators, and without the folded tensors at its
+// boundary (they are constants now).
+SegmentPlan FoldPlan(const TfliteModelInfo& info, const SegmentPlan& plan, const std::vector<char>& folded_op,
+                     const std::map<int, std::vector<uint8_t>>& data) {
+  SegmentPlan p;
+  p.stage = plan.stage;
+  for (int o : plan.operators)
+    if (!folded_op[o]) p.operators.push_back(o);
+  auto keep = [&data](const std::vector<int>& v) {
+    std::vector<int> out;
+    for (int t : v)
+      if (!data.count(t)) out.push_back(t);
+    return out;
+  };
+  p.inputs = keep(plan.inputs);
+  p.outputs = keep(plan.outputs);
+  p.forwarded = keep(plan.forwarded);
+  p.tensors = UsedTensors(info, p);
+  return p;
+}
+
+}  // namespace
+
+StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std::vector<Segment>& segments) {
+  const TfliteModelInfo info = DescribeTflite(model);
+  const int nops = static_cast<int>(info.operators.size());
+  const std::set<int> model_outputs(info.outputs.begin(), info.outputs.end());
+  std::vector<char> folded_op(nops, 0);
+  std::map<int, std::vector<uint8_t>> data;  // folded tensor -> float32 bytes
+  CheckCopies out;
+  int densify = 0;
+  for (const TfliteOperatorInfo& op : info.operators) {  // execution order: DENSIFY before its DEQUANTIZE
+    std::vector<uint8_t> bytes = DensifiedData(model, info, op, model_outputs);
+    if (!bytes.empty()) {
+      ++densify;
+    } else {
+      bytes = FoldedData(model, info, op, model_outputs, data);
+      if (bytes.empty()) continue;
+    }
+    folded_op[op.index] = 1;
+    data[op.outputs[0]] = std::move(bytes);
+    ++out.folded_operators;
+  }
+  if (out.folded_operators == 0 || out.folded_operators == nops) {
+    out.folded_operators = 0;
+    out.model = model.bytes();
+    out.segments = segments;
+    return out;
+  }
+
+  // The whole model as one plan.
+  SegmentPlan whole;
+  for (int o = 0; o < nops; ++o) whole.operators.push_back(o);
+  whole.inputs = info.inputs;
+  whole.outputs = info.outputs;
+  const SegmentPlan whole_folded = FoldPlan(info, whole, folded_op, data);
+  auto w = BuildSegment(model, info, whole_folded, 1, &data);
+  if (!w.ok()) return w.status().WithContext("check copy of the whole model");
+  out.model = std::move(w->bytes);
+
+  // Operator indices of the folded model, for the runner's messages.
+  std::vector<int> new_index(nops, -1);
+  for (size_t i = 0; i < whole_folded.operators.size(); ++i) new_index[whole_folded.operators[i]] = static_cast<int>(i);
+  const int stages = static_cast<int>(segments.size());
+  std::vector<int> pass_through;
+  for (const Segment& s : segments) {
+    const SegmentPlan p = FoldPlan(info, s.plan, folded_op, data);
+    if (p.operators.empty()) {
+      // Only folded DEQUANTIZE: what it still emits, it received. The chain
+      // without it passes the same tensors on.
+      const std::set<int> in(p.inputs.begin(), p.inputs.end());
+      for (int t : p.outputs)
+        if (!in.count(t))
+          return Status::Invalid("segment " + std::to_string(s.plan.stage) + " holds only folded operators but emits '" +
+                                 info.tensors[t].name + "'");
+      pass_through.push_back(s.plan.stage);
+      continue;
+    }
+    auto c = BuildSegment(model, info, p, stages, &data);
+    if (!c.ok()) return c.status().WithContext("check copy of segment " + std::to_string(s.plan.stage));
+    for (int& o : c->plan.operators) o = new_index[o];
+    out.segments.push_back(std::move(c).value());
+  }
+  out.note = "run on copies with " + std::to_string(out.folded_operators - densify) +
+             " constant float16 DEQUANTIZE operators folded into float32 constants";
+  if (densify > 0) out.note += " and " + std::to_string(densify) + " constant DENSIFY into dense constants";
+  if (!pass_through.empty()) {
+    out.note += "; segment(s)";
+    for (int k : pass_through) out.note += " " + std::to_string(k);
+    out.note += " held only those (pass-through, not run)";
+  }
+  return out;
+}
+
+}  // namespace respect

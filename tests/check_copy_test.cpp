@@ -1,0 +1,242 @@
+// Check-only copies (src/deploy/check_copy.h): constant float16 DEQUANTIZE
+// folded into float32 constants, in the whole model and in every segment,
+// and the CPU reference check then running where Arm NN could not parse the
+// originals.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "deploy/check_copy.h"
+#include "deploy/reference_runner.h"
+#include "deploy/segmenter.h"
+#include "tflite/tflite_fixtures.h"
+#include "tflite/tflite_model.h"
+#include "tflite/tflite_reader.h"
+
+namespace respect {
+namespace {
+
+TfliteModel Load(std::vector<uint8_t> bytes, const std::string& origin = "fixture") {
+  auto m = TfliteModel::FromBytes(std::move(bytes), origin);
+  EXPECT_TRUE(m.ok()) << m.status().message();
+  return std::move(m).value();
+}
+
+int CountOps(const TfliteModelInfo& info, const std::string& op) {
+  int n = 0;
+  for (const TfliteOperatorInfo& o : info.operators) n += o.op == op;
+  return n;
+}
+
+int TensorNamed(const TfliteModelInfo& info, const std::string& name) {
+  for (const TfliteTensorInfo& t : info.tensors)
+    if (t.name == name) return t.index;
+  return -1;
+}
+
+std::vector<float> FloatsOf(const TfliteModel& m, const TfliteTensorInfo& t) {
+  const ByteSpan d = m.BufferData(t.buffer);
+  std::vector<float> v(d.size / 4);
+  if (!v.empty()) std::memcpy(v.data(), d.data, v.size() * 4);
+  return v;
+}
+
+std::vector<uint16_t> HalvesOf(const TfliteModel& m, const TfliteTensorInfo& t) {
+  const ByteSpan d = m.BufferData(t.buffer);
+  std::vector<uint16_t> v(d.size / 2);
+  if (!v.empty()) std::memcpy(v.data(), d.data, v.size() * 2);
+  return v;
+}
+
+uint32_t Bits(float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, 4);
+  return b;
+}
+
+TEST(CheckCopy, HalfToFloat) {
+  EXPECT_EQ(HalfToFloat(0x3C00), 1.0f);
+  EXPECT_EQ(HalfToFloat(0xC000), -2.0f);
+  EXPECT_EQ(HalfToFloat(0x3555), 0.333251953125f);
+  EXPECT_EQ(HalfToFloat(0x7BFF), 65504.0f);               // largest half
+  EXPECT_EQ(HalfToFloat(0x0400), std::ldexp(1.0f, -14));  // smallest normal
+  EXPECT_EQ(HalfToFloat(0x0001), std::ldexp(1.0f, -24));  // smallest subnormal
+  EXPECT_EQ(HalfToFloat(0x03FF), std::ldexp(1023.0f, -24));
+  EXPECT_EQ(HalfToFloat(0x8001), -std::ldexp(1.0f, -24));
+  EXPECT_EQ(Bits(HalfToFloat(0x0000)), 0u);
+  EXPECT_EQ(Bits(HalfToFloat(0x8000)), 0x80000000u);      // -0
+  EXPECT_EQ(HalfToFloat(0x7C00), std::numeric_limits<float>::infinity());
+  EXPECT_EQ(HalfToFloat(0xFC00), -std::numeric_limits<float>::infinity());
+  EXPECT_TRUE(std::isnan(HalfToFloat(0x7E00)));
+  // Every finite half: the float has the same value (exact widening).
+  for (uint32_t h = 0; h < 0x10000; ++h) {
+    const uint32_t e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    if (e == 0x1f) continue;
+    const double mag = e == 0 ? std::ldexp(static_cast<double>(m), -24)
+                              : std::ldexp(1.0 + static_cast<double>(m) / 1024.0, static_cast<int>(e) - 15);
+    const double want = (h & 0x8000) ? -mag : mag;
+    ASSERT_EQ(static_cast<double>(HalfToFloat(static_cast<uint16_t>(h))), want) << std::hex << h;
+  }
+}
+
+TEST(CheckCopy, FoldsTheWholeModel) {
+  const TfliteModel model = Load(BuildFp16TwoLayerModel());
+  const TfliteModelInfo info = DescribeTflite(model);
+  ASSERT_EQ(CountOps(info, "DEQUANTIZE"), 2);
+  auto segs = SegmentModel(model, {0, 0, 0, 0}, 1);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->folded_operators, 2);
+  EXPECT_NE(c->note.find("2 constant float16 DEQUANTIZE"), std::string::npos) << c->note;
+  for (const std::vector<uint8_t>* bytes : {&c->model, &c->segments[0].bytes}) {
+    const TfliteModel folded = Load(*bytes, "folded");
+    const TfliteModelInfo fi = DescribeTflite(folded);
+    EXPECT_EQ(CountOps(fi, "DEQUANTIZE"), 0);
+    EXPECT_EQ(CountOps(fi, "FULLY_CONNECTED"), 2);
+    EXPECT_EQ(fi.inputs.size(), 1u);
+    EXPECT_EQ(fi.outputs.size(), 1u);
+    for (const std::string layer : {"fc1", "fc2"}) {
+      const int t16 = TensorNamed(info, layer + "/weights_fp16");
+      const int t32 = TensorNamed(fi, layer + "/weights");
+      ASSERT_GE(t16, 0);
+      ASSERT_GE(t32, 0) << layer;
+      EXPECT_EQ(fi.tensors[t32].type_name, "float32");
+      EXPECT_GT(fi.tensors[t32].constant_bytes, 0) << layer << " weights are not a constant";
+      EXPECT_LT(TensorNamed(fi, layer + "/weights_fp16"), 0) << "the unused float16 tensor stays behind";
+      const std::vector<uint16_t> h = HalvesOf(model, info.tensors[t16]);
+      const std::vector<float> f = FloatsOf(folded, fi.tensors[t32]);
+      ASSERT_EQ(f.size(), h.size());
+      ASSERT_FALSE(h.empty());
+      for (size_t i = 0; i < h.size(); ++i) EXPECT_EQ(Bits(f[i]), Bits(HalfToFloat(h[i]))) << layer << " " << i;
+    }
+  }
+}
+
+// Cut after the first layer with both DEQUANTIZE in stage 0: the fc2
+// weights cross the boundary in the deployed segments, and are a constant of
+// segment 1 (not a boundary tensor) in the check copies.
+TEST(CheckCopy, FoldedTensorsLeaveTheSegmentBoundary) {
+  const TfliteModel model = Load(BuildFp16TwoLayerModel());
+  const TfliteModelInfo info = DescribeTflite(model);
+  auto segs = SegmentModel(model, {0, 0, 0, 1}, 2);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  const int w2 = TensorNamed(info, "fc2/weights");
+  const auto& out0 = (*segs)[0].plan.outputs;
+  ASSERT_NE(std::find(out0.begin(), out0.end(), w2), out0.end()) << "the fixture no longer crosses fc2/weights";
+  const std::vector<uint8_t> seg0 = (*segs)[0].bytes, seg1 = (*segs)[1].bytes;
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->segments.size(), 2u);
+  // The deployed segments are untouched.
+  EXPECT_EQ((*segs)[0].bytes, seg0);
+  EXPECT_EQ((*segs)[1].bytes, seg1);
+  const TfliteModelInfo f0 = DescribeTflite(Load(c->segments[0].bytes));
+  const TfliteModelInfo f1 = DescribeTflite(Load(c->segments[1].bytes));
+  EXPECT_EQ(CountOps(f0, "DEQUANTIZE") + CountOps(f1, "DEQUANTIZE"), 0);
+  ASSERT_EQ(f0.outputs.size(), 1u);
+  EXPECT_EQ(f0.tensors[f0.outputs[0]].name, "h");
+  ASSERT_EQ(f1.inputs.size(), 1u);
+  EXPECT_EQ(f1.tensors[f1.inputs[0]].name, "h");
+  const int w2c = TensorNamed(f1, "fc2/weights");
+  ASSERT_GE(w2c, 0);
+  EXPECT_GT(f1.tensors[w2c].constant_bytes, 0);
+  // Operator indices of the folded whole model (the runner's labels).
+  EXPECT_EQ(c->segments[0].plan.operators, std::vector<int>{0});
+  EXPECT_EQ(c->segments[1].plan.operators, std::vector<int>{1});
+}
+
+// A segment of DEQUANTIZE only (what the exact optimum of the MediaPipe
+// models does) forwards the model input and nothing else once folded: the
+// copies leave it out, and say so.
+TEST(CheckCopy, SegmentOfDequantizeOnlyIsAPassThrough) {
+  const TfliteModel model = Load(BuildFp16TwoLayerModel());
+  auto segs = SegmentModel(model, {0, 1, 2, 2}, 3);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->segments.size(), 1u);
+  EXPECT_EQ(c->segments[0].plan.stage, 2);
+  EXPECT_NE(c->note.find("segment(s) 0 1 held only those"), std::string::npos) << c->note;
+  const TfliteModelInfo f = DescribeTflite(Load(c->segments[0].bytes));
+  ASSERT_EQ(f.inputs.size(), 1u);
+  EXPECT_EQ(f.tensors[f.inputs[0]].name, "x");
+  if (!ReferenceRunnerAvailable()) return;
+  auto r = RunReferenceCheck(Load(c->model, "folded"), c->segments);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
+}
+
+// DENSIFY of a constant CSR matrix becomes the dense constant it computes.
+TEST(CheckCopy, FoldsConstantDensify) {
+  const TfliteModel model = Load(BuildSparseWeightsModel());
+  auto segs = SegmentModel(model, {0, 1}, 2);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->folded_operators, 1);
+  EXPECT_NE(c->note.find("1 constant DENSIFY"), std::string::npos) << c->note;
+  ASSERT_EQ(c->segments.size(), 1u);  // segment 0 held only the DENSIFY
+  for (const std::vector<uint8_t>* bytes : {&c->model, &c->segments[0].bytes}) {
+    const TfliteModel folded = Load(*bytes, "folded");
+    const TfliteModelInfo fi = DescribeTflite(folded);
+    EXPECT_EQ(CountOps(fi, "DENSIFY"), 0);
+    const int w = TensorNamed(fi, "dense/weights");
+    ASSERT_GE(w, 0);
+    EXPECT_FALSE(fi.tensors[w].sparse);
+    const std::vector<float> f = FloatsOf(folded, fi.tensors[w]);
+    ASSERT_EQ(f.size(), 32u);
+    // The fixture's CSR rows: row_ptr {0,2,3,5,6}, cols {1,6,0,3,7,4}.
+    std::vector<float> want(32, 0.0f);
+    const int rows[] = {0, 0, 1, 2, 2, 3}, cols[] = {1, 6, 0, 3, 7, 4};
+    const float vals[] = {0.5f, -1.25f, 2.0f, 0.75f, -0.5f, 1.5f};
+    for (int i = 0; i < 6; ++i) want[rows[i] * 8 + cols[i]] = vals[i];
+    EXPECT_EQ(f, want);
+  }
+  if (!ReferenceRunnerAvailable()) return;
+  auto r = RunReferenceCheck(Load(c->model, "folded"), c->segments);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
+}
+
+TEST(CheckCopy, ModelsWithoutFloat16DequantizeAreLeftAlone) {
+  const TfliteModel model = Load(BuildTinyConvModel(FixtureQuant::kInt8));
+  auto segs = SegmentModel(model, {0, 0, 1, 1, 1}, 2);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->folded_operators, 0);
+  EXPECT_TRUE(c->note.empty());
+  EXPECT_EQ(c->model, model.bytes());
+  ASSERT_EQ(c->segments.size(), 2u);
+  EXPECT_EQ(c->segments[1].bytes, (*segs)[1].bytes);
+}
+
+// With Arm NN: the check runs on the folded copies (the originals' weights
+// come from DEQUANTIZE, which Arm NN 20.08 cannot parse) and passes.
+TEST(CheckCopy, ReferenceCheckRunsOnTheCopies) {
+  if (!ReferenceRunnerAvailable()) GTEST_SKIP() << "built without Arm NN";
+  const TfliteModel model = Load(BuildFp16TwoLayerModel());
+  for (const std::vector<int>& stages : {std::vector<int>{0, 0, 0, 1}, std::vector<int>{0, 1, 0, 1}}) {
+    auto segs = SegmentModel(model, stages, 2);
+    ASSERT_TRUE(segs.ok()) << segs.status().message();
+    auto c = FoldConstantOperators(model, *segs);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    const TfliteModel folded = Load(c->model, "folded");
+    RunnerOptions o;
+    o.runs = 2;
+    auto r = RunReferenceCheck(folded, c->segments, o);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
+    EXPECT_EQ(r->output_names, std::vector<std::string>{"y"});
+  }
+}
+
+}  // namespace
+}  // namespace respect
