@@ -230,7 +230,9 @@ TEST(DeployTask, ReferenceCheckOutcomeIsOneShortLine) {
   const std::string status = m["reference_check"]["status"].as<std::string>();
   EXPECT_TRUE(status == "passed" || status == "skipped") << status;
   EXPECT_EQ(lines[0].rfind("reference check: " + status, 0), 0u) << lines[0];
-  if (status == "skipped") EXPECT_FALSE(m["reference_check"]["reason"].as<std::string>().empty());
+  if (status == "skipped") {
+    EXPECT_FALSE(m["reference_check"]["reason"].as<std::string>().empty());
+  }
 }
 
 std::set<std::string> Files(const fs::path& dir) {

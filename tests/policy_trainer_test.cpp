@@ -95,7 +95,9 @@ TEST(PolicyTrainer, WeightsAppearOnlyWhenTrainingEnds) {
   t.set_epoch_callback([&](const TrainCurveRow& row) {
     ++epochs_seen;
     early = early || std::filesystem::exists(o.weights_out);
-    if (row.epoch >= 2) EXPECT_TRUE(std::filesystem::exists(o.checkpoint_dir + "/best_so_far.rspw"));
+    if (row.epoch >= 2) {
+      EXPECT_TRUE(std::filesystem::exists(o.checkpoint_dir + "/best_so_far.rspw"));
+    }
   });
   ASSERT_TRUE(t.Train(train, holdout).ok());
   EXPECT_GT(epochs_seen, 2);

@@ -41,7 +41,7 @@ struct Edge {
   int dst = 0;
   // Bytes of the tensor this edge carries (GML `parameter`, graph JSON
   // `bytes`), or kNoBytes when the file gives none. Read by the edge comm
-  // model (cost/problem.h EdgeCrossingWeight).
+  // model (cost/crossing.h EdgeCrossingWeight).
   int64_t bytes = kNoBytes;
   bool has_bytes() const { return bytes != kNoBytes; }
 };

@@ -52,7 +52,9 @@ StatusOr<ScheduleResult> ExactScheduler::Run(const Problem& problem) {
 StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
                                                      const Schedule* start) {
   const auto t0 = std::chrono::steady_clock::now();
-  const bool plain_run = !windows && !start;
+  // A plain run of a graph large enough searches a better start (below).
+  const bool search_start = !windows && !start && options_.start_search &&
+                            problem.g().size() >= options_.start_search_min_nodes;
   ScheduleResult r;
   r.method = name();
   r.bound = std::nan("");
@@ -75,7 +77,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   if (start) {
     warm = *start;
     have_warm = true;
-  } else if (options_.warm_start && !StartSearchReplacesDpTopo(problem, plain_run)) {
+  } else if (options_.warm_start && !(search_start && StartSearchPrecedesLattice(problem))) {
     have_warm = DpTopoStart(problem, &warm, &r);
   }
 
@@ -175,7 +177,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
 
   // Large graphs the lattice did not settle: a better start before Cbc (its
   // root LP and search rarely improve a dp_topo start within the limit).
-  if (plain_run && options_.start_search && problem.g().size() >= options_.start_search_min_nodes) {
+  if (search_start) {
     if (auto better = SearchBetterStart(problem, have_warm ? &warm : nullptr,
                                         options_.time_limit_s - Seconds(t0), &r)) {
       warm = std::move(*better);
@@ -336,12 +338,11 @@ bool ExactScheduler::DpTopoStart(const Problem& problem, Schedule* warm, Schedul
   return true;
 }
 
-bool ExactScheduler::StartSearchReplacesDpTopo(const Problem& problem, bool plain_run) const {
+bool ExactScheduler::StartSearchPrecedesLattice(const Problem& problem) {
   // Without a lattice share to seed, dp_topo's split would only be a fallback
   // that two_phase computes itself (its strong start), at up to a fifth of
   // the limit on graphs of thousands of nodes.
-  return plain_run && options_.start_search && problem.g().size() >= options_.start_search_min_nodes &&
-         problem.g().size() > kLatticeWideMaxNodes;
+  return problem.g().size() > kLatticeWideMaxNodes;
 }
 
 std::optional<Schedule> ExactScheduler::SearchBetterStart(const Problem& problem, const Schedule* warm,

@@ -1,6 +1,8 @@
 // "exact": the ILP of formulations/schedule_ilp.h solved by a MilpSolver
 // (COIN-OR Cbc by default), warm-started from the best natural-order split
-// (dp_topo, given at most a fifth of the time limit), and restricted to the
+// (dp_topo, given at most a fifth of the time limit; on large graphs the
+// lattice does not settle, a better start from options.start_search, which
+// the registry fills with two_phase), and restricted to the
 // IncumbentWindows of that start (options.incumbent_windows): node stages no
 // schedule as good as the start can use are fixed away before Cbc starts;
 // graphs of at most kLatticeMaxNodes nodes are solved by the ideal-lattice
@@ -114,9 +116,9 @@ class ExactScheduler final : public Scheduler {
   // dp_topo's best split as the start (at most a fifth of the limit); false
   // when it finds none.
   bool DpTopoStart(const Problem& problem, Schedule* warm, ScheduleResult* r) const;
-  // True when the start search runs before any lattice share (graphs above
-  // kLatticeWideMaxNodes): the dp_topo start is then left to it.
-  bool StartSearchReplacesDpTopo(const Problem& problem, bool plain_run) const;
+  // True for graphs above kLatticeWideMaxNodes: no lattice share runs before
+  // the start search, so the dp_topo start is left to it (the fallback).
+  static bool StartSearchPrecedesLattice(const Problem& problem);
   // options_.start_search for its share of what is left of the limit; the
   // schedule it found when feasible and better than `warm` (null: none).
   std::optional<Schedule> SearchBetterStart(const Problem& problem, const Schedule* warm, double seconds_left,
