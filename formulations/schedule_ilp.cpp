@@ -152,10 +152,17 @@ Windows IncumbentWindows(const Problem& problem, double objective) {
     m = std::min(m, static_cast<double>(problem.constraints.max_stage_param_bytes));
   if (problem.objective.kind != ObjectiveKind::kMemoryComm || !std::isfinite(m) || m <= 0)
     return FullWindows(problem);
+  return IncumbentWindows(problem, Reachability(problem.g(), /*with_param_sums=*/true), objective);
+}
+
+Windows IncumbentWindows(const Problem& problem, const Reachability& reach, double objective) {
+  double m = objective;
+  if (problem.constraints.max_stage_param_bytes > 0)
+    m = std::min(m, static_cast<double>(problem.constraints.max_stage_param_bytes));
+  Windows w = FullWindowsFrom(problem, reach);
+  if (problem.objective.kind != ObjectiveKind::kMemoryComm || !std::isfinite(m) || m <= 0) return w;
   const Graph& g = problem.g();
   const int S = problem.stages;
-  const Reachability reach(g, /*with_param_sums=*/true);
-  Windows w = FullWindowsFrom(problem, reach);
   // A hair of slack so that rounding never drops the incumbent itself.
   const double mm = m * (1 + 1e-12);
   for (int v = 0; v < g.size(); ++v) {
@@ -166,6 +173,17 @@ Windows IncumbentWindows(const Problem& problem, double objective) {
     w.hi[v] = std::min(w.hi[v], S - static_cast<int>(std::ceil(d / mm)));
   }
   return w;
+}
+
+bool PropagateWindows(const Graph& g, Windows* w) {
+  const std::vector<int>& topo = g.topo_order();
+  for (int u : topo)
+    for (int c : g.children(u)) w->lo[c] = std::max(w->lo[c], w->lo[u]);
+  for (auto it = topo.rbegin(); it != topo.rend(); ++it)
+    for (int c : g.children(*it)) w->hi[*it] = std::min(w->hi[*it], w->hi[c]);
+  for (int v = 0; v < g.size(); ++v)
+    if (w->lo[v] > w->hi[v]) return false;
+  return true;
 }
 
 StatusOr<Windows> TightenWindows(const Problem& problem, const Windows& windows) {
@@ -180,13 +198,7 @@ StatusOr<Windows> TightenWindows(const Problem& problem, const Windows& windows)
     w.lo[v] = std::max(w.lo[v], windows.lo[v]);
     w.hi[v] = std::min(w.hi[v], windows.hi[v]);
   }
-  const std::vector<int>& topo = g.topo_order();
-  for (int u : topo)
-    for (int c : g.children(u)) w.lo[c] = std::max(w.lo[c], w.lo[u]);
-  for (int i = n - 1; i >= 0; --i) {
-    const int u = topo[i];
-    for (int c : g.children(u)) w.hi[u] = std::min(w.hi[u], w.hi[c]);
-  }
+  if (PropagateWindows(g, &w)) return w;
   for (int v = 0; v < n; ++v)
     if (w.lo[v] > w.hi[v])
       return Status::Infeasible("the stage windows leave node '" + g.node(v).name +

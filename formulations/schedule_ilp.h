@@ -35,6 +35,8 @@
 
 namespace respect {
 
+class Reachability;
+
 // Per-node stage interval: node v may only go to stages lo[v]..hi[v].
 struct Windows {
   std::vector<int> lo, hi;
@@ -59,6 +61,14 @@ Windows FullWindows(const Problem& problem);
 // model to schedules at least as good; the start itself stays inside.
 // FullWindows for the latency objective or a non-finite objective.
 Windows IncumbentWindows(const Problem& problem, double objective);
+// The same from the caller's Reachability (built with_param_sums), so that
+// many objectives cost no transitive closure each (formulations/cut_bound.h).
+Windows IncumbentWindows(const Problem& problem, const Reachability& reach, double objective);
+
+// Makes `w` consistent along edges (lo[w] >= lo[u], hi[u] <= hi[w] for every
+// edge (u, w)); false when some node is then left no stage (w is still
+// fully propagated). The propagation step of TightenWindows.
+bool PropagateWindows(const Graph& g, Windows* w);
 
 // `windows` intersected with FullWindows and made consistent along edges
 // (lo[w] >= lo[u], hi[u] <= hi[w] for every edge (u, w)). InvalidInput if the

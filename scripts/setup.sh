@@ -8,6 +8,7 @@ PACKAGES=(
   coinor-libcbc-dev coinor-libclp-dev coinor-libcoinutils-dev coinor-libosi-dev coinor-libcgl-dev
   coinor-cbc
   libeigen3-dev
+  libboost-dev
   libflatbuffers-dev flatbuffers-compiler
   libusb-1.0-0-dev
   libyaml-cpp-dev

@@ -475,9 +475,13 @@ TEST(ExactTest, FakeSolverWithWrongObjectiveIsInternalError) {
   ASSERT_TRUE(ilp.ok());
   Schedule s{{0, 0, 1, 1}};
   std::vector<double> x = EncodeStart(*ilp, s);
+  // The fake must be reached: on this diamond the cut bound would prove the
+  // dp_topo start optimal before any solver runs.
+  ExactOptions o = Fast();
+  o.cut_bound = false;
   {
     // Claimed optimal 1 MiB above the schedule's true value.
-    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kOptimal, x, 1.0));
+    ExactScheduler exact(o, std::make_unique<FakeSolver>(SolveStatus::kOptimal, x, 1.0));
     auto r = exact.Run(p);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), StatusCode::kInternal);
@@ -485,7 +489,7 @@ TEST(ExactTest, FakeSolverWithWrongObjectiveIsInternalError) {
   }
   {
     // Feasible (not optimal) may overstate: evaluate() is what is reported.
-    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kFeasible, x, 1.0));
+    ExactScheduler exact(o, std::make_unique<FakeSolver>(SolveStatus::kFeasible, x, 1.0));
     auto r = exact.Run(p);
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_EQ(r->status, SolveStatus::kFeasible);
@@ -501,13 +505,13 @@ TEST(ExactTest, FakeSolverWithWrongObjectiveIsInternalError) {
     ASSERT_TRUE(ilp3.ok());
     std::vector<double> bad(ilp3->milp.num_cols(), 0.0);
     EXPECT_EQ(DecodeSchedule(*ilp3, bad).stage, (std::vector<int>{0, 2, 2, 2}));
-    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kOptimal, bad));
+    ExactScheduler exact(o, std::make_unique<FakeSolver>(SolveStatus::kOptimal, bad));
     auto r = exact.Run(p3);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), StatusCode::kInternal);
   }
   {
-    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kInfeasible, std::vector<double>{}));
+    ExactScheduler exact(o, std::make_unique<FakeSolver>(SolveStatus::kInfeasible, std::vector<double>{}));
     auto r = exact.Run(p);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->status, SolveStatus::kInfeasible);
@@ -516,7 +520,7 @@ TEST(ExactTest, FakeSolverWithWrongObjectiveIsInternalError) {
   {
     // The solver ran out of time: the warm start is the best schedule known,
     // returned with a valid bound.
-    ExactScheduler exact(Fast(), std::make_unique<FakeSolver>(SolveStatus::kTimeLimit, std::vector<double>{}));
+    ExactScheduler exact(o, std::make_unique<FakeSolver>(SolveStatus::kTimeLimit, std::vector<double>{}));
     auto r = exact.Run(p);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->status, SolveStatus::kFeasible);

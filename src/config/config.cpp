@@ -278,6 +278,9 @@ const std::vector<KeyDef>& Table() {
              "auto = two_phase from 500 nodes"),
       Bool("solver.incumbent_windows", REF(bool, solver.incumbent_windows),
            "keep only node stages that a schedule as good as the MIP start allows"),
+      Bool("solver.cut_bound", REF(bool, solver.cut_bound),
+           "memory_comm: bound exact runs by per-boundary minimum cuts under the windows of each peak "
+           "(at most a tenth of the limit)"),
       String("policy.window_engine", REF(std::string, policy.window_engine),
              {"auto", "cbc_main", "cbc_direct", "lattice"}, "engine closing the two-phase windows"),
       String("policy.weights", REF(std::string, policy.weights), {}, "policy weights file, or 'default'"),

@@ -26,6 +26,9 @@ struct SolverConfig {
   // Restrict the exact model (and the two-phase windows) to schedules at
   // least as good as the MIP start (IncumbentWindows in formulations/).
   bool incumbent_windows = true;
+  // Raise exact's bound with the cut lower bound (formulations/cut_bound.h)
+  // on plain and certifying runs of the memory_comm objective.
+  bool cut_bound = true;
   // exact's MIP start: dp_topo (the best natural-order split) | two_phase
   // (policy + exact windows for half the limit, after the lattice share) |
   // auto (two_phase on graphs of 500 nodes or more, else dp_topo).

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/progress.h"
+#include "formulations/cut_bound.h"
 #include "sched/lattice.h"
 #include "sched/list_schedule.h"
 #include "solver/cbc_solver.h"
@@ -52,6 +53,7 @@ StatusOr<ScheduleResult> ExactScheduler::Run(const Problem& problem) {
 StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
                                                      const Schedule* start) {
   const auto t0 = std::chrono::steady_clock::now();
+  const bool full_problem = !windows;
   // A plain run of a graph large enough searches a better start (below).
   const bool search_start = !windows && !start && options_.start_search &&
                             problem.g().size() >= options_.start_search_min_nodes;
@@ -105,6 +107,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   // minutes; then Cbc takes over with its incumbent and bound.
   const bool auto_lattice = engine == ExactEngine::kAuto && !solver_ && problem.g().size() <= kLatticeWideMaxNodes;
   const bool lattice = engine == ExactEngine::kLattice || auto_lattice;
+  // A bound proven outside Cbc: the lattice's, then the cut bound's.
   double lattice_bound = std::nan("");
   if (lattice && !options_.write_lp.empty()) {
     // The model file is asked for even when the lattice solves the problem.
@@ -188,6 +191,23 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
       }
     }
     if (!have_warm && options_.warm_start) have_warm = DpTopoStart(problem, &warm, &r);  // it found none
+  }
+
+  // The cut bound may prove the start optimal before any model is built; it
+  // is far above the root LP on large graphs.
+  if (full_problem) {
+    const double cut = CutBound(problem, have_warm ? &warm : nullptr, options_.time_limit_s - Seconds(t0), &r);
+    if (std::isfinite(cut)) {
+      lattice_bound = std::isfinite(lattice_bound) ? std::max(lattice_bound, cut) : cut;
+      if (have_warm && cut >= Evaluate(problem, warm).objective * (1 - 1e-12) - 1e-9) {
+        auto done = StartAtTimeLimit(problem, &warm, lattice_bound, t0, std::move(r));
+        if (done.ok()) {
+          done->message = "the cut bound proves the start optimal";
+          CloseByBound(lattice_bound, &*done);
+        }
+        return done;
+      }
+    }
   }
 
   if (Seconds(t0) >= options_.time_limit_s)  // the start took it all (large graphs, short limits)
@@ -298,15 +318,39 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     r.bound = std::isfinite(proven) ? std::min(proven, r.objective) : std::nan("");
     if (std::isfinite(lattice_bound)) r.bound = std::isfinite(r.bound) ? std::max(r.bound, lattice_bound) : lattice_bound;
     SetFallbackBound(problem, r.bound, &r);
-    // Either engine's proof counts: the lattice's bound may close the gap.
-    if (std::isfinite(lattice_bound) && r.bound >= r.objective * (1 - 1e-12) - 1e-9) {
-      r.status = SolveStatus::kOptimal;
-      r.stats["proven_bound"] = r.bound;
-      r.stats["gap"] = 0.0;
-      r.bound = r.objective;
-    }
+    // Either engine's proof counts: the lattice's (or the cut) bound may
+    // close the gap.
+    CloseByBound(lattice_bound, &r);
   }
   return r;
+}
+
+void ExactScheduler::CloseByBound(double bound, ScheduleResult* r) {
+  if (r->status != SolveStatus::kFeasible || !std::isfinite(bound)) return;
+  if (r->bound < r->objective * (1 - 1e-12) - 1e-9) return;
+  r->status = SolveStatus::kOptimal;
+  r->stats["proven_bound"] = r->bound;
+  r->stats["gap"] = 0.0;
+  r->bound = r->objective;
+}
+
+double ExactScheduler::CutBound(const Problem& problem, const Schedule* warm, double seconds_left,
+                                ScheduleResult* r) const {
+  if (!options_.cut_bound || problem.objective.kind != ObjectiveKind::kMemoryComm || problem.stages < 2)
+    return std::nan("");
+  CutBoundOptions co;
+  co.time_limit_s = std::min(options_.cut_bound_share * options_.time_limit_s, seconds_left);
+  if (co.time_limit_s <= 0.0) return std::nan("");
+  double incumbent = std::numeric_limits<double>::infinity();
+  if (warm) {
+    const Evaluation ev = Evaluate(problem, *warm);
+    if (ev.feasible) incumbent = ev.objective;
+  }
+  const CutBoundResult cb = CutLowerBound(problem, incumbent, co);
+  if (std::isfinite(cb.bound)) r->stats["cut_bound"] = cb.bound;
+  r->stats["cut_bound_seconds"] = cb.seconds;
+  r->stats["cut_bound_peaks"] = cb.peaks_evaluated;
+  return cb.bound;
 }
 
 StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem, const Schedule* start,

@@ -54,6 +54,12 @@ struct ExactOptions {
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start
   bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start
+  // memory_comm, full problem (no caller windows): the cut lower bound of
+  // formulations/cut_bound.h for at most cut_bound_share x the limit, after
+  // the start is known and before the model is built. It counts as a proof
+  // like the lattice's: a start it meets is returned optimal without Cbc.
+  bool cut_bound = true;
+  double cut_bound_share = 0.1;
   ExactEngine engine = ExactEngine::kAuto;
   LatticeOptions lattice;   // bounds of the lattice engine (its time limit is time_limit_s)
   CbcDirectSettings cbc_direct;  // cuts/heuristics of the direct Cbc driver
@@ -82,7 +88,8 @@ struct ExactOptions {
 // evaluate() (FinishResult); an optimal ILP objective that differs from
 // evaluate() by more than 1e-6 relative is a bug and returns Internal (for a
 // feasible one, evaluate() may only be lower).
-// Stats: start_search_seconds and start_search_improved (0/1) when the
+// Stats: cut_bound, cut_bound_seconds, cut_bound_peaks when the cut bound
+// ran; start_search_seconds and start_search_improved (0/1) when the
 // start search ran; bb_nodes, ilp_cols, ilp_rows, ilp_binaries, solver_seconds, gap,
 // start_objective (cost units; absent without a start), start_feasible; for
 // the lattice engine lattice_ideals, lattice_labels, lattice_steps,
@@ -113,6 +120,12 @@ class ExactScheduler final : public Scheduler {
   // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
   // above a feasible objective; stats["gap"] to match.
   static void SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r);
+  // A feasible r becomes optimal when `bound` (the lattice's or the cut
+  // bound, NaN: none) meets its objective.
+  static void CloseByBound(double bound, ScheduleResult* r);
+  // The cut lower bound for its share of the limit (NaN when it does not
+  // apply); records its stats in r.
+  double CutBound(const Problem& problem, const Schedule* warm, double seconds_left, ScheduleResult* r) const;
   // dp_topo's best split as the start (at most a fifth of the limit); false
   // when it finds none.
   bool DpTopoStart(const Problem& problem, Schedule* warm, ScheduleResult* r) const;

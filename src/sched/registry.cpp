@@ -30,6 +30,7 @@ ExactOptions ExactOptionsFrom(const Config& config) {
   o.write_lp = config.solver.write_lp;
   o.engine = ParseEngine(config.solver.engine);
   o.incumbent_windows = config.solver.incumbent_windows;
+  o.cut_bound = config.solver.cut_bound;
   return o;
 }
 
