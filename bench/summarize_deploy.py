@@ -58,8 +58,10 @@ def main(out):
         tally["run"] += 1
         tally["equal"] += reported == real
         tally[status] = tally.get(status, 0) + 1
-        if "copies" in chk:  # ran on check-only copies (folded float16 DEQUANTIZE)
-            status += " (folded copies)"
+        if "copies" in chk:  # ran on check-only copies (folded constants, requantized int32 biases)
+            copies = str(chk["copies"])
+            kinds = [k for k, word in (("folded", "folded"), ("requantized-bias", "requantized")) if word in copies]
+            status += " (" + (", ".join(kinds) or "check") + " copies)"
         if not status.startswith("passed"):
             reason = str(chk.get("reason", ""))
             status += ": " + (reason if len(reason) <= 90 else reason[:87] + "...")

@@ -1,7 +1,7 @@
 // Check-only copies (src/deploy/check_copy.h): constant float16 DEQUANTIZE
-// folded into float32 constants, in the whole model and in every segment,
-// and the CPU reference check then running where Arm NN could not parse the
-// originals.
+// folded into float32 constants and int32 biases Arm NN 20.08 refuses
+// requantized, in the whole model and in every segment, and the CPU
+// reference check then running where Arm NN could not parse the originals.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +18,7 @@
 #include "tflite/tflite_fixtures.h"
 #include "tflite/tflite_model.h"
 #include "tflite/tflite_reader.h"
+#include "tflite_schema_generated.h"
 
 namespace respect {
 namespace {
@@ -236,6 +237,172 @@ TEST(CheckCopy, ReferenceCheckRunsOnTheCopies) {
     EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
     EXPECT_EQ(r->output_names, std::vector<std::string>{"y"});
   }
+}
+
+// The quantization and int32 values of the tensor `name` of a model.
+FixtureBias BiasIn(const std::vector<uint8_t>& bytes, const std::string& name) {
+  const TfliteModel m = Load(bytes, "bias reader");
+  const TfliteModelInfo info = DescribeTflite(m);
+  FixtureBias b;
+  const int t = TensorNamed(info, name);
+  EXPECT_GE(t, 0) << name;
+  if (t < 0) return b;
+  const tfl::QuantizationParameters* q = m.main_subgraph().tensors()->Get(t)->quantization();
+  if (q && q->scale()) b.scale.assign(q->scale()->begin(), q->scale()->end());
+  if (q && q->zero_point()) b.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
+  const ByteSpan d = m.BufferData(info.tensors[t].buffer);
+  b.values.resize(d.size / 4);
+  if (!b.values.empty()) std::memcpy(b.values.data(), d.data, b.values.size() * 4);
+  return b;
+}
+
+void ExpectBias(const FixtureBias& got, const FixtureBias& want, const std::string& where) {
+  EXPECT_EQ(got.scale, want.scale) << where;
+  EXPECT_EQ(got.zero_point, want.zero_point) << where;
+  EXPECT_EQ(got.values, want.values) << where;
+}
+
+std::vector<uint8_t> Int8Bytes(const std::vector<int8_t>& v) { return std::vector<uint8_t>(v.begin(), v.end()); }
+
+// BuildInt8FcBiasModel's output for input x under TFLite's meaning of the
+// bias: the real value (q - zero point) x scale it declares, whatever its scale.
+std::vector<int8_t> FcOutput(const std::vector<int8_t>& x, const FixtureBias& bias) {
+  const int w[4][2] = {{1, 2}, {3, -1}, {0, 0}, {0, 0}};
+  std::vector<int8_t> y;
+  for (int j = 0; j < 4; ++j) {
+    double acc = (static_cast<double>(bias.values[j]) - static_cast<double>(bias.zero_point[0])) * bias.scale[0];
+    for (int i = 0; i < 2; ++i) acc += 0.5 * x[i] * 0.25 * w[j][i];
+    y.push_back(static_cast<int8_t>(std::clamp(std::round(acc / 0.25), -128.0, 127.0)));
+  }
+  return y;
+}
+
+// With Arm NN: the original is refused for its bias; the copies run, and
+// the chain of segment copies reproduces the whole copy.
+void ExpectArmNnRefusesTheOriginalAndRunsTheCopies(const TfliteModel& model, const std::vector<Segment>& segments,
+                                                   const CheckCopies& copies) {
+  auto refused = RunReferenceCheck(model, segments);
+  ASSERT_FALSE(refused.ok()) << "Arm NN accepted the original bias";
+  EXPECT_NE(refused.status().message().find("bias"), std::string::npos) << refused.status().message();
+  auto r = RunReferenceCheck(Load(copies.model, "copy"), copies.segments);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
+}
+
+constexpr int32_t kMax32 = std::numeric_limits<int32_t>::max();
+constexpr int32_t kMin32 = std::numeric_limits<int32_t>::min();
+
+// A FULLY_CONNECTED bias at scale 0.1875 with zero point 3, where Arm NN 20.08
+// wants 0.5 x 0.25 = 0.125 and 0: the copy holds round(1.5 (q - 3)), half
+// away from zero, saturated to int32, at scale 0.125.
+TEST(CheckCopy, RequantizesAFullyConnectedBiasArmNnRefuses) {
+  const FixtureBias bias{{0.1875f}, {3}, {4, -4, kMax32, kMin32}};
+  const TfliteModel model = Load(BuildInt8FcBiasModel(bias));
+  auto segs = SegmentModel(model, {0}, 1);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->folded_operators, 0);
+  EXPECT_EQ(c->requantized_biases, 1);
+  EXPECT_NE(c->note.find("1 int32 bias(es) requantized"), std::string::npos) << c->note;
+  ASSERT_EQ(c->segments.size(), 1u);
+  // 1.5 x {1, -7, 2147483644, -2147483651} = {1.5, -10.5, 3221225466, -3221225476.5}.
+  const FixtureBias want{{0.125f}, {0}, {2, -11, kMax32, kMin32}};
+  ExpectBias(BiasIn(c->model, "fc/bias"), want, "whole model copy");
+  ExpectBias(BiasIn(c->segments[0].bytes, "fc/bias"), want, "segment copy");
+  ExpectBias(BiasIn((*segs)[0].bytes, "fc/bias"), bias, "the deployed segment");
+  if (!ReferenceRunnerAvailable()) return;
+  ExpectArmNnRefusesTheOriginalAndRunsTheCopies(model, *segs, *c);
+  const TfliteModel copy = Load(c->model, "copy");
+  // x = {2, -3}: x.w = {-0.5, 1.125, 0, 0}; with the original biases
+  // {0.1875, -1.3125, ~4e8, ~-4e8} or the copy's {0.25, -1.375, ~2.7e8,
+  // ~-2.7e8}, y = round(. / 0.25) = {-1, -1, 127, -128} saturated.
+  const std::vector<int8_t> x{2, -3};
+  auto y = RunModelOnce(copy, {{"x", Int8Bytes(x)}});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(y->at("y"), Int8Bytes({-1, -1, 127, -128}));
+  EXPECT_EQ(y->at("y"), Int8Bytes(FcOutput(x, bias)));
+}
+
+// Per-channel filters: conv1's bias is expected at 0.1f x {0.02f, 0.03f};
+// channel 0 is stored at 0.0025 (Arm NN refuses the tensor), channel 1 at
+// the expected scale. The copy scales channel 0 by 0.0025 / 0.002
+// (1000 -> 1250) and leaves channel 1's value; conv2's bias and the segment
+// holding it are untouched.
+TEST(CheckCopy, RequantizesAPerChannelConvBiasInTheSegmentHoldingIt) {
+  const float e0 = 0.1f * 0.02f, e1 = 0.1f * 0.03f;
+  const FixtureBias bias{{0.0025f, e1}, {0, 0}, {1000, -77}};
+  const TfliteModel model = Load(BuildInt8ConvBiasModel(bias));
+  auto segs = SegmentModel(model, {0, 1}, 2);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->requantized_biases, 1);
+  ASSERT_EQ(c->segments.size(), 2u);
+  const FixtureBias want{{e0, e1}, {0, 0}, {1250, -77}};
+  ExpectBias(BiasIn(c->model, "conv1/bias"), want, "whole model copy");
+  ExpectBias(BiasIn(c->segments[0].bytes, "conv1/bias"), want, "segment 0 copy");
+  const FixtureBias conv2 = BiasIn(model.bytes(), "conv2/bias");
+  ExpectBias(BiasIn(c->model, "conv2/bias"), conv2, "whole model copy");
+  EXPECT_EQ(c->segments[1].bytes, (*segs)[1].bytes) << "segment 1 holds no requantized bias";
+  if (!ReferenceRunnerAvailable()) return;
+  ExpectArmNnRefusesTheOriginalAndRunsTheCopies(model, *segs, *c);
+  const TfliteModel copy = Load(c->model, "copy");
+  // x = {10, -5} (real {1, -0.5}): h = round({0.02 + 2.5, -0.135 - 0.231} /
+  // 0.05) = {50, -7} (bias 1000 x 0.0025 = 1250 x 0.002 = 2.5); y =
+  // round({0.465 + 0.005, -0.157 - 0.02} / 0.01) = {47, -18}.
+  auto y = RunModelOnce(copy, {{"x", Int8Bytes({10, -5})}});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(y->at("y"), Int8Bytes({47, -18}));
+}
+
+// Arm NN 20.08 refuses a bias scale further than 1e-6 (absolute, in float)
+// from input scale x weight scale, or a zero point other than 0; anything
+// it accepts stays as it is. The expected scale here is 0.125.
+TEST(CheckCopy, OnlyBiasesArmNnRefusesAreRequantized) {
+  const std::vector<int32_t> values{4, -4, 100, -100};
+  for (const float scale : {0.125f, 0.125f + 5e-7f, 0.125f - 9e-7f}) {
+    const FixtureBias bias{{scale}, {0}, values};
+    const TfliteModel model = Load(BuildInt8FcBiasModel(bias));
+    auto segs = SegmentModel(model, {0}, 1);
+    ASSERT_TRUE(segs.ok()) << segs.status().message();
+    auto c = FoldConstantOperators(model, *segs);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->requantized_biases, 0) << scale;
+    EXPECT_TRUE(c->note.empty()) << c->note;
+    EXPECT_EQ(c->model, model.bytes()) << scale;
+    if (!ReferenceRunnerAvailable()) continue;
+    auto r = RunReferenceCheck(model, *segs);  // the original, as it is
+    ASSERT_TRUE(r.ok()) << scale << ": " << r.status().message();
+    EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
+  }
+  for (const FixtureBias& bias : {FixtureBias{{0.125f + 2e-6f}, {0}, values}, FixtureBias{{0.125f}, {1}, values}}) {
+    const TfliteModel model = Load(BuildInt8FcBiasModel(bias));
+    auto segs = SegmentModel(model, {0}, 1);
+    ASSERT_TRUE(segs.ok()) << segs.status().message();
+    auto c = FoldConstantOperators(model, *segs);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->requantized_biases, 1) << bias.scale[0];
+    // 100 x (0.125 + 2e-6) / 0.125 = 100.0016 -> 100; (q - 1) x 1 with zero point 1.
+    const std::vector<int32_t> want = bias.zero_point[0] == 0 ? values : std::vector<int32_t>{3, -5, 99, -101};
+    ExpectBias(BiasIn(c->model, "fc/bias"), FixtureBias{{0.125f}, {0}, want}, "copy");
+    if (ReferenceRunnerAvailable()) ExpectArmNnRefusesTheOriginalAndRunsTheCopies(model, *segs, *c);
+  }
+}
+
+// Per-channel biases at the expected scales (the float products) are left alone.
+TEST(CheckCopy, MatchingPerChannelBiasIsLeftAlone) {
+  const TfliteModel model = Load(BuildInt8ConvBiasModel({{0.1f * 0.02f, 0.1f * 0.03f}, {0, 0}, {1000, -77}}));
+  auto segs = SegmentModel(model, {0, 1}, 2);
+  ASSERT_TRUE(segs.ok()) << segs.status().message();
+  auto c = FoldConstantOperators(model, *segs);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->requantized_biases, 0);
+  EXPECT_EQ(c->model, model.bytes());
+  if (!ReferenceRunnerAvailable()) return;
+  auto r = RunReferenceCheck(model, *segs);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->identical) << FormatReferenceReport(*r);
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "deploy/check_copy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "tflite/tflite_reader.h"
@@ -223,6 +226,97 @@ std::vector<uint8_t> FoldedData(const TfliteModel& model, const TfliteModelInfo&
   return bytes;
 }
 
+// Arm NN 20.08 (ValidateBiasTensorQuantization in WorkloadData.cpp, checked
+// in the Debian library and against it by tests/check_copy_test.cpp) refuses
+// a bias scale further than this from input scale x weight scale, both in
+// float: an absolute difference, whatever the size of the scales.
+constexpr float kArmnnBiasScaleTolerance = 1e-6f;
+
+// Scale and zero point vectors of a tensor (empty when it has none).
+void QuantOf(const TfliteModel& model, int tensor, std::vector<float>* scale, std::vector<int64_t>* zero_point) {
+  const tfl::QuantizationParameters* q =
+      model.main_subgraph().tensors()->Get(static_cast<flatbuffers::uoffset_t>(tensor))->quantization();
+  scale->clear();
+  zero_point->clear();
+  if (q && q->scale()) scale->assign(q->scale()->begin(), q->scale()->end());
+  if (q && q->zero_point()) zero_point->assign(q->zero_point()->begin(), q->zero_point()->end());
+}
+
+// A requantized bias: its new values and quantization.
+struct BiasRewrite {
+  std::vector<uint8_t> data;
+  TensorQuantization quantization;
+};
+
+// The bias of `op` (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: input,
+// weights, bias) requantized to input scale x weight scale (per channel
+// where the weights have one scale per channel) when Arm NN 20.08 would
+// refuse it: a scale off by more than kArmnnBiasScaleTolerance, a zero point
+// other than 0, or per-tensor against per-channel scales. Each value becomes
+// round((q - zero point) x old scale / new scale), half away from zero,
+// saturated to int32. Empty when the bias is fine, or is not a constant
+// dense int32 vector of an 8-bit operator with usable scales.
+std::optional<BiasRewrite> RequantizedBias(const TfliteModel& model, const TfliteModelInfo& info,
+                                           const TfliteOperatorInfo& op) {
+  if (op.op != "CONV_2D" && op.op != "DEPTHWISE_CONV_2D" && op.op != "FULLY_CONNECTED") return std::nullopt;
+  if (op.inputs.size() < 3) return std::nullopt;
+  const int nt = static_cast<int>(info.tensors.size());
+  for (int i = 0; i < 3; ++i)
+    if (op.inputs[i] < 0 || op.inputs[i] >= nt) return std::nullopt;
+  const TfliteTensorInfo& in = info.tensors[op.inputs[0]];
+  const TfliteTensorInfo& bias = info.tensors[op.inputs[2]];
+  if (in.type_name != "int8" && in.type_name != "uint8") return std::nullopt;
+  if (bias.type_name != "int32" || bias.constant_bytes <= 0 || bias.sparse || bias.is_variable || bias.writers != 0)
+    return std::nullopt;
+  const ByteSpan data = model.BufferData(bias.buffer);
+  if (data.empty() || data.size % 4 != 0 || static_cast<int64_t>(data.size) != bias.bytes) return std::nullopt;
+  const size_t n = data.size / 4;
+  std::vector<float> in_scale, w_scale, b_scale;
+  std::vector<int64_t> in_zp, w_zp, b_zp;
+  QuantOf(model, op.inputs[0], &in_scale, &in_zp);
+  QuantOf(model, op.inputs[1], &w_scale, &w_zp);
+  QuantOf(model, op.inputs[2], &b_scale, &b_zp);
+  const bool per_channel = w_scale.size() > 1;
+  if (in_scale.size() != 1 || w_scale.empty() || (per_channel && w_scale.size() != n)) return std::nullopt;
+  if (b_scale.size() != 1 && b_scale.size() != n) return std::nullopt;
+  if (b_zp.size() > 1 && b_zp.size() != b_scale.size()) return std::nullopt;
+
+  // What Arm NN 20.08 checks, in its float arithmetic.
+  std::vector<float> expected;
+  for (float w : w_scale) expected.push_back(in_scale[0] * w);
+  bool refused = false;
+  if (b_scale.size() > 1 || per_channel) {
+    refused = b_scale.size() != expected.size();
+    for (size_t c = 0; !refused && c < expected.size(); ++c)
+      refused = std::abs(b_scale[c] - expected[c]) > kArmnnBiasScaleTolerance;
+  } else {
+    refused = (b_zp.size() == 1 && b_zp[0] != 0) || std::abs(b_scale[0] - expected[0]) > kArmnnBiasScaleTolerance;
+  }
+  if (!refused) return std::nullopt;
+  for (float e : expected)
+    if (!(e > 0) || !std::isfinite(e)) return std::nullopt;
+  for (float b : b_scale)
+    if (!(b > 0) || !std::isfinite(b)) return std::nullopt;
+
+  BiasRewrite r;
+  r.quantization.scale = expected;
+  r.quantization.zero_point.assign(expected.size(), 0);
+  r.data.resize(data.size);
+  for (size_t i = 0; i < n; ++i) {
+    int32_t q;
+    std::memcpy(&q, data.data + 4 * i, 4);  // little-endian, as everywhere here
+    const size_t c = b_scale.size() > 1 ? i : 0;
+    const double zp = b_zp.empty() ? 0.0 : static_cast<double>(b_zp[b_zp.size() > 1 ? i : 0]);
+    const double real = (static_cast<double>(q) - zp) * static_cast<double>(b_scale[c]);
+    const double v = std::round(real / static_cast<double>(expected[per_channel ? i : 0]));
+    const int32_t nq = v >= 2147483647.0    ? std::numeric_limits<int32_t>::max()
+                       : v <= -2147483648.0 ? std::numeric_limits<int32_t>::min()
+                                            : static_cast<int32_t>(v);
+    std::memcpy(r.data.data() + 4 * i, &nq, 4);
+  }
+  return r;
+}
+
 // The tensors a plan's operators and boundary use, ascending.
 std::vector<int> UsedTensors(const TfliteModelInfo& info, const SegmentPlan& plan) {
   std::set<int> used(plan.inputs.begin(), plan.inputs.end());
@@ -238,15 +332,15 @@ std::vector<int> UsedTensors(const TfliteModelInfo& info, const SegmentPlan& pla
 // `plan` without the folded operators, and without the folded tensors at its
 // boundary (they are constants now).
 SegmentPlan FoldPlan(const TfliteModelInfo& info, const SegmentPlan& plan, const std::vector<char>& folded_op,
-                     const std::map<int, std::vector<uint8_t>>& data) {
+                     const std::set<int>& folded_tensors) {
   SegmentPlan p;
   p.stage = plan.stage;
   for (int o : plan.operators)
     if (!folded_op[o]) p.operators.push_back(o);
-  auto keep = [&data](const std::vector<int>& v) {
+  auto keep = [&folded_tensors](const std::vector<int>& v) {
     std::vector<int> out;
     for (int t : v)
-      if (!data.count(t)) out.push_back(t);
+      if (!folded_tensors.count(t)) out.push_back(t);
     return out;
   };
   p.inputs = keep(plan.inputs);
@@ -263,7 +357,8 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
   const int nops = static_cast<int>(info.operators.size());
   const std::set<int> model_outputs(info.outputs.begin(), info.outputs.end());
   std::vector<char> folded_op(nops, 0);
-  std::map<int, std::vector<uint8_t>> data;  // folded tensor -> float32 bytes
+  std::set<int> folded_tensors;  // outputs of folded operators
+  TensorEdits edits;             // their constant bytes
   CheckCopies out;
   int densify = 0;
   for (const TfliteOperatorInfo& op : info.operators) {  // execution order: DENSIFY before its DEQUANTIZE
@@ -271,15 +366,43 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
     if (!bytes.empty()) {
       ++densify;
     } else {
-      bytes = FoldedData(model, info, op, model_outputs, data);
+      bytes = FoldedData(model, info, op, model_outputs, edits.data);
       if (bytes.empty()) continue;
     }
     folded_op[op.index] = 1;
-    data[op.outputs[0]] = std::move(bytes);
+    folded_tensors.insert(op.outputs[0]);
+    edits.data[op.outputs[0]] = std::move(bytes);
     ++out.folded_operators;
   }
-  if (out.folded_operators == 0 || out.folded_operators == nops) {
+  // Biases Arm NN refuses. One that another reader takes as it is, or wants
+  // at other scales, or that is a model output, is left alone (Arm NN then
+  // names the operator).
+  struct Pending {
+    BiasRewrite rewrite;
+    std::set<int> readers;
+    bool conflict = false;
+  };
+  std::map<int, Pending> biases;
+  for (const TfliteOperatorInfo& op : info.operators) {
+    std::optional<BiasRewrite> r = RequantizedBias(model, info, op);
+    if (!r) continue;
+    auto [it, fresh] = biases.try_emplace(op.inputs[2]);
+    if (fresh)
+      it->second.rewrite = std::move(*r);
+    else if (it->second.rewrite.quantization.scale != r->quantization.scale)
+      it->second.conflict = true;
+    it->second.readers.insert(op.index);
+  }
+  for (auto& [t, p] : biases) {
+    const std::set<int> readers(info.tensors[t].consumers.begin(), info.tensors[t].consumers.end());
+    if (p.conflict || p.readers != readers || model_outputs.count(t)) continue;
+    edits.data[t] = std::move(p.rewrite.data);
+    edits.quantization[t] = std::move(p.rewrite.quantization);
+    ++out.requantized_biases;
+  }
+  if ((out.folded_operators == 0 && out.requantized_biases == 0) || out.folded_operators == nops) {
     out.folded_operators = 0;
+    out.requantized_biases = 0;
     out.model = model.bytes();
     out.segments = segments;
     return out;
@@ -290,8 +413,8 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
   for (int o = 0; o < nops; ++o) whole.operators.push_back(o);
   whole.inputs = info.inputs;
   whole.outputs = info.outputs;
-  const SegmentPlan whole_folded = FoldPlan(info, whole, folded_op, data);
-  auto w = BuildSegment(model, info, whole_folded, 1, &data);
+  const SegmentPlan whole_folded = FoldPlan(info, whole, folded_op, folded_tensors);
+  auto w = BuildSegment(model, info, whole_folded, 1, &edits);
   if (!w.ok()) return w.status().WithContext("check copy of the whole model");
   out.model = std::move(w->bytes);
 
@@ -301,7 +424,7 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
   const int stages = static_cast<int>(segments.size());
   std::vector<int> pass_through;
   for (const Segment& s : segments) {
-    const SegmentPlan p = FoldPlan(info, s.plan, folded_op, data);
+    const SegmentPlan p = FoldPlan(info, s.plan, folded_op, folded_tensors);
     if (p.operators.empty()) {
       // Only folded DEQUANTIZE: what it still emits, it received. The chain
       // without it passes the same tensors on.
@@ -313,14 +436,22 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
       pass_through.push_back(s.plan.stage);
       continue;
     }
-    auto c = BuildSegment(model, info, p, stages, &data);
+    auto c = BuildSegment(model, info, p, stages, &edits);
     if (!c.ok()) return c.status().WithContext("check copy of segment " + std::to_string(s.plan.stage));
     for (int& o : c->plan.operators) o = new_index[o];
     out.segments.push_back(std::move(c).value());
   }
-  out.note = "run on copies with " + std::to_string(out.folded_operators - densify) +
-             " constant float16 DEQUANTIZE operators folded into float32 constants";
-  if (densify > 0) out.note += " and " + std::to_string(densify) + " constant DENSIFY into dense constants";
+  std::vector<std::string> changes;
+  if (out.folded_operators > densify)
+    changes.push_back(std::to_string(out.folded_operators - densify) +
+                      " constant float16 DEQUANTIZE operators folded into float32 constants");
+  if (densify > 0) changes.push_back(std::to_string(densify) + " constant DENSIFY folded into dense constants");
+  if (out.requantized_biases > 0)
+    changes.push_back(std::to_string(out.requantized_biases) +
+                      " int32 bias(es) requantized to input scale x weight scale (Arm NN refuses other bias scales)");
+  out.note = "run on copies with";
+  for (size_t i = 0; i < changes.size(); ++i)
+    out.note += (i == 0 ? " " : i + 1 == changes.size() ? " and " : ", ") + changes[i];
   if (!pass_through.empty()) {
     out.note += "; segment(s)";
     for (int k : pass_through) out.note += " " + std::to_string(k);

@@ -14,6 +14,19 @@
 // sparse float16 -> DENSIFY -> DEQUANTIZE; Arm NN 20.08 has no DENSIFY) is
 // folded the same way first: the DENSIFY output becomes a dense constant.
 //
+// Arm NN 20.08 also refuses a quantized CONV_2D, DEPTHWISE_CONV_2D or
+// FULLY_CONNECTED whose constant int32 bias has a scale further than 1e-6
+// (absolute, in float) from input scale x weight scale (per output channel
+// where the weights have per-channel scales; a per-tensor bias against
+// per-channel weights counts as different), or a per-tensor zero point
+// other than 0. In the copies such a bias is requantized: each value q
+// becomes round((q - zero point) x old scale / expected scale), half away
+// from zero, saturated to int32, and the tensor gets the expected scales
+// with zero points 0. The bias keeps its real values to within half an
+// expected scale step. Biases Arm NN accepts are left as they are, and so is
+// one that another operator reads differently or that is a model output.
+// (Arm NN 20.08's TfLiteParser takes no TRANSPOSE_CONV bias at all.)
+//
 // The segmentation under test is unchanged: only the reference runner's
 // inputs are these copies; the deployed files stay byte for byte what the
 // segmenter built. float16 -> float32 is exact, so the folded model computes
@@ -34,8 +47,9 @@ struct CheckCopies {
   std::vector<uint8_t> model;     // the whole model, folded (verified)
   std::vector<Segment> segments;  // folded segments (pass-through ones left out); plan.operators
                                   // index the folded model, plan.stage is the original stage
-  int folded_operators = 0;       // DEQUANTIZE and DENSIFY operators folded (0: copies equal the inputs)
-  std::string note;               // one line for the manifest ("" when nothing was folded)
+  int folded_operators = 0;       // DEQUANTIZE and DENSIFY operators folded
+  int requantized_biases = 0;     // int32 bias tensors requantized (both 0: copies equal the inputs)
+  std::string note;               // one line for the manifest ("" when the copies equal the inputs)
 };
 
 // The float32 value of IEEE 754 half-precision bits (subnormals, infinities
@@ -45,7 +59,8 @@ float HalfToFloat(uint16_t h);
 // Builds the copies. `segments` as returned by SegmentModel for `model`. A
 // segment left without operators (it held only folded DEQUANTIZE) only
 // passes on what it received: it has no copy (the chain skips it; the note
-// names it). Invalid (one line) when a folded copy cannot be built.
+// names it). The note counts what was folded and requantized. Invalid (one
+// line) when a copy cannot be built.
 StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std::vector<Segment>& segments);
 
 }  // namespace respect

@@ -79,8 +79,8 @@ Status RunCheck(const Config& config, const TfliteModel& model, const std::vecto
   };
   if (!ReferenceRunnerAvailable()) return skip(RunReferenceCheck(model, segments, opt).status().message());
   // The runner reads check-only copies with constant float16 DEQUANTIZE
-  // folded (Arm NN 20.08 cannot parse weights behind DEQUANTIZE); the
-  // segments written stay as built.
+  // folded (Arm NN 20.08 cannot parse weights behind DEQUANTIZE) and int32
+  // biases it refuses requantized; the segments written stay as built.
   auto copies = FoldConstantOperators(model, segments);
   if (!copies.ok()) return skip(copies.status().message());
   auto checked = TfliteModel::FromBytes(copies->model, model.origin() + " (check copy)");

@@ -51,10 +51,23 @@ std::string FormatReferenceReport(const ReferenceCheckReport& r) {
 
 bool ReferenceRunnerAvailable() { return false; }
 
-StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel&, const std::vector<Segment>&,
-                                                 const RunnerOptions&) {
+namespace {
+
+Status Unavailable() {
   return Status::Invalid("built without Arm NN: the CPU reference runner is unavailable "
                          "(install it with scripts/setup.sh --extras, then rebuild with scripts/build.sh)");
+}
+
+}  // namespace
+
+StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel&, const std::vector<Segment>&,
+                                                 const RunnerOptions&) {
+  return Unavailable();
+}
+
+StatusOr<std::map<std::string, std::vector<uint8_t>>> RunModelOnce(const TfliteModel&,
+                                                                   const std::map<std::string, std::vector<uint8_t>>&) {
+  return Unavailable();
 }
 
 #else  // RESPECT_HAVE_ARMNN
@@ -282,19 +295,41 @@ double MaxAbsDiff(const armnn::TensorInfo& info, const std::vector<uint8_t>& a, 
   return m;
 }
 
+// Names operator o of `info` in messages.
+std::function<std::string(int)> OperatorLabels(const TfliteModelInfo& info) {
+  return [&info](int o) {
+    if (o < 0 || o >= static_cast<int>(info.operators.size())) return "operator " + std::to_string(o);
+    return "operator " + std::to_string(o) + " (" + info.operators[o].op + " '" + info.operators[o].name + "')";
+  };
+}
+
 }  // namespace
 
 bool ReferenceRunnerAvailable() { return true; }
+
+StatusOr<TensorMap> RunModelOnce(const TfliteModel& model, const TensorMap& inputs) {
+  const TfliteModelInfo info = DescribeTflite(model);
+  auto net = Net::Load(model.bytes(), "the model", OperatorLabels(info));
+  if (!net.ok()) return net.status();
+  for (const Binding& b : (*net)->inputs) {
+    auto it = inputs.find(b.name);
+    if (it == inputs.end()) return Status::Invalid("no bytes given for input '" + b.name + "'");
+    if (it->second.size() != b.info.GetNumBytes())
+      return Status::Invalid("input '" + b.name + "' has " + std::to_string(it->second.size()) + " bytes, expected " +
+                             std::to_string(b.info.GetNumBytes()));
+  }
+  TensorMap out;
+  double ms = 0;
+  RESPECT_RETURN_IF_ERROR((*net)->Run(inputs, &out, &ms));
+  return out;
+}
 
 StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const std::vector<Segment>& segments,
                                                  const RunnerOptions& options) {
   if (segments.empty()) return Status::Invalid("no segments to check");
   const int runs = std::max(1, options.runs);
   const TfliteModelInfo info = DescribeTflite(model);
-  auto label = [&info](int o) {
-    if (o < 0 || o >= static_cast<int>(info.operators.size())) return "operator " + std::to_string(o);
-    return "operator " + std::to_string(o) + " (" + info.operators[o].op + " '" + info.operators[o].name + "')";
-  };
+  const std::function<std::string(int)> label = OperatorLabels(info);
 
   // Load everything first: a model Arm NN cannot handle is reported before running.
   auto whole = Net::Load(model.bytes(), "the whole model", label);

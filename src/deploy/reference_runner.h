@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,12 @@ bool ReferenceRunnerAvailable();
 // Runs the check. `segments` as returned by SegmentModel for `model`.
 StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const std::vector<Segment>& segments,
                                                  const RunnerOptions& options = {});
+
+// Runs `model` alone, once, on `inputs` (the bytes of every input tensor, by
+// name) and returns its outputs by name. Invalid (one line) when Arm NN
+// cannot parse or run it, or an input is missing or has the wrong size.
+StatusOr<std::map<std::string, std::vector<uint8_t>>> RunModelOnce(
+    const TfliteModel& model, const std::map<std::string, std::vector<uint8_t>>& inputs);
 
 // Human-readable lines (identical or not, per-segment time, throughput).
 std::string FormatReferenceReport(const ReferenceCheckReport& report);

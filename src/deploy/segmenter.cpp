@@ -176,6 +176,11 @@ StatusOr<fb::Offset<tfl::QuantizationParameters>> CopyQuant(fb::FlatBufferBuilde
                                            q->quantized_dimension());
 }
 
+StatusOr<fb::Offset<tfl::QuantizationParameters>> NewQuant(fb::FlatBufferBuilder& fbb, const TensorQuantization& q) {
+  return tfl::CreateQuantizationParameters(fbb, 0, 0, fbb.CreateVector(q.scale), fbb.CreateVector(q.zero_point),
+                                           tfl::QuantizationDetails::NONE, 0, q.quantized_dimension);
+}
+
 StatusOr<fb::Offset<void>> CopyIndexVector(fb::FlatBufferBuilder& fbb, tfl::SparseIndexVector type,
                                            const void* v) {
   if (!v && type != tfl::SparseIndexVector::NONE)  // the Verifier lets a typed null pass
@@ -242,7 +247,7 @@ fb::Offset<fb::Vector<fb::Offset<tfl::VariantSubType>>> CopyVariants(
 }  // namespace
 
 StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
-                               int stages, const std::map<int, std::vector<uint8_t>>* constant_data) {
+                               int stages, const TensorEdits* edits) {
   const tfl::Model& m = model.model();
   const tfl::SubGraph& sg = model.main_subgraph();
   Segment seg;
@@ -275,10 +280,10 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
   std::map<int, uint32_t> new_buffer;
   size_t data_bytes = 0;
   for (uint32_t b : border) data_bytes += model.BufferData(b).size;
-  if (constant_data)
+  if (edits)
     for (int t : plan.tensors) {
-      auto it = constant_data->find(t);
-      if (it == constant_data->end()) continue;
+      auto it = edits->data.find(t);
+      if (it == edits->data.end()) continue;
       new_buffer[t] = 0;
       data_bytes += it->second.size();
     }
@@ -307,7 +312,7 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     if (src->offset() > 1) seg.notes.push_back("buffer " + std::to_string(b) + " was outside the flatbuffer; written inline");
   }
   for (const auto& [t, b] : new_buffer) {
-    const std::vector<uint8_t>& data = constant_data->at(t);
+    const std::vector<uint8_t>& data = edits->data.at(t);
     fbb.ForceVectorAlignment(data.size(), 1, 16);
     buffers.push_back(tfl::CreateBuffer(fbb, fbb.CreateVector(data.data(), data.size())));
   }
@@ -321,7 +326,12 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     const tfl::Tensor* src = sg.tensors()->Get(t);
     auto shape = CopyVec(fbb, src->shape());
     auto name = CopyStr(fbb, src->name());
-    auto q = CopyQuant(fbb, src->quantization());
+    const TensorQuantization* requant = nullptr;
+    if (edits) {
+      auto it = edits->quantization.find(t);
+      if (it != edits->quantization.end()) requant = &it->second;
+    }
+    auto q = requant ? NewQuant(fbb, *requant) : CopyQuant(fbb, src->quantization());
     if (!q.ok()) return q.status().WithContext(label + " tensor '" + info.tensors[t].name + "'");
     auto sp = CopySparsity(fbb, src->sparsity());
     if (!sp.ok()) return sp.status().WithContext(label + " tensor '" + info.tensors[t].name + "'");

@@ -59,12 +59,27 @@ StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, con
 // of the tensors that are outputs of segment k and inputs of segment k+1.
 std::vector<int64_t> SegmentCrossingBytes(const TfliteModelInfo& info, const std::vector<SegmentPlan>& plans);
 
+// Quantization parameters given to a tensor in place of its own.
+struct TensorQuantization {
+  std::vector<float> scale;
+  std::vector<int64_t> zero_point;
+  int32_t quantized_dimension = 0;
+};
+
+// What the check-only copies of src/deploy/check_copy.h change in tensors
+// (original tensor indices); the segments themselves never use it.
+struct TensorEdits {
+  std::map<int, std::vector<uint8_t>> data;          // bytes of a new constant buffer
+  std::map<int, TensorQuantization> quantization;    // replaces the tensor's quantization (min, max
+                                                     // and details dropped)
+};
+
 // Builds the model of one plan (what SegmentModel does per stage; `stages`
-// only names it in messages). With `constant_data`, each tensor of the plan
-// listed there gets a new buffer holding those bytes (the check-only copies
-// of src/deploy/check_copy.h; the segments themselves never use it).
+// only names it in messages). With `edits`, each tensor of the plan listed
+// in `edits->data` gets a new buffer holding those bytes, and each listed in
+// `edits->quantization` those quantization parameters.
 StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
-                               int stages, const std::map<int, std::vector<uint8_t>>* constant_data = nullptr);
+                               int stages, const TensorEdits* edits = nullptr);
 
 // Plans and builds every segment in memory.
 StatusOr<std::vector<Segment>> SegmentModel(const TfliteModel& model, const std::vector<int>& stage_of_op,

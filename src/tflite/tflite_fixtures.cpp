@@ -1,5 +1,6 @@
 #include "tflite/tflite_fixtures.h"
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -311,6 +312,44 @@ std::vector<uint8_t> BuildSharedConstantModel() {
   m.Op(m.Code(BuiltinOperator::ADD), {x, w}, {y}, BuiltinOptions::AddOptions, tfl::CreateAddOptions(fbb).Union());
   m.Op(m.Code(BuiltinOperator::ADD), {y, w}, {z}, BuiltinOptions::AddOptions, tfl::CreateAddOptions(fbb).Union());
   return m.Finish({x}, {z, y, w}, "respect-opt fixture: shared constant, early and constant outputs");
+}
+
+std::vector<uint8_t> BuildInt8FcBiasModel(const FixtureBias& bias) {
+  MiniModel m;
+  auto& fbb = m.fbb();
+  const int x = m.Tensor("x", {1, 2}, TensorType::INT8, 0, m.Quant({0.5f}, {0}));
+  const int w = m.Tensor("fc/weights", {4, 2}, TensorType::INT8,
+                         m.Buffer(std::vector<int8_t>{1, 2, 3, -1, 0, 0, 0, 0}), m.Quant({0.25f}, {0}));
+  const int b = m.Tensor("fc/bias", {static_cast<int32_t>(bias.values.size())}, TensorType::INT32,
+                         m.Buffer(bias.values), m.Quant(bias.scale, bias.zero_point));
+  const int y = m.Tensor("y", {1, 4}, TensorType::INT8, 0, m.Quant({0.25f}, {0}));
+  m.Op(m.Code(BuiltinOperator::FULLY_CONNECTED, 4), {x, w, b}, {y}, BuiltinOptions::FullyConnectedOptions,
+       tfl::CreateFullyConnectedOptions(fbb).Union());
+  return m.Finish({x}, {y}, "respect-opt fixture: int8 FULLY_CONNECTED with a given bias");
+}
+
+std::vector<uint8_t> BuildInt8ConvBiasModel(const FixtureBias& conv1_bias) {
+  MiniModel m;
+  auto& fbb = m.fbb();
+  const float in_scale = 0.1f, h_scale = 0.05f;
+  const std::vector<float> w1_scale{0.02f, 0.03f}, w2_scale{0.01f, 0.02f};
+  const std::vector<int64_t> zero2{0, 0};
+  const int x = m.Tensor("x", {1, 1, 1, 2}, TensorType::INT8, 0, m.Quant({in_scale}, {0}));
+  const int w1 = m.Tensor("conv1/weights", {2, 1, 1, 2}, TensorType::INT8,
+                          m.Buffer(std::vector<int8_t>{3, 4, -2, 5}), m.Quant(w1_scale, zero2, 0));
+  const int b1 = m.Tensor("conv1/bias", {static_cast<int32_t>(conv1_bias.values.size())}, TensorType::INT32,
+                          m.Buffer(conv1_bias.values), m.Quant(conv1_bias.scale, conv1_bias.zero_point, 0));
+  const int h = m.Tensor("h", {1, 1, 1, 2}, TensorType::INT8, 0, m.Quant({h_scale}, {0}));
+  const int w2 = m.Tensor("conv2/weights", {2, 1, 1, 2}, TensorType::INT8,
+                          m.Buffer(std::vector<int8_t>{20, 10, -3, 1}), m.Quant(w2_scale, zero2, 0));
+  const int b2 = m.Tensor("conv2/bias", {2}, TensorType::INT32, m.Buffer(std::vector<int32_t>{10, -20}),
+                          m.Quant({h_scale * w2_scale[0], h_scale * w2_scale[1]}, zero2, 0));
+  const int y = m.Tensor("y", {1, 1, 1, 2}, TensorType::INT8, 0, m.Quant({0.01f}, {0}));
+  const uint32_t conv = m.Code(BuiltinOperator::CONV_2D, 3);
+  for (const auto& [in, wt, bs, out] : {std::array<int, 4>{x, w1, b1, h}, std::array<int, 4>{h, w2, b2, y}})
+    m.Op(conv, {in, wt, bs}, {out}, BuiltinOptions::Conv2DOptions,
+         tfl::CreateConv2DOptions(fbb, tfl::Padding::VALID, 1, 1).Union());
+  return m.Finish({x}, {y}, "respect-opt fixture: two int8 per-channel CONV_2D, the first with a given bias");
 }
 
 std::vector<uint8_t> BuildLargeFcModel(int64_t target_param_bytes, int layers) {

@@ -43,6 +43,28 @@ std::vector<uint8_t> BuildEdgeTpuCompiledModel();
 // ADDs; the model outputs are z, y (produced early) and w (a constant).
 std::vector<uint8_t> BuildSharedConstantModel();
 
+// The int32 bias of the two fixtures below: scale and zero point (one per
+// tensor or one per output channel) and one value per output channel.
+struct FixtureBias {
+  std::vector<float> scale;
+  std::vector<int64_t> zero_point;
+  std::vector<int32_t> values;
+};
+
+// One int8 FULLY_CONNECTED: x [1,2] (scale 0.5, zero point 0) times
+// "fc/weights" [4,2] = {1,2, 3,-1, 0,0, 0,0} (per-tensor scale 0.25, zero
+// point 0) plus "fc/bias" [4] = `bias` -> y [1,4] (scale 0.25, zero point 0).
+// TFLite and Arm NN expect the bias at scale 0.5 x 0.25 = 0.125, zero point 0.
+std::vector<uint8_t> BuildInt8FcBiasModel(const FixtureBias& bias);
+
+// Two int8 1x1 CONV_2D with per-channel filters: x [1,1,1,2] (scale 0.1)
+// -> conv1 (filter {3,4, -2,5}, scales {0.02, 0.03}, "conv1/bias" = `bias`)
+// -> h [1,1,1,2] (scale 0.05) -> conv2 (filter {20,10, -3,1}, scales
+// {0.01, 0.02}, bias {10, -20} at scales 0.05 x {0.01, 0.02}) -> y
+// [1,1,1,2] (scale 0.01); zero points 0. conv1's bias is expected at scales
+// 0.1f x {0.02f, 0.03f} (float products).
+std::vector<uint8_t> BuildInt8ConvBiasModel(const FixtureBias& conv1_bias);
+
 // A chain of FULLY_CONNECTED int8 layers whose constant weights total about
 // `target_param_bytes` (for read benchmarks), with `layers` layers.
 std::vector<uint8_t> BuildLargeFcModel(int64_t target_param_bytes, int layers = 32);
