@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <iterator>
 #include <map>
 #include <vector>
@@ -54,15 +55,19 @@ class FlowNetwork {
   }
 
   int64_t MaxFlow() { return boost::boykov_kolmogorov_max_flow(g_, kSource, kSink); }
+  // After MaxFlow: whether vertex v is on the source side of a minimum cut.
+  bool SourceSide(int v) const { return boost::get(boost::vertex_color, g_, v) == boost::black_color; }
 
  private:
   Graph g_;
 };
 
-// C(M) for one problem: the windows of a peak, then one cut per boundary.
-class BoundaryCuts {
+// Least crossings of down-sets between a sure inside and a sure outside, for
+// one problem: per boundary under the windows of a peak, and per band of
+// down-set weights.
+class DownSetCuts {
  public:
-  explicit BoundaryCuts(const Problem& problem)
+  explicit DownSetCuts(const Problem& problem)
       : problem_(problem),
         g_(problem.g()),
         reach_(problem.g(), /*with_param_sums=*/true),
@@ -74,36 +79,106 @@ class BoundaryCuts {
     Windows w = IncumbentWindows(problem_, reach_, static_cast<double>(m));
     if (!PropagateWindows(g_, &w)) return std::numeric_limits<double>::infinity();
     int64_t sum = 0;
+    std::vector<int> vx(g_.size());
     for (int k = 0; k + 1 < problem_.stages; ++k) {
-      sum += BoundaryCut(w, k);
+      // Inside D_k: every node whose window ends by k; outside: every node
+      // whose window starts after k.
+      for (int v = 0; v < g_.size(); ++v)
+        vx[v] = w.hi[v] <= k ? FlowNetwork::kSource : (w.lo[v] > k ? FlowNetwork::kSink : kFree);
+      sum += MinCut(&vx);
       ++*max_flows;
     }
     return problem_.objective.comm_weight * static_cast<double>(sum);
   }
 
- private:
-  // The least crossing at boundary k of a down-set that holds every node
-  // with hi <= k and none with lo > k.
-  int64_t BoundaryCut(const Windows& w, int k) const {
-    const int n = g_.size();
-    // Vertex of each node: the source (inside D_k for sure), the sink
-    // (outside for sure), or its own.
-    std::vector<int> vx(n);
-    int count = 2;
-    for (int v = 0; v < n; ++v) {
-      if (w.hi[v] <= k) vx[v] = FlowNetwork::kSource;
-      else if (w.lo[v] > k) vx[v] = FlowNetwork::kSink;
-      else vx[v] = count++;
+  // The least crossing of any down-set D with a <= P(D) <= b (+inf: none):
+  // v is inside when the nodes that are not v or its descendants weigh
+  // less than a, outside when v and its ancestors weigh more than b.
+  double BandCut(int64_t a, int64_t b, int* max_flows) const {
+    const int64_t total = g_.total_param_bytes();
+    std::vector<int> vx(g_.size());
+    int64_t inside = 0, outside = 0;
+    for (int v = 0; v < g_.size(); ++v) {
+      const int64_t p = g_.node(v).param_bytes;
+      const bool in = total - p - reach_.descendant_param_bytes(v) < a;
+      const bool out = p + reach_.ancestor_param_bytes(v) > b;
+      if (in && out) return std::numeric_limits<double>::infinity();
+      vx[v] = in ? FlowNetwork::kSource : (out ? FlowNetwork::kSink : kFree);
+      inside += in ? p : 0;
+      outside += out ? p : 0;
     }
+    if (inside > b || total - outside < a) return std::numeric_limits<double>::infinity();
+    std::vector<int> marks = vx;
+    int64_t weight = 0;
+    const int64_t plain = MinCut(&marks, {}, true, &weight);
+    ++*max_flows;
+    // The least cut may weigh far less than a (a few cheap nodes past the
+    // sure inside), or more than b. Pricing the weight left out at mu per
+    // byte gives, for every D with P(D) >= a, cut(D) >= cut(D) + mu (a - P(D))
+    //   >= min_D' [cut(D') + sum_{v not in D'} floor(mu p_v)] - mu (total - a):
+    // a bound for every mu >= 0 (the Lagrangian of P(D) >= a), concave in
+    // mu with slope a - P(D'), so the best mu is found by bisection on that
+    // sign; likewise pricing the weight inside for P(D) <= b. Beyond a few
+    // times the cut per byte of the whole graph no mu can pay.
+    double best = static_cast<double>(plain);
+    const bool light = weight < a;
+    if (!light && weight <= b) return best;
+    const double side = light ? static_cast<double>(std::max<int64_t>(1, a)) : static_cast<double>(std::max<int64_t>(1, total - b));
+    const double shift = light ? static_cast<double>(total - a) : static_cast<double>(b);
+    double mu_lo = 0.0, mu_hi = 4.0 * static_cast<double>(weights_.total()) / side;
+    std::vector<int64_t> pay(g_.size());
+    for (int it = 0; it < kLagrangeSteps; ++it) {
+      const double mu = 0.5 * (mu_lo + mu_hi);
+      for (int v = 0; v < g_.size(); ++v)
+        pay[v] = static_cast<int64_t>(std::floor(mu * static_cast<double>(g_.node(v).param_bytes)));
+      marks = vx;
+      const int64_t value = MinCut(&marks, pay, /*outside=*/light, &weight);
+      ++*max_flows;
+      best = std::max(best, static_cast<double>(value) - mu * shift);
+      const bool push = light ? weight < a : weight > b;  // the slope is still positive
+      (push ? mu_lo : mu_hi) = mu;
+    }
+    return best;
+  }
+
+ private:
+  static constexpr int kFree = -1;
+  static constexpr int kLagrangeSteps = 12;
+
+  // The least crossing of a down-set that holds every node marked
+  // kSource and none marked kSink; *vx (kSource, kSink or kFree per node)
+  // is overwritten with flow vertices. Such a down-set exists: the marks are
+  // closed along edges (sources' parents are sources, sinks' children sinks).
+  // pay (empty: none) adds pay[v] for every v left out of the down-set when
+  // `outside`, else for every v in it.
+  // inside_bytes (null: not wanted): the parameter bytes of the minimising
+  // down-set.
+  int64_t MinCut(std::vector<int>* vx_in, const std::vector<int64_t>& pay = {}, bool outside = true,
+                 int64_t* inside_bytes = nullptr) const {
+    std::vector<int>& vx = *vx_in;
+    const int n = g_.size();
+    int count = 2;
+    for (int v = 0; v < n; ++v)
+      if (vx[v] == kFree) vx[v] = count++;
     // Auxiliary vertices for tensors with several free consumers.
     std::vector<int> aux(n, -1);
     if (weights_.per_tensor())
       for (int u = 0; u < n; ++u)
-        if (vx[u] != FlowNetwork::kSink && !weights_.silent(u)) aux[u] = count++;
+        if (vx[u] != FlowNetwork::kSink && !weights_.silent(u) &&
+            std::any_of(g_.children(u).begin(), g_.children(u).end(), [&](int c) { return vx[c] >= 2; }))
+          aux[u] = count++;
     FlowNetwork net(count);
     // Any cut through an "infinite" arc costs more than cutting every tensor.
-    const int64_t inf = weights_.total() + 1;
+    int64_t finite = weights_.total();
+    for (int64_t x : pay) finite += x;
+    const int64_t inf = finite + 1;
     int64_t fixed = 0;  // crossings between the two sure sides
+    for (size_t v = 0; v < pay.size(); ++v) {
+      const int sure = outside ? FlowNetwork::kSink : FlowNetwork::kSource;
+      if (vx[v] == sure) fixed += pay[v];
+      else if (outside) net.AddArc(FlowNetwork::kSource, vx[v], pay[v]);
+      else net.AddArc(vx[v], FlowNetwork::kSink, pay[v]);
+    }
     for (int u = 0; u < n; ++u) {
       const std::vector<int>& ch = g_.children(u);
       for (int c : ch)  // precedence: c inside D_k puts u inside
@@ -112,13 +187,16 @@ class BoundaryCuts {
       if (weights_.per_tensor()) {
         // u inside with aux[u] outside pays u's tensor once; aux[u] can sit
         // inside only when every consumer does.
-        if (vx[u] == FlowNetwork::kSource &&
-            std::any_of(ch.begin(), ch.end(), [&](int c) { return vx[c] == FlowNetwork::kSink; })) {
+        const bool sink_child =
+            std::any_of(ch.begin(), ch.end(), [&](int c) { return vx[c] == FlowNetwork::kSink; });
+        if (vx[u] == FlowNetwork::kSource && sink_child) {
           fixed += weights_.tensor(u);
-          continue;
+        } else if (sink_child || aux[u] < 0) {  // free u, or a source with only inside consumers
+          net.AddArc(vx[u], FlowNetwork::kSink, sink_child ? weights_.tensor(u) : 0);
+        } else {
+          net.AddArc(vx[u], aux[u], weights_.tensor(u));
+          for (int c : ch) net.AddArc(aux[u], vx[c], inf);
         }
-        net.AddArc(vx[u], aux[u], weights_.tensor(u));
-        for (int c : ch) net.AddArc(aux[u], vx[c], inf);
       } else {
         for (size_t i = 0; i < ch.size(); ++i) {
           const int64_t c_uw = weights_.edge(u, static_cast<int>(i));
@@ -127,7 +205,14 @@ class BoundaryCuts {
         }
       }
     }
-    return fixed + net.MaxFlow();
+    const int64_t flow = net.MaxFlow();
+    if (inside_bytes) {
+      *inside_bytes = 0;
+      for (int v = 0; v < n; ++v)
+        if (vx[v] == FlowNetwork::kSource || (vx[v] >= 2 && net.SourceSide(vx[v])))
+          *inside_bytes += g_.node(v).param_bytes;
+    }
+    return fixed + flow;
   }
 
   const Problem& problem_;
@@ -135,6 +220,85 @@ class BoundaryCuts {
   const Reachability reach_;
   const CrossingWeights weights_;
 };
+
+// The chain bound: the down-sets D_0 c D_1 c ... c D_{stages-2} of a
+// schedule with peak <= m have P(D_0) <= m, P(D_k) - P(D_{k-1}) <= m and
+// total - P(D_last) <= m. Each P(D_k) lies in one of B bands
+// [floor(j total / B), floor((j+1) total / B)], and D_k crosses at least
+// that band's cut bound, so the least sum of band bounds over chains of
+// bands that can satisfy those inequalities bounds sum_k X_k. Unlike the
+// per-boundary cuts, the boundaries cannot all use one cheap cut: they
+// must be spread over the whole weight, at most m apart.
+class BandChain {
+ public:
+  // cut[j]: a lower bound of the crossing of any down-set in band j (+inf:
+  // none exists).
+  BandChain(int64_t total, std::vector<double> cut) : total_(total), cut_(std::move(cut)) {}
+
+  static int64_t Edge(int64_t total, int bands, int j) {
+    return static_cast<int64_t>((static_cast<__int128>(total) * j) / bands);
+  }
+
+  // The least sum of band bounds over chains of `boundaries` bands for peak m.
+  double Crossing(int64_t m, int boundaries) const {
+    const int bands = static_cast<int>(cut_.size());
+    const double inf = std::numeric_limits<double>::infinity();
+    auto lo = [&](int j) { return Edge(total_, bands, j); };
+    auto hi = [&](int j) { return Edge(total_, bands, j + 1); };
+    std::vector<double> prev(bands, inf), cur(bands);
+    for (int j = 0; j < bands; ++j)
+      if (lo(j) <= m) prev[j] = cut_[j];
+    std::deque<int> window;  // indices of prev, increasing, values increasing
+    for (int k = 1; k < boundaries; ++k) {
+      // Band i can precede band j (i <= j) when lo(j) - hi(i) <= m; the
+      // least such i only grows with j, so a sliding-window minimum.
+      window.clear();
+      int first = 0;
+      for (int j = 0; j < bands; ++j) {
+        while (!window.empty() && prev[window.back()] >= prev[j]) window.pop_back();
+        window.push_back(j);
+        while (lo(j) - hi(first) > m) ++first;
+        while (window.front() < first) window.pop_front();
+        cur[j] = prev[window.front()] + cut_[j];
+      }
+      prev.swap(cur);
+    }
+    double best = inf;
+    for (int j = 0; j < bands; ++j)
+      if (total_ - hi(j) <= m) best = std::min(best, prev[j]);
+    return best;
+  }
+
+ private:
+  int64_t total_;
+  std::vector<double> cut_;
+};
+
+// Band bounds at doubling resolutions (64, 128, ... bands) while time lasts:
+// a band lies inside its parent, so the parent's bound holds for it too
+// and the finest level stays valid where it was not reached.
+constexpr int kFirstBands = 64;
+
+std::vector<double> BandBounds(const DownSetCuts& cuts, int64_t total, int max_bands, double seconds,
+                               Clock::time_point t0, CutBoundResult* out) {
+  std::vector<double> level(1, 0.0);  // one band [0, total]: bound 0
+  if (max_bands <= 0) return level;
+  for (int bands = kFirstBands; bands <= std::max(kFirstBands, max_bands); bands *= 2) {
+    std::vector<double> next(bands);
+    const int parent = static_cast<int>(level.size());
+    for (int j = 0; j < bands; ++j) next[j] = level[static_cast<int64_t>(j) * parent / bands];
+    for (int j = 0; j < bands && Secs(t0) < seconds; ++j) {
+      if (!std::isfinite(next[j])) continue;  // its parent holds no down-set
+      next[j] = std::max(next[j], cuts.BandCut(BandChain::Edge(total, bands, j),
+                                                 BandChain::Edge(total, bands, j + 1), &out->max_flows));
+      ++out->bands_evaluated;
+    }
+    level.swap(next);
+    out->bands = bands;
+    if (Secs(t0) >= seconds) break;
+  }
+  return level;
+}
 
 }  // namespace
 
@@ -157,11 +321,17 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   };
   if (hi < lo) return finish(ceiling, ceiling, true);  // no schedule beats the incumbent
 
-  const BoundaryCuts cuts(problem);
+  const DownSetCuts cuts(problem);
+  // The band bounds first, for up to half the time.
+  const BandChain chain(g.total_param_bytes(), BandBounds(cuts, g.total_param_bytes(), options.bands,
+                                                          0.5 * options.time_limit_s, t0, &out));
+  const double w = problem.objective.comm_weight;
   std::map<int64_t, double> c;  // peak -> C(peak)
   auto eval = [&](int64_t m) {
     if (c.count(m)) return;
-    c[m] = cuts.Crossing(m, &out.max_flows);
+    const double per_boundary = cuts.Crossing(m, &out.max_flows);
+    const double chained = w * chain.Crossing(m, problem.stages - 1);
+    c[m] = std::max(per_boundary, chained);
     ++out.peaks_evaluated;
   };
   // Peaks in [lo, hi]; the first cell is {lo} itself, then (m_i, m_{i+1}].

@@ -1,28 +1,36 @@
 // A lower bound of the memory_comm objective J = Mpeak + w * sum_k X_k from
 // minimum cuts, far above the ILP's root LP on large graphs (docs/design.md
-// "Lower bounds").
+// "Cut lower bound").
 //
 // The root LP can spread every node evenly over the stages (z[v][k] =
 // (k+1)/stages), which makes every crossing zero and leaves it near
-// total / stages. The cut bound instead fixes a peak M and asks what any
-// schedule with max_k P_k <= M must pay at each boundary:
-//   * IncumbentWindows(M) (formulations/schedule_ilp.h) intersected with the
-//     hard windows and propagated along edges give each node a stage
-//     interval [lo, hi]; an empty one means no schedule has a peak <= M;
-//   * at boundary k the down-set D_k = {v : s(v) <= k} holds every node with
-//     hi <= k and no node with lo > k, so X_k is at least the least crossing
-//     of any down-set between those two sets: a minimum s-t cut (the edge
-//     model's edges, or each tensor once through an auxiliary node), solved
-//     by Boost's Boykov-Kolmogorov max-flow;
-//   * C(M) = w * sum_k cut_k(M) does not increase with M, so a schedule with
-//     peak in (M_i, M_{i+1}] has J >= M_i + 1 + C(M_{i+1}) (peaks are whole
-//     bytes).
-// The bound is the least such value over a grid of peaks from
-// SimpleLowerBound up to the incumbent, refined by bisecting the cell that
-// gives the least value, and never above the incumbent (no better schedule
-// has a peak above it). Boundaries are cut independently, so the bound
-// ignores that D_0 c D_1 c ... must nest and that each D_k's parameters must
-// fit; it is a relaxation, valid for every schedule.
+// total / stages. The cut bound uses that a node sits wholly in one stage.
+// For a peak M, C(M) bounds sum_k X_k over schedules with max_k P_k <= M by
+// the larger of two relaxations:
+//   * per boundary: IncumbentWindows(M) (formulations/schedule_ilp.h) with
+//     the hard windows, propagated along edges, put every node whose window
+//     ends by k inside D_k = {v : s(v) <= k} and every node whose window
+//     starts after k outside, so X_k >= the least crossing of a down-set
+//     between the two: a minimum s-t cut (the edge model's edges, or each
+//     tensor once through an auxiliary node; Boost's Boykov-Kolmogorov
+//     max-flow). An empty window means no schedule has peak <= M;
+//   * chained bands: the weights P(D_0) <= ... <= P(D_last) start within M
+//     of 0, step by at most M and end within M of the total. Split [0,
+//     total] into bands; a down-set whose weight is in band [a, b] contains
+//     every v whose non-descendants weigh < a and no v whose ancestors weigh
+//     > b, and its crossing is at least the Lagrangian bound of the least
+//     such cut with a <= P(D) <= b (weight priced per byte, the price found
+//     by bisection). A shortest path over bands then gives the least sum of
+//     band bounds any chain fitting M can have. Bands are computed once, at
+//     doubling resolutions while time lasts (a band's parent bound holds for
+//     it).
+// C(M) does not increase with M, so a schedule with peak in (M_i, M_{i+1}]
+// has J >= M_i + 1 + C(M_{i+1}) (peaks are whole bytes). The bound is the
+// least such value over a grid of peaks from SimpleLowerBound up to the
+// incumbent, refined by bisecting the cell that gives the least value, and
+// never above the incumbent (no better schedule has a peak above it). It is
+// a relaxation, valid for every schedule: nothing forces the down-sets to
+// nest or a band's cut to be a schedule's.
 #pragma once
 
 #include <limits>
@@ -34,6 +42,7 @@ namespace respect {
 struct CutBoundOptions {
   double time_limit_s = 1.0;  // wall clock; the grid refined so far when it ends
   int max_peaks = 96;         // evaluations of C(M), each stages - 1 max-flows
+  int bands = 4096;           // finest band resolution (about 13 max-flows per band); 0: no chain bound
 };
 
 struct CutBoundResult {
@@ -45,6 +54,8 @@ struct CutBoundResult {
   // the incumbent when no better schedule can exist.
   double peak = std::numeric_limits<double>::quiet_NaN();
   int peaks_evaluated = 0;
+  int bands_evaluated = 0;  // Lagrangian band cuts computed
+  int bands = 0;            // resolution of the chain bound (its finest level)
   int max_flows = 0;
   double seconds = 0.0;
   // The least cell is one byte wide: more time would not raise the bound.

@@ -350,6 +350,8 @@ double ExactScheduler::CutBound(const Problem& problem, const Schedule* warm, do
   if (std::isfinite(cb.bound)) r->stats["cut_bound"] = cb.bound;
   r->stats["cut_bound_seconds"] = cb.seconds;
   r->stats["cut_bound_peaks"] = cb.peaks_evaluated;
+  r->stats["cut_bound_bands"] = cb.bands;
+  if (std::isfinite(cb.peak)) r->stats["cut_bound_peak"] = cb.peak;
   return cb.bound;
 }
 
