@@ -120,6 +120,12 @@ TEST(CutBound, NeverAboveBruteForce) {
         const double without = CutLowerBound(p, incumbent, per_boundary_only).bound;
         EXPECT_LE(without, r.bound + 1e-9);
         chain_raised += r.bound > without + 1e-9;
+        // Stopped after one or two peaks, the cells still cover every peak.
+        for (int peaks : {1, 2}) {
+          CutBoundOptions early;
+          early.max_peaks = peaks;
+          EXPECT_LE(CutLowerBound(p, incumbent, early).bound, opt * (1 + 1e-12) + 1e-9) << g->name() << " " << peaks;
+        }
       }
     }
   }
