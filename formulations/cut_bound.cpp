@@ -327,7 +327,9 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   if (n * n * 4e-9 > options.time_limit_s) return out;
   const DownSetCuts cuts(problem);
   // The band bounds first, for up to half the time.
-  const BandChain chain(g.total_param_bytes(), BandBounds(cuts, g.total_param_bytes(), options.bands,
+  // Bands much finer than the nodes add little: at most 4 per node.
+  const int max_bands = static_cast<int>(std::min<int64_t>(options.bands, 4 * static_cast<int64_t>(g.size())));
+  const BandChain chain(g.total_param_bytes(), BandBounds(cuts, g.total_param_bytes(), max_bands,
                                                           0.5 * options.time_limit_s, t0, &out));
   const double w = problem.objective.comm_weight;
   std::map<int64_t, double> c;  // peak -> C(peak), for the peaks evaluated

@@ -42,7 +42,7 @@ namespace respect {
 struct CutBoundOptions {
   double time_limit_s = 1.0;  // wall clock; the grid refined so far when it ends
   int max_peaks = 96;         // evaluations of C(M), each stages - 1 max-flows
-  int bands = 4096;           // finest band resolution (about 13 max-flows per band); 0: no chain bound
+  int bands = 4096;           // finest band resolution (at most 4 per node; about 13 max-flows per band); 0: no chain bound
 };
 
 struct CutBoundResult {
