@@ -125,7 +125,10 @@ class DownSetCuts {
     if (!light && weight <= b) return best;
     const double side = light ? static_cast<double>(std::max<int64_t>(1, a)) : static_cast<double>(std::max<int64_t>(1, total - b));
     const double shift = light ? static_cast<double>(total - a) : static_cast<double>(b);
-    double mu_lo = 0.0, mu_hi = 4.0 * static_cast<double>(weights_.total()) / side;
+    // Capped so that the priced weights stay far inside int64 (sum <= 1e17).
+    double mu_lo = 0.0;
+    const double mu_hi_cap = 1e17 / static_cast<double>(std::max<int64_t>(1, total));
+    double mu_hi = std::min(4.0 * static_cast<double>(weights_.total()) / side, mu_hi_cap);
     std::vector<int64_t> pay(g_.size());
     for (int it = 0; it < kLagrangeSteps; ++it) {
       const double mu = 0.5 * (mu_lo + mu_hi);

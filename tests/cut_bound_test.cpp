@@ -73,6 +73,30 @@ TEST(CutBound, WeighsEdgesAndTheCommWeight) {
   EXPECT_DOUBLE_EQ(best->objective, 25);
 }
 
+TEST(CutBound, HugeSizesStayExact) {
+  // Petabyte nodes and tensors: the priced weights and "infinite" arcs must
+  // not overflow. Optimum: 2 nodes a stage, one tensor crosses.
+  GraphBuilder b("huge");
+  for (const char* id : {"a", "b", "c", "d"}) {
+    Node nd;
+    nd.id = id;
+    nd.name = id;
+    nd.param_bytes = int64_t{1} << 50;
+    nd.output_bytes = int64_t{1} << 49;
+    b.AddNode(nd);
+  }
+  for (int v = 0; v + 1 < 4; ++v) b.AddEdgeIdx(v, v + 1);
+  auto g = b.Build();
+  ASSERT_TRUE(g.ok());
+  Problem p = MakeProblem(std::make_shared<const Graph>(std::move(*g)), 2, ObjectiveKind::kMemoryComm,
+                          CommModel::kTensor);
+  auto best = BruteForceScheduler().Run(p);
+  ASSERT_TRUE(best.ok());
+  const double opt = static_cast<double>((int64_t{1} << 51) + (int64_t{1} << 49));
+  EXPECT_DOUBLE_EQ(best->objective, opt);
+  EXPECT_DOUBLE_EQ(CutLowerBound(p, kInf).bound, opt);
+}
+
 TEST(CutBound, NotForLatencyOrOneStage) {
   Problem lat = MakeProblem(Chain4(), 2, ObjectiveKind::kLatency, CommModel::kTensor);
   EXPECT_TRUE(std::isnan(CutLowerBound(lat, kInf).bound));
