@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
-"""Reads the `cbc` program's log of a respect-opt LP (which counts MiB) and
-prints `status objective_bytes bound_bytes` (empty fields as '-').
-Usage: cbc_log.py LOG"""
+"""Reads the `cbc` program's log of a respect-opt LP and prints
+`status objective_bytes bound_bytes` (empty fields as '-').
+Usage: cbc_log.py LOG [BYTES_PER_UNIT]
+
+The LP counts MiB (the default, 1048576 bytes per unit) unless comm_weight
+is a fraction p/q: then it counts the power of two at or below 1/q MiB
+(docs/design.md, ILP), which run_icml.sh passes as BYTES_PER_UNIT."""
 import re
 import sys
 
 log = open(sys.argv[1]).read()
+unit = float(sys.argv[2]) if len(sys.argv) > 2 else 1048576.0
 
 
 def grab(label):
     m = re.search(label + r":\s+(-?[0-9.eE+-]+)", log)
-    return float(m.group(1)) * 1048576 if m else None
+    return float(m.group(1)) * unit if m else None
 
 
 obj, bound = grab("Objective value"), grab("Lower bound")

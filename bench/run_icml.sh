@@ -74,7 +74,9 @@ if [[ -f "$lp" ]]; then
   /usr/bin/time -f "%M" -o "$OUT/$graph.r$RATIO.d$DEPTH.cbc.rss" cbc "$lp" timeMode elapsed sec "$LIMIT" solve \
     > "$OUT/$graph.r$RATIO.d$DEPTH.cbc.log" 2>&1 || true
   end=$(date +%s.%N)
-  read -r status obj bound < <(python3 bench/cbc_log.py "$OUT/$graph.r$RATIO.d$DEPTH.cbc.log")
+  # comm_weight 1/RATIO: the LP counts the power of two at or below 1/RATIO MiB.
+  unit=$(python3 -c "import math; r=int(float('$RATIO')); print(2.0 ** math.floor(math.log2(1048576 / r)) if r > 1 else 1048576.0)")
+  read -r status obj bound < <(python3 bench/cbc_log.py "$OUT/$graph.r$RATIO.d$DEPTH.cbc.log" "$unit")
   row=$(python3 - "$graph" "$RATIO" "$DEPTH" "$status" "$obj" "$bound" "$start" "$end" \
         "$(tail -1 "$OUT/$graph.r$RATIO.d$DEPTH.cbc.rss" 2>/dev/null || echo 0)" <<'PY'
 import sys
