@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <deque>
-#include <iterator>
 #include <map>
 #include <vector>
 
@@ -192,11 +191,10 @@ class DownSetCuts {
         // inside only when every consumer does.
         const bool sink_child =
             std::any_of(ch.begin(), ch.end(), [&](int c) { return vx[c] == FlowNetwork::kSink; });
-        if (vx[u] == FlowNetwork::kSource && sink_child) {
-          fixed += weights_.tensor(u);
-        } else if (sink_child || aux[u] < 0) {  // free u, or a source with only inside consumers
-          net.AddArc(vx[u], FlowNetwork::kSink, sink_child ? weights_.tensor(u) : 0);
-        } else {
+        if (sink_child) {  // u inside pays: for sure when u is, else by the cut
+          if (vx[u] == FlowNetwork::kSource) fixed += weights_.tensor(u);
+          else net.AddArc(vx[u], FlowNetwork::kSink, weights_.tensor(u));
+        } else if (aux[u] >= 0) {  // some consumer is free (else all are inside: nothing to pay)
           net.AddArc(vx[u], aux[u], weights_.tensor(u));
           for (int c : ch) net.AddArc(aux[u], vx[c], inf);
         }

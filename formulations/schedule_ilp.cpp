@@ -146,21 +146,30 @@ Windows FullWindows(const Problem& problem) {
   return FullWindowsFrom(problem, Reachability(problem.g()));
 }
 
-Windows IncumbentWindows(const Problem& problem, double objective) {
+namespace {
+
+// The largest stage any schedule of objective <= `objective` can have, or 0
+// when that says nothing (latency, a non-finite or non-positive objective).
+double IncumbentPeak(const Problem& problem, double objective) {
   double m = objective;
   if (problem.constraints.max_stage_param_bytes > 0)
     m = std::min(m, static_cast<double>(problem.constraints.max_stage_param_bytes));
-  if (problem.objective.kind != ObjectiveKind::kMemoryComm || !std::isfinite(m) || m <= 0)
-    return FullWindows(problem);
+  if (problem.objective.kind != ObjectiveKind::kMemoryComm || !std::isfinite(m) || m <= 0) return 0.0;
+  return m;
+}
+
+}  // namespace
+
+Windows IncumbentWindows(const Problem& problem, double objective) {
+  // Without a peak the windows are the hard ones: no closure with sums needed.
+  if (IncumbentPeak(problem, objective) <= 0) return FullWindows(problem);
   return IncumbentWindows(problem, Reachability(problem.g(), /*with_param_sums=*/true), objective);
 }
 
 Windows IncumbentWindows(const Problem& problem, const Reachability& reach, double objective) {
-  double m = objective;
-  if (problem.constraints.max_stage_param_bytes > 0)
-    m = std::min(m, static_cast<double>(problem.constraints.max_stage_param_bytes));
+  const double m = IncumbentPeak(problem, objective);
   Windows w = FullWindowsFrom(problem, reach);
-  if (problem.objective.kind != ObjectiveKind::kMemoryComm || !std::isfinite(m) || m <= 0) return w;
+  if (m <= 0) return w;
   const Graph& g = problem.g();
   const int S = problem.stages;
   // A hair of slack so that rounding never drops the incumbent itself.

@@ -199,7 +199,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     const double cut = CutBound(problem, have_warm ? &warm : nullptr, options_.time_limit_s - Seconds(t0), &r);
     if (std::isfinite(cut)) {
       lattice_bound = std::isfinite(lattice_bound) ? std::max(lattice_bound, cut) : cut;
-      if (have_warm && cut >= Evaluate(problem, warm).objective * (1 - 1e-12) - 1e-9) {
+      if (have_warm && BoundMeets(cut, Evaluate(problem, warm).objective)) {
         auto done = StartAtTimeLimit(problem, &warm, lattice_bound, t0, std::move(r));
         if (done.ok()) {
           done->message = "the cut bound proves the start optimal";
@@ -325,9 +325,13 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   return r;
 }
 
+bool ExactScheduler::BoundMeets(double bound, double objective) {
+  return bound >= objective * (1 - 1e-12) - 1e-9;
+}
+
 void ExactScheduler::CloseByBound(double bound, ScheduleResult* r) {
   if (r->status != SolveStatus::kFeasible || !std::isfinite(bound)) return;
-  if (r->bound < r->objective * (1 - 1e-12) - 1e-9) return;
+  if (!BoundMeets(r->bound, r->objective)) return;
   r->status = SolveStatus::kOptimal;
   r->stats["proven_bound"] = r->bound;
   r->stats["gap"] = 0.0;

@@ -88,8 +88,8 @@ struct ExactOptions {
 // evaluate() (FinishResult); an optimal ILP objective that differs from
 // evaluate() by more than 1e-6 relative is a bug and returns Internal (for a
 // feasible one, evaluate() may only be lower).
-// Stats: cut_bound, cut_bound_seconds, cut_bound_peaks when the cut bound
-// ran; start_search_seconds and start_search_improved (0/1) when the
+// Stats: cut_bound, cut_bound_seconds, cut_bound_peaks, cut_bound_bands,
+// cut_bound_peak when the cut bound ran; start_search_seconds and start_search_improved (0/1) when the
 // start search ran; bb_nodes, ilp_cols, ilp_rows, ilp_binaries, solver_seconds, gap,
 // start_objective (cost units; absent without a start), start_feasible; for
 // the lattice engine lattice_ideals, lattice_labels, lattice_steps,
@@ -123,6 +123,8 @@ class ExactScheduler final : public Scheduler {
   // A feasible r becomes optimal when `bound` (the lattice's or the cut
   // bound, NaN: none) meets its objective.
   static void CloseByBound(double bound, ScheduleResult* r);
+  // Whether a proven bound reaches an objective (up to rounding).
+  static bool BoundMeets(double bound, double objective);
   // The cut lower bound for its share of the limit (NaN when it does not
   // apply); records its stats in r.
   double CutBound(const Problem& problem, const Schedule* warm, double seconds_left, ScheduleResult* r) const;
