@@ -94,6 +94,10 @@ class WideSolver {
 
   bool Enumerate();
   void Fill(Ideal* id) const;
+  void Extend(const Ideal& t, int v, Ideal* u) const;
+  void ExtendFrontier(const std::vector<int>& from, int v, const Bits<W>& u, std::vector<int>* out) const;
+  int64_t Sends(int u, const Bits<W>& set) const;  // what u in set sends across its boundary
+  int64_t MaxParamOutside(const Bits<W>& set) const;
   bool Admissible(const Ideal& t, int k) const;
   double StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const;
   double LowerBound(double m, int64_t x, const Ideal& t, int k) const;
@@ -116,6 +120,7 @@ class WideSolver {
   int64_t cap_ = 0, total_p_ = 0, total_macs_ = 0;
   std::vector<Bits<W>> parents_, children_;
   std::vector<int64_t> param_, macs_;
+  std::vector<int> by_param_;  // nodes by param_ descending (MaxParamOutside)
   std::vector<Bits<W>> must_in_, must_out_;
   std::vector<Bits<W>> same_groups_;
   std::vector<Ideal> ideals_;
@@ -134,53 +139,101 @@ class WideSolver {
   int best_node_ = -1, best_label_ = -1;
 };
 
+// The figures of the root set, node by node.
 template <int W>
 void WideSolver<W>::Fill(Ideal* id) const {
   for (int v = 0; v < n_; ++v) {
-    if (id->set.test(v)) {
-      if (g_.is_operator(v)) ++id->count;
-      id->p += param_[v];
-      id->macs += macs_[v];
-      if (xw_.silent(v) || children_[v].subset_of(id->set)) continue;
-      id->x += xw_.Outgoing(g_, v, [id](int c) { return !id->set.test(c); });
-    } else {
-      id->max_p_out = std::max(id->max_p_out, param_[v]);
-    }
+    if (!id->set.test(v)) continue;
+    if (g_.is_operator(v)) ++id->count;
+    id->p += param_[v];
+    id->macs += macs_[v];
+    id->x += Sends(v, id->set);
   }
+  id->max_p_out = MaxParamOutside(id->set);
+}
+
+template <int W>
+int64_t WideSolver<W>::Sends(int u, const Bits<W>& set) const {
+  if (!set.test(u) || xw_.silent(u) || children_[u].subset_of(set)) return 0;
+  return xw_.Outgoing(g_, u, [&set](int c) { return !set.test(c); });
+}
+
+template <int W>
+int64_t WideSolver<W>::MaxParamOutside(const Bits<W>& set) const {
+  for (int v : by_param_)
+    if (!set.test(v)) return param_[v];
+  return 0;
+}
+
+// The figures of u = t + {v} from t's: only v and its producers change what
+// they send, so the step costs v's neighbourhood, not the graph.
+template <int W>
+void WideSolver<W>::Extend(const Ideal& t, int v, Ideal* u) const {
+  u->count = t.count + (g_.is_operator(v) ? 1 : 0);
+  u->p = t.p + param_[v];
+  u->macs = t.macs + macs_[v];
+  int64_t x = t.x + Sends(v, u->set);
+  for (int w : g_.parents(v)) x += Sends(w, u->set) - Sends(w, t.set);
+  u->x = x;
+  u->max_p_out = t.max_p_out == param_[v] ? MaxParamOutside(u->set) : t.max_p_out;
+}
+
+// The nodes that can join down-set u = t + {v}: t's, less v, plus the
+// consumers of v whose producers are now all in.
+template <int W>
+void WideSolver<W>::ExtendFrontier(const std::vector<int>& from, int v, const Bits<W>& u,
+                                   std::vector<int>* out) const {
+  out->clear();
+  for (int w : from)
+    if (w != v) out->push_back(w);
+  for (int c : g_.children(v))
+    if (!u.test(c) && !must_out_[S_ - 2].test(c) && parents_[c].subset_of(u) &&
+        std::find(out->begin(), out->end(), c) == out->end())
+      out->push_back(c);
 }
 
 // Breadth-first over the covering relation from the least set (the nodes
 // every boundary set holds), adding one node whose parents are all in and
-// that may be in some boundary set.
+// that may be in some boundary set. Each down-set keeps its frontier (the
+// nodes that can join it) until it is expanded, so a step looks at the
+// frontier and the new node's consumers, not at every node.
 template <int W>
 bool WideSolver<W>::Enumerate() {
+  by_param_.resize(n_);
+  for (int v = 0; v < n_; ++v) by_param_[v] = v;
+  std::stable_sort(by_param_.begin(), by_param_.end(), [this](int a, int b) { return param_[a] > param_[b]; });
   std::unordered_map<Bits<W>, int, BitsHash<W>> index;
   Ideal root;
   root.set = must_in_[0];
+  Fill(&root);
+  std::vector<std::vector<int>> frontier(1);
+  for (int v = 0; v < n_; ++v)
+    if (!root.set.test(v) && !must_out_[S_ - 2].test(v) && parents_[v].subset_of(root.set)) frontier[0].push_back(v);
   ideals_.push_back(root);
   index.emplace(root.set, 0);
   int64_t work = 0;
   for (size_t i = 0; i < ideals_.size(); ++i) {
-    // Bounded like the search: n node checks per down-set count as steps.
-    work += n_;
+    // Bounded like the search: each candidate node counts as a step.
+    work += 1 + static_cast<int64_t>(frontier[i].size());
     if (work > o_.max_steps) return false;
     if ((i & 255) == 0 && std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) return false;
-    for (int v = 0; v < n_; ++v) {
-      const Bits<W>& t = ideals_[i].set;
-      if (t.test(v) || must_out_[S_ - 2].test(v) || !parents_[v].subset_of(t)) continue;
-      Bits<W> u = t;
+    for (int v : frontier[i]) {
+      Bits<W> u = ideals_[i].set;
       u.set(v);
       auto [it, fresh] = index.try_emplace(u, static_cast<int>(ideals_.size()));
       if (fresh) {
         if (static_cast<int64_t>(ideals_.size()) >= o_.max_ideals) return false;
         Ideal id;
         id.set = u;
+        Extend(ideals_[i], v, &id);
         ideals_.push_back(std::move(id));
+        frontier.emplace_back();
+        ExtendFrontier(frontier[i], v, u, &frontier.back());
       }
       ideals_[i].up.push_back(it->second);
     }
+    std::vector<int>().swap(frontier[i]);
   }
-  for (Ideal& id : ideals_) Fill(&id);
   return true;
 }
 
