@@ -30,7 +30,7 @@ struct SolverConfig {
   // on plain and certifying runs of the memory_comm objective.
   bool cut_bound = true;
   // exact's MIP start: dp_topo (the best natural-order split) | two_phase
-  // (policy + exact windows for half the limit, after the lattice share) |
+  // (policy + exact windows for four fifths of the limit, after the lattice share) |
   // auto (two_phase on graphs of 500 nodes or more, else dp_topo).
   std::string start = "auto";
   // A line with elapsed time, incumbent, bound and gap on stderr while an

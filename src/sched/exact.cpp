@@ -50,173 +50,228 @@ StatusOr<ScheduleResult> ExactScheduler::Run(const Problem& problem) {
   return RunWindowed(problem, nullptr, nullptr);
 }
 
+// What one RunWindowed call carries from step to step. Not copyable:
+// `windows` may point at `bounded`.
+struct ExactScheduler::RunState {
+  RunState(const Problem& p, const Windows* w) : problem(p), windows(w) {}
+  RunState(const RunState&) = delete;
+  RunState& operator=(const RunState&) = delete;
+  double Elapsed() const { return Seconds(t0); }
+  double Left(double limit) const { return limit - Seconds(t0); }
+  const Schedule* Warm() const { return have_warm ? &warm : nullptr; }
+
+  const Problem& problem;
+  const std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  const Windows* windows;  // the caller's, then restricted by the start (bounded)
+  Windows bounded;
+  Schedule warm;  // the start
+  bool have_warm = false;
+  double outside_bound = std::nan("");  // proven outside Cbc: the lattice's, then the cut bound's
+  ScheduleResult r;
+};
+
 StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
                                                      const Schedule* start) {
-  const auto t0 = std::chrono::steady_clock::now();
+  RunState s(problem, windows);
+  s.r.method = name();
+  s.r.bound = std::nan("");
+  Status valid = problem.Validate();
+  if (valid.code() == StatusCode::kInfeasible) return Infeasible(&s, valid.message());
+  RESPECT_RETURN_IF_ERROR(valid);
   const bool full_problem = !windows;
   // A plain run of a graph large enough searches a better start (below).
-  const bool search_start = !windows && !start && options_.start_search &&
+  const bool search_start = full_problem && !start && options_.start_search &&
                             problem.g().size() >= options_.start_search_min_nodes;
-  ScheduleResult r;
-  r.method = name();
-  r.bound = std::nan("");
-  auto infeasible = [&](const std::string& why) -> StatusOr<ScheduleResult> {
-    r.status = SolveStatus::kInfeasible;
-    r.message = why;
-    r.bound = std::nan("");
-    r.seconds = Seconds(t0);
-    RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
-    return r;
-  };
+  ChooseStart(start, search_start, &s);
+  RestrictToStart(&s);
+  if (auto done = TryLattice(&s)) return std::move(*done);
+  if (search_start) ImproveStart(&s);
+  if (full_problem)
+    if (auto done = TryCutBound(&s)) return std::move(*done);
+  if (s.Elapsed() >= options_.time_limit_s)  // the start took it all (large graphs, short limits)
+    return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.t0, std::move(s.r));
+  return SolveIlp(&s);
+}
 
-  Status valid = problem.Validate();
-  if (valid.code() == StatusCode::kInfeasible) return infeasible(valid.message());
-  RESPECT_RETURN_IF_ERROR(valid);
+StatusOr<ScheduleResult> ExactScheduler::Infeasible(RunState* s, const std::string& why) {
+  s->r.status = SolveStatus::kInfeasible;
+  s->r.message = why;
+  s->r.bound = std::nan("");
+  s->r.seconds = s->Elapsed();
+  RESPECT_RETURN_IF_ERROR(FinishResult(s->problem, &s->r));
+  return std::move(s->r);
+}
 
-  // The start: the caller's, else the best dp_topo split.
-  Schedule warm;
-  bool have_warm = false;
+void ExactScheduler::ChooseStart(const Schedule* start, bool search_start, RunState* s) const {
+  // The caller's, else the best dp_topo split (left to the start search on
+  // graphs where it runs before any lattice share).
   if (start) {
-    warm = *start;
-    have_warm = true;
-  } else if (options_.warm_start && !(search_start && StartSearchPrecedesLattice(problem))) {
-    have_warm = DpTopoStart(problem, &warm, &r);
+    s->warm = *start;
+    s->have_warm = true;
+  } else if (options_.warm_start && !(search_start && StartSearchPrecedesLattice(s->problem))) {
+    s->have_warm = DpTopoStart(s->problem, &s->warm, &s->r);
   }
+}
 
+void ExactScheduler::RestrictToStart(RunState* s) const {
   // A start of objective J rules out every node placement that forces a
   // stage heavier than J (IncumbentWindows): the model keeps only schedules
   // at least as good, the start among them.
-  Windows bounded;
-  if (options_.incumbent_windows && have_warm && problem.objective.kind == ObjectiveKind::kMemoryComm) {
-    const Evaluation ev = Evaluate(problem, warm);
-    if (ev.feasible && (!windows || WithinWindows(*windows, warm))) {
-      bounded = IncumbentWindows(problem, ev.objective);
-      if (windows)
-        for (int v = 0; v < problem.g().size(); ++v) {
-          bounded.lo[v] = std::max(bounded.lo[v], windows->lo[v]);
-          bounded.hi[v] = std::min(bounded.hi[v], windows->hi[v]);
-        }
-      windows = &bounded;
+  const Problem& problem = s->problem;
+  if (!options_.incumbent_windows || !s->have_warm || problem.objective.kind != ObjectiveKind::kMemoryComm) return;
+  const Evaluation ev = Evaluate(problem, s->warm);
+  if (!ev.feasible || (s->windows && !WithinWindows(*s->windows, s->warm))) return;
+  Windows bounded = IncumbentWindows(problem, ev.objective);
+  if (s->windows)
+    for (int v = 0; v < problem.g().size(); ++v) {
+      bounded.lo[v] = std::max(bounded.lo[v], s->windows->lo[v]);
+      bounded.hi[v] = std::min(bounded.hi[v], s->windows->hi[v]);
     }
-  }
+  s->bounded = std::move(bounded);
+  s->windows = &s->bounded;
+}
 
-  const ExactEngine engine = options_.engine;
+std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryLattice(RunState* s) const {
+  const Problem& problem = s->problem;
+  ScheduleResult& r = s->r;
   // kAuto tries the lattice on every graph it handles, but only for a share
   // of the limit: it proves DNN-like graphs (blocks in series) in
   // milliseconds, and on wide graphs it either finishes at once or not for
   // minutes; then Cbc takes over with its incumbent and bound.
-  const bool auto_lattice = engine == ExactEngine::kAuto && !solver_ && problem.g().size() <= kLatticeWideMaxNodes;
-  const bool lattice = engine == ExactEngine::kLattice || auto_lattice;
-  // A bound proven outside Cbc: the lattice's, then the cut bound's.
-  double lattice_bound = std::nan("");
-  if (lattice && !options_.write_lp.empty()) {
+  const bool auto_lattice =
+      options_.engine == ExactEngine::kAuto && !solver_ && problem.g().size() <= kLatticeWideMaxNodes;
+  if (options_.engine != ExactEngine::kLattice && !auto_lattice) return std::nullopt;
+  if (!options_.write_lp.empty()) {
     // The model file is asked for even when the lattice solves the problem.
-    auto b = BuildScheduleIlp(problem, windows);
-    if (b.ok()) RESPECT_RETURN_IF_ERROR(WriteModelFile(b->milp, options_.write_lp));
-  }
-  if (lattice) {
-    LatticeOptions lo = options_.lattice;
-    lo.time_limit_s = std::max(1e-3, options_.time_limit_s - Seconds(t0));
-    if (auto_lattice) lo.time_limit_s = std::min(lo.time_limit_s, AutoLatticeSeconds(options_.time_limit_s));
-    lo.wide = true;  // graphs of any size it handles
-    const auto tl = std::chrono::steady_clock::now();
-    LatticeResult lr = SolveOnIdealLattice(problem, windows, have_warm ? &warm : nullptr, lo);
-    r.stats["lattice_ideals"] = static_cast<double>(lr.ideals);
-    r.stats["lattice_labels"] = static_cast<double>(lr.labels);
-    r.stats["lattice_steps"] = static_cast<double>(lr.steps);
-    r.stats["solver_seconds"] = Seconds(tl);
-    if (lr.start_used) {
-      r.stats["start_objective"] = Evaluate(problem, warm).objective;
-      r.stats["start_feasible"] = 1;
+    auto b = BuildScheduleIlp(problem, s->windows);
+    if (b.ok()) {
+      Status written = WriteModelFile(b->milp, options_.write_lp);
+      if (!written.ok()) return StatusOr<ScheduleResult>(written);
     }
-    switch (lr.outcome) {
-      case LatticeResult::Outcome::kOptimal: {
-        r.schedule = lr.schedule;
-        r.status = SolveStatus::kOptimal;
-        r.seconds = Seconds(t0);
-        RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
-        const double tol = 1e-9 * std::max(1.0, std::fabs(lr.objective));
-        if (std::fabs(r.objective - lr.objective) > tol)
-          return Status::Internal("exact scheduler: lattice objective " + Fmt(lr.objective) +
-                                  " but evaluate() gives " + Fmt(r.objective));
-        r.stats["gap"] = 0.0;
-        r.stats["proven_bound"] = r.objective;
-        return r;
+  }
+  LatticeOptions lo = options_.lattice;
+  lo.time_limit_s = std::max(1e-3, s->Left(options_.time_limit_s));
+  if (auto_lattice) lo.time_limit_s = std::min(lo.time_limit_s, AutoLatticeSeconds(options_.time_limit_s));
+  lo.wide = true;  // graphs of any size it handles
+  const auto tl = std::chrono::steady_clock::now();
+  LatticeResult lr = SolveOnIdealLattice(problem, s->windows, s->Warm(), lo);
+  r.stats["lattice_ideals"] = static_cast<double>(lr.ideals);
+  r.stats["lattice_labels"] = static_cast<double>(lr.labels);
+  r.stats["lattice_steps"] = static_cast<double>(lr.steps);
+  r.stats["solver_seconds"] = Seconds(tl);
+  if (lr.start_used) {
+    r.stats["start_objective"] = Evaluate(problem, s->warm).objective;
+    r.stats["start_feasible"] = 1;
+  }
+  // Cbc takes over: the lattice's figures are not the ILP's.
+  auto hand_over = [&r] {
+    r.stats["lattice_seconds"] = r.stats["solver_seconds"];
+    r.stats.erase("start_objective");
+    r.stats.erase("start_feasible");
+  };
+  switch (lr.outcome) {
+    case LatticeResult::Outcome::kOptimal:
+      return LatticeOptimal(lr, s);
+    case LatticeResult::Outcome::kInfeasible:
+      return Infeasible(s, lr.message + (s->windows ? " (within the windows)" : ""));
+    case LatticeResult::Outcome::kTimeLimit:
+      if (!auto_lattice) return LatticeStopped(lr, s);
+      // Hand over to Cbc: the lattice's incumbent as start, its bound kept.
+      if (!lr.schedule.stage.empty() && Evaluate(problem, lr.schedule).feasible &&
+          (!s->windows || WithinWindows(*s->windows, lr.schedule)) &&
+          (!s->have_warm || Evaluate(problem, lr.schedule).objective < Evaluate(problem, s->warm).objective)) {
+        s->warm = lr.schedule;
+        s->have_warm = true;
       }
-      case LatticeResult::Outcome::kInfeasible:
-        return infeasible(lr.message + (windows ? " (within the windows)" : ""));
-      case LatticeResult::Outcome::kTimeLimit:
-        if (auto_lattice) {  // hand over to Cbc: the lattice's incumbent as start, its bound kept
-          if (!lr.schedule.stage.empty() && Evaluate(problem, lr.schedule).feasible &&
-              (!windows || WithinWindows(*windows, lr.schedule)) &&
-              (!have_warm || Evaluate(problem, lr.schedule).objective < Evaluate(problem, warm).objective)) {
-            warm = lr.schedule;
-            have_warm = true;
-          }
-          lattice_bound = lr.bound;
-          r.stats["lattice_seconds"] = r.stats["solver_seconds"];
-          r.stats.erase("start_objective");
-          r.stats.erase("start_feasible");
-          break;
-        }
-        r.message = lr.message;
-        r.seconds = Seconds(t0);
-        if (lr.schedule.stage.empty()) {
-          r.status = SolveStatus::kTimeLimit;
-        } else {
-          r.schedule = lr.schedule;
-          r.status = SolveStatus::kFeasible;
-        }
-        RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
-        SetFallbackBound(problem, lr.bound, &r);
-        return r;
-      case LatticeResult::Outcome::kTooLarge:
-        r.stats["lattice_seconds"] = r.stats["solver_seconds"];
-        r.stats.erase("start_objective");
-        r.stats.erase("start_feasible");
-        break;  // the ILP below
-    }
+      s->outside_bound = lr.bound;
+      hand_over();
+      return std::nullopt;
+    case LatticeResult::Outcome::kTooLarge:
+      hand_over();
+      return std::nullopt;  // the ILP below
   }
+  return std::nullopt;
+}
 
+StatusOr<ScheduleResult> ExactScheduler::LatticeOptimal(const LatticeResult& lr, RunState* s) {
+  ScheduleResult& r = s->r;
+  r.schedule = lr.schedule;
+  r.status = SolveStatus::kOptimal;
+  r.seconds = s->Elapsed();
+  RESPECT_RETURN_IF_ERROR(FinishResult(s->problem, &r));
+  const double tol = 1e-9 * std::max(1.0, std::fabs(lr.objective));
+  if (std::fabs(r.objective - lr.objective) > tol)
+    return Status::Internal("exact scheduler: lattice objective " + Fmt(lr.objective) + " but evaluate() gives " +
+                            Fmt(r.objective));
+  r.stats["gap"] = 0.0;
+  r.stats["proven_bound"] = r.objective;
+  return std::move(r);
+}
+
+StatusOr<ScheduleResult> ExactScheduler::LatticeStopped(const LatticeResult& lr, RunState* s) {
+  ScheduleResult& r = s->r;
+  r.message = lr.message;
+  r.seconds = s->Elapsed();
+  if (lr.schedule.stage.empty()) {
+    r.status = SolveStatus::kTimeLimit;
+  } else {
+    r.schedule = lr.schedule;
+    r.status = SolveStatus::kFeasible;
+  }
+  RESPECT_RETURN_IF_ERROR(FinishResult(s->problem, &r));
+  SetFallbackBound(s->problem, lr.bound, &r);
+  return std::move(r);
+}
+
+void ExactScheduler::ImproveStart(RunState* s) const {
   // Large graphs the lattice did not settle: a better start before Cbc (its
   // root LP and search rarely improve a dp_topo start within the limit).
-  if (search_start) {
-    if (auto better = SearchBetterStart(problem, have_warm ? &warm : nullptr,
-                                        options_.time_limit_s - Seconds(t0), &r)) {
-      warm = std::move(*better);
-      have_warm = true;
-      if (options_.incumbent_windows && problem.objective.kind == ObjectiveKind::kMemoryComm) {
-        bounded = IncumbentWindows(problem, Evaluate(problem, warm).objective);
-        windows = &bounded;
-      }
+  const Problem& problem = s->problem;
+  if (auto better = SearchBetterStart(problem, s->Warm(), s->Left(options_.time_limit_s), &s->r)) {
+    s->warm = std::move(*better);
+    s->have_warm = true;
+    if (options_.incumbent_windows && problem.objective.kind == ObjectiveKind::kMemoryComm) {
+      s->bounded = IncumbentWindows(problem, Evaluate(problem, s->warm).objective);
+      s->windows = &s->bounded;
     }
-    if (!have_warm && options_.warm_start) have_warm = DpTopoStart(problem, &warm, &r);  // it found none
   }
+  if (!s->have_warm && options_.warm_start) s->have_warm = DpTopoStart(problem, &s->warm, &s->r);  // it found none
+}
 
+std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s) const {
   // The cut bound may prove the start optimal before any model is built; it
   // is far above the root LP on large graphs.
-  if (full_problem) {
-    const double cut = CutBound(problem, have_warm ? &warm : nullptr, options_.time_limit_s - Seconds(t0), &r);
-    if (std::isfinite(cut)) {
-      lattice_bound = std::isfinite(lattice_bound) ? std::max(lattice_bound, cut) : cut;
-      if (have_warm && BoundMeets(cut, Evaluate(problem, warm).objective)) {
-        auto done = StartAtTimeLimit(problem, &warm, lattice_bound, t0, std::move(r));
-        if (done.ok()) {
-          done->message = "the cut bound proves the start optimal";
-          CloseByBound(lattice_bound, &*done);
-        }
-        return done;
-      }
-    }
+  const double cut = CutBound(s->problem, s->Warm(), s->Left(options_.time_limit_s), &s->r);
+  if (!std::isfinite(cut)) return std::nullopt;
+  s->outside_bound = std::isfinite(s->outside_bound) ? std::max(s->outside_bound, cut) : cut;
+  if (!s->have_warm || !BoundMeets(cut, Evaluate(s->problem, s->warm).objective)) return std::nullopt;
+  auto done = StartAtTimeLimit(s->problem, &s->warm, s->outside_bound, s->t0, std::move(s->r));
+  if (done.ok()) {
+    done->message = "the cut bound proves the start optimal";
+    CloseByBound(s->outside_bound, &*done);
   }
+  return done;
+}
 
-  if (Seconds(t0) >= options_.time_limit_s)  // the start took it all (large graphs, short limits)
-    return StartAtTimeLimit(problem, have_warm ? &warm : nullptr, lattice_bound, t0, std::move(r));
+MilpSolver* ExactScheduler::IlpSolver() {
+  if (solver_) return solver_.get();
+  const ExactEngine engine = options_.engine;
+  const CbcDriver d = engine == ExactEngine::kCbcMain     ? CbcDriver::kMain
+                      : engine == ExactEngine::kCbcDirect ? CbcDriver::kDirect
+                                                          : AutoDriver(options_.threads);
+  std::unique_ptr<MilpSolver>& slot = d == CbcDriver::kMain ? cbc_main_ : cbc_direct_;
+  if (!slot) slot = d == CbcDriver::kMain ? MakeCbcSolver(d) : std::make_unique<CbcSolver>(d, options_.cbc_direct);
+  return slot.get();
+}
+
+StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
+  const Problem& problem = s->problem;
+  ScheduleResult& r = s->r;
   const auto tb = std::chrono::steady_clock::now();
-  auto built = BuildScheduleIlp(problem, windows);
+  auto built = BuildScheduleIlp(problem, s->windows);
   r.stats["build_seconds"] = Seconds(tb);
   if (!built.ok()) {
-    if (built.status().code() == StatusCode::kInfeasible) return infeasible(built.status().message());
+    if (built.status().code() == StatusCode::kInfeasible) return Infeasible(s, built.status().message());
     return built.status();
   }
   const IlpModel& ilp = *built;
@@ -225,23 +280,19 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   r.stats["ilp_cols"] = ilp.milp.num_cols();
   r.stats["ilp_rows"] = ilp.milp.num_rows();
   r.stats["ilp_binaries"] = binaries;
-
-  if (!options_.write_lp.empty())
-    RESPECT_RETURN_IF_ERROR(WriteModelFile(ilp.milp, options_.write_lp));
+  if (!options_.write_lp.empty()) RESPECT_RETURN_IF_ERROR(WriteModelFile(ilp.milp, options_.write_lp));
 
   // The start, the windows and the model took their share: the solver gets
   // what is left, and nothing when nothing is.
-  const double left = options_.time_limit_s - Seconds(t0);
-  if (left <= 0.0) return StartAtTimeLimit(problem, have_warm ? &warm : nullptr, lattice_bound, t0, std::move(r));
+  const double left = s->Left(options_.time_limit_s);
+  if (left <= 0.0) return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->t0, std::move(r));
   MilpOptions mo;
   mo.time_limit_s = left;
   mo.threads = options_.threads;
   mo.relative_gap = options_.relative_gap;
   mo.verbose = options_.verbose;
-  if (have_warm && WithinWindows(ilp.windows, warm) && Evaluate(problem, warm).feasible) {
-    mo.mip_start = EncodeStart(ilp, warm);
-  }
-
+  if (s->have_warm && WithinWindows(ilp.windows, s->warm) && Evaluate(problem, s->warm).feasible)
+    mo.mip_start = EncodeStart(ilp, s->warm);
   std::unique_ptr<SolveProgress> line;
   if (options_.progress) {
     line = std::make_unique<SolveProgress>("exact (" + std::to_string(problem.g().size()) + " nodes)");
@@ -254,19 +305,16 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
       line->Update(ilp.ToCost(m.incumbent), bound, extra);
     };
   }
-  MilpSolver* solver = solver_.get();
-  if (!solver) {
-    CbcDriver d = engine == ExactEngine::kCbcMain     ? CbcDriver::kMain
-                  : engine == ExactEngine::kCbcDirect ? CbcDriver::kDirect
-                                                      : AutoDriver(options_.threads);
-    std::unique_ptr<MilpSolver>& slot = d == CbcDriver::kMain ? cbc_main_ : cbc_direct_;
-    if (!slot) slot = d == CbcDriver::kMain ? MakeCbcSolver(d) : std::make_unique<CbcSolver>(d, options_.cbc_direct);
-    solver = slot.get();
-  }
+  MilpSolver* solver = IlpSolver();
   auto solved = solver->Solve(ilp.milp, mo);
   if (line) line->Finish();
   if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver->name() + ")");
-  const MilpResult& mr = *solved;
+  return FromMilp(ilp, *solved, s);
+}
+
+StatusOr<ScheduleResult> ExactScheduler::FromMilp(const IlpModel& ilp, const MilpResult& mr, RunState* s) {
+  const Problem& problem = s->problem;
+  ScheduleResult& r = s->r;
   r.stats["bb_nodes"] = static_cast<double>(mr.nodes);
   r.stats["solver_seconds"] = mr.seconds;
   if (mr.start_given) {
@@ -274,20 +322,19 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
     r.stats["start_feasible"] = mr.start_feasible ? 1 : 0;
   }
   r.message = mr.message;
-
   switch (mr.status) {
     case SolveStatus::kInfeasible:
-      return infeasible("the solver proved that no schedule satisfies the constraints" +
-                        std::string(windows ? " within the windows" : "") +
-                        (mr.message.empty() ? "" : " (" + mr.message + ")"));
+      return Infeasible(s, "the solver proved that no schedule satisfies the constraints" +
+                               std::string(s->windows ? " within the windows" : "") +
+                               (mr.message.empty() ? "" : " (" + mr.message + ")"));
     case SolveStatus::kTimeLimit:
-      if (have_warm && Evaluate(problem, warm).feasible)  // e.g. a start outside the windows
-        return StartAtTimeLimit(problem, &warm, lattice_bound, t0, std::move(r));
+      if (s->have_warm && Evaluate(problem, s->warm).feasible)  // e.g. a start outside the windows
+        return StartAtTimeLimit(problem, &s->warm, s->outside_bound, s->t0, std::move(r));
       r.status = SolveStatus::kTimeLimit;
       if (std::isfinite(mr.bound)) r.bound = ilp.ToCost(mr.bound);
-      r.seconds = Seconds(t0);
+      r.seconds = s->Elapsed();
       RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
-      return r;
+      return std::move(r);
     case SolveStatus::kInvalid:
       return Status::Internal("exact scheduler: the solver rejected the schedule ILP: " + mr.message);
     case SolveStatus::kOptimal:
@@ -301,7 +348,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   r.status = mr.status;
   const double ilp_cost = ilp.ToCost(mr.objective);
   const double proven = std::isfinite(mr.bound) ? ilp.ToCost(mr.bound) : std::nan("");
-  r.seconds = Seconds(t0);
+  r.seconds = s->Elapsed();
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   // The ILP's value of the schedule must be evaluate()'s (the continuous
   // columns can only sit above their least value in a non-optimal point).
@@ -315,14 +362,15 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   if (r.status == SolveStatus::kOptimal) {
     if (std::isfinite(proven)) r.stats["proven_bound"] = std::min(proven, r.objective);
   } else {
+    const double bound = s->outside_bound;
     r.bound = std::isfinite(proven) ? std::min(proven, r.objective) : std::nan("");
-    if (std::isfinite(lattice_bound)) r.bound = std::isfinite(r.bound) ? std::max(r.bound, lattice_bound) : lattice_bound;
+    if (std::isfinite(bound)) r.bound = std::isfinite(r.bound) ? std::max(r.bound, bound) : bound;
     SetFallbackBound(problem, r.bound, &r);
     // Either engine's proof counts: the lattice's (or the cut) bound may
     // close the gap.
-    CloseByBound(lattice_bound, &r);
+    CloseByBound(bound, &r);
   }
-  return r;
+  return std::move(r);
 }
 
 bool ExactScheduler::BoundMeets(double bound, double objective) {
