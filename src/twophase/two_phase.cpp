@@ -25,6 +25,18 @@ double BinariesOf(const Problem& problem, const Windows& windows) {
   for (int v = 0; v < problem.g().size(); ++v) b += std::max(0, tight->hi[v] - tight->lo[v]);
   return b;
 }
+// Width-w windows around center's stages, inside the hard windows.
+Windows WindowsAround(const Windows& hard, const Schedule& center, int w) {
+  Windows win;
+  const int n = static_cast<int>(center.stage.size());
+  win.lo.resize(n);
+  win.hi.resize(n);
+  for (int u = 0; u < n; ++u) {
+    win.lo[u] = std::max(hard.lo[u], center.stage[u] - w);
+    win.hi[u] = std::min(hard.hi[u], center.stage[u] + w);
+  }
+  return win;
+}
 }  // namespace
 
 RlOptions TwoPhaseScheduler::RlPhaseOptions(const TwoPhaseOptions& o) {
@@ -103,107 +115,27 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
                                                    Clock::time_point t0, ScheduleResult out) {
   out.stats["coarse_objective"] = coarse_result.objective;
   const Windows hard = FullWindows(problem);
-  const int n = problem.g().size();
-  const int w = std::max(0, options_.window);
+  Incumbent alt;
+  if (options_.strong_start) alt = DpTopoAlternative(problem);
+  auto rounds = CloseWindows(problem, hard, Incumbent{coarse_result.schedule, coarse_result.objective}, alt, t0);
+  if (!rounds.ok()) return rounds.status();
   const double tol = 1e-9 * std::max(1.0, std::fabs(coarse_result.objective));
-
-  // The incumbent starts as the coarse schedule; with strong_start,
-  // dp_topo's split competes: when it beats the first window's optimum, the
-  // next round is centred on it (the first windows stay on the coarse
-  // schedule).
-  Schedule best = coarse_result.schedule;
-  double best_obj = coarse_result.objective;
-  Schedule alt;
-  double alt_obj = std::numeric_limits<double>::infinity();
-  if (options_.strong_start) {
-    DpTopoScheduler dp(0.15 * options_.exact.time_limit_s);
-    auto h = dp.Run(problem);
-    if (h.ok() && HasSchedule(*h)) {
-      alt = h->schedule;
-      alt_obj = h->objective;
-    }
-  }
-
-  // Rounds: windows around a center, closed exactly; the next round is
-  // centred on the new incumbent, and only when the last round improved it
-  // (an unchanged incumbent would give the same windows: nothing to gain).
-  Schedule center = best;
-  bool from_dp_topo = false;  // the incumbent descends from dp_topo's split, not the policy's
-  int rounds = 0;
-  double ilp_seconds = 0;
-  bool window_optimal = false;
-  double vars_kept = -1;
-  for (;;) {
-    const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
-    if (left <= 0) break;
-    Windows win;
-    win.lo.resize(n);
-    win.hi.resize(n);
-    for (int u = 0; u < n; ++u) {
-      win.lo[u] = std::max(hard.lo[u], center.stage[u] - w);
-      win.hi[u] = std::min(hard.hi[u], center.stage[u] + w);
-    }
-    const auto ts = Clock::now();
-    ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, n);
-    wo.time_limit_s = left;  // what is left of the two_phase time limit
-    ExactScheduler window_exact(wo);
-    auto res = window_exact.RunWindowed(problem, &win, &center);
-    ilp_seconds += Secs(ts, Clock::now());
-    if (!res.ok()) return res.status().WithContext("two_phase (windowed ILP)");
-    ++rounds;
-    if (vars_kept < 0) vars_kept = BinariesOf(problem, win);
-    if (!HasSchedule(*res)) break;
-    window_optimal = res->status == SolveStatus::kOptimal;
-    bool improved = false;
-    if (res->objective < best_obj - tol) {
-      best = res->schedule;
-      best_obj = res->objective;
-      improved = true;
-    }
-    if (rounds == 1 && alt_obj < best_obj - tol) {
-      // dp_topo beats the whole first window: continue from it.
-      best = alt;
-      best_obj = alt_obj;
-      improved = true;
-      from_dp_topo = true;
-      out.stats["recentred_on_dp_topo"] = 1;
-    }
-    if (!improved || w == 0 || rounds > options_.max_widen) break;
-    center = best;
-  }
-  if (alt_obj < best_obj - tol) {  // e.g. no window round finished in time
+  Incumbent best = rounds->best;
+  bool from_dp_topo = rounds->from_dp_topo;
+  if (alt.objective < best.objective - tol) {  // e.g. no window round finished in time
     best = alt;
-    best_obj = alt_obj;
     from_dp_topo = true;
   }
   out.stats["incumbent_from_dp_topo"] = from_dp_topo ? 1 : 0;
-  if (vars_kept >= 0) out.stats["vars_kept"] = vars_kept;
-  out.stats["window"] = w;
-  out.stats["widen_rounds"] = std::max(0, rounds - 1);
-  out.stats["ilp_seconds"] = ilp_seconds;
-  out.stats["window_optimal"] = window_optimal ? 1 : 0;
-  out.schedule = best;
+  if (rounds->recentred) out.stats["recentred_on_dp_topo"] = 1;
+  if (rounds->vars_kept >= 0) out.stats["vars_kept"] = rounds->vars_kept;
+  out.stats["window"] = std::max(0, options_.window);
+  out.stats["widen_rounds"] = std::max(0, rounds->rounds - 1);
+  out.stats["ilp_seconds"] = rounds->ilp_seconds;
+  out.stats["window_optimal"] = rounds->window_optimal ? 1 : 0;
+  out.schedule = std::move(best.schedule);
   out.status = SolveStatus::kFeasible;
-
-  // Optional proof against the full problem.
-  const double cert_left = options_.exact.time_limit_s - Secs(t0, Clock::now());
-  if (options_.certify && cert_left > 0) {
-    const auto tc = Clock::now();
-    exact_.set_time_limit_s(cert_left);  // what the rounds left of the two_phase limit
-    auto cert = exact_.RunWindowed(problem, nullptr, &out.schedule);
-    exact_.set_time_limit_s(options_.exact.time_limit_s);
-    out.stats["certify_seconds"] = Secs(tc, Clock::now());
-    if (!cert.ok()) return cert.status().WithContext("two_phase (certify)");
-    if (HasSchedule(*cert)) {
-      Evaluation cur = Evaluate(problem, out.schedule);
-      if (cert->objective < cur.objective - 1e-9 * std::max(1.0, std::fabs(cur.objective))) {
-        out.schedule = cert->schedule;
-        out.message += (out.message.empty() ? "" : "; ") + std::string("certify found a better schedule");
-      }
-      out.bound = cert->bound;
-      if (cert->status == SolveStatus::kOptimal) out.status = SolveStatus::kOptimal;
-    }
-  }
+  if (options_.certify) RESPECT_RETURN_IF_ERROR(Certify(problem, t0, &out));
   // Counted from the windows: building the full model to count its columns
   // took seconds on 10,000-node graphs, past the time limit.
   const double full_binaries = BinariesOf(problem, hard);
@@ -215,6 +147,80 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   if (std::isfinite(out.bound) && out.objective > 0)
     out.stats["certified_gap"] = (out.objective - out.bound) / out.objective;
   return out;
+}
+
+TwoPhaseScheduler::Incumbent TwoPhaseScheduler::DpTopoAlternative(const Problem& problem) const {
+  DpTopoScheduler dp(0.15 * options_.exact.time_limit_s);
+  auto h = dp.Run(problem);
+  if (!h.ok() || !HasSchedule(*h)) return {};
+  return Incumbent{h->schedule, h->objective};
+}
+
+StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Problem& problem, const Windows& hard,
+                                                                    const Incumbent& coarse, const Incumbent& alt,
+                                                                    Clock::time_point t0) const {
+  // Rounds: windows around a center, closed exactly; the next round is
+  // centred on the new incumbent, and only when the last round improved it
+  // (an unchanged incumbent would give the same windows: nothing to gain).
+  // After the first round dp_topo's split (alt) competes: when it beats the
+  // first window's optimum, the next round is centred on it.
+  const int n = problem.g().size();
+  const int w = std::max(0, options_.window);
+  const double tol = 1e-9 * std::max(1.0, std::fabs(coarse.objective));
+  Rounds out;
+  out.best = coarse;
+  Schedule center = coarse.schedule;
+  for (;;) {
+    const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
+    if (left <= 0) break;
+    const Windows win = WindowsAround(hard, center, w);
+    const auto ts = Clock::now();
+    ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, n);
+    wo.time_limit_s = left;  // what is left of the two_phase time limit
+    ExactScheduler window_exact(wo);
+    auto res = window_exact.RunWindowed(problem, &win, &center);
+    out.ilp_seconds += Secs(ts, Clock::now());
+    if (!res.ok()) return res.status().WithContext("two_phase (windowed ILP)");
+    ++out.rounds;
+    if (out.vars_kept < 0) out.vars_kept = BinariesOf(problem, win);
+    if (!HasSchedule(*res)) break;
+    out.window_optimal = res->status == SolveStatus::kOptimal;
+    bool improved = false;
+    if (res->objective < out.best.objective - tol) {
+      out.best = Incumbent{res->schedule, res->objective};
+      improved = true;
+    }
+    if (out.rounds == 1 && alt.objective < out.best.objective - tol) {
+      out.best = alt;
+      improved = true;
+      out.from_dp_topo = true;
+      out.recentred = true;
+    }
+    if (!improved || w == 0 || out.rounds > options_.max_widen) break;
+    center = out.best.schedule;
+  }
+  return out;
+}
+
+Status TwoPhaseScheduler::Certify(const Problem& problem, Clock::time_point t0, ScheduleResult* out) {
+  // The full problem from the result, for what the rounds left of the limit.
+  const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
+  if (left <= 0) return Status::Ok();
+  const auto tc = Clock::now();
+  exact_.set_time_limit_s(left);
+  auto cert = exact_.RunWindowed(problem, nullptr, &out->schedule);
+  exact_.set_time_limit_s(options_.exact.time_limit_s);
+  out->stats["certify_seconds"] = Secs(tc, Clock::now());
+  if (!cert.ok()) return cert.status().WithContext("two_phase (certify)");
+  if (!HasSchedule(*cert)) return Status::Ok();
+  const Evaluation cur = Evaluate(problem, out->schedule);
+  if (cert->objective < cur.objective - 1e-9 * std::max(1.0, std::fabs(cur.objective))) {
+    out->schedule = cert->schedule;
+    out->message += (out->message.empty() ? "" : "; ") + std::string("certify found a better schedule");
+  }
+  out->bound = cert->bound;
+  if (cert->status == SolveStatus::kOptimal) out->status = SolveStatus::kOptimal;
+  return Status::Ok();
 }
 
 }  // namespace respect

@@ -28,6 +28,7 @@
 #pragma once
 
 #include <chrono>
+#include <limits>
 #include <memory>
 
 #include "sched/exact.h"
@@ -67,8 +68,32 @@ class TwoPhaseScheduler final : public Scheduler {
   // light Cbc settings for graphs of at most kLightWindowMaxNodes nodes.
   static ExactOptions WindowOptions(ExactOptions o, ExactEngine engine, int nodes);
   static RlOptions RlPhaseOptions(const TwoPhaseOptions& o);
+  // Phases 2..5 after the coarse schedule: DpTopoAlternative (strong_start),
+  // CloseWindows, Certify (certify).
   StatusOr<ScheduleResult> Refine(const Problem& problem, ScheduleResult coarse,
                                   std::chrono::steady_clock::time_point t0, ScheduleResult out);
+  struct Incumbent {
+    Schedule schedule;
+    double objective = std::numeric_limits<double>::infinity();  // +inf: none
+  };
+  struct Rounds {
+    Incumbent best;
+    bool from_dp_topo = false;  // best descends from dp_topo's split, not the coarse schedule
+    bool recentred = false;     // dp_topo's split beat the first window
+    int rounds = 0;
+    double ilp_seconds = 0.0;
+    bool window_optimal = false;  // the last round closed its windows exactly
+    double vars_kept = -1;        // binaries of the first round's windows
+  };
+  // dp_topo's split (for up to 0.15 x the limit); none when it finds none.
+  Incumbent DpTopoAlternative(const Problem& problem) const;
+  // Window rounds around the coarse schedule until one does not improve,
+  // max_widen rounds or the limit; `alt` competes after the first round.
+  StatusOr<Rounds> CloseWindows(const Problem& problem, const Windows& hard, const Incumbent& coarse,
+                                const Incumbent& alt, std::chrono::steady_clock::time_point t0) const;
+  // The full problem from out->schedule for what is left of the limit: a
+  // better schedule, the bound, optimal when proven.
+  Status Certify(const Problem& problem, std::chrono::steady_clock::time_point t0, ScheduleResult* out);
 
   TwoPhaseOptions options_;
   RlScheduler rl_;
