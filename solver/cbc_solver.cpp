@@ -106,6 +106,9 @@ struct SolveWatch {
   double safe_bound = -kMilpInf;     // the best bound seen before the deadline
   int64_t nodes = 0;
   bool in_tree = false;
+  double stall_s = kMilpInf;          // MilpOptions::stall_s
+  Clock::time_point last_gain;        // entering the tree, or the last better incumbent in it
+  std::atomic<bool> stalled{false};   // the tree was stopped by stall_s
   std::function<void(const MilpProgress&)> progress;
   // The direct driver's model: its cut generators run between LPs and no
   // clock stops them (probing took 9 s a pass on a 1,000-node model).
@@ -126,7 +129,15 @@ struct SolveWatch {
   void SeeIncumbent(double v) {
     if (!std::isfinite(v) || std::fabs(v) >= 1e40) return;
     std::lock_guard<std::mutex> lock(mu);
+    if (v < incumbent) last_gain = Clock::now();
     incumbent = std::min(incumbent, v);
+  }
+  // In the tree: whether it has gone stall_s without a better incumbent.
+  bool Stalled() {
+    if (!std::isfinite(stall_s)) return false;
+    std::lock_guard<std::mutex> lock(mu);
+    if (!(incumbent < kMilpInf)) return false;  // nothing to return yet
+    return std::chrono::duration<double>(Clock::now() - last_gain).count() > stall_s;
   }
   // Switches off every cut generator whose average pass (CPU seconds, twice
   // for a loaded machine) no longer fits before the deadline, all of them
@@ -195,6 +206,10 @@ class CbcWatch final : public CbcEventHandler {
     if (m && (e == node || e == treeStatus || e == solution || e == heuristicSolution)) {
       if (m->bestSolution()) w_->SeeIncumbent(m->getObjValue());
       if (e == node || e == treeStatus) {
+        if (!w_->in_tree) {
+          std::lock_guard<std::mutex> lock(w_->mu);
+          w_->last_gain = SolveWatch::Clock::now();  // the stall clock starts with the tree
+        }
         w_->in_tree = true;
         w_->nodes = m->getNodeCount();
         if (!w_->expired) w_->SeeBound(m->getBestPossibleObjValue());
@@ -203,6 +218,11 @@ class CbcWatch final : public CbcEventHandler {
     }
     if (w_->Passed()) {
       w_->expired = true;
+      return stop;
+    }
+    // Between nodes every LP has finished: the bound stays a proof.
+    if (e == node && w_->in_tree && w_->Stalled()) {
+      w_->stalled = true;
       return stop;
     }
     return noAction;
@@ -507,6 +527,7 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
                               std::chrono::duration<double>(options.time_limit_s));
     watch.last_report = t0;
     watch.progress = options.progress;
+    watch.stall_s = options.stall_s;
     if (has_start && result.start_feasible) watch.incumbent = result.start_objective;
     OsiClpSolverInterface lp;
     const bool main = driver_ == CbcDriver::kMain;
@@ -521,6 +542,7 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     if (main) RunMain(model, options, loaded, &watch, cbc, &result);
     else direct = RunDirect(model, options, direct_, loaded, has_start && result.start_feasible, &watch, cbc, &result);
     const bool expired = watch.expired;
+    result.stalled = watch.stalled;
 
     // --- Read back.
     result.nodes = cbc.getNodeCount();
@@ -577,7 +599,8 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     } else if (have) {
       // A start the search could not improve on is optimal when the search
       // finished (infeasible below the start's cutoff).
-      const bool proven = (cbc.isProvenOptimal() || infeasible) && !time_hit && !unbounded && !expired;
+      const bool proven =
+          (cbc.isProvenOptimal() || infeasible) && !time_hit && !unbounded && !expired && !watch.stalled;
       const bool within = std::isfinite(result.gap) && result.gap <= options.relative_gap + 1e-12;
       if ((proven || within) && !unbounded) {
         result.status = SolveStatus::kOptimal;
@@ -588,9 +611,11 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
       } else {
         result.status = SolveStatus::kFeasible;
         if (unbounded) result.message += "the LP relaxation is unbounded; ";
-        result.message += time_hit ? "time limit reached with an incumbent"
-                                   : "stopped with an incumbent (Cbc status " + std::to_string(cbc.status()) +
-                                         "/" + std::to_string(cbc.secondaryStatus()) + ")";
+        result.message += time_hit        ? "time limit reached with an incumbent"
+                          : watch.stalled ? "stopped after " + FormatDouble(options.stall_s) +
+                                                " s without a better incumbent (stall_s)"
+                                          : "stopped with an incumbent (Cbc status " + std::to_string(cbc.status()) +
+                                                "/" + std::to_string(cbc.secondaryStatus()) + ")";
       }
     } else if (time_hit || elapsed() >= options.time_limit_s) {
       result.status = SolveStatus::kTimeLimit;

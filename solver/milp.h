@@ -85,6 +85,11 @@ struct MilpOptions {
   // schedule known from elsewhere). +inf = none. When nothing better exists
   // the result is infeasible unless a feasible mip_start is returned.
   double cutoff = kMilpInf;
+  // Stop the branch-and-bound tree (status feasible, with the bound so far)
+  // once it has searched this long (seconds) without a better incumbent,
+  // counted from entering the tree or the last improvement; +inf = never.
+  // Large-neighbourhood search uses it to move on from a stalled window.
+  double stall_s = kMilpInf;
   // Called from the solving thread(s) about every half second while the
   // solver runs (never concurrently); may be empty. Must be cheap.
   std::function<void(const MilpProgress&)> progress;
@@ -105,6 +110,7 @@ struct MilpResult {
   // The solver itself holds the start as its first incumbent (checked after
   // handing it over; the direct Cbc driver only, the main driver logs it).
   bool start_accepted = false;
+  bool stalled = false;  // stopped by MilpOptions::stall_s (status feasible, bound valid)
 };
 
 class MilpSolver {

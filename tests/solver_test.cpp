@@ -165,6 +165,32 @@ TEST_P(CbcSolverTest, TimeLimitReturnsIncumbentFromStart) {
   EXPECT_LT(r->seconds, 5.0);
 }
 
+TEST_P(CbcSolverTest, StallStopsTheTreeWithAValidBound) {
+  // stall_s 0: the first tree node after the last better incumbent stops
+  // the search, as a limit would, but with every LP finished: the bound
+  // stays a proof and the status says feasible (not optimal, not a time limit).
+  MilpModel m = HardKnapsack(120);
+  MilpOptions o = Quiet();
+  o.stall_s = 0.0;
+  o.mip_start.assign(m.num_cols(), 0.0);
+  o.mip_start[0] = 1.0;
+  auto r = Make()->Solve(m, o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE(r->stalled) << ToString(r->status) << " " << r->message;
+  EXPECT_EQ(r->status, SolveStatus::kFeasible);
+  EXPECT_NE(r->message.find("stall_s"), std::string::npos) << r->message;
+  EXPECT_LE(r->objective, r->start_objective + 1e-9);
+  EXPECT_LE(r->bound, r->objective + 1e-9);
+  EXPECT_LE(m.MaxViolation(r->values), 1e-6);
+  // The same search without the stall stop proves an optimum between the two.
+  auto full = Make()->Solve(m, Quiet());
+  ASSERT_TRUE(full.ok());
+  ASSERT_EQ(full->status, SolveStatus::kOptimal);
+  EXPECT_FALSE(full->stalled);
+  EXPECT_LE(r->bound, full->objective + 1e-6);
+  EXPECT_GE(r->objective, full->objective - 1e-6);
+}
+
 TEST_P(CbcSolverTest, MipStartIsUsedAsIncumbent) {
   // With a solution limit of zero time to search, the start must come back:
   // the optimum of the small program given as start is returned as is.

@@ -291,6 +291,7 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   mo.threads = options_.threads;
   mo.relative_gap = options_.relative_gap;
   mo.verbose = options_.verbose;
+  mo.stall_s = options_.stall_s;
   if (s->have_warm && WithinWindows(ilp.windows, s->warm) && Evaluate(problem, s->warm).feasible)
     mo.mip_start = EncodeStart(ilp, s->warm);
   std::unique_ptr<SolveProgress> line;
@@ -317,6 +318,7 @@ StatusOr<ScheduleResult> ExactScheduler::FromMilp(const IlpModel& ilp, const Mil
   ScheduleResult& r = s->r;
   r.stats["bb_nodes"] = static_cast<double>(mr.nodes);
   r.stats["solver_seconds"] = mr.seconds;
+  if (mr.stalled) r.stats["stalled"] = 1;
   if (mr.start_given) {
     r.stats["start_objective"] = ilp.ToCost(mr.start_objective);
     r.stats["start_feasible"] = mr.start_feasible ? 1 : 0;

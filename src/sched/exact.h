@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,10 @@ struct ExactOptions {
   int threads = 1;
   double relative_gap = 0.0;
   bool verbose = false;
+  // Cbc's tree stops after this long without a better incumbent
+  // (MilpOptions::stall_s; stats["stalled"] = 1); two_phase's window rounds
+  // use it to move on. +inf: never.
+  double stall_s = std::numeric_limits<double>::infinity();
   bool progress = false;    // a SolveProgress line (core/progress.h) while Cbc runs
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start

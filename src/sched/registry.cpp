@@ -75,6 +75,7 @@ ExactOptions ExactWithStartSearch(const Config& config) {
     t.exact.progress = false;
     t.exact.write_lp.clear();
     t.certify = false;
+    t.widen_to_limit = true;  // exact's start has its share to use: look wider once the rounds stop gaining
     auto r = TwoPhaseScheduler(t).Run(problem);
     if (!r.ok()) return r.status();
     if (r->status != SolveStatus::kFeasible && r->status != SolveStatus::kOptimal)

@@ -39,6 +39,14 @@ Windows WindowsAround(const Windows& hard, const Schedule& center, int w) {
 }
 }  // namespace
 
+double TwoPhaseScheduler::StallSeconds(double time_limit_s) {
+  // A window round whose tree search finds nothing better for a tenth of the
+  // limit (at least 10 s) ends: on 5,000-node graphs Cbc's tree went 6 of
+  // its 8 minutes without a gain (bench/results/scale.md), time a round
+  // centred on the new incumbent can use.
+  return std::max(10.0, 0.1 * time_limit_s);
+}
+
 RlOptions TwoPhaseScheduler::RlPhaseOptions(const TwoPhaseOptions& o) {
   // The coarse phase may use a quarter of the time limit; the windows get the rest.
   RlOptions r = o.rl;
@@ -133,6 +141,8 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   out.stats["widen_rounds"] = std::max(0, rounds->rounds - 1);
   out.stats["ilp_seconds"] = rounds->ilp_seconds;
   out.stats["window_optimal"] = rounds->window_optimal ? 1 : 0;
+  out.stats["stalled_rounds"] = rounds->stalled_rounds;
+  if (rounds->width > options_.window) out.stats["widened_to"] = rounds->width;
   out.schedule = std::move(best.schedule);
   out.status = SolveStatus::kFeasible;
   if (options_.certify) RESPECT_RETURN_IF_ERROR(Certify(problem, t0, &out));
@@ -165,11 +175,14 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
   // After the first round dp_topo's split (alt) competes: when it beats the
   // first window's optimum, the next round is centred on it.
   const int n = problem.g().size();
-  const int w = std::max(0, options_.window);
+  int w = std::max(0, options_.window);
+  const int w_max = options_.widen_to_limit && w > 0 ? w + TwoPhaseOptions::kMaxExtraWidth : w;
   const double tol = 1e-9 * std::max(1.0, std::fabs(coarse.objective));
   Rounds out;
   out.best = coarse;
   Schedule center = coarse.schedule;
+  int closed = 0;            // rounds whose search ended by itself (not stalled)
+  bool last_chance = false;  // a round stalled without a gain: its windows once more, without the stall stop
   for (;;) {
     const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
     if (left <= 0) break;
@@ -177,6 +190,7 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
     const auto ts = Clock::now();
     ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, n);
     wo.time_limit_s = left;  // what is left of the two_phase time limit
+    if (!last_chance) wo.stall_s = StallSeconds(options_.exact.time_limit_s);
     ExactScheduler window_exact(wo);
     auto res = window_exact.RunWindowed(problem, &win, &center);
     out.ilp_seconds += Secs(ts, Clock::now());
@@ -196,7 +210,22 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
       out.from_dp_topo = true;
       out.recentred = true;
     }
-    if (!improved || w == 0 || out.rounds > options_.max_widen) break;
+    const bool stalled = res->stats.count("stalled") > 0;
+    out.stalled_rounds += stalled ? 1 : 0;
+    if (stalled && !improved) {
+      if (last_chance) break;
+      last_chance = true;  // the same windows (center unchanged), searched to the end
+      continue;
+    }
+    closed += stalled ? 0 : 1;
+    if (!improved && !stalled && w < w_max) {  // a local optimum of width w: look wider
+      ++w;
+      out.width = w;
+      last_chance = false;
+      continue;
+    }
+    // widen_to_limit: the limit, not max_widen, ends the rounds.
+    if (!improved || w == 0 || last_chance || (!options_.widen_to_limit && closed > options_.max_widen)) break;
     center = out.best.schedule;
   }
   return out;

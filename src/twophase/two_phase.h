@@ -13,7 +13,8 @@
 //     re-centred on it and solved again (a node that moved to a window edge
 //     gets room beyond it), until a round does not improve or max_widen
 //     further rounds. With strong_start, dp_topo's split also competes: if it
-//     beats the first window's optimum, the next round is centred on it.
+//     beats the first window's optimum, the next round is centred on it. A
+//     round whose Cbc tree stalls (StallSeconds) ends early; see CloseWindows.
 //  5. certify (optional): the full ILP warm-started from the result, under
 //     the time limit, proves the gap.
 // Without certify the status is `feasible`: optimal inside the windows is not
@@ -50,6 +51,12 @@ struct TwoPhaseOptions {
   // graphs of any size it handles (the ILP where the lattice is too large).
   // See bench/results/two_phase_engines.md.
   ExactEngine window_engine = ExactEngine::kAuto;
+  // Use the whole limit: when the rounds stop gaining (a round closes its
+  // windows without a better schedule), widen the windows by one, up to
+  // window + kMaxExtraWidth, and go on. exact's start search sets it; plain
+  // two_phase returns at the first local optimum.
+  bool widen_to_limit = false;
+  static constexpr int kMaxExtraWidth = 2;
 };
 
 class TwoPhaseScheduler final : public Scheduler {
@@ -84,11 +91,19 @@ class TwoPhaseScheduler final : public Scheduler {
     double ilp_seconds = 0.0;
     bool window_optimal = false;  // the last round closed its windows exactly
     double vars_kept = -1;        // binaries of the first round's windows
+    int stalled_rounds = 0;       // rounds stopped by StallSeconds
+    int width = 0;                // the widest windows searched, when widen_to_limit widened them
   };
+  // How long a window round's tree may go without a better incumbent.
+  static double StallSeconds(double time_limit_s);
   // dp_topo's split (for up to 0.15 x the limit); none when it finds none.
   Incumbent DpTopoAlternative(const Problem& problem) const;
   // Window rounds around the coarse schedule until one does not improve,
   // max_widen rounds or the limit; `alt` competes after the first round.
+  // A round whose tree stalls (StallSeconds) is cut short and, when it
+  // improved, the next is centred on its incumbent (not counted against
+  // max_widen); when it did not, its windows get one last round without the
+  // stall stop.
   StatusOr<Rounds> CloseWindows(const Problem& problem, const Windows& hard, const Incumbent& coarse,
                                 const Incumbent& alt, std::chrono::steady_clock::time_point t0) const;
   // The full problem from out->schedule for what is left of the limit: a
