@@ -218,6 +218,7 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
       continue;
     }
     closed += stalled ? 0 : 1;
+    if (improved) last_chance = false;  // a gain earns the stall stop back
     if (!improved && !stalled && w < w_max) {  // a local optimum of width w: look wider
       ++w;
       out.width = w;
