@@ -107,7 +107,9 @@ struct SolveWatch {
   int64_t nodes = 0;
   bool in_tree = false;
   double stall_s = kMilpInf;          // MilpOptions::stall_s
-  Clock::time_point last_gain;        // entering the tree, or the last better incumbent in it
+  bool gained = false;                // an incumbent better than the start (or the first one) was seen
+  Clock::time_point last_gain;        // ... the last time
+  double tree_entry_s = -1.0;         // seconds from t0 to the first tree node (-1: not yet)
   std::atomic<bool> stalled{false};   // the tree was stopped by stall_s
   std::function<void(const MilpProgress&)> progress;
   // The direct driver's model: its cut generators run between LPs and no
@@ -129,15 +131,21 @@ struct SolveWatch {
   void SeeIncumbent(double v) {
     if (!std::isfinite(v) || std::fabs(v) >= 1e40) return;
     std::lock_guard<std::mutex> lock(mu);
-    if (v < incumbent) last_gain = Clock::now();
+    if (v < incumbent) {
+      gained = true;
+      last_gain = Clock::now();
+    }
     incumbent = std::min(incumbent, v);
   }
-  // In the tree: whether it has gone stall_s without a better incumbent.
+  // In the tree, after a gain: whether the search has gone without another
+  // for stall_s, and for at least as long as it took to reach the tree
+  // (what a new search would spend again before its first node).
   bool Stalled() {
     if (!std::isfinite(stall_s)) return false;
     std::lock_guard<std::mutex> lock(mu);
-    if (!(incumbent < kMilpInf)) return false;  // nothing to return yet
-    return std::chrono::duration<double>(Clock::now() - last_gain).count() > stall_s;
+    if (!gained || tree_entry_s < 0) return false;
+    const double quiet = std::chrono::duration<double>(Clock::now() - last_gain).count();
+    return quiet > std::max(stall_s, tree_entry_s);
   }
   // Switches off every cut generator whose average pass (CPU seconds, twice
   // for a loaded machine) no longer fits before the deadline, all of them
@@ -208,7 +216,7 @@ class CbcWatch final : public CbcEventHandler {
       if (e == node || e == treeStatus) {
         if (!w_->in_tree) {
           std::lock_guard<std::mutex> lock(w_->mu);
-          w_->last_gain = SolveWatch::Clock::now();  // the stall clock starts with the tree
+          w_->tree_entry_s = w_->Elapsed();
         }
         w_->in_tree = true;
         w_->nodes = m->getNodeCount();

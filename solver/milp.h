@@ -86,9 +86,11 @@ struct MilpOptions {
   // the result is infeasible unless a feasible mip_start is returned.
   double cutoff = kMilpInf;
   // Stop the branch-and-bound tree (status feasible, with the bound so far)
-  // once it has searched this long (seconds) without a better incumbent,
-  // counted from entering the tree or the last improvement; +inf = never.
-  // Large-neighbourhood search uses it to move on from a stalled window.
+  // once, after finding an incumbent better than the start (any incumbent
+  // when there is no start), it has gone max(stall_s, the seconds it took
+  // to reach the tree) without a better one; +inf = never. A search that
+  // has gained nothing is never stopped by it. Large-neighbourhood search
+  // uses it to move on from a window that stopped paying.
   double stall_s = kMilpInf;
   // Called from the solving thread(s) about every half second while the
   // solver runs (never concurrently); may be empty. Must be cheap.

@@ -166,9 +166,10 @@ TEST_P(CbcSolverTest, TimeLimitReturnsIncumbentFromStart) {
 }
 
 TEST_P(CbcSolverTest, StallStopsTheTreeWithAValidBound) {
-  // stall_s 0: the first tree node after the last better incumbent stops
-  // the search, as a limit would, but with every LP finished: the bound
-  // stays a proof and the status says feasible (not optimal, not a time limit).
+  // stall_s 0: once the tree has beaten the (poor) start, the first node
+  // after it has been as long without a gain as the root took stops the
+  // search, as a limit would, but with every LP finished: the bound stays a
+  // proof and the status says feasible (not optimal, not a time limit).
   MilpModel m = HardKnapsack(120);
   MilpOptions o = Quiet();
   o.stall_s = 0.0;

@@ -40,8 +40,9 @@ Windows WindowsAround(const Windows& hard, const Schedule& center, int w) {
 }  // namespace
 
 double TwoPhaseScheduler::StallSeconds(double time_limit_s) {
-  // A window round whose tree search finds nothing better for a tenth of the
-  // limit (at least 10 s) ends: on 5,000-node graphs Cbc's tree went 6 of
+  // A window round whose tree search, after a gain, finds nothing better for
+  // a tenth of the limit (at least 10 s; MilpOptions::stall_s adds "and as
+  // long as the root took") ends: on 5,000-node graphs Cbc's tree went 6 of
   // its 8 minutes without a gain (bench/results/scale.md), time a round
   // centred on the new incumbent can use.
   return std::max(10.0, 0.1 * time_limit_s);
