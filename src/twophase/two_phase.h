@@ -24,7 +24,8 @@
 // binary columns of the first windowed ILP / of the full ILP, counted from the
 // windows; recentred_on_dp_topo = 1 when dp_topo took over;
 // incumbent_from_dp_topo = 1 when the result descends from dp_topo's split,
-// 0 when from the policy's). Every phase, certify included, shares
+// 0 when from the policy's; stalled_rounds = rounds cut by StallSeconds;
+// widened_to = the widest windows, when widen_to_limit widened them). Every phase, certify included, shares
 // exact.time_limit_s (wall clock).
 #pragma once
 
