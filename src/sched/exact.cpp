@@ -177,11 +177,13 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryLattice(RunState* s) 
     case LatticeResult::Outcome::kTimeLimit:
       if (!auto_lattice) return LatticeStopped(lr, s);
       // Hand over to Cbc: the lattice's incumbent as start, its bound kept.
-      if (!lr.schedule.stage.empty() && Evaluate(problem, lr.schedule).feasible &&
-          (!s->windows || WithinWindows(*s->windows, lr.schedule)) &&
-          (!s->have_warm || Evaluate(problem, lr.schedule).objective < Evaluate(problem, s->warm).objective)) {
-        s->warm = lr.schedule;
-        s->have_warm = true;
+      if (!lr.schedule.stage.empty()) {
+        const Evaluation found = Evaluate(problem, lr.schedule);
+        if (found.feasible && (!s->windows || WithinWindows(*s->windows, lr.schedule)) &&
+            (!s->have_warm || found.objective < Evaluate(problem, s->warm).objective)) {
+          s->warm = lr.schedule;
+          s->have_warm = true;
+        }
       }
       s->outside_bound = lr.bound;
       hand_over();
@@ -230,10 +232,8 @@ void ExactScheduler::ImproveStart(RunState* s) const {
   if (auto better = SearchBetterStart(problem, s->Warm(), s->Left(options_.time_limit_s), &s->r)) {
     s->warm = std::move(*better);
     s->have_warm = true;
-    if (options_.incumbent_windows && problem.objective.kind == ObjectiveKind::kMemoryComm) {
-      s->bounded = IncumbentWindows(problem, Evaluate(problem, s->warm).objective);
-      s->windows = &s->bounded;
-    }
+    s->windows = nullptr;  // the start search runs on the full problem only: the better start's windows replace the old
+    RestrictToStart(s);
   }
   if (!s->have_warm && options_.warm_start) s->have_warm = DpTopoStart(problem, &s->warm, &s->r);  // it found none
 }

@@ -96,6 +96,7 @@ class WideSolver {
   void Fill(Ideal* id) const;
   void Extend(const Ideal& t, int v, Ideal* u) const;
   void ExtendFrontier(const std::vector<int>& from, int v, const Bits<W>& u, std::vector<int>* out) const;
+  bool CanJoin(int v, const Bits<W>& set) const;
   int64_t Sends(int u, const Bits<W>& set) const;  // what u in set sends across its boundary
   int64_t MaxParamOutside(const Bits<W>& set) const;
   bool Admissible(const Ideal& t, int k) const;
@@ -186,10 +187,14 @@ void WideSolver<W>::ExtendFrontier(const std::vector<int>& from, int v, const Bi
   out->clear();
   for (int w : from)
     if (w != v) out->push_back(w);
-  for (int c : g_.children(v))
-    if (!u.test(c) && !must_out_[S_ - 2].test(c) && parents_[c].subset_of(u) &&
-        std::find(out->begin(), out->end(), c) == out->end())
-      out->push_back(c);
+  for (int c : g_.children(v))  // (find: a consumer reached over two edges)
+    if (CanJoin(c, u) && std::find(out->begin(), out->end(), c) == out->end()) out->push_back(c);
+}
+
+// Whether down-set `set` plus v is a down-set some boundary set may be.
+template <int W>
+bool WideSolver<W>::CanJoin(int v, const Bits<W>& set) const {
+  return !set.test(v) && !must_out_[S_ - 2].test(v) && parents_[v].subset_of(set);
 }
 
 // Breadth-first over the covering relation from the least set (the nodes
@@ -208,7 +213,7 @@ bool WideSolver<W>::Enumerate() {
   Fill(&root);
   std::vector<std::vector<int>> frontier(1);
   for (int v = 0; v < n_; ++v)
-    if (!root.set.test(v) && !must_out_[S_ - 2].test(v) && parents_[v].subset_of(root.set)) frontier[0].push_back(v);
+    if (CanJoin(v, root.set)) frontier[0].push_back(v);
   ideals_.push_back(root);
   index.emplace(root.set, 0);
   int64_t work = 0;

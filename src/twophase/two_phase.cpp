@@ -220,14 +220,14 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
     }
     closed += stalled ? 0 : 1;
     if (improved) last_chance = false;  // a gain earns the stall stop back
-    if (!improved && !stalled && w < w_max) {  // a local optimum of width w: look wider
+    if (!improved && w < w_max) {  // the round closed without a gain: a local optimum of width w, look wider
       ++w;
       out.width = w;
       last_chance = false;
       continue;
     }
     // widen_to_limit: the limit, not max_widen, ends the rounds.
-    if (!improved || w == 0 || last_chance || (!options_.widen_to_limit && closed > options_.max_widen)) break;
+    if (!improved || w == 0 || (!options_.widen_to_limit && closed > options_.max_widen)) break;
     center = out.best.schedule;
   }
   return out;
