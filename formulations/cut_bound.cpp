@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <string>
 #include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -90,23 +91,16 @@ class DownSetCuts {
     return problem_.objective.comm_weight * static_cast<double>(sum);
   }
 
-  // The least crossing of any down-set D with a <= P(D) <= b (+inf: none):
-  // v is inside when the nodes that are not v or its descendants weigh
-  // less than a, outside when v and its ancestors weigh more than b.
-  double BandCut(int64_t a, int64_t b, int* max_flows) const {
+  // The least crossing of any down-set D with a <= P(D) <= b (+inf: none),
+  // or a lower bound of it; *exact (may be null) says it is the least
+  // crossing itself (the least cut of the marks weighs a..b, or there is
+  // no such D).
+  double BandCut(int64_t a, int64_t b, int* max_flows, bool* exact = nullptr) const {
+    if (exact) *exact = true;
+    std::vector<int> vx;
+    if (!BandMarks(a, b, &vx)) return std::numeric_limits<double>::infinity();
+    if (exact) *exact = false;
     const int64_t total = g_.total_param_bytes();
-    std::vector<int> vx(g_.size());
-    int64_t inside = 0, outside = 0;
-    for (int v = 0; v < g_.size(); ++v) {
-      const int64_t p = g_.node(v).param_bytes;
-      const bool in = total - p - reach_.descendant_param_bytes(v) < a;
-      const bool out = p + reach_.ancestor_param_bytes(v) > b;
-      if (in && out) return std::numeric_limits<double>::infinity();
-      vx[v] = in ? FlowNetwork::kSource : (out ? FlowNetwork::kSink : kFree);
-      inside += in ? p : 0;
-      outside += out ? p : 0;
-    }
-    if (inside > b || total - outside < a) return std::numeric_limits<double>::infinity();
     std::vector<int> marks = vx;
     int64_t weight = 0;
     const int64_t plain = MinCut(&marks, {}, true, &weight);
@@ -121,7 +115,10 @@ class DownSetCuts {
     // times the cut per byte of the whole graph no mu can pay.
     double best = static_cast<double>(plain);
     const bool light = weight < a;
-    if (!light && weight <= b) return best;
+    if (!light && weight <= b) {
+      if (exact) *exact = true;
+      return best;
+    }
     const double side = light ? static_cast<double>(std::max<int64_t>(1, a)) : static_cast<double>(std::max<int64_t>(1, total - b));
     const double shift = light ? static_cast<double>(total - a) : static_cast<double>(b);
     // Capped so that the priced weights stay far inside int64 (sum <= 1e17).
@@ -143,9 +140,40 @@ class DownSetCuts {
     return best;
   }
 
+  // A lower bound of the least crossing of a down-set D with a <= P(D) <=
+  // b, as an ILP: a binary z_v per node the marks leave free, a knapsack
+  // row for the weight, the crossings as in MinCut (a y column per tensor
+  // with several free consumers). The solver's proven bound, rounded up
+  // to whole bytes (crossings are whole), or -inf when it fails or proves
+  // nothing; +inf when no such D exists. *optimal: the bound is the least
+  // crossing.
+  double BandIlp(int64_t a, int64_t b, MilpSolver* solver, double seconds, bool* optimal) const;
+  double BandIlpMargin() const { return 1e-6 * static_cast<double>(weights_.total()) + 1.0; }
+
  private:
   static constexpr int kFree = -1;
   static constexpr int kLagrangeSteps = 12;
+
+  // Per node: kSource when every down-set weighing a..b holds it (the
+  // nodes that are not it or its descendants weigh < a), kSink when none
+  // does (it and its ancestors weigh > b), else kFree. False when no
+  // down-set can weigh a..b by these marks.
+  bool BandMarks(int64_t a, int64_t b, std::vector<int>* vx_out) const {
+    const int64_t total = g_.total_param_bytes();
+    std::vector<int>& vx = *vx_out;
+    vx.assign(g_.size(), kFree);
+    int64_t inside = 0, outside = 0;
+    for (int v = 0; v < g_.size(); ++v) {
+      const int64_t p = g_.node(v).param_bytes;
+      const bool in = total - p - reach_.descendant_param_bytes(v) < a;
+      const bool out = p + reach_.ancestor_param_bytes(v) > b;
+      if (in && out) return false;
+      vx[v] = in ? FlowNetwork::kSource : (out ? FlowNetwork::kSink : kFree);
+      inside += in ? p : 0;
+      outside += out ? p : 0;
+    }
+    return inside <= b && total - outside >= a;
+  }
 
   // The least crossing of a down-set that holds every node marked
   // kSource and none marked kSink; *vx (kSource, kSink or kFree per node)
@@ -222,6 +250,100 @@ class DownSetCuts {
   const CrossingWeights weights_;
 };
 
+double DownSetCuts::BandIlp(int64_t a, int64_t b, MilpSolver* solver, double seconds, bool* optimal) const {
+  *optimal = false;
+  std::vector<int> vx;
+  if (!BandMarks(a, b, &vx)) {
+    *optimal = true;
+    return std::numeric_limits<double>::infinity();
+  }
+  // Bytes in MiB: the weights and crossings are whole bytes, exact in a
+  // double at 2^-20, and the model stays well scaled.
+  constexpr double kUnit = 1.0 / 1048576.0;
+  const int n = g_.size();
+  MilpModel m;
+  m.name = "band_cut";
+  m.objective_step = kUnit;
+  std::vector<int> col(n, -1);
+  int64_t inside = 0;
+  for (int v = 0; v < n; ++v) {
+    if (vx[v] == kFree) col[v] = m.AddCol(0, 1, 0, true, "z" + std::to_string(v));
+    if (vx[v] == FlowNetwork::kSource) inside += g_.node(v).param_bytes;
+  }
+  auto in = [&](int v) { return vx[v] == FlowNetwork::kSource; };
+  auto out = [&](int v) { return vx[v] == FlowNetwork::kSink; };
+  auto pay = [&](int v, double bytes) {  // bytes per unit of z_v (v free) or a constant
+    if (col[v] >= 0) m.cols[col[v]].obj += bytes * kUnit;
+    else if (in(v)) m.obj_offset += bytes * kUnit;
+  };
+  for (int u = 0; u < n; ++u) {
+    const std::vector<int>& ch = g_.children(u);
+    for (int c : ch)  // c inside puts u inside
+      if (col[u] >= 0 && col[c] >= 0) m.AddRow({col[u], col[c]}, {1, -1}, 0, kMilpInf, "");
+    if (out(u) || weights_.silent(u)) continue;
+    if (!weights_.per_tensor()) {
+      // u -> c crosses when u is inside and c is not: z_u - z_c (z of a
+      // sure node is its constant).
+      for (size_t i = 0; i < ch.size(); ++i) {
+        const double w = static_cast<double>(weights_.edge(u, static_cast<int>(i)));
+        if (in(ch[i])) continue;
+        pay(u, w);
+        if (col[ch[i]] >= 0) m.cols[col[ch[i]]].obj -= w * kUnit;
+      }
+      continue;
+    }
+    const double t = static_cast<double>(weights_.tensor(u));
+    if (std::any_of(ch.begin(), ch.end(), out)) {  // crosses whenever u is inside
+      pay(u, t);
+      continue;
+    }
+    std::vector<int> free_ch;
+    for (int c : ch)
+      if (col[c] >= 0) free_ch.push_back(c);
+    if (free_ch.empty()) continue;  // every consumer inside with u
+    if (free_ch.size() == 1) {
+      pay(u, t);
+      m.cols[col[free_ch[0]]].obj -= t * kUnit;
+      continue;
+    }
+    // y >= z_u - z_c for every free consumer c (z_u = 1 when u is sure).
+    const int y = m.AddCol(0, 1, t * kUnit, false, "y" + std::to_string(u));
+    for (int c : free_ch) {
+      if (col[u] >= 0) m.AddRow({y, col[u], col[c]}, {1, -1, 1}, 0, kMilpInf, "");
+      else m.AddRow({y, col[c]}, {1, 1}, 1, kMilpInf, "");
+    }
+  }
+  std::vector<int> idx;
+  std::vector<double> val;
+  for (int v = 0; v < n; ++v)
+    if (col[v] >= 0 && g_.node(v).param_bytes > 0) {
+      idx.push_back(col[v]);
+      val.push_back(static_cast<double>(g_.node(v).param_bytes) * kUnit);
+    }
+  const double lo = static_cast<double>(a - inside) * kUnit, hi = static_cast<double>(b - inside) * kUnit;
+  if (m.num_cols() == 0) {  // the marks decide every node
+    *optimal = true;
+    return lo <= 0 && 0 <= hi ? m.obj_offset / kUnit : std::numeric_limits<double>::infinity();
+  }
+  m.AddRow(idx, val, lo, hi, "weight");
+  MilpOptions o;
+  o.time_limit_s = seconds;
+  auto r = solver->Solve(m, o);
+  if (!r.ok()) return -std::numeric_limits<double>::infinity();
+  if (r->status == SolveStatus::kInfeasible) {
+    *optimal = true;
+    return std::numeric_limits<double>::infinity();
+  }
+  if (!std::isfinite(r->bound)) return -std::numeric_limits<double>::infinity();
+  *optimal = r->status == SolveStatus::kOptimal;
+  // Whole bytes: round up what the solver proved, less its tolerance. The
+  // costs span 1 byte to megabytes in MiB units, and Cbc's LP tolerances
+  // (1e-7 on scaled costs) let a claimed optimum sit a byte or so above
+  // the true one: a margin of a millionth of all weights and a byte.
+  const double bytes = r->bound / kUnit;
+  return std::max(0.0, std::ceil(bytes - BandIlpMargin()));
+}
+
 // The chain bound: the down-sets D_0 c D_1 c ... c D_{stages-2} of a
 // schedule with peak <= m have P(D_0) <= m, P(D_k) - P(D_{k-1}) <= m and
 // total - P(D_last) <= m. Each P(D_k) lies in one of B bands
@@ -240,13 +362,15 @@ class BandChain {
     return static_cast<int64_t>((static_cast<__int128>(total) * j) / bands);
   }
 
-  // The least sum of band bounds over chains of `boundaries` bands for peak m.
-  double Crossing(int64_t m, int boundaries) const {
+  // The least sum of band bounds over chains of `boundaries` bands for peak
+  // m; `path` (may be null) receives the bands of one least chain.
+  double Crossing(int64_t m, int boundaries, std::vector<int>* path = nullptr) const {
     const int bands = static_cast<int>(cut_.size());
     const double inf = std::numeric_limits<double>::infinity();
     auto lo = [&](int j) { return Edge(total_, bands, j); };
     auto hi = [&](int j) { return Edge(total_, bands, j + 1); };
     std::vector<double> prev(bands, inf), cur(bands);
+    std::vector<std::vector<int>> from;  // from[k][j]: the band before j in a least chain
     for (int j = 0; j < bands; ++j)
       if (lo(j) <= m) prev[j] = cut_[j];
     std::deque<int> window;  // indices of prev, increasing, values increasing
@@ -254,6 +378,7 @@ class BandChain {
       // Band i can precede band j (i <= j) when lo(j) - hi(i) <= m; the
       // least such i only grows with j, so a sliding-window minimum.
       window.clear();
+      if (path) from.emplace_back(bands, -1);
       int first = 0;
       for (int j = 0; j < bands; ++j) {
         while (!window.empty() && prev[window.back()] >= prev[j]) window.pop_back();
@@ -261,12 +386,24 @@ class BandChain {
         while (lo(j) - hi(first) > m) ++first;
         while (window.front() < first) window.pop_front();
         cur[j] = prev[window.front()] + cut_[j];
+        if (path) from.back()[j] = window.front();
       }
       prev.swap(cur);
     }
     double best = inf;
+    int last = -1;
     for (int j = 0; j < bands; ++j)
-      if (total_ - hi(j) <= m) best = std::min(best, prev[j]);
+      if (total_ - hi(j) <= m && prev[j] < best) {
+        best = prev[j];
+        last = j;
+      }
+    if (path) {
+      path->clear();
+      for (int k = boundaries - 1; last >= 0 && k >= 0; --k) {
+        path->push_back(last);
+        last = k > 0 ? from[k - 1][last] : -1;
+      }
+    }
     return best;
   }
 
@@ -275,33 +412,97 @@ class BandChain {
   std::vector<double> cut_;
 };
 
-// Band bounds at doubling resolutions (64, 128, ... bands) while time lasts:
-// a band lies inside its parent, so the parent's bound holds for it too
-// and the finest level stays valid where it was not reached.
-constexpr int kFirstBands = 64;
+// The band bounds of the chain: Lagrangian at doubling resolutions (64,
+// 128, ... bands) while time lasts, then raised where a chain needs it by
+// band ILPs over coarse-to-fine bands. A band lies inside its parent, so a
+// parent's bound holds for it and the finest level stays valid where it
+// was not reached.
+class BandTable {
+ public:
+  static constexpr int kFirstBands = 64;
 
-std::vector<double> BandBounds(const DownSetCuts& cuts, int64_t total, int max_bands, double seconds,
-                               Clock::time_point t0, CutBoundResult* out) {
-  std::vector<double> level(1, 0.0);  // one band [0, total]: bound 0
-  if (max_bands <= 0) return level;
-  for (int bands = kFirstBands; bands <= std::max(kFirstBands, max_bands); bands *= 2) {
-    std::vector<double> next(bands);
-    const int parent = static_cast<int>(level.size());
-    for (int j = 0; j < bands; ++j) next[j] = level[static_cast<int64_t>(j) * parent / bands];
-    for (int j = 0; j < bands && Secs(t0) < seconds; ++j) {
-      if (!std::isfinite(next[j])) continue;  // its parent holds no down-set
-      next[j] = std::max(next[j], cuts.BandCut(BandChain::Edge(total, bands, j),
-                                                 BandChain::Edge(total, bands, j + 1), &out->max_flows));
-      ++out->bands_evaluated;
+  BandTable(const DownSetCuts& cuts, int64_t total) : cuts_(cuts), total_(total), bound_(1, 0.0), closed_(1, 0) {}
+
+  int bands() const { return static_cast<int>(bound_.size()); }
+  const std::vector<double>& bounds() const { return bound_; }
+
+  // Lagrangian levels up to max_bands while Secs(t0) < seconds.
+  void Lagrangian(int max_bands, double seconds, Clock::time_point t0, const std::atomic<bool>* stop,
+                  CutBoundResult* out) {
+    if (max_bands <= 0) return;
+    auto go = [&] { return Secs(t0) < seconds && !(stop && stop->load(std::memory_order_relaxed)); };
+    for (int bands = kFirstBands; bands <= std::max(kFirstBands, max_bands); bands *= 2) {
+      std::vector<double> next(bands);
+      std::vector<int> exact(bands, 0);
+      const int parent = this->bands();
+      for (int j = 0; j < bands; ++j) next[j] = bound_[static_cast<int64_t>(j) * parent / bands];
+      for (int j = 0; j < bands && go(); ++j) {
+        if (!std::isfinite(next[j])) {  // its parent holds no down-set
+          exact[j] = 1;
+          continue;
+        }
+        bool is_exact = false;
+        next[j] = std::max(next[j], cuts_.BandCut(Edge(bands, j), Edge(bands, j + 1), &out->max_flows, &is_exact));
+        exact[j] = is_exact;
+        ++out->bands_evaluated;
+      }
+      bound_.swap(next);
+      closed_.assign(bands, 0);
+      for (int j = 0; j < bands; ++j) closed_[j] = exact[j] ? bands : 0;
+      out->bands = bands;
+      if (!go()) break;
     }
-    level.swap(next);
-    out->bands = bands;
-    if (Secs(t0) >= seconds) break;
   }
-  return level;
-}
+
+  // One band ILP for a band of `path` whose bound may still rise: the
+  // coarsest-closed one (the heaviest among those), over the band of the
+  // next resolution that holds it. False when every band of the path is
+  // closed at the finest resolution (or by a proof that it holds no
+  // down-set).
+  bool Refine(const std::vector<int>& path, MilpSolver* solver, double seconds, CutBoundResult* out) {
+    if (bands() < kFirstBands) return false;  // no band levels (CutBoundOptions::bands = 0)
+    int pick = -1;
+    for (int j : path) {
+      if (closed_[j] >= bands()) continue;
+      if (pick < 0 || closed_[j] < closed_[pick] || (closed_[j] == closed_[pick] && bound_[j] > bound_[pick]))
+        pick = j;
+    }
+    if (pick < 0) return false;
+    const int res = std::max(kFirstBands, 2 * closed_[pick]);
+    const int first = static_cast<int>(static_cast<int64_t>(pick) * res / bands()) * (bands() / res);
+    const int last = first + bands() / res;  // fine bands [first, last) make up that band
+    const auto ts = Clock::now();
+    bool optimal = false;
+    const double b = cuts_.BandIlp(Edge(bands(), first), Edge(bands(), last), solver, seconds, &optimal);
+    out->band_ilp_seconds += Secs(ts);
+    ++out->band_ilps;
+    for (int j = first; j < last; ++j) {
+      bound_[j] = std::max(bound_[j], b);
+      // A stopped solve counts as closed at its resolution: solving it
+      // again would not finish either; the finer bands are next.
+      closed_[j] = std::max(closed_[j], std::isinf(b) && b > 0 ? bands() : res);
+    }
+    return true;
+  }
+
+ private:
+  int64_t Edge(int bands, int j) const { return BandChain::Edge(total_, bands, j); }
+
+  const DownSetCuts& cuts_;
+  int64_t total_;
+  std::vector<double> bound_;  // per band of the finest resolution
+  // Per band: the resolution at which it is closed (its bound is the ILP's
+  // proven bound for the band of that resolution holding it, or the least
+  // crossing itself at the finest); 0: not yet.
+  std::vector<int> closed_;
+};
 
 }  // namespace
+
+double LeastBandCrossing(const Problem& problem, int64_t a, int64_t b, MilpSolver* solver, double seconds,
+                         bool* optimal) {
+  return DownSetCuts(problem).BandIlp(a, b, solver, seconds, optimal);
+}
 
 CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const CutBoundOptions& options) {
   CutBoundResult out;
@@ -327,21 +528,29 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   const double n = static_cast<double>(g.size());
   if (n * n * 4e-9 > options.time_limit_s) return out;
   const DownSetCuts cuts(problem);
-  // The band bounds first, for up to half the time.
-  // Bands much finer than the nodes add little: at most 4 per node.
+  // The Lagrangian band bounds first, for up to half the time (a band
+  // solver gets a quarter: it has better uses for the rest). Bands much
+  // finer than the nodes add little: at most 4 per node.
   const int max_bands = static_cast<int>(std::min<int64_t>(options.bands, 4 * static_cast<int64_t>(g.size())));
-  const BandChain chain(g.total_param_bytes(), BandBounds(cuts, g.total_param_bytes(), max_bands,
-                                                          0.5 * options.time_limit_s, t0, &out));
+  BandTable table(cuts, g.total_param_bytes());
+  table.Lagrangian(max_bands, (options.band_solver ? 0.25 : 0.5) * options.time_limit_s, t0, options.stop, &out);
+  const int boundaries = problem.stages - 1;
   const double w = problem.objective.comm_weight;
-  std::map<int64_t, double> c;  // peak -> C(peak), for the peaks evaluated
+  BandChain chain(g.total_param_bytes(), table.bounds());
+  struct Peak {
+    double per_boundary, value;  // value = max(per_boundary, the chain's)
+  };
+  std::map<int64_t, Peak> c;  // peak -> C(peak), for the peaks evaluated
   auto eval = [&](int64_t m) {
     if (c.count(m)) return;
     const double per_boundary = cuts.Crossing(m, &out.max_flows);
-    const double chained = w * chain.Crossing(m, problem.stages - 1);
-    c[m] = std::max(per_boundary, chained);
+    c[m] = {per_boundary, std::max(per_boundary, w * chain.Crossing(m, boundaries))};
     ++out.peaks_evaluated;
   };
-  auto time_left = [&] { return Secs(t0) < options.time_limit_s && out.peaks_evaluated < options.max_peaks; };
+  auto stopped = [&] { return options.stop && options.stop->load(std::memory_order_relaxed); };
+  auto time_left = [&] {
+    return Secs(t0) < options.time_limit_s && out.peaks_evaluated < options.max_peaks && !stopped();
+  };
   // The cells: with p_0 = lo - 1 < p_1 < ... the evaluated peaks and hi, a
   // schedule with its peak in (p_i, p_{i+1}] costs at least
   // p_i + 1 + C(p_{i+1}); C(hi) counts 0 until evaluated (C >= 0), so the
@@ -358,24 +567,35 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
       }
       prev = p;
     };
-    for (const auto& [p, cp] : c) consider(p, cp);
+    for (const auto& [p, cp] : c) consider(p, cp.value);
     if (!c.count(hi)) consider(hi, 0.0);
     return best;
   };
   // A coarse grid first (C falls fastest just above lo), then bisect the
-  // least cell.
+  // least cell; once it is one byte wide, close the bands its chain runs
+  // through (with a band solver), which raises C, and go on.
   constexpr int kGrid = 8;
   for (int i = 0; i <= kGrid && time_left(); ++i) {
     const double f = static_cast<double>(i) / kGrid;
     eval(lo + static_cast<int64_t>(std::llround(f * f * static_cast<double>(hi - lo))));
   }
+  std::vector<int> path;
   for (;;) {
     int64_t left = lo - 1, right = hi;
     const double best = least(&left, &right);
     if (!std::isfinite(best)) return finish(best, ceiling, true);  // no peak up to hi has a schedule
     const bool narrow = right - left <= 1 && c.count(right);
-    if (narrow || !time_left()) return finish(best, static_cast<double>(left + 1), narrow);
-    eval(c.count(right) ? left + (right - left + 1) / 2 : right);
+    if (!time_left()) return finish(best, static_cast<double>(left + 1), narrow && !options.band_solver);
+    if (!narrow) {
+      eval(c.count(right) ? left + (right - left + 1) / 2 : right);
+      continue;
+    }
+    const double seconds = std::min(options.band_ilp_s, options.time_limit_s - Secs(t0));
+    chain.Crossing(right, boundaries, &path);
+    if (!options.band_solver || !table.Refine(path, options.band_solver, seconds, &out))
+      return finish(best, static_cast<double>(left + 1), true);
+    chain = BandChain(g.total_param_bytes(), table.bounds());
+    for (auto& [p, cp] : c) cp.value = std::max(cp.per_boundary, w * chain.Crossing(p, boundaries));
   }
 }
 

@@ -1,7 +1,9 @@
 #include "sched/exact.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -56,9 +58,19 @@ struct ExactScheduler::RunState {
   RunState(const Problem& p, const Windows* w) : problem(p), windows(w) {}
   RunState(const RunState&) = delete;
   RunState& operator=(const RunState&) = delete;
+  ~RunState() {  // every way out stops the concurrent cut bound
+    stop_cut = true;
+    if (cut.valid()) cut.wait();
+  }
   double Elapsed() const { return Seconds(t0); }
   double Left(double limit) const { return limit - Seconds(t0); }
   const Schedule* Warm() const { return have_warm ? &warm : nullptr; }
+  // The start's objective; +inf without a feasible start.
+  double WarmObjective() const {
+    if (!have_warm) return std::numeric_limits<double>::infinity();
+    const Evaluation ev = Evaluate(problem, warm);
+    return ev.feasible ? ev.objective : std::numeric_limits<double>::infinity();
+  }
 
   const Problem& problem;
   const std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
@@ -68,6 +80,10 @@ struct ExactScheduler::RunState {
   bool have_warm = false;
   double outside_bound = std::nan("");  // proven outside Cbc: the lattice's, then the cut bound's
   ScheduleResult r;
+  // The concurrent cut bound (StartCutBound), while it runs.
+  std::unique_ptr<MilpSolver> cut_solver;
+  std::atomic<bool> stop_cut{false};
+  std::future<CutBoundResult> cut;
 };
 
 StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
@@ -85,11 +101,14 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   ChooseStart(start, search_start, &s);
   RestrictToStart(&s);
   if (auto done = TryLattice(&s)) return std::move(*done);
+  if (search_start && CutBoundApplies(problem)) StartCutBound(&s);
   if (search_start) ImproveStart(&s);
   if (full_problem)
     if (auto done = TryCutBound(&s)) return std::move(*done);
-  if (s.Elapsed() >= options_.time_limit_s)  // the start took it all (large graphs, short limits)
+  if (s.Elapsed() >= options_.time_limit_s) {  // the start took it all (large graphs, short limits)
+    JoinCutBound(&s);
     return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.t0, std::move(s.r));
+  }
   return SolveIlp(&s);
 }
 
@@ -241,16 +260,59 @@ void ExactScheduler::ImproveStart(RunState* s) const {
 std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s) const {
   // The cut bound may prove the start optimal before any model is built; it
   // is far above the root LP on large graphs.
-  const double cut = CutBound(s->problem, s->Warm(), s->Left(options_.time_limit_s), &s->r);
-  if (!std::isfinite(cut)) return std::nullopt;
-  s->outside_bound = std::isfinite(s->outside_bound) ? std::max(s->outside_bound, cut) : cut;
-  if (!s->have_warm || !BoundMeets(cut, Evaluate(s->problem, s->warm).objective)) return std::nullopt;
+  if (s->cut.valid()) {  // running beside the start search: only a finished one
+    if (s->cut.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
+    JoinCutBound(s);
+  } else if (CutBoundApplies(s->problem)) {
+    const double seconds = std::min(options_.cut_bound_share * options_.time_limit_s, s->Left(options_.time_limit_s));
+    if (seconds <= 0.0) return std::nullopt;
+    std::unique_ptr<MilpSolver> band_solver = options_.cut_bound_ilp ? MakeCbcSolver(CbcDriver::kDirect) : nullptr;
+    const double cut =
+        RecordCutBound(CutLowerBound(s->problem, s->WarmObjective(), CutOptions(seconds, band_solver.get())), &s->r);
+    if (std::isfinite(cut)) s->outside_bound = std::isfinite(s->outside_bound) ? std::max(s->outside_bound, cut) : cut;
+  }
+  const double cut = s->outside_bound;
+  if (!std::isfinite(cut) || !s->have_warm || !BoundMeets(cut, Evaluate(s->problem, s->warm).objective))
+    return std::nullopt;
   auto done = StartAtTimeLimit(s->problem, &s->warm, s->outside_bound, s->t0, std::move(s->r));
   if (done.ok()) {
     done->message = "the cut bound proves the start optimal";
     CloseByBound(s->outside_bound, &*done);
   }
   return done;
+}
+
+bool ExactScheduler::CutBoundApplies(const Problem& problem) const {
+  return options_.cut_bound && problem.objective.kind == ObjectiveKind::kMemoryComm && problem.stages >= 2;
+}
+
+CutBoundOptions ExactScheduler::CutOptions(double seconds, MilpSolver* band_solver) const {
+  CutBoundOptions co;
+  co.time_limit_s = seconds;
+  co.band_solver = band_solver;
+  // A band ILP under way is what a stop waits for: a fiftieth of the limit
+  // at most (they take about 0.1 s each at 1,000 nodes).
+  co.band_ilp_s = std::min(co.band_ilp_s, std::max(0.05, 0.02 * options_.time_limit_s));
+  return co;
+}
+
+void ExactScheduler::StartCutBound(RunState* s) const {
+  // Without a start yet, the bound covers every peak (the incumbent caps it
+  // where it is reported).
+  if (options_.cut_bound_ilp) s->cut_solver = MakeCbcSolver(CbcDriver::kDirect);
+  CutBoundOptions co = CutOptions(s->Left(options_.time_limit_s), s->cut_solver.get());
+  co.stop = &s->stop_cut;
+  const double incumbent = s->WarmObjective();
+  const Problem* problem = &s->problem;
+  s->r.stats["cut_bound_concurrent"] = 1;
+  s->cut = std::async(std::launch::async, [problem, incumbent, co] { return CutLowerBound(*problem, incumbent, co); });
+}
+
+void ExactScheduler::JoinCutBound(RunState* s) const {
+  if (!s->cut.valid()) return;
+  s->stop_cut = true;
+  const double cut = RecordCutBound(s->cut.get(), &s->r);
+  if (std::isfinite(cut)) s->outside_bound = std::isfinite(s->outside_bound) ? std::max(s->outside_bound, cut) : cut;
 }
 
 MilpSolver* ExactScheduler::IlpSolver() {
@@ -285,7 +347,10 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   // The start, the windows and the model took their share: the solver gets
   // what is left, and nothing when nothing is.
   const double left = s->Left(options_.time_limit_s);
-  if (left <= 0.0) return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->t0, std::move(r));
+  if (left <= 0.0) {
+    JoinCutBound(s);
+    return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->t0, std::move(r));
+  }
   MilpOptions mo;
   mo.time_limit_s = left;
   mo.threads = options_.threads;
@@ -309,6 +374,7 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   MilpSolver* solver = IlpSolver();
   auto solved = solver->Solve(ilp.milp, mo);
   if (line) line->Finish();
+  JoinCutBound(s);
   if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver->name() + ")");
   return FromMilp(ilp, *solved, s);
 }
@@ -388,25 +454,14 @@ void ExactScheduler::CloseByBound(double bound, ScheduleResult* r) {
   r->bound = r->objective;
 }
 
-double ExactScheduler::CutBound(const Problem& problem, const Schedule* warm, double seconds_left,
-                                ScheduleResult* r) const {
-  if (!options_.cut_bound || problem.objective.kind != ObjectiveKind::kMemoryComm || problem.stages < 2)
-    return std::nan("");
-  CutBoundOptions co;
-  co.time_limit_s = std::min(options_.cut_bound_share * options_.time_limit_s, seconds_left);
-  if (co.time_limit_s <= 0.0) return std::nan("");
-  double incumbent = std::numeric_limits<double>::infinity();
-  if (warm) {
-    const Evaluation ev = Evaluate(problem, *warm);
-    if (ev.feasible) incumbent = ev.objective;
-  }
-  const CutBoundResult cb = CutLowerBound(problem, incumbent, co);
+double ExactScheduler::RecordCutBound(const CutBoundResult& cb, ScheduleResult* r) {
   if (std::isfinite(cb.bound)) r->stats["cut_bound"] = cb.bound;
   r->stats["cut_bound_seconds"] = cb.seconds;
   r->stats["cut_bound_peaks"] = cb.peaks_evaluated;
   r->stats["cut_bound_bands"] = cb.bands;
+  if (cb.band_ilps > 0) r->stats["cut_bound_band_ilps"] = cb.band_ilps;
   if (std::isfinite(cb.peak)) r->stats["cut_bound_peak"] = cb.peak;
-  return cb.bound;
+  return std::isfinite(cb.bound) ? cb.bound : std::nan("");
 }
 
 StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem, const Schedule* start,
