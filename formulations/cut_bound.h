@@ -43,8 +43,10 @@
 // does not share its band_solver.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <limits>
+#include <memory>
 
 #include "cost/problem.h"
 #include "solver/milp.h"
@@ -62,6 +64,16 @@ struct CutBoundOptions {
   // Not owned, may be null: set from another thread, it ends the run as its
   // time limit would (at the latest after the band ILP under way, or one C(M)).
   const std::atomic<bool>* stop = nullptr;
+
+  // For `seconds` of a run limited to run_limit_s: band ILPs of at most a
+  // fiftieth of that limit (what a stop may have to wait for; they take
+  // about 0.1 s each at 1,000 nodes, 0.2 s at 10,000).
+  static CutBoundOptions ForRun(double run_limit_s, double seconds) {
+    CutBoundOptions o;
+    o.time_limit_s = seconds;
+    o.band_ilp_s = std::min(o.band_ilp_s, std::max(0.05, 0.02 * run_limit_s));
+    return o;
+  }
 };
 
 struct CutBoundResult {
@@ -77,6 +89,7 @@ struct CutBoundResult {
   int bands = 0;            // resolution of the chain bound (its finest level)
   int max_flows = 0;
   int band_ilps = 0;          // band ILPs solved (band_solver)
+  int band_splits = 0;        // bands split in two after their ILP
   double band_ilp_seconds = 0.0;
   double seconds = 0.0;
   // The least cell is one byte wide (and with a band solver, every band its
@@ -88,6 +101,29 @@ struct CutBoundResult {
 // Precondition: problem.Validate() is ok. Pure function of its inputs
 // except for where the time limit cuts the refinement; thread-safe.
 CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const CutBoundOptions& options = {});
+
+// CutLowerBound on a thread of its own, for callers whose other work uses
+// one core: started by the constructor, stopped (if still running) and
+// waited for by Stop or the destructor. The problem is copied (the graph
+// shared), so it may outlive the caller's. Not copyable; one owner thread.
+class CutBoundThread {
+ public:
+  // options.band_solver and options.stop are replaced: the thread owns
+  // `band_solver` (may be null: Lagrangian only) and its stop flag.
+  CutBoundThread(Problem problem, double incumbent, CutBoundOptions options, std::unique_ptr<MilpSolver> band_solver);
+  ~CutBoundThread();
+  CutBoundThread(const CutBoundThread&) = delete;
+  CutBoundThread& operator=(const CutBoundThread&) = delete;
+
+  bool Finished() const;  // it returned on its own (its time or convergence)
+  // The result; the first call stops the run and waits for it (at most the
+  // band ILP under way), later calls return the same.
+  CutBoundResult Stop();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // The least crossing (X of comm_model, before comm_weight) of a down-set D
 // with a <= P(D) <= b, as the band ILP above proves it within `seconds`:

@@ -279,8 +279,11 @@ const std::vector<KeyDef>& Table() {
       Bool("solver.incumbent_windows", REF(bool, solver.incumbent_windows),
            "keep only node stages that a schedule as good as the MIP start allows"),
       Bool("solver.cut_bound", REF(bool, solver.cut_bound),
-           "memory_comm: bound exact runs by per-boundary minimum cuts under the windows of each peak "
-           "(at most a tenth of the limit)"),
+           "memory_comm: bound exact runs by minimum cuts of down-sets for each peak (a tenth of the limit, "
+           "or beside the start search on its own thread)"),
+      Bool("solver.cut_bound_ilp", REF(bool, solver.cut_bound_ilp),
+           "close the cut bound's weight bands by small Cbc ILPs where its chain runs (far above the "
+           "Lagrangian band bounds mid-graph)"),
       String("policy.window_engine", REF(std::string, policy.window_engine),
              {"auto", "cbc_main", "cbc_direct", "lattice"}, "engine closing the two-phase windows"),
       String("policy.weights", REF(std::string, policy.weights), {}, "policy weights file, or 'default'"),

@@ -29,6 +29,8 @@ struct SolverConfig {
   // Raise exact's bound with the cut lower bound (formulations/cut_bound.h)
   // on plain and certifying runs of the memory_comm objective.
   bool cut_bound = true;
+  // Close the cut bound's weight bands by small Cbc ILPs where its chain needs them.
+  bool cut_bound_ilp = true;
   // exact's MIP start: dp_topo (the best natural-order split) | two_phase
   // (policy + exact windows for four fifths of the limit, after the lattice share) |
   // auto (two_phase on graphs of 500 nodes or more, else dp_topo).

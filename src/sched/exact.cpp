@@ -1,9 +1,7 @@
 #include "sched/exact.h"
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <future>
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -58,10 +56,6 @@ struct ExactScheduler::RunState {
   RunState(const Problem& p, const Windows* w) : problem(p), windows(w) {}
   RunState(const RunState&) = delete;
   RunState& operator=(const RunState&) = delete;
-  ~RunState() {  // every way out stops the concurrent cut bound
-    stop_cut = true;
-    if (cut.valid()) cut.wait();
-  }
   double Elapsed() const { return Seconds(t0); }
   double Left(double limit) const { return limit - Seconds(t0); }
   const Schedule* Warm() const { return have_warm ? &warm : nullptr; }
@@ -80,10 +74,7 @@ struct ExactScheduler::RunState {
   bool have_warm = false;
   double outside_bound = std::nan("");  // proven outside Cbc: the lattice's, then the cut bound's
   ScheduleResult r;
-  // The concurrent cut bound (StartCutBound), while it runs.
-  std::unique_ptr<MilpSolver> cut_solver;
-  std::atomic<bool> stop_cut{false};
-  std::future<CutBoundResult> cut;
+  std::unique_ptr<CutBoundThread> cut;  // the concurrent cut bound (StartCutBound) until joined
 };
 
 StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
@@ -260,15 +251,16 @@ void ExactScheduler::ImproveStart(RunState* s) const {
 std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s) const {
   // The cut bound may prove the start optimal before any model is built; it
   // is far above the root LP on large graphs.
-  if (s->cut.valid()) {  // running beside the start search: only a finished one
-    if (s->cut.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
+  if (s->cut) {  // running beside the start search: only a finished one
+    if (!s->cut->Finished()) return std::nullopt;
     JoinCutBound(s);
   } else if (CutBoundApplies(s->problem)) {
     const double seconds = std::min(options_.cut_bound_share * options_.time_limit_s, s->Left(options_.time_limit_s));
     if (seconds <= 0.0) return std::nullopt;
     std::unique_ptr<MilpSolver> band_solver = options_.cut_bound_ilp ? MakeCbcSolver(CbcDriver::kDirect) : nullptr;
-    const double cut =
-        RecordCutBound(CutLowerBound(s->problem, s->WarmObjective(), CutOptions(seconds, band_solver.get())), &s->r);
+    CutBoundOptions co = CutBoundOptions::ForRun(options_.time_limit_s, seconds);
+    co.band_solver = band_solver.get();
+    const double cut = RecordCutBound(CutLowerBound(s->problem, s->WarmObjective(), co), &s->r);
     if (std::isfinite(cut)) s->outside_bound = std::isfinite(s->outside_bound) ? std::max(s->outside_bound, cut) : cut;
   }
   const double cut = s->outside_bound;
@@ -286,32 +278,19 @@ bool ExactScheduler::CutBoundApplies(const Problem& problem) const {
   return options_.cut_bound && problem.objective.kind == ObjectiveKind::kMemoryComm && problem.stages >= 2;
 }
 
-CutBoundOptions ExactScheduler::CutOptions(double seconds, MilpSolver* band_solver) const {
-  CutBoundOptions co;
-  co.time_limit_s = seconds;
-  co.band_solver = band_solver;
-  // A band ILP under way is what a stop waits for: a fiftieth of the limit
-  // at most (they take about 0.1 s each at 1,000 nodes).
-  co.band_ilp_s = std::min(co.band_ilp_s, std::max(0.05, 0.02 * options_.time_limit_s));
-  return co;
-}
-
 void ExactScheduler::StartCutBound(RunState* s) const {
   // Without a start yet, the bound covers every peak (the incumbent caps it
   // where it is reported).
-  if (options_.cut_bound_ilp) s->cut_solver = MakeCbcSolver(CbcDriver::kDirect);
-  CutBoundOptions co = CutOptions(s->Left(options_.time_limit_s), s->cut_solver.get());
-  co.stop = &s->stop_cut;
-  const double incumbent = s->WarmObjective();
-  const Problem* problem = &s->problem;
   s->r.stats["cut_bound_concurrent"] = 1;
-  s->cut = std::async(std::launch::async, [problem, incumbent, co] { return CutLowerBound(*problem, incumbent, co); });
+  s->cut = std::make_unique<CutBoundThread>(s->problem, s->WarmObjective(),
+                                            CutBoundOptions::ForRun(options_.time_limit_s, s->Left(options_.time_limit_s)),
+                                            options_.cut_bound_ilp ? MakeCbcSolver(CbcDriver::kDirect) : nullptr);
 }
 
 void ExactScheduler::JoinCutBound(RunState* s) const {
-  if (!s->cut.valid()) return;
-  s->stop_cut = true;
-  const double cut = RecordCutBound(s->cut.get(), &s->r);
+  if (!s->cut) return;
+  const double cut = RecordCutBound(s->cut->Stop(), &s->r);
+  s->cut.reset();
   if (std::isfinite(cut)) s->outside_bound = std::isfinite(s->outside_bound) ? std::max(s->outside_bound, cut) : cut;
 }
 

@@ -150,9 +150,11 @@ class ExactScheduler final : public Scheduler {
   void StartCutBound(RunState* s) const;
   void JoinCutBound(RunState* s) const;
   bool CutBoundApplies(const Problem& problem) const;
-  CutBoundOptions CutOptions(double seconds, MilpSolver* band_solver) const;
   // Records a cut bound's stats; its bound (NaN when none).
+ public:
   static double RecordCutBound(const CutBoundResult& cb, ScheduleResult* r);
+
+ private:
   StatusOr<ScheduleResult> SolveIlp(RunState* s);  // build, solve with what is left, decode
   static StatusOr<ScheduleResult> FromMilp(const IlpModel& ilp, const MilpResult& mr, RunState* s);
   MilpSolver* IlpSolver();  // the injected solver, else the Cbc driver options_ ask for (kept)

@@ -31,6 +31,7 @@ ExactOptions ExactOptionsFrom(const Config& config) {
   o.engine = ParseEngine(config.solver.engine);
   o.incumbent_windows = config.solver.incumbent_windows;
   o.cut_bound = config.solver.cut_bound;
+  o.cut_bound_ilp = config.solver.cut_bound_ilp;
   return o;
 }
 
@@ -56,6 +57,7 @@ TwoPhaseOptions TwoPhaseOptionsFrom(const Config& config, const RlOptions& rl) {
   t.window = config.policy.window;
   t.max_widen = config.policy.max_widen;
   t.certify = config.policy.certify;
+  t.bound_thread = true;
   t.window_engine = ParseEngine(config.policy.window_engine);
   return t;
 }
@@ -75,6 +77,7 @@ ExactOptions ExactWithStartSearch(const Config& config) {
     t.exact.progress = false;
     t.exact.write_lp.clear();
     t.certify = false;
+    t.bound_thread = false;  // exact runs its own
     t.widen_to_limit = true;  // exact's start has its share to use: look wider once the rounds stop gaining
     auto r = TwoPhaseScheduler(t).Run(problem);
     if (!r.ok()) return r.status();

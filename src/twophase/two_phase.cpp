@@ -123,6 +123,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::RunFrom(const Problem& problem, cons
 StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, ScheduleResult coarse_result,
                                                    Clock::time_point t0, ScheduleResult out) {
   out.stats["coarse_objective"] = coarse_result.objective;
+  std::unique_ptr<CutBoundThread> cut = StartCutBound(problem, t0);
   const Windows hard = FullWindows(problem);
   Incumbent alt;
   if (options_.strong_start) alt = DpTopoAlternative(problem);
@@ -147,6 +148,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   out.schedule = std::move(best.schedule);
   out.status = SolveStatus::kFeasible;
   if (options_.certify) RESPECT_RETURN_IF_ERROR(Certify(problem, t0, &out));
+  if (cut) JoinCutBound(problem, cut.get(), &out);
   // Counted from the windows: building the full model to count its columns
   // took seconds on 10,000-node graphs, past the time limit.
   const double full_binaries = BinariesOf(problem, hard);
@@ -231,6 +233,27 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
     center = out.best.schedule;
   }
   return out;
+}
+
+std::unique_ptr<CutBoundThread> TwoPhaseScheduler::StartCutBound(const Problem& problem, Clock::time_point t0) const {
+  const ExactOptions& e = options_.exact;
+  if (!options_.bound_thread || !e.cut_bound || problem.objective.kind != ObjectiveKind::kMemoryComm ||
+      problem.stages < 2)
+    return nullptr;
+  const double seconds = e.time_limit_s - Secs(t0, Clock::now());
+  if (seconds <= 0) return nullptr;
+  return std::make_unique<CutBoundThread>(problem, std::numeric_limits<double>::infinity(),
+                                          CutBoundOptions::ForRun(e.time_limit_s, seconds),
+                                          e.cut_bound_ilp ? MakeCbcSolver(CbcDriver::kDirect) : nullptr);
+}
+
+void TwoPhaseScheduler::JoinCutBound(const Problem& problem, CutBoundThread* cut, ScheduleResult* out) {
+  const double bound = ExactScheduler::RecordCutBound(cut->Stop(), out);
+  if (!std::isfinite(bound)) return;
+  const double objective = Evaluate(problem, out->schedule).objective;
+  out->bound = std::isfinite(out->bound) ? std::max(out->bound, bound) : bound;
+  out->bound = std::min(out->bound, objective);
+  if (out->bound >= objective * (1 - 1e-12) - 1e-9) out->status = SolveStatus::kOptimal;
 }
 
 Status TwoPhaseScheduler::Certify(const Problem& problem, Clock::time_point t0, ScheduleResult* out) {

@@ -58,6 +58,12 @@ struct TwoPhaseOptions {
   // two_phase returns at the first local optimum.
   bool widen_to_limit = false;
   static constexpr int kMaxExtraWidth = 2;
+  // memory_comm: the cut bound of formulations/cut_bound.h (with band ILPs
+  // when exact.cut_bound_ilp) on a thread of its own from the windows to
+  // the end, so that the result carries a real bound without certify (and
+  // the larger of it and certify's with). The registry sets it for plain
+  // two_phase, not for exact's start search (exact runs its own).
+  bool bound_thread = false;
 };
 
 class TwoPhaseScheduler final : public Scheduler {
@@ -75,6 +81,10 @@ class TwoPhaseScheduler final : public Scheduler {
   // The windowed solves' options: `engine` unless kAuto, no model file, and
   // light Cbc settings for graphs of at most kLightWindowMaxNodes nodes.
   static ExactOptions WindowOptions(ExactOptions o, ExactEngine engine, int nodes);
+  // TwoPhaseOptions::bound_thread: the thread for what is left of the limit
+  // (null when it does not apply), and its bound merged into *out.
+  std::unique_ptr<CutBoundThread> StartCutBound(const Problem& problem, std::chrono::steady_clock::time_point t0) const;
+  static void JoinCutBound(const Problem& problem, CutBoundThread* cut, ScheduleResult* out);
   static RlOptions RlPhaseOptions(const TwoPhaseOptions& o);
   // Phases 2..5 after the coarse schedule: DpTopoAlternative (strong_start),
   // CloseWindows, Certify (certify).
