@@ -68,8 +68,11 @@ class FlowNetwork {
 // down-set weights.
 class DownSetCuts {
  public:
-  explicit DownSetCuts(const Problem& problem)
-      : problem_(problem),
+  // stop (may be null): once set, Crossing and BandCut return what they
+  // have proven so far (still lower bounds) at their next max-flow.
+  explicit DownSetCuts(const Problem& problem, const std::atomic<bool>* stop = nullptr)
+      : stop_(stop),
+        problem_(problem),
         g_(problem.g()),
         reach_(problem.g(), /*with_param_sums=*/true),
         weights_(problem.g(), problem.objective) {}
@@ -81,7 +84,7 @@ class DownSetCuts {
     if (!PropagateWindows(g_, &w)) return std::numeric_limits<double>::infinity();
     int64_t sum = 0;
     std::vector<int> vx(g_.size());
-    for (int k = 0; k + 1 < problem_.stages; ++k) {
+    for (int k = 0; k + 1 < problem_.stages && !Stopped(); ++k) {  // a partial sum bounds too
       // Inside D_k: every node whose window ends by k; outside: every node
       // whose window starts after k.
       for (int v = 0; v < g_.size(); ++v)
@@ -127,7 +130,7 @@ class DownSetCuts {
     const double mu_hi_cap = 1e17 / static_cast<double>(std::max<int64_t>(1, total));
     double mu_hi = std::min(4.0 * static_cast<double>(weights_.total()) / side, mu_hi_cap);
     std::vector<int64_t> pay(g_.size());
-    for (int it = 0; it < kLagrangeSteps; ++it) {
+    for (int it = 0; it < kLagrangeSteps && !Stopped(); ++it) {
       const double mu = 0.5 * (mu_lo + mu_hi);
       for (int v = 0; v < g_.size(); ++v)
         pay[v] = static_cast<int64_t>(std::floor(mu * static_cast<double>(g_.node(v).param_bytes)));
@@ -245,6 +248,9 @@ class DownSetCuts {
     return fixed + flow;
   }
 
+  bool Stopped() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+
+  const std::atomic<bool>* stop_;
   const Problem& problem_;
   const Graph& g_;
   const Reachability reach_;
@@ -600,7 +606,7 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   // 10,000 nodes): not worth starting when it would eat the whole budget.
   const double n = static_cast<double>(g.size());
   if (n * n * 4e-9 > options.time_limit_s) return out;
-  const DownSetCuts cuts(problem);
+  const DownSetCuts cuts(problem, options.stop);
   // The Lagrangian band bounds first, for up to half the time (a band
   // solver gets a quarter: it has better uses for the rest). Bands much
   // finer than the nodes add little: at most 4 per node.

@@ -314,6 +314,37 @@ TEST(ExactStartSearch, ABetterStartIsUsedAndShrinksTheModel) {
   EXPECT_LT(r->stats.at("ilp_binaries"), plain->stats.at("ilp_binaries"));
 }
 
+TEST(ExactStartSearch, LargeGraphsGiveTheSearchNearlyAllTheLimit) {
+  // A chain one node longer than the wide lattice takes, on 2 stages.
+  GraphBuilder b("chain2049");
+  const int n = kLatticeWideMaxNodes + 1;
+  for (int v = 0; v < n; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    nd.name = nd.id;
+    nd.param_bytes = 1000;
+    nd.output_bytes = 10 + v % 7;
+    b.AddNode(nd);
+    if (v > 0) b.AddEdgeIdx(v - 1, v);
+  }
+  auto g = b.Build();
+  ASSERT_TRUE(g.ok());
+  Problem p = MakeProblem(std::make_shared<const Graph>(std::move(*g)), 2, ObjectiveKind::kMemoryComm,
+                          CommModel::kTensor);
+  Schedule half;
+  for (int v = 0; v < n; ++v) half.stage.push_back(v < n / 2 ? 0 : 1);
+  int calls = 0;
+  double seconds = 0;
+  ExactOptions o = WithSeam(half, &calls, &seconds);
+  o.time_limit_s = 20;
+  o.cut_bound = false;
+  auto r = ExactScheduler(o).Run(p);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(calls, 1);
+  EXPECT_DOUBLE_EQ(seconds, o.large_start_search_share * o.time_limit_s);
+  EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
+}
+
 TEST(ExactStartSearch, AnInfeasibleOrMissingScheduleIsIgnored) {
   StartSearchCase c = SmallCase();
   int calls = 0;

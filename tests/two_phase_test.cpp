@@ -167,7 +167,9 @@ TEST(TwoPhase, TheBoundThreadReportsAValidBound) {
     EXPECT_LE(r->bound, ex->objective * (1 + 1e-9));
     EXPECT_GE(r->bound, SimpleLowerBound(p));
     EXPECT_LE(r->bound, r->objective);
-    if (r->status == SolveStatus::kOptimal) EXPECT_NEAR(r->objective, ex->objective, 1e-6 * ex->objective);
+    if (r->status == SolveStatus::kOptimal) {
+      EXPECT_NEAR(r->objective, ex->objective, 1e-6 * ex->objective);
+    }
     raised += r->bound > SimpleLowerBound(p) + 1e-9;
   }
   std::printf("the bound thread raised two_phase's bound above SimpleLowerBound on %d of 8\n", raised);

@@ -274,7 +274,7 @@ const std::vector<KeyDef>& Table() {
       String("solver.engine", REF(std::string, solver.engine), {"auto", "cbc_main", "cbc_direct", "lattice"},
              "exact engine: auto (lattice DP for a share of the limit, then Cbc) | cbc_main | cbc_direct | lattice"),
       String("solver.start", REF(std::string, solver.start), {"auto", "dp_topo", "two_phase"},
-             "exact's MIP start: dp_topo split | two_phase for four fifths of the limit (after the lattice share) | "
+             "exact's MIP start: dp_topo split | two_phase for four fifths of the limit, 95% above 2,048 nodes (after the lattice share) | "
              "auto = two_phase from 500 nodes"),
       Bool("solver.incumbent_windows", REF(bool, solver.incumbent_windows),
            "keep only node stages that a schedule as good as the MIP start allows"),

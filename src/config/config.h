@@ -32,7 +32,7 @@ struct SolverConfig {
   // Close the cut bound's weight bands by small Cbc ILPs where its chain needs them.
   bool cut_bound_ilp = true;
   // exact's MIP start: dp_topo (the best natural-order split) | two_phase
-  // (policy + exact windows for four fifths of the limit, after the lattice share) |
+  // (policy + exact windows for four fifths of the limit, 95% above 2,048 nodes, after the lattice share) |
   // auto (two_phase on graphs of 500 nodes or more, else dp_topo).
   std::string start = "auto";
   // A line with elapsed time, incumbent, bound and gap on stderr while an

@@ -481,7 +481,9 @@ bool ExactScheduler::StartSearchPrecedesLattice(const Problem& problem) {
 
 std::optional<Schedule> ExactScheduler::SearchBetterStart(const Problem& problem, const Schedule* warm,
                                                           double seconds_left, ScheduleResult* r) const {
-  const double seconds = std::min(options_.start_search_share * options_.time_limit_s, seconds_left);
+  const double share = problem.g().size() > kLatticeWideMaxNodes ? options_.large_start_search_share
+                                                                  : options_.start_search_share;
+  const double seconds = std::min(share * options_.time_limit_s, seconds_left);
   if (seconds <= 0.0) return std::nullopt;
   const auto ts = std::chrono::steady_clock::now();
   auto found = options_.start_search(problem, seconds);

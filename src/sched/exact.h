@@ -81,7 +81,8 @@ struct ExactOptions {
   // two_phase; tests a fake). Called at most once per Run, only for a plain
   // Run (no caller start, no windows) of a graph of at least
   // start_search_min_nodes nodes that the lattice share did not settle, with
-  // the problem and at most start_search_share x the limit (seconds). A
+  // the problem and at most start_search_share (large_start_search_share
+  // above kLatticeWideMaxNodes nodes) x the limit (seconds). A
   // schedule it returns replaces the start when better; an error or a worse
   // schedule is ignored (the start stays). Called on the Run's thread.
   std::function<StatusOr<Schedule>(const Problem&, double seconds)> start_search;
@@ -91,6 +92,10 @@ struct ExactOptions {
   // half-limit start, improved the start by 1 KB in 53 s (1,000 nodes, 120 s)
   // and not at all at 5,000 nodes, while two_phase kept improving with time.
   double start_search_share = 0.8;
+  // Above kLatticeWideMaxNodes nodes: Cbc's fifth improved neither the
+  // 5,000- nor the 10,000-node start (120 s each, fourth session), and the
+  // bound comes from the cut bound's thread, so the search gets nearly all.
+  double large_start_search_share = 0.95;
 };
 
 // Results:

@@ -58,10 +58,10 @@ struct TwoPhaseOptions {
   // two_phase returns at the first local optimum.
   bool widen_to_limit = false;
   static constexpr int kMaxExtraWidth = 2;
-  // memory_comm: the cut bound of formulations/cut_bound.h (with band ILPs
-  // when exact.cut_bound_ilp) on a thread of its own from the windows to
-  // the end, so that the result carries a real bound without certify (and
-  // the larger of it and certify's with). The registry sets it for plain
+  // memory_comm without certify: the cut bound of formulations/cut_bound.h
+  // (with band ILPs when exact.cut_bound_ilp) on a thread of its own from
+  // the windows to the end, so that the result carries a real bound (with
+  // certify, exact's full run gives it). The registry sets it for plain
   // two_phase, not for exact's start search (exact runs its own).
   bool bound_thread = false;
 };
