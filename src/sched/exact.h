@@ -112,7 +112,8 @@ struct ExactOptions {
 // evaluate() by more than 1e-6 relative is a bug and returns Internal (for a
 // feasible one, evaluate() may only be lower).
 // Stats: cut_bound, cut_bound_seconds, cut_bound_peaks, cut_bound_bands,
-// cut_bound_peak when the cut bound ran; start_search_seconds and start_search_improved (0/1) when the
+// cut_bound_peak (and cut_bound_band_ilps when band ILPs ran,
+// cut_bound_concurrent = 1 when it ran on its own thread) when the cut bound ran; start_search_seconds and start_search_improved (0/1) when the
 // start search ran; bb_nodes, ilp_cols, ilp_rows, ilp_binaries, solver_seconds, gap,
 // start_objective (cost units; absent without a start), start_feasible; for
 // the lattice engine lattice_ideals, lattice_labels, lattice_steps,
