@@ -25,6 +25,9 @@ using Clock = std::chrono::steady_clock;
 
 double Secs(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// CutBoundOptions::stop (may be null) has been set.
+bool StopRequested(const std::atomic<bool>* stop) { return stop && stop->load(std::memory_order_relaxed); }
+
 // One s-t network on Boost's adjacency list, with the properties
 // boykov_kolmogorov_max_flow reads.
 class FlowNetwork {
@@ -248,7 +251,7 @@ class DownSetCuts {
     return fixed + flow;
   }
 
-  bool Stopped() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+  bool Stopped() const { return StopRequested(stop_); }
 
   const std::atomic<bool>* stop_;
   const Problem& problem_;
@@ -454,7 +457,7 @@ class BandTable {
   void Lagrangian(int max_bands, double seconds, Clock::time_point t0, const std::atomic<bool>* stop,
                   CutBoundResult* out) {
     if (max_bands <= 0) return;
-    auto go = [&] { return Secs(t0) < seconds && !(stop && stop->load(std::memory_order_relaxed)); };
+    auto go = [&] { return Secs(t0) < seconds && !StopRequested(stop); };
     for (int res = kFirstBands; res <= std::max(kFirstBands, max_bands); res *= 2) {
       std::vector<Band> next(res);
       const int64_t parent = static_cast<int64_t>(bands_.size());
@@ -626,9 +629,8 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
     c[m] = {per_boundary, std::max(per_boundary, w * chain.Crossing(m, boundaries))};
     ++out.peaks_evaluated;
   };
-  auto stopped = [&] { return options.stop && options.stop->load(std::memory_order_relaxed); };
   auto time_left = [&] {
-    return Secs(t0) < options.time_limit_s && out.peaks_evaluated < options.max_peaks && !stopped();
+    return Secs(t0) < options.time_limit_s && out.peaks_evaluated < options.max_peaks && !StopRequested(options.stop);
   };
   // The cells: with p_0 = lo - 1 < p_1 < ... the evaluated peaks and hi, a
   // schedule with its peak in (p_i, p_{i+1}] costs at least

@@ -87,6 +87,7 @@ TEST(Config, ErrorsNameTheKey) {
       {"constraints: {nonempty_stages: maybe}", "key 'constraints.nonempty_stages': expected true or false"},
       {"solver: {incumbent_windows: 1.5}", "key 'solver.incumbent_windows': expected true or false"},
       {"solver: {cut_bound: sometimes}", "key 'solver.cut_bound': expected true or false"},
+      {"solver: {cut_bound_ilp: 3}", "key 'solver.cut_bound_ilp': expected true or false"},
       {"solver: {incumbent_window: false}",
        "unknown key 'solver.incumbent_window' (did you mean 'solver.incumbent_windows'?)"},
       {"objective: {kind: speed}", "key 'objective.kind': 'speed' is not one of memory_comm | latency"},

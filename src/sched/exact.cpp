@@ -20,6 +20,12 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The cut bound's band solver: a direct-driver Cbc of its own (never the
+// injected solver), or none when band ILPs are off.
+std::unique_ptr<MilpSolver> BandSolver(const ExactOptions& o) {
+  return o.cut_bound_ilp ? MakeCbcSolver(CbcDriver::kDirect) : nullptr;
+}
+
 std::string Fmt(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.12g", v);
@@ -59,6 +65,10 @@ struct ExactScheduler::RunState {
   double Elapsed() const { return Seconds(t0); }
   double Left(double limit) const { return limit - Seconds(t0); }
   const Schedule* Warm() const { return have_warm ? &warm : nullptr; }
+  // outside_bound = the larger of it and `bound` (NaN: nothing new).
+  void RaiseOutsideBound(double bound) {
+    if (std::isfinite(bound)) outside_bound = std::isfinite(outside_bound) ? std::max(outside_bound, bound) : bound;
+  }
   // The start's objective; +inf without a feasible start.
   double WarmObjective() const {
     if (!have_warm) return std::numeric_limits<double>::infinity();
@@ -92,7 +102,7 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   ChooseStart(start, search_start, &s);
   RestrictToStart(&s);
   if (auto done = TryLattice(&s)) return std::move(*done);
-  if (search_start && CutBoundApplies(problem)) StartCutBound(&s);
+  if (search_start && CutBoundApplies(options_, problem)) StartCutBound(&s);
   if (search_start) ImproveStart(&s);
   if (full_problem)
     if (auto done = TryCutBound(&s)) return std::move(*done);
@@ -254,14 +264,13 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s)
   if (s->cut) {  // running beside the start search: only a finished one
     if (!s->cut->Finished()) return std::nullopt;
     JoinCutBound(s);
-  } else if (CutBoundApplies(s->problem)) {
+  } else if (CutBoundApplies(options_, s->problem)) {
     const double seconds = std::min(options_.cut_bound_share * options_.time_limit_s, s->Left(options_.time_limit_s));
     if (seconds <= 0.0) return std::nullopt;
-    std::unique_ptr<MilpSolver> band_solver = options_.cut_bound_ilp ? MakeCbcSolver(CbcDriver::kDirect) : nullptr;
+    std::unique_ptr<MilpSolver> band_solver = BandSolver(options_);
     CutBoundOptions co = CutBoundOptions::ForRun(options_.time_limit_s, seconds);
     co.band_solver = band_solver.get();
-    const double cut = RecordCutBound(CutLowerBound(s->problem, s->WarmObjective(), co), &s->r);
-    if (std::isfinite(cut)) s->outside_bound = std::isfinite(s->outside_bound) ? std::max(s->outside_bound, cut) : cut;
+    s->RaiseOutsideBound(RecordCutBound(CutLowerBound(s->problem, s->WarmObjective(), co), &s->r));
   }
   const double cut = s->outside_bound;
   if (!std::isfinite(cut) || !s->have_warm || !BoundMeets(cut, Evaluate(s->problem, s->warm).objective))
@@ -274,24 +283,28 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s)
   return done;
 }
 
-bool ExactScheduler::CutBoundApplies(const Problem& problem) const {
-  return options_.cut_bound && problem.objective.kind == ObjectiveKind::kMemoryComm && problem.stages >= 2;
+bool ExactScheduler::CutBoundApplies(const ExactOptions& o, const Problem& problem) {
+  return o.cut_bound && problem.objective.kind == ObjectiveKind::kMemoryComm && problem.stages >= 2;
+}
+
+std::unique_ptr<CutBoundThread> ExactScheduler::StartCutBoundThread(const ExactOptions& o, const Problem& problem,
+                                                                    double incumbent, double seconds) {
+  if (!CutBoundApplies(o, problem)) return nullptr;
+  return std::make_unique<CutBoundThread>(problem, incumbent, CutBoundOptions::ForRun(o.time_limit_s, seconds),
+                                          BandSolver(o));
 }
 
 void ExactScheduler::StartCutBound(RunState* s) const {
   // Without a start yet, the bound covers every peak (the incumbent caps it
   // where it is reported).
   s->r.stats["cut_bound_concurrent"] = 1;
-  s->cut = std::make_unique<CutBoundThread>(s->problem, s->WarmObjective(),
-                                            CutBoundOptions::ForRun(options_.time_limit_s, s->Left(options_.time_limit_s)),
-                                            options_.cut_bound_ilp ? MakeCbcSolver(CbcDriver::kDirect) : nullptr);
+  s->cut = StartCutBoundThread(options_, s->problem, s->WarmObjective(), s->Left(options_.time_limit_s));
 }
 
 void ExactScheduler::JoinCutBound(RunState* s) const {
   if (!s->cut) return;
-  const double cut = RecordCutBound(s->cut->Stop(), &s->r);
+  s->RaiseOutsideBound(RecordCutBound(s->cut->Stop(), &s->r));
   s->cut.reset();
-  if (std::isfinite(cut)) s->outside_bound = std::isfinite(s->outside_bound) ? std::max(s->outside_bound, cut) : cut;
 }
 
 MilpSolver* ExactScheduler::IlpSolver() {

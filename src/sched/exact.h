@@ -136,6 +136,18 @@ class ExactScheduler final : public Scheduler {
   const ExactOptions& options() const { return options_; }
   void set_time_limit_s(double s) { options_.time_limit_s = s; }
 
+  // The cut bound's glue, shared with two_phase's bound thread:
+  // whether `o` asks for it and the problem has one (memory_comm, >= 2 stages);
+  static bool CutBoundApplies(const ExactOptions& o, const Problem& problem);
+  // CutLowerBound for `seconds` on a thread of its own, with a band solver
+  // when o.cut_bound_ilp (null when CutBoundApplies is false);
+  static std::unique_ptr<CutBoundThread> StartCutBoundThread(const ExactOptions& o, const Problem& problem,
+                                                             double incumbent, double seconds);
+  // records a cut bound's stats in r; its bound (NaN when none);
+  static double RecordCutBound(const CutBoundResult& cb, ScheduleResult* r);
+  // whether a proven bound reaches an objective (up to rounding).
+  static bool BoundMeets(double bound, double objective);
+
  private:
   // RunWindowed's steps, in order; each either finishes the run (a result
   // or an error) or updates the state for the next.
@@ -155,12 +167,6 @@ class ExactScheduler final : public Scheduler {
   // joined (stopped when still running) into s->outside_bound and stats.
   void StartCutBound(RunState* s) const;
   void JoinCutBound(RunState* s) const;
-  bool CutBoundApplies(const Problem& problem) const;
-  // Records a cut bound's stats; its bound (NaN when none).
- public:
-  static double RecordCutBound(const CutBoundResult& cb, ScheduleResult* r);
-
- private:
   StatusOr<ScheduleResult> SolveIlp(RunState* s);  // build, solve with what is left, decode
   static StatusOr<ScheduleResult> FromMilp(const IlpModel& ilp, const MilpResult& mr, RunState* s);
   MilpSolver* IlpSolver();  // the injected solver, else the Cbc driver options_ ask for (kept)
@@ -176,8 +182,6 @@ class ExactScheduler final : public Scheduler {
   // A feasible r becomes optimal when `bound` (the lattice's or the cut
   // bound, NaN: none) meets its objective.
   static void CloseByBound(double bound, ScheduleResult* r);
-  // Whether a proven bound reaches an objective (up to rounding).
-  static bool BoundMeets(double bound, double objective);
   // dp_topo's best split as the start (at most a fifth of the limit); false
   // when it finds none.
   bool DpTopoStart(const Problem& problem, Schedule* warm, ScheduleResult* r) const;

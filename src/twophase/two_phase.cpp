@@ -236,17 +236,13 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
 }
 
 std::unique_ptr<CutBoundThread> TwoPhaseScheduler::StartCutBound(const Problem& problem, Clock::time_point t0) const {
-  const ExactOptions& e = options_.exact;
   // With certify, exact's run on the full problem proves the bound itself
   // (on the zoo in milliseconds: a second thread only slowed it down).
-  if (!options_.bound_thread || options_.certify || !e.cut_bound ||
-      problem.objective.kind != ObjectiveKind::kMemoryComm || problem.stages < 2)
-    return nullptr;
-  const double seconds = e.time_limit_s - Secs(t0, Clock::now());
+  if (!options_.bound_thread || options_.certify) return nullptr;
+  const double seconds = options_.exact.time_limit_s - Secs(t0, Clock::now());
   if (seconds <= 0) return nullptr;
-  return std::make_unique<CutBoundThread>(problem, std::numeric_limits<double>::infinity(),
-                                          CutBoundOptions::ForRun(e.time_limit_s, seconds),
-                                          e.cut_bound_ilp ? MakeCbcSolver(CbcDriver::kDirect) : nullptr);
+  return ExactScheduler::StartCutBoundThread(options_.exact, problem, std::numeric_limits<double>::infinity(),
+                                             seconds);
 }
 
 void TwoPhaseScheduler::JoinCutBound(const Problem& problem, CutBoundThread* cut, ScheduleResult* out) {
@@ -255,7 +251,7 @@ void TwoPhaseScheduler::JoinCutBound(const Problem& problem, CutBoundThread* cut
   const double objective = Evaluate(problem, out->schedule).objective;
   out->bound = std::isfinite(out->bound) ? std::max(out->bound, bound) : bound;
   out->bound = std::min(out->bound, objective);
-  if (out->bound >= objective * (1 - 1e-12) - 1e-9) out->status = SolveStatus::kOptimal;
+  if (ExactScheduler::BoundMeets(out->bound, objective)) out->status = SolveStatus::kOptimal;
 }
 
 Status TwoPhaseScheduler::Certify(const Problem& problem, Clock::time_point t0, ScheduleResult* out) {
