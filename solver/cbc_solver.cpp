@@ -102,6 +102,7 @@ struct SolveWatch {
   std::atomic<bool> expired{false};  // an LP or the tree was stopped by the deadline
   std::mutex mu;                     // guards the fields below (handlers may run in threads)
   double incumbent = kMilpInf;       // last seen, model units incl. offset
+  double reported_incumbent = kMilpInf;  // incumbent of the last progress call
   double bound = -kMilpInf;
   double safe_bound = -kMilpInf;     // the best bound seen before the deadline
   int64_t nodes = 0;
@@ -168,8 +169,10 @@ struct SolveWatch {
     std::unique_lock<std::mutex> lock(mu, std::try_to_lock);
     if (!lock.owns_lock()) return;
     const auto now = Clock::now();
-    if (now - last_report < std::chrono::milliseconds(500)) return;
+    // A better incumbent is reported at once (primal curves need its time).
+    if (now - last_report < std::chrono::milliseconds(500) && !(incumbent < reported_incumbent)) return;
     last_report = now;
+    reported_incumbent = incumbent;
     MilpProgress p;
     p.seconds = std::chrono::duration<double>(now - t0).count();
     p.incumbent = incumbent;

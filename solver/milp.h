@@ -93,7 +93,8 @@ struct MilpOptions {
   // uses it to move on from a window that stopped paying.
   double stall_s = kMilpInf;
   // Called from the solving thread(s) about every half second while the
-  // solver runs (never concurrently); may be empty. Must be cheap.
+  // solver runs, and at once when the incumbent improves (never
+  // concurrently); may be empty. Must be cheap.
   std::function<void(const MilpProgress&)> progress;
 };
 

@@ -139,7 +139,10 @@ void ProtectInputs(const CommandLine& cl, const respect::Config& config) {
   if (!cl.config_path.empty()) respect::ProtectInputPath(cl.config_path);
   for (const std::string& m : config.models) respect::ProtectInputPath(m);
   if (!config.deploy.schedule.empty()) respect::ProtectInputPath(config.deploy.schedule);
-  if (config.policy.weights != "default") respect::ProtectInputPath(config.policy.weights);
+  if (config.policy.weights != "default" && config.policy.weights != "random")
+    respect::ProtectInputPath(config.policy.weights);
+  if (config.policy.window_weights != "default" && config.policy.window_weights != "random")
+    respect::ProtectInputPath(config.policy.window_weights);
 }
 
 }  // namespace

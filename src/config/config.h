@@ -41,7 +41,10 @@ struct SolverConfig {
 };
 
 struct PolicyConfig {
-  std::string weights = "default";   // "default" = policy/weights/ shipped file, or a path
+  std::string weights = "default";   // "default" = policy/weights/ shipped file, "random", or a path
+  std::string windows = "uniform";   // two-phase windows: uniform | learned
+  std::string window_weights = "default";  // window network: "default", "random", or a path
+  int seed = 1;                      // seed of the random networks
   int window = 1;                    // two-phase slack w
   int max_widen = 3;                 // two-phase widening rounds
   bool certify = false;              // two-phase: prove against the full ILP

@@ -150,6 +150,11 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
   if (p.objective.comm_model == CommModel::kEdge) doc["edge_weight"] = ToString(p.objective.edge_weight);
   if (std::isfinite(r.objective) && std::isfinite(r.bound))
     doc["gap"] = std::fabs(r.objective) > 0 ? (r.objective - r.bound) / std::fabs(r.objective) : 0.0;
+  if (!r.incumbent_trace.empty()) {
+    json trace = json::array();
+    for (const auto& [t, obj] : r.incumbent_trace) trace.push_back({t, obj});
+    doc["incumbent_trace"] = std::move(trace);
+  }
   json assignment = json::array();
   if (r.schedule.stage.size() == static_cast<size_t>(g.size())) {
     for (int v = 0; v < g.size(); ++v) {

@@ -352,11 +352,14 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   if (s->have_warm && WithinWindows(ilp.windows, s->warm) && Evaluate(problem, s->warm).feasible)
     mo.mip_start = EncodeStart(ilp, s->warm);
   std::unique_ptr<SolveProgress> line;
-  if (options_.progress) {
+  if (options_.progress)
     line = std::make_unique<SolveProgress>("exact (" + std::to_string(problem.g().size()) + " nodes)");
+  if (line || options_.on_incumbent) {
     // The bound shown is the one the result would carry (SetFallbackBound).
     const double simple = SimpleLowerBound(problem);
-    mo.progress = [&line, &ilp, simple](const MilpProgress& m) {
+    mo.progress = [&line, &ilp, simple, this](const MilpProgress& m) {
+      if (options_.on_incumbent && std::isfinite(m.incumbent)) options_.on_incumbent(ilp.ToCost(m.incumbent));
+      if (!line) return;
       char extra[64];
       std::snprintf(extra, sizeof extra, "%s, %lld nodes", m.phase, static_cast<long long>(m.nodes));
       const double bound = std::isfinite(m.bound) ? std::max(simple, ilp.ToCost(m.bound)) : simple;

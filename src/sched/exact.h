@@ -57,6 +57,11 @@ struct ExactOptions {
   // use it to move on. +inf: never.
   double stall_s = std::numeric_limits<double>::infinity();
   bool progress = false;    // a SolveProgress line (core/progress.h) while Cbc runs
+  // Called with the objective (cost units) of each incumbent Cbc reports
+  // while it runs (about every half second, from the solving thread, never
+  // concurrently; the MIP start counts); may be empty. two_phase records its
+  // primal curve with it.
+  std::function<void(double objective)> on_incumbent;
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start
   bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start

@@ -44,6 +44,7 @@ StatusOr<RlOptions> RlOptionsFrom(const Config& config) {
   o.decode.beam_width = config.policy.beam_width;
   o.decode.samples = config.policy.samples;
   o.sample_time_s = config.policy.sample_time_s;
+  o.seed = static_cast<uint64_t>(config.policy.seed);
   o.time_limit_s = config.solver.time_limit_s;
   return o;
 }
@@ -59,6 +60,11 @@ TwoPhaseOptions TwoPhaseOptionsFrom(const Config& config, const RlOptions& rl) {
   t.certify = config.policy.certify;
   t.bound_thread = true;
   t.window_engine = ParseEngine(config.policy.window_engine);
+  t.windows = config.policy.windows == "learned" ? WindowMode::kLearned : WindowMode::kUniform;
+  t.window_weights = config.policy.weights == "random" && config.policy.window_weights == "default"
+                         ? "random"
+                         : config.policy.window_weights;
+  t.window_seed = static_cast<uint64_t>(config.policy.seed);
   return t;
 }
 

@@ -10,6 +10,15 @@ namespace respect {
 
 Status RlScheduler::EnsurePolicy() {
   if (policy_) return Status::Ok();
+  if (options_.weights == "random") {
+    // The shipped network's shape with fresh weights: the control that shows
+    // what training adds (policy.weights: random).
+    auto shipped = PointerPolicy::Load(DefaultWeightsPath());
+    auto random = PointerPolicy::Random(shipped.ok() ? (*shipped)->hparams() : PolicyHParams{}, options_.seed);
+    if (!random) return Status::Internal("random policy: invalid shipped hyper-parameters");
+    policy_ = std::shared_ptr<const PointerPolicy>(std::move(random));
+    return Status::Ok();
+  }
   const std::string path = ResolveWeightsPath(options_.weights);
   auto p = PointerPolicy::Load(path);
   if (!p.ok()) {

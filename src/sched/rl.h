@@ -13,7 +13,8 @@
 namespace respect {
 
 struct RlOptions {
-  std::string weights = "default";  // PolicyConfig::weights
+  std::string weights = "default";  // PolicyConfig::weights ("random": the shipped shape, freshly initialised)
+  uint64_t seed = 1;                // weights "random": PolicyConfig::seed
   DecodeOptions decode;             // greedy / sample / beam
   // Bounds decoding plus splitting; the splits get what decoding left
   // (BestSplitOfOrders). Only orders of thousands of nodes come near it.

@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "cost/evaluate.h"
@@ -23,6 +25,10 @@ struct ScheduleResult {
   std::string message;    // e.g. why infeasible
   // Method-specific figures, printed in reports (e.g. "bb_nodes", "window").
   std::map<std::string, double> stats;
+  // (seconds since the method started, objective) each time its best
+  // schedule improved, when the method records it (two_phase): the primal
+  // curve. Written to the schedule JSON as "incumbent_trace".
+  std::vector<std::pair<double, double>> incumbent_trace;
 };
 
 class Scheduler {

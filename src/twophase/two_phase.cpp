@@ -25,17 +25,11 @@ double BinariesOf(const Problem& problem, const Windows& windows) {
   for (int v = 0; v < problem.g().size(); ++v) b += std::max(0, tight->hi[v] - tight->lo[v]);
   return b;
 }
-// Width-w windows around center's stages, inside the hard windows.
-Windows WindowsAround(const Windows& hard, const Schedule& center, int w) {
-  Windows win;
-  const int n = static_cast<int>(center.stage.size());
-  win.lo.resize(n);
-  win.hi.resize(n);
-  for (int u = 0; u < n; ++u) {
-    win.lo[u] = std::max(hard.lo[u], center.stage[u] - w);
-    win.hi[u] = std::min(hard.hi[u], center.stage[u] + w);
-  }
-  return win;
+// Appends (seconds since t0, objective) when it improves on the last point.
+void Offer(std::vector<std::pair<double, double>>* trace, Clock::time_point t0, double objective) {
+  if (!std::isfinite(objective)) return;
+  if (!trace->empty() && objective >= trace->back().second) return;
+  trace->emplace_back(Secs(t0, Clock::now()), objective);
 }
 }  // namespace
 
@@ -78,9 +72,22 @@ TwoPhaseScheduler::TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<co
       rl_(policy ? RlScheduler(RlPhaseOptions(options), std::move(policy)) : RlScheduler(RlPhaseOptions(options))),
       exact_(options.exact, std::move(solver)) {}
 
+Status TwoPhaseScheduler::EnsureWindowPolicy() {
+  if (window_policy_) return Status::Ok();
+  std::shared_ptr<const StageNet> net;
+  if (options_.windows == WindowMode::kLearned) {
+    auto loaded = LoadWindowNet(options_.window_weights, options_.window_seed);
+    if (!loaded.ok()) return loaded.status().WithContext("two_phase (window network)");
+    net = std::move(*loaded);
+  }
+  window_policy_ = MakeWindowPolicy(options_.windows, std::move(net));
+  return Status::Ok();
+}
+
 StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
   const auto t0 = Clock::now();
   ScheduleResult out;
+  RESPECT_RETURN_IF_ERROR(EnsureWindowPolicy());
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &out));
   if (out.status == SolveStatus::kInfeasible) return out;
 
@@ -109,6 +116,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
 StatusOr<ScheduleResult> TwoPhaseScheduler::RunFrom(const Problem& problem, const Schedule& coarse) {
   const auto t0 = Clock::now();
   ScheduleResult out;
+  RESPECT_RETURN_IF_ERROR(EnsureWindowPolicy());
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &out));
   if (out.status == SolveStatus::kInfeasible) return out;
   ScheduleResult c;
@@ -127,7 +135,10 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   const Windows hard = FullWindows(problem);
   Incumbent alt;
   if (options_.strong_start) alt = DpTopoAlternative(problem);
-  auto rounds = CloseWindows(problem, hard, Incumbent{coarse_result.schedule, coarse_result.objective}, alt, t0);
+  Trace trace;
+  Offer(&trace, t0, coarse_result.objective);
+  auto rounds =
+      CloseWindows(problem, hard, Incumbent{coarse_result.schedule, coarse_result.objective}, alt, t0, &trace);
   if (!rounds.ok()) return rounds.status();
   const double tol = 1e-9 * std::max(1.0, std::fabs(coarse_result.objective));
   Incumbent best = rounds->best;
@@ -140,6 +151,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   if (rounds->recentred) out.stats["recentred_on_dp_topo"] = 1;
   if (rounds->vars_kept >= 0) out.stats["vars_kept"] = rounds->vars_kept;
   out.stats["window"] = std::max(0, options_.window);
+  out.stats["learned_windows"] = window_policy_->name() == "learned" ? 1 : 0;
   out.stats["widen_rounds"] = std::max(0, rounds->rounds - 1);
   out.stats["ilp_seconds"] = rounds->ilp_seconds;
   out.stats["window_optimal"] = rounds->window_optimal ? 1 : 0;
@@ -157,6 +169,8 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   if (!std::isfinite(out.bound)) out.bound = SimpleLowerBound(problem);
   out.seconds = Secs(t0, Clock::now());
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &out));
+  Offer(&trace, t0, out.objective);
+  out.incumbent_trace = std::move(trace);
   if (std::isfinite(out.bound) && out.objective > 0)
     out.stats["certified_gap"] = (out.objective - out.bound) / out.objective;
   return out;
@@ -171,7 +185,7 @@ TwoPhaseScheduler::Incumbent TwoPhaseScheduler::DpTopoAlternative(const Problem&
 
 StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Problem& problem, const Windows& hard,
                                                                     const Incumbent& coarse, const Incumbent& alt,
-                                                                    Clock::time_point t0) const {
+                                                                    Clock::time_point t0, Trace* trace) const {
   // Rounds: windows around a center, closed exactly; the next round is
   // centred on the new incumbent, and only when the last round improved it
   // (an unchanged incumbent would give the same windows: nothing to gain).
@@ -189,11 +203,14 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
   for (;;) {
     const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
     if (left <= 0) break;
-    const Windows win = WindowsAround(hard, center, w);
+    auto opened = window_policy_->Open(problem, hard, center, w);
+    if (!opened.ok()) return opened.status().WithContext("two_phase (windows)");
+    const Windows& win = *opened;
     const auto ts = Clock::now();
     ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, n);
     wo.time_limit_s = left;  // what is left of the two_phase time limit
     if (!last_chance) wo.stall_s = StallSeconds(options_.exact.time_limit_s);
+    wo.on_incumbent = [trace, t0](double objective) { Offer(trace, t0, objective); };
     ExactScheduler window_exact(wo);
     auto res = window_exact.RunWindowed(problem, &win, &center);
     out.ilp_seconds += Secs(ts, Clock::now());
@@ -207,7 +224,9 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
       out.best = Incumbent{res->schedule, res->objective};
       improved = true;
     }
+    Offer(trace, t0, res->objective);
     if (out.rounds == 1 && alt.objective < out.best.objective - tol) {
+      Offer(trace, t0, alt.objective);
       out.best = alt;
       improved = true;
       out.from_dp_topo = true;

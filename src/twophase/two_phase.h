@@ -36,6 +36,7 @@
 #include "sched/exact.h"
 #include "sched/rl.h"
 #include "sched/scheduler.h"
+#include "twophase/window_policy.h"
 
 namespace respect {
 
@@ -64,6 +65,13 @@ struct TwoPhaseOptions {
   // certify, exact's full run gives it). The registry sets it for plain
   // two_phase, not for exact's start search (exact runs its own).
   bool bound_thread = false;
+  // Where the windows open (twophase/window_policy.h): kUniform = width
+  // `window` around every node; kLearned = the window network's windows
+  // under the same number of free binaries. window_weights: "default" (the
+  // shipped window network), "random" (seeded by window_seed) or a path.
+  WindowMode windows = WindowMode::kUniform;
+  std::string window_weights = "default";
+  uint64_t window_seed = 1;
 };
 
 class TwoPhaseScheduler final : public Scheduler {
@@ -76,6 +84,9 @@ class TwoPhaseScheduler final : public Scheduler {
   // Phases 2..5 from a given coarse schedule (instead of the policy's):
   // tests and benchmarks. Stats as Run (rl_seconds 0).
   StatusOr<ScheduleResult> RunFrom(const Problem& problem, const Schedule& coarse);
+  // The seam where windows open: replaces what options.windows would load
+  // (tests inject fakes). Not thread-safe against a concurrent Run.
+  void set_window_policy(std::shared_ptr<const WindowPolicy> policy) { window_policy_ = std::move(policy); }
 
  private:
   // The windowed solves' options: `engine` unless kAuto, no model file, and
@@ -115,13 +126,20 @@ class TwoPhaseScheduler final : public Scheduler {
   // improved, the next is centred on its incumbent (not counted against
   // max_widen); when it did not, its windows get one last round without the
   // stall stop.
+  // Every incumbent the rounds see (Cbc's included) goes to *trace
+  // (ScheduleResult::incumbent_trace, improvements only).
+  using Trace = std::vector<std::pair<double, double>>;
   StatusOr<Rounds> CloseWindows(const Problem& problem, const Windows& hard, const Incumbent& coarse,
-                                const Incumbent& alt, std::chrono::steady_clock::time_point t0) const;
+                                const Incumbent& alt, std::chrono::steady_clock::time_point t0, Trace* trace) const;
   // The full problem from out->schedule for what is left of the limit: a
   // better schedule, the bound, optimal when proven.
   Status Certify(const Problem& problem, std::chrono::steady_clock::time_point t0, ScheduleResult* out);
 
+  // window_policy_ from options_.windows unless one was injected.
+  Status EnsureWindowPolicy();
+
   TwoPhaseOptions options_;
+  std::shared_ptr<const WindowPolicy> window_policy_;
   RlScheduler rl_;
   ExactScheduler exact_;         // the full problem (certify, fallback)
   // Graphs above this size solve their windows with the full Cbc settings.

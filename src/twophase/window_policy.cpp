@@ -1,0 +1,151 @@
+#include "twophase/window_policy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <tuple>
+
+#include "policy/stage_features.h"
+
+namespace respect {
+
+const char* ToString(WindowMode m) { return m == WindowMode::kLearned ? "learned" : "uniform"; }
+
+StatusOr<WindowMode> ParseWindowMode(const std::string& name) {
+  if (name == "uniform") return WindowMode::kUniform;
+  if (name == "learned") return WindowMode::kLearned;
+  return Status::Invalid("policy.windows: unknown value '" + name + "' (expected uniform or learned)");
+}
+
+Windows WindowsAround(const Windows& hard, const Schedule& center, int w) {
+  Windows win;
+  const int n = static_cast<int>(center.stage.size());
+  win.lo.resize(n);
+  win.hi.resize(n);
+  for (int u = 0; u < n; ++u) {
+    win.lo[u] = std::max(hard.lo[u], center.stage[u] - w);
+    win.hi[u] = std::min(hard.hi[u], center.stage[u] + w);
+  }
+  return win;
+}
+
+int64_t FreeBinaries(const Windows& w) {
+  int64_t b = 0;
+  for (size_t v = 0; v < w.lo.size(); ++v) b += std::max(0, w.hi[v] - w.lo[v]);
+  return b;
+}
+
+StatusOr<Windows> UniformWindows::Open(const Problem&, const Windows& hard, const Schedule& center, int w) const {
+  return WindowsAround(hard, center, w);
+}
+
+namespace {
+
+// A candidate extension: node v's window grows by one stage on `side` (-1
+// down, +1 up) to reach offset `offset` from its center.
+struct Extension {
+  double gain;
+  int offset;
+  int v;
+  int side;
+  bool operator<(const Extension& o) const {  // max-heap: larger gain, then smaller |offset|, then smaller v
+    return std::make_tuple(gain, -std::abs(offset), -v) < std::make_tuple(o.gain, -std::abs(o.offset), -o.v);
+  }
+};
+
+double Gain(const Eigen::MatrixXd& logp, int v, int offset) {
+  if (std::abs(offset) > kMaxOffset) return 0.0;
+  return std::exp(logp(offset + kMaxOffset, v));
+}
+
+}  // namespace
+
+Windows AllocateWindows(const Windows& hard, const Schedule& center, const Eigen::MatrixXd& logp,
+                        int64_t budget) {
+  const int n = static_cast<int>(center.stage.size());
+  Windows win;
+  win.lo = center.stage;
+  win.hi = center.stage;
+  std::priority_queue<Extension> heap;
+  auto push = [&](int v, int side) {
+    const int stage = side < 0 ? win.lo[v] - 1 : win.hi[v] + 1;
+    if (stage < hard.lo[v] || stage > hard.hi[v]) return;
+    const int offset = stage - center.stage[v];
+    heap.push(Extension{Gain(logp, v, offset), offset, v, side});
+  };
+  for (int v = 0; v < n; ++v) {
+    push(v, -1);
+    push(v, +1);
+  }
+  for (int64_t used = 0; used < budget && !heap.empty(); ++used) {
+    const Extension e = heap.top();
+    heap.pop();
+    if (e.side < 0) {
+      --win.lo[e.v];
+    } else {
+      ++win.hi[e.v];
+    }
+    push(e.v, e.side);
+  }
+  return win;
+}
+
+Eigen::MatrixXd LearnedWindows::Predict(const Problem& problem, const Windows& hard, const Schedule& center) const {
+  const Eigen::MatrixXd x = StageFeatures(problem, center, hard);
+  StageNetTape tape;
+  StageNetForward(net_->hparams, net_->params, MakeGraphMeans(problem.g()), x, &tape);
+  return std::move(tape.logp);
+}
+
+StatusOr<Windows> LearnedWindows::Open(const Problem& problem, const Windows& hard, const Schedule& center,
+                                       int w) const {
+  Windows uniform = WindowsAround(hard, center, w);
+  PropagateWindows(problem.g(), &uniform);
+  const int64_t target = FreeBinaries(uniform);
+  const Eigen::MatrixXd logp = Predict(problem, hard, center);
+  // Propagation along the edges only narrows windows (a node cannot open
+  // below a producer's lowest stage), and what survives it grows with the
+  // budget (a larger budget allocates a superset): bisect for the largest
+  // budget whose propagated windows stay within the uniform ones' binaries.
+  auto fit = [&](int64_t budget) {
+    Windows win = AllocateWindows(hard, center, logp, budget);
+    PropagateWindows(problem.g(), &win);
+    return win;
+  };
+  int64_t lo = 0, hi = std::max<int64_t>(target, FreeBinaries(hard));
+  Windows best = fit(0);
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo + 1) / 2;
+    Windows win = fit(mid);
+    if (FreeBinaries(win) <= target) {
+      lo = mid;
+      best = std::move(win);
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return best;
+}
+
+StatusOr<std::shared_ptr<const StageNet>> LoadWindowNet(const std::string& weights, uint64_t seed) {
+  if (weights == "random") {
+    auto net = std::make_shared<StageNet>();
+    net->hparams = StageNetHParams{kStageFeatureDim, 32, 3};
+    auto shipped = LoadStageNet(DefaultStageNetPath());
+    if (shipped.ok()) net->hparams = shipped->hparams;  // the shipped shape
+    net->params = InitStageNetParams(net->hparams, seed);
+    net->note = "random (seed " + std::to_string(seed) + ")";
+    return std::shared_ptr<const StageNet>(std::move(net));
+  }
+  const std::string path = (weights.empty() || weights == "default") ? DefaultStageNetPath() : weights;
+  auto net = LoadStageNet(path);
+  if (!net.ok()) return net.status();
+  return std::shared_ptr<const StageNet>(std::make_shared<StageNet>(std::move(*net)));
+}
+
+std::shared_ptr<const WindowPolicy> MakeWindowPolicy(WindowMode mode, std::shared_ptr<const StageNet> net) {
+  if (mode == WindowMode::kLearned && net) return std::make_shared<LearnedWindows>(std::move(net));
+  return std::make_shared<UniformWindows>();
+}
+
+}  // namespace respect

@@ -1,0 +1,156 @@
+// Window assignment under a budget (AllocateWindows, LearnedWindows), the
+// window seam of two_phase, and the switches policy.windows / policy.weights.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "config/config.h"
+#include "cost/evaluate.h"
+#include "sched/list_schedule.h"
+#include "sched/registry.h"
+#include "test_graphs.h"
+#include "twophase/two_phase.h"
+#include "twophase/window_policy.h"
+
+namespace respect {
+namespace {
+
+// logp over offsets for n nodes, all from one row of probabilities.
+Eigen::MatrixXd LogProbs(int n, std::vector<double> probs) {
+  Eigen::MatrixXd l(kOffsetClasses, n);
+  for (int v = 0; v < n; ++v)
+    for (int c = 0; c < kOffsetClasses; ++c) l(c, v) = std::log(probs[c]);
+  return l;
+}
+
+TEST(AllocateWindows, SpendsTheBudgetOnTheLikeliestStages) {
+  // 3 nodes on stage 2 of 6; node 1 is sure to stay, node 0 leans down,
+  // node 2 leans up two stages.
+  Windows hard{{0, 0, 0}, {5, 5, 5}};
+  Schedule center{{2, 2, 2}};
+  Eigen::MatrixXd l = LogProbs(3, {0.01, 0.01, 0.01, 0.94, 0.01, 0.01, 0.01});
+  l.col(0) = LogProbs(1, {0.01, 0.02, 0.5, 0.4, 0.05, 0.01, 0.01});
+  l.col(2) = LogProbs(1, {0.01, 0.01, 0.01, 0.2, 0.3, 0.46, 0.01});
+  const Windows w = AllocateWindows(hard, center, l, 3);
+  EXPECT_EQ(FreeBinaries(w), 3);
+  EXPECT_EQ(w.lo, (std::vector<int>{1, 2, 2}));  // node 0 opens down (0.5)
+  EXPECT_EQ(w.hi, (std::vector<int>{2, 2, 4}));  // node 2 opens up twice (0.3, then 0.46)
+  // Every window holds the center, inside the hard windows.
+  for (int v = 0; v < 3; ++v) {
+    EXPECT_LE(w.lo[v], center.stage[v]);
+    EXPECT_GE(w.hi[v], center.stage[v]);
+  }
+}
+
+TEST(AllocateWindows, StopsAtHardWindowsAndAtZeroBudget) {
+  Windows hard{{2, 1}, {2, 3}};
+  Schedule center{{2, 2}};
+  const Eigen::MatrixXd l = LogProbs(2, {0.1, 0.1, 0.1, 0.1, 0.2, 0.2, 0.2});
+  const Windows none = AllocateWindows(hard, center, l, 0);
+  EXPECT_EQ(none.lo, center.stage);
+  EXPECT_EQ(none.hi, center.stage);
+  const Windows all = AllocateWindows(hard, center, l, 100);
+  EXPECT_EQ(all.lo, (std::vector<int>{2, 1}));
+  EXPECT_EQ(all.hi, (std::vector<int>{2, 3}));
+}
+
+Problem RandomProblem(uint64_t seed, int n, int stages) {
+  std::mt19937_64 rng(seed);
+  return test_graphs::MakeProblem(test_graphs::RandomGraph(rng, n, 3, "w" + std::to_string(seed)), stages,
+                                  ObjectiveKind::kMemoryComm, CommModel::kEdge);
+}
+
+TEST(LearnedWindows, SameFreeBinariesAsUniformAfterPropagation) {
+  auto net = LoadWindowNet("random", 4);
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  LearnedWindows learned(*net);
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    Problem p = RandomProblem(seed, 60, 5);
+    auto center = DpTopoScheduler().Run(p);
+    ASSERT_TRUE(center.ok());
+    const Windows hard = FullWindows(p);
+    for (int w : {1, 2}) {
+      Windows uniform = WindowsAround(hard, center->schedule, w);
+      PropagateWindows(p.g(), &uniform);
+      auto win = learned.Open(p, hard, center->schedule, w);
+      ASSERT_TRUE(win.ok());
+      Windows tight = *win;
+      ASSERT_TRUE(PropagateWindows(p.g(), &tight));
+      EXPECT_EQ(FreeBinaries(tight), FreeBinaries(*win)) << "returned windows are already consistent";
+      EXPECT_LE(FreeBinaries(*win), FreeBinaries(uniform));
+      EXPECT_GE(FreeBinaries(*win), FreeBinaries(uniform) * 9 / 10) << "seed " << seed << " w " << w;
+      EXPECT_TRUE(WithinWindows(*win, center->schedule));
+    }
+  }
+}
+
+// A fake seam: windows that fix every node but one.
+class OneNodeWindows final : public WindowPolicy {
+ public:
+  std::string name() const override { return "fake"; }
+  StatusOr<Windows> Open(const Problem&, const Windows& hard, const Schedule& center, int) const override {
+    ++calls;
+    Windows w = WindowsAround(hard, center, 0);
+    w.lo[0] = hard.lo[0];
+    w.hi[0] = hard.hi[0];
+    return w;
+  }
+  mutable int calls = 0;
+};
+
+TEST(TwoPhaseWindows, TheSeamDecidesWhatCbcMayMove) {
+  Problem p = RandomProblem(3, 40, 4);
+  auto center = DpTopoScheduler().Run(p);
+  ASSERT_TRUE(center.ok());
+  TwoPhaseOptions o;
+  o.exact.time_limit_s = 20;
+  o.strong_start = false;
+  TwoPhaseScheduler tp(o);
+  auto fake = std::make_shared<OneNodeWindows>();
+  tp.set_window_policy(fake);
+  auto r = tp.RunFrom(p, center->schedule);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_GE(fake->calls, 1);
+  const Evaluation e = Evaluate(p, r->schedule);
+  ASSERT_TRUE(e.feasible) << e.violation;
+  EXPECT_DOUBLE_EQ(r->objective, e.objective);
+  for (int v = 1; v < p.g().size(); ++v) EXPECT_EQ(r->schedule.stage[v], center->schedule.stage[v]) << v;
+  EXPECT_EQ(r->stats.at("learned_windows"), 0);
+}
+
+TEST(TwoPhaseWindows, LearnedRandomAndShippedRunAndAreFeasible) {
+  Problem p = RandomProblem(6, 40, 4);
+  for (const char* weights : {"random", "default"}) {
+    TwoPhaseOptions o;
+    o.exact.time_limit_s = 3;
+    o.windows = WindowMode::kLearned;
+    o.window_weights = weights;
+    o.rl.weights = "random";
+    auto r = TwoPhaseScheduler(o).Run(p);
+    ASSERT_TRUE(r.ok()) << weights << ": " << r.status().message();
+    const Evaluation e = Evaluate(p, r->schedule);
+    ASSERT_TRUE(e.feasible) << e.violation;
+    EXPECT_DOUBLE_EQ(r->objective, e.objective);
+    EXPECT_EQ(r->stats.at("learned_windows"), 1);
+  }
+}
+
+TEST(WindowSwitches, ConfigKeysReachTwoPhaseAndBadValuesAreRefused) {
+  auto bad = ParseConfig("policy: {windows: wide}\n", "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("policy.windows"), std::string::npos) << bad.status().message();
+  auto good = ParseConfig("policy: {windows: learned, weights: random, seed: 9}\n", "t.yaml");
+  ASSERT_TRUE(good.ok()) << good.status().message();
+  EXPECT_EQ(good->policy.windows, "learned");
+  EXPECT_EQ(good->policy.seed, 9);
+  Problem p = RandomProblem(2, 30, 3);
+  for (const char* method : {"rl", "two_phase"}) {
+    auto r = ScheduleWithMethod(p, method, *good);
+    ASSERT_TRUE(r.ok()) << method << ": " << r.status().message();
+    EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
+  }
+}
+
+}  // namespace
+}  // namespace respect
