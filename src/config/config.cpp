@@ -294,6 +294,8 @@ const std::vector<KeyDef>& Table() {
       String("policy.window_weights", REF(std::string, policy.window_weights), {},
              "window network weights file, 'default' (shipped; 'random' when policy.weights is random), or 'random'"),
       Int("policy.seed", REF(int, policy.seed), 0, 2147483647, "seed of the random networks (policy.weights: random)"),
+      Double("policy.window_budget", REF(double, policy.window_budget), 0.01, 1.0,
+             "learned windows: the share of the uniform windows' free binaries they may spend"),
       Int("policy.window", REF(int, policy.window), 0, 1024, "two-phase slack around the coarse stage"),
       Int("policy.max_widen", REF(int, policy.max_widen), 0, 64, "two-phase widening rounds"),
       Bool("policy.certify", REF(bool, policy.certify), "two-phase: prove the result on the full ILP"),

@@ -65,6 +65,7 @@ TwoPhaseOptions TwoPhaseOptionsFrom(const Config& config, const RlOptions& rl) {
                          ? "random"
                          : config.policy.window_weights;
   t.window_seed = static_cast<uint64_t>(config.policy.seed);
+  t.window_budget = config.policy.window_budget;
   return t;
 }
 

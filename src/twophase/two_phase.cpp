@@ -80,7 +80,7 @@ Status TwoPhaseScheduler::EnsureWindowPolicy() {
     if (!loaded.ok()) return loaded.status().WithContext("two_phase (window network)");
     net = std::move(*loaded);
   }
-  window_policy_ = MakeWindowPolicy(options_.windows, std::move(net));
+  window_policy_ = MakeWindowPolicy(options_.windows, std::move(net), options_.window_budget);
   return Status::Ok();
 }
 
@@ -133,10 +133,10 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   out.stats["coarse_objective"] = coarse_result.objective;
   std::unique_ptr<CutBoundThread> cut = StartCutBound(problem, t0);
   const Windows hard = FullWindows(problem);
-  Incumbent alt;
-  if (options_.strong_start) alt = DpTopoAlternative(problem);
   Trace trace;
   Offer(&trace, t0, coarse_result.objective);
+  Incumbent alt;
+  if (options_.strong_start) alt = DpTopoAlternative(problem);
   auto rounds =
       CloseWindows(problem, hard, Incumbent{coarse_result.schedule, coarse_result.objective}, alt, t0, &trace);
   if (!rounds.ok()) return rounds.status();

@@ -72,6 +72,8 @@ struct TwoPhaseOptions {
   WindowMode windows = WindowMode::kUniform;
   std::string window_weights = "default";
   uint64_t window_seed = 1;
+  // kLearned: the share of the uniform windows' free binaries to spend (0, 1].
+  double window_budget = 1.0;
 };
 
 class TwoPhaseScheduler final : public Scheduler {

@@ -101,7 +101,7 @@ StatusOr<Windows> LearnedWindows::Open(const Problem& problem, const Windows& ha
                                        int w) const {
   Windows uniform = WindowsAround(hard, center, w);
   PropagateWindows(problem.g(), &uniform);
-  const int64_t target = FreeBinaries(uniform);
+  const int64_t target = static_cast<int64_t>(std::llround(budget_fraction_ * FreeBinaries(uniform)));
   const Eigen::MatrixXd logp = Predict(problem, hard, center);
   // Propagation along the edges only narrows windows (a node cannot open
   // below a producer's lowest stage), and what survives it grows with the
@@ -143,8 +143,9 @@ StatusOr<std::shared_ptr<const StageNet>> LoadWindowNet(const std::string& weigh
   return std::shared_ptr<const StageNet>(std::make_shared<StageNet>(std::move(*net)));
 }
 
-std::shared_ptr<const WindowPolicy> MakeWindowPolicy(WindowMode mode, std::shared_ptr<const StageNet> net) {
-  if (mode == WindowMode::kLearned && net) return std::make_shared<LearnedWindows>(std::move(net));
+std::shared_ptr<const WindowPolicy> MakeWindowPolicy(WindowMode mode, std::shared_ptr<const StageNet> net,
+                                                     double budget_fraction) {
+  if (mode == WindowMode::kLearned && net) return std::make_shared<LearnedWindows>(std::move(net), budget_fraction);
   return std::make_shared<UniformWindows>();
 }
 

@@ -63,7 +63,10 @@ Windows AllocateWindows(const Windows& hard, const Schedule& center, const Eigen
 
 class LearnedWindows final : public WindowPolicy {
  public:
-  explicit LearnedWindows(std::shared_ptr<const StageNet> net) : net_(std::move(net)) {}
+  // budget_fraction in (0, 1]: the share of the uniform windows' free
+  // binaries the learned windows may use (1 = the same number).
+  explicit LearnedWindows(std::shared_ptr<const StageNet> net, double budget_fraction = 1.0)
+      : net_(std::move(net)), budget_fraction_(budget_fraction) {}
   std::string name() const override { return "learned"; }
   // The budget is the free binaries of UniformWindows(w) after propagation
   // along the edges; the learned windows are the largest allocation whose
@@ -76,13 +79,16 @@ class LearnedWindows final : public WindowPolicy {
 
  private:
   std::shared_ptr<const StageNet> net_;
+  double budget_fraction_;
 };
 
 // The window network a run uses: "default" -> the shipped file; "random" ->
 // InitStageNetParams of the shipped shape from `seed`; else a path.
 StatusOr<std::shared_ptr<const StageNet>> LoadWindowNet(const std::string& weights, uint64_t seed);
 
-// The policy for a mode (net may be null for kUniform).
-std::shared_ptr<const WindowPolicy> MakeWindowPolicy(WindowMode mode, std::shared_ptr<const StageNet> net);
+// The policy for a mode (net may be null for kUniform; budget_fraction as
+// LearnedWindows').
+std::shared_ptr<const WindowPolicy> MakeWindowPolicy(WindowMode mode, std::shared_ptr<const StageNet> net,
+                                                     double budget_fraction = 1.0);
 
 }  // namespace respect
