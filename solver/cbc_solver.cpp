@@ -31,6 +31,7 @@
 #include "CoinError.hpp"
 #include "CoinMessageHandler.hpp"
 #include "OsiClpSolverInterface.hpp"
+#include "core/deadline.h"
 #include "solver/coin_arrays.h"
 #include "solver/model_names.h"
 
@@ -97,7 +98,7 @@ double RelGap(double obj, double bound) {
 // status is at best feasible and the bound is the last one seen before the
 // deadline (`safe_bound`).
 struct SolveWatch {
-  using Clock = std::chrono::steady_clock;
+  using Clock = SteadyClock;
   Clock::time_point t0, deadline, last_report;
   std::atomic<bool> expired{false};  // an LP or the tree was stopped by the deadline
   std::mutex mu;                     // guards the fields below (handlers may run in threads)
@@ -119,7 +120,7 @@ struct SolveWatch {
   // probing's first pass took about twice the root LP's time (1,000 nodes).
   double first_pass_estimate_s = 0.0;
 
-  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+  double Elapsed() const { return SecondsBetween(t0, Clock::now()); }
   bool Passed() const { return Clock::now() >= deadline; }
   // Records a bound seen before the deadline.
   void SeeBound(double b) {
@@ -144,7 +145,7 @@ struct SolveWatch {
     if (!std::isfinite(stall_s)) return false;
     std::lock_guard<std::mutex> lock(mu);
     if (!gained || tree_entry_s < 0) return false;
-    const double quiet = std::chrono::duration<double>(Clock::now() - last_gain).count();
+    const double quiet = SecondsBetween(last_gain, Clock::now());
     return quiet > std::max(stall_s, tree_entry_s);
   }
   // Switches off every cut generator whose average pass (CPU seconds, twice
@@ -152,7 +153,7 @@ struct SolveWatch {
   // once it has passed: the root cut loop then ends at its next pass.
   void GuardCutPasses() {
     if (!cbc) return;
-    const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    const double left = SecondsBetween(Clock::now(), deadline);
     for (int i = 0; i < cbc->numberCutGenerators(); ++i) {
       CbcCutGenerator* g = cbc->cutGenerator(i);
       if (g->switchedOff()) continue;
@@ -171,7 +172,7 @@ struct SolveWatch {
     if (now - last_report < std::chrono::milliseconds(500)) return;
     last_report = now;
     MilpProgress p;
-    p.seconds = std::chrono::duration<double>(now - t0).count();
+    p.seconds = SecondsBetween(t0, now);
     p.incumbent = incumbent;
     p.bound = bound;
     p.nodes = nodes;
@@ -495,18 +496,10 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
 }  // namespace
 
 StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions& options) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto elapsed = [&t0] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
+  const Stopwatch clock;
+  auto elapsed = [&clock] { return clock.Seconds(); };
   RESPECT_RETURN_IF_ERROR(model.Validate());
-  if (!(options.time_limit_s > 0.0) || std::isnan(options.time_limit_s))
-    return Status::Invalid("solver time limit must be > 0 seconds");
-  if (options.threads < 1) return Status::Invalid("solver threads must be >= 1");
-  if (!(options.relative_gap >= 0.0) || !std::isfinite(options.relative_gap))
-    return Status::Invalid("solver relative gap must be a finite number >= 0");
-  if (std::isnan(options.cutoff) || options.cutoff == -kMilpInf)
-    return Status::Invalid("solver cutoff must be a number or +inf");
+  RESPECT_RETURN_IF_ERROR(options.Validate());
   const int nc = model.num_cols();
   const bool has_start = !options.mip_start.empty();
   if (has_start && static_cast<int>(options.mip_start.size()) != nc)
@@ -530,8 +523,9 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
 
   try {
     SolveWatch watch;
-    watch.t0 = SolveWatch::Clock::time_point(t0);
-    watch.deadline = t0 + std::chrono::duration_cast<SolveWatch::Clock::duration>(
+    const SteadyClock::time_point t0 = clock.start();
+    watch.t0 = t0;
+    watch.deadline = t0 + std::chrono::duration_cast<SteadyClock::duration>(
                               std::chrono::duration<double>(options.time_limit_s));
     watch.last_report = t0;
     watch.progress = options.progress;

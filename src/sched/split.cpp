@@ -1,10 +1,10 @@
 #include "sched/split.h"
 
+#include "core/deadline.h"
 #include "cost/crossing.h"
 #include "cost/evaluate.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -181,7 +181,7 @@ double SplitCost(const Problem& p, const OrderData& d, const std::vector<int>& s
 
 StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d,
                                    const SplitOptions& options, bool* optimal) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   const int n = d.n;
   const int S = p.stages;
   const bool nonempty = p.constraints.nonempty_stages;
@@ -255,7 +255,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
       }
       const int64_t x_here = j < n ? d.x[j] : 0;
       if (((j & 63) == 0) && std::isfinite(options.time_limit_s) &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > options.time_limit_s) {
+          clock.Seconds() > options.time_limit_s) {
         if (ub_starts.empty()) return Status::Infeasible("the split ran out of time before finding a split");
         *optimal = false;
         return FromCuts(order, ub_starts, S);
@@ -434,12 +434,12 @@ StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>&
 
 StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vector<const std::vector<int>*>& orders,
                                         double time_limit_s) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   OrdersSplit out;
   for (size_t i = 0; i < orders.size(); ++i) {
     SplitOptions so;
     if (std::isfinite(time_limit_s)) {
-      const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double used = clock.Seconds();
       // Each split's seeding passes run before its clock starts: once the
       // time is gone and a split is in hand, the other orders are skipped.
       if (used >= time_limit_s && out.best >= 0) {
