@@ -1,6 +1,6 @@
 // The one clock (core/deadline.h), the table of time shares
 // (core/time_shares.h), and the rule built on them: the phases before Cbc
-// are sized the same for every limit of 10 s or more, and the cut bound
+// are sized the same for every limit of 5 s or more, and the cut bound
 // stops once its bound stops rising. No test here measures speed (that is
 // bench/run_limit_scaling.sh); they check the sizes and the stop's effect.
 #include <gtest/gtest.h>
@@ -63,22 +63,22 @@ TEST(TimeShares, ShareClampsToItsFloorAndCap) {
 }
 
 TEST(TimeShares, PhasesBeforeCbcAreSizedTheSameForEveryLongLimit) {
-  // The lattice's share and the cut bound's solo run: what a 10 s limit
+  // The lattice's share and the cut bound's solo run: what a 5 s limit
   // gives them, every longer limit gives them too; shorter limits less.
-  EXPECT_DOUBLE_EQ(AutoLatticeSeconds(600.0), 1.0);
-  EXPECT_DOUBLE_EQ(AutoLatticeSeconds(1e6), AutoLatticeSeconds(10.0));
-  EXPECT_DOUBLE_EQ(AutoLatticeSeconds(5.0), 0.5);
-  ExactOptions ten, long_limit, short_limit;
-  ten.time_limit_s = 10.0;
+  EXPECT_DOUBLE_EQ(AutoLatticeSeconds(600.0), 0.5);
+  EXPECT_DOUBLE_EQ(AutoLatticeSeconds(1e6), AutoLatticeSeconds(5.0));
+  EXPECT_DOUBLE_EQ(AutoLatticeSeconds(2.0), 0.2);
+  ExactOptions five, long_limit, short_limit;
+  five.time_limit_s = 5.0;
   long_limit.time_limit_s = 600.0;
-  short_limit.time_limit_s = 5.0;
-  const CutBoundOptions a = ExactScheduler::SoloCutBoundOptions(ten);
+  short_limit.time_limit_s = 2.0;
+  const CutBoundOptions a = ExactScheduler::SoloCutBoundOptions(five);
   const CutBoundOptions b = ExactScheduler::SoloCutBoundOptions(long_limit);
   const CutBoundOptions c = ExactScheduler::SoloCutBoundOptions(short_limit);
   EXPECT_DOUBLE_EQ(a.time_limit_s, b.time_limit_s);
   EXPECT_DOUBLE_EQ(a.band_ilp_s, b.band_ilp_s);
   EXPECT_DOUBLE_EQ(a.stall_s, b.stall_s);
-  EXPECT_DOUBLE_EQ(b.time_limit_s, 1.0);  // was 60 s under the default 600 s limit
+  EXPECT_DOUBLE_EQ(b.time_limit_s, 0.5);  // was 60 s under the default 600 s limit
   EXPECT_TRUE(std::isfinite(b.stall_s));
   EXPECT_LT(c.time_limit_s, b.time_limit_s);
   EXPECT_LE(c.band_ilp_s, b.band_ilp_s);

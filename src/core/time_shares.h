@@ -6,7 +6,7 @@
 // phases that run *before* Cbc on problems the lattice did not settle (the
 // lattice itself, the cut bound's solo run, its band ILPs) are sized from
 // SizingLimit(limit) = min(limit, kSizingLimitS), not from the limit: every
-// limit of 10 s or more runs them exactly as a 10 s limit does, and Cbc, which
+// limit of 5 s or more runs them exactly as a 5 s limit does, and Cbc, which
 // stops as soon as it has proven the optimum, gets the rest. The cut bound
 // also stops early once its bound stops rising (kCutBoundStall).
 //
@@ -33,23 +33,23 @@ struct Share {
 };
 
 // The limit the phases before Cbc are sized from (see above).
-constexpr double kSizingLimitS = 10.0;
+constexpr double kSizingLimitS = 5.0;
 inline double SizingLimit(double limit_s) { return std::min(limit_s, kSizingLimitS); }
 
 // ---- exact (src/sched/exact.cpp) ----
 // The dp_topo MIP start: at most a fifth of the limit (its splits take
 // seconds only on graphs of thousands of nodes).
 constexpr Share kDpTopoStart{0.2};
-// kAuto's lattice before Cbc: a tenth of the sizing limit (at most 1 s). The
+// kAuto's lattice before Cbc: a tenth of the sizing limit (at most 0.5 s). The
 // lattice proves every zoo model in at most 36 ms; on the 50-node wide graphs
 // of issue 11 it either finished within 0.15 s or ran past 30 s.
 constexpr Share kAutoLattice{0.1};
 // The cut bound's solo run before the model is built (plain runs without a
-// start search): a tenth of the sizing limit (ExactOptions::cut_bound_share
-// is this fraction), ...
+// start search): a tenth of the sizing limit, at most 0.5 s
+// (ExactOptions::cut_bound_share is this fraction), ...
 constexpr Share kCutBoundSolo{0.1};
 // ... ended earlier once its bound has not risen for this share of the
-// sizing limit (0.25 s at 10 s and more).
+// sizing limit (0.125 s at 5 s and more).
 constexpr Share kCutBoundStall{0.025};
 // A band ILP of the cut bound: a fiftieth of the limit it is sized from (the
 // sizing limit for the solo run, the run's limit for the concurrent one),

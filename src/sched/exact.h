@@ -28,7 +28,7 @@
 namespace respect {
 
 // The lattice's time share in a kAuto run of this limit (seconds;
-// core/time_shares.h kAutoLattice: at most 1 s, whatever the limit).
+// core/time_shares.h kAutoLattice: at most 0.5 s, whatever the limit).
 double AutoLatticeSeconds(double time_limit_s);
 
 // Which exact engine solves the problem.
@@ -64,7 +64,7 @@ struct ExactOptions {
   bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start
   // memory_comm, full problem (no caller windows): the cut lower bound of
   // formulations/cut_bound.h for at most cut_bound_share x the sizing limit
-  // (min(limit, 10 s): at most 1 s, core/time_shares.h), after the start is
+  // (min(limit, 5 s): at most 0.5 s, core/time_shares.h), after the start is
   // known and before the model is built, stopped earlier once its bound stops
   // rising (kCutBoundStall). It counts as a proof like the lattice's: a start
   // it meets is returned optimal without Cbc.
