@@ -125,38 +125,30 @@ TEST(Registry, OnlyLabelAndTrainRunUnderMpi) {
 
 TEST(OptionsValidate, ExactOptionsRefuseWhatNoRunCanUse) {
   EXPECT_TRUE(ExactOptions{}.Validate().ok());
-  auto refused = [](ExactOptions o, const std::string& field) {
-    const Status s = o.Validate();
-    EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << field;
-    EXPECT_NE(s.message().find(field), std::string::npos) << s.message();
+  struct Case {
+    const char* field;
+    void (*spoil)(ExactOptions*);
   };
-  ExactOptions o;
-  o.threads = 0;
-  refused(o, "threads");
-  o = {};
-  o.time_limit_s = std::nan("");
-  refused(o, "time_limit_s");
-  o = {};
-  o.time_limit_s = -1;
-  refused(o, "time_limit_s");
-  o = {};
-  o.relative_gap = 1.5;
-  refused(o, "relative_gap");
-  o = {};
-  o.stall_s = 0;
-  refused(o, "stall_s");
-  o = {};
-  o.cut_bound_share = -0.1;
-  refused(o, "cut_bound_share");
-  o = {};
-  o.start_search_share = 2;
-  refused(o, "start_search_share");
-  o = {};
-  o.start_search_min_nodes = -1;
-  refused(o, "start_search_min_nodes");
-  o = {};
-  o.time_limit_s = 0;  // allowed: the start at once
-  EXPECT_TRUE(o.Validate().ok());
+  const Case cases[] = {
+      {"threads", [](ExactOptions* o) { o->threads = 0; }},
+      {"time_limit_s", [](ExactOptions* o) { o->time_limit_s = std::nan(""); }},
+      {"time_limit_s", [](ExactOptions* o) { o->time_limit_s = -1; }},
+      {"relative_gap", [](ExactOptions* o) { o->relative_gap = 1.5; }},
+      {"stall_s", [](ExactOptions* o) { o->stall_s = 0; }},
+      {"cut_bound_share", [](ExactOptions* o) { o->cut_bound_share = -0.1; }},
+      {"start_search_share", [](ExactOptions* o) { o->start_search_share = 2; }},
+      {"start_search_min_nodes", [](ExactOptions* o) { o->start_search_min_nodes = -1; }},
+  };
+  for (const Case& c : cases) {
+    ExactOptions o;
+    c.spoil(&o);
+    const Status s = o.Validate();
+    EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << c.field;
+    EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
+  }
+  ExactOptions zero;
+  zero.time_limit_s = 0;  // allowed: the start at once
+  EXPECT_TRUE(zero.Validate().ok());
 }
 
 TEST(OptionsValidate, TheExactSchedulerChecksItsOptionsFirst) {
@@ -176,25 +168,22 @@ TEST(OptionsValidate, TheExactSchedulerChecksItsOptionsFirst) {
 
 TEST(OptionsValidate, MilpOptionsRefuseWhatNoSolveCanUse) {
   EXPECT_TRUE(MilpOptions{}.Validate().ok());
-  MilpOptions o;
-  o.time_limit_s = 0;
-  EXPECT_FALSE(o.Validate().ok());
-  o = {};
-  o.threads = 0;
-  EXPECT_FALSE(o.Validate().ok());
-  o = {};
-  o.relative_gap = std::numeric_limits<double>::infinity();
-  EXPECT_FALSE(o.Validate().ok());
-  o = {};
-  o.cutoff = -kMilpInf;
-  EXPECT_FALSE(o.Validate().ok());
-  o = {};
-  o.stall_s = std::nan("");
-  EXPECT_FALSE(o.Validate().ok());
-  o = {};
-  o.stall_s = 5;
-  o.cutoff = 12.5;
-  EXPECT_TRUE(o.Validate().ok());
+  void (*const spoils[])(MilpOptions*) = {
+      [](MilpOptions* o) { o->time_limit_s = 0; },
+      [](MilpOptions* o) { o->threads = 0; },
+      [](MilpOptions* o) { o->relative_gap = std::numeric_limits<double>::infinity(); },
+      [](MilpOptions* o) { o->cutoff = -kMilpInf; },
+      [](MilpOptions* o) { o->stall_s = std::nan(""); },
+  };
+  for (auto spoil : spoils) {
+    MilpOptions o;
+    spoil(&o);
+    EXPECT_EQ(o.Validate().code(), StatusCode::kInvalidInput);
+  }
+  MilpOptions fine;
+  fine.stall_s = 5;
+  fine.cutoff = 12.5;
+  EXPECT_TRUE(fine.Validate().ok());
 }
 
 }  // namespace
