@@ -493,34 +493,153 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   return out;
 }
 
+// CbcSolver::Solve's steps after the search, in order.
+
+// What the search ended with, read from Cbc and the watch. After an
+// interrupted LP Cbc may have fathomed nodes it never solved: neither its
+// infeasibility nor its optimality is a proof then.
+struct SearchEnd {
+  bool expired = false, infeasible = false, unbounded = false, time_hit = false, proven = false;
+  int status = 0, secondary = 0;
+};
+
+// The start's own checks (given, feasible, objective) into *result.
+void CheckStart(const MilpModel& model, const MilpOptions& options, MilpResult* result) {
+  if (options.mip_start.empty()) return;
+  result->start_given = true;
+  std::string where;
+  const double viol = model.MaxViolation(options.mip_start, &where);
+  result->start_feasible = viol <= 1e-6;
+  result->start_objective = model.ObjectiveOf(options.mip_start);
+  if (!result->start_feasible) result->message = "MIP start violates the model (" + where + "); ";
+}
+
+// Cbc's incumbent (integers rounded, valued from our own data) and bound
+// into *result; false when there is no usable incumbent.
+bool ReadIncumbent(const MilpModel& model, CbcModel& cbc, const SolveWatch& watch, bool expired, MilpResult* result) {
+  const int nc = model.num_cols();
+  result->nodes = cbc.getNodeCount();
+  const double* best = cbc.bestSolution();
+  bool has_sol = best != nullptr && cbc.getNumCols() >= nc;
+  if (has_sol) {
+    result->values.assign(best, best + nc);
+    for (int c = 0; c < nc; ++c)
+      if (model.cols[c].integer) result->values[c] = std::round(result->values[c]);
+    result->objective = model.ObjectiveOf(result->values);
+    // A solution completed by an LP the deadline cut short may break rows.
+    if (expired && model.MaxViolation(result->values) > 1e-6) {
+      has_sol = false;
+      result->values.clear();
+      result->objective = kMilpInf;
+    }
+  }
+  double bound = expired ? watch.safe_bound : cbc.getBestPossibleObjValue();
+  if (!std::isfinite(bound) || std::fabs(bound) >= 1e40) bound = -kMilpInf;
+  result->bound = bound;
+  return has_sol;
+}
+
+SearchEnd ReadSearchEnd(CbcModel& cbc, const SolveWatch& watch, const DirectOutcome& direct, bool has_sol) {
+  SearchEnd e;
+  e.expired = watch.expired;
+  e.infeasible = (cbc.isProvenInfeasible() || direct.lp_infeasible) && !has_sol && !e.expired;
+  e.unbounded = (cbc.secondaryStatus() == 7 || cbc.isContinuousUnbounded() || cbc.isProvenDualInfeasible() ||
+                 direct.lp_unbounded) &&
+                !e.expired;
+  e.time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4 || e.expired;
+  e.proven = cbc.isProvenOptimal();
+  e.status = cbc.status();
+  e.secondary = cbc.secondaryStatus();
+  return e;
+}
+
+// Never return worse than a feasible start (Cbc drops a start it cannot map
+// through preprocessing, and a time limit may stop it before use); then the
+// bound and gap of what is returned.
+void KeepTheBetterOfStartAndIncumbent(const MilpModel& model, const MilpOptions& options, bool has_sol,
+                                      MilpResult* result) {
+  if (result->start_given && result->start_feasible &&
+      (!has_sol || result->objective > result->start_objective + 1e-9 * (1 + std::fabs(result->start_objective)))) {
+    result->values = options.mip_start;
+    for (int c = 0; c < model.num_cols(); ++c)
+      if (model.cols[c].integer) result->values[c] = std::round(result->values[c]);
+    result->objective = result->start_objective;
+    result->message += "incumbent is the MIP start; ";
+  }
+  const bool have = !result->values.empty();
+  if (have && std::isfinite(result->bound) && result->bound > result->objective)
+    result->bound = result->objective;  // numerical noise, or a proof finished on the start
+  result->gap = have ? RelGap(result->objective, result->bound) : kMilpInf;
+}
+
+// A result with an incumbent: optimal when the search proved it (or the
+// gap is within the asked one), else feasible with the reason it stopped.
+void ClassifyWithIncumbent(const MilpOptions& options, const SearchEnd& e, bool stalled, MilpResult* result) {
+  // A start the search could not improve on is optimal when the search
+  // finished (infeasible below the start's cutoff).
+  const bool proven = (e.proven || e.infeasible) && !e.time_hit && !e.unbounded && !e.expired && !stalled;
+  const bool within = std::isfinite(result->gap) && result->gap <= options.relative_gap + 1e-12;
+  if ((proven || within) && !e.unbounded) {
+    result->status = SolveStatus::kOptimal;
+    if (!std::isfinite(result->bound)) {  // Cbc proved it on the start: no bound left
+      result->bound = result->objective;
+      result->gap = 0.0;
+    }
+    return;
+  }
+  result->status = SolveStatus::kFeasible;
+  if (e.unbounded) result->message += "the LP relaxation is unbounded; ";
+  result->message += e.time_hit ? "time limit reached with an incumbent"
+                     : stalled  ? "stopped after " + FormatDouble(options.stall_s) +
+                                     " s without a better incumbent (stall_s)"
+                                : "stopped with an incumbent (Cbc status " + std::to_string(e.status) + "/" +
+                                     std::to_string(e.secondary) + ")";
+}
+
+// The status and message of *result; Internal when Cbc stopped with
+// neither a solution nor a proof.
+Status Classify(const MilpOptions& options, const SearchEnd& e, bool stalled, double elapsed, MilpResult* result) {
+  const bool have = !result->values.empty();
+  if (e.unbounded && !have) {
+    result->status = SolveStatus::kInvalid;
+    result->message += "the LP relaxation is unbounded";
+  } else if (e.infeasible && !have) {
+    result->status = SolveStatus::kInfeasible;
+    result->message += options.cutoff < kMilpInf ? "Cbc proved that no solution beats the cutoff"
+                                                 : "Cbc proved the model infeasible";
+    result->bound = kMilpInf;
+    result->objective = kMilpInf;
+  } else if (have) {
+    ClassifyWithIncumbent(options, e, stalled, result);
+  } else if (e.time_hit || elapsed >= options.time_limit_s) {
+    result->status = SolveStatus::kTimeLimit;
+    result->message += "time limit reached before a solution was found";
+  } else {
+    return Status::Internal("Cbc stopped without a solution or a proof (status " + std::to_string(e.status) + "/" +
+                            std::to_string(e.secondary) + ")");
+  }
+  while (!result->message.empty() && (result->message.back() == ' ' || result->message.back() == ';'))
+    result->message.pop_back();
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions& options) {
   const Stopwatch clock;
-  auto elapsed = [&clock] { return clock.Seconds(); };
   RESPECT_RETURN_IF_ERROR(model.Validate());
   RESPECT_RETURN_IF_ERROR(options.Validate());
   const int nc = model.num_cols();
-  const bool has_start = !options.mip_start.empty();
-  if (has_start && static_cast<int>(options.mip_start.size()) != nc)
+  if (!options.mip_start.empty() && static_cast<int>(options.mip_start.size()) != nc)
     return Status::Invalid("MIP start has " + std::to_string(options.mip_start.size()) +
                            " values for " + std::to_string(nc) + " columns");
-
   MilpResult result;
-  if (has_start) {
-    result.start_given = true;
-    std::string where;
-    const double viol = model.MaxViolation(options.mip_start, &where);
-    result.start_feasible = viol <= 1e-6;
-    result.start_objective = model.ObjectiveOf(options.mip_start);
-    if (!result.start_feasible) result.message = "MIP start violates the model (" + where + "); ";
-  }
+  CheckStart(model, options, &result);
   if (nc == 0) {
     MilpResult r = SolveEmpty(model);
-    r.seconds = elapsed();
+    r.seconds = clock.Seconds();
     return r;
   }
-
   try {
     SolveWatch watch;
     const SteadyClock::time_point t0 = clock.start();
@@ -530,7 +649,8 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     watch.last_report = t0;
     watch.progress = options.progress;
     watch.stall_s = options.stall_s;
-    if (has_start && result.start_feasible) watch.incumbent = result.start_objective;
+    const bool start_ok = result.start_given && result.start_feasible;
+    if (start_ok) watch.incumbent = result.start_objective;
     OsiClpSolverInterface lp;
     const bool main = driver_ == CbcDriver::kMain;
     const LoadedLp loaded = LoadLp(model, /*with_names=*/main, options.verbose, &lp);
@@ -542,94 +662,13 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     cbc.passInEventHandler(&cbc_watch);
     DirectOutcome direct;
     if (main) RunMain(model, options, loaded, &watch, cbc, &result);
-    else direct = RunDirect(model, options, direct_, loaded, has_start && result.start_feasible, &watch, cbc, &result);
-    const bool expired = watch.expired;
+    else direct = RunDirect(model, options, direct_, loaded, start_ok, &watch, cbc, &result);
     result.stalled = watch.stalled;
-
-    // --- Read back.
-    result.nodes = cbc.getNodeCount();
-    const double* best = cbc.bestSolution();
-    const int cbc_cols = cbc.getNumCols();
-    bool has_sol = best != nullptr && cbc_cols >= nc;
-    if (has_sol) {
-      result.values.assign(best, best + nc);
-      for (int c = 0; c < nc; ++c)
-        if (model.cols[c].integer) result.values[c] = std::round(result.values[c]);
-      // The objective of the (integer-rounded) incumbent, from our own data.
-      result.objective = model.ObjectiveOf(result.values);
-      // A solution completed by an LP the deadline cut short may break rows.
-      if (expired && model.MaxViolation(result.values) > 1e-6) {
-        has_sol = false;
-        result.values.clear();
-        result.objective = kMilpInf;
-      }
-    }
-    double bound = expired ? watch.safe_bound : cbc.getBestPossibleObjValue();
-    if (!std::isfinite(bound) || std::fabs(bound) >= 1e40) bound = -kMilpInf;
-    result.bound = bound;
-    // After an interrupted LP Cbc may have fathomed nodes it never solved:
-    // neither its infeasibility nor its optimality is a proof then.
-    const bool infeasible = (cbc.isProvenInfeasible() || direct.lp_infeasible) && !has_sol && !expired;
-    const bool unbounded = (cbc.secondaryStatus() == 7 || cbc.isContinuousUnbounded() ||
-                            cbc.isProvenDualInfeasible() || direct.lp_unbounded) && !expired;
-    const bool time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4 || expired;
-
-    // Never return worse than a feasible start (Cbc drops a start it cannot
-    // map through preprocessing, and a time limit may stop it before use).
-    if (has_start && result.start_feasible &&
-        (!has_sol || result.objective > result.start_objective + 1e-9 * (1 + std::fabs(result.start_objective)))) {
-      result.values = options.mip_start;
-      for (int c = 0; c < nc; ++c)
-        if (model.cols[c].integer) result.values[c] = std::round(result.values[c]);
-      result.objective = result.start_objective;
-      result.message += "incumbent is the MIP start; ";
-    }
-    const bool have = !result.values.empty();
-    if (have && std::isfinite(result.bound) && result.bound > result.objective)
-      result.bound = result.objective;  // numerical noise, or a proof finished on the start
-    result.gap = have ? RelGap(result.objective, result.bound) : kMilpInf;
-
-    if (unbounded && !have) {
-      result.status = SolveStatus::kInvalid;
-      result.message += "the LP relaxation is unbounded";
-    } else if (infeasible && !have) {
-      result.status = SolveStatus::kInfeasible;
-      result.message += options.cutoff < kMilpInf ? "Cbc proved that no solution beats the cutoff"
-                                                  : "Cbc proved the model infeasible";
-      result.bound = kMilpInf;
-      result.objective = kMilpInf;
-    } else if (have) {
-      // A start the search could not improve on is optimal when the search
-      // finished (infeasible below the start's cutoff).
-      const bool proven =
-          (cbc.isProvenOptimal() || infeasible) && !time_hit && !unbounded && !expired && !watch.stalled;
-      const bool within = std::isfinite(result.gap) && result.gap <= options.relative_gap + 1e-12;
-      if ((proven || within) && !unbounded) {
-        result.status = SolveStatus::kOptimal;
-        if (!std::isfinite(result.bound)) {  // Cbc proved it on the start: no bound left
-          result.bound = result.objective;
-          result.gap = 0.0;
-        }
-      } else {
-        result.status = SolveStatus::kFeasible;
-        if (unbounded) result.message += "the LP relaxation is unbounded; ";
-        result.message += time_hit        ? "time limit reached with an incumbent"
-                          : watch.stalled ? "stopped after " + FormatDouble(options.stall_s) +
-                                                " s without a better incumbent (stall_s)"
-                                          : "stopped with an incumbent (Cbc status " + std::to_string(cbc.status()) +
-                                                "/" + std::to_string(cbc.secondaryStatus()) + ")";
-      }
-    } else if (time_hit || elapsed() >= options.time_limit_s) {
-      result.status = SolveStatus::kTimeLimit;
-      result.message += "time limit reached before a solution was found";
-    } else {
-      return Status::Internal("Cbc stopped without a solution or a proof (status " +
-                              std::to_string(cbc.status()) + "/" +
-                              std::to_string(cbc.secondaryStatus()) + ")");
-    }
-    while (!result.message.empty() && (result.message.back() == ' ' || result.message.back() == ';'))
-      result.message.pop_back();
-    result.seconds = elapsed();
+    const bool has_sol = ReadIncumbent(model, cbc, watch, watch.expired, &result);
+    const SearchEnd end = ReadSearchEnd(cbc, watch, direct, has_sol);
+    KeepTheBetterOfStartAndIncumbent(model, options, has_sol, &result);
+    RESPECT_RETURN_IF_ERROR(Classify(options, end, result.stalled, clock.Seconds(), &result));
+    result.seconds = clock.Seconds();
     return result;
   } catch (const CoinError& e) {
     return Status::Internal("Cbc failed in " + e.className() + "::" + e.methodName() + ": " + e.message());
