@@ -32,6 +32,7 @@
 #include "CoinMessageHandler.hpp"
 #include "OsiClpSolverInterface.hpp"
 #include "core/deadline.h"
+#include "core/time_shares.h"
 #include "solver/coin_arrays.h"
 #include "solver/model_names.h"
 
@@ -377,10 +378,9 @@ struct DirectOutcome {
   bool root_stopped = false;   // the deadline came before the root LP was solved
 };
 
-DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
-                        const LoadedLp& loaded, bool start_feasible, SolveWatch* watch, CbcModel& cbc,
-                        MilpResult* result) {
-  DirectOutcome out;
+// RunDirect's steps. The driver's parameters: log level, limits, passes.
+void SetDirectParameters(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
+                         const SolveWatch& watch, CbcModel& cbc, MilpResult* result) {
   const int log = options.verbose ? 1 : 0;
   cbc.setLogLevel(log);
   cbc.messageHandler()->setLogLevel(log);
@@ -388,16 +388,19 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   if (!options.verbose) cbc.solver()->setHintParam(OsiDoReducePrint, true, OsiHintTry);
   if (options.threads > 1) result->message += "the direct Cbc driver solves with 1 thread; ";
   cbc.setUseElapsedTime(true);
-  cbc.setMaximumSeconds(std::max(1e-3, options.time_limit_s - watch->Elapsed()));
+  cbc.setMaximumSeconds(std::max(1e-3, options.time_limit_s - watch.Elapsed()));
   cbc.setAllowableFractionGap(options.relative_gap);
   if (model.objective_step > 0.0) cbc.setCutoffIncrement(0.5 * model.objective_step);  // see RunMain
   if (set.root_cut_passes >= 0) cbc.setMaximumCutPassesAtRoot(set.root_cut_passes);
   if (set.tree_cut_passes >= 0) cbc.setMaximumCutPasses(set.tree_cut_passes);
   if (set.strong_branching >= 0) cbc.setNumberStrong(set.strong_branching);
   if (set.before_trust >= 0) cbc.setNumberBeforeTrust(set.before_trust);
+}
 
-  // Cut generators: howOften -1 = at the root, then in the tree only where
-  // they paid off at the root (Cbc decides), as in the cbc program.
+// Cut generators: howOften -1 = at the root, then in the tree only where
+// they paid off at the root (Cbc decides), as in the cbc program. Cbc keeps
+// copies of the generators.
+void AddCutGenerators(const CbcDirectSettings& set, CbcModel& cbc) {
   if (set.probing) {
     CglProbing probing;
     probing.setUsingObjective(1);
@@ -441,25 +444,37 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   // Timed generators: SolveWatch::GuardCutPasses judges from their seconds
   // (and the verbose cut summary shows them).
   for (int i = 0; i < cbc.numberCutGenerators(); ++i) cbc.cutGenerator(i)->setTiming(true);
+}
+
+// Primal heuristics (Cbc keeps copies).
+void AddHeuristics(const MilpOptions& options, CbcModel& cbc) {
+  CbcRounding rounding(cbc);
+  cbc.addHeuristic(&rounding);
+  CbcHeuristicLocal local(cbc);
+  cbc.addHeuristic(&local);
+  CbcHeuristicFPump pump(cbc);
+  pump.setMaximumPasses(20);
+  // The pump does not look at Cbc's clock between its passes: on a
+  // 30,000-column model its 20 passes took 45 s of a 120 s budget.
+  // CPU seconds; ClpWatch bounds the wall time.
+  pump.setMaximumTime(time_shares::kFeasibilityPump.Of(options.time_limit_s));
+  cbc.addHeuristic(&pump);
+  CbcHeuristicGreedyCover greedy_cover(cbc);
+  cbc.addHeuristic(&greedy_cover);
+  CbcHeuristicGreedyEquality greedy_equality(cbc);
+  cbc.addHeuristic(&greedy_equality);
+  CbcHeuristicRINS rins(cbc);
+  cbc.addHeuristic(&rins);
+}
+
+DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
+                        const LoadedLp& loaded, bool start_feasible, SolveWatch* watch, CbcModel& cbc,
+                        MilpResult* result) {
+  DirectOutcome out;
+  SetDirectParameters(model, options, set, *watch, cbc, result);
+  AddCutGenerators(set, cbc);
   watch->cbc = &cbc;
-  if (set.heuristics) {
-    CbcRounding rounding(cbc);
-    cbc.addHeuristic(&rounding);
-    CbcHeuristicLocal local(cbc);
-    cbc.addHeuristic(&local);
-    CbcHeuristicFPump pump(cbc);
-    pump.setMaximumPasses(20);
-    // The pump does not look at Cbc's clock between its passes: on a
-    // 30,000-column model its 20 passes took 45 s of a 120 s budget.
-    pump.setMaximumTime(0.25 * options.time_limit_s);  // CPU seconds; ClpWatch bounds the wall time
-    cbc.addHeuristic(&pump);
-    CbcHeuristicGreedyCover greedy_cover(cbc);
-    cbc.addHeuristic(&greedy_cover);
-    CbcHeuristicGreedyEquality greedy_equality(cbc);
-    cbc.addHeuristic(&greedy_equality);
-    CbcHeuristicRINS rins(cbc);
-    cbc.addHeuristic(&rins);
-  }
+  if (set.heuristics) AddHeuristics(options, cbc);
   // The root LP first: branchAndBound reports an unbounded relaxation as
   // infeasible, so that case is told apart here.
   const double before_root = watch->Elapsed();
