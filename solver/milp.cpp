@@ -188,7 +188,7 @@ Status MilpOptions::Validate() const {
   if (!(relative_gap >= 0.0) || !std::isfinite(relative_gap))
     return Status::Invalid("solver relative gap must be a finite number >= 0");
   if (std::isnan(cutoff) || cutoff == -kMilpInf) return Status::Invalid("solver cutoff must be a number or +inf");
-  if (!(stall_s > 0.0)) return Status::Invalid("solver stall_s must be > 0 seconds (+inf: never)");
+  if (!(stall_s >= 0.0)) return Status::Invalid("solver stall_s must be >= 0 seconds (+inf: never)");
   return Status::Ok();
 }
 

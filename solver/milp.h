@@ -97,7 +97,7 @@ struct MilpOptions {
   std::function<void(const MilpProgress&)> progress;
 
   // time_limit_s > 0, threads >= 1, relative_gap finite and >= 0, cutoff a
-  // number or +inf, stall_s > 0 (+inf allowed); else InvalidInput naming the
+  // number or +inf, stall_s >= 0 (+inf allowed); else InvalidInput naming the
   // field. Solvers call it before they start (mip_start's length is theirs
   // to check: it needs the model).
   Status Validate() const;

@@ -134,7 +134,7 @@ TEST(OptionsValidate, ExactOptionsRefuseWhatNoRunCanUse) {
       {"time_limit_s", [](ExactOptions* o) { o->time_limit_s = std::nan(""); }},
       {"time_limit_s", [](ExactOptions* o) { o->time_limit_s = -1; }},
       {"relative_gap", [](ExactOptions* o) { o->relative_gap = 1.5; }},
-      {"stall_s", [](ExactOptions* o) { o->stall_s = 0; }},
+      {"stall_s", [](ExactOptions* o) { o->stall_s = -1; }},
       {"cut_bound_share", [](ExactOptions* o) { o->cut_bound_share = -0.1; }},
       {"start_search_share", [](ExactOptions* o) { o->start_search_share = 2; }},
       {"start_search_min_nodes", [](ExactOptions* o) { o->start_search_min_nodes = -1; }},
@@ -181,7 +181,7 @@ TEST(OptionsValidate, MilpOptionsRefuseWhatNoSolveCanUse) {
     EXPECT_EQ(o.Validate().code(), StatusCode::kInvalidInput);
   }
   MilpOptions fine;
-  fine.stall_s = 5;
+  fine.stall_s = 0;  // 0: as long as the root took (MilpOptions::stall_s)
   fine.cutoff = 12.5;
   EXPECT_TRUE(fine.Validate().ok());
 }

@@ -35,9 +35,13 @@ respect::Status Dispatch(const respect::Config& c) {
   auto task = respect::ParseTask(c.task);  // the registry's task table
   if (!task.ok()) return task.status();
   // N ranks of another task would each do the whole job and write the same files.
-  if (respect::dist::Size() > 1 && !respect::TaskRunsUnderMpi(*task))
-    return respect::Status::Invalid("task '" + c.task + "' runs as one process; under mpirun only task label "
-                                    "and task train share their work (run it without mpirun)");
+  if (respect::dist::Size() > 1 && !respect::TaskRunsUnderMpi(*task)) {
+    std::string shared;  // "task label and task train", from the registry
+    for (const auto& row : respect::TaskChoices())
+      if (respect::TaskRunsUnderMpi(row.id)) shared += (shared.empty() ? "task " : " and task ") + std::string(row.name);
+    return respect::Status::Invalid("task '" + c.task + "' runs as one process; under mpirun only " + shared +
+                                    " share their work (run it without mpirun)");
+  }
   switch (*task) {
     case respect::Task::kSchedule: return respect::RunScheduleTask(c);
     case respect::Task::kCompare: return respect::RunCompareTask(c);

@@ -55,7 +55,7 @@ Status ExactOptions::Validate() const {
   if (!(time_limit_s >= 0.0)) return bad("time_limit_s", time_limit_s, ">= 0 seconds");
   if (threads < 1) return bad("threads", threads, ">= 1");
   if (!(relative_gap >= 0.0 && relative_gap <= 1.0)) return bad("relative_gap", relative_gap, "in [0, 1]");
-  if (!(stall_s > 0.0)) return bad("stall_s", stall_s, "> 0 seconds, +inf: never");
+  if (!(stall_s >= 0.0)) return bad("stall_s", stall_s, ">= 0 seconds, +inf: never");
   const std::pair<const char*, double> shares[] = {{"cut_bound_share", cut_bound_share},
                                                    {"start_search_share", start_search_share},
                                                    {"large_start_search_share", large_start_search_share}};

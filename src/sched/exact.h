@@ -96,7 +96,7 @@ struct ExactOptions {
   double large_start_search_share = time_shares::kLargeStartSearch.fraction;
 
   // time_limit_s >= 0 (0: the start at once), threads >= 1, relative_gap in
-  // [0, 1], stall_s > 0 (+inf: never), the three shares in [0, 1],
+  // [0, 1], stall_s >= 0 (+inf: never), the three shares in [0, 1],
   // start_search_min_nodes >= 0; else InvalidInput naming the field.
   // ExactScheduler's runs call it first.
   Status Validate() const;

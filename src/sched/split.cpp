@@ -179,6 +179,93 @@ double SplitCost(const Problem& p, const OrderData& d, const std::vector<int>& s
   return static_cast<double>(m) + p.objective.comm_weight * static_cast<double>(x);
 }
 
+// SplitMemoryComm's incumbent: the best of the equal-parameter greedy split
+// and min-crossing splits under a ladder of caps on the heaviest segment
+// (each O(S n)). A tight incumbent is what keeps the exact DP small on long
+// orders, and it is the answer when the time limit stops that DP.
+struct SplitIncumbent {
+  double ub = kInf;
+  std::vector<int> starts;  // empty: none
+
+  // Takes `candidate` (segment starts) when it is a valid, cheaper split.
+  void Offer(const Problem& p, const OrderData& d, const std::vector<int>& candidate) {
+    if (candidate.empty() || (p.constraints.nonempty_stages && static_cast<int>(candidate.size()) != p.stages))
+      return;
+    const double v = SplitCost(p, d, candidate);
+    if (std::isfinite(v) && v < ub) {
+      ub = v;
+      starts = candidate;
+    }
+  }
+  void OfferGreedy(const Problem& p, const OrderData& d) {
+    const int n = d.n, S = p.stages;
+    const double target = static_cast<double>(d.param[n]) / S;
+    std::vector<int> cuts{0};
+    int64_t seg_start_param = 0;
+    for (int i = 1; i < n && static_cast<int>(cuts.size()) < S; ++i) {
+      const int left_stages = S - static_cast<int>(cuts.size());
+      const bool must = p.constraints.nonempty_stages && d.OpsAfter(i) <= left_stages;
+      const bool want = static_cast<double>(d.param[i] - seg_start_param) >= target;
+      if ((must || want) && d.cut_ok[i] && d.SegmentOk(cuts.back(), i)) {
+        cuts.push_back(i);
+        seg_start_param = d.param[i];
+      }
+    }
+    Offer(p, d, cuts);
+  }
+  void OfferCapLadder(const Problem& p, const OrderData& d) {
+    const int64_t total = d.param[d.n];
+    const int kmax = std::min(p.stages, d.n);
+    const int64_t cap = p.constraints.max_stage_param_bytes;
+    const int64_t m_lo = std::max(d.suffix_max_param[0], (total + kmax - 1) / kmax);
+    int64_t m_hi = std::isfinite(ub) ? static_cast<int64_t>(ub) : total;
+    if (cap > 0) m_hi = std::min(m_hi, cap);
+    constexpr int kRungs = 24;
+    for (int r = 0; r <= kRungs && m_hi >= m_lo; ++r) {
+      const int64_t m = m_lo + (m_hi - m_lo) * r / kRungs;
+      Offer(p, d, CappedSplit(p, d, m));
+      // A cheaper split must keep every segment below ub: nothing above it helps.
+      if (std::isfinite(ub)) m_hi = std::min<int64_t>(m_hi, static_cast<int64_t>(ub));
+    }
+  }
+};
+
+// The best split the DP's fronts hold (or the incumbent's starts when they
+// cost at most as much, or every label was pruned against the bound).
+StatusOr<Schedule> SplitFromFronts(const Problem& p, const std::vector<int>& order, const OrderData& d,
+                                   const std::vector<std::vector<std::vector<Label>>>& fronts,
+                                   const SplitIncumbent& inc) {
+  const int S = p.stages, kmax = static_cast<int>(fronts.size()) - 1, n = static_cast<int>(fronts[0].size()) - 1;
+  const bool nonempty = p.constraints.nonempty_stages;
+  const double cw = p.objective.comm_weight;
+  int best_k = -1, best_idx = -1;
+  double best = kInf;
+  for (int k = nonempty ? kmax : 1; k <= kmax; ++k) {
+    if (nonempty && k != S) continue;
+    const std::vector<Label>& f = fronts[k][n];
+    for (int t = 0; t < static_cast<int>(f.size()); ++t) {
+      const double v = static_cast<double>(f[t].m) + cw * static_cast<double>(f[t].x);
+      if (v < best) { best = v; best_k = k; best_idx = t; }
+    }
+  }
+  if (best_k < 0) {
+    // Every label was pruned against ub: the incumbent is optimal.
+    if (!inc.starts.empty()) return FromCuts(order, inc.starts, S);
+    return NoSplit(p);
+  }
+  if (!inc.starts.empty() && SplitCost(p, d, inc.starts) <= best) return FromCuts(order, inc.starts, S);
+  std::vector<int> starts;
+  int j = n, idx = best_idx;
+  for (int k = best_k; k >= 1; --k) {
+    const Label& l = fronts[k][j][idx];
+    starts.push_back(l.from);
+    j = l.from;
+    idx = l.idx;
+  }
+  std::reverse(starts.begin(), starts.end());
+  return FromCuts(order, starts, S);
+}
+
 StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d,
                                    const SplitOptions& options, bool* optimal) {
   const Stopwatch clock;
@@ -190,45 +277,11 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
   const int kmax = std::min(S, n);
   auto J = [cw](int64_t m, int64_t x) { return static_cast<double>(m) + cw * static_cast<double>(x); };
 
-  // Incumbent: the best of the equal-parameter greedy split and min-crossing
-  // splits under a ladder of caps on the heaviest segment (each O(S n)). A
-  // tight incumbent is what keeps the exact DP below small on long orders,
-  // and it is the answer when the time limit stops that DP.
-  double ub = kInf;
-  std::vector<int> ub_starts;
-  auto offer = [&](const std::vector<int>& starts) {
-    if (starts.empty() || (nonempty && static_cast<int>(starts.size()) != S)) return;
-    const double v = SplitCost(p, d, starts);
-    if (std::isfinite(v) && v < ub) { ub = v; ub_starts = starts; }
-  };
-  {
-    const double target = static_cast<double>(d.param[n]) / S;
-    std::vector<int> starts{0};
-    int64_t seg_start_param = 0;
-    for (int i = 1; i < n && static_cast<int>(starts.size()) < S; ++i) {
-      const int left_stages = S - static_cast<int>(starts.size());
-      const bool must = nonempty && d.OpsAfter(i) <= left_stages;
-      const bool want = static_cast<double>(d.param[i] - seg_start_param) >= target;
-      if ((must || want) && d.cut_ok[i] && d.SegmentOk(starts.back(), i)) {
-        starts.push_back(i);
-        seg_start_param = d.param[i];
-      }
-    }
-    offer(starts);
-  }
-  {
-    const int64_t total = d.param[n];
-    const int64_t m_lo = std::max(d.suffix_max_param[0], (total + kmax - 1) / kmax);
-    int64_t m_hi = std::isfinite(ub) ? static_cast<int64_t>(ub) : total;
-    if (cap > 0) m_hi = std::min(m_hi, cap);
-    constexpr int kRungs = 24;
-    for (int r = 0; r <= kRungs && m_hi >= m_lo; ++r) {
-      const int64_t m = m_lo + (m_hi - m_lo) * r / kRungs;
-      offer(CappedSplit(p, d, m));
-      // A cheaper split must keep every segment below ub: nothing above it helps.
-      if (std::isfinite(ub)) m_hi = std::min<int64_t>(m_hi, static_cast<int64_t>(ub));
-    }
-  }
+  SplitIncumbent inc;
+  inc.OfferGreedy(p, d);
+  inc.OfferCapLadder(p, d);
+  double& ub = inc.ub;
+  const std::vector<int>& ub_starts = inc.starts;
   // Least crossing any later cut can add: suffix minimum over allowed cuts.
   std::vector<int64_t> min_x_after(n + 2, std::numeric_limits<int64_t>::max());
   for (int c = n - 1; c >= 1; --c) min_x_after[c] = std::min(min_x_after[c + 1], d.cut_ok[c] ? d.x[c] : min_x_after[c + 1]);
@@ -310,33 +363,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
         for (const Label& c : out) ub = std::min(ub, J(c.m, c.x));
     }
   }
-  // Best final label.
-  int best_k = -1, best_idx = -1;
-  double best = kInf;
-  for (int k = nonempty ? kmax : 1; k <= kmax; ++k) {
-    if (nonempty && k != S) continue;
-    const std::vector<Label>& f = fronts[k][n];
-    for (int t = 0; t < static_cast<int>(f.size()); ++t) {
-      const double v = J(f[t].m, f[t].x);
-      if (v < best) { best = v; best_k = k; best_idx = t; }
-    }
-  }
-  if (best_k < 0) {
-    // Every label was pruned against ub: the incumbent is optimal.
-    if (!ub_starts.empty()) return FromCuts(order, ub_starts, S);
-    return NoSplit(p);
-  }
-  if (!ub_starts.empty() && SplitCost(p, d, ub_starts) <= best) return FromCuts(order, ub_starts, S);
-  std::vector<int> starts;
-  int j = n, idx = best_idx;
-  for (int k = best_k; k >= 1; --k) {
-    const Label& l = fronts[k][j][idx];
-    starts.push_back(l.from);
-    j = l.from;
-    idx = l.idx;
-  }
-  std::reverse(starts.begin(), starts.end());
-  return FromCuts(order, starts, S);
+  return SplitFromFronts(p, order, d, fronts, inc);
 }
 
 // --- latency: bottleneck DP.
