@@ -266,13 +266,62 @@ StatusOr<Schedule> SplitFromFronts(const Problem& p, const std::vector<int>& ord
   return FromCuts(order, starts, S);
 }
 
+// Where a segment ends in SplitMemoryComm's DP, with what the rest of the
+// order adds at least: rest_lb to the heaviest segment, x_here + x_rest to
+// the crossings.
+struct SegmentEnd {
+  int k, j;
+  int64_t rest_lb, x_here;
+  double x_rest;
+};
+
+// The index of the last label with m <= bytes in `front` (sorted by m
+// ascending), -1 when none.
+int LastAtMost(const std::vector<Label>& front, int64_t bytes) {
+  int last = -1, lo = 0, hi = static_cast<int>(front.size()) - 1;
+  while (lo <= hi) {
+    const int mid = (lo + hi) / 2;
+    if (front[mid].m <= bytes) { last = mid; lo = mid + 1; } else { hi = mid - 1; }
+  }
+  return last;
+}
+
+// *cand = every label of prev_fronts[i] (k - 1 segments over order[0..i-1])
+// extended by the segment [i, e.j), except those whose least cost passes ub.
+void ExtendFronts(const Problem& p, const OrderData& d, const std::vector<std::vector<Label>>& prev_fronts,
+                  const SegmentEnd& e, double ub, std::vector<Label>* cand) {
+  const int64_t cap = p.constraints.max_stage_param_bytes;
+  const double cw = p.objective.comm_weight;
+  auto J = [cw](int64_t m, int64_t x) { return static_cast<double>(m) + cw * static_cast<double>(x); };
+  cand->clear();
+  for (int i = e.j - 1; i >= e.k - 1; --i) {
+    const int64_t pij = d.param[e.j] - d.param[i];
+    if (cap > 0 && pij > cap) break;
+    if (J(std::max(pij, e.rest_lb), 0) + e.x_rest > ub) break;  // heavier for every smaller i
+    if (i > 0 && !d.cut_ok[i]) continue;
+    if (!d.SegmentOk(i, e.j)) continue;
+    const std::vector<Label>& prev = prev_fronts[i];
+    if (prev.empty()) continue;
+    // prev is sorted by m ascending, x strictly descending. Labels with
+    // m <= pij all become m = pij: only the last of them matters.
+    const int last_le = LastAtMost(prev, pij);
+    // A label (m, x) here costs at least max(m, rest_lb) + w (x + X(j)).
+    auto consider = [&](int64_t m, int64_t x, int idx) {
+      if (J(std::max(m, e.rest_lb), x + e.x_here) + e.x_rest > ub) return;
+      cand->push_back({m, x, i, idx});
+    };
+    const int64_t x_cut = d.x[i];  // the cut opening this segment (0 at i = 0)
+    if (last_le >= 0) consider(pij, prev[last_le].x + x_cut, last_le);
+    for (int t = last_le + 1; t < static_cast<int>(prev.size()); ++t) consider(prev[t].m, prev[t].x + x_cut, t);
+  }
+}
+
 StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d,
                                    const SplitOptions& options, bool* optimal) {
   const Stopwatch clock;
   const int n = d.n;
   const int S = p.stages;
   const bool nonempty = p.constraints.nonempty_stages;
-  const int64_t cap = p.constraints.max_stage_param_bytes;
   const double cw = p.objective.comm_weight;
   const int kmax = std::min(S, n);
   auto J = [cw](int64_t m, int64_t x) { return static_cast<double>(m) + cw * static_cast<double>(x); };
@@ -320,35 +369,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
           cuts_left > 0 && min_x_after[j + 1] != std::numeric_limits<int64_t>::max()
               ? cw * static_cast<double>(cuts_left) * static_cast<double>(min_x_after[j + 1])
               : 0.0;
-      cand.clear();
-      for (int i = j - 1; i >= k - 1; --i) {
-        const int64_t pij = d.param[j] - d.param[i];
-        if (cap > 0 && pij > cap) break;
-        if (J(std::max(pij, rest_lb), 0) + x_rest > ub) break;  // heavier for every smaller i
-        if (i > 0 && !d.cut_ok[i]) continue;
-        if (!d.SegmentOk(i, j)) continue;
-        const std::vector<Label>& prev = fronts[k - 1][i];
-        if (prev.empty()) continue;
-        // prev is sorted by m ascending, x strictly descending. Labels with
-        // m <= pij all become m = pij: only the last of them matters.
-        int last_le = -1;
-        {
-          int lo = 0, hi = static_cast<int>(prev.size()) - 1;
-          while (lo <= hi) {
-            const int mid = (lo + hi) / 2;
-            if (prev[mid].m <= pij) { last_le = mid; lo = mid + 1; } else { hi = mid - 1; }
-          }
-        }
-        // A label (m, x) here costs at least max(m, rest_lb) + w (x + X(j)).
-        auto consider = [&](int64_t m, int64_t x, int idx) {
-          if (J(std::max(m, rest_lb), x + x_here) + x_rest > ub) return;
-          cand.push_back({m, x, i, idx});
-        };
-        const int64_t x_cut = d.x[i];  // the cut opening this segment (0 at i = 0)
-        if (last_le >= 0) consider(pij, prev[last_le].x + x_cut, last_le);
-        for (int t = last_le + 1; t < static_cast<int>(prev.size()); ++t)
-          consider(prev[t].m, prev[t].x + x_cut, t);
-      }
+      ExtendFronts(p, d, fronts[k - 1], {k, j, rest_lb, x_here, x_rest}, ub, &cand);
       if (cand.empty()) continue;
       std::sort(cand.begin(), cand.end(), [](const Label& a, const Label& b) {
         return a.m != b.m ? a.m < b.m : (a.x != b.x ? a.x < b.x : a.from > b.from);
