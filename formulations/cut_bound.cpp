@@ -153,6 +153,11 @@ class DownSetCuts {
   // nothing; +inf when no such D exists. *optimal: the bound is the least
   // crossing.
   double BandIlp(int64_t a, int64_t b, MilpSolver* solver, double seconds, bool* optimal) const;
+  // BandIlp's model for the marks vx, before its weight row: a binary z_v
+  // (*col, -1: none) per free node, the precedence rows, the crossings in
+  // the objective (in units of `unit` bytes). Returns the bytes of the sure
+  // inside.
+  int64_t BandModel(const std::vector<int>& vx, double unit, MilpModel* model, std::vector<int>* col) const;
   double BandIlpMargin() const { return 1e-6 * static_cast<double>(weights_.total()) + 1.0; }
 
  private:
@@ -258,21 +263,14 @@ class DownSetCuts {
   const CrossingWeights weights_;
 };
 
-double DownSetCuts::BandIlp(int64_t a, int64_t b, MilpSolver* solver, double seconds, bool* optimal) const {
-  *optimal = false;
-  std::vector<int> vx;
-  if (!BandMarks(a, b, &vx)) {
-    *optimal = true;
-    return std::numeric_limits<double>::infinity();
-  }
-  // Bytes in MiB: the weights and crossings are whole bytes, exact in a
-  // double at 2^-20, and the model stays well scaled.
-  constexpr double kUnit = 1.0 / 1048576.0;
+int64_t DownSetCuts::BandModel(const std::vector<int>& vx, double unit, MilpModel* model,
+                               std::vector<int>* col_out) const {
   const int n = g_.size();
-  MilpModel m;
+  MilpModel& m = *model;
   m.name = "band_cut";
-  m.objective_step = kUnit;
-  std::vector<int> col(n, -1);
+  m.objective_step = unit;
+  std::vector<int>& col = *col_out;
+  col.assign(n, -1);
   int64_t inside = 0;
   for (int v = 0; v < n; ++v) {
     if (vx[v] == kFree) col[v] = m.AddCol(0, 1, 0, true, "z" + std::to_string(v));
@@ -281,8 +279,8 @@ double DownSetCuts::BandIlp(int64_t a, int64_t b, MilpSolver* solver, double sec
   auto in = [&](int v) { return vx[v] == FlowNetwork::kSource; };
   auto out = [&](int v) { return vx[v] == FlowNetwork::kSink; };
   auto pay = [&](int v, double bytes) {  // bytes per unit of z_v (v free) or a constant
-    if (col[v] >= 0) m.cols[col[v]].obj += bytes * kUnit;
-    else if (in(v)) m.obj_offset += bytes * kUnit;
+    if (col[v] >= 0) m.cols[col[v]].obj += bytes * unit;
+    else if (in(v)) m.obj_offset += bytes * unit;
   };
   for (int u = 0; u < n; ++u) {
     const std::vector<int>& ch = g_.children(u);
@@ -296,7 +294,7 @@ double DownSetCuts::BandIlp(int64_t a, int64_t b, MilpSolver* solver, double sec
         const double w = static_cast<double>(weights_.edge(u, static_cast<int>(i)));
         if (in(ch[i])) continue;
         pay(u, w);
-        if (col[ch[i]] >= 0) m.cols[col[ch[i]]].obj -= w * kUnit;
+        if (col[ch[i]] >= 0) m.cols[col[ch[i]]].obj -= w * unit;
       }
       continue;
     }
@@ -311,16 +309,33 @@ double DownSetCuts::BandIlp(int64_t a, int64_t b, MilpSolver* solver, double sec
     if (free_ch.empty()) continue;  // every consumer inside with u
     if (free_ch.size() == 1) {
       pay(u, t);
-      m.cols[col[free_ch[0]]].obj -= t * kUnit;
+      m.cols[col[free_ch[0]]].obj -= t * unit;
       continue;
     }
     // y >= z_u - z_c for every free consumer c (z_u = 1 when u is sure).
-    const int y = m.AddCol(0, 1, t * kUnit, false, "y" + std::to_string(u));
+    const int y = m.AddCol(0, 1, t * unit, false, "y" + std::to_string(u));
     for (int c : free_ch) {
       if (col[u] >= 0) m.AddRow({y, col[u], col[c]}, {1, -1, 1}, 0, kMilpInf, "");
       else m.AddRow({y, col[c]}, {1, 1}, 1, kMilpInf, "");
     }
   }
+  return inside;
+}
+
+double DownSetCuts::BandIlp(int64_t a, int64_t b, MilpSolver* solver, double seconds, bool* optimal) const {
+  *optimal = false;
+  std::vector<int> vx;
+  if (!BandMarks(a, b, &vx)) {
+    *optimal = true;
+    return std::numeric_limits<double>::infinity();
+  }
+  // Bytes in MiB: the weights and crossings are whole bytes, exact in a
+  // double at 2^-20, and the model stays well scaled.
+  constexpr double kUnit = 1.0 / 1048576.0;
+  const int n = g_.size();
+  MilpModel m;
+  std::vector<int> col;
+  const int64_t inside = BandModel(vx, kUnit, &m, &col);
   std::vector<int> idx;
   std::vector<double> val;
   for (int v = 0; v < n; ++v)
