@@ -44,7 +44,9 @@ double CpuSeconds() {
 
 StatusOr<ScheduleResult> SolveWith(const std::string& method, const Problem& p, const Config& cfg) {
   if (method == "exact") return ScheduleWithMethod(p, "exact", cfg);
-  ExactOptions o = ExactOptionsFrom(cfg);
+  auto from = ExactOptionsFrom(cfg);
+  if (!from.ok()) return from.status();
+  ExactOptions o = *from;
   if (method == "exact_main") o.engine = ExactEngine::kCbcMain;
   else if (method == "exact_direct") o.engine = ExactEngine::kCbcDirect;
   else if (method == "lattice") o.engine = ExactEngine::kLattice;

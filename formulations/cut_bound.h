@@ -48,6 +48,7 @@
 #include <limits>
 #include <memory>
 
+#include "core/time_shares.h"
 #include "cost/problem.h"
 #include "solver/milp.h"
 
@@ -64,14 +65,16 @@ struct CutBoundOptions {
   // Not owned, may be null: set from another thread, it ends the run as its
   // time limit would (at the latest after the band ILP under way, or one C(M)).
   const std::atomic<bool>* stop = nullptr;
+  // Ends the run once the bound (the least cell of the peak search) has not
+  // risen for this long (wall clock, from the first bound); +inf: never.
+  double stall_s = std::numeric_limits<double>::infinity();
 
-  // For `seconds` of a run limited to run_limit_s: band ILPs of at most a
-  // fiftieth of that limit (what a stop may have to wait for; they take
-  // about 0.1 s each at 1,000 nodes, 0.2 s at 10,000).
+  // For `seconds` of a run sized by run_limit_s: band ILPs of
+  // time_shares::kBandIlp of that limit (what a stop may have to wait for).
   static CutBoundOptions ForRun(double run_limit_s, double seconds) {
     CutBoundOptions o;
     o.time_limit_s = seconds;
-    o.band_ilp_s = std::min(o.band_ilp_s, std::max(0.05, 0.02 * run_limit_s));
+    o.band_ilp_s = time_shares::kBandIlp.Of(run_limit_s);
     return o;
   }
 };
@@ -95,6 +98,7 @@ struct CutBoundResult {
   // The least cell is one byte wide (and with a band solver, every band its
   // chain runs through is closed): more time would not raise the bound.
   bool converged = false;
+  bool stalled = false;  // ended by CutBoundOptions::stall_s
 };
 
 // `incumbent`: the objective of a known feasible schedule (+inf: none).

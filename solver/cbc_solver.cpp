@@ -31,6 +31,8 @@
 #include "CoinError.hpp"
 #include "CoinMessageHandler.hpp"
 #include "OsiClpSolverInterface.hpp"
+#include "core/deadline.h"
+#include "core/time_shares.h"
 #include "solver/coin_arrays.h"
 #include "solver/model_names.h"
 
@@ -97,7 +99,7 @@ double RelGap(double obj, double bound) {
 // status is at best feasible and the bound is the last one seen before the
 // deadline (`safe_bound`).
 struct SolveWatch {
-  using Clock = std::chrono::steady_clock;
+  using Clock = SteadyClock;
   Clock::time_point t0, deadline, last_report;
   std::atomic<bool> expired{false};  // an LP or the tree was stopped by the deadline
   std::mutex mu;                     // guards the fields below (handlers may run in threads)
@@ -120,7 +122,7 @@ struct SolveWatch {
   // probing's first pass took about twice the root LP's time (1,000 nodes).
   double first_pass_estimate_s = 0.0;
 
-  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+  double Elapsed() const { return SecondsBetween(t0, Clock::now()); }
   bool Passed() const { return Clock::now() >= deadline; }
   // Records a bound seen before the deadline.
   void SeeBound(double b) {
@@ -145,7 +147,7 @@ struct SolveWatch {
     if (!std::isfinite(stall_s)) return false;
     std::lock_guard<std::mutex> lock(mu);
     if (!gained || tree_entry_s < 0) return false;
-    const double quiet = std::chrono::duration<double>(Clock::now() - last_gain).count();
+    const double quiet = SecondsBetween(last_gain, Clock::now());
     return quiet > std::max(stall_s, tree_entry_s);
   }
   // Switches off every cut generator whose average pass (CPU seconds, twice
@@ -153,7 +155,7 @@ struct SolveWatch {
   // once it has passed: the root cut loop then ends at its next pass.
   void GuardCutPasses() {
     if (!cbc) return;
-    const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    const double left = SecondsBetween(Clock::now(), deadline);
     for (int i = 0; i < cbc->numberCutGenerators(); ++i) {
       CbcCutGenerator* g = cbc->cutGenerator(i);
       if (g->switchedOff()) continue;
@@ -174,7 +176,7 @@ struct SolveWatch {
     last_report = now;
     reported_incumbent = incumbent;
     MilpProgress p;
-    p.seconds = std::chrono::duration<double>(now - t0).count();
+    p.seconds = SecondsBetween(t0, now);
     p.incumbent = incumbent;
     p.bound = bound;
     p.nodes = nodes;
@@ -379,10 +381,9 @@ struct DirectOutcome {
   bool root_stopped = false;   // the deadline came before the root LP was solved
 };
 
-DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
-                        const LoadedLp& loaded, bool start_feasible, SolveWatch* watch, CbcModel& cbc,
-                        MilpResult* result) {
-  DirectOutcome out;
+// RunDirect's steps. The driver's parameters: log level, limits, passes.
+void SetDirectParameters(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
+                         const SolveWatch& watch, CbcModel& cbc, MilpResult* result) {
   const int log = options.verbose ? 1 : 0;
   cbc.setLogLevel(log);
   cbc.messageHandler()->setLogLevel(log);
@@ -390,16 +391,19 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   if (!options.verbose) cbc.solver()->setHintParam(OsiDoReducePrint, true, OsiHintTry);
   if (options.threads > 1) result->message += "the direct Cbc driver solves with 1 thread; ";
   cbc.setUseElapsedTime(true);
-  cbc.setMaximumSeconds(std::max(1e-3, options.time_limit_s - watch->Elapsed()));
+  cbc.setMaximumSeconds(std::max(1e-3, options.time_limit_s - watch.Elapsed()));
   cbc.setAllowableFractionGap(options.relative_gap);
   if (model.objective_step > 0.0) cbc.setCutoffIncrement(0.5 * model.objective_step);  // see RunMain
   if (set.root_cut_passes >= 0) cbc.setMaximumCutPassesAtRoot(set.root_cut_passes);
   if (set.tree_cut_passes >= 0) cbc.setMaximumCutPasses(set.tree_cut_passes);
   if (set.strong_branching >= 0) cbc.setNumberStrong(set.strong_branching);
   if (set.before_trust >= 0) cbc.setNumberBeforeTrust(set.before_trust);
+}
 
-  // Cut generators: howOften -1 = at the root, then in the tree only where
-  // they paid off at the root (Cbc decides), as in the cbc program.
+// Cut generators: howOften -1 = at the root, then in the tree only where
+// they paid off at the root (Cbc decides), as in the cbc program. Cbc keeps
+// copies of the generators.
+void AddCutGenerators(const CbcDirectSettings& set, CbcModel& cbc) {
   if (set.probing) {
     CglProbing probing;
     probing.setUsingObjective(1);
@@ -443,25 +447,37 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   // Timed generators: SolveWatch::GuardCutPasses judges from their seconds
   // (and the verbose cut summary shows them).
   for (int i = 0; i < cbc.numberCutGenerators(); ++i) cbc.cutGenerator(i)->setTiming(true);
+}
+
+// Primal heuristics (Cbc keeps copies).
+void AddHeuristics(const MilpOptions& options, CbcModel& cbc) {
+  CbcRounding rounding(cbc);
+  cbc.addHeuristic(&rounding);
+  CbcHeuristicLocal local(cbc);
+  cbc.addHeuristic(&local);
+  CbcHeuristicFPump pump(cbc);
+  pump.setMaximumPasses(20);
+  // The pump does not look at Cbc's clock between its passes: on a
+  // 30,000-column model its 20 passes took 45 s of a 120 s budget.
+  // CPU seconds; ClpWatch bounds the wall time.
+  pump.setMaximumTime(time_shares::kFeasibilityPump.Of(options.time_limit_s));
+  cbc.addHeuristic(&pump);
+  CbcHeuristicGreedyCover greedy_cover(cbc);
+  cbc.addHeuristic(&greedy_cover);
+  CbcHeuristicGreedyEquality greedy_equality(cbc);
+  cbc.addHeuristic(&greedy_equality);
+  CbcHeuristicRINS rins(cbc);
+  cbc.addHeuristic(&rins);
+}
+
+DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, const CbcDirectSettings& set,
+                        const LoadedLp& loaded, bool start_feasible, SolveWatch* watch, CbcModel& cbc,
+                        MilpResult* result) {
+  DirectOutcome out;
+  SetDirectParameters(model, options, set, *watch, cbc, result);
+  AddCutGenerators(set, cbc);
   watch->cbc = &cbc;
-  if (set.heuristics) {
-    CbcRounding rounding(cbc);
-    cbc.addHeuristic(&rounding);
-    CbcHeuristicLocal local(cbc);
-    cbc.addHeuristic(&local);
-    CbcHeuristicFPump pump(cbc);
-    pump.setMaximumPasses(20);
-    // The pump does not look at Cbc's clock between its passes: on a
-    // 30,000-column model its 20 passes took 45 s of a 120 s budget.
-    pump.setMaximumTime(0.25 * options.time_limit_s);  // CPU seconds; ClpWatch bounds the wall time
-    cbc.addHeuristic(&pump);
-    CbcHeuristicGreedyCover greedy_cover(cbc);
-    cbc.addHeuristic(&greedy_cover);
-    CbcHeuristicGreedyEquality greedy_equality(cbc);
-    cbc.addHeuristic(&greedy_equality);
-    CbcHeuristicRINS rins(cbc);
-    cbc.addHeuristic(&rins);
-  }
+  if (set.heuristics) AddHeuristics(options, cbc);
   // The root LP first: branchAndBound reports an unbounded relaxation as
   // infeasible, so that case is told apart here.
   const double before_root = watch->Elapsed();
@@ -495,51 +511,164 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   return out;
 }
 
+// CbcSolver::Solve's steps after the search, in order.
+
+// What the search ended with, read from Cbc and the watch. After an
+// interrupted LP Cbc may have fathomed nodes it never solved: neither its
+// infeasibility nor its optimality is a proof then.
+struct SearchEnd {
+  bool expired = false, infeasible = false, unbounded = false, time_hit = false, proven = false;
+  int status = 0, secondary = 0;
+};
+
+// The start's own checks (given, feasible, objective) into *result.
+void CheckStart(const MilpModel& model, const MilpOptions& options, MilpResult* result) {
+  if (options.mip_start.empty()) return;
+  result->start_given = true;
+  std::string where;
+  const double viol = model.MaxViolation(options.mip_start, &where);
+  result->start_feasible = viol <= 1e-6;
+  result->start_objective = model.ObjectiveOf(options.mip_start);
+  if (!result->start_feasible) result->message = "MIP start violates the model (" + where + "); ";
+}
+
+// Cbc's incumbent (integers rounded, valued from our own data) and bound
+// into *result; false when there is no usable incumbent.
+bool ReadIncumbent(const MilpModel& model, CbcModel& cbc, const SolveWatch& watch, bool expired, MilpResult* result) {
+  const int nc = model.num_cols();
+  result->nodes = cbc.getNodeCount();
+  const double* best = cbc.bestSolution();
+  bool has_sol = best != nullptr && cbc.getNumCols() >= nc;
+  if (has_sol) {
+    result->values.assign(best, best + nc);
+    for (int c = 0; c < nc; ++c)
+      if (model.cols[c].integer) result->values[c] = std::round(result->values[c]);
+    result->objective = model.ObjectiveOf(result->values);
+    // A solution completed by an LP the deadline cut short may break rows.
+    if (expired && model.MaxViolation(result->values) > 1e-6) {
+      has_sol = false;
+      result->values.clear();
+      result->objective = kMilpInf;
+    }
+  }
+  double bound = expired ? watch.safe_bound : cbc.getBestPossibleObjValue();
+  if (!std::isfinite(bound) || std::fabs(bound) >= 1e40) bound = -kMilpInf;
+  result->bound = bound;
+  return has_sol;
+}
+
+SearchEnd ReadSearchEnd(CbcModel& cbc, const SolveWatch& watch, const DirectOutcome& direct, bool has_sol) {
+  SearchEnd e;
+  e.expired = watch.expired;
+  e.infeasible = (cbc.isProvenInfeasible() || direct.lp_infeasible) && !has_sol && !e.expired;
+  e.unbounded = (cbc.secondaryStatus() == 7 || cbc.isContinuousUnbounded() || cbc.isProvenDualInfeasible() ||
+                 direct.lp_unbounded) &&
+                !e.expired;
+  e.time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4 || e.expired;
+  e.proven = cbc.isProvenOptimal();
+  e.status = cbc.status();
+  e.secondary = cbc.secondaryStatus();
+  return e;
+}
+
+// Never return worse than a feasible start (Cbc drops a start it cannot map
+// through preprocessing, and a time limit may stop it before use); then the
+// bound and gap of what is returned.
+void KeepTheBetterOfStartAndIncumbent(const MilpModel& model, const MilpOptions& options, bool has_sol,
+                                      MilpResult* result) {
+  if (result->start_given && result->start_feasible &&
+      (!has_sol || result->objective > result->start_objective + 1e-9 * (1 + std::fabs(result->start_objective)))) {
+    result->values = options.mip_start;
+    for (int c = 0; c < model.num_cols(); ++c)
+      if (model.cols[c].integer) result->values[c] = std::round(result->values[c]);
+    result->objective = result->start_objective;
+    result->message += "incumbent is the MIP start; ";
+  }
+  const bool have = !result->values.empty();
+  if (have && std::isfinite(result->bound) && result->bound > result->objective)
+    result->bound = result->objective;  // numerical noise, or a proof finished on the start
+  result->gap = have ? RelGap(result->objective, result->bound) : kMilpInf;
+}
+
+// A result with an incumbent: optimal when the search proved it (or the
+// gap is within the asked one), else feasible with the reason it stopped.
+void ClassifyWithIncumbent(const MilpOptions& options, const SearchEnd& e, bool stalled, MilpResult* result) {
+  // A start the search could not improve on is optimal when the search
+  // finished (infeasible below the start's cutoff).
+  const bool proven = (e.proven || e.infeasible) && !e.time_hit && !e.unbounded && !e.expired && !stalled;
+  const bool within = std::isfinite(result->gap) && result->gap <= options.relative_gap + 1e-12;
+  if ((proven || within) && !e.unbounded) {
+    result->status = SolveStatus::kOptimal;
+    if (!std::isfinite(result->bound)) {  // Cbc proved it on the start: no bound left
+      result->bound = result->objective;
+      result->gap = 0.0;
+    }
+    return;
+  }
+  result->status = SolveStatus::kFeasible;
+  if (e.unbounded) result->message += "the LP relaxation is unbounded; ";
+  result->message += e.time_hit ? "time limit reached with an incumbent"
+                     : stalled  ? "stopped after " + FormatDouble(options.stall_s) +
+                                     " s without a better incumbent (stall_s)"
+                                : "stopped with an incumbent (Cbc status " + std::to_string(e.status) + "/" +
+                                     std::to_string(e.secondary) + ")";
+}
+
+// The status and message of *result; Internal when Cbc stopped with
+// neither a solution nor a proof.
+Status Classify(const MilpOptions& options, const SearchEnd& e, bool stalled, double elapsed, MilpResult* result) {
+  const bool have = !result->values.empty();
+  if (e.unbounded && !have) {
+    result->status = SolveStatus::kInvalid;
+    result->message += "the LP relaxation is unbounded";
+  } else if (e.infeasible && !have) {
+    result->status = SolveStatus::kInfeasible;
+    result->message += options.cutoff < kMilpInf ? "Cbc proved that no solution beats the cutoff"
+                                                 : "Cbc proved the model infeasible";
+    result->bound = kMilpInf;
+    result->objective = kMilpInf;
+  } else if (have) {
+    ClassifyWithIncumbent(options, e, stalled, result);
+  } else if (e.time_hit || elapsed >= options.time_limit_s) {
+    result->status = SolveStatus::kTimeLimit;
+    result->message += "time limit reached before a solution was found";
+  } else {
+    return Status::Internal("Cbc stopped without a solution or a proof (status " + std::to_string(e.status) + "/" +
+                            std::to_string(e.secondary) + ")");
+  }
+  while (!result->message.empty() && (result->message.back() == ' ' || result->message.back() == ';'))
+    result->message.pop_back();
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions& options) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto elapsed = [&t0] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
+  const Stopwatch clock;
   RESPECT_RETURN_IF_ERROR(model.Validate());
-  if (!(options.time_limit_s > 0.0) || std::isnan(options.time_limit_s))
-    return Status::Invalid("solver time limit must be > 0 seconds");
-  if (options.threads < 1) return Status::Invalid("solver threads must be >= 1");
-  if (!(options.relative_gap >= 0.0) || !std::isfinite(options.relative_gap))
-    return Status::Invalid("solver relative gap must be a finite number >= 0");
-  if (std::isnan(options.cutoff) || options.cutoff == -kMilpInf)
-    return Status::Invalid("solver cutoff must be a number or +inf");
+  RESPECT_RETURN_IF_ERROR(options.Validate());
   const int nc = model.num_cols();
-  const bool has_start = !options.mip_start.empty();
-  if (has_start && static_cast<int>(options.mip_start.size()) != nc)
+  if (!options.mip_start.empty() && static_cast<int>(options.mip_start.size()) != nc)
     return Status::Invalid("MIP start has " + std::to_string(options.mip_start.size()) +
                            " values for " + std::to_string(nc) + " columns");
-
   MilpResult result;
-  if (has_start) {
-    result.start_given = true;
-    std::string where;
-    const double viol = model.MaxViolation(options.mip_start, &where);
-    result.start_feasible = viol <= 1e-6;
-    result.start_objective = model.ObjectiveOf(options.mip_start);
-    if (!result.start_feasible) result.message = "MIP start violates the model (" + where + "); ";
-  }
+  CheckStart(model, options, &result);
   if (nc == 0) {
     MilpResult r = SolveEmpty(model);
-    r.seconds = elapsed();
+    r.seconds = clock.Seconds();
     return r;
   }
-
   try {
     SolveWatch watch;
-    watch.t0 = SolveWatch::Clock::time_point(t0);
-    watch.deadline = t0 + std::chrono::duration_cast<SolveWatch::Clock::duration>(
+    const SteadyClock::time_point t0 = clock.start();
+    watch.t0 = t0;
+    watch.deadline = t0 + std::chrono::duration_cast<SteadyClock::duration>(
                               std::chrono::duration<double>(options.time_limit_s));
     watch.last_report = t0;
     watch.progress = options.progress;
     watch.stall_s = options.stall_s;
-    if (has_start && result.start_feasible) watch.incumbent = result.start_objective;
+    const bool start_ok = result.start_given && result.start_feasible;
+    if (start_ok) watch.incumbent = result.start_objective;
     OsiClpSolverInterface lp;
     const bool main = driver_ == CbcDriver::kMain;
     const LoadedLp loaded = LoadLp(model, /*with_names=*/main, options.verbose, &lp);
@@ -551,94 +680,13 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     cbc.passInEventHandler(&cbc_watch);
     DirectOutcome direct;
     if (main) RunMain(model, options, loaded, &watch, cbc, &result);
-    else direct = RunDirect(model, options, direct_, loaded, has_start && result.start_feasible, &watch, cbc, &result);
-    const bool expired = watch.expired;
+    else direct = RunDirect(model, options, direct_, loaded, start_ok, &watch, cbc, &result);
     result.stalled = watch.stalled;
-
-    // --- Read back.
-    result.nodes = cbc.getNodeCount();
-    const double* best = cbc.bestSolution();
-    const int cbc_cols = cbc.getNumCols();
-    bool has_sol = best != nullptr && cbc_cols >= nc;
-    if (has_sol) {
-      result.values.assign(best, best + nc);
-      for (int c = 0; c < nc; ++c)
-        if (model.cols[c].integer) result.values[c] = std::round(result.values[c]);
-      // The objective of the (integer-rounded) incumbent, from our own data.
-      result.objective = model.ObjectiveOf(result.values);
-      // A solution completed by an LP the deadline cut short may break rows.
-      if (expired && model.MaxViolation(result.values) > 1e-6) {
-        has_sol = false;
-        result.values.clear();
-        result.objective = kMilpInf;
-      }
-    }
-    double bound = expired ? watch.safe_bound : cbc.getBestPossibleObjValue();
-    if (!std::isfinite(bound) || std::fabs(bound) >= 1e40) bound = -kMilpInf;
-    result.bound = bound;
-    // After an interrupted LP Cbc may have fathomed nodes it never solved:
-    // neither its infeasibility nor its optimality is a proof then.
-    const bool infeasible = (cbc.isProvenInfeasible() || direct.lp_infeasible) && !has_sol && !expired;
-    const bool unbounded = (cbc.secondaryStatus() == 7 || cbc.isContinuousUnbounded() ||
-                            cbc.isProvenDualInfeasible() || direct.lp_unbounded) && !expired;
-    const bool time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4 || expired;
-
-    // Never return worse than a feasible start (Cbc drops a start it cannot
-    // map through preprocessing, and a time limit may stop it before use).
-    if (has_start && result.start_feasible &&
-        (!has_sol || result.objective > result.start_objective + 1e-9 * (1 + std::fabs(result.start_objective)))) {
-      result.values = options.mip_start;
-      for (int c = 0; c < nc; ++c)
-        if (model.cols[c].integer) result.values[c] = std::round(result.values[c]);
-      result.objective = result.start_objective;
-      result.message += "incumbent is the MIP start; ";
-    }
-    const bool have = !result.values.empty();
-    if (have && std::isfinite(result.bound) && result.bound > result.objective)
-      result.bound = result.objective;  // numerical noise, or a proof finished on the start
-    result.gap = have ? RelGap(result.objective, result.bound) : kMilpInf;
-
-    if (unbounded && !have) {
-      result.status = SolveStatus::kInvalid;
-      result.message += "the LP relaxation is unbounded";
-    } else if (infeasible && !have) {
-      result.status = SolveStatus::kInfeasible;
-      result.message += options.cutoff < kMilpInf ? "Cbc proved that no solution beats the cutoff"
-                                                  : "Cbc proved the model infeasible";
-      result.bound = kMilpInf;
-      result.objective = kMilpInf;
-    } else if (have) {
-      // A start the search could not improve on is optimal when the search
-      // finished (infeasible below the start's cutoff).
-      const bool proven =
-          (cbc.isProvenOptimal() || infeasible) && !time_hit && !unbounded && !expired && !watch.stalled;
-      const bool within = std::isfinite(result.gap) && result.gap <= options.relative_gap + 1e-12;
-      if ((proven || within) && !unbounded) {
-        result.status = SolveStatus::kOptimal;
-        if (!std::isfinite(result.bound)) {  // Cbc proved it on the start: no bound left
-          result.bound = result.objective;
-          result.gap = 0.0;
-        }
-      } else {
-        result.status = SolveStatus::kFeasible;
-        if (unbounded) result.message += "the LP relaxation is unbounded; ";
-        result.message += time_hit        ? "time limit reached with an incumbent"
-                          : watch.stalled ? "stopped after " + FormatDouble(options.stall_s) +
-                                                " s without a better incumbent (stall_s)"
-                                          : "stopped with an incumbent (Cbc status " + std::to_string(cbc.status()) +
-                                                "/" + std::to_string(cbc.secondaryStatus()) + ")";
-      }
-    } else if (time_hit || elapsed() >= options.time_limit_s) {
-      result.status = SolveStatus::kTimeLimit;
-      result.message += "time limit reached before a solution was found";
-    } else {
-      return Status::Internal("Cbc stopped without a solution or a proof (status " +
-                              std::to_string(cbc.status()) + "/" +
-                              std::to_string(cbc.secondaryStatus()) + ")");
-    }
-    while (!result.message.empty() && (result.message.back() == ' ' || result.message.back() == ';'))
-      result.message.pop_back();
-    result.seconds = elapsed();
+    const bool has_sol = ReadIncumbent(model, cbc, watch, watch.expired, &result);
+    const SearchEnd end = ReadSearchEnd(cbc, watch, direct, has_sol);
+    KeepTheBetterOfStartAndIncumbent(model, options, has_sol, &result);
+    RESPECT_RETURN_IF_ERROR(Classify(options, end, result.stalled, clock.Seconds(), &result));
+    result.seconds = clock.Seconds();
     return result;
   } catch (const CoinError& e) {
     return Status::Internal("Cbc failed in " + e.className() + "::" + e.methodName() + ": " + e.message());

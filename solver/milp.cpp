@@ -182,4 +182,14 @@ Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
   return Status::Ok();
 }
 
+Status MilpOptions::Validate() const {
+  if (!(time_limit_s > 0.0)) return Status::Invalid("solver time limit must be > 0 seconds");
+  if (threads < 1) return Status::Invalid("solver threads must be >= 1");
+  if (!(relative_gap >= 0.0) || !std::isfinite(relative_gap))
+    return Status::Invalid("solver relative gap must be a finite number >= 0");
+  if (std::isnan(cutoff) || cutoff == -kMilpInf) return Status::Invalid("solver cutoff must be a number or +inf");
+  if (!(stall_s >= 0.0)) return Status::Invalid("solver stall_s must be >= 0 seconds (+inf: never)");
+  return Status::Ok();
+}
+
 }  // namespace respect

@@ -96,6 +96,12 @@ struct MilpOptions {
   // solver runs, and at once when the incumbent improves (never
   // concurrently); may be empty. Must be cheap.
   std::function<void(const MilpProgress&)> progress;
+
+  // time_limit_s > 0, threads >= 1, relative_gap finite and >= 0, cutoff a
+  // number or +inf, stall_s >= 0 (+inf allowed); else InvalidInput naming the
+  // field. Solvers call it before they start (mip_start's length is theirs
+  // to check: it needs the model).
+  Status Validate() const;
 };
 
 struct MilpResult {

@@ -11,6 +11,7 @@
 #include "core/parallel.h"
 #include "io/graph_io.h"
 #include "quickstart_config.h"
+#include "sched/registry.h"
 #include "zoo/zoo.h"
 
 namespace {
@@ -31,17 +32,25 @@ int Fail(const respect::Status& s) {
 }
 
 respect::Status Dispatch(const respect::Config& c) {
+  auto task = respect::ParseTask(c.task);  // the registry's task table
+  if (!task.ok()) return task.status();
   // N ranks of another task would each do the whole job and write the same files.
-  if (respect::dist::Size() > 1 && c.task != "label" && c.task != "train")
-    return respect::Status::Invalid("task '" + c.task + "' runs as one process; under mpirun only task label "
-                                    "and task train share their work (run it without mpirun)");
-  if (c.task == "schedule") return respect::RunScheduleTask(c);
-  if (c.task == "compare") return respect::RunCompareTask(c);
-  if (c.task == "label") return respect::RunLabelTask(c);
-  if (c.task == "train") return respect::RunTrainTask(c);
-  if (c.task == "deploy") return respect::RunDeployTask(c);
-  if (c.task == "devices") return respect::RunDevicesTask(c);
-  return respect::Status::Invalid("unknown task '" + c.task + "'");
+  if (respect::dist::Size() > 1 && !respect::TaskRunsUnderMpi(*task)) {
+    std::string shared;  // "task label and task train", from the registry
+    for (const auto& row : respect::TaskChoices())
+      if (respect::TaskRunsUnderMpi(row.id)) shared += (shared.empty() ? "task " : " and task ") + std::string(row.name);
+    return respect::Status::Invalid("task '" + c.task + "' runs as one process; under mpirun only " + shared +
+                                    " share their work (run it without mpirun)");
+  }
+  switch (*task) {
+    case respect::Task::kSchedule: return respect::RunScheduleTask(c);
+    case respect::Task::kCompare: return respect::RunCompareTask(c);
+    case respect::Task::kLabel: return respect::RunLabelTask(c);
+    case respect::Task::kTrain: return respect::RunTrainTask(c);
+    case respect::Task::kDeploy: return respect::RunDeployTask(c);
+    case respect::Task::kDevices: return respect::RunDevicesTask(c);
+  }
+  return respect::Status::Internal("task '" + c.task + "' has no runner");
 }
 
 // Every config key is also an option (--stages 5). They are listed in the

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "io/graph_io.h"
+#include "sched/registry.h"
 
 namespace respect {
 
@@ -219,18 +220,24 @@ KeyDef IntList(std::string key, std::vector<int>& (*ref)(Config&), double lo, do
   return d;
 }
 
-const std::vector<std::string> kMethods = {"heuristic", "exact", "rl", "two_phase", "dp_topo", "list"};
+// "head: auto = help; cbc_main = help; ...": a choice key's help from its
+// registry table.
+template <class E>
+std::string ChoicesHelp(const std::string& head, const std::vector<NamedChoice<E>>& rows) {
+  std::string text = head;
+  for (size_t i = 0; i < rows.size(); ++i) text += std::string(i ? "; " : ": ") + rows[i].name + " = " + rows[i].help;
+  return text;
+}
 
 #define REF(T, expr) +[](Config& c) -> T& { return c.expr; }
 
 const std::vector<KeyDef>& Table() {
   static const std::vector<KeyDef> table = {
-      String("task", REF(std::string, task), {"schedule", "compare", "label", "train", "deploy", "devices"},
-             "what to run"),
+      String("task", REF(std::string, task), ChoiceNames(TaskChoices()), "what to run"),
       StringList("model", REF(std::vector<std::string>, models), {},
                  "file.tflite | file.json | file.gml | zoo:NAME | synthetic (a list for compare)"),
       IntList("stages", REF(std::vector<int>, stages), 1, 1024, "pipeline stages (a list for compare)"),
-      StringList("methods", REF(std::vector<std::string>, methods), kMethods, "schedulers to run"),
+      StringList("methods", REF(std::vector<std::string>, methods), ChoiceNames(MethodChoices()), "schedulers to run"),
       Choice("objective.kind", [](const Config& c) { return std::string(ToString(c.objective.kind)); },
              [](Config& c, const std::string& v) {
                c.objective.kind = v == "latency" ? ObjectiveKind::kLatency : ObjectiveKind::kMemoryComm;
@@ -268,24 +275,23 @@ const std::vector<KeyDef>& Table() {
       Double("solver.relative_gap", REF(double, solver.relative_gap), 0, 1, "stop when (incumbent - bound) / incumbent is at most this"),
       Bool("solver.verbose", REF(bool, solver.verbose), "print the solver's log"),
       Bool("solver.progress", REF(bool, solver.progress),
-           "show elapsed time, incumbent, bound and gap on stderr while a solve runs (quiet under 2 s)"),
+           "show elapsed time, incumbent, bound and gap on stderr while an exact solve runs (from its first second)"),
       String("solver.write_lp", REF(std::string, solver.write_lp), {},
              "write each exact model to this .lp/.mps path (\"\" = no)"),
-      String("solver.engine", REF(std::string, solver.engine), {"auto", "cbc_main", "cbc_direct", "lattice"},
-             "exact engine: auto (lattice DP for a share of the limit, then Cbc) | cbc_main | cbc_direct | lattice"),
-      String("solver.start", REF(std::string, solver.start), {"auto", "dp_topo", "two_phase"},
-             "exact's MIP start: dp_topo split | two_phase for four fifths of the limit, 95% above 2,048 nodes (after the lattice share) | "
-             "auto = two_phase from 500 nodes"),
+      String("solver.engine", REF(std::string, solver.engine), ChoiceNames(EngineChoices()),
+             ChoicesHelp("exact engine", EngineChoices())),
+      String("solver.start", REF(std::string, solver.start), ChoiceNames(StartChoices()),
+             ChoicesHelp("exact's MIP start", StartChoices())),
       Bool("solver.incumbent_windows", REF(bool, solver.incumbent_windows),
            "keep only node stages that a schedule as good as the MIP start allows"),
       Bool("solver.cut_bound", REF(bool, solver.cut_bound),
            "memory_comm: bound exact runs by minimum cuts of down-sets for each peak (a tenth of the limit, "
-           "or beside the start search on its own thread)"),
+           "at most 0.5 s, until the bound stops rising; or beside the start search on its own thread)"),
       Bool("solver.cut_bound_ilp", REF(bool, solver.cut_bound_ilp),
            "close the cut bound's weight bands by small Cbc ILPs where its chain runs (far above the "
            "Lagrangian band bounds mid-graph)"),
-      String("policy.window_engine", REF(std::string, policy.window_engine),
-             {"auto", "cbc_main", "cbc_direct", "lattice"}, "engine closing the two-phase windows"),
+      String("policy.window_engine", REF(std::string, policy.window_engine), ChoiceNames(EngineChoices()),
+             "engine closing the two-phase windows (as solver.engine)"),
       String("policy.weights", REF(std::string, policy.weights), {},
              "policy weights file, 'default' (shipped), or 'random' (every network randomly initialised, seed policy.seed)"),
       String("policy.windows", REF(std::string, policy.windows), {"uniform", "learned"},
@@ -487,7 +493,24 @@ Status ApplyOverride(Config* c, const std::string& key, const std::string& value
   }
 }
 
+namespace {
+
+// Names set in code (past the key table) are checked against the registry too.
+Status CheckChoices(const Config& c) {
+  if (auto t = ParseTask(c.task); !t.ok()) return t.status().WithContext("key 'task'");
+  for (const std::string& m : c.methods)
+    if (auto p = ParseMethod(m); !p.ok()) return p.status().WithContext("key 'methods'");
+  if (auto e = ParseEngine(c.solver.engine); !e.ok()) return e.status().WithContext("key 'solver.engine'");
+  if (auto e = ParseEngine(c.policy.window_engine); !e.ok())
+    return e.status().WithContext("key 'policy.window_engine'");
+  if (auto st = ParseStart(c.solver.start); !st.ok()) return st.status().WithContext("key 'solver.start'");
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ValidateConfig(const Config& c) {
+  RESPECT_RETURN_IF_ERROR(CheckChoices(c));
   if (c.synthetic.levels_min > c.synthetic.levels_max)
     return Status::Invalid("synthetic.levels_min (" + std::to_string(c.synthetic.levels_min) +
                            ") exceeds synthetic.levels_max (" + std::to_string(c.synthetic.levels_max) + ")");

@@ -21,17 +21,17 @@ std::string Clock(double s) {
 
 Progress::Progress(std::string what, int64_t total, int64_t done)
     : what_(std::move(what)), total_(total), start_done_(done), done_(done), tty_(::isatty(2) == 1),
-      t0_(std::chrono::steady_clock::now()), last_(t0_ - std::chrono::hours(1)) {}
+      t0_(SteadyClock::now()), last_(t0_ - std::chrono::hours(1)) {}
 
 double Progress::rate_per_s() const {
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  const double s = SecondsBetween(t0_, SteadyClock::now());
   return s > 0 ? static_cast<double>(done_ - start_done_) / s : 0.0;
 }
 
 void Progress::Update(int64_t done, const std::string& extra) {
   done_ = done;
-  const auto now = std::chrono::steady_clock::now();
-  const double since = std::chrono::duration<double>(now - last_).count();
+  const auto now = SteadyClock::now();
+  const double since = SecondsBetween(last_, now);
   if (since < (tty_ ? 0.2 : 5.0)) return;
   last_ = now;
   Draw(false, extra);
@@ -42,7 +42,7 @@ void Progress::Finish(const std::string& extra) { Draw(true, extra); }
 void Progress::Draw(bool final_line, const std::string& extra) {
   const double rate = rate_per_s();
   const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : -1;
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  const double elapsed = SecondsBetween(t0_, SteadyClock::now());
   char line[256];
   if (tty_) {
     const int width = 30;
@@ -63,7 +63,7 @@ void Progress::Draw(bool final_line, const std::string& extra) {
 }
 
 SolveProgress::SolveProgress(std::string what, double quiet_s)
-    : what_(std::move(what)), quiet_s_(quiet_s), tty_(::isatty(2) == 1), t0_(std::chrono::steady_clock::now()),
+    : what_(std::move(what)), quiet_s_(quiet_s), tty_(::isatty(2) == 1), t0_(SteadyClock::now()),
       last_(t0_ - std::chrono::hours(1)) {}
 
 SolveProgress::~SolveProgress() { Finish(); }
@@ -85,10 +85,10 @@ std::string SolveProgress::Format(const std::string& what, double seconds, doubl
 }
 
 void SolveProgress::Update(double incumbent, double bound, const std::string& extra) {
-  const auto now = std::chrono::steady_clock::now();
-  const double seconds = std::chrono::duration<double>(now - t0_).count();
+  const auto now = SteadyClock::now();
+  const double seconds = SecondsBetween(t0_, now);
   if (seconds < quiet_s_) return;
-  if (std::chrono::duration<double>(now - last_).count() < (tty_ ? 0.2 : 5.0)) return;
+  if (SecondsBetween(last_, now) < (tty_ ? 0.2 : 5.0)) return;
   last_ = now;
   const std::string text = Format(what_, seconds, incumbent, bound, extra);
   if (tty_) {

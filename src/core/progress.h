@@ -3,9 +3,10 @@
 // call from one thread (the one collecting results).
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <string>
+
+#include "core/deadline.h"
 
 namespace respect {
 
@@ -23,7 +24,7 @@ class Progress {
   std::string what_;
   int64_t total_, start_done_, done_;
   bool tty_;
-  std::chrono::steady_clock::time_point t0_, last_;
+  SteadyClock::time_point t0_, last_;
 };
 
 // Progress of one solver run (no known total): elapsed time, incumbent,
@@ -51,7 +52,7 @@ class SolveProgress {
   bool tty_;
   bool live_ = false;  // a live line is on the terminal
   int lines_ = 0;
-  std::chrono::steady_clock::time_point t0_, last_;
+  SteadyClock::time_point t0_, last_;
 };
 
 }  // namespace respect

@@ -19,6 +19,7 @@
 #include <regex>
 #include <thread>
 
+#include "core/deadline.h"
 #include "core/rng.h"
 #include "tflite/tflite_reader.h"
 #endif
@@ -74,7 +75,6 @@ StatusOr<std::map<std::string, std::vector<uint8_t>>> RunModelOnce(const TfliteM
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using TensorMap = std::map<std::string, std::vector<uint8_t>>;
 
 // The process-wide runtime: created once, never destroyed (Arm NN's backend
@@ -176,9 +176,9 @@ class Net {
       outputs.emplace_back(b.id, armnn::Tensor(b.info, buf.data()));
     }
     try {
-      const auto t0 = Clock::now();
+      const Stopwatch clock;
       const armnn::Status st = rt_->EnqueueWorkload(id_, inputs, outputs);
-      *ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      *ms = 1e3 * clock.Seconds();
       if (st != armnn::Status::Success) return Status::Invalid("Arm NN failed to run " + what_);
     } catch (const std::exception& e) {
       return Status::Invalid("Arm NN failed to run " + what_ + ": " + OneLine(e.what()));
@@ -371,7 +371,7 @@ StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const
   std::mutex error_mu;
   Status first_error;
   std::vector<std::thread> threads;
-  const auto t0 = Clock::now();
+  const Stopwatch clock;
   threads.emplace_back([&] {
     for (int r = 0; r < runs; ++r) queues[0]->Push(Item{r, feeds[r]});
     queues[0]->Push(Item{});
@@ -407,7 +407,7 @@ StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const
     if (it.run < 0) break;
     got[it.run] = std::move(it.tensors);
   }
-  report.pipeline_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  report.pipeline_seconds = clock.Seconds();
   for (std::thread& t : threads) t.join();
   if (!first_error.ok()) return first_error;
   for (SegmentRunStats& s : stats) s.mean_ms = s.invocations ? s.total_ms / s.invocations : 0;

@@ -10,13 +10,13 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "core/deadline.h"
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "io/graph_io.h"
@@ -107,7 +107,7 @@ Status SolveInto(const Config& config, const LabelSolver& solve, const std::vect
 
   Status failure = Status::Ok();
   size_t received = 0;
-  auto last_sync = std::chrono::steady_clock::now();
+  Stopwatch since_sync;
   while (received < todo.size()) {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return !results.empty(); });
@@ -124,10 +124,9 @@ Status SolveInto(const Config& config, const LabelSolver& solve, const std::vect
     if (!w.ok()) { failure = w; stop = true; break; }
     ++stats->written;
     if (!r->optimal) ++stats->not_optimal;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_sync > std::chrono::seconds(1)) {
+    if (since_sync.Seconds() > 1.0) {
       (void)writer->Sync();
-      last_sync = now;
+      since_sync.Restart();
     }
     if (progress) progress->Update(stats->existing + stats->written);
   }
@@ -143,14 +142,10 @@ int DefaultWorkers(const LabelConfig& lc) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / dist::LocalSize());
 }
 
-double SecondsSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 // One process: the dataset itself is appended to.
 StatusOr<LabelRunStats> GenerateAlone(const Config& config, const LabelSolver& solve, bool show_progress) {
   const LabelConfig& lc = config.label;
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   LabelRunStats stats;
   const std::vector<std::string> shards = FindLabelShards(lc.dataset);
   if (!shards.empty()) {
@@ -171,7 +166,7 @@ StatusOr<LabelRunStats> GenerateAlone(const Config& config, const LabelSolver& s
   Progress progress("labels", lc.count, stats.existing);
   Status st = SolveInto(config, solve, todo, DefaultWorkers(lc), writer->get(), show_progress ? &progress : nullptr,
                         &stats);
-  stats.seconds = SecondsSince(t0);
+  stats.seconds = clock.Seconds();
   stats.labels_per_s = stats.seconds > 0 ? stats.written / stats.seconds : 0;
   if (show_progress) progress.Finish();
   if (!st.ok()) return st;
@@ -183,7 +178,7 @@ StatusOr<LabelRunStats> GenerateAlone(const Config& config, const LabelSolver& s
 // so no rank waits for one that gave up.
 StatusOr<LabelRunStats> GenerateShard(const Config& config, const LabelSolver& solve, bool show_progress) {
   const LabelConfig& lc = config.label;
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   const int rank = dist::Rank(), size = dist::Size();
   const std::string mine = LabelShardPath(lc.dataset, rank, size);
   LabelRunStats stats;
@@ -228,7 +223,7 @@ StatusOr<LabelRunStats> GenerateShard(const Config& config, const LabelSolver& s
   Status merged = Status::Ok();
   if (dist::IsRoot()) merged = MergeLabelShards(lc.dataset).status();
   RESPECT_RETURN_IF_ERROR(dist::AllOk(merged));
-  stats.seconds = SecondsSince(t0);
+  stats.seconds = clock.Seconds();
   stats.labels_per_s = stats.seconds > 0 ? stats.written / stats.seconds : 0;
   return stats;
 }

@@ -1,8 +1,9 @@
 #include "sched/brute_force.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
+
+#include "core/deadline.h"
 
 namespace respect {
 
@@ -28,7 +29,7 @@ void Consider(const Problem& p, const Schedule& s, Best* best) {
 }  // namespace
 
 StatusOr<ScheduleResult> BruteForceScheduler::Run(const Problem& problem) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   ScheduleResult r;
   r.method = name();
   Status v = problem.Validate();
@@ -83,7 +84,7 @@ StatusOr<ScheduleResult> BruteForceScheduler::Run(const Problem& problem) {
     r.status = SolveStatus::kOptimal;
     r.schedule = best.schedule;
   }
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.seconds = clock.Seconds();
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   return r;
 }

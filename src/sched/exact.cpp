@@ -1,12 +1,15 @@
 #include "sched/exact.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <string>
+#include <utility>
 
+#include "core/deadline.h"
 #include "core/progress.h"
+#include "core/time_shares.h"
 #include "formulations/cut_bound.h"
 #include "sched/lattice.h"
 #include "sched/list_schedule.h"
@@ -15,10 +18,6 @@
 namespace respect {
 
 namespace {
-
-double Seconds(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // The cut bound's band solver: a direct-driver Cbc of its own (never the
 // injected solver), or none when band ILPs are off.
@@ -44,10 +43,27 @@ static CbcDriver AutoDriver(int threads) {
   return threads > 1 && CbcHasThreads() ? CbcDriver::kMain : CbcDriver::kDirect;
 }
 
-// The lattice's share of a kAuto run: a tenth of the limit, at most 1 s. The
-// lattice proves every zoo model in at most 36 ms; on the 50-node wide
-// graphs of issue 11 it either finished within 0.15 s or ran past 30 s.
-double AutoLatticeSeconds(double time_limit_s) { return std::min(0.1 * time_limit_s, 1.0); }
+// The lattice's share of a kAuto run (core/time_shares.h kAutoLattice).
+double AutoLatticeSeconds(double time_limit_s) {
+  return time_shares::kAutoLattice.Of(time_shares::SizingLimit(time_limit_s));
+}
+
+Status ExactOptions::Validate() const {
+  auto bad = [](const char* field, double v, const char* want) {
+    return Status::Invalid(std::string("exact options: ") + field + " = " + Fmt(v) + " (must be " + want + ")");
+  };
+  if (!(time_limit_s >= 0.0)) return bad("time_limit_s", time_limit_s, ">= 0 seconds");
+  if (threads < 1) return bad("threads", threads, ">= 1");
+  if (!(relative_gap >= 0.0 && relative_gap <= 1.0)) return bad("relative_gap", relative_gap, "in [0, 1]");
+  if (!(stall_s >= 0.0)) return bad("stall_s", stall_s, ">= 0 seconds, +inf: never");
+  const std::pair<const char*, double> shares[] = {{"cut_bound_share", cut_bound_share},
+                                                   {"start_search_share", start_search_share},
+                                                   {"large_start_search_share", large_start_search_share}};
+  for (const auto& [field, v] : shares)
+    if (!(v >= 0.0 && v <= 1.0)) return bad(field, v, "in [0, 1]");
+  if (start_search_min_nodes < 0) return bad("start_search_min_nodes", start_search_min_nodes, ">= 0");
+  return Status::Ok();
+}
 
 ExactScheduler::ExactScheduler(ExactOptions options, std::unique_ptr<MilpSolver> solver)
     : options_(std::move(options)), solver_(std::move(solver)) {}
@@ -62,8 +78,8 @@ struct ExactScheduler::RunState {
   RunState(const Problem& p, const Windows* w) : problem(p), windows(w) {}
   RunState(const RunState&) = delete;
   RunState& operator=(const RunState&) = delete;
-  double Elapsed() const { return Seconds(t0); }
-  double Left(double limit) const { return limit - Seconds(t0); }
+  double Elapsed() const { return clock.Seconds(); }
+  double Left(double limit) const { return limit - clock.Seconds(); }
   const Schedule* Warm() const { return have_warm ? &warm : nullptr; }
   // outside_bound = the larger of it and `bound` (NaN: nothing new).
   void RaiseOutsideBound(double bound) {
@@ -76,8 +92,21 @@ struct ExactScheduler::RunState {
     return ev.feasible ? ev.objective : std::numeric_limits<double>::infinity();
   }
 
+  // The progress line (options.progress) between phases: the start and the
+  // best bound proven so far (what the result would carry).
+  void Report(const std::string& phase) {
+    if (!line) return;
+    const double bound = std::isfinite(outside_bound) ? std::max(outside_bound, simple_bound) : simple_bound;
+    line->Update(WarmObjective(), bound, phase);
+  }
+  void StartLine() {
+    line = std::make_unique<SolveProgress>("exact (" + std::to_string(problem.g().size()) + " nodes)",
+                                           time_shares::kProgressQuietS);
+    simple_bound = SimpleLowerBound(problem);
+  }
+
   const Problem& problem;
-  const std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;  // started with the run
   const Windows* windows;  // the caller's, then restricted by the start (bounded)
   Windows bounded;
   Schedule warm;  // the start
@@ -85,10 +114,13 @@ struct ExactScheduler::RunState {
   double outside_bound = std::nan("");  // proven outside Cbc: the lattice's, then the cut bound's
   ScheduleResult r;
   std::unique_ptr<CutBoundThread> cut;  // the concurrent cut bound (StartCutBound) until joined
+  std::unique_ptr<SolveProgress> line;  // options.progress: one line for the whole run
+  double simple_bound = 0.0;            // SimpleLowerBound, with the line
 };
 
 StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
                                                      const Schedule* start) {
+  RESPECT_RETURN_IF_ERROR(options_.Validate());
   RunState s(problem, windows);
   s.r.method = name();
   s.r.bound = std::nan("");
@@ -99,16 +131,21 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   // A plain run of a graph large enough searches a better start (below).
   const bool search_start = full_problem && !start && options_.start_search &&
                             problem.g().size() >= options_.start_search_min_nodes;
+  if (options_.progress) s.StartLine();
   ChooseStart(start, search_start, &s);
   RestrictToStart(&s);
   if (auto done = TryLattice(&s)) return std::move(*done);
+  s.Report("lattice");
   if (search_start && CutBoundApplies(options_, problem)) StartCutBound(&s);
-  if (search_start) ImproveStart(&s);
+  if (search_start) {
+    ImproveStart(&s);
+    s.Report("start search");
+  }
   if (full_problem)
     if (auto done = TryCutBound(&s)) return std::move(*done);
   if (s.Elapsed() >= options_.time_limit_s) {  // the start took it all (large graphs, short limits)
     JoinCutBound(&s);
-    return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.t0, std::move(s.r));
+    return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.clock, std::move(s.r));
   }
   return SolveIlp(&s);
 }
@@ -173,12 +210,12 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryLattice(RunState* s) 
   lo.time_limit_s = std::max(1e-3, s->Left(options_.time_limit_s));
   if (auto_lattice) lo.time_limit_s = std::min(lo.time_limit_s, AutoLatticeSeconds(options_.time_limit_s));
   lo.wide = true;  // graphs of any size it handles
-  const auto tl = std::chrono::steady_clock::now();
+  const Stopwatch tl;
   LatticeResult lr = SolveOnIdealLattice(problem, s->windows, s->Warm(), lo);
   r.stats["lattice_ideals"] = static_cast<double>(lr.ideals);
   r.stats["lattice_labels"] = static_cast<double>(lr.labels);
   r.stats["lattice_steps"] = static_cast<double>(lr.steps);
-  r.stats["solver_seconds"] = Seconds(tl);
+  r.stats["solver_seconds"] = tl.Seconds();
   if (lr.start_used) {
     r.stats["start_objective"] = Evaluate(problem, s->warm).objective;
     r.stats["start_feasible"] = 1;
@@ -265,22 +302,32 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s)
     if (!s->cut->Finished()) return std::nullopt;
     JoinCutBound(s);
   } else if (CutBoundApplies(options_, s->problem)) {
-    const double seconds = std::min(options_.cut_bound_share * options_.time_limit_s, s->Left(options_.time_limit_s));
-    if (seconds <= 0.0) return std::nullopt;
+    CutBoundOptions co = SoloCutBoundOptions(options_);
+    co.time_limit_s = std::min(co.time_limit_s, s->Left(options_.time_limit_s));
+    if (co.time_limit_s <= 0.0) return std::nullopt;
     std::unique_ptr<MilpSolver> band_solver = BandSolver(options_);
-    CutBoundOptions co = CutBoundOptions::ForRun(options_.time_limit_s, seconds);
     co.band_solver = band_solver.get();
     s->RaiseOutsideBound(RecordCutBound(CutLowerBound(s->problem, s->WarmObjective(), co), &s->r));
+    s->Report("cut bound");
   }
   const double cut = s->outside_bound;
   if (!std::isfinite(cut) || !s->have_warm || !BoundMeets(cut, Evaluate(s->problem, s->warm).objective))
     return std::nullopt;
-  auto done = StartAtTimeLimit(s->problem, &s->warm, s->outside_bound, s->t0, std::move(s->r));
+  auto done = StartAtTimeLimit(s->problem, &s->warm, s->outside_bound, s->clock, std::move(s->r));
   if (done.ok()) {
     done->message = "the cut bound proves the start optimal";
     CloseByBound(s->outside_bound, &*done);
   }
   return done;
+}
+
+CutBoundOptions ExactScheduler::SoloCutBoundOptions(const ExactOptions& o) {
+  // Sized from the sizing limit (core/time_shares.h): a longer limit never
+  // holds Cbc back longer.
+  const double sizing = time_shares::SizingLimit(o.time_limit_s);
+  CutBoundOptions co = CutBoundOptions::ForRun(sizing, o.cut_bound_share * sizing);
+  co.stall_s = time_shares::kCutBoundStall.Of(sizing);
+  return co;
 }
 
 bool ExactScheduler::CutBoundApplies(const ExactOptions& o, const Problem& problem) {
@@ -321,9 +368,9 @@ MilpSolver* ExactScheduler::IlpSolver() {
 StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   const Problem& problem = s->problem;
   ScheduleResult& r = s->r;
-  const auto tb = std::chrono::steady_clock::now();
+  const Stopwatch tb;
   auto built = BuildScheduleIlp(problem, s->windows);
-  r.stats["build_seconds"] = Seconds(tb);
+  r.stats["build_seconds"] = tb.Seconds();
   if (!built.ok()) {
     if (built.status().code() == StatusCode::kInfeasible) return Infeasible(s, built.status().message());
     return built.status();
@@ -341,7 +388,7 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   const double left = s->Left(options_.time_limit_s);
   if (left <= 0.0) {
     JoinCutBound(s);
-    return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->t0, std::move(r));
+    return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->clock, std::move(r));
   }
   MilpOptions mo;
   mo.time_limit_s = left;
@@ -351,13 +398,11 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   mo.stall_s = options_.stall_s;
   if (s->have_warm && WithinWindows(ilp.windows, s->warm) && Evaluate(problem, s->warm).feasible)
     mo.mip_start = EncodeStart(ilp, s->warm);
-  std::unique_ptr<SolveProgress> line;
-  if (options_.progress)
-    line = std::make_unique<SolveProgress>("exact (" + std::to_string(problem.g().size()) + " nodes)");
-  if (line || options_.on_incumbent) {
+  if (s->line || options_.on_incumbent) {
     // The bound shown is the one the result would carry (SetFallbackBound).
-    const double simple = SimpleLowerBound(problem);
-    mo.progress = [&line, &ilp, simple, this](const MilpProgress& m) {
+    SolveProgress* line = s->line.get();
+    const double simple = s->simple_bound;
+    mo.progress = [line, &ilp, simple, this](const MilpProgress& m) {
       if (options_.on_incumbent && std::isfinite(m.incumbent)) options_.on_incumbent(ilp.ToCost(m.incumbent));
       if (!line) return;
       char extra[64];
@@ -368,7 +413,7 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   }
   MilpSolver* solver = IlpSolver();
   auto solved = solver->Solve(ilp.milp, mo);
-  if (line) line->Finish();
+  if (s->line) s->line->Finish();
   JoinCutBound(s);
   if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver->name() + ")");
   return FromMilp(ilp, *solved, s);
@@ -392,7 +437,7 @@ StatusOr<ScheduleResult> ExactScheduler::FromMilp(const IlpModel& ilp, const Mil
                                (mr.message.empty() ? "" : " (" + mr.message + ")"));
     case SolveStatus::kTimeLimit:
       if (s->have_warm && Evaluate(problem, s->warm).feasible)  // e.g. a start outside the windows
-        return StartAtTimeLimit(problem, &s->warm, s->outside_bound, s->t0, std::move(r));
+        return StartAtTimeLimit(problem, &s->warm, s->outside_bound, s->clock, std::move(r));
       r.status = SolveStatus::kTimeLimit;
       if (std::isfinite(mr.bound)) r.bound = ilp.ToCost(mr.bound);
       r.seconds = s->Elapsed();
@@ -455,12 +500,13 @@ double ExactScheduler::RecordCutBound(const CutBoundResult& cb, ScheduleResult* 
   r->stats["cut_bound_peaks"] = cb.peaks_evaluated;
   r->stats["cut_bound_bands"] = cb.bands;
   if (cb.band_ilps > 0) r->stats["cut_bound_band_ilps"] = cb.band_ilps;
+  if (cb.stalled) r->stats["cut_bound_stalled"] = 1;
   if (std::isfinite(cb.peak)) r->stats["cut_bound_peak"] = cb.peak;
   return std::isfinite(cb.bound) ? cb.bound : std::nan("");
 }
 
 StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem, const Schedule* start,
-                                                          double bound, std::chrono::steady_clock::time_point t0,
+                                                          double bound, const Stopwatch& clock,
                                                           ScheduleResult r) {
   r.message = "time limit reached before the solver ran";
   if (start && Evaluate(problem, *start).feasible) {
@@ -470,7 +516,7 @@ StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem
   } else {
     r.status = SolveStatus::kTimeLimit;
   }
-  r.seconds = Seconds(t0);
+  r.seconds = clock.Seconds();
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   SetFallbackBound(problem, bound, &r);
   return r;
@@ -479,10 +525,10 @@ StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem
 bool ExactScheduler::DpTopoStart(const Problem& problem, Schedule* warm, ScheduleResult* r) const {
   // The start is a help, not the job: at most a fifth of the time limit
   // (its splits take seconds only on graphs of thousands of nodes).
-  DpTopoScheduler dp(0.2 * options_.time_limit_s);
-  const auto ts = std::chrono::steady_clock::now();
+  DpTopoScheduler dp(time_shares::kDpTopoStart.Of(options_.time_limit_s));
+  const Stopwatch ts;
   auto h = dp.Run(problem);
-  r->stats["start_seconds"] = Seconds(ts);
+  r->stats["start_seconds"] = ts.Seconds();
   if (!h.ok() || (h->status != SolveStatus::kFeasible && h->status != SolveStatus::kOptimal)) return false;
   *warm = h->schedule;
   return true;
@@ -501,9 +547,9 @@ std::optional<Schedule> ExactScheduler::SearchBetterStart(const Problem& problem
                                                                   : options_.start_search_share;
   const double seconds = std::min(share * options_.time_limit_s, seconds_left);
   if (seconds <= 0.0) return std::nullopt;
-  const auto ts = std::chrono::steady_clock::now();
+  const Stopwatch ts;
   auto found = options_.start_search(problem, seconds);
-  r->stats["start_search_seconds"] = Seconds(ts);
+  r->stats["start_search_seconds"] = ts.Seconds();
   r->stats["start_search_improved"] = 0;
   if (!found.ok() || found->stage.size() != static_cast<size_t>(problem.g().size())) return std::nullopt;
   const Evaluation ev = Evaluate(problem, *found);

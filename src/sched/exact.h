@@ -10,13 +10,14 @@
 // the lattice is too large).
 #pragma once
 
-#include <chrono>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "core/deadline.h"
+#include "core/time_shares.h"
 #include "formulations/cut_bound.h"
 #include "formulations/schedule_ilp.h"
 #include "sched/lattice.h"
@@ -26,7 +27,8 @@
 
 namespace respect {
 
-// The lattice's time share in a kAuto run of this limit (seconds).
+// The lattice's time share in a kAuto run of this limit (seconds;
+// core/time_shares.h kAutoLattice: at most 0.5 s, whatever the limit).
 double AutoLatticeSeconds(double time_limit_s);
 
 // Which exact engine solves the problem.
@@ -56,24 +58,26 @@ struct ExactOptions {
   // (MilpOptions::stall_s; stats["stalled"] = 1); two_phase's window rounds
   // use it to move on. +inf: never.
   double stall_s = std::numeric_limits<double>::infinity();
-  bool progress = false;    // a SolveProgress line (core/progress.h) while Cbc runs
+  bool progress = false;    // a SolveProgress line (core/progress.h) for the run: after each phase, and while Cbc runs (quiet for the first time_shares::kProgressQuietS)
   // Called with the objective (cost units) of each incumbent Cbc reports
-  // while it runs (about every half second, from the solving thread, never
-  // concurrently; the MIP start counts); may be empty. two_phase records its
-  // primal curve with it.
+  // while it runs (at once when it improves, else about every half second,
+  // from the solving thread, never concurrently; the MIP start counts); may
+  // be empty. two_phase records its primal curve with it.
   std::function<void(double objective)> on_incumbent;
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
   bool warm_start = true;   // pass the best dp_topo split as MIP start
   bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start
   // memory_comm, full problem (no caller windows): the cut lower bound of
-  // formulations/cut_bound.h for at most cut_bound_share x the limit, after
-  // the start is known and before the model is built. It counts as a proof
-  // like the lattice's: a start it meets is returned optimal without Cbc.
+  // formulations/cut_bound.h for at most cut_bound_share x the sizing limit
+  // (min(limit, 5 s): at most 0.5 s, core/time_shares.h), after the start is
+  // known and before the model is built, stopped earlier once its bound stops
+  // rising (kCutBoundStall). It counts as a proof like the lattice's: a start
+  // it meets is returned optimal without Cbc.
   // When the start search runs (large graphs), the cut bound instead runs
   // on a thread of its own beside the search and Cbc, until Cbc returns
   // (a second core is otherwise idle: the search and Cbc use one thread).
   bool cut_bound = true;
-  double cut_bound_share = 0.1;
+  double cut_bound_share = time_shares::kCutBoundSolo.fraction;
   // Close the chain's band cuts by small Cbc ILPs (CutBoundOptions::
   // band_solver; a direct-driver Cbc of the cut bound's own, never the
   // injected solver). At 1,000 nodes it raised the bound from 111.6 M to
@@ -92,15 +96,15 @@ struct ExactOptions {
   // schedule is ignored (the start stays). Called on the Run's thread.
   std::function<StatusOr<Schedule>(const Problem&, double seconds)> start_search;
   int start_search_min_nodes = 500;
-  // Four fifths: on the synthetic graphs of 1,000 and 5,000 nodes
-  // (bench/results/scale.md) Cbc, given the other half of the limit after a
-  // half-limit start, improved the start by 1 KB in 53 s (1,000 nodes, 120 s)
-  // and not at all at 5,000 nodes, while two_phase kept improving with time.
-  double start_search_share = 0.8;
-  // Above kLatticeWideMaxNodes nodes: Cbc's fifth improved neither the
-  // 5,000- nor the 10,000-node start (120 s each, fourth session), and the
-  // bound comes from the cut bound's thread, so the search gets nearly all.
-  double large_start_search_share = 0.95;
+  // Why four fifths (95% above kLatticeWideMaxNodes): core/time_shares.h.
+  double start_search_share = time_shares::kStartSearch.fraction;
+  double large_start_search_share = time_shares::kLargeStartSearch.fraction;
+
+  // time_limit_s >= 0 (0: the start at once), threads >= 1, relative_gap in
+  // [0, 1], stall_s >= 0 (+inf: never), the three shares in [0, 1],
+  // start_search_min_nodes >= 0; else InvalidInput naming the field.
+  // ExactScheduler's runs call it first.
+  Status Validate() const;
 };
 
 // Results:
@@ -144,6 +148,9 @@ class ExactScheduler final : public Scheduler {
   // The cut bound's glue, shared with two_phase's bound thread:
   // whether `o` asks for it and the problem has one (memory_comm, >= 2 stages);
   static bool CutBoundApplies(const ExactOptions& o, const Problem& problem);
+  // the options of the solo run before the model (no band solver): the same
+  // for every limit of time_shares::kSizingLimitS or more;
+  static CutBoundOptions SoloCutBoundOptions(const ExactOptions& o);
   // CutLowerBound for `seconds` on a thread of its own, with a band solver
   // when o.cut_bound_ilp (null when CutBoundApplies is false);
   static std::unique_ptr<CutBoundThread> StartCutBoundThread(const ExactOptions& o, const Problem& problem,
@@ -180,7 +187,7 @@ class ExactScheduler final : public Scheduler {
   // The result when the limit ran out before the solver could start: the
   // start (feasible, with SimpleLowerBound) or time_limit without one.
   static StatusOr<ScheduleResult> StartAtTimeLimit(const Problem& problem, const Schedule* start, double bound,
-                                                   std::chrono::steady_clock::time_point t0, ScheduleResult r);
+                                                   const Stopwatch& clock, ScheduleResult r);
   // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
   // above a feasible objective; stats["gap"] to match.
   static void SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r);

@@ -1,8 +1,9 @@
 #include "sched/heuristic.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
+
+#include "core/deadline.h"
 
 namespace respect {
 
@@ -82,7 +83,7 @@ StatusOr<Schedule> EqualParamSplit(const Problem& p, const std::vector<int>& ord
 }
 
 StatusOr<ScheduleResult> HeuristicScheduler::Run(const Problem& problem) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   ScheduleResult r;
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
   if (r.status == SolveStatus::kInfeasible) return r;
@@ -95,7 +96,7 @@ StatusOr<ScheduleResult> HeuristicScheduler::Run(const Problem& problem) {
   }
   r.schedule = *s;
   r.status = SolveStatus::kFeasible;
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.seconds = clock.Seconds();
   Evaluation ev = Evaluate(problem, r.schedule);
   if (!ev.feasible) {
     // e.g. a cap the equal split exceeds: report, do not pretend.

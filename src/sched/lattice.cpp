@@ -1,13 +1,13 @@
 #include "sched/lattice.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/deadline.h"
 #include "cost/crossing.h"
 #include "cost/evaluate.h"
 #include "sched/lattice_common.h"
@@ -17,7 +17,6 @@ namespace respect {
 namespace {
 
 using Mask = uint64_t;
-using Clock = std::chrono::steady_clock;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 inline Mask Bit(int v) { return Mask{1} << v; }
@@ -67,7 +66,7 @@ class LatticeSolver {
   void MinCrossingRec(int i, Mask t);
   bool OutOfTime() {
     if ((++clock_checks_ & 255) != 0) return timed_out_;
-    if (std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) timed_out_ = true;
+    if (clock_.Seconds() > o_.time_limit_s) timed_out_ = true;
     return timed_out_;
   }
 
@@ -75,7 +74,7 @@ class LatticeSolver {
   const Graph& g_;
   LatticeOptions o_;
   const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
-  Clock::time_point t0_;
+  Stopwatch clock_;
   int n_ = 0, S_ = 0;
   bool latency_ = false, nonempty_ = true;
   double w_ = 1.0;
@@ -310,7 +309,7 @@ Pass LatticeSolver::Search(double target) {
 }
 
 LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) {
-  t0_ = Clock::now();
+  clock_.Restart();
   LatticeResult res;
   n_ = g_.size();
   S_ = p_.stages;

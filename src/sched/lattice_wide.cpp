@@ -8,13 +8,13 @@
 // Same layers, labels, bounds and targets as the narrow solver.
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
 #include <vector>
 
 #include "cost/crossing.h"
+#include "core/deadline.h"
 #include "cost/evaluate.h"
 #include "sched/lattice.h"
 #include "sched/lattice_common.h"
@@ -25,7 +25,6 @@ namespace lattice_internal {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 template <int W>
@@ -106,7 +105,7 @@ class WideSolver {
   void Relax(int k, int si, int ti);
   bool OutOfTime() {
     if ((++clock_checks_ & 255) != 0) return timed_out_;
-    if (std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) timed_out_ = true;
+    if (clock_.Seconds() > o_.time_limit_s) timed_out_ = true;
     return timed_out_;
   }
 
@@ -114,7 +113,7 @@ class WideSolver {
   const Graph& g_;
   LatticeOptions o_;
   const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
-  Clock::time_point t0_;
+  Stopwatch clock_;
   int n_ = 0, S_ = 0, nops_ = 0;  // nops_: operator nodes (nonempty_stages counts these)
   bool latency_ = false, nonempty_ = true;
   double w_ = 1.0;
@@ -221,7 +220,7 @@ bool WideSolver<W>::Enumerate() {
     // Bounded like the search: each candidate node counts as a step.
     work += 1 + static_cast<int64_t>(frontier[i].size());
     if (work > o_.max_steps) return false;
-    if ((i & 255) == 0 && std::chrono::duration<double>(Clock::now() - t0_).count() > o_.time_limit_s) return false;
+    if ((i & 255) == 0 && clock_.Seconds() > o_.time_limit_s) return false;
     for (int v : frontier[i]) {
       Bits<W> u = ideals_[i].set;
       u.set(v);
@@ -375,7 +374,7 @@ Pass WideSolver<W>::Search(double target) {
 
 template <int W>
 LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) {
-  t0_ = Clock::now();
+  clock_.Restart();
   LatticeResult res;
   n_ = g_.size();
   nops_ = g_.num_operators();

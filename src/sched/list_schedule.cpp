@@ -1,12 +1,12 @@
 #include "sched/list_schedule.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <queue>
 
+#include "core/deadline.h"
 #include "sched/split.h"
 
 namespace respect {
@@ -42,9 +42,6 @@ std::vector<int> DfsOrder(const Graph& g) {
   return order;
 }
 
-double Seconds(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 }  // namespace
 
@@ -84,7 +81,7 @@ std::vector<int> ListPriorityOrder(const Graph& g) {
 }
 
 StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   ScheduleResult r;
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
   if (r.status == SolveStatus::kInfeasible) return r;
@@ -107,13 +104,13 @@ StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) {
       r.message += " (time limit: some splits are the best known, not proven optimal)";
     }
   }
-  r.seconds = Seconds(t0);
+  r.seconds = clock.Seconds();
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   return r;
 }
 
 StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   ScheduleResult r;
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
   if (r.status == SolveStatus::kInfeasible) return r;
@@ -162,7 +159,7 @@ StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
       r.message = "greedy fill broke a constraint; used the optimal split of the priority order";
     }
   }
-  r.seconds = Seconds(t0);
+  r.seconds = clock.Seconds();
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   return r;
 }

@@ -1,9 +1,9 @@
 #include "sched/rl.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 
+#include "core/deadline.h"
 #include "sched/split.h"
 
 namespace respect {
@@ -32,13 +32,11 @@ Status RlScheduler::EnsurePolicy() {
 }
 
 StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
+  const Stopwatch t0;
   ScheduleResult r;
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
   if (r.status == SolveStatus::kInfeasible) return r;
   RESPECT_RETURN_IF_ERROR(EnsurePolicy());
-  auto since = [&](Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); };
   const bool budgeted = options_.decode.mode == DecodeMode::kSample && options_.sample_time_s > 0;
   double decode_ms = 0, split_ms = 0, best_obj = std::numeric_limits<double>::infinity();
   int candidates = 0, best_i = -1, rounds = 0;
@@ -46,16 +44,16 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
   std::string last_error;
   DecodeOptions decode = options_.decode;
   for (;;) {
-    const auto t_dec = Clock::now();
+    const Stopwatch t_dec;
     auto cands = policy_->DecodeCandidates(problem.g(), decode);
     if (!cands.ok()) return cands.status();
-    decode_ms += 1e3 * since(t_dec);
-    const auto t_split = Clock::now();
+    decode_ms += 1e3 * t_dec.Seconds();
+    const Stopwatch t_split;
     std::vector<const std::vector<int>*> orders;
     for (const auto& c : *cands) orders.push_back(&c.order);
-    auto split = BestSplitOfOrders(problem, orders, options_.time_limit_s - since(t0));
+    auto split = BestSplitOfOrders(problem, orders, options_.time_limit_s - t0.Seconds());
     if (!split.ok()) return split.status();
-    split_ms += 1e3 * since(t_split);
+    split_ms += 1e3 * t_split.Seconds();
     all_optimal = all_optimal && split->all_optimal;
     if (split->best < 0) last_error = split->last_infeasible;
     if (split->best >= 0 && split->objective < best_obj) {
@@ -65,7 +63,7 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
     }
     candidates += static_cast<int>(cands->size());
     ++rounds;
-    const double spent = since(t0);
+    const double spent = t0.Seconds();
     if (!budgeted || spent >= options_.sample_time_s || spent >= options_.time_limit_s) break;
     // The next round: fresh samples only (greedy is in already).
     decode.include_greedy = false;
@@ -76,7 +74,7 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
   r.stats["split_ms"] = split_ms;
   r.stats["candidates"] = candidates;
   r.stats["rounds"] = rounds;
-  r.seconds = since(t0);
+  r.seconds = t0.Seconds();
   if (best_i < 0) {
     // No order of the policy splits feasibly (e.g. children_same_stage); not
     // a proof that the problem is infeasible.

@@ -1,10 +1,10 @@
 #include "sched/split.h"
 
+#include "core/deadline.h"
 #include "cost/crossing.h"
 #include "cost/evaluate.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -179,56 +179,158 @@ double SplitCost(const Problem& p, const OrderData& d, const std::vector<int>& s
   return static_cast<double>(m) + p.objective.comm_weight * static_cast<double>(x);
 }
 
-StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d,
-                                   const SplitOptions& options, bool* optimal) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const int n = d.n;
-  const int S = p.stages;
-  const bool nonempty = p.constraints.nonempty_stages;
-  const int64_t cap = p.constraints.max_stage_param_bytes;
-  const double cw = p.objective.comm_weight;
-  const int kmax = std::min(S, n);
-  auto J = [cw](int64_t m, int64_t x) { return static_cast<double>(m) + cw * static_cast<double>(x); };
-
-  // Incumbent: the best of the equal-parameter greedy split and min-crossing
-  // splits under a ladder of caps on the heaviest segment (each O(S n)). A
-  // tight incumbent is what keeps the exact DP below small on long orders,
-  // and it is the answer when the time limit stops that DP.
+// SplitMemoryComm's incumbent: the best of the equal-parameter greedy split
+// and min-crossing splits under a ladder of caps on the heaviest segment
+// (each O(S n)). A tight incumbent is what keeps the exact DP small on long
+// orders, and it is the answer when the time limit stops that DP.
+struct SplitIncumbent {
   double ub = kInf;
-  std::vector<int> ub_starts;
-  auto offer = [&](const std::vector<int>& starts) {
-    if (starts.empty() || (nonempty && static_cast<int>(starts.size()) != S)) return;
-    const double v = SplitCost(p, d, starts);
-    if (std::isfinite(v) && v < ub) { ub = v; ub_starts = starts; }
-  };
-  {
+  std::vector<int> starts;  // empty: none
+
+  // Takes `candidate` (segment starts) when it is a valid, cheaper split.
+  void Offer(const Problem& p, const OrderData& d, const std::vector<int>& candidate) {
+    if (candidate.empty() || (p.constraints.nonempty_stages && static_cast<int>(candidate.size()) != p.stages))
+      return;
+    const double v = SplitCost(p, d, candidate);
+    if (std::isfinite(v) && v < ub) {
+      ub = v;
+      starts = candidate;
+    }
+  }
+  void OfferGreedy(const Problem& p, const OrderData& d) {
+    const int n = d.n, S = p.stages;
     const double target = static_cast<double>(d.param[n]) / S;
-    std::vector<int> starts{0};
+    std::vector<int> cuts{0};
     int64_t seg_start_param = 0;
-    for (int i = 1; i < n && static_cast<int>(starts.size()) < S; ++i) {
-      const int left_stages = S - static_cast<int>(starts.size());
-      const bool must = nonempty && d.OpsAfter(i) <= left_stages;
+    for (int i = 1; i < n && static_cast<int>(cuts.size()) < S; ++i) {
+      const int left_stages = S - static_cast<int>(cuts.size());
+      const bool must = p.constraints.nonempty_stages && d.OpsAfter(i) <= left_stages;
       const bool want = static_cast<double>(d.param[i] - seg_start_param) >= target;
-      if ((must || want) && d.cut_ok[i] && d.SegmentOk(starts.back(), i)) {
-        starts.push_back(i);
+      if ((must || want) && d.cut_ok[i] && d.SegmentOk(cuts.back(), i)) {
+        cuts.push_back(i);
         seg_start_param = d.param[i];
       }
     }
-    offer(starts);
+    Offer(p, d, cuts);
   }
-  {
-    const int64_t total = d.param[n];
+  void OfferCapLadder(const Problem& p, const OrderData& d) {
+    const int64_t total = d.param[d.n];
+    const int kmax = std::min(p.stages, d.n);
+    const int64_t cap = p.constraints.max_stage_param_bytes;
     const int64_t m_lo = std::max(d.suffix_max_param[0], (total + kmax - 1) / kmax);
     int64_t m_hi = std::isfinite(ub) ? static_cast<int64_t>(ub) : total;
     if (cap > 0) m_hi = std::min(m_hi, cap);
     constexpr int kRungs = 24;
     for (int r = 0; r <= kRungs && m_hi >= m_lo; ++r) {
       const int64_t m = m_lo + (m_hi - m_lo) * r / kRungs;
-      offer(CappedSplit(p, d, m));
+      Offer(p, d, CappedSplit(p, d, m));
       // A cheaper split must keep every segment below ub: nothing above it helps.
       if (std::isfinite(ub)) m_hi = std::min<int64_t>(m_hi, static_cast<int64_t>(ub));
     }
   }
+};
+
+// The best split the DP's fronts hold (or the incumbent's starts when they
+// cost at most as much, or every label was pruned against the bound).
+StatusOr<Schedule> SplitFromFronts(const Problem& p, const std::vector<int>& order, const OrderData& d,
+                                   const std::vector<std::vector<std::vector<Label>>>& fronts,
+                                   const SplitIncumbent& inc) {
+  const int S = p.stages, kmax = static_cast<int>(fronts.size()) - 1, n = static_cast<int>(fronts[0].size()) - 1;
+  const bool nonempty = p.constraints.nonempty_stages;
+  const double cw = p.objective.comm_weight;
+  int best_k = -1, best_idx = -1;
+  double best = kInf;
+  for (int k = nonempty ? kmax : 1; k <= kmax; ++k) {
+    if (nonempty && k != S) continue;
+    const std::vector<Label>& f = fronts[k][n];
+    for (int t = 0; t < static_cast<int>(f.size()); ++t) {
+      const double v = static_cast<double>(f[t].m) + cw * static_cast<double>(f[t].x);
+      if (v < best) { best = v; best_k = k; best_idx = t; }
+    }
+  }
+  if (best_k < 0) {
+    // Every label was pruned against ub: the incumbent is optimal.
+    if (!inc.starts.empty()) return FromCuts(order, inc.starts, S);
+    return NoSplit(p);
+  }
+  if (!inc.starts.empty() && SplitCost(p, d, inc.starts) <= best) return FromCuts(order, inc.starts, S);
+  std::vector<int> starts;
+  int j = n, idx = best_idx;
+  for (int k = best_k; k >= 1; --k) {
+    const Label& l = fronts[k][j][idx];
+    starts.push_back(l.from);
+    j = l.from;
+    idx = l.idx;
+  }
+  std::reverse(starts.begin(), starts.end());
+  return FromCuts(order, starts, S);
+}
+
+// Where a segment ends in SplitMemoryComm's DP, with what the rest of the
+// order adds at least: rest_lb to the heaviest segment, x_here + x_rest to
+// the crossings.
+struct SegmentEnd {
+  int k, j;
+  int64_t rest_lb, x_here;
+  double x_rest;
+};
+
+// The index of the last label with m <= bytes in `front` (sorted by m
+// ascending), -1 when none.
+int LastAtMost(const std::vector<Label>& front, int64_t bytes) {
+  int last = -1, lo = 0, hi = static_cast<int>(front.size()) - 1;
+  while (lo <= hi) {
+    const int mid = (lo + hi) / 2;
+    if (front[mid].m <= bytes) { last = mid; lo = mid + 1; } else { hi = mid - 1; }
+  }
+  return last;
+}
+
+// *cand = every label of prev_fronts[i] (k - 1 segments over order[0..i-1])
+// extended by the segment [i, e.j), except those whose least cost passes ub.
+void ExtendFronts(const Problem& p, const OrderData& d, const std::vector<std::vector<Label>>& prev_fronts,
+                  const SegmentEnd& e, double ub, std::vector<Label>* cand) {
+  const int64_t cap = p.constraints.max_stage_param_bytes;
+  const double cw = p.objective.comm_weight;
+  auto J = [cw](int64_t m, int64_t x) { return static_cast<double>(m) + cw * static_cast<double>(x); };
+  cand->clear();
+  for (int i = e.j - 1; i >= e.k - 1; --i) {
+    const int64_t pij = d.param[e.j] - d.param[i];
+    if (cap > 0 && pij > cap) break;
+    if (J(std::max(pij, e.rest_lb), 0) + e.x_rest > ub) break;  // heavier for every smaller i
+    if (i > 0 && !d.cut_ok[i]) continue;
+    if (!d.SegmentOk(i, e.j)) continue;
+    const std::vector<Label>& prev = prev_fronts[i];
+    if (prev.empty()) continue;
+    // prev is sorted by m ascending, x strictly descending. Labels with
+    // m <= pij all become m = pij: only the last of them matters.
+    const int last_le = LastAtMost(prev, pij);
+    // A label (m, x) here costs at least max(m, rest_lb) + w (x + X(j)).
+    auto consider = [&](int64_t m, int64_t x, int idx) {
+      if (J(std::max(m, e.rest_lb), x + e.x_here) + e.x_rest > ub) return;
+      cand->push_back({m, x, i, idx});
+    };
+    const int64_t x_cut = d.x[i];  // the cut opening this segment (0 at i = 0)
+    if (last_le >= 0) consider(pij, prev[last_le].x + x_cut, last_le);
+    for (int t = last_le + 1; t < static_cast<int>(prev.size()); ++t) consider(prev[t].m, prev[t].x + x_cut, t);
+  }
+}
+
+StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d,
+                                   const SplitOptions& options, bool* optimal) {
+  const Stopwatch clock;
+  const int n = d.n;
+  const int S = p.stages;
+  const bool nonempty = p.constraints.nonempty_stages;
+  const double cw = p.objective.comm_weight;
+  const int kmax = std::min(S, n);
+  auto J = [cw](int64_t m, int64_t x) { return static_cast<double>(m) + cw * static_cast<double>(x); };
+
+  SplitIncumbent inc;
+  inc.OfferGreedy(p, d);
+  inc.OfferCapLadder(p, d);
+  double& ub = inc.ub;
+  const std::vector<int>& ub_starts = inc.starts;
   // Least crossing any later cut can add: suffix minimum over allowed cuts.
   std::vector<int64_t> min_x_after(n + 2, std::numeric_limits<int64_t>::max());
   for (int c = n - 1; c >= 1; --c) min_x_after[c] = std::min(min_x_after[c + 1], d.cut_ok[c] ? d.x[c] : min_x_after[c + 1]);
@@ -255,7 +357,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
       }
       const int64_t x_here = j < n ? d.x[j] : 0;
       if (((j & 63) == 0) && std::isfinite(options.time_limit_s) &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > options.time_limit_s) {
+          clock.Seconds() > options.time_limit_s) {
         if (ub_starts.empty()) return Status::Infeasible("the split ran out of time before finding a split");
         *optimal = false;
         return FromCuts(order, ub_starts, S);
@@ -267,35 +369,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
           cuts_left > 0 && min_x_after[j + 1] != std::numeric_limits<int64_t>::max()
               ? cw * static_cast<double>(cuts_left) * static_cast<double>(min_x_after[j + 1])
               : 0.0;
-      cand.clear();
-      for (int i = j - 1; i >= k - 1; --i) {
-        const int64_t pij = d.param[j] - d.param[i];
-        if (cap > 0 && pij > cap) break;
-        if (J(std::max(pij, rest_lb), 0) + x_rest > ub) break;  // heavier for every smaller i
-        if (i > 0 && !d.cut_ok[i]) continue;
-        if (!d.SegmentOk(i, j)) continue;
-        const std::vector<Label>& prev = fronts[k - 1][i];
-        if (prev.empty()) continue;
-        // prev is sorted by m ascending, x strictly descending. Labels with
-        // m <= pij all become m = pij: only the last of them matters.
-        int last_le = -1;
-        {
-          int lo = 0, hi = static_cast<int>(prev.size()) - 1;
-          while (lo <= hi) {
-            const int mid = (lo + hi) / 2;
-            if (prev[mid].m <= pij) { last_le = mid; lo = mid + 1; } else { hi = mid - 1; }
-          }
-        }
-        // A label (m, x) here costs at least max(m, rest_lb) + w (x + X(j)).
-        auto consider = [&](int64_t m, int64_t x, int idx) {
-          if (J(std::max(m, rest_lb), x + x_here) + x_rest > ub) return;
-          cand.push_back({m, x, i, idx});
-        };
-        const int64_t x_cut = d.x[i];  // the cut opening this segment (0 at i = 0)
-        if (last_le >= 0) consider(pij, prev[last_le].x + x_cut, last_le);
-        for (int t = last_le + 1; t < static_cast<int>(prev.size()); ++t)
-          consider(prev[t].m, prev[t].x + x_cut, t);
-      }
+      ExtendFronts(p, d, fronts[k - 1], {k, j, rest_lb, x_here, x_rest}, ub, &cand);
       if (cand.empty()) continue;
       std::sort(cand.begin(), cand.end(), [](const Label& a, const Label& b) {
         return a.m != b.m ? a.m < b.m : (a.x != b.x ? a.x < b.x : a.from > b.from);
@@ -310,33 +384,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
         for (const Label& c : out) ub = std::min(ub, J(c.m, c.x));
     }
   }
-  // Best final label.
-  int best_k = -1, best_idx = -1;
-  double best = kInf;
-  for (int k = nonempty ? kmax : 1; k <= kmax; ++k) {
-    if (nonempty && k != S) continue;
-    const std::vector<Label>& f = fronts[k][n];
-    for (int t = 0; t < static_cast<int>(f.size()); ++t) {
-      const double v = J(f[t].m, f[t].x);
-      if (v < best) { best = v; best_k = k; best_idx = t; }
-    }
-  }
-  if (best_k < 0) {
-    // Every label was pruned against ub: the incumbent is optimal.
-    if (!ub_starts.empty()) return FromCuts(order, ub_starts, S);
-    return NoSplit(p);
-  }
-  if (!ub_starts.empty() && SplitCost(p, d, ub_starts) <= best) return FromCuts(order, ub_starts, S);
-  std::vector<int> starts;
-  int j = n, idx = best_idx;
-  for (int k = best_k; k >= 1; --k) {
-    const Label& l = fronts[k][j][idx];
-    starts.push_back(l.from);
-    j = l.from;
-    idx = l.idx;
-  }
-  std::reverse(starts.begin(), starts.end());
-  return FromCuts(order, starts, S);
+  return SplitFromFronts(p, order, d, fronts, inc);
 }
 
 // --- latency: bottleneck DP.
@@ -434,12 +482,12 @@ StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>&
 
 StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vector<const std::vector<int>*>& orders,
                                         double time_limit_s) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch clock;
   OrdersSplit out;
   for (size_t i = 0; i < orders.size(); ++i) {
     SplitOptions so;
     if (std::isfinite(time_limit_s)) {
-      const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double used = clock.Seconds();
       // Each split's seeding passes run before its clock starts: once the
       // time is gone and a split is in hand, the other orders are skipped.
       if (used >= time_limit_s && out.best >= 0) {
