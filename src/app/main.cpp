@@ -130,16 +130,9 @@ respect::StatusOr<respect::Config> BuildConfig(const CommandLine& cl) {
   }
   for (const auto& kv : cl.overrides) RESPECT_RETURN_IF_ERROR(respect::ApplyOverride(&*config, kv.first, kv.second));
   if (!cl.write_lp.empty()) config->solver.write_lp = cl.write_lp;
+  respect::ResolveOutputPaths(&*config);
   RESPECT_RETURN_IF_ERROR(respect::ValidateConfig(*config));
   return config;
-}
-
-// Inputs are never overwritten: registers every file the run reads.
-void ProtectInputs(const CommandLine& cl, const respect::Config& config) {
-  if (!cl.config_path.empty()) respect::ProtectInputPath(cl.config_path);
-  for (const std::string& m : config.models) respect::ProtectInputPath(m);
-  if (!config.deploy.schedule.empty()) respect::ProtectInputPath(config.deploy.schedule);
-  if (config.policy.weights != "default") respect::ProtectInputPath(config.policy.weights);
 }
 
 }  // namespace
@@ -173,8 +166,8 @@ int main(int argc, char** argv) {
   }
   respect::StatusOr<respect::Config> config = BuildConfig(cl);
   if (!config.ok()) return Fail(config.status());
-  ProtectInputs(cl, *config);
-  respect::Status s = Dispatch(*config);
+  respect::Status s = respect::CheckRunPaths(cl.config_path, *config);
+  if (s.ok()) s = Dispatch(*config);
   if (!s.ok()) return Fail(s);
   return 0;
 }

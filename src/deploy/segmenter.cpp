@@ -527,6 +527,24 @@ Status SwapIntoPlace(const fs::path& tmp, const fs::path& dir) {
   return Status::Ok();
 }
 
+// Removes "<parent>/.segments.tmp.<pid>..." folders whose process is gone
+// (a deploy killed between writing and renaming). Folders of live processes
+// are left alone; errors are ignored (a leftover folder is harmless).
+void RemoveStaleDeployTemps(const fs::path& parent) {
+  static const std::string kPrefix = ".segments.tmp.";
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
+    const std::string rest = name.substr(kPrefix.size());
+    const size_t digits = rest.find_first_not_of("0123456789");
+    if (digits == 0 || digits > 9) continue;  // no pid, or not one
+    const long pid = std::stol(rest.substr(0, digits));
+    std::error_code rm;
+    if (pid != static_cast<long>(getpid()) && ProcessIsGone(pid)) fs::remove_all(it->path(), rm);
+  }
+}
+
 Status WriteDeployInto(const fs::path& tmp, const std::vector<Segment>& segments,
                        const std::vector<std::string>& files, const std::string& manifest_yaml) {
   for (size_t k = 0; k < segments.size(); ++k)
@@ -550,10 +568,12 @@ Status PublishSegments(const std::vector<Segment>& segments, const std::vector<s
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   fs::create_directories(parent, ec);
   if (ec) return Status::Io("cannot create directory '" + parent.string() + "': " + ec.message());
-  const fs::path tmp = parent / (".segments.tmp." + std::to_string(getpid()));
-  fs::remove_all(tmp, ec);
-  fs::create_directory(tmp, ec);
-  if (ec) return Status::Io("cannot create directory '" + tmp.string() + "': " + ec.message());
+  RemoveStaleDeployTemps(parent);
+  // A fresh name (pid, counter, random): never an existing folder or an input.
+  const fs::path tmp = TempPathFor((parent / ".segments").string());
+  RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(tmp.string()));
+  if (!fs::create_directory(tmp, ec) || ec)
+    return Status::Io("cannot create directory '" + tmp.string() + "': " + (ec ? ec.message() : "it exists"));
   Status st = WriteDeployInto(tmp, segments, files, manifest_yaml);
   if (st.ok()) st = SwapIntoPlace(tmp, target);
   fs::remove_all(tmp, ec);  // the previous deploy, or the failed attempt
@@ -582,16 +602,8 @@ StatusOr<std::vector<std::string>> WriteSegments(const std::vector<Segment>& seg
   fs::create_directories(dir, ec);
   if (ec) return Status::Io("cannot create directory '" + dir + "': " + ec.message());
   for (int k = 0; k < n; ++k) {
-    const std::string tmp = paths[k] + ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      if (!f) return Status::Io("cannot write '" + tmp + "'");
-      f.write(reinterpret_cast<const char*>(segments[k].bytes.data()),
-              static_cast<std::streamsize>(segments[k].bytes.size()));
-      if (!f) return Status::Io("error writing '" + tmp + "'");
-    }
-    fs::rename(tmp, paths[k], ec);
-    if (ec) return Status::Io("cannot rename '" + tmp + "' to '" + paths[k] + "': " + ec.message());
+    const std::vector<uint8_t>& b = segments[k].bytes;
+    RESPECT_RETURN_IF_ERROR(WriteFileAtomic(paths[k], std::string(b.begin(), b.end())));
   }
   return paths;
 }
