@@ -26,7 +26,13 @@ int ExitCode(const respect::Status& s) {
 int Fail(const respect::Status& s) {
   // Under mpirun every rank that fails says so, marked with its rank.
   const std::string who = respect::dist::Size() > 1 ? "[rank " + std::to_string(respect::dist::Rank()) + "] " : "";
-  std::cerr << "respect-opt: error: " << who << s.message() << "\n";
+  // A message may quote an input (a name, a value); a hostile one can be
+  // megabytes long. The line is cut, never the refusal.
+  std::string msg = s.message();
+  constexpr size_t kMaxMessage = 800;
+  if (msg.size() > kMaxMessage)
+    msg = msg.substr(0, kMaxMessage) + "... (" + std::to_string(msg.size()) + " characters, cut)";
+  std::cerr << "respect-opt: error: " << who << msg << "\n";
   return ExitCode(s);
 }
 

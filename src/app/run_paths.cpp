@@ -14,6 +14,10 @@ namespace respect {
 
 namespace {
 
+bool EndsWith(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 bool IsModelFile(const std::string& spec) { return spec.rfind("zoo:", 0) != 0 && spec != "synthetic"; }
 
 // The files the task reads (besides the config file).
@@ -37,7 +41,7 @@ std::vector<std::string> RequiredFiles(const Config& c) {
   if (c.task == "devices") return req;
   if (c.task != "label" && c.task != "train")
     for (const std::string& m : c.models)
-      if (IsModelFile(m)) req.push_back(m);
+      if (EndsWith(m, ".json") || EndsWith(m, ".gml") || EndsWith(m, ".tflite")) req.push_back(m);
   if (c.policy.weights != "default") req.push_back(c.policy.weights);
   if (c.task == "deploy" && !c.deploy.schedule.empty()) req.push_back(c.deploy.schedule);
   if (c.task == "train" && !c.train.init_weights.empty()) req.push_back(c.train.init_weights);
@@ -78,11 +82,16 @@ Status CheckRunPaths(const std::string& config_path, const Config& c) {
   ProtectInputPath(config_path);
   for (const std::string& p : InputFiles(c)) ProtectInputPath(p);
   for (const std::string& p : RequiredFiles(c)) {
-    const bool text = p.size() > 5 && (p.compare(p.size() - 5, 5, ".json") == 0 || p.compare(p.size() - 4, 4, ".gml") == 0);
+    const bool text = EndsWith(p, ".json") || EndsWith(p, ".gml");
     RESPECT_RETURN_IF_ERROR(CheckInputFile(p, text ? kMaxTextInputBytes : kMaxBinaryInputBytes));
   }
   if (c.task != "devices") RESPECT_RETURN_IF_ERROR(CheckOutputDir(c.output_dir));
+  const std::string& lp = c.solver.write_lp;
+  if (!lp.empty() && !(EndsWith(lp, ".lp") || EndsWith(lp, ".mps")))
+    return Status::Invalid("key 'solver.write_lp': '" + lp + "' must end in .lp or .mps");
   for (const std::string& p : OutputFiles(c)) RESPECT_RETURN_IF_ERROR(CheckWritable(p));
+  // A deploy replaces <output.dir>/segments as a whole.
+  if (c.task == "deploy") RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(c.output_dir + "/segments"));
   return Status::Ok();
 }
 

@@ -500,7 +500,12 @@ StatusOr<Config> ParseConfig(const std::string& text, const std::string& origin)
   c.config_path = origin;
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    // A second document would be ignored silently by YAML::Load.
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1)
+      return Status::Invalid(origin + ": the config holds " + std::to_string(docs.size()) +
+                             " YAML documents ('---'); give one");
+    if (!docs.empty()) root = docs.front();
   } catch (const YAML::Exception& e) {
     return Status::Invalid(origin + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }

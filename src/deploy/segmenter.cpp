@@ -537,7 +537,7 @@ void RemoveStaleDeployTemps(const fs::path& parent) {
     const std::string name = it->path().filename().string();
     if (name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
     const std::string rest = name.substr(kPrefix.size());
-    const size_t digits = rest.find_first_not_of("0123456789");
+    const size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
     if (digits == 0 || digits > 9) continue;  // no pid, or not one
     const long pid = std::stol(rest.substr(0, digits));
     std::error_code rm;
@@ -558,6 +558,9 @@ Status PublishSegments(const std::vector<Segment>& segments, const std::vector<s
                        const std::string& manifest_yaml, const std::string& dir, const std::string& input_path) {
   if (files.size() != segments.size()) return Status::Internal("PublishSegments: one file name per segment");
   const fs::path target = fs::path(dir).lexically_normal();
+  std::error_code resolve;
+  fs::weakly_canonical(fs::absolute(target, resolve), resolve);
+  if (resolve) return Status::Io("cannot resolve '" + dir + "': " + resolve.message());
   if (!input_path.empty() && IsWithin(input_path, target))
     return Status::Invalid("the model '" + input_path + "' lies inside '" + dir +
                            "', which the deploy replaces as a whole; move it or choose another output.dir");

@@ -61,7 +61,10 @@ StatusOr<Graph> ParseGraphJson(const std::string& text, const std::string& origi
     return Status::Invalid(origin + ": invalid JSON at byte " + std::to_string(e.byte));
   } catch (const json::exception& e) {
     // out_of_range for numbers such as 1e999 (not a parse_error).
-    return Status::Invalid(origin + ": invalid JSON: " + std::string(e.what()));
+    // The message quotes the number, which may be megabytes long.
+    std::string what = e.what();
+    if (what.size() > 160) what = what.substr(0, 160) + "...";
+    return Status::Invalid(origin + ": invalid JSON: " + what);
   }
   if (!doc.is_object()) return Status::Invalid(origin + ": top level must be an object with 'nodes' and 'edges'");
   std::string name = "graph";
