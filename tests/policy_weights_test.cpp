@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -63,9 +64,10 @@ TEST(PolicyWeights, RoundTripThroughFile) {
   auto o1 = policy->Decode(*g), o2 = (*loaded)->Decode(*g);
   ASSERT_TRUE(o1.ok() && o2.ok());
   EXPECT_EQ(*o1, *o2);
-  // No temp file left behind by the atomic write.
-  std::ifstream tmp(path + ".tmp");
-  EXPECT_FALSE(tmp.good());
+  // No temp file left behind by the atomic write ("<path>.tmp.<pid>.<n>.<random>").
+  const std::string stem = std::filesystem::path(path).filename().string() + ".tmp";
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
+    EXPECT_NE(e.path().filename().string().rfind(stem, 0), 0u) << e.path();
 }
 
 TEST(PolicyWeights, ByteLayout) {

@@ -189,7 +189,8 @@ def json_cases():
         "cycle": two('{"src": 0, "dst": 1}, {"src": 1, "dst": 0}'),
         "edge_negative": two('{"src": 0, "dst": 1, "bytes": -3}'), "edge_float": two('{"src": 0, "dst": 1, "bytes": 0.5}'),
         "edge_conflict": two('{"src": 0, "dst": 1, "bytes": 3}, {"src": 0, "dst": 1, "bytes": 4}'),
-        "edge_bytes_huge": two('{"src": 0, "dst": 1, "bytes": ' + P62 + '}, {"src": 1, "dst": 0, "bytes": 1}'),
+        "edge_bytes_huge": '{"nodes": [' + node(0) + ", " + node(1) + ", " + node(2) + '], "edges": [' + ", ".join(
+            f'{{"src": {a}, "dst": {b}, "bytes": {P62}}}' for a, b in ((0, 1), (1, 2), (0, 2))) + "]}",
         "trailing_comma": '{"nodes": [' + node(0) + ",]}", "comment": '// c\n{"nodes": [' + node(0) + "]}",
         "single_quotes": "{'nodes': []}", "nan": '{"nodes": [{"id": 0, "param_bytes": NaN}]}',
         "bom_garbage": "\xef\xbb\xbf{]", "unterminated_string": '{"nodes": [{"id": "abc',
