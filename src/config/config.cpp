@@ -66,8 +66,8 @@ Status ScalarInt(const YAML::Node& n, const std::string& where, int64_t* out) {
     try { d = n.as<double>(); } catch (const YAML::Exception&) {
       return Status::Invalid(where + ": expected an integer, got '" + n.Scalar() + "'");
     }
-    if (d != std::floor(d) || std::fabs(d) > 9.0e18)
-      return Status::Invalid(where + ": expected an integer, got '" + n.Scalar() + "'");
+    if (d != std::floor(d)) return Status::Invalid(where + ": expected an integer, got '" + n.Scalar() + "'");
+    if (std::fabs(d) > 9.0e18) return Status::Invalid(where + ": " + n.Scalar() + " is out of range");
     *out = static_cast<int64_t>(d);
   }
   return Status::Ok();
