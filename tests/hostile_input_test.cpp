@@ -100,7 +100,11 @@ TEST(HostileYaml, AliasBombIsRefusedQuickly) {
 TEST(HostileYaml, SecondDocumentIsRefused) {
   auto c = ParseConfig("task: schedule\n---\ntask: label\n", "two.yaml");
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("2 YAML documents"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("2 or more YAML documents"), std::string::npos) << c.status().message();
+  // YAML::LoadAll never returns on this input (config_yaml fuzzer): counted up to 2, refused.
+  const std::string endless =
+      std::string("\0, window: 1, ma\x88\xa0\x88\x96""den: 3}\n\0\xa6\0\0\0\0\0\0\0\0\0\0", 40) + std::string(29, ']');
+  EXPECT_FALSE(ParseConfig(endless, "endless.yaml").ok());
 }
 
 // ---- 3: deep JSON --------------------------------------------------------
