@@ -104,9 +104,13 @@ def main():
     ap.add_argument("--out", default="bench/out/learned_windows")
     ap.add_argument("--csv", default="bench/results/learned_windows.csv")
     ap.add_argument("--svg", default="bench/results/learned_windows.svg")
+    ap.add_argument("--budget", type=float, default=1.0,
+                    help="policy.window_budget of the learned and random arms (share of the uniform free binaries)")
     ap.add_argument("--binary", default=BINARY, help="respect-opt to run (a copy lets you rebuild meanwhile)")
     a = ap.parse_args()
     globals()["BINARY"] = os.path.abspath(a.binary)
+    for arm in ("learned", "random"):
+        ARMS[arm] = ARMS[arm] + ["--policy.window_budget", str(a.budget)]
     sizes = [int(x) for x in a.sizes.split(",")]
     limits = dict(zip(sizes, [float(x) for x in a.limits.split(",")]))
     insts = [(f, n, 1001 + g, limits[n]) for n in sizes for f in a.families.split(",") for g in range(a.graphs)]
@@ -166,7 +170,7 @@ def summarize(rows):
 
 def plot(recs, best, svg_path):
     try:
-        import matplotlib
+        import matplotlib  # Debian's python3-matplotlib: run with /usr/bin/python3
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:

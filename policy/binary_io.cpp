@@ -1,9 +1,8 @@
 #include "policy/binary_io.h"
 
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "io/output_guard.h"
 
 namespace respect {
 namespace policy_io {
@@ -111,31 +110,11 @@ Status ByteReader::Tensor(TensorRecord* t) {
 }
 
 StatusOr<std::string> ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Io("cannot open " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::Io("cannot read " + path);
-  return ss.str();
+  return ReadInputFile(path, kMaxBinaryInputBytes);
 }
 
 Status WriteFileAtomic(const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::Io("cannot write " + tmp);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Status::Io("cannot write " + tmp);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::Io("cannot rename " + tmp + " to " + path);
-  }
-  return Status::Ok();
+  return respect::WriteFileAtomic(path, bytes);
 }
 
 }  // namespace policy_io

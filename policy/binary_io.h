@@ -107,8 +107,9 @@ Status AssignTensor(const TensorRecord& rec, bool is_vector, T* t) {
   return Status::Ok();
 }
 
-// Whole-file helpers. WriteFileAtomic writes "<path>.tmp" then renames it over
-// path, so readers never see a half-written file.
+// Whole-file helpers (io/output_guard.h): ReadFileBytes refuses non-regular
+// or oversized files; WriteFileAtomic writes a unique temporary then renames
+// it over path (never over an input), so readers never see a half-written file.
 StatusOr<std::string> ReadFileBytes(const std::string& path);
 Status WriteFileAtomic(const std::string& path, const std::string& bytes);
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/parallel.h"
+#include "io/output_guard.h"
 #include "policy/binary_io.h"
 #include "policy/decode.h"
 #include "policy/reward.h"
@@ -412,6 +413,7 @@ Status PolicyTrainer::StartCurve(bool resumed) {
 Status PolicyTrainer::AppendCurve(const TrainCurveRow& row) const {
   const std::string path = CurvePath();
   if (path.empty() || !writer()) return Status::Ok();
+  RESPECT_RETURN_IF_ERROR(CheckWritable(path));
   std::ofstream out(path, std::ios::app);
   if (!out) return Status::Io("cannot write " + path);
   char buf[512];

@@ -1,6 +1,9 @@
 #include "policy/weights.h"
 
+#include <cmath>
 #include <map>
+
+#include "label/dataset.h"
 
 #include "policy/binary_io.h"
 
@@ -30,21 +33,69 @@ std::string EncodeWeights(const PolicyHParams& hp, const PolicyParams<double>& p
   p.ForEach([&](const char* name, const auto& t) {
     w.Tensor(name, t, std::decay_t<decltype(t)>::ColsAtCompileTime == 1, TensorDtype::kF32);
   });
+  const std::string& body = w.data();
+  w.U32(Crc32(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
   return w.data();
 }
 
 namespace {
+
+// Version 3 ends in a CRC-32 of every byte before it; version 2 has none.
+// Returns the bytes the records are read from (without the checksum).
+StatusOr<std::string> Body(const std::string& bytes, uint32_t* version) {
+  ByteReader r(bytes);
+  std::string magic;
+  if (!r.Raw(4, &magic)) return Status::Invalid("truncated header (file has " + std::to_string(bytes.size()) + " bytes)");
+  if (magic != "RSPW") return Status::Invalid("not a policy weights file (magic is not RSPW)");
+  if (!r.U32(version)) return Status::Invalid("truncated header");
+  if (*version < kOldestWeightsVersion || *version > kWeightsVersion) {
+    return Status::Invalid("weights file version " + std::to_string(*version) + " is not supported (expected " +
+                           std::to_string(kOldestWeightsVersion) + " to " + std::to_string(kWeightsVersion) + ")");
+  }
+  if (*version < 3) return bytes;
+  if (bytes.size() < 12) return Status::Invalid("truncated header");
+  return bytes.substr(0, bytes.size() - 4);
+}
+
+Status CheckChecksum(const std::string& bytes, const std::string& body) {
+  ByteReader tail(bytes);
+  std::string skip;
+  uint32_t stored = 0;
+  tail.Raw(body.size(), &skip);
+  tail.U32(&stored);
+  const uint32_t actual = Crc32(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+  if (stored != actual) return Status::Invalid("checksum mismatch (the file is corrupt)");
+  return Status::Ok();
+}
+
+Status CheckFinite(const PolicyParams<double>& params) {
+  Status st;
+  params.ForEach([&](const char* name, const auto& t) {
+    if (st.ok() && !t.allFinite()) st = Status::Invalid(std::string("tensor ") + name + " holds NaN or infinite values");
+  });
+  return st;
+}
+
+StatusOr<PolicyWeights> DecodeBody(const std::string& bytes);
+
 StatusOr<PolicyWeights> Decode(const std::string& bytes) {
+  uint32_t version = 0;
+  auto body = Body(bytes, &version);
+  if (!body.ok()) return body.status();
+  auto out = DecodeBody(*body);
+  if (!out.ok()) return out.status();
+  if (version >= 3) RESPECT_RETURN_IF_ERROR(CheckChecksum(bytes, *body));
+  RESPECT_RETURN_IF_ERROR(CheckFinite(out->params));
+  return out;
+}
+
+StatusOr<PolicyWeights> DecodeBody(const std::string& bytes) {
   ByteReader r(bytes);
   std::string magic;
   if (!r.Raw(4, &magic)) return Status::Invalid("truncated header (file has " + std::to_string(bytes.size()) + " bytes)");
   if (magic != "RSPW") return Status::Invalid("not a policy weights file (magic is not RSPW)");
   uint32_t version;
   if (!r.U32(&version)) return Status::Invalid("truncated header");
-  if (version != kWeightsVersion) {
-    return Status::Invalid("weights file version " + std::to_string(version) + " is not supported (expected " +
-                           std::to_string(kWeightsVersion) + ")");
-  }
   PolicyWeights out;
   uint32_t fd, e, h, mask, fs, dyn;
   float clip;
@@ -55,6 +106,7 @@ StatusOr<PolicyWeights> Decode(const std::string& bytes) {
   if (mask > 1) return Status::Invalid("unknown glimpse_mask " + std::to_string(mask));
   if (fs > 1) return Status::Invalid("unknown feature_set " + std::to_string(fs));
   if (e > 4096 || h > 4096) return Status::Invalid("embed/hidden size out of range");
+  if (!std::isfinite(clip)) return Status::Invalid("tanh_clip is not finite");
   out.hparams.feature_dim = static_cast<int>(fd);
   out.hparams.embed = static_cast<int>(e);
   out.hparams.hidden = static_cast<int>(h);

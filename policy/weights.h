@@ -1,9 +1,9 @@
 // The policy weights file (one versioned little-endian format, ".rspw").
 //
-// Layout, version 2 (u32 = 4-byte little-endian unsigned, f32 = IEEE-754
+// Layout, version 3 (u32 = 4-byte little-endian unsigned, f32 = IEEE-754
 // binary32 little-endian; written byte by byte, so identical on every host):
 //   magic        4 bytes  "RSPW"
-//   version      u32      2
+//   version      u32      3 (2 is read too: the same without the checksum)
 //   feature_dim  u32      kFeatureDim (28)
 //   embed        u32      E
 //   hidden       u32      H
@@ -17,6 +17,7 @@
 //     u32 name length, name bytes (e.g. "enc_w"), u32 rank (1 or 2),
 //     u32 dims[rank], u32 dtype (1 = f32), rank-1: dims[0] values,
 //     rank-2: dims[0] x dims[1] values row-major
+//   checksum     u32      CRC-32 of every byte before it (version 3 only)
 // Tensor names and shapes are those of PolicyParams (network.h). Nothing may
 // follow the last tensor. Every load error (missing file aside, which is an
 // Io error) is one line: Status::Invalid("<path>: <what>").
@@ -29,9 +30,14 @@
 
 namespace respect {
 
+// Version 3 (written) is version 2 followed by a u32 CRC-32 (IEEE, as the
+// label dataset's frames) of every byte before it. Version 2 (no checksum,
+// e.g. the shipped policy/weights/respect_policy.rspw) is still read.
 // Version 1 (24 features, no dyn_w, no dynamic flag) is not read: its
-// features mean something else to this build.
-inline constexpr uint32_t kWeightsVersion = 2;
+// features mean something else to this build. Every version refuses NaN or
+// infinite parameters.
+inline constexpr uint32_t kWeightsVersion = 3;
+inline constexpr uint32_t kOldestWeightsVersion = 2;
 
 struct PolicyWeights {
   PolicyHParams hparams;

@@ -8,7 +8,7 @@
 #   FUZZ_RUNS=1000000 scripts/fuzz.sh 900                 stop each at 1M runs or 900 s
 #   FUZZ_BUILD=dir FUZZ_MAKE_JOBS=1 scripts/fuzz.sh
 #
-# Targets: tflite_reader graph_json graph_gml config_yaml schedule_json.
+# Targets: tflite_reader graph_json graph_gml config_yaml schedule_json yaml_alias json_depth.
 # Corpora live in <build>/corpus/<target>, seeded from tests/fuzz/seeds/<target>
 # and tests/fuzz/regressions/<target> (plus the TFLite fixtures and, when
 # fetched, the first 64 KB of the real models). Crashes are written as
@@ -22,7 +22,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(tflite_reader graph_json graph_gml config_yaml schedule_json)
+[[ ${#targets[@]} -gt 0 ]] || targets=(tflite_reader graph_json graph_gml config_yaml schedule_json yaml_alias json_depth)
 build="${FUZZ_BUILD:-$repo/build-fuzz}"
 runs="${FUZZ_RUNS:--1}"
 

@@ -4,13 +4,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <unordered_set>
 
 #include "CoinError.hpp"
 #include "CoinFinite.hpp"
 #include "CoinLpIO.hpp"
 #include "CoinMpsIO.hpp"
+#include "io/output_guard.h"
 #include "solver/coin_arrays.h"
 #include "solver/model_names.h"
 
@@ -32,6 +35,9 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   std::transform(tail.begin(), tail.end(), tail.begin(), [](unsigned char c) { return std::tolower(c); });
   return tail == suffix;
 }
+
+// Writes `model` as LP (lp) or MPS to `path` directly.
+Status WriteCoinFile(const MilpModel& model, const std::string& path, bool lp);
 
 }  // namespace
 
@@ -136,6 +142,20 @@ Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
   const bool lp = EndsWith(path, ".lp");
   const bool mps = EndsWith(path, ".mps");
   if (!lp && !mps) return Status::Invalid("model file '" + path + "' must end in .lp or .mps");
+  // Written to a fresh temporary (never an input) and renamed into place.
+  RESPECT_RETURN_IF_ERROR(CheckWritable(path));
+  const std::string tmp = TempPathFor(path);
+  RESPECT_RETURN_IF_ERROR(CheckWritable(tmp));
+  Status st = WriteCoinFile(model, tmp, lp);
+  if (st.ok() && std::rename(tmp.c_str(), path.c_str()) != 0)
+    st = Status::Io("cannot write model file '" + path + "': " + std::strerror(errno));
+  if (!st.ok()) std::remove(tmp.c_str());
+  return st;
+}
+
+namespace {
+
+Status WriteCoinFile(const MilpModel& model, const std::string& path, bool lp) {
   try {
     const int nc = model.num_cols(), nr = model.num_rows();
     const CoinArrays arr = ToCoinArrays(model, /*extra_constant_col=*/false);  // the constant is a column already
@@ -181,6 +201,8 @@ Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
   }
   return Status::Ok();
 }
+
+}  // namespace
 
 Status MilpOptions::Validate() const {
   if (!(time_limit_s > 0.0)) return Status::Invalid("solver time limit must be > 0 seconds");

@@ -390,6 +390,31 @@ TEST(CheckCopy, OnlyBiasesArmNnRefusesAreRequantized) {
   }
 }
 
+// Issue 23: a bias shared by operators that want it at different scales
+// (0.125 for fc1, 0.0625 for fc2) gets one requantized copy per reader in
+// the check copies, on one stage and on two; the original stays in the
+// copies unused, and the deployed segments keep it as it is.
+TEST(CheckCopy, SharedBiasGetsARequantizedCopyPerReader) {
+  const FixtureBias bias{{0.1875f}, {0}, {4, -4, 8, 0}};
+  const TfliteModel model = Load(BuildInt8SharedBiasModel(bias));
+  for (const std::vector<int>& stages : {std::vector<int>{0, 0}, std::vector<int>{0, 1}}) {
+    const int n = stages.back() + 1;
+    auto segs = SegmentModel(model, stages, n);
+    ASSERT_TRUE(segs.ok()) << segs.status().message();
+    auto c = FoldConstantOperators(model, *segs);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->requantized_biases, 2);
+    // 0.1875 / 0.125 = 1.5 and 0.1875 / 0.0625 = 3 times {4, -4, 8, 0}.
+    const FixtureBias fc1{{0.125f}, {0}, {6, -6, 12, 0}}, fc2{{0.0625f}, {0}, {12, -12, 24, 0}};
+    ExpectBias(BiasIn(c->model, "fc/bias/copy_for_op_0"), fc1, "whole copy, fc1");
+    ExpectBias(BiasIn(c->model, "fc/bias/copy_for_op_1"), fc2, "whole copy, fc2");
+    ExpectBias(BiasIn(c->segments.front().bytes, "fc/bias/copy_for_op_0"), fc1, "first segment copy");
+    ExpectBias(BiasIn(c->segments.back().bytes, "fc/bias/copy_for_op_1"), fc2, "last segment copy");
+    for (const Segment& s : *segs) ExpectBias(BiasIn(s.bytes, "fc/bias"), bias, "a deployed segment");
+    if (ReferenceRunnerAvailable()) ExpectArmNnRefusesTheOriginalAndRunsTheCopies(model, *segs, *c);
+  }
+}
+
 // Per-channel biases at the expected scales (the float products) are left alone.
 TEST(CheckCopy, MatchingPerChannelBiasIsLeftAlone) {
   const TfliteModel model = Load(BuildInt8ConvBiasModel({{0.1f * 0.02f, 0.1f * 0.03f}, {0, 0}, {1000, -77}}));

@@ -198,7 +198,7 @@ TEST(Cli, FieldReportedBadInputs) {
                  "number overflow");
   ExpectBadInput("--model " + Write("f2.json", R"({"nodes": [{"id": 1, "param_bytes": 18446744073709551615}]})") + out,
                  "'param_bytes' is too large");
-  ExpectBadInput("--task deploy --model " + tmp + "/model_dir.tflite" + out, "is a directory, not a .tflite file");
+  ExpectBadInput("--task deploy --model " + tmp + "/model_dir.tflite" + out, "is a directory, not a file");
   ExpectBadInput("--model " + tmp + "/model_dir.tflite" + out, "is a directory");
   ExpectBadInput("--config " + Write("f3.yaml", ""), "the config is empty");
   ExpectBadInput("--config " + tmp + "/config_dir", "is a directory, not a file");

@@ -56,6 +56,8 @@ TEST(FuzzReplay, GraphJson) { ExpectReplayed(fuzz::GraphJson, "graph_json"); }
 TEST(FuzzReplay, GraphGml) { ExpectReplayed(fuzz::GraphGml, "graph_gml"); }
 TEST(FuzzReplay, ConfigYaml) { ExpectReplayed(fuzz::ConfigYaml, "config_yaml"); }
 TEST(FuzzReplay, ScheduleJson) { ExpectReplayed(fuzz::ScheduleJson, "schedule_json"); }
+TEST(FuzzReplay, YamlAlias) { ExpectReplayed(fuzz::YamlAlias, "yaml_alias"); }
+TEST(FuzzReplay, JsonDepth) { ExpectReplayed(fuzz::JsonDepth, "json_depth"); }
 
 }  // namespace
 }  // namespace respect

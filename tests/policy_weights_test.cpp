@@ -1,7 +1,10 @@
 // The policy weights file: round trip, byte layout, and one-line Invalid
 // errors for a wrong magic, an unsupported version, truncation, a shape
 // mismatch and trailing bytes.
+#include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -9,6 +12,7 @@
 
 #include "policy/policy.h"
 #include "policy/random_dag.h"
+#include "label/dataset.h"
 #include "policy/weights.h"
 
 namespace respect {
@@ -60,9 +64,10 @@ TEST(PolicyWeights, RoundTripThroughFile) {
   auto o1 = policy->Decode(*g), o2 = (*loaded)->Decode(*g);
   ASSERT_TRUE(o1.ok() && o2.ok());
   EXPECT_EQ(*o1, *o2);
-  // No temp file left behind by the atomic write.
-  std::ifstream tmp(path + ".tmp");
-  EXPECT_FALSE(tmp.good());
+  // No temp file left behind by the atomic write ("<path>.tmp.<pid>.<n>.<random>").
+  const std::string stem = std::filesystem::path(path).filename().string() + ".tmp";
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
+    EXPECT_NE(e.path().filename().string().rfind(stem, 0), 0u) << e.path();
 }
 
 TEST(PolicyWeights, ByteLayout) {
@@ -92,7 +97,8 @@ TEST(PolicyWeights, ByteLayout) {
     const bool vec = std::decay_t<decltype(t)>::ColsAtCompileTime == 1;
     expect += 4 + std::string(name).size() + 4 + (vec ? 4 : 8) + 4 + 4 * static_cast<size_t>(t.size());
   });
-  EXPECT_EQ(bytes.size(), expect);
+  EXPECT_EQ(bytes.size(), expect + 4);  // + the CRC-32 of version 3
+  EXPECT_EQ(u32(expect), Crc32(reinterpret_cast<const uint8_t*>(bytes.data()), expect));
 }
 
 TEST(PolicyWeights, TruncatedAtEveryLength) {
@@ -140,6 +146,36 @@ TEST(PolicyWeights, WrongMagicVersionShapeTrailing) {
   std::string bad_features = good;
   bad_features[8] = 23;
   ExpectOneLineInvalid(DecodeWeights(bad_features, "f").status(), "feature_dim 23");
+}
+
+// Version 3's checksum catches a flipped bit anywhere in the tensor data.
+TEST(PolicyWeights, BitFlipIsRefusedByTheChecksum) {
+  const PolicyHParams hp = Small();
+  const std::string good = EncodeWeights(hp, InitParams(hp, 5), "");
+  for (size_t at : {good.size() / 2, good.size() - 5, good.size() - 1}) {
+    std::string flipped = good;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+    ExpectOneLineInvalid(DecodeWeights(flipped, "b").status(), "checksum mismatch");
+  }
+}
+
+TEST(PolicyWeights, NonFiniteWeightsAreRefused) {
+  const PolicyHParams hp = Small();
+  PolicyParams<double> p = InitParams(hp, 6);
+  p.enc_w(1, 2) = std::nan("");
+  ExpectOneLineInvalid(DecodeWeights(EncodeWeights(hp, p, ""), "n").status(), "tensor enc_w holds NaN");
+  PolicyParams<double> q = InitParams(hp, 6);
+  q.dec_b(0) = HUGE_VAL;
+  ExpectOneLineInvalid(DecodeWeights(EncodeWeights(hp, q, ""), "i").status(), "tensor dec_b holds NaN or infinite");
+}
+
+// The shipped file is version 2 (no checksum) and still loads.
+TEST(PolicyWeights, ShippedVersion2StillLoads) {
+  std::ifstream in(DefaultWeightsPath(), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 8u);
+  EXPECT_EQ(bytes[4], 2);
+  EXPECT_TRUE(DecodeWeights(bytes, "shipped").ok());
 }
 
 TEST(PolicyWeights, MissingFileIsIoError) {

@@ -85,6 +85,28 @@ TEST(LearnedWindows, SameFreeBinariesAsUniformAfterPropagation) {
   }
 }
 
+TEST(LearnedWindows, BudgetFractionScalesTheFreeBinaries) {
+  auto net = LoadWindowNet("default", 1);
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  LearnedWindows full(*net), quarter(*net, 0.25);
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    Problem p = RandomProblem(seed, 80, 6);
+    auto center = DpTopoScheduler().Run(p);
+    ASSERT_TRUE(center.ok());
+    const Windows hard = FullWindows(p);
+    auto a = full.Open(p, hard, center->schedule, 1);
+    auto b = quarter.Open(p, hard, center->schedule, 1);
+    ASSERT_TRUE(a.ok() && b.ok());
+    Windows uniform = WindowsAround(hard, center->schedule, 1);
+    PropagateWindows(p.g(), &uniform);
+    const int64_t target = (FreeBinaries(uniform) + 2) / 4;
+    EXPECT_LE(FreeBinaries(*b), target) << "seed " << seed;
+    EXPECT_GE(FreeBinaries(*b), target * 7 / 10) << "seed " << seed;
+    EXPECT_LT(FreeBinaries(*b), FreeBinaries(*a));
+    EXPECT_TRUE(WithinWindows(*b, center->schedule));
+  }
+}
+
 // A fake seam: windows that fix every node but one.
 class OneNodeWindows final : public WindowPolicy {
  public:

@@ -27,7 +27,13 @@ int ExitCode(const respect::Status& s) {
 int Fail(const respect::Status& s) {
   // Under mpirun every rank that fails says so, marked with its rank.
   const std::string who = respect::dist::Size() > 1 ? "[rank " + std::to_string(respect::dist::Rank()) + "] " : "";
-  std::cerr << "respect-opt: error: " << who << s.message() << "\n";
+  // A message may quote an input (a name, a value); a hostile one can be
+  // megabytes long. The line is cut, never the refusal.
+  std::string msg = s.message();
+  constexpr size_t kMaxMessage = 800;
+  if (msg.size() > kMaxMessage)
+    msg = msg.substr(0, kMaxMessage) + "... (" + std::to_string(msg.size()) + " characters, cut)";
+  std::cerr << "respect-opt: error: " << who << msg << "\n";
   return ExitCode(s);
 }
 
@@ -139,19 +145,9 @@ respect::StatusOr<respect::Config> BuildConfig(const CommandLine& cl) {
   }
   for (const auto& kv : cl.overrides) RESPECT_RETURN_IF_ERROR(respect::ApplyOverride(&*config, kv.first, kv.second));
   if (!cl.write_lp.empty()) config->solver.write_lp = cl.write_lp;
+  respect::ResolveOutputPaths(&*config);
   RESPECT_RETURN_IF_ERROR(respect::ValidateConfig(*config));
   return config;
-}
-
-// Inputs are never overwritten: registers every file the run reads.
-void ProtectInputs(const CommandLine& cl, const respect::Config& config) {
-  if (!cl.config_path.empty()) respect::ProtectInputPath(cl.config_path);
-  for (const std::string& m : config.models) respect::ProtectInputPath(m);
-  if (!config.deploy.schedule.empty()) respect::ProtectInputPath(config.deploy.schedule);
-  if (config.policy.weights != "default" && config.policy.weights != "random")
-    respect::ProtectInputPath(config.policy.weights);
-  if (config.policy.window_weights != "default" && config.policy.window_weights != "random")
-    respect::ProtectInputPath(config.policy.window_weights);
 }
 
 }  // namespace
@@ -185,8 +181,8 @@ int main(int argc, char** argv) {
   }
   respect::StatusOr<respect::Config> config = BuildConfig(cl);
   if (!config.ok()) return Fail(config.status());
-  ProtectInputs(cl, *config);
-  respect::Status s = Dispatch(*config);
+  respect::Status s = respect::CheckRunPaths(cl.config_path, *config);
+  if (s.ok()) s = Dispatch(*config);
   if (!s.ok()) return Fail(s);
   return 0;
 }

@@ -8,29 +8,46 @@
 
 namespace respect {
 
-Status RunCompareTask(const Config& config) {
-  RESPECT_RETURN_IF_ERROR(MakeDirs(config.output_dir));
-  std::vector<CompareRow> rows;
+namespace {
+
+// Every model loaded and every problem checked before the first solve, so a
+// bad model in the list is refused before anything is written.
+StatusOr<std::vector<Problem>> LoadAllProblems(const Config& config) {
+  std::vector<Problem> problems;
   for (const std::string& spec : config.models) {
     auto graphs = LoadModel(spec, config);
     if (!graphs.ok()) return graphs.status();
     for (const auto& g : *graphs) {
       for (int stages : config.stages) {
-        const Problem problem = MakeProblem(g, stages, config);
-        Status v = problem.Validate();
-        for (const std::string& method : config.methods) {
-          CompareRow row{g->name(), g->size(), stages, {}, 0.0};
-          if (!v.ok() && v.code() != StatusCode::kInfeasible) return v;
-          auto r = ScheduleWithMethod(problem, method, config);
-          if (!r.ok()) return r.status().WithContext(g->name() + "/" + std::to_string(stages) + "/" + method);
-          row.result = std::move(r).value();
-          auto path = WriteScheduleFiles(config.output_dir, problem, row.result);
-          if (!path.ok()) return path.status();
-          std::cerr << "  " << g->name() << " x" << stages << " " << method << ": "
-                    << ToString(row.result.status) << " in " << row.result.seconds << " s\n";
-          rows.push_back(std::move(row));
-        }
+        Problem problem = MakeProblem(g, stages, config);
+        const Status v = problem.Validate();
+        if (!v.ok() && v.code() != StatusCode::kInfeasible) return v;
+        problems.push_back(std::move(problem));
       }
+    }
+  }
+  return problems;
+}
+
+}  // namespace
+
+Status RunCompareTask(const Config& config) {
+  auto problems = LoadAllProblems(config);
+  if (!problems.ok()) return problems.status();
+  RESPECT_RETURN_IF_ERROR(MakeDirs(config.output_dir));
+  std::vector<CompareRow> rows;
+  for (const Problem& problem : *problems) {
+    const Graph& g = problem.g();
+    for (const std::string& method : config.methods) {
+      CompareRow row{g.name(), g.size(), problem.stages, {}, 0.0};
+      auto r = ScheduleWithMethod(problem, method, config);
+      if (!r.ok()) return r.status().WithContext(g.name() + "/" + std::to_string(problem.stages) + "/" + method);
+      row.result = std::move(r).value();
+      auto path = WriteScheduleFiles(config.output_dir, problem, row.result);
+      if (!path.ok()) return path.status();
+      std::cerr << "  " << g.name() << " x" << problem.stages << " " << method << ": "
+                << ToString(row.result.status) << " in " << row.result.seconds << " s\n";
+      rows.push_back(std::move(row));
     }
   }
   FillGaps(&rows);

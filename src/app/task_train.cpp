@@ -111,6 +111,16 @@ Status RunTrainTask(const Config& config) {
   if (!reward.ok()) return reward.status();
   const bool cost = *reward == RewardKind::kCost;
   const bool generated = cost && !tc.curriculum.empty();
+  // The init weights are read before any other work (a bad file is refused
+  // before the first progress line).
+  PolicyHParams init_hparams = TrainerOptionsFromConfig(tc).hparams;
+  std::shared_ptr<const PolicyParams<double>> init_params;
+  if (!tc.init_weights.empty()) {
+    auto w = ReadWeightsFile(tc.init_weights);
+    if (!w.ok()) return w.status().WithContext("train.init_weights");
+    init_hparams = w->hparams;  // the network keeps its size and feature set
+    init_params = std::make_shared<const PolicyParams<double>>(std::move(w->params));
+  }
 
   std::vector<TrainExample> train, holdout, imitation;
   if (!generated || tc.supervised_epochs > 0) {
@@ -136,12 +146,8 @@ Status RunTrainTask(const Config& config) {
   RESPECT_RETURN_IF_ERROR(CheckWritable(tc.weights_out));
 
   TrainerOptions opts = TrainerOptionsFromConfig(tc);
-  if (!tc.init_weights.empty()) {
-    auto w = ReadWeightsFile(tc.init_weights);
-    if (!w.ok()) return w.status().WithContext("train.init_weights");
-    opts.hparams = w->hparams;  // the network keeps its size and feature set
-    opts.init_params = std::make_shared<const PolicyParams<double>>(std::move(w->params));
-  }
+  opts.hparams = init_hparams;
+  opts.init_params = init_params;
   if (cost) {
     opts.order_cost = MakeOrderCost(config);
     // The sizes come in over the first half of the epochs.

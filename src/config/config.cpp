@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <type_traits>
 
 #include "io/graph_io.h"
 #include "sched/registry.h"
@@ -66,10 +68,32 @@ Status ScalarInt(const YAML::Node& n, const std::string& where, int64_t* out) {
     try { d = n.as<double>(); } catch (const YAML::Exception&) {
       return Status::Invalid(where + ": expected an integer, got '" + n.Scalar() + "'");
     }
-    if (d != std::floor(d) || std::fabs(d) > 9.0e18)
-      return Status::Invalid(where + ": expected an integer, got '" + n.Scalar() + "'");
+    if (d != std::floor(d)) return Status::Invalid(where + ": expected an integer, got '" + n.Scalar() + "'");
+    if (std::fabs(d) > 9.0e18) return Status::Invalid(where + ": " + n.Scalar() + " is out of range");
     *out = static_cast<int64_t>(d);
   }
+  return Status::Ok();
+}
+
+// An unsigned 64-bit integer (seeds): whole numbers in [0, 2^64), written
+// plainly or as integral floats such as 1e19.
+Status ScalarUint(const YAML::Node& n, const std::string& where, uint64_t* out) {
+  if (!n.IsScalar()) return Status::Invalid(where + ": expected an integer");
+  const std::string& text = n.Scalar();
+  if (!text.empty() && text[0] != '-') {
+    try {
+      *out = n.as<uint64_t>();
+      return Status::Ok();
+    } catch (const YAML::Exception&) {
+    }
+  }
+  double d;
+  try { d = n.as<double>(); } catch (const YAML::Exception&) {
+    return Status::Invalid(where + ": expected an integer, got '" + text + "'");
+  }
+  if (std::isnan(d) || d < 0 || d != std::floor(d) || d >= 18446744073709551616.0)
+    return Status::Invalid(where + ": expected a whole number in [0, 2^64), got '" + text + "'");
+  *out = static_cast<uint64_t>(d);
   return Status::Ok();
 }
 
@@ -108,10 +132,17 @@ template <class T>
 KeyDef Int(std::string key, T& (*ref)(Config&), double lo, double hi, std::string help) {
   KeyDef d{key, "integer", lo, hi, {}, std::move(help), nullptr, nullptr};
   d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
-    int64_t v = 0;
-    RESPECT_RETURN_IF_ERROR(ScalarInt(n, w, &v));
-    RESPECT_RETURN_IF_ERROR(CheckBounds(static_cast<double>(v), d, w));
-    ref(*c) = static_cast<T>(v);
+    if constexpr (std::is_same_v<T, uint64_t>) {
+      uint64_t v = 0;
+      RESPECT_RETURN_IF_ERROR(ScalarUint(n, w, &v));
+      RESPECT_RETURN_IF_ERROR(CheckBounds(static_cast<double>(v), d, w));
+      ref(*c) = v;
+    } else {
+      int64_t v = 0;
+      RESPECT_RETURN_IF_ERROR(ScalarInt(n, w, &v));
+      RESPECT_RETURN_IF_ERROR(CheckBounds(static_cast<double>(v), d, w));
+      ref(*c) = static_cast<T>(v);
+    }
     return Status::Ok();
   };
   d.show = [ref](const Config& c) { return std::to_string(ref(const_cast<Config&>(c))); };
@@ -318,7 +349,7 @@ const std::vector<KeyDef>& Table() {
       Int("synthetic.seed", REF(uint64_t, synthetic.seed), 0, 1.8e19, "sampler seed"),
       String("synthetic.family", REF(std::string, synthetic.family), {"layered", "dnn"},
              "random layered DAGs, or DNN-shaped block chains"),
-      String("label.dataset", REF(std::string, label.dataset), {}, "label dataset file (appended)"),
+      String("label.dataset", REF(std::string, label.dataset), {}, "label dataset file (appended; \"\" = <output.dir>/labels.bin)"),
       Int("label.count", REF(int, label.count), 1, 1e8, "labels wanted in the dataset"),
       Int("label.nodes", REF(int, label.nodes), 2, 1e5, "nodes per labelled graph"),
       Int("label.stages_min", REF(int, label.stages_min), 1, 1024, "fewest stages of a labelled problem (drawn per label)"),
@@ -328,9 +359,9 @@ const std::vector<KeyDef>& Table() {
       Int("label.workers", REF(int, label.workers), 0, 1024, "worker threads per rank (0 = all cores, shared by the ranks on a machine)"),
       Int("label.seed", REF(uint64_t, label.seed), 0, 1.8e19, "sampler seed"),
       Bool("label.resume", REF(bool, label.resume), "continue an interrupted dataset"),
-      String("train.dataset", REF(std::string, train.dataset), {}, "label dataset to train on"),
-      String("train.checkpoint_dir", REF(std::string, train.checkpoint_dir), {}, "checkpoints and curve"),
-      String("train.weights_out", REF(std::string, train.weights_out), {}, "trained weights file"),
+      String("train.dataset", REF(std::string, train.dataset), {}, "label dataset to train on (\"\" = label.dataset)"),
+      String("train.checkpoint_dir", REF(std::string, train.checkpoint_dir), {}, "checkpoints and curve (\"\" = <output.dir>/train)"),
+      String("train.weights_out", REF(std::string, train.weights_out), {}, "trained weights file (\"\" = <checkpoint_dir>/policy.weights)"),
       Int("train.epochs", REF(int, train.epochs), 1, 1e6, "REINFORCE epochs"),
       Int("train.batch_size", REF(int, train.batch_size), 1, 1e6, "graphs per update"),
       Double("train.learning_rate", REF(double, train.learning_rate), 1e-9, 1, "Adam step size"),
@@ -411,6 +442,64 @@ Status SetKey(Config* c, const std::string& key, const YAML::Node& value, const 
   return d->set(c, value, w);
 }
 
+// Ignores every event: only the number of documents matters.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// The documents of `text`, counted up to 2. Not YAML::LoadAll: on some
+// malformed input (stray ']' after NUL bytes) yaml-cpp 0.7 reports empty
+// documents forever without consuming anything (found by the config_yaml
+// fuzzer; tests/fuzz/regressions/config_yaml/loadall_endless.yaml).
+int CountYamlDocuments(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  int n = 0;
+  while (n < 2 && parser.HandleNextDocument(counter)) ++n;
+  return n;
+}
+
+// yaml-cpp shares aliased nodes, so a self-referencing alias (`&a {x: *a}`)
+// is a cycle and ten aliases per level grow tenfold per level when walked.
+// Before any other walk, the document is visited once with a budget: at most
+// kMaxYamlDepth levels and kMaxYamlNodes node visits (aliases counted each
+// time they are reached), else one line naming the problem.
+constexpr int kMaxYamlDepth = 32;
+constexpr int64_t kMaxYamlNodes = 100000;
+
+Status CheckYamlShape(const YAML::Node& node, int depth, int64_t* visits, const std::string& origin) {
+  if (++*visits > kMaxYamlNodes)
+    return Status::Invalid(origin + ": the YAML expands to more than " + std::to_string(kMaxYamlNodes) +
+                           " nodes (an alias bomb?)");
+  if (depth > kMaxYamlDepth)
+    return Status::Invalid(origin + ":" + std::to_string(node.Mark().line + 1) + ": the YAML nests deeper than " +
+                           std::to_string(kMaxYamlDepth) + " levels (a self-referencing alias?)");
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      RESPECT_RETURN_IF_ERROR(CheckYamlShape(kv.first, depth + 1, visits, origin));
+      RESPECT_RETURN_IF_ERROR(CheckYamlShape(kv.second, depth + 1, visits, origin));
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) RESPECT_RETURN_IF_ERROR(CheckYamlShape(item, depth + 1, visits, origin));
+  }
+  return Status::Ok();
+}
+
+Status CheckYamlShape(const YAML::Node& root, const std::string& origin) {
+  int64_t visits = 0;
+  return CheckYamlShape(root, 0, &visits, origin);
+}
+
 // yaml-cpp keeps every pair of a mapping, so a repeated key would silently
 // let the last one win; refuse it, naming both lines. Keys are compared by
 // their full dotted name, so `solver: {time_limit_s: 1}` and
@@ -455,6 +544,9 @@ StatusOr<Config> ParseConfig(const std::string& text, const std::string& origin)
   YAML::Node root;
   try {
     root = YAML::Load(text);
+    // A second document would be ignored silently by YAML::Load.
+    if (CountYamlDocuments(text) > 1)
+      return Status::Invalid(origin + ": the config holds 2 or more YAML documents ('---'); give one");
   } catch (const YAML::Exception& e) {
     return Status::Invalid(origin + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
@@ -463,6 +555,7 @@ StatusOr<Config> ParseConfig(const std::string& text, const std::string& origin)
   if (root.IsNull()) return Status::Invalid(origin + ": the config is empty (no keys); give at least 'task:' and 'model:'");
   if (!root.IsMap()) return Status::Invalid(origin + ": the top level must be a mapping of keys");
   try {
+    RESPECT_RETURN_IF_ERROR(CheckYamlShape(root, origin));
     std::map<std::string, int> line_of;
     RESPECT_RETURN_IF_ERROR(CheckDuplicateKeys(root, "", origin, &line_of));
     RESPECT_RETURN_IF_ERROR(Walk(&c, root, "", origin));
@@ -473,7 +566,7 @@ StatusOr<Config> ParseConfig(const std::string& text, const std::string& origin)
 }
 
 StatusOr<Config> LoadConfigFile(const std::string& path) {
-  auto text = ReadTextFile(path);
+  auto text = ReadTextFile(path, kMaxConfigBytes);
   if (!text.ok()) return text.status();
   return ParseConfig(*text, path);
 }
@@ -487,6 +580,7 @@ Status ApplyOverride(Config* c, const std::string& key, const std::string& value
   }
   if (node.IsNull()) node = YAML::Node(value);  // e.g. an empty string
   try {
+    RESPECT_RETURN_IF_ERROR(CheckYamlShape(node, "command line: key '" + key + "'"));
     return SetKey(c, key, node, "command line");
   } catch (const YAML::Exception& e) {
     return Status::Invalid("command line: key '" + key + "': " + e.msg);
@@ -508,6 +602,13 @@ Status CheckChoices(const Config& c) {
 }
 
 }  // namespace
+
+void ResolveOutputPaths(Config* c) {
+  if (c->label.dataset.empty()) c->label.dataset = c->output_dir + "/labels.bin";
+  if (c->train.dataset.empty()) c->train.dataset = c->label.dataset;
+  if (c->train.checkpoint_dir.empty()) c->train.checkpoint_dir = c->output_dir + "/train";
+  if (c->train.weights_out.empty()) c->train.weights_out = c->train.checkpoint_dir + "/policy.weights";
+}
 
 Status ValidateConfig(const Config& c) {
   RESPECT_RETURN_IF_ERROR(CheckChoices(c));

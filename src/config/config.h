@@ -66,8 +66,9 @@ struct SyntheticConfig {
   std::string family = "layered";    // layered | dnn
 };
 
+// Output paths left "" are filled by ResolveOutputPaths from output.dir.
 struct LabelConfig {
-  std::string dataset = "out/labels.bin";
+  std::string dataset;               // "" = <output.dir>/labels.bin
   int count = 1000;
   int nodes = 30;
   int stages_min = 4;
@@ -80,9 +81,9 @@ struct LabelConfig {
 };
 
 struct TrainConfig {
-  std::string dataset = "out/labels.bin";
-  std::string checkpoint_dir = "out/train";
-  std::string weights_out = "out/train/policy.weights";
+  std::string dataset;               // "" = label.dataset (as resolved)
+  std::string checkpoint_dir;        // "" = <output.dir>/train
+  std::string weights_out;           // "" = <checkpoint_dir>/policy.weights
   int epochs = 20;
   int batch_size = 32;
   double learning_rate = 1e-3;
@@ -134,6 +135,10 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& or
 StatusOr<Config> LoadConfigFile(const std::string& path);
 // Applies one override "dotted.key" = "value" (value parsed as YAML).
 Status ApplyOverride(Config* config, const std::string& key, const std::string& value);
+// Fills the output paths left "": label.dataset = <output.dir>/labels.bin,
+// train.dataset = label.dataset, train.checkpoint_dir = <output.dir>/train,
+// train.weights_out = <checkpoint_dir>/policy.weights. Call after overrides.
+void ResolveOutputPaths(Config* config);
 // Cross-key checks (e.g. levels_min <= levels_max, known methods).
 Status ValidateConfig(const Config& config);
 // One line per key: "key  (type, default, bounds)  help" for --help.

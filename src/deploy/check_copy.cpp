@@ -350,6 +350,40 @@ SegmentPlan FoldPlan(const TfliteModelInfo& info, const SegmentPlan& plan, const
   return p;
 }
 
+// Biases Arm NN refuses, requantized in `edits`; returns how many tensors
+// were requantized or copied. A bias read only by operators that want it at
+// the same scales (and not a model output) is requantized in place. One
+// shared by operators that want other scales, or also read as it is, or
+// that is a model output, gets a requantized copy per reader that needs one
+// (TensorEdits::Clone; xception's int8 models share one bias among six
+// DEPTHWISE_CONV_2D); the other readers keep the original.
+int RequantizeBiases(const TfliteModel& model, const TfliteModelInfo& info, const std::set<int>& model_outputs,
+                     TensorEdits* edits) {
+  std::map<int, std::map<int, BiasRewrite>> by_tensor;  // bias tensor -> reader -> its rewrite
+  for (const TfliteOperatorInfo& op : info.operators) {
+    std::optional<BiasRewrite> r = RequantizedBias(model, info, op);
+    if (r) by_tensor[op.inputs[2]].emplace(op.index, std::move(*r));
+  }
+  int count = 0;
+  for (auto& [t, readers] : by_tensor) {
+    const std::set<int> consumers(info.tensors[t].consumers.begin(), info.tensors[t].consumers.end());
+    bool same = !model_outputs.count(t) && readers.size() == consumers.size();
+    for (const auto& [op, r] : readers)
+      same = same && consumers.count(op) && r.quantization.scale == readers.begin()->second.quantization.scale;
+    if (same) {
+      edits->data[t] = std::move(readers.begin()->second.data);
+      edits->quantization[t] = std::move(readers.begin()->second.quantization);
+      ++count;
+      continue;
+    }
+    for (auto& [op, r] : readers) {
+      edits->clones.push_back({t, op, std::move(r.data), std::move(r.quantization)});
+      ++count;
+    }
+  }
+  return count;
+}
+
 }  // namespace
 
 StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std::vector<Segment>& segments) {
@@ -374,32 +408,7 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
     edits.data[op.outputs[0]] = std::move(bytes);
     ++out.folded_operators;
   }
-  // Biases Arm NN refuses. One that another reader takes as it is, or wants
-  // at other scales, or that is a model output, is left alone (Arm NN then
-  // names the operator).
-  struct Pending {
-    BiasRewrite rewrite;
-    std::set<int> readers;
-    bool conflict = false;
-  };
-  std::map<int, Pending> biases;
-  for (const TfliteOperatorInfo& op : info.operators) {
-    std::optional<BiasRewrite> r = RequantizedBias(model, info, op);
-    if (!r) continue;
-    auto [it, fresh] = biases.try_emplace(op.inputs[2]);
-    if (fresh)
-      it->second.rewrite = std::move(*r);
-    else if (it->second.rewrite.quantization.scale != r->quantization.scale)
-      it->second.conflict = true;
-    it->second.readers.insert(op.index);
-  }
-  for (auto& [t, p] : biases) {
-    const std::set<int> readers(info.tensors[t].consumers.begin(), info.tensors[t].consumers.end());
-    if (p.conflict || p.readers != readers || model_outputs.count(t)) continue;
-    edits.data[t] = std::move(p.rewrite.data);
-    edits.quantization[t] = std::move(p.rewrite.quantization);
-    ++out.requantized_biases;
-  }
+  out.requantized_biases = RequantizeBiases(model, info, model_outputs, &edits);
   if ((out.folded_operators == 0 && out.requantized_biases == 0) || out.folded_operators == nops) {
     out.folded_operators = 0;
     out.requantized_biases = 0;

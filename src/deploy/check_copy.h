@@ -23,8 +23,11 @@
 // becomes round((q - zero point) x old scale / expected scale), half away
 // from zero, saturated to int32, and the tensor gets the expected scales
 // with zero points 0. The bias keeps its real values to within half an
-// expected scale step. Biases Arm NN accepts are left as they are, and so is
-// one that another operator reads differently or that is a model output.
+// expected scale step. Biases Arm NN accepts are left as they are. A bias
+// that operators wanting other scales share (or that another operator reads
+// as it is, or that is a model output) stays as it is for those, and each
+// reader that needs it requantized reads its own copy, named
+// "<bias>/copy_for_op_<operator>".
 // (Arm NN 20.08's TfLiteParser takes no TRANSPOSE_CONV bias at all.)
 //
 // The segmentation under test is unchanged: only the reference runner's
@@ -48,7 +51,8 @@ struct CheckCopies {
   std::vector<Segment> segments;  // folded segments (pass-through ones left out); plan.operators
                                   // index the folded model, plan.stage is the original stage
   int folded_operators = 0;       // DEQUANTIZE and DENSIFY operators folded
-  int requantized_biases = 0;     // int32 bias tensors requantized (both 0: copies equal the inputs)
+  int requantized_biases = 0;     // int32 biases requantized, in place or one copy per reader
+                                  // (both 0: copies equal the inputs)
   std::string note;               // one line for the manifest ("" when the copies equal the inputs)
 };
 

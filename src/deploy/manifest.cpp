@@ -2,7 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
+#include "io/output_guard.h"
+
 
 namespace respect {
 
@@ -145,11 +146,7 @@ StatusOr<std::string> ManifestYaml(const ManifestInputs& in) {
 Status WriteManifest(const std::string& path, const ManifestInputs& in) {
   auto text = ManifestYaml(in);
   if (!text.ok()) return text.status();
-  std::ofstream f(path, std::ios::trunc);
-  if (!f) return Status::Io("cannot write '" + path + "'");
-  f << *text;
-  if (!f) return Status::Io("error writing '" + path + "'");
-  return Status::Ok();
+  return WriteFileAtomic(path, *text);
 }
 
 }  // namespace respect

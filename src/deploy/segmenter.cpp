@@ -244,6 +244,19 @@ fb::Offset<fb::Vector<fb::Offset<tfl::VariantSubType>>> CopyVariants(
   return fbb.CreateVector(out);
 }
 
+// A copy of constant tensor `src` for one reader (TensorEdits::Clone), on
+// buffer `buffer`.
+StatusOr<fb::Offset<tfl::Tensor>> CloneTensor(fb::FlatBufferBuilder* fbb, const tfl::Tensor* src,
+                                             const TensorEdits::Clone& c, uint32_t buffer) {
+  auto shape = CopyVec(*fbb, src->shape());
+  const std::string base = src->name() ? src->name()->str() : "tensor";
+  auto name = fbb->CreateString(base + "/copy_for_op_" + std::to_string(c.reader));
+  auto q = NewQuant(*fbb, c.quantization);
+  if (!q.ok()) return q.status();
+  auto sig = CopyVec(*fbb, src->shape_signature());
+  return tfl::CreateTensor(*fbb, shape, src->type(), buffer, name, *q, false, 0, sig, src->has_rank());
+}
+
 }  // namespace
 
 StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
@@ -291,6 +304,19 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     uint32_t next = static_cast<uint32_t>(border.size());
     for (auto& [t, b] : new_buffer) b = next++;  // in the order they are written below
   }
+  // Per-reader copies of constant tensors (check copies only): after the
+  // plan's tensors and after the new buffers.
+  std::vector<const TensorEdits::Clone*> clones;
+  std::map<std::pair<int, int>, int> clone_index;  // (reader, source) -> tensor index in the segment
+  if (edits) {
+    const std::set<int> ops(plan.operators.begin(), plan.operators.end());
+    for (const TensorEdits::Clone& c : edits->clones) {
+      if (!ops.count(c.reader) || !tmap.count(c.source)) continue;
+      clone_index[{c.reader, c.source}] = static_cast<int>(plan.tensors.size() + clones.size());
+      clones.push_back(&c);
+      data_bytes += c.data.size();
+    }
+  }
   if (data_bytes > (size_t{1} << 31) - (size_t{64} << 20))
     return Status::Invalid(label + " would hold " + std::to_string(data_bytes) +
                            " constant bytes; segments above 2 GB are not supported");
@@ -315,6 +341,10 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     const std::vector<uint8_t>& data = edits->data.at(t);
     fbb.ForceVectorAlignment(data.size(), 1, 16);
     buffers.push_back(tfl::CreateBuffer(fbb, fbb.CreateVector(data.data(), data.size())));
+  }
+  for (const TensorEdits::Clone* c : clones) {
+    fbb.ForceVectorAlignment(c->data.size(), 1, 16);
+    buffers.push_back(tfl::CreateBuffer(fbb, fbb.CreateVector(c->data.data(), c->data.size())));
   }
   for (int t : plan.tensors)
     if (info.tensors[t].constant_bytes > 0 && counted.insert(info.tensors[t].buffer).second)
@@ -342,6 +372,12 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     tensors.push_back(tfl::CreateTensor(fbb, shape, src->type(), buffer, name, *q, src->is_variable(), *sp, sig,
                                         src->has_rank(), var));
   }
+  for (size_t k = 0; k < clones.size(); ++k) {
+    auto t = CloneTensor(&fbb, sg.tensors()->Get(clones[k]->source), *clones[k],
+                         static_cast<uint32_t>(border.size() + new_buffer.size() + k));
+    if (!t.ok()) return t.status().WithContext(label + " tensor '" + info.tensors[clones[k]->source].name + "'");
+    tensors.push_back(*t);
+  }
 
   // Operator codes.
   std::vector<fb::Offset<tfl::OperatorCode>> codes;
@@ -352,11 +388,15 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
   }
 
   // Operators.
-  auto remap = [&](const fb::Vector<int32_t>* v) -> fb::Offset<fb::Vector<int32_t>> {
+  // `reader` >= 0: the operator whose inputs these are (its clones apply).
+  auto remap = [&](const fb::Vector<int32_t>* v, int reader = -1) -> fb::Offset<fb::Vector<int32_t>> {
     if (!v) return 0;
     std::vector<int32_t> out;
     out.reserve(v->size());
-    for (int32_t t : *v) out.push_back(t < 0 ? t : tmap.at(t));
+    for (int32_t t : *v) {
+      auto c = reader < 0 ? clone_index.end() : clone_index.find({reader, t});
+      out.push_back(t < 0 ? t : c != clone_index.end() ? c->second : tmap.at(t));
+    }
     return fbb.CreateVector(out);
   };
   const uint8_t* base = model.bytes().data();
@@ -364,7 +404,7 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
   std::vector<fb::Offset<tfl::Operator>> ops;
   for (int o : plan.operators) {
     const tfl::Operator* src = sg.operators()->Get(o);
-    auto ins = remap(src->inputs());
+    auto ins = remap(src->inputs(), o);
     auto outs = remap(src->outputs());
     auto inter = remap(src->intermediates());
     fb::Offset<void> opts = 0, opts2 = 0;
@@ -527,6 +567,24 @@ Status SwapIntoPlace(const fs::path& tmp, const fs::path& dir) {
   return Status::Ok();
 }
 
+// Removes "<parent>/.segments.tmp.<pid>..." folders whose process is gone
+// (a deploy killed between writing and renaming). Folders of live processes
+// are left alone; errors are ignored (a leftover folder is harmless).
+void RemoveStaleDeployTemps(const fs::path& parent) {
+  static const std::string kPrefix = ".segments.tmp.";
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
+    const std::string rest = name.substr(kPrefix.size());
+    const size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
+    if (digits == 0 || digits > 9) continue;  // no pid, or not one
+    const long pid = std::stol(rest.substr(0, digits));
+    std::error_code rm;
+    if (pid != static_cast<long>(getpid()) && ProcessIsGone(pid)) fs::remove_all(it->path(), rm);
+  }
+}
+
 Status WriteDeployInto(const fs::path& tmp, const std::vector<Segment>& segments,
                        const std::vector<std::string>& files, const std::string& manifest_yaml) {
   for (size_t k = 0; k < segments.size(); ++k)
@@ -540,6 +598,9 @@ Status PublishSegments(const std::vector<Segment>& segments, const std::vector<s
                        const std::string& manifest_yaml, const std::string& dir, const std::string& input_path) {
   if (files.size() != segments.size()) return Status::Internal("PublishSegments: one file name per segment");
   const fs::path target = fs::path(dir).lexically_normal();
+  std::error_code resolve;
+  (void)fs::weakly_canonical(fs::absolute(target, resolve), resolve);
+  if (resolve) return Status::Io("cannot resolve '" + dir + "': " + resolve.message());
   if (!input_path.empty() && IsWithin(input_path, target))
     return Status::Invalid("the model '" + input_path + "' lies inside '" + dir +
                            "', which the deploy replaces as a whole; move it or choose another output.dir");
@@ -550,10 +611,12 @@ Status PublishSegments(const std::vector<Segment>& segments, const std::vector<s
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   fs::create_directories(parent, ec);
   if (ec) return Status::Io("cannot create directory '" + parent.string() + "': " + ec.message());
-  const fs::path tmp = parent / (".segments.tmp." + std::to_string(getpid()));
-  fs::remove_all(tmp, ec);
-  fs::create_directory(tmp, ec);
-  if (ec) return Status::Io("cannot create directory '" + tmp.string() + "': " + ec.message());
+  RemoveStaleDeployTemps(parent);
+  // A fresh name (pid, counter, random): never an existing folder or an input.
+  const fs::path tmp = TempPathFor((parent / ".segments").string());
+  RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(tmp.string()));
+  if (!fs::create_directory(tmp, ec) || ec)
+    return Status::Io("cannot create directory '" + tmp.string() + "': " + (ec ? ec.message() : "it exists"));
   Status st = WriteDeployInto(tmp, segments, files, manifest_yaml);
   if (st.ok()) st = SwapIntoPlace(tmp, target);
   fs::remove_all(tmp, ec);  // the previous deploy, or the failed attempt
@@ -582,16 +645,8 @@ StatusOr<std::vector<std::string>> WriteSegments(const std::vector<Segment>& seg
   fs::create_directories(dir, ec);
   if (ec) return Status::Io("cannot create directory '" + dir + "': " + ec.message());
   for (int k = 0; k < n; ++k) {
-    const std::string tmp = paths[k] + ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      if (!f) return Status::Io("cannot write '" + tmp + "'");
-      f.write(reinterpret_cast<const char*>(segments[k].bytes.data()),
-              static_cast<std::streamsize>(segments[k].bytes.size()));
-      if (!f) return Status::Io("error writing '" + tmp + "'");
-    }
-    fs::rename(tmp, paths[k], ec);
-    if (ec) return Status::Io("cannot rename '" + tmp + "' to '" + paths[k] + "': " + ec.message());
+    const std::vector<uint8_t>& b = segments[k].bytes;
+    RESPECT_RETURN_IF_ERROR(WriteFileAtomic(paths[k], std::string(b.begin(), b.end())));
   }
   return paths;
 }

@@ -72,6 +72,17 @@ struct TensorEdits {
   std::map<int, std::vector<uint8_t>> data;          // bytes of a new constant buffer
   std::map<int, TensorQuantization> quantization;    // replaces the tensor's quantization (min, max
                                                      // and details dropped)
+  // A constant tensor's copy for one reader: in a plan holding operator
+  // `reader`, its inputs that name `source` name a new tensor instead, a copy
+  // of `source` (name + "/copy_for_op_<reader>") with its own buffer `data`
+  // and `quantization`. The other readers keep `source`.
+  struct Clone {
+    int source = -1;
+    int reader = -1;
+    std::vector<uint8_t> data;
+    TensorQuantization quantization;
+  };
+  std::vector<Clone> clones;
 };
 
 // Builds the model of one plan (what SegmentModel does per stage; `stages`

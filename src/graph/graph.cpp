@@ -116,6 +116,41 @@ static std::string DescribeCycle(const Graph& g, const std::vector<std::vector<i
   return s;
 }
 
+namespace {
+
+// Sums of bytes (and macs) are int64 and exact as doubles only up to 2^53:
+// a graph whose totals exceed that would overflow or round in the cost
+// model, so it is refused whole (a checked sum, never an overflowing one).
+constexpr int64_t kMaxTotal = int64_t{1} << 53;
+
+Status CheckTotal(const std::string& graph, const char* what, const std::vector<int64_t>& values) {
+  int64_t sum = 0;
+  for (int64_t v : values) {
+    if (v > kMaxTotal - sum)
+      return Status::Invalid("graph '" + graph + "': the " + what + " add up to more than 2^53 (" +
+                             std::to_string(kMaxTotal) + "); sizes that large are not supported");
+    sum += v;
+  }
+  return Status::Ok();
+}
+
+Status CheckTotals(const std::string& graph, const std::vector<Node>& nodes, const std::vector<Edge>& edges) {
+  std::vector<int64_t> params, outputs, macs, edge_bytes;
+  for (const Node& nd : nodes) {
+    params.push_back(nd.param_bytes);
+    outputs.push_back(nd.output_bytes);
+    macs.push_back(nd.macs);
+  }
+  for (const Edge& e : edges)
+    if (e.has_bytes()) edge_bytes.push_back(e.bytes);
+  RESPECT_RETURN_IF_ERROR(CheckTotal(graph, "nodes' param_bytes", params));
+  RESPECT_RETURN_IF_ERROR(CheckTotal(graph, "nodes' output_bytes", outputs));
+  RESPECT_RETURN_IF_ERROR(CheckTotal(graph, "nodes' macs", macs));
+  return CheckTotal(graph, "edges' bytes", edge_bytes);
+}
+
+}  // namespace
+
 StatusOr<Graph> GraphBuilder::Build() const {
   Graph g;
   g.name_ = name_;
@@ -191,6 +226,7 @@ StatusOr<Graph> GraphBuilder::Build() const {
   }
   if (static_cast<int>(g.topo_.size()) != n)
     return Status::Invalid("graph '" + name_ + "' has a cycle: " + DescribeCycle(g, g.children_, indeg));
+  RESPECT_RETURN_IF_ERROR(CheckTotals(name_, g.nodes_, g.edges_));
   g.asap_.assign(n, 0);
   for (int u : g.topo_)
     for (int w : g.children_[u]) g.asap_[w] = std::max(g.asap_[w], g.asap_[u] + 1);

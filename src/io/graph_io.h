@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "cost/problem.h"
 #include "graph/graph.h"
+#include "io/output_guard.h"
 
 namespace respect {
 
@@ -29,26 +30,20 @@ StatusOr<Graph> ReadGraphGml(const std::string& path);
 std::string GraphToDot(const Graph& g, const std::vector<int>* stage = nullptr, int stages = 0);
 
 // Small file helpers shared by readers and writers.
-// Invalid when `path` is a directory (every reader calls this first).
+// Invalid unless `path` is a regular file of at most kMaxBinaryInputBytes
+// (every reader calls this or ReadTextFile first; see output_guard.h).
 Status CheckReadableFile(const std::string& path);
-// Reads a whole text file; a directory is Invalid, an unreadable file Io.
-StatusOr<std::string> ReadTextFile(const std::string& path);
+// Reads a whole text file of at most `max_bytes`; a directory, device or
+// FIFO is Invalid, an unreadable file Io.
+StatusOr<std::string> ReadTextFile(const std::string& path, uint64_t max_bytes = kMaxTextInputBytes);
 // `name` made safe as one file name component inside an output directory:
 // every character outside [A-Za-z0-9._+=-] becomes '_', leading dots become
 // '_' (so "..", "../x" or "/etc/x" can never leave the directory), at most
 // 200 characters, never empty.
 std::string SafeFileStem(const std::string& name);
-// Writes atomically (temp file + rename). Refuses to write over any path
-// registered with ProtectInputPath (inputs are never overwritten).
+// Writes atomically (WriteFileAtomic: unique temporary + rename). Refuses to
+// write over any path registered with ProtectInputPath.
 Status WriteTextFile(const std::string& path, const std::string& content);
-
-// Registers an input file that no writer may replace. Thread-safe.
-void ProtectInputPath(const std::string& path);
-// Invalid if `path` names a protected input (same file, by canonical path).
-Status CheckWritable(const std::string& path);
-// Invalid if a protected input is `dir` or lies inside it (for writers that
-// replace a whole directory).
-Status CheckNoProtectedInputWithin(const std::string& dir);
 // Creates a directory and its parents (like mkdir -p).
 Status MakeDirs(const std::string& path);
 

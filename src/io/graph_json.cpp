@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "io/graph_io.h"
+#include "io/json_guard.h"
 
 namespace respect {
 
@@ -20,20 +21,20 @@ Status ReadInt(const json& obj, const char* key, const std::string& where, int64
   if (it == obj.end() || it->is_null()) return Status::Ok();
   // An unsigned above INT64_MAX (e.g. 2^64-1) would wrap to a negative value.
   if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(kMaxInt))
-    return Status::Invalid(where + ": '" + key + "' is too large (" + it->dump() + " > " +
+    return Status::Invalid(where + ": '" + key + "' is too large (" + BriefJson(*it) + " > " +
                            std::to_string(kMaxInt) + ")");
   if (it->is_number_integer()) { *out = it->get<int64_t>(); return Status::Ok(); }
   if (it->is_number_float()) {
     const double d = it->get<double>();
     // 2^63 itself is not representable: compare against it before converting.
     if (!std::isfinite(d) || std::fabs(d) >= 9223372036854775808.0)
-      return Status::Invalid(where + ": '" + key + "' is out of range, got " + it->dump());
+      return Status::Invalid(where + ": '" + key + "' is out of range, got " + BriefJson(*it));
     if (d != std::floor(d))
-      return Status::Invalid(where + ": '" + key + "' must be a whole number, got " + it->dump());
+      return Status::Invalid(where + ": '" + key + "' must be a whole number, got " + BriefJson(*it));
     *out = static_cast<int64_t>(d);
     return Status::Ok();
   }
-  return Status::Invalid(where + ": '" + key + "' must be a number, got " + it->dump());
+  return Status::Invalid(where + ": '" + key + "' must be a number, got " + BriefJson(*it));
 }
 
 Status ReadId(const json& v, const std::string& where, std::string* id, bool* is_int) {
@@ -45,12 +46,13 @@ Status ReadId(const json& v, const std::string& where, std::string* id, bool* is
   }
   if (v.is_number_integer()) { *id = std::to_string(v.get<int64_t>()); *is_int = true; return Status::Ok(); }
   if (v.is_string()) { *id = v.get<std::string>(); *is_int = false; return Status::Ok(); }
-  return Status::Invalid(where + " must be an integer or a string, got " + v.dump());
+  return Status::Invalid(where + " must be an integer or a string, got " + BriefJson(v));
 }
 
 }  // namespace
 
 StatusOr<Graph> ParseGraphJson(const std::string& text, const std::string& origin) {
+  RESPECT_RETURN_IF_ERROR(CheckJsonNesting(text, origin));
   json doc;
   try {
     doc = json::parse(text);
@@ -59,7 +61,10 @@ StatusOr<Graph> ParseGraphJson(const std::string& text, const std::string& origi
     return Status::Invalid(origin + ": invalid JSON at byte " + std::to_string(e.byte));
   } catch (const json::exception& e) {
     // out_of_range for numbers such as 1e999 (not a parse_error).
-    return Status::Invalid(origin + ": invalid JSON: " + std::string(e.what()));
+    // The message quotes the number, which may be megabytes long.
+    std::string what = e.what();
+    if (what.size() > 160) what = what.substr(0, 160) + "...";
+    return Status::Invalid(origin + ": invalid JSON: " + what);
   }
   if (!doc.is_object()) return Status::Invalid(origin + ": top level must be an object with 'nodes' and 'edges'");
   std::string name = "graph";
@@ -108,7 +113,7 @@ StatusOr<Graph> ParseGraphJson(const std::string& text, const std::string& origi
       const std::string edge_where = where + " (" + s + " -> " + d + ")";
       RESPECT_RETURN_IF_ERROR(ReadInt(je, "bytes", edge_where, &bytes));
       if (bytes < 0 && je.contains("bytes") && !je["bytes"].is_null())
-        return Status::Invalid(edge_where + ": 'bytes' is negative: " + je["bytes"].dump());
+        return Status::Invalid(edge_where + ": 'bytes' is negative: " + BriefJson(je["bytes"]));
       b.AddEdge(s, d, bytes);
     }
   }

@@ -285,6 +285,7 @@ StatusOr<int64_t> MergeLabelShards(const std::string& dataset) {
     }
   }
   const std::string tmp = dataset + ".merging";
+  RESPECT_RETURN_IF_ERROR(CheckWritable(tmp));  // never remove an input of the run
   std::remove(tmp.c_str());  // left by a merge that was interrupted
   {
     auto writer = DatasetWriter::Open(tmp, false);
@@ -307,6 +308,7 @@ StatusOr<int64_t> MergeLabelShards(const std::string& dataset) {
   if (std::rename(tmp.c_str(), dataset.c_str()) != 0)
     return Status::Io("cannot rename '" + tmp + "' to '" + dataset + "': " + std::strerror(errno));
   for (const std::string& shard : shards) {
+    RESPECT_RETURN_IF_ERROR(CheckWritable(shard));
     if (std::remove(shard.c_str()) != 0)
       return Status::Io("cannot remove the merged shard '" + shard + "': " + std::strerror(errno));
   }

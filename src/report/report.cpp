@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "io/graph_io.h"
+#include "io/json_guard.h"
 
 namespace respect {
 
@@ -198,6 +199,7 @@ StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& g, int
 
 StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string& path, const Graph& g,
                                      int* stages, bool allow_missing) {
+  RESPECT_RETURN_IF_ERROR(CheckJsonNesting(text, path));
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return Status::Invalid(path + ": not a schedule JSON object");
   if (!doc.contains("assignment") || !doc["assignment"].is_array())
@@ -215,7 +217,7 @@ StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string&
     if (!st.is_number_integer() || st.get<int64_t>() < 1 || st.get<int64_t>() > max_stage ||
         (st.is_number_unsigned() && st.get<uint64_t>() > static_cast<uint64_t>(max_stage)))
       return Status::Invalid(path + ": 'stages' must be an integer in [1, " + std::to_string(max_stage) +
-                             "], got " + st.dump());
+                             "], got " + BriefJson(st));
     n_stages = st.get<int>();
   }
   Schedule s;
@@ -224,19 +226,19 @@ StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string&
     if (!a.is_object() || !a.contains("stage") || !a["stage"].is_number_integer())
       return Status::Invalid(path + ": an assignment entry has no integer 'stage'");
     if (!stage_ok(a["stage"]))
-      return Status::Invalid(path + ": stage " + a["stage"].dump() + " is outside [0, " +
-                             std::to_string(max_stage - 1) + "] in " + a.dump());
+      return Status::Invalid(path + ": stage " + BriefJson(a["stage"]) + " is outside [0, " +
+                             std::to_string(max_stage - 1) + "]");
     int v = -1;
     if (a.contains("id")) {
       const json& id = a["id"];
-      v = g.FindId(id.is_string() ? id.get<std::string>() : id.dump());
+      if (id.is_string() || id.is_number_integer()) v = g.FindId(id.is_string() ? id.get<std::string>() : id.dump());
     }
     if (v < 0 && a.contains("name") && a["name"].is_string()) {
       const std::string nm = a["name"].get<std::string>();
       for (int u = 0; u < g.size(); ++u)
         if (g.node(u).name == nm) { v = u; break; }
     }
-    if (v < 0) return Status::Invalid(path + ": assignment names a node not in graph '" + g.name() + "': " + a.dump());
+    if (v < 0) return Status::Invalid(path + ": assignment names a node not in graph '" + g.name() + "': " + (a.contains("id") ? "id " + BriefJson(a["id"]) : "an entry without a known id or name"));
     s.stage[v] = a["stage"].get<int>();
     n_stages = std::max(n_stages, s.stage[v] + 1);
   }

@@ -314,18 +314,44 @@ std::vector<uint8_t> BuildSharedConstantModel() {
   return m.Finish({x}, {z, y, w}, "respect-opt fixture: shared constant, early and constant outputs");
 }
 
+namespace {
+
+// x [1,2] (scale 0.5), `weights` [4,2] = {1,2, 3,-1, 0,0, 0,0} (scale 0.25)
+// and "fc/bias" = `bias`: the first layer of the two fixtures below.
+std::array<int, 3> FcLayerInputs(MiniModel& m, const std::string& weights, const FixtureBias& bias) {
+  const int x = m.Tensor("x", {1, 2}, TensorType::INT8, 0, m.Quant({0.5f}, {0}));
+  const int w = m.Tensor(weights, {4, 2}, TensorType::INT8, m.Buffer(std::vector<int8_t>{1, 2, 3, -1, 0, 0, 0, 0}),
+                         m.Quant({0.25f}, {0}));
+  const int b = m.Tensor("fc/bias", {static_cast<int32_t>(bias.values.size())}, TensorType::INT32,
+                         m.Buffer(bias.values), m.Quant(bias.scale, bias.zero_point));
+  return {x, w, b};
+}
+
+}  // namespace
+
 std::vector<uint8_t> BuildInt8FcBiasModel(const FixtureBias& bias) {
   MiniModel m;
   auto& fbb = m.fbb();
-  const int x = m.Tensor("x", {1, 2}, TensorType::INT8, 0, m.Quant({0.5f}, {0}));
-  const int w = m.Tensor("fc/weights", {4, 2}, TensorType::INT8,
-                         m.Buffer(std::vector<int8_t>{1, 2, 3, -1, 0, 0, 0, 0}), m.Quant({0.25f}, {0}));
-  const int b = m.Tensor("fc/bias", {static_cast<int32_t>(bias.values.size())}, TensorType::INT32,
-                         m.Buffer(bias.values), m.Quant(bias.scale, bias.zero_point));
+  const auto [x, w, b] = FcLayerInputs(m, "fc/weights", bias);
   const int y = m.Tensor("y", {1, 4}, TensorType::INT8, 0, m.Quant({0.25f}, {0}));
   m.Op(m.Code(BuiltinOperator::FULLY_CONNECTED, 4), {x, w, b}, {y}, BuiltinOptions::FullyConnectedOptions,
        tfl::CreateFullyConnectedOptions(fbb).Union());
   return m.Finish({x}, {y}, "respect-opt fixture: int8 FULLY_CONNECTED with a given bias");
+}
+
+std::vector<uint8_t> BuildInt8SharedBiasModel(const FixtureBias& bias) {
+  MiniModel m;
+  auto& fbb = m.fbb();
+  const auto [x, w1, b] = FcLayerInputs(m, "fc1/weights", bias);
+  const int h = m.Tensor("h", {1, 4}, TensorType::INT8, 0, m.Quant({0.25f}, {0}));
+  const int w2 = m.Tensor("fc2/weights", {4, 4}, TensorType::INT8,
+                          m.Buffer(std::vector<int8_t>{2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2}),
+                          m.Quant({0.25f}, {0}));
+  const int y = m.Tensor("y", {1, 4}, TensorType::INT8, 0, m.Quant({0.25f}, {0}));
+  const uint32_t fc = m.Code(BuiltinOperator::FULLY_CONNECTED, 4);
+  for (const auto& [in, wt, out] : {std::array<int, 3>{x, w1, h}, std::array<int, 3>{h, w2, y}})
+    m.Op(fc, {in, wt, b}, {out}, BuiltinOptions::FullyConnectedOptions, tfl::CreateFullyConnectedOptions(fbb).Union());
+  return m.Finish({x}, {y}, "respect-opt fixture: two int8 FULLY_CONNECTED sharing one bias");
 }
 
 std::vector<uint8_t> BuildInt8ConvBiasModel(const FixtureBias& conv1_bias) {

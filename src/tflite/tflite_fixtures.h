@@ -57,6 +57,13 @@ struct FixtureBias {
 // TFLite and Arm NN expect the bias at scale 0.5 x 0.25 = 0.125, zero point 0.
 std::vector<uint8_t> BuildInt8FcBiasModel(const FixtureBias& bias);
 
+// Two int8 FULLY_CONNECTED sharing the bias "fc/bias" = `bias` [4]: x [1,2]
+// (scale 0.5) -> fc1 (weights as above, scale 0.25) -> h [1,4] (scale 0.25)
+// -> fc2 (weights 2 x identity [4,4], scale 0.25) -> y [1,4] (scale 0.25);
+// zero points 0. fc1 expects the bias at 0.125, fc2 at 0.0625 (as in
+// xception's int8 models, where one bias feeds six DEPTHWISE_CONV_2D).
+std::vector<uint8_t> BuildInt8SharedBiasModel(const FixtureBias& bias);
+
 // Two int8 1x1 CONV_2D with per-channel filters: x [1,1,1,2] (scale 0.1)
 // -> conv1 (filter {3,4, -2,5}, scales {0.02, 0.03}, "conv1/bias" = `bias`)
 // -> h [1,1,1,2] (scale 0.05) -> conv2 (filter {20,10, -3,1}, scales

@@ -8,6 +8,7 @@
 #include <limits>
 #include <system_error>
 
+#include "io/output_guard.h"
 #include "tflite/tflite_types.h"
 #include "tflite_schema_generated.h"
 
@@ -134,10 +135,9 @@ Status CheckModel(const tfl::Model& m, size_t file_size) {
 }  // namespace
 
 StatusOr<std::vector<uint8_t>> ReadFileBytes(const std::string& path) {
-  // fopen of a directory succeeds and ftell reports an absurd size.
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return Status::Invalid("'" + path + "' is a directory, not a .tflite file");
+  // fopen of a directory succeeds and ftell reports an absurd size; a device
+  // such as /dev/zero never ends. Only regular files of bounded size are read.
+  RESPECT_RETURN_IF_ERROR(CheckInputFile(path, kMaxBinaryInputBytes));
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::Io("cannot open '" + path + "': " + std::strerror(errno));
   std::vector<uint8_t> bytes;

@@ -109,5 +109,86 @@ inline int ScheduleJson(const uint8_t* data, size_t size) {
   return 0;
 }
 
+// YAML aliases (issue 23): the bytes choose a config made of anchored
+// collections whose items are scalars, nested lists or aliases to earlier
+// anchors or to the collection being defined (self references), some of
+// them placed under real config sections. Random mutation of plain YAML
+// rarely builds such documents; this target builds nothing else.
+inline std::string AliasYaml(const uint8_t* data, size_t size) {
+  static const char* kSections[] = {"solver", "policy", "output", "label", "train", "synthetic"};
+  std::string y = "task: schedule\nmodel: zoo:vgg16\n";
+  size_t i = 0;
+  for (int defined = 0; i < size && defined < 48 && y.size() < 65536; ++defined) {
+    const uint8_t head = data[i++];
+    const bool as_map = head & 1;
+    const std::string name = "a" + std::to_string(defined);
+    y += (head & 2 ? std::string(kSections[(head >> 2) % 6]) : name) + ": &" + name + (as_map ? " {" : " [");
+    const int width = 1 + (head >> 5);
+    for (int k = 0; k < width && i < size; ++k) {
+      const uint8_t b = data[i++];
+      y += k ? ", " : "";
+      if (as_map) y += "k" + std::to_string(k) + ": ";
+      switch (b % 4) {
+        case 0: y += "x"; break;
+        case 1: y += "*a" + std::to_string((b / 4) % (defined + 1)); break;  // may be itself
+        case 2: y += std::string(b / 4, '[') + std::string(b / 4, ']'); break;
+        default: y += "*" + name; break;
+      }
+    }
+    y += as_map ? "}\n" : "]\n";
+  }
+  return y;
+}
+
+inline int YamlAlias(const uint8_t* data, size_t size) {
+  auto c = ParseConfig(AliasYaml(data, size), "fuzz.yaml");
+  if (!c.ok()) return ExpectOneLine(c.status()), 0;
+  ExpectOneLine(ValidateConfig(*c));
+  return 0;
+}
+
+// Deep JSON (issue 23): the bytes choose a nested value (arrays, objects,
+// runs of up to 255 x 8,000 opening brackets, scalars, closings) placed in a
+// graph node's param_bytes and in a schedule entry's stage. Both readers
+// must refuse or parse it in one line, without recursion on its depth.
+inline std::string DeepValue(const uint8_t* data, size_t size) {
+  std::string v;
+  std::vector<char> open;
+  for (size_t i = 0; i < size && v.size() < (size_t{4} << 20); ++i) {
+    const uint8_t b = data[i];
+    switch (b % 5) {
+      case 0: v += '['; open.push_back(']'); break;
+      case 1: v += "{\"k\": "; open.push_back('}'); break;
+      case 2:
+        v += std::string(static_cast<size_t>(b / 5) * 8000, '[');
+        open.insert(open.end(), static_cast<size_t>(b / 5) * 8000, ']');
+        break;
+      case 3: v += std::to_string(b) + (open.empty() || open.back() == '}' ? "" : ","); break;
+      default:
+        if (!open.empty()) { v += open.back(); open.pop_back(); }
+        break;
+    }
+  }
+  v += "0";
+  while (!open.empty()) { v += open.back(); open.pop_back(); }
+  return v;
+}
+
+inline int JsonDepth(const uint8_t* data, size_t size) {
+  const std::string v = DeepValue(data, size);
+  auto g = ParseGraphJson("{\"nodes\": [{\"id\": 0, \"param_bytes\": " + v + "}]}", "fuzz.json");
+  if (!g.ok()) ExpectOneLine(g.status());
+  GraphBuilder b("one");
+  Node n;
+  n.id = "0";
+  n.name = "n0";
+  b.AddNode(n);
+  const Graph one = b.Build().value();
+  auto s = ParseScheduleJson("{\"assignment\": [{\"id\": 0, \"stage\": " + v + "}]}", "fuzz.schedule.json", one,
+                             nullptr);
+  if (!s.ok()) ExpectOneLine(s.status());
+  return 0;
+}
+
 }  // namespace fuzz
 }  // namespace respect
