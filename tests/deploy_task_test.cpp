@@ -327,5 +327,15 @@ TEST(Devices, CoralIdsAndScan) {
   EXPECT_TRUE(ListDevices(std::cout).ok());
 }
 
+TEST(DeployTask, DeploysExactWhenSeveralMethodsAreListed) {
+  Config c;
+  c.methods = {"heuristic", "exact", "rl", "two_phase"};  // the quickstart's list
+  EXPECT_EQ(DeployMethod(c), "exact");
+  c.methods = {"heuristic"};
+  EXPECT_EQ(DeployMethod(c), "heuristic");
+  c.methods = {"rl", "dp_topo"};
+  EXPECT_EQ(DeployMethod(c), "rl");
+}
+
 }  // namespace
 }  // namespace respect

@@ -51,7 +51,7 @@ Status RunCompareTask(const Config& config) {
     }
   }
   FillGaps(&rows);
-  std::cout << FormatCompareTable(rows);
+  std::cout << FormatCompareTable(rows) << std::flush;
   RESPECT_RETURN_IF_ERROR(WriteTextFile(config.output_dir + "/compare.csv", CompareToCsv(rows)));
   RESPECT_RETURN_IF_ERROR(WriteTextFile(config.output_dir + "/compare.json", CompareToJson(rows)));
   std::cout << "wrote " << config.output_dir << "/compare.csv and compare.json\n";

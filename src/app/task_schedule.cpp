@@ -23,13 +23,15 @@ Status RunScheduleTask(const Config& config) {
       std::cout << FormatScheduleTable(problem, *r);
       auto path = WriteScheduleFiles(config.output_dir, problem, *r);
       if (!path.ok()) return path.status();
-      std::cout << "  wrote " << *path << "\n\n";
+      // Flushed per table: with stdout in a file, an interrupted run keeps
+      // the tables already printed.
+      std::cout << "  wrote " << *path << "\n\n" << std::flush;
       if (r->status == SolveStatus::kInfeasible)
         worst = Status::Infeasible(g->name() + " on " + std::to_string(problem.stages) + " stages: " + r->message);
       results.push_back(std::move(r).value());
     }
     // Side by side: the headline of a run with several methods.
-    if (results.size() > 1) std::cout << FormatMethodSummary(problem, results) << "\n";
+    if (results.size() > 1) std::cout << FormatMethodSummary(problem, results) << "\n" << std::flush;
   }
   return worst;
 }

@@ -132,7 +132,17 @@ Status RunTrainTask(const Config& config) {
     if (generated) {
       imitation = std::move(*labelled);
     } else {
-      SplitHoldout(*labelled, tc.holdout, &train, &holdout);
+      // A hold-out that would leave the training set smaller than itself
+      // is cut to a fifth of the labels, and said so (it once trained on 1
+      // label of 200 without a word).
+      const int n = static_cast<int>(labelled->size());
+      int held = tc.holdout;
+      if (2 * held > n) {
+        held = std::max(1, n / 5);
+        std::fprintf(stderr, "warning: train.holdout %d would leave %d of %d labels for training; holding out %d\n",
+                     tc.holdout, std::max(0, n - tc.holdout), n, held);
+      }
+      SplitHoldout(*labelled, held, &train, &holdout);
     }
   }
   if (generated) RESPECT_RETURN_IF_ERROR(CurriculumExamples(config, &train, &holdout));

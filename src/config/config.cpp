@@ -387,7 +387,7 @@ const std::vector<KeyDef>& Table() {
       Int("train.threads", REF(int, train.threads), 1, 256,
           "cost reward: threads per rank (reproducible for a given ranks x threads)"),
       String("deploy.schedule", REF(std::string, deploy.schedule), {},
-             "schedule JSON to deploy (\"\" = schedule with methods[0])"),
+             "schedule JSON to deploy (\"\" = schedule now: with the method when `methods` names one, else with exact)"),
       Bool("deploy.run_check", REF(bool, deploy.run_check), "run the CPU reference pipeline check"),
       Int("deploy.runs", REF(int, deploy.runs), 1, 1e6, "inferences for the pipeline check"),
       String("output.dir", REF(std::string, output_dir), {}, "output directory (created)"),

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 
 #include "config/config.h"
 #include "core/status.h"
@@ -18,6 +19,11 @@
 namespace respect {
 
 Status RunDeploy(const Config& config, std::ostream& out);
+
+// The method that schedules a deploy without deploy.schedule: the one in
+// `methods` when it names exactly one, else exact (what the solver proves),
+// else the first listed.
+std::string DeployMethod(const Config& config);
 
 // Lists Coral USB Accelerators; always Ok.
 Status ListDevices(std::ostream& out);
