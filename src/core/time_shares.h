@@ -77,7 +77,7 @@ constexpr Share kLargeStartSearch{0.95};
 // passes took 45 s of a 120 s budget).
 constexpr Share kFeasibilityPump{0.25};
 
-// ---- two_phase (src/twophase/two_phase.cpp; named here for it to use) ----
+// ---- two_phase (src/twophase/two_phase.cpp) ----
 // The policy's coarse phase: at most a quarter of the limit.
 constexpr Share kTwoPhaseCoarse{0.25};
 // dp_topo when the policy gives no feasible split: a quarter.

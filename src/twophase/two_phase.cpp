@@ -5,14 +5,17 @@
 #include <cmath>
 #include <limits>
 
+#include "core/deadline.h"
+#include "core/time_shares.h"
 #include "formulations/schedule_ilp.h"
 #include "sched/list_schedule.h"
 
 namespace respect {
 
 namespace {
-using Clock = std::chrono::steady_clock;
-double Secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+// The solve path's one clock (core/deadline.h).
+using Clock = SteadyClock;
+double Secs(Clock::time_point a, Clock::time_point b) { return SecondsBetween(a, b); }
 bool HasSchedule(const ScheduleResult& r) {
   return r.status == SolveStatus::kOptimal || r.status == SolveStatus::kFeasible;
 }
@@ -39,13 +42,13 @@ double TwoPhaseScheduler::StallSeconds(double time_limit_s) {
   // long as the root took") ends: on 5,000-node graphs Cbc's tree went 6 of
   // its 8 minutes without a gain (bench/results/scale.md), time a round
   // centred on the new incumbent can use.
-  return std::max(10.0, 0.1 * time_limit_s);
+  return time_shares::kTwoPhaseStall.Of(time_limit_s);
 }
 
 RlOptions TwoPhaseScheduler::RlPhaseOptions(const TwoPhaseOptions& o) {
   // The coarse phase may use a quarter of the time limit; the windows get the rest.
   RlOptions r = o.rl;
-  r.time_limit_s = std::min(r.time_limit_s, 0.25 * o.exact.time_limit_s);
+  r.time_limit_s = std::min(r.time_limit_s, time_shares::kTwoPhaseCoarse.Of(o.exact.time_limit_s));
   return r;
 }
 
@@ -95,7 +98,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
   auto coarse = rl_.Run(problem);
   if (!coarse.ok()) return coarse.status().WithContext("two_phase (rl)");
   if (!HasSchedule(*coarse)) {
-    DpTopoScheduler dp(0.25 * options_.exact.time_limit_s);
+    DpTopoScheduler dp(time_shares::kTwoPhaseDpTopoFallback.Of(options_.exact.time_limit_s));
     auto fallback = dp.Run(problem);
     if (!fallback.ok()) return fallback.status();
     if (!HasSchedule(*fallback)) {
@@ -177,7 +180,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
 }
 
 TwoPhaseScheduler::Incumbent TwoPhaseScheduler::DpTopoAlternative(const Problem& problem) const {
-  DpTopoScheduler dp(0.15 * options_.exact.time_limit_s);
+  DpTopoScheduler dp(time_shares::kTwoPhaseDpTopoAlternative.Of(options_.exact.time_limit_s));
   auto h = dp.Run(problem);
   if (!h.ok() || !HasSchedule(*h)) return {};
   return Incumbent{h->schedule, h->objective};

@@ -120,7 +120,7 @@ class TwoPhaseScheduler final : public Scheduler {
   };
   // How long a window round's tree may go without a better incumbent.
   static double StallSeconds(double time_limit_s);
-  // dp_topo's split (for up to 0.15 x the limit); none when it finds none.
+  // dp_topo's split (for up to time_shares::kTwoPhaseDpTopoAlternative of the limit); none when it finds none.
   Incumbent DpTopoAlternative(const Problem& problem) const;
   // Window rounds around the coarse schedule until one does not improve,
   // max_widen rounds or the limit; `alt` competes after the first round.
