@@ -1,8 +1,10 @@
 #include "policy/stage_net.h"
 
 #include <cmath>
+#include <type_traits>
 
 #include "policy/binary_io.h"
+#include "policy/features.h"
 #include "policy/rng.h"
 #include "policy/stage_features.h"
 
@@ -35,13 +37,10 @@ Eigen::MatrixXd LogSoftmaxColumns(const Eigen::MatrixXd& logits) {
   return out;
 }
 
-uint64_t Checksum(const std::string& bytes) {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
+// Tensors are written as vectors (rank 1) or matrices (rank 2) by type.
+template <class T>
+constexpr bool IsVector() {
+  return std::decay_t<T>::ColsAtCompileTime == 1;
 }
 
 }  // namespace
@@ -84,23 +83,6 @@ StageNetParams InitStageNetParams(const StageNetHParams& hp, uint64_t seed) {
   for (auto& w : p.w_msg) fill(w);
   fill(p.w_out);
   return p;
-}
-
-Status CheckStageNetShapes(const StageNetHParams& hp, StageNetParams& p) {
-  StageNetParams want = ZeroStageNetParams(hp);
-  if (p.w_msg.size() != want.w_msg.size() || p.b_msg.size() != want.b_msg.size())
-    return Status::Invalid("window network: " + std::to_string(p.w_msg.size()) + " message layers, expected " +
-                           std::to_string(hp.layers));
-  std::vector<std::pair<Eigen::Index, Eigen::Index>> shapes;
-  want.ForEach([&](const std::string&, const auto& t) { shapes.emplace_back(t.rows(), t.cols()); });
-  size_t i = 0;
-  std::string bad;
-  p.ForEach([&](const std::string& name, const auto& t) {
-    if (bad.empty() && (t.rows() != shapes[i].first || t.cols() != shapes[i].second)) bad = name;
-    ++i;
-  });
-  if (!bad.empty()) return Status::Invalid("window network: tensor " + bad + " has the wrong shape");
-  return Status::Ok();
 }
 
 GraphMeans MakeGraphMeans(const Graph& g) {
@@ -208,10 +190,10 @@ Status SaveStageNet(const StageNet& net, const std::string& path) {
   w.Str(net.note);
   StageNetParams p = net.params;
   p.ForEach([&](const std::string& name, const auto& t) {
-    w.Tensor(name, t, t.cols() == 1 && name[0] == 'b', policy_io::TensorDtype::kF64);
+    w.Tensor(name, t, IsVector<decltype(t)>(), policy_io::TensorDtype::kF64);
   });
   policy_io::ByteWriter tail;
-  tail.U64(Checksum(w.data()));
+  tail.U64(Fnv1a64(w.data()));
   return policy_io::WriteFileAtomic(path, w.data() + tail.data());
 }
 
@@ -226,7 +208,7 @@ StatusOr<StageNet> LoadStageNet(const std::string& path) {
   uint64_t sum = 0;
   tail.Raw(b.size() - 8, &skip);
   tail.U64(&sum);
-  if (sum != Checksum(b.substr(0, b.size() - 8))) return bad("checksum mismatch (corrupt weights file)");
+  if (sum != Fnv1a64(b.substr(0, b.size() - 8))) return bad("checksum mismatch (corrupt weights file)");
   const std::string body = b.substr(0, b.size() - 8);
   policy_io::ByteReader r(body);
   uint32_t version = 0, f = 0, h = 0, l = 0;
@@ -244,7 +226,7 @@ StatusOr<StageNet> LoadStageNet(const std::string& path) {
     policy_io::TensorRecord rec;
     st = r.Tensor(&rec);
     if (st.ok() && rec.name != name) st = Status::Invalid("tensor " + rec.name + " where " + name + " belongs");
-    if (st.ok()) st = policy_io::AssignTensor(rec, t.cols() == 1 && name[0] == 'b', &t);
+    if (st.ok()) st = policy_io::AssignTensor(rec, IsVector<decltype(t)>(), &t);
     if (st.ok() && !t.allFinite()) st = Status::Invalid("tensor " + name + " holds a non-finite value");
   });
   if (!st.ok()) return bad(st.message());

@@ -79,8 +79,6 @@ Status ValidateStageNetHParams(const StageNetHParams& hp);
 StageNetParams ZeroStageNetParams(const StageNetHParams& hp);
 // uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) from `seed`; identical everywhere.
 StageNetParams InitStageNetParams(const StageNetHParams& hp, uint64_t seed);
-// Invalid naming the first tensor whose shape differs from hp's.
-Status CheckStageNetShapes(const StageNetHParams& hp, StageNetParams& p);
 
 // The two averaging operators of a graph (Pp and Ps above).
 struct GraphMeans {
