@@ -293,6 +293,28 @@ def weights_cases(src):
         cases.append(Case("weights", f"init_{name}", {"w.rspw": mutants[name], "labels.bin": b"RSPL"},
                           ["--task", "train", "--train.dataset", "labels.bin", "--train.init_weights", "w.rspw",
                            "--output.dir", "out"]))
+    return cases + window_weights_cases(src)
+
+
+def window_weights_cases(src):
+    """policy.window_weights (the window network's RSPS file) read by two_phase's learned windows."""
+    shipped = open(os.path.join(src, "policy", "weights", "stage_net.rspw"), "rb").read()
+    flipped = bytearray(shipped)
+    flipped[len(shipped) // 2] ^= 0x10
+    mutants = {
+        "empty": b"", "magic": b"XSPS" + shipped[4:], "v7": shipped[:4] + struct.pack("<I", 7) + shipped[8:],
+        "bit_flip": bytes(flipped), "trailing": shipped + b"zz", "text": b"stage net\n" * 10,
+        "zeros": bytes(len(shipped)), "pointer_file": open(os.path.join(src, "policy", "weights",
+                                                                         "respect_policy.rspw"), "rb").read(),
+    }
+    for cut in (4, 12, 100, len(shipped) // 2, len(shipped) - 1):
+        mutants[f"cut_{cut}"] = shipped[:cut]
+    args = ["--methods", "two_phase", "--policy.windows", "learned", "--policy.window_weights", "w.rsps"]
+    cases = [Case("window_weights", name, with_tiny({"w.rsps": blob}), graph_args("g.json", args))
+             for name, blob in mutants.items()]
+    for kname, spec in (("zero", ("symlink", "/dev/zero")), ("fifo", ("fifo",)), ("dir", ("dir",))):
+        cases.append(Case("nonregular", f"{kname}_window_weights", with_tiny({"w.rsps": spec}),
+                          graph_args("g.json", args)))
     return cases
 
 
