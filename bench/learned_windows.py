@@ -18,7 +18,12 @@ schedule, integrated over [0, limit] and divided by the limit), and the share of
 the headroom the learned arm captured: (uniform - learned) / (uniform - best),
 best = the best objective any arm or reference reached on that instance.
 
+References (--refs exact): `respect-opt --methods exact` under the same limit,
+once per instance; it counts towards the best known objective, not the arms'
+figures.
+
 usage: bench/learned_windows.py [--sizes 1000,5000,10000] [--graphs 2] [--limits 30,60,120]
+                                [--run-seeds 1,2] [--budget 0.25] [--group 8] [--refs exact]
                                 [--jobs 2] [--out bench/out/learned_windows]
                                 [--csv bench/results/learned_windows.csv] [--svg ...]
 Runs already in --out are reused (resume after a kill).
@@ -38,6 +43,7 @@ ARMS = {
     "learned": ["--policy.windows", "learned"],
     "random": ["--policy.windows", "learned", "--policy.window_weights", "random"],
 }
+REFS = {"exact": []}
 
 
 def model_args(family, n, seed, out):
@@ -63,10 +69,11 @@ def run(inst, arm, out, run_seed):
     if os.path.exists(done):
         return json.load(open(done))
     os.makedirs(d, exist_ok=True)
+    method = arm if arm in REFS else "two_phase"
     args = [BINARY, "--task", "schedule", "--stages", "10", "--methods",
-            "two_phase", "--objective.comm_model", "edge", "--solver.time_limit_s", str(limit),
+            method, "--objective.comm_model", "edge", "--solver.time_limit_s", str(limit),
             "--solver.progress", "false", "--policy.seed", str(run_seed), "--output.dir", d]
-    args += model_args(family, n, seed, out) + ARMS[arm]
+    args += model_args(family, n, seed, out) + (REFS[arm] if arm in REFS else ARMS[arm])
     t0 = time.time()
     r = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", os.path.join(d, "rss")] + args, capture_output=True,
                        text=True)
@@ -77,6 +84,7 @@ def run(inst, arm, out, run_seed):
     s = json.load(open(os.path.join(d, js[0])))
     rec = dict(family=family, nodes=n, graph_seed=seed, arm=arm, run_seed=run_seed, limit_s=limit,
                objective=s["objective"], wall_s=round(wall, 2), trace=s.get("incumbent_trace", []),
+               rounds=len(s.get("window_rounds", [])),
                rss_mib=round(int(open(os.path.join(d, "rss")).read().split()[-1]) / 1024))
     json.dump(rec, open(done, "w"))
     return rec
@@ -104,17 +112,22 @@ def main():
     ap.add_argument("--out", default="bench/out/learned_windows")
     ap.add_argument("--csv", default="bench/results/learned_windows.csv")
     ap.add_argument("--svg", default="bench/results/learned_windows.svg")
-    ap.add_argument("--budget", type=float, default=1.0,
+    ap.add_argument("--budget", type=float, default=0.25,
                     help="policy.window_budget of the learned and random arms (share of the uniform free binaries)")
+    ap.add_argument("--group", type=int, default=8, help="policy.window_group of the learned and random arms")
+    ap.add_argument("--refs", default="", help="reference methods run once per instance (exact)")
     ap.add_argument("--binary", default=BINARY, help="respect-opt to run (a copy lets you rebuild meanwhile)")
     a = ap.parse_args()
     globals()["BINARY"] = os.path.abspath(a.binary)
     for arm in ("learned", "random"):
-        ARMS[arm] = ARMS[arm] + ["--policy.window_budget", str(a.budget)]
+        ARMS[arm] = ARMS[arm] + ["--policy.window_budget", str(a.budget), "--policy.window_group", str(a.group)]
     sizes = [int(x) for x in a.sizes.split(",")]
     limits = dict(zip(sizes, [float(x) for x in a.limits.split(",")]))
     insts = [(f, n, 1001 + g, limits[n]) for n in sizes for f in a.families.split(",") for g in range(a.graphs)]
+    for f, n, g, _ in insts:  # graphs first: two arms of one instance must not write the same file
+        model_args(f, n, g, a.out)
     jobs = [(i, arm, int(s)) for i in insts for s in a.run_seeds.split(",") for arm in ARMS]
+    jobs += [(i, ref, 1) for i in insts for ref in filter(None, a.refs.split(","))]
     t0, recs = time.time(), []
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
         futs = {pool.submit(run, i, arm, a.out, s): (i, arm) for i, arm, s in jobs}
@@ -135,10 +148,10 @@ def report(recs, csv_path, svg_path):
     rows = []
     for r in sorted(recs, key=lambda r: (r["nodes"], r["family"], r["graph_seed"], r["arm"], r["run_seed"])):
         b = best[(r["family"], r["nodes"], r["graph_seed"])]
+        pi = round(primal_integral(r["trace"], b, r["limit_s"]), 6) if r["arm"] in ARMS else ""
         rows.append(dict(nodes=r["nodes"], family=r["family"], graph_seed=r["graph_seed"], arm=r["arm"],
                          run_seed=r["run_seed"], limit_s=r["limit_s"], objective=r["objective"], best_known=b,
-                         primal_integral=round(primal_integral(r["trace"], b, r["limit_s"]), 6),
-                         wall_s=r["wall_s"], rss_mib=r["rss_mib"]))
+                         primal_integral=pi, rounds=r.get("rounds", ""), wall_s=r["wall_s"], rss_mib=r["rss_mib"]))
     with open(csv_path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
         w.writeheader()
@@ -148,24 +161,35 @@ def report(recs, csv_path, svg_path):
 
 
 def summarize(rows):
-    print("\nnodes  family   arm      mean primal integral  mean objective vs uniform  wins/losses vs uniform")
+    """Per size (and per size and family): mean primal integral of each arm,
+    learned against uniform and random (relative change of the mean PI, mean
+    objective change, wins/losses), and the headroom the learned arm captured."""
     by = {}
     for r in rows:
-        by.setdefault((r["nodes"], r["family"], r["graph_seed"], r["run_seed"]), {})[r["arm"]] = r
-    for n in sorted({r["nodes"] for r in rows}):
-        for arm in ARMS:
-            pis, rel, win, loss = [], [], 0, 0
-            for key, arms in by.items():
-                if key[0] != n or arm not in arms or "uniform" not in arms:
-                    continue
-                pis.append(arms[arm]["primal_integral"])
-                u, x = arms["uniform"]["objective"], arms[arm]["objective"]
-                rel.append((u - x) / u)
-                win += x < u
-                loss += x > u
-            if pis:
-                print(f"{n:6d}  all      {arm:8s} {sum(pis) / len(pis):20.5f}  {100 * sum(rel) / len(rel):+24.3f}%  "
-                      f"{win}/{loss}")
+        if r["arm"] in ARMS:
+            by.setdefault((r["nodes"], r["family"], r["graph_seed"], r["run_seed"]), {})[r["arm"]] = r
+    groups = [(n, None) for n in sorted({k[0] for k in by})]
+    groups += [(n, f) for n in sorted({k[0] for k in by}) for f in sorted({k[1] for k in by})]
+    print("\nnodes  family   runs  PI uniform/learned/random   PI learned vs uniform / vs random   "
+          "objective learned vs uniform / vs random   W/L vs uniform   W/L vs random   headroom captured")
+    for n, fam in groups:
+        sets = [a for k, a in by.items() if k[0] == n and (fam is None or k[1] == fam) and len(a) == len(ARMS)]
+        if not sets:
+            continue
+        pi = {arm: sum(a[arm]["primal_integral"] for a in sets) / len(sets) for arm in ARMS}
+        rel = lambda x, y: 100 * (x - y) / y if y else 0.0
+        obj_u = sum((a["uniform"]["objective"] - a["learned"]["objective"]) / a["uniform"]["objective"] for a in sets)
+        obj_r = sum((a["random"]["objective"] - a["learned"]["objective"]) / a["random"]["objective"] for a in sets)
+        wl = lambda o: (sum(a["learned"]["objective"] < a[o]["objective"] for a in sets),
+                        sum(a["learned"]["objective"] > a[o]["objective"] for a in sets))
+        hr = [(a["uniform"]["objective"] - a["learned"]["objective"]) /
+              (a["uniform"]["objective"] - a["uniform"]["best_known"]) for a in sets
+              if a["uniform"]["objective"] > a["uniform"]["best_known"]]
+        print(f"{n:6d}  {fam or 'all':7s} {len(sets):4d}  {pi['uniform']:.4f}/{pi['learned']:.4f}/{pi['random']:.4f}"
+              f"   {rel(pi['learned'], pi['uniform']):+6.1f}% / {rel(pi['learned'], pi['random']):+6.1f}%"
+              f"   {100 * obj_u / len(sets):+6.2f}% / {100 * obj_r / len(sets):+6.2f}%"
+              f"   {wl('uniform')[0]}/{wl('uniform')[1]}   {wl('random')[0]}/{wl('random')[1]}"
+              f"   {(sum(hr) / len(hr)) if hr else float('nan'):.2f} (mean of {len(hr)})")
 
 
 def plot(recs, best, svg_path):
@@ -181,7 +205,7 @@ def plot(recs, best, svg_path):
     colors = {"uniform": "tab:blue", "learned": "tab:green", "random": "tab:red"}
     for ax, n in zip(axes[0], sizes):
         for arm in ARMS:
-            mine = [r for r in recs if r["nodes"] == n and r["arm"] == arm]
+            mine = [r for r in recs if r["nodes"] == n and r["arm"] == arm and r["arm"] in ARMS]
             if not mine:
                 continue
             limit = mine[0]["limit_s"]

@@ -11,6 +11,7 @@
 #include "policy/network.h"
 #include "policy/policy.h"
 #include "policy/random_dag.h"
+#include "test_graphs.h"
 
 namespace respect {
 namespace {
@@ -177,17 +178,9 @@ TEST(PolicyDecode, EveryModeGivesTopologicalOrders) {
 }
 
 TEST(PolicyDecode, SingleNodeAndChain) {
-  GraphBuilder b("chain");
-  for (int i = 0; i < 5; ++i) {
-    Node n;
-    n.id = std::to_string(i);
-    b.AddNode(n);
-  }
-  for (int i = 0; i + 1 < 5; ++i) b.AddEdgeIdx(i, i + 1);
-  auto g = b.Build();
-  ASSERT_TRUE(g.ok());
+  const Graph g = test_graphs::ChainGraph(5);
   auto policy = PointerPolicy::Random(Hp(), 1);
-  auto o = policy->DecodeCandidates(*g, DecodeOptions{});
+  auto o = policy->DecodeCandidates(g, DecodeOptions{});
   ASSERT_TRUE(o.ok());
   EXPECT_EQ((*o)[0].order, (std::vector<int>{0, 1, 2, 3, 4}));
   EXPECT_NEAR((*o)[0].log_prob, 0.0, 1e-6);  // one choice at every step

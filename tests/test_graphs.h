@@ -44,6 +44,20 @@ inline std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int
   return std::make_shared<const Graph>(std::move(*g));
 }
 
+// A chain 0 -> 1 -> ... -> n-1 of empty nodes named by their index.
+inline Graph ChainGraph(int n) {
+  GraphBuilder b("chain");
+  for (int v = 0; v < n; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    b.AddNode(nd);
+  }
+  for (int v = 0; v + 1 < n; ++v) b.AddEdgeIdx(v, v + 1);
+  auto g = b.Build();
+  EXPECT_TRUE(g.ok()) << g.status().message();
+  return std::move(*g);
+}
+
 inline Problem MakeProblem(std::shared_ptr<const Graph> g, int stages, ObjectiveKind kind, CommModel cm) {
   Problem p;
   p.graph = std::move(g);

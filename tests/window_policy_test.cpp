@@ -55,6 +55,33 @@ TEST(AllocateWindows, StopsAtHardWindowsAndAtZeroBudget) {
   EXPECT_EQ(all.hi, (std::vector<int>{2, 3}));
 }
 
+TEST(AllocateWindows, GroupCapKeepsConnectedOpenWindowsSmall) {
+  // A chain 0 -> 1 -> 2 -> 3 -> 4, all on stage 2 of 5, every node leaning
+  // down. Without a cap the budget opens all five; with a cap of 2 the
+  // chain's open nodes form groups of at most 2 (0 and 1 open; 2 would join
+  // them and stays fixed; 3 and 4 open).
+  const Graph g = test_graphs::ChainGraph(5);
+  Windows hard{{0, 0, 0, 0, 0}, {4, 4, 4, 4, 4}};
+  Schedule center{{2, 2, 2, 2, 2}};
+  const Eigen::MatrixXd l = LogProbs(5, {0.01, 0.02, 0.3, 0.6, 0.05, 0.01, 0.01});
+  const Windows all = AllocateWindows(hard, center, l, 5);
+  EXPECT_EQ(all.lo, (std::vector<int>{1, 1, 1, 1, 1}));
+  const Windows capped = AllocateWindows(hard, center, l, 4, &g, 2);
+  EXPECT_EQ(capped.lo, (std::vector<int>{1, 1, 2, 1, 1}));
+  EXPECT_EQ(capped.hi, center.stage);
+  // Further budget goes to nodes already open (no new group members).
+  const Windows more = AllocateWindows(hard, center, l, 5, &g, 2);
+  EXPECT_EQ(more.lo, (std::vector<int>{1, 1, 2, 1, 1}));
+  EXPECT_EQ(more.hi, (std::vector<int>{3, 2, 2, 2, 2}));
+}
+
+TEST(RoundHistory, CountsOpenWindows) {
+  RoundHistory h;
+  h.Record(Windows{{1, 2, 0}, {1, 3, 2}});
+  h.Record(Windows{{0, 2, 0}, {1, 2, 2}});
+  EXPECT_EQ(h.visits, (std::vector<int>{1, 1, 2}));
+}
+
 Problem RandomProblem(uint64_t seed, int n, int stages) {
   std::mt19937_64 rng(seed);
   return test_graphs::MakeProblem(test_graphs::RandomGraph(rng, n, 3, "w" + std::to_string(seed)), stages,
@@ -110,8 +137,10 @@ TEST(LearnedWindows, BudgetFractionScalesTheFreeBinaries) {
 // A fake seam: windows that fix every node but one.
 class OneNodeWindows final : public WindowPolicy {
  public:
+  using WindowPolicy::Open;
   std::string name() const override { return "fake"; }
-  StatusOr<Windows> Open(const Problem&, const Windows& hard, const Schedule& center, int) const override {
+  StatusOr<Windows> Open(const Problem&, const Windows& hard, const Schedule& center, int,
+                         const RoundHistory&) const override {
     ++calls;
     Windows w = WindowsAround(hard, center, 0);
     w.lo[0] = hard.lo[0];
@@ -172,6 +201,105 @@ TEST(WindowSwitches, ConfigKeysReachTwoPhaseAndBadValuesAreRefused) {
     ASSERT_TRUE(r.ok()) << method << ": " << r.status().message();
     EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
   }
+}
+
+TEST(LearnedWindows, HistoryMovesTheNeighbourhood) {
+  // With the same center, a node the last rounds opened yields to nodes they
+  // did not: two rounds open different windows.
+  auto net = LoadWindowNet("default", 1);
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  LearnedWindows learned(*net, 0.25);
+  Problem p = RandomProblem(5, 120, 6);
+  auto center = DpTopoScheduler().Run(p);
+  ASSERT_TRUE(center.ok());
+  const Windows hard = FullWindows(p);
+  RoundHistory h;
+  auto first = learned.Open(p, hard, center->schedule, 1, h);
+  ASSERT_TRUE(first.ok());
+  h.Record(*first);
+  auto second = learned.Open(p, hard, center->schedule, 1, h);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(WithinWindows(*second, center->schedule));
+  int reopened = 0, open = 0;
+  for (int v = 0; v < p.g().size(); ++v) {
+    if (second->hi[v] == second->lo[v]) continue;
+    ++open;
+    reopened += first->hi[v] > first->lo[v] ? 1 : 0;
+  }
+  ASSERT_GT(open, 0);
+  EXPECT_LT(reopened, open) << "the second round opens at least one node the first did not";
+  // A larger scale spends more binaries.
+  h.scale = 2;
+  auto larger = learned.Open(p, hard, center->schedule, 1, h);
+  ASSERT_TRUE(larger.ok());
+  EXPECT_GT(FreeBinaries(*larger), FreeBinaries(*second));
+}
+
+using NextStep = TwoPhaseScheduler::NextStep;
+
+TEST(NextRound, UniformWindowsRecentreOnAGainAndRepeatAStallOnce) {
+  TwoPhaseOptions o;  // max_widen 3, no widen_to_limit
+  TwoPhaseScheduler::RoundState s;
+  s.w = s.w_max = 1;
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({true, true, false}, o, false, &s), NextStep::kRecentre);
+  EXPECT_EQ(s.closed, 1);
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({true, false, true}, o, false, &s), NextStep::kSameCenter);
+  EXPECT_TRUE(s.last_chance);
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({true, false, true}, o, false, &s), NextStep::kStop);
+  TwoPhaseScheduler::RoundState t;
+  t.w = t.w_max = 1;
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({true, false, false}, o, false, &t), NextStep::kStop);
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({false, false, false}, o, false, &t), NextStep::kStop);
+  TwoPhaseScheduler::RoundState v;
+  v.w = v.w_max = 1;
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(TwoPhaseScheduler::NextRound({true, true, false}, o, false, &v), NextStep::kRecentre) << i;
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({true, true, false}, o, false, &v), NextStep::kStop) << "max_widen";
+  o.widen_to_limit = true;
+  TwoPhaseScheduler::RoundState u;
+  u.w = 1;
+  u.w_max = 3;
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({true, false, false}, o, false, &u), NextStep::kSameCenter);
+  EXPECT_EQ(u.w, 2);
+}
+
+TEST(NextRound, LearnedLnsGrowsAfterALocalOptimumAndShrinksAfterAStall) {
+  TwoPhaseOptions o;
+  TwoPhaseScheduler::RoundState s;
+  s.w = s.w_max = 1;
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({true, false, true}, o, true, &s), NextStep::kSameCenter);
+  EXPECT_DOUBLE_EQ(s.scale, 0.5);
+  EXPECT_EQ(TwoPhaseScheduler::NextRound({true, true, true}, o, true, &s), NextStep::kRecentre);
+  EXPECT_EQ(s.idle, 0);
+  EXPECT_DOUBLE_EQ(s.scale, 0.5) << "a gain keeps the size";
+  NextStep last = NextStep::kSameCenter;
+  int rounds = 0;
+  while (last == NextStep::kSameCenter && rounds < 100) {
+    last = TwoPhaseScheduler::NextRound({true, false, false}, o, true, &s);
+    ++rounds;
+  }
+  EXPECT_EQ(last, NextStep::kUniform) << "locally optimal at every size: uniform windows take over";
+  EXPECT_EQ(rounds, 6);  // 0.5 -> 1 -> 2 -> 4 -> 8 -> 16 -> 32 > kMaxScale
+  for (int i = 0; i < 100 && last != NextStep::kStop; ++i)
+    last = TwoPhaseScheduler::NextRound({true, false, true}, o, true, &s);
+  EXPECT_EQ(last, NextStep::kStop) << "kMaxIdleRounds stalled rounds in a row end the rounds";
+  EXPECT_DOUBLE_EQ(s.scale, TwoPhaseScheduler::kMinScale);
+}
+
+TEST(WindowSwitches, WindowGroupReachesTwoPhaseAndIsBounded) {
+  auto bad = ParseConfig("policy: {window_group: -1}\n", "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("policy.window_group"), std::string::npos) << bad.status().message();
+  auto good = ParseConfig("policy: {windows: learned, window_group: 8, window_budget: 0.25}\n", "t.yaml");
+  ASSERT_TRUE(good.ok()) << good.status().message();
+  EXPECT_EQ(good->policy.window_group, 8);
+  Problem p = RandomProblem(4, 60, 4);
+  auto r = ScheduleWithMethod(p, "two_phase", *good);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const Evaluation e = Evaluate(p, r->schedule);
+  ASSERT_TRUE(e.feasible) << e.violation;
+  EXPECT_DOUBLE_EQ(r->objective, e.objective);
+  EXPECT_EQ(r->stats.at("learned_windows"), 1);
 }
 
 }  // namespace

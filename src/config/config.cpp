@@ -326,13 +326,15 @@ const std::vector<KeyDef>& Table() {
       String("policy.weights", REF(std::string, policy.weights), {},
              "policy weights file, 'default' (shipped), or 'random' (every network randomly initialised, seed policy.seed)"),
       String("policy.windows", REF(std::string, policy.windows), {"uniform", "learned"},
-             "two-phase windows: uniform (policy.window around every node) | learned (the window network spends "
-             "the same free binaries where it is unsure)"),
+             "two-phase windows: uniform (policy.window around every node) | learned (learned LNS: the window "
+             "network opens small windows where it is unsure, a fresh neighbourhood every round)"),
       String("policy.window_weights", REF(std::string, policy.window_weights), {},
              "window network weights file, 'default' (shipped; 'random' when policy.weights is random), or 'random'"),
       Int("policy.seed", REF(int, policy.seed), 0, 2147483647, "seed of the random networks (policy.weights: random)"),
       Double("policy.window_budget", REF(double, policy.window_budget), 0.01, 1.0,
              "learned windows: the share of the uniform windows' free binaries they may spend"),
+      Int("policy.window_group", REF(int, policy.window_group), 0, 1000000,
+          "learned windows: the most nodes one connected group of open windows may hold (0: no cap)"),
       Int("policy.window", REF(int, policy.window), 0, 1024, "two-phase slack around the coarse stage"),
       Int("policy.max_widen", REF(int, policy.max_widen), 0, 64, "two-phase widening rounds"),
       Bool("policy.certify", REF(bool, policy.certify), "two-phase: prove the result on the full ILP"),

@@ -45,7 +45,8 @@ struct PolicyConfig {
   std::string windows = "uniform";   // two-phase windows: uniform | learned
   std::string window_weights = "default";  // window network: "default", "random", or a path
   int seed = 1;                      // seed of the random networks
-  double window_budget = 1.0;        // learned windows: share of the uniform windows' free binaries
+  double window_budget = 0.25;       // learned windows: share of the uniform windows' free binaries
+  int window_group = 8;              // learned windows: largest connected group of open windows (0: no cap)
   int window = 1;                    // two-phase slack w
   int max_widen = 3;                 // two-phase widening rounds
   bool certify = false;              // two-phase: prove against the full ILP

@@ -87,6 +87,11 @@ constexpr Share kTwoPhaseDpTopoAlternative{0.15};
 // A window round's stall stop (TwoPhaseScheduler::StallSeconds): a tenth of
 // the limit, at least 10 s.
 constexpr Share kTwoPhaseStall{0.1, 10.0};
+// A learned-LNS round (a policy that diversifies): 5% of the limit, at least
+// 1 s. A round Cbc cannot close within it counts as too hard and the next
+// neighbourhood is half as large: the neighbourhood's size follows what Cbc
+// closes, not the limit.
+constexpr Share kTwoPhaseLnsRound{0.05, 1.0};
 
 // ---- progress ----
 // exact's progress line (core/progress.h SolveProgress) stays quiet this long.

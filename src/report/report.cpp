@@ -156,6 +156,14 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
     for (const auto& [t, obj] : r.incumbent_trace) trace.push_back({t, obj});
     doc["incumbent_trace"] = std::move(trace);
   }
+  if (!r.window_rounds.empty()) {
+    json rounds = json::array();
+    for (const auto& w : r.window_rounds)
+      rounds.push_back({{"end_s", w.end_s}, {"free_binaries", w.free_binaries}, {"open_nodes", w.open_nodes},
+                        {"scale", w.scale}, {"closed", w.closed}, {"improved", w.improved},
+                        {"objective", NumberOrNull(w.objective)}});
+    doc["window_rounds"] = std::move(rounds);
+  }
   json assignment = json::array();
   if (r.schedule.stage.size() == static_cast<size_t>(g.size())) {
     for (int v = 0; v < g.size(); ++v) {

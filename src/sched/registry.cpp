@@ -132,6 +132,7 @@ StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOpti
                          : config.policy.window_weights;
   t.window_seed = static_cast<uint64_t>(config.policy.seed);
   t.window_budget = config.policy.window_budget;
+  t.window_group = config.policy.window_group;
   return t;
 }
 

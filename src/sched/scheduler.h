@@ -29,6 +29,18 @@ struct ScheduleResult {
   // schedule improved, when the method records it (two_phase): the primal
   // curve. Written to the schedule JSON as "incumbent_trace".
   std::vector<std::pair<double, double>> incumbent_trace;
+  // two_phase's window rounds, in order. Written to the schedule JSON as
+  // "window_rounds".
+  struct WindowRound {
+    double end_s = 0;           // seconds since the method started, when the round ended
+    int64_t free_binaries = 0;  // sum of hi - lo over its windows
+    int open_nodes = 0;         // nodes whose window was open
+    double scale = 1;           // RoundHistory::scale (learned LNS)
+    bool closed = false;        // Cbc proved the windows' optimum
+    bool improved = false;      // the round bettered the best schedule
+    double objective = 0;       // the best objective after the round
+  };
+  std::vector<WindowRound> window_rounds;
 };
 
 class Scheduler {

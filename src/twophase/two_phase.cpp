@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "core/deadline.h"
@@ -27,6 +28,24 @@ double BinariesOf(const Problem& problem, const Windows& windows) {
   double b = 0;
   for (int v = 0; v < problem.g().size(); ++v) b += std::max(0, tight->hi[v] - tight->lo[v]);
   return b;
+}
+ScheduleResult::WindowRound RoundRecord(const Windows& win, const ScheduleResult& res, bool improved, double scale,
+                                        double best, double end_s) {
+  ScheduleResult::WindowRound r;
+  r.end_s = end_s;
+  r.free_binaries = FreeBinaries(win);
+  for (size_t v = 0; v < win.lo.size(); ++v) r.open_nodes += win.hi[v] > win.lo[v] ? 1 : 0;
+  r.scale = scale;
+  r.closed = res.status == SolveStatus::kOptimal;
+  r.improved = improved;
+  r.objective = best;
+  return r;
+}
+// One line per round on stderr (solver.progress).
+void PrintRound(size_t index, const ScheduleResult::WindowRound& r) {
+  std::fprintf(stderr, "two_phase: round %zu ended at %.1f s: %lld free binaries on %d nodes (scale %g), %s, %s, best %.6g\n",
+               index, r.end_s, static_cast<long long>(r.free_binaries), r.open_nodes, r.scale,
+               r.closed ? "closed" : "not closed", r.improved ? "gain" : "no gain", r.objective);
 }
 // Appends (seconds since t0, objective) when it improves on the last point.
 void Offer(std::vector<std::pair<double, double>>* trace, Clock::time_point t0, double objective) {
@@ -83,7 +102,7 @@ Status TwoPhaseScheduler::EnsureWindowPolicy() {
     if (!loaded.ok()) return loaded.status().WithContext("two_phase (window network)");
     net = std::move(*loaded);
   }
-  window_policy_ = MakeWindowPolicy(options_.windows, std::move(net), options_.window_budget);
+  window_policy_ = MakeWindowPolicy(options_.windows, std::move(net), options_.window_budget, options_.window_group);
   return Status::Ok();
 }
 
@@ -174,6 +193,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &out));
   Offer(&trace, t0, out.objective);
   out.incumbent_trace = std::move(trace);
+  out.window_rounds = std::move(rounds->log);
   if (std::isfinite(out.bound) && out.objective > 0)
     out.stats["certified_gap"] = (out.objective - out.bound) / out.objective;
   return out;
@@ -186,73 +206,112 @@ TwoPhaseScheduler::Incumbent TwoPhaseScheduler::DpTopoAlternative(const Problem&
   return Incumbent{h->schedule, h->objective};
 }
 
+TwoPhaseScheduler::NextStep TwoPhaseScheduler::NextRound(const RoundOutcome& o, const TwoPhaseOptions& options,
+                                                          bool diversifies, RoundState* s) {
+  if (!o.has_schedule) return NextStep::kStop;
+  if (diversifies) {
+    // Learned LNS: rounds go on to the limit while they pay; a round without
+    // a gain leaves the center as it is and the history moves the windows.
+    if (o.improved) {
+      s->idle = 0;
+      return s->w == 0 ? NextStep::kStop : NextStep::kRecentre;
+    }
+    if (o.stalled) {
+      s->scale = std::max(kMinScale, s->scale / 2);
+    } else if ((s->scale *= 2) > kMaxScale) {
+      return NextStep::kUniform;
+    }
+    return ++s->idle > kMaxIdleRounds ? NextStep::kStop : NextStep::kSameCenter;
+  }
+  if (o.stalled && !o.improved) {
+    if (s->last_chance) return NextStep::kStop;
+    s->last_chance = true;  // the same windows (center unchanged), searched to the end
+    return NextStep::kSameCenter;
+  }
+  s->closed += o.stalled ? 0 : 1;
+  if (o.improved) s->last_chance = false;  // a gain earns the stall stop back
+  if (!o.improved && s->w < s->w_max) {    // a local optimum of width w: look wider
+    ++s->w;
+    s->last_chance = false;
+    return NextStep::kSameCenter;
+  }
+  // widen_to_limit: the limit, not max_widen, ends the rounds.
+  if (!o.improved || s->w == 0 || (!options.widen_to_limit && s->closed > options.max_widen)) return NextStep::kStop;
+  return NextStep::kRecentre;
+}
+
+StatusOr<ScheduleResult> TwoPhaseScheduler::RunRound(const Problem& problem, const Windows& win,
+                                                     const Schedule& center, double left, bool stall_stop,
+                                                     bool diversifying, Clock::time_point t0, Trace* trace) const {
+  ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, problem.g().size());
+  wo.time_limit_s = left;  // what is left of the two_phase time limit
+  if (diversifying) wo.time_limit_s = std::min(left, time_shares::kTwoPhaseLnsRound.Of(options_.exact.time_limit_s));
+  if (stall_stop && !diversifying) wo.stall_s = StallSeconds(options_.exact.time_limit_s);
+  wo.on_incumbent = [trace, t0](double objective) { Offer(trace, t0, objective); };
+  ExactScheduler window_exact(wo);
+  auto res = window_exact.RunWindowed(problem, &win, &center);
+  if (!res.ok()) return res.status().WithContext("two_phase (windowed ILP)");
+  return res;
+}
+
 StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Problem& problem, const Windows& hard,
                                                                     const Incumbent& coarse, const Incumbent& alt,
                                                                     Clock::time_point t0, Trace* trace) const {
-  // Rounds: windows around a center, closed exactly; the next round is
-  // centred on the new incumbent, and only when the last round improved it
-  // (an unchanged incumbent would give the same windows: nothing to gain).
-  // After the first round dp_topo's split (alt) competes: when it beats the
-  // first window's optimum, the next round is centred on it.
-  const int n = problem.g().size();
-  int w = std::max(0, options_.window);
-  const int w_max = options_.widen_to_limit && w > 0 ? w + TwoPhaseOptions::kMaxExtraWidth : w;
+  // Rounds: windows around a center, closed exactly; NextRound decides what
+  // follows each. After the first round dp_topo's split (alt) competes: when
+  // it beats the first window's optimum, the next round is centred on it.
   const double tol = 1e-9 * std::max(1.0, std::fabs(coarse.objective));
+  bool diversifies = window_policy_->Diversifies();
+  const UniformWindows uniform;
+  const WindowPolicy* policy = window_policy_.get();
   Rounds out;
   out.best = coarse;
   Schedule center = coarse.schedule;
-  int closed = 0;            // rounds whose search ended by itself (not stalled)
-  bool last_chance = false;  // a round stalled without a gain: its windows once more, without the stall stop
+  RoundState state;
+  state.w = std::max(0, options_.window);
+  state.w_max = options_.widen_to_limit && state.w > 0 ? state.w + TwoPhaseOptions::kMaxExtraWidth : state.w;
+  RoundHistory history;
   for (;;) {
     const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
     if (left <= 0) break;
-    auto opened = window_policy_->Open(problem, hard, center, w);
-    if (!opened.ok()) return opened.status().WithContext("two_phase (windows)");
-    const Windows& win = *opened;
+    history.scale = state.scale;
+    auto win = policy->Open(problem, hard, center, state.w, history);
+    if (!win.ok()) return win.status().WithContext("two_phase (windows)");
     const auto ts = Clock::now();
-    ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, n);
-    wo.time_limit_s = left;  // what is left of the two_phase time limit
-    if (!last_chance) wo.stall_s = StallSeconds(options_.exact.time_limit_s);
-    wo.on_incumbent = [trace, t0](double objective) { Offer(trace, t0, objective); };
-    ExactScheduler window_exact(wo);
-    auto res = window_exact.RunWindowed(problem, &win, &center);
+    auto res = RunRound(problem, *win, center, left, !state.last_chance, diversifies, t0, trace);
     out.ilp_seconds += Secs(ts, Clock::now());
-    if (!res.ok()) return res.status().WithContext("two_phase (windowed ILP)");
+    if (!res.ok()) return res.status();
     ++out.rounds;
-    if (out.vars_kept < 0) out.vars_kept = BinariesOf(problem, win);
-    if (!HasSchedule(*res)) break;
-    out.window_optimal = res->status == SolveStatus::kOptimal;
-    bool improved = false;
-    if (res->objective < out.best.objective - tol) {
-      out.best = Incumbent{res->schedule, res->objective};
-      improved = true;
+    if (diversifies) history.Record(*win);
+    if (out.vars_kept < 0) out.vars_kept = BinariesOf(problem, *win);
+    RoundOutcome o;
+    o.has_schedule = HasSchedule(*res);
+    if (o.has_schedule) {
+      out.window_optimal = res->status == SolveStatus::kOptimal;
+      // An LNS round that did not close its windows was too hard for its time.
+      o.stalled = res->stats.count("stalled") > 0 || (diversifies && res->status != SolveStatus::kOptimal);
+      out.stalled_rounds += o.stalled ? 1 : 0;
+      if (res->objective < out.best.objective - tol) {
+        out.best = Incumbent{res->schedule, res->objective};
+        o.improved = true;
+      }
+      Offer(trace, t0, res->objective);
+      if (out.rounds == 1 && alt.objective < out.best.objective - tol) {
+        Offer(trace, t0, alt.objective);
+        out.best = alt;
+        o.improved = out.from_dp_topo = out.recentred = true;
+      }
     }
-    Offer(trace, t0, res->objective);
-    if (out.rounds == 1 && alt.objective < out.best.objective - tol) {
-      Offer(trace, t0, alt.objective);
-      out.best = alt;
-      improved = true;
-      out.from_dp_topo = true;
-      out.recentred = true;
+    out.log.push_back(RoundRecord(*win, *res, o.improved, state.scale, out.best.objective, Secs(t0, Clock::now())));
+    if (options_.exact.progress) PrintRound(out.log.size(), out.log.back());
+    const NextStep next = NextRound(o, options_, diversifies, &state);
+    if (state.w > options_.window) out.width = state.w;
+    if (next == NextStep::kStop) break;
+    if (next == NextStep::kRecentre) center = out.best.schedule;
+    if (next == NextStep::kUniform) {
+      policy = &uniform;
+      diversifies = false;
     }
-    const bool stalled = res->stats.count("stalled") > 0;
-    out.stalled_rounds += stalled ? 1 : 0;
-    if (stalled && !improved) {
-      if (last_chance) break;
-      last_chance = true;  // the same windows (center unchanged), searched to the end
-      continue;
-    }
-    closed += stalled ? 0 : 1;
-    if (improved) last_chance = false;  // a gain earns the stall stop back
-    if (!improved && w < w_max) {  // the round closed without a gain: a local optimum of width w, look wider
-      ++w;
-      out.width = w;
-      last_chance = false;
-      continue;
-    }
-    // widen_to_limit: the limit, not max_widen, ends the rounds.
-    if (!improved || w == 0 || (!options_.widen_to_limit && closed > options_.max_widen)) break;
-    center = out.best.schedule;
   }
   return out;
 }

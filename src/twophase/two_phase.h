@@ -73,7 +73,9 @@ struct TwoPhaseOptions {
   std::string window_weights = "default";
   uint64_t window_seed = 1;
   // kLearned: the share of the uniform windows' free binaries to spend (0, 1].
-  double window_budget = 1.0;
+  double window_budget = 0.25;
+  // learned windows: the most nodes a connected group of open windows holds (0: no cap; AllocateWindows).
+  int window_group = 8;
 };
 
 class TwoPhaseScheduler final : public Scheduler {
@@ -89,6 +91,38 @@ class TwoPhaseScheduler final : public Scheduler {
   // The seam where windows open: replaces what options.windows would load
   // (tests inject fakes). Not thread-safe against a concurrent Run.
   void set_window_policy(std::shared_ptr<const WindowPolicy> policy) { window_policy_ = std::move(policy); }
+
+  // The rounds' loop state; NextRound is its only transition.
+  struct RoundState {
+    int w = 0;                 // the next round's width
+    int w_max = 0;             // the widest width widen_to_limit may reach
+    int closed = 0;            // rounds whose search ended by itself (not stalled)
+    int idle = 0;              // rounds in a row without a gain (diversifying policies)
+    double scale = 1.0;        // RoundHistory::scale of the next round (diversifying policies)
+    bool last_chance = false;  // the next round repeats stalled windows without the stall stop
+  };
+  struct RoundOutcome {
+    bool has_schedule = false;  // the round returned a schedule
+    bool improved = false;      // ... better than the best so far
+    bool stalled = false;       // its tree was cut by the stall stop
+  };
+  enum class NextStep { kStop, kSameCenter, kRecentre, kUniform };
+  // What follows a round, from its outcome alone (pure; updates *s).
+  //  - Uniform windows: a gain re-centres on the new incumbent (until
+  //    max_widen rounds closed by themselves, unless widen_to_limit); a
+  //    stall without a gain repeats the windows once without the stall stop;
+  //    a closed round without a gain widens (widen_to_limit) or stops.
+  //  - A policy that Diversifies() (learned LNS): a gain re-centres; a round
+  //    without one opens a fresh neighbourhood around the same center, twice
+  //    as large when the round closed (it was locally optimal), half as large
+  //    when it stalled. When the neighbourhood would pass kMaxScale (the
+  //    incumbent is locally optimal for every neighbourhood the policy
+  //    opens), the rounds go on with uniform windows (kUniform) until the
+  //    limit; after kMaxIdleRounds rounds in a row without a gain they end.
+  static NextStep NextRound(const RoundOutcome& o, const TwoPhaseOptions& options, bool diversifies,
+                            RoundState* s);
+  static constexpr int kMaxIdleRounds = 64;
+  static constexpr double kMaxScale = 16.0, kMinScale = 1.0 / 16;
 
  private:
   // The windowed solves' options: `engine` unless kAuto, no model file, and
@@ -117,20 +151,24 @@ class TwoPhaseScheduler final : public Scheduler {
     double vars_kept = -1;        // binaries of the first round's windows
     int stalled_rounds = 0;       // rounds stopped by StallSeconds
     int width = 0;                // the widest windows searched, when widen_to_limit widened them
+    std::vector<ScheduleResult::WindowRound> log;  // one record per round
   };
   // How long a window round's tree may go without a better incumbent.
   static double StallSeconds(double time_limit_s);
   // dp_topo's split (for up to time_shares::kTwoPhaseDpTopoAlternative of the limit); none when it finds none.
   Incumbent DpTopoAlternative(const Problem& problem) const;
-  // Window rounds around the coarse schedule until one does not improve,
-  // max_widen rounds or the limit; `alt` competes after the first round.
-  // A round whose tree stalls (StallSeconds) is cut short and, when it
-  // improved, the next is centred on its incumbent (not counted against
-  // max_widen); when it did not, its windows get one last round without the
-  // stall stop.
+  // Window rounds around the coarse schedule, as NextRound decides, within
+  // the limit; `alt` competes after the first round. A round whose tree
+  // stalls (StallSeconds) is cut short.
   // Every incumbent the rounds see (Cbc's included) goes to *trace
   // (ScheduleResult::incumbent_trace, improvements only).
   using Trace = std::vector<std::pair<double, double>>;
+  // One round: the windows closed exactly from `center` for `left` seconds.
+  // A diversifying (LNS) round gets time_shares::kTwoPhaseLnsRound of the
+  // limit and no stall stop.
+  StatusOr<ScheduleResult> RunRound(const Problem& problem, const Windows& win, const Schedule& center,
+                                    double left, bool stall_stop, bool diversifying,
+                                    std::chrono::steady_clock::time_point t0, Trace* trace) const;
   StatusOr<Rounds> CloseWindows(const Problem& problem, const Windows& hard, const Incumbent& coarse,
                                 const Incumbent& alt, std::chrono::steady_clock::time_point t0, Trace* trace) const;
   // The full problem from out->schedule for what is left of the limit: a

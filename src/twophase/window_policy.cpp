@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <queue>
 #include <tuple>
 
@@ -35,7 +36,13 @@ int64_t FreeBinaries(const Windows& w) {
   return b;
 }
 
-StatusOr<Windows> UniformWindows::Open(const Problem&, const Windows& hard, const Schedule& center, int w) const {
+void RoundHistory::Record(const Windows& opened) {
+  if (visits.size() < opened.lo.size()) visits.resize(opened.lo.size(), 0);
+  for (size_t v = 0; v < opened.lo.size(); ++v) visits[v] += opened.hi[v] > opened.lo[v] ? 1 : 0;
+}
+
+StatusOr<Windows> UniformWindows::Open(const Problem&, const Windows& hard, const Schedule& center, int w,
+                                       const RoundHistory&) const {
   return WindowsAround(hard, center, w);
 }
 
@@ -60,8 +67,46 @@ double Gain(const Eigen::MatrixXd& logp, int v, int offset) {
 
 }  // namespace
 
+namespace {
+// Connected groups of open windows (union-find over the edges between open
+// nodes), for AllocateWindows' group cap.
+class OpenGroups {
+ public:
+  explicit OpenGroups(int n) : parent_(n), size_(n, 1) {
+    for (int v = 0; v < n; ++v) parent_[v] = v;
+  }
+  int Find(int v) {
+    while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
+    return v;
+  }
+  // Opens v (its open neighbours join its group) unless the group would
+  // pass max_size; returns whether it did.
+  bool TryOpen(const Graph& g, const std::vector<char>& open, int v, int max_size) {
+    std::vector<int> roots;
+    auto add = [&](int u) {
+      if (!open[u]) return;
+      const int r = Find(u);
+      if (std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
+    };
+    for (int u : g.parents(v)) add(u);
+    for (int u : g.children(v)) add(u);
+    int total = 1;
+    for (int r : roots) total += size_[r];
+    if (total > max_size) return false;
+    for (int r : roots) {
+      parent_[r] = v;
+      size_[v] += size_[r];
+    }
+    return true;
+  }
+
+ private:
+  std::vector<int> parent_, size_;
+};
+}  // namespace
+
 Windows AllocateWindows(const Windows& hard, const Schedule& center, const Eigen::MatrixXd& logp,
-                        int64_t budget) {
+                        int64_t budget, const Graph* g, int max_group) {
   const int n = static_cast<int>(center.stage.size());
   Windows win;
   win.lo = center.stage;
@@ -77,9 +122,20 @@ Windows AllocateWindows(const Windows& hard, const Schedule& center, const Eigen
     push(v, -1);
     push(v, +1);
   }
-  for (int64_t used = 0; used < budget && !heap.empty(); ++used) {
+  std::unique_ptr<OpenGroups> groups;
+  std::vector<char> open;
+  if (g != nullptr && max_group > 0) {
+    groups = std::make_unique<OpenGroups>(n);
+    open.assign(n, 0);
+  }
+  for (int64_t used = 0; used < budget && !heap.empty();) {
     const Extension e = heap.top();
     heap.pop();
+    if (groups && !open[e.v]) {
+      if (!groups->TryOpen(*g, open, e.v, max_group)) continue;  // its group is full: the node stays fixed
+      open[e.v] = 1;
+    }
+    ++used;
     if (e.side < 0) {
       --win.lo[e.v];
     } else {
@@ -98,17 +154,22 @@ Eigen::MatrixXd LearnedWindows::Predict(const Problem& problem, const Windows& h
 }
 
 StatusOr<Windows> LearnedWindows::Open(const Problem& problem, const Windows& hard, const Schedule& center,
-                                       int w) const {
+                                       int w, const RoundHistory& history) const {
   Windows uniform = WindowsAround(hard, center, w);
   PropagateWindows(problem.g(), &uniform);
-  const int64_t target = static_cast<int64_t>(std::llround(budget_fraction_ * FreeBinaries(uniform)));
-  const Eigen::MatrixXd logp = Predict(problem, hard, center);
+  const int64_t target =
+      static_cast<int64_t>(std::llround(budget_fraction_ * history.scale * FreeBinaries(uniform)));
+  const int max_group = max_group_ > 0 ? std::max(2, static_cast<int>(std::lround(max_group_ * history.scale))) : 0;
+  Eigen::MatrixXd logp = Predict(problem, hard, center);
+  const double decay = std::log(kRevisitDecay);
+  for (size_t v = 0; v < history.visits.size() && static_cast<Eigen::Index>(v) < logp.cols(); ++v)
+    logp.col(v).array() += decay * history.visits[v];
   // Propagation along the edges only narrows windows (a node cannot open
   // below a producer's lowest stage), and what survives it grows with the
   // budget (a larger budget allocates a superset): bisect for the largest
   // budget whose propagated windows stay within the uniform ones' binaries.
   auto fit = [&](int64_t budget) {
-    Windows win = AllocateWindows(hard, center, logp, budget);
+    Windows win = AllocateWindows(hard, center, logp, budget, &problem.g(), max_group);
     PropagateWindows(problem.g(), &win);
     return win;
   };
@@ -144,8 +205,9 @@ StatusOr<std::shared_ptr<const StageNet>> LoadWindowNet(const std::string& weigh
 }
 
 std::shared_ptr<const WindowPolicy> MakeWindowPolicy(WindowMode mode, std::shared_ptr<const StageNet> net,
-                                                     double budget_fraction) {
-  if (mode == WindowMode::kLearned && net) return std::make_shared<LearnedWindows>(std::move(net), budget_fraction);
+                                                     double budget_fraction, int max_group) {
+  if (mode == WindowMode::kLearned && net)
+    return std::make_shared<LearnedWindows>(std::move(net), budget_fraction, max_group);
   return std::make_shared<UniformWindows>();
 }
 
