@@ -303,7 +303,9 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
       }
     }
     out.log.push_back(RoundRecord(*win, *res, o.improved, state.scale, out.best.objective, Secs(t0, Clock::now())));
-    if (options_.exact.progress) PrintRound(out.log.size(), out.log.back());
+    // Quiet for the first second, like exact's progress line: small graphs close in milliseconds.
+    if (options_.exact.progress && out.log.back().end_s >= time_shares::kProgressQuietS)
+      PrintRound(out.log.size(), out.log.back());
     const NextStep next = NextRound(o, options_, diversifies, &state);
     if (state.w > options_.window) out.width = state.w;
     if (next == NextStep::kStop) break;
