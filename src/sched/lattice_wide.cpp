@@ -91,6 +91,11 @@ class WideSolver {
     std::vector<int> up;  // covering down-sets: set + one node
   };
 
+  // Run's steps before the search: the figures and sets, the layers' ideals
+  // (false: a layer has none), the root lower bound.
+  void Prepare(const Windows& win);
+  bool IndexLayers(LatticeResult* res);
+  double RootLowerBound() const;
   bool Enumerate();
   void Fill(Ideal* id) const;
   void Extend(const Ideal& t, int v, Ideal* u) const;
@@ -372,17 +377,9 @@ Pass WideSolver<W>::Search(double target) {
   return best_node_ >= 0 ? Pass::kFound : Pass::kNone;
 }
 
+// The objective's figures and the nodes' sets, sizes and window sets.
 template <int W>
-LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) {
-  clock_.Restart();
-  LatticeResult res;
-  n_ = g_.size();
-  nops_ = g_.num_operators();
-  S_ = p_.stages;
-  Windows win;
-  double U = kInf;
-  if (BeginSearch(p_, windows, start, &win, &U, &res)) return res;
-
+void WideSolver<W>::Prepare(const Windows& win) {
   latency_ = p_.objective.kind == ObjectiveKind::kLatency;
   nonempty_ = p_.constraints.nonempty_stages;
   w_ = latency_ ? 0.0 : p_.objective.comm_weight;
@@ -409,15 +406,12 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
       if (win.hi[v] <= k) must_in_[k].set(v);
       if (win.lo[v] > k) must_out_[k].set(v);
     }
-  if (!Enumerate()) {
-    res.outcome = LatticeResult::Outcome::kTooLarge;
-    res.message = "more than " + std::to_string(o_.max_ideals) + " down-sets (or " + std::to_string(o_.max_steps) +
-                  " steps, or the time limit, enumerating them)";
-    res.ideals = static_cast<int64_t>(ideals_.size());
-    res.schedule = Schedule();
-    return res;
-  }
-  res.ideals = static_cast<int64_t>(ideals_.size());
+}
+
+// The admissible ideals of each boundary layer and the least crossing over
+// each; false (with *res final) when a layer has none.
+template <int W>
+bool WideSolver<W>::IndexLayers(LatticeResult* res) {
   mark_.assign(ideals_.size(), 0);
   layer_ideals_.assign(S_ - 1, {});
   min_x_layer_.assign(S_ - 1, 0);
@@ -429,27 +423,50 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
         mx = std::min(mx, ideals_[i].x);
       }
     if (layer_ideals_[k].empty()) {
-      res.outcome = LatticeResult::Outcome::kInfeasible;
-      res.message = "no set of nodes can end at stage " + std::to_string(k) +
-                    " (precedence, windows, non-empty stages or children_same_stage)";
-      res.schedule = Schedule();
-      return res;
+      res->outcome = LatticeResult::Outcome::kInfeasible;
+      res->message = "no set of nodes can end at stage " + std::to_string(k) +
+                     " (precedence, windows, non-empty stages or children_same_stage)";
+      res->schedule = Schedule();
+      return false;
     }
     min_x_layer_[k] = mx;
   }
   min_x_after_.assign(S_, 0);
   for (int k = S_ - 3; k >= 0; --k) min_x_after_[k] = min_x_after_[k + 1] + min_x_layer_[k + 1];
+  return true;
+}
 
-  double lb = 0.0;
-  if (latency_) {
-    lb = static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
-  } else {
-    int64_t per = (total_p_ + S_ - 1) / S_;
-    for (int v = 0; v < n_; ++v) per = std::max(per, param_[v]);
-    lb = static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
+template <int W>
+double WideSolver<W>::RootLowerBound() const {
+  if (latency_) return static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
+  int64_t per = (total_p_ + S_ - 1) / S_;
+  for (int v = 0; v < n_; ++v) per = std::max(per, param_[v]);
+  return static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
+}
+
+template <int W>
+LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) {
+  clock_.Restart();
+  LatticeResult res;
+  n_ = g_.size();
+  nops_ = g_.num_operators();
+  S_ = p_.stages;
+  Windows win;
+  double U = kInf;
+  if (BeginSearch(p_, windows, start, &win, &U, &res)) return res;
+  Prepare(win);
+  if (!Enumerate()) {
+    res.outcome = LatticeResult::Outcome::kTooLarge;
+    res.message = "more than " + std::to_string(o_.max_ideals) + " down-sets (or " + std::to_string(o_.max_steps) +
+                  " steps, or the time limit, enumerating them)";
+    res.ideals = static_cast<int64_t>(ideals_.size());
+    res.schedule = Schedule();
+    return res;
   }
+  res.ideals = static_cast<int64_t>(ideals_.size());
+  if (!IndexLayers(&res)) return res;
   return SearchBelowTargets(
-      p_, o_.max_steps, lb, U, [this](double t) { return Search(t); },
+      p_, o_.max_steps, RootLowerBound(), U, [this](double t) { return Search(t); },
       [this] {
         return RebuildChain(layer_, n_, S_, best_node_, best_label_,
                             [this](const LNode& nd, int v) { return ideals_[nd.ideal].set.test(v); });
