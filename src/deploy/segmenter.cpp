@@ -184,6 +184,14 @@ fb::Offset<fb::Vector<T>> CopyVec(fb::FlatBufferBuilder& fbb, const fb::Vector<T
   return fbb.CreateVector(v->data(), v->size());
 }
 
+// A copy of vector v (null: 0) whose data starts at a multiple of `align` bytes.
+template <class T>
+fb::Offset<fb::Vector<T>> CopyVecAligned(fb::FlatBufferBuilder& fbb, const fb::Vector<T>* v, size_t align) {
+  if (!v) return 0;
+  fbb.ForceVectorAlignment(v->size(), sizeof(T), align);
+  return fbb.CreateVector(v->data(), v->size());
+}
+
 fb::Offset<fb::String> CopyStr(fb::FlatBufferBuilder& fbb, const fb::String* s) {
   return s ? fbb.CreateString(s->c_str(), s->size()) : 0;
 }
@@ -198,11 +206,7 @@ StatusOr<fb::Offset<tfl::QuantizationParameters>> CopyQuant(fb::FlatBufferBuilde
   fb::Offset<void> details = 0;
   if (q->details_type() == tfl::QuantizationDetails::CustomQuantization) {
     const tfl::CustomQuantization* cq = q->details_as_CustomQuantization();
-    fb::Offset<fb::Vector<uint8_t>> custom = 0;
-    if (cq && cq->custom()) {
-      fbb.ForceVectorAlignment(cq->custom()->size(), 1, 16);
-      custom = fbb.CreateVector(cq->custom()->data(), cq->custom()->size());
-    }
+    const fb::Offset<fb::Vector<uint8_t>> custom = cq ? CopyVecAligned(fbb, cq->custom(), 16) : 0;
     details = tfl::CreateCustomQuantization(fbb, custom).Union();
   } else if (q->details_type() != tfl::QuantizationDetails::NONE) {
     return Status::Invalid("quantization details type " + std::to_string(static_cast<int>(q->details_type())) +
@@ -227,24 +231,12 @@ StatusOr<fb::Offset<void>> CopyIndexVector(fb::FlatBufferBuilder& fbb, tfl::Spar
       return fb::Offset<void>(0);
     case tfl::SparseIndexVector::Int32Vector:
       return tfl::CreateInt32Vector(fbb, CopyVec(fbb, static_cast<const tfl::Int32Vector*>(v)->values())).Union();
-    case tfl::SparseIndexVector::Uint16Vector: {
-      const auto* x = static_cast<const tfl::Uint16Vector*>(v)->values();
-      fb::Offset<fb::Vector<uint16_t>> o = 0;
-      if (x) {
-        fbb.ForceVectorAlignment(x->size(), 2, 4);
-        o = fbb.CreateVector(x->data(), x->size());
-      }
-      return tfl::CreateUint16Vector(fbb, o).Union();
-    }
-    case tfl::SparseIndexVector::Uint8Vector: {
-      const auto* x = static_cast<const tfl::Uint8Vector*>(v)->values();
-      fb::Offset<fb::Vector<uint8_t>> o = 0;
-      if (x) {
-        fbb.ForceVectorAlignment(x->size(), 1, 4);
-        o = fbb.CreateVector(x->data(), x->size());
-      }
-      return tfl::CreateUint8Vector(fbb, o).Union();
-    }
+    case tfl::SparseIndexVector::Uint16Vector:
+      return tfl::CreateUint16Vector(fbb, CopyVecAligned(fbb, static_cast<const tfl::Uint16Vector*>(v)->values(), 4))
+          .Union();
+    case tfl::SparseIndexVector::Uint8Vector:
+      return tfl::CreateUint8Vector(fbb, CopyVecAligned(fbb, static_cast<const tfl::Uint8Vector*>(v)->values(), 4))
+          .Union();
   }
   return Status::Invalid("sparse index vector type " + std::to_string(static_cast<int>(type)) +
                          " is unknown to this build");

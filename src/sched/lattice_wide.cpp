@@ -78,9 +78,9 @@ struct LNode {
 };
 
 template <int W>
-class WideSolver {
+class WideSolver : SolverCore {
  public:
-  WideSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o), xw_(p.g(), p.objective) {}
+  WideSolver(const Problem& p, const LatticeOptions& o) : SolverCore(p, o) {}
   LatticeResult Run(const Windows* windows, const Schedule* start);
 
  private:
@@ -92,10 +92,9 @@ class WideSolver {
   };
 
   // Run's steps before the search: the figures and sets, the layers' ideals
-  // (false: a layer has none), the root lower bound.
+  // (false: a layer has none).
   void Prepare(const Windows& win);
   bool IndexLayers(LatticeResult* res);
-  double RootLowerBound() const;
   bool Enumerate();
   void Fill(Ideal* id) const;
   void Extend(const Ideal& t, int v, Ideal* u) const;
@@ -104,44 +103,22 @@ class WideSolver {
   int64_t Sends(int u, const Bits<W>& set) const;  // what u in set sends across its boundary
   int64_t MaxParamOutside(const Bits<W>& set) const;
   bool Admissible(const Ideal& t, int k) const;
-  double StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const;
   double LowerBound(double m, int64_t x, const Ideal& t, int k) const;
   Pass Search(double target);
   void Relax(int k, int si, int ti);
-  bool OutOfTime() {
-    if ((++clock_checks_ & 255) != 0) return timed_out_;
-    if (clock_.Seconds() > o_.time_limit_s) timed_out_ = true;
-    return timed_out_;
-  }
 
-  const Problem& p_;
-  const Graph& g_;
-  LatticeOptions o_;
-  const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
-  Stopwatch clock_;
-  int n_ = 0, S_ = 0, nops_ = 0;  // nops_: operator nodes (nonempty_stages counts these)
-  bool latency_ = false, nonempty_ = true;
-  double w_ = 1.0;
-  int64_t cap_ = 0, total_p_ = 0, total_macs_ = 0;
   std::vector<Bits<W>> parents_, children_;
-  std::vector<int64_t> param_, macs_;
   std::vector<int> by_param_;  // nodes by param_ descending (MaxParamOutside)
   std::vector<Bits<W>> must_in_, must_out_;
   std::vector<Bits<W>> same_groups_;
   std::vector<Ideal> ideals_;
   std::vector<std::vector<int>> layer_ideals_;  // admissible ideals per layer
-  std::vector<int64_t> min_x_layer_, min_x_after_;
 
-  double target_ = kInf;
   std::vector<std::vector<LNode>> layer_;
   std::vector<std::unordered_map<int, int>> node_of_;  // per layer: ideal -> node
   std::vector<int> mark_;
   int epoch_ = 0;
   std::vector<int> queue_;
-  int64_t steps_ = 0, labels_ = 0, clock_checks_ = 0;
-  bool timed_out_ = false, over_budget_ = false;
-  double best_j_ = kInf;
-  int best_node_ = -1, best_label_ = -1;
 };
 
 // The figures of the root set, node by node.
@@ -255,11 +232,6 @@ bool WideSolver<W>::Admissible(const Ideal& t, int k) const {
     if (!in.empty() && !(in == grp)) return false;
   }
   return true;
-}
-
-template <int W>
-double WideSolver<W>::StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const {
-  return lattice_internal::StageTerm(p_, cap_, dp, dmacs, xs, xt, last);
 }
 
 template <int W>
@@ -380,21 +352,12 @@ Pass WideSolver<W>::Search(double target) {
 // The objective's figures and the nodes' sets, sizes and window sets.
 template <int W>
 void WideSolver<W>::Prepare(const Windows& win) {
-  latency_ = p_.objective.kind == ObjectiveKind::kLatency;
-  nonempty_ = p_.constraints.nonempty_stages;
-  w_ = latency_ ? 0.0 : p_.objective.comm_weight;
-  cap_ = p_.constraints.max_stage_param_bytes;
+  ReadObjectiveAndSizes();
   parents_.assign(n_, {});
   children_.assign(n_, {});
-  param_.assign(n_, 0);
-  macs_.assign(n_, 0);
   for (int v = 0; v < n_; ++v) {
     for (int u : g_.parents(v)) parents_[v].set(u);
     for (int c : g_.children(v)) children_[v].set(c);
-    param_[v] = g_.node(v).param_bytes;
-    macs_[v] = g_.node(v).macs;
-    total_p_ += param_[v];
-    total_macs_ += macs_[v];
   }
   if (p_.constraints.children_same_stage)
     for (int v = 0; v < n_; ++v)
@@ -434,14 +397,6 @@ bool WideSolver<W>::IndexLayers(LatticeResult* res) {
   min_x_after_.assign(S_, 0);
   for (int k = S_ - 3; k >= 0; --k) min_x_after_[k] = min_x_after_[k + 1] + min_x_layer_[k + 1];
   return true;
-}
-
-template <int W>
-double WideSolver<W>::RootLowerBound() const {
-  if (latency_) return static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
-  int64_t per = (total_p_ + S_ - 1) / S_;
-  for (int v = 0; v < n_; ++v) per = std::max(per, param_[v]);
-  return static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
 }
 
 template <int W>
