@@ -1,11 +1,15 @@
-// Command-line helpers shared by the benchmark programs (bench/ only).
+// Command-line and model helpers shared by the benchmark programs (bench/ only).
 #pragma once
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "graph/graph.h"
+#include "zoo/zoo.h"
 
 namespace respect {
 namespace bench {
@@ -36,6 +40,17 @@ inline std::string NextArg(int argc, char** argv, int* i) {
     std::exit(2);
   }
   return argv[++*i];
+}
+
+// Zoo model `name` as a shared graph; nullptr, after a line on stderr, when
+// it cannot be built.
+inline std::shared_ptr<const Graph> ZooGraph(const std::string& name) {
+  auto built = BuildZooModel(name);
+  if (!built.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), built.status().message().c_str());
+    return nullptr;
+  }
+  return std::make_shared<const Graph>(std::move(*built));
 }
 
 }  // namespace bench

@@ -172,12 +172,8 @@ int main(int argc, char** argv) {
   std::fflush(out);
 
   for (const std::string& name : models) {
-    auto built = BuildZooModel(name);
-    if (!built.ok()) {
-      std::fprintf(stderr, "%s: %s\n", name.c_str(), built.status().message().c_str());
-      continue;
-    }
-    auto g = std::make_shared<const Graph>(std::move(*built));
+    const std::shared_ptr<const Graph> g = bench::ZooGraph(name);
+    if (!g) continue;
     for (int s : stages) {
       Problem p;
       p.graph = g;

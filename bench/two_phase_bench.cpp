@@ -117,12 +117,8 @@ int main(int argc, char** argv) {
   }
   FILE* out = out_path.empty() ? nullptr : std::fopen(out_path.c_str(), "a");
   for (const std::string& name : models) {
-    auto built = BuildZooModel(name);
-    if (!built.ok()) {
-      std::fprintf(stderr, "%s: %s\n", name.c_str(), built.status().message().c_str());
-      continue;
-    }
-    auto g = std::make_shared<const Graph>(std::move(*built));
+    const std::shared_ptr<const Graph> g = bench::ZooGraph(name);
+    if (!g) continue;
     if (!dump_dir.empty()) (void)WriteTextFile(dump_dir + "/" + name + ".json", GraphToJson(*g));
     for (int s : stages) {
       Problem p;

@@ -30,20 +30,28 @@ void ByteWriter::Str(const std::string& s) {
   out_ += s;
 }
 
+namespace {
+
+// The little-endian unsigned T at data[pos]; the caller checked the size.
+template <class T>
+T LittleEndian(const std::string& data, size_t pos) {
+  T x = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) x |= static_cast<T>(static_cast<unsigned char>(data[pos + i])) << (8 * i);
+  return x;
+}
+
+}  // namespace
+
 bool ByteReader::U32(uint32_t* v) {
   if (remaining() < 4) return false;
-  uint32_t x = 0;
-  for (int i = 0; i < 4; ++i) x |= static_cast<uint32_t>(static_cast<unsigned char>(data_[pos_ + i])) << (8 * i);
+  *v = LittleEndian<uint32_t>(data_, pos_);
   pos_ += 4;
-  *v = x;
   return true;
 }
 bool ByteReader::U64(uint64_t* v) {
   if (remaining() < 8) return false;
-  uint64_t x = 0;
-  for (int i = 0; i < 8; ++i) x |= static_cast<uint64_t>(static_cast<unsigned char>(data_[pos_ + i])) << (8 * i);
+  *v = LittleEndian<uint64_t>(data_, pos_);
   pos_ += 8;
-  *v = x;
   return true;
 }
 bool ByteReader::F32(float* v) {

@@ -77,27 +77,22 @@ ClosureSums ComputeClosureSums(const Graph& g) {
     *param = p;
     *count = c;
   };
+  // v's row: the OR of its neighbours' rows (done before it), plus v itself.
+  auto close = [&](int v, const std::vector<int>& done_before, std::vector<double>* param,
+                   std::vector<double>* count) {
+    uint64_t* r = row(v);
+    for (int u : done_before) {
+      const uint64_t* q = row(u);
+      for (int w = 0; w < words; ++w) r[w] |= q[w];
+    }
+    r[v / 64] |= 1ULL << (v % 64);
+    sum_row(v, &(*param)[v], &(*count)[v]);
+  };
   const std::vector<int>& topo = g.topo_order();
-  for (int v : topo) {  // ancestors: OR of the parents' rows, plus self
-    uint64_t* r = row(v);
-    for (int p : g.parents(v)) {
-      const uint64_t* q = row(p);
-      for (int w = 0; w < words; ++w) r[w] |= q[w];
-    }
-    r[v / 64] |= 1ULL << (v % 64);
-    sum_row(v, &out.anc_param[v], &out.anc_count[v]);
-  }
+  for (int v : topo) close(v, g.parents(v), &out.anc_param, &out.anc_count);  // ancestors
   std::fill(bits.begin(), bits.end(), 0);
-  for (auto it = topo.rbegin(); it != topo.rend(); ++it) {  // descendants, reversed
-    const int v = *it;
-    uint64_t* r = row(v);
-    for (int c : g.children(v)) {
-      const uint64_t* q = row(c);
-      for (int w = 0; w < words; ++w) r[w] |= q[w];
-    }
-    r[v / 64] |= 1ULL << (v % 64);
-    sum_row(v, &out.desc_param[v], &out.desc_count[v]);
-  }
+  for (auto it = topo.rbegin(); it != topo.rend(); ++it)  // descendants, reversed
+    close(*it, g.children(*it), &out.desc_param, &out.desc_count);
   return out;
 }
 

@@ -88,6 +88,15 @@ void Unflatten(const std::vector<double>& v, PolicyParams<double>* p) {
   });
 }
 
+// Samples a choice from the probabilities exp(logp) with *rng (*prob: scratch).
+Chooser<double> SampleWith(PolicyRng* rng, std::vector<double>* prob) {
+  return [rng, prob](const PVec<double>& logp, const DecoderState<double>&) {
+    prob->resize(logp.size());
+    for (Eigen::Index j = 0; j < logp.size(); ++j) (*prob)[j] = std::exp(logp(j));
+    return rng->Categorical(prob->data(), static_cast<int>(prob->size()));
+  };
+}
+
 }  // namespace
 
 uint64_t ParamsFingerprint(const PolicyParams<double>& p) {
@@ -425,6 +434,59 @@ Status PolicyTrainer::AppendCurve(const TrainCurveRow& row) const {
   return Status::Ok();
 }
 
+// ---------------------------------------------------------------- batches
+std::vector<int> PolicyTrainer::ShuffledIndices(size_t n) {
+  std::vector<int> idx(n);
+  std::iota(idx.begin(), idx.end(), 0);
+  rng_.Shuffle(&idx);
+  return idx;
+}
+
+Status PolicyTrainer::RunBatches(size_t n, bool across_ranks, const BatchStep& step, double* mean_norm,
+                                 const std::function<void()>& after_shuffle) {
+  const std::vector<int> idx = ShuffledIndices(n);
+  if (after_shuffle) after_shuffle();
+  PolicyParams<double> grads = ZeroParams<double>(opt_.hparams);
+  double sum_norm = 0;
+  int batches = 0;
+  for (size_t start = 0; start < idx.size(); start += opt_.batch_size) {
+    const size_t end = std::min(idx.size(), start + static_cast<size_t>(opt_.batch_size));
+    grads.SetZero();
+    const Status local = step(idx, start, end, &grads);
+    RESPECT_RETURN_IF_ERROR(across_ranks ? SumAcrossRanks(local, &grads) : local);
+    sum_norm += ClipGlobalNorm(&grads, opt_.grad_clip);
+    ++batches;
+    adam_.Step(&params_, grads);
+  }
+  *mean_norm = batches ? sum_norm / batches : 0.0;
+  return Status::Ok();
+}
+
+Status PolicyTrainer::SumScalarsAcrossRanks(std::initializer_list<double*> values) const {
+  if (ranks() == 1) return Status::Ok();
+  std::vector<double> sums;
+  for (double* v : values) sums.push_back(*v);
+  RESPECT_RETURN_IF_ERROR(dist::SumInRankOrder(&sums));
+  size_t i = 0;
+  for (double* v : values) *v = sums[i++];
+  return Status::Ok();
+}
+
+std::vector<double> PolicyTrainer::ScoreHoldout(const std::vector<TrainExample>& holdout, TrainCurveRow* row) {
+  std::vector<double> cand = HoldoutScores(params_, holdout);
+  if (holdout_base_.empty()) holdout_base_ = HoldoutScores(baseline_, holdout);
+  row->holdout_reward = Mean(cand);
+  row->baseline_reward = Mean(holdout_base_);
+  return cand;
+}
+
+void PolicyTrainer::AdoptBaseline(std::vector<double> cand, TrainCurveRow* row) {
+  baseline_ = params_;
+  holdout_base_ = std::move(cand);
+  std::fill(train_base_.begin(), train_base_.end(), kNaN);
+  row->baseline_updated = true;
+}
+
 // ---------------------------------------------------------------- epochs
 double PolicyTrainer::BaselineReward(const std::vector<TrainExample>& train, int i) {
   if (std::isnan(train_base_[i])) {
@@ -444,56 +506,34 @@ TrainCurveRow PolicyTrainer::ReinforceEpoch(const std::vector<TrainExample>& tra
   const PolicyHParams& hp = opt_.hparams;
   TrainCurveRow row;
   row.phase = "reinforce";
-  std::vector<int> idx(train.size());
-  std::iota(idx.begin(), idx.end(), 0);
-  rng_.Shuffle(&idx);
-  PolicyParams<double> grads = ZeroParams<double>(hp);
   std::vector<double> prob;
-  Chooser<double> sample = [&](const PVec<double>& logp, const DecoderState<double>&) {
-    prob.resize(logp.size());
-    for (Eigen::Index j = 0; j < logp.size(); ++j) prob[j] = std::exp(logp(j));
-    return rng_.Categorical(prob.data(), static_cast<int>(prob.size()));
-  };
-  double sum_r = 0, sum_loss = 0, sum_norm = 0;
-  int batches = 0;
+  const Chooser<double> sample = SampleWith(&rng_, &prob);
+  double sum_r = 0, sum_loss = 0;
   Episode<double> ep;
-  for (size_t start = 0; start < idx.size(); start += opt_.batch_size) {
-    const size_t end = std::min(idx.size(), start + static_cast<size_t>(opt_.batch_size));
-    const double bsz = static_cast<double>(end - start);
-    grads.SetZero();
-    for (size_t k = start; k < end; ++k) {
-      const int i = idx[k];
-      const TrainExample& ex = train[i];
-      Status s = RunEpisode<double>(hp, params_, *ex.graph, sample, true, &ep);
-      if (!s.ok()) {
-        *st = s;
-        return row;
-      }
-      const double r = LabelReward(ep.order, ex.target_order, ex.stage);
-      const double adv = r - BaselineReward(train, i);
-      EpisodeBackward<double>(hp, params_, ep, -adv / bsz, &grads);
-      sum_r += r;
-      sum_loss += -adv * ep.log_prob;
-    }
-    sum_norm += ClipGlobalNorm(&grads, opt_.grad_clip);
-    ++batches;
-    adam_.Step(&params_, grads);
-  }
+  // Every rank runs the whole batch (the label reward is not data-parallel).
+  *st = RunBatches(train.size(), /*across_ranks=*/false,
+                   [&](const std::vector<int>& idx, size_t start, size_t end, PolicyParams<double>* grads) {
+                     const double bsz = static_cast<double>(end - start);
+                     for (size_t k = start; k < end; ++k) {
+                       const int i = idx[k];
+                       const TrainExample& ex = train[i];
+                       RESPECT_RETURN_IF_ERROR(RunEpisode<double>(hp, params_, *ex.graph, sample, true, &ep));
+                       const double r = LabelReward(ep.order, ex.target_order, ex.stage);
+                       const double adv = r - BaselineReward(train, i);
+                       EpisodeBackward<double>(hp, params_, ep, -adv / bsz, grads);
+                       sum_r += r;
+                       sum_loss += -adv * ep.log_prob;
+                     }
+                     return Status::Ok();
+                   },
+                   &row.grad_norm);
+  if (!st->ok()) return row;
   row.mean_reward = sum_r / std::max<size_t>(1, train.size());
   row.loss = sum_loss / std::max<size_t>(1, train.size());
-  row.grad_norm = batches ? sum_norm / batches : 0.0;
-  const std::vector<double> cand = HoldoutScores(params_, holdout);
-  if (holdout_base_.empty()) holdout_base_ = HoldoutScores(baseline_, holdout);
-  row.holdout_reward = Mean(cand);
-  row.baseline_reward = Mean(holdout_base_);
+  std::vector<double> cand = ScoreHoldout(holdout, &row);
   const PairedTTest test = PairedTTestGreater(cand, holdout_base_);
   row.p_value = test.p_value;
-  if (test.mean_diff > 0 && test.p_value < opt_.significance) {
-    baseline_ = params_;
-    holdout_base_ = cand;
-    std::fill(train_base_.begin(), train_base_.end(), kNaN);
-    row.baseline_updated = true;
-  }
+  if (test.mean_diff > 0 && test.p_value < opt_.significance) AdoptBaseline(std::move(cand), &row);
   return row;
 }
 
@@ -505,11 +545,7 @@ Status PolicyTrainer::CostGraphStep(const TrainExample& ex, double scale, Policy
                                     PolicyParams<double>* grads, CostGraphStats* stats) const {
   const PolicyHParams& hp = opt_.hparams;
   std::vector<double> prob;
-  Chooser<double> sample = [&](const PVec<double>& logp, const DecoderState<double>&) {
-    prob.resize(logp.size());
-    for (Eigen::Index j = 0; j < logp.size(); ++j) prob[j] = std::exp(logp(j));
-    return rng->Categorical(prob.data(), static_cast<int>(prob.size()));
-  };
+  const Chooser<double> sample = SampleWith(rng, &prob);
   const int K = std::max(2, opt_.rollouts);
   std::vector<Episode<double>> eps(K);
   std::vector<double> cost(K);
@@ -550,31 +586,27 @@ TrainCurveRow PolicyTrainer::CostEpoch(const std::vector<TrainExample>& train_al
     used = std::max<size_t>(std::min<size_t>(opt_.batch_size, train_all.size()),
                             static_cast<size_t>(std::ceil(frac * train_all.size())));
   }
-  std::vector<int> idx(used);
-  std::iota(idx.begin(), idx.end(), 0);
-  rng_.Shuffle(&idx);
   // Each graph samples from its own stream (epoch seed, example index), so
   // the result does not depend on which thread ran it; the threads' gradients
   // are summed in thread order, so a run is reproducible for a thread count.
-  const uint64_t epoch_seed = rng_.Next();
+  uint64_t epoch_seed = 0;
   // Worker w = rank * T + t of W = ranks * T takes the batch's graphs w, w + W, ...
   const int T = std::max(1, opt_.threads);
   const size_t W = static_cast<size_t>(ranks()) * static_cast<size_t>(T);
   const size_t first = static_cast<size_t>(rank()) * static_cast<size_t>(T);
-  std::vector<PolicyParams<double>> grads(T, ZeroParams<double>(hp));
+  // Thread 0 writes the batch's gradient itself, threads 1.. their own.
+  std::vector<PolicyParams<double>> thread_grads(T - 1, ZeroParams<double>(hp));
   std::vector<CostGraphStats> stats(T);
   std::vector<Status> status(T);
-  double sum_norm = 0;
-  int batches = 0;
-  for (size_t start = 0; start < idx.size(); start += opt_.batch_size) {
-    const size_t end = std::min(idx.size(), start + static_cast<size_t>(opt_.batch_size));
+  auto step = [&](const std::vector<int>& idx, size_t start, size_t end, PolicyParams<double>* grads) {
     const double scale = 1.0 / (static_cast<double>(end - start) * std::max(2, opt_.rollouts));
+    auto g = [&](int t) { return t == 0 ? grads : &thread_grads[t - 1]; };
     auto work = [&](int t) {
-      grads[t].SetZero();
+      g(t)->SetZero();
       for (size_t b = start + first + t; b < end && status[t].ok(); b += W) {
         uint64_t s = epoch_seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(idx[b]) + 1));
         PolicyRng rng(PolicyRng::SplitMix64(&s));
-        status[t] = CostGraphStep(train_all[idx[b]], scale, &rng, &grads[t], &stats[t]);
+        status[t] = CostGraphStep(train_all[idx[b]], scale, &rng, g(t), &stats[t]);
       }
     };
     std::vector<std::thread> pool;
@@ -583,30 +615,23 @@ TrainCurveRow PolicyTrainer::CostEpoch(const std::vector<TrainExample>& train_al
     for (auto& th : pool) th.join();
     Status local;
     for (int t = 0; t < T && local.ok(); ++t) local = status[t];
-    for (int t = 1; t < T; ++t) AddInto(grads[t], &grads[0]);
-    *st = SumAcrossRanks(local, &grads[0]);
-    if (!st->ok()) return row;
-    sum_norm += ClipGlobalNorm(&grads[0], opt_.grad_clip);
-    ++batches;
-    adam_.Step(&params_, grads[0]);
-  }
+    for (int t = 1; t < T; ++t) AddInto(*g(t), grads);
+    return local;
+  };
+  *st = RunBatches(used, /*across_ranks=*/true, step, &row.grad_norm, [&] { epoch_seed = rng_.Next(); });
+  if (!st->ok()) return row;
   CostGraphStats total;
   for (const auto& s : stats) {
     total.ratio_sum += s.ratio_sum;
     total.ratio_count += s.ratio_count;
     total.loss_sum += s.loss_sum;
   }
-  if (ranks() > 1) {
-    std::vector<double> sums = {total.ratio_sum, static_cast<double>(total.ratio_count), total.loss_sum};
-    *st = dist::SumInRankOrder(&sums);
-    if (!st->ok()) return row;
-    total.ratio_sum = sums[0];
-    total.ratio_count = static_cast<int64_t>(sums[1]);
-    total.loss_sum = sums[2];
-  }
+  double ratio_count = static_cast<double>(total.ratio_count);
+  *st = SumScalarsAcrossRanks({&total.ratio_sum, &ratio_count, &total.loss_sum});
+  if (!st->ok()) return row;
+  total.ratio_count = static_cast<int64_t>(ratio_count);
   row.mean_reward = total.ratio_count ? total.ratio_sum / total.ratio_count : 0.0;
   row.loss = total.loss_sum / std::max<size_t>(1, used);
-  row.grad_norm = batches ? sum_norm / batches : 0.0;
   row.holdout_reward = Mean(HoldoutScores(params_, holdout));
   row.baseline_reward = 1.0;  // the reference schedules' own ratio
   row.p_value = kNaN;
@@ -618,60 +643,38 @@ TrainCurveRow PolicyTrainer::SupervisedEpoch(const std::vector<TrainExample>& tr
   const PolicyHParams& hp = opt_.hparams;
   TrainCurveRow row;
   row.phase = "supervised";
-  std::vector<int> idx(train.size());
-  std::iota(idx.begin(), idx.end(), 0);
-  rng_.Shuffle(&idx);
-  PolicyParams<double> grads = ZeroParams<double>(hp);
-  double sum_r = 0, sum_nll = 0, sum_norm = 0;
-  int batches = 0;
+  double sum_r = 0, sum_nll = 0;
   Episode<double> ep;
-  for (size_t start = 0; start < idx.size(); start += opt_.batch_size) {
-    const size_t end = std::min(idx.size(), start + static_cast<size_t>(opt_.batch_size));
+  auto step = [&](const std::vector<int>& idx, size_t start, size_t end, PolicyParams<double>* grads) {
     const double bsz = static_cast<double>(end - start);
-    grads.SetZero();
     Status local;
     // Rank r of N takes the batch's examples r, r + N, ...
     for (size_t k = start + static_cast<size_t>(rank()); k < end && local.ok(); k += static_cast<size_t>(ranks())) {
       const TrainExample& ex = train[idx[k]];
       local = ForcedEpisode<double>(hp, params_, *ex.graph, ex.target_order, true, &ep);
       if (!local.ok()) break;
-      EpisodeBackward<double>(hp, params_, ep, -1.0 / bsz, &grads);
+      EpisodeBackward<double>(hp, params_, ep, -1.0 / bsz, grads);
       sum_nll += -ep.log_prob;
       const DecodedOrder d = GreedyDecode<double>(hp, params_, ep.enc);  // same parameters, same encoding
       sum_r += LabelReward(d.order, ex.target_order, ex.stage);
     }
-    *st = SumAcrossRanks(local, &grads);
-    if (!st->ok()) return row;
-    sum_norm += ClipGlobalNorm(&grads, opt_.grad_clip);
-    ++batches;
-    adam_.Step(&params_, grads);
-  }
-  if (ranks() > 1) {
-    std::vector<double> sums = {sum_r, sum_nll};
-    *st = dist::SumInRankOrder(&sums);
-    if (!st->ok()) return row;
-    sum_r = sums[0];
-    sum_nll = sums[1];
-  }
+    return local;
+  };
+  *st = RunBatches(train.size(), /*across_ranks=*/true, step, &row.grad_norm);
+  if (!st->ok()) return row;
+  *st = SumScalarsAcrossRanks({&sum_r, &sum_nll});
+  if (!st->ok()) return row;
   row.mean_reward = sum_r / std::max<size_t>(1, train.size());
   row.loss = sum_nll / std::max<size_t>(1, train.size());
-  row.grad_norm = batches ? sum_norm / batches : 0.0;
-  const std::vector<double> cand = HoldoutScores(params_, holdout);
-  if (holdout_base_.empty()) holdout_base_ = HoldoutScores(baseline_, holdout);
-  row.holdout_reward = Mean(cand);
-  row.baseline_reward = Mean(holdout_base_);
   // The warm start carries the baseline along.
-  baseline_ = params_;
-  holdout_base_ = cand;
-  std::fill(train_base_.begin(), train_base_.end(), kNaN);
-  row.baseline_updated = true;
+  AdoptBaseline(ScoreHoldout(holdout, &row), &row);
   row.p_value = kNaN;
   return row;
 }
 
 // ---------------------------------------------------------------- driver
-Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout,
-                            const std::vector<TrainExample>& imitation) {
+Status PolicyTrainer::ValidateInputs(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout,
+                                     const std::vector<TrainExample>& imitation) const {
   RESPECT_RETURN_IF_ERROR(ValidateHParams(opt_.hparams));
   if (opt_.epochs < 0 || opt_.supervised_epochs < 0) return Status::Invalid("train: epochs must be >= 0");
   if (opt_.batch_size < 1) return Status::Invalid("train: batch_size must be >= 1");
@@ -682,7 +685,6 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
   const bool cost = opt_.reward == RewardKind::kCost;
   if (cost && !opt_.order_cost) return Status::Invalid("train: the cost reward needs an order cost");
   if (cost && opt_.rollouts < 2) return Status::Invalid("train: rollouts must be >= 2");
-  const std::vector<TrainExample>& teach = imitation.empty() ? train : imitation;
   const bool label_train = !cost || (opt_.supervised_epochs > 0 && imitation.empty());
   for (size_t i = 0; i < train.size(); ++i) {
     RESPECT_RETURN_IF_ERROR(ValidateExample(train[i], label_train).WithContext("train example " + std::to_string(i)));
@@ -695,13 +697,10 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
   for (size_t i = 0; i < imitation.size() && opt_.supervised_epochs > 0; ++i) {
     RESPECT_RETURN_IF_ERROR(ValidateExample(imitation[i]).WithContext("imitation example " + std::to_string(i)));
   }
-  RESPECT_RETURN_IF_ERROR(Init(train));
-  curve_.clear();
-  const uint64_t fp = Fingerprint(train, holdout) ^ (cost ? 0x636F7374ULL : 0) ^
-                     (imitation.empty() ? 0 : Fingerprint(imitation, {}));
-  // Rank 0 reads the checkpoint and hands its bytes to the others (empty:
-  // none), so the ranks need not share a file system.
-  std::string checkpoint;
+  return Status::Ok();
+}
+
+Status PolicyTrainer::ReadSharedCheckpoint(std::string* checkpoint) const {
   Status found = [&]() -> Status {
     if (opt_.checkpoint_dir.empty() || !writer()) return Status::Ok();
     std::error_code ec;
@@ -710,59 +709,77 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
     if (!opt_.resume || !std::filesystem::exists(CheckpointPath(), ec)) return Status::Ok();
     auto bytes = policy_io::ReadFileBytes(CheckpointPath());
     if (!bytes.ok()) return bytes.status();
-    checkpoint = std::move(bytes).value();
-    return checkpoint.empty() ? Status::Invalid(CheckpointPath() + ": empty checkpoint") : Status::Ok();
+    *checkpoint = std::move(bytes).value();
+    return checkpoint->empty() ? Status::Invalid(CheckpointPath() + ": empty checkpoint") : Status::Ok();
   }();
   if (ranks() > 1) {
     RESPECT_RETURN_IF_ERROR(dist::AllOk(found));
-    RESPECT_RETURN_IF_ERROR(dist::Broadcast(&checkpoint));
+    RESPECT_RETURN_IF_ERROR(dist::Broadcast(checkpoint));
   }
-  RESPECT_RETURN_IF_ERROR(found);
+  return found;
+}
+
+Status PolicyTrainer::EmitRow(const TrainCurveRow& row) {
+  curve_.push_back(row);
+  RESPECT_RETURN_IF_ERROR(AppendCurve(row));
+  if (on_epoch_) on_epoch_(row);
+  return Status::Ok();
+}
+
+Status PolicyTrainer::WriteWeights(const std::string& path, size_t train_size, size_t holdout_size) const {
+  if (path.empty() || !writer()) return Status::Ok();
+  std::string note = opt_.note;
+  if (note.empty()) {
+    std::ostringstream ss;
+    ss << "respect-opt policy trainer: seed " << opt_.seed << ", epochs " << epoch_done_ << " (supervised "
+       << opt_.supervised_epochs << "), batch " << opt_.batch_size << ", lr " << opt_.learning_rate << ", "
+       << train_size << " train / " << holdout_size << " held-out examples, best holdout reward " << best_reward_;
+    note = ss.str();
+  }
+  return WriteWeightsFile(path, opt_.hparams, best_, note);
+}
+
+Status PolicyTrainer::InitialRow(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout) {
+  const bool cost = opt_.reward == RewardKind::kCost;
+  const double t0 = Now();
+  TrainCurveRow row;
+  row.epoch = 0;
+  row.phase = "init";
+  row.mean_reward = Mean(SharedScores(train, [&](const std::vector<TrainExample>& set) {
+    return cost ? GreedyCostRatios(opt_.hparams, params_, set, opt_.order_cost)
+                : GreedyRewards(opt_.hparams, params_, set);
+  }));
+  holdout_base_ = HoldoutScores(baseline_, holdout);
+  row.holdout_reward = row.baseline_reward = Mean(holdout_base_);
+  row.p_value = kNaN;
+  best_reward_ = row.holdout_reward;
+  seconds_ += Now() - t0;
+  row.seconds = seconds_;
+  return CheckRanksAgree(EmitRow(row));
+}
+
+Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout,
+                            const std::vector<TrainExample>& imitation) {
+  RESPECT_RETURN_IF_ERROR(ValidateInputs(train, holdout, imitation));
+  const bool cost = opt_.reward == RewardKind::kCost;
+  const std::vector<TrainExample>& teach = imitation.empty() ? train : imitation;
+  RESPECT_RETURN_IF_ERROR(Init(train));
+  curve_.clear();
+  const uint64_t fp = Fingerprint(train, holdout) ^ (cost ? 0x636F7374ULL : 0) ^
+                     (imitation.empty() ? 0 : Fingerprint(imitation, {}));
+  // Rank 0 reads the checkpoint and hands its bytes to the others (empty:
+  // none), so the ranks need not share a file system.
+  std::string checkpoint;
+  RESPECT_RETURN_IF_ERROR(ReadSharedCheckpoint(&checkpoint));
   const bool resumed = !checkpoint.empty();
   if (resumed) RESPECT_RETURN_IF_ERROR(LoadCheckpoint(fp, checkpoint));
   RESPECT_RETURN_IF_ERROR(CheckRanksAgree(StartCurve(resumed)));
-  auto emit = [&](const TrainCurveRow& row) -> Status {
-    curve_.push_back(row);
-    RESPECT_RETURN_IF_ERROR(AppendCurve(row));
-    if (on_epoch_) on_epoch_(row);
-    return Status::Ok();
-  };
   // weights_out appears only when training ends, so a file there is always a
   // finished run; the best-so-far parameters of an unfinished run live in
   // <checkpoint_dir>/best_so_far.rspw (each write is a temp file + rename).
-  auto write_weights = [&](const std::string& path) -> Status {
-    if (path.empty() || !writer()) return Status::Ok();
-    std::string note = opt_.note;
-    if (note.empty()) {
-      std::ostringstream ss;
-      ss << "respect-opt policy trainer: seed " << opt_.seed << ", epochs " << epoch_done_
-         << " (supervised " << opt_.supervised_epochs << "), batch " << opt_.batch_size << ", lr "
-         << opt_.learning_rate << ", " << train.size() << " train / " << holdout.size()
-         << " held-out examples, best holdout reward " << best_reward_;
-      note = ss.str();
-    }
-    return WriteWeightsFile(path, opt_.hparams, best_, note);
-  };
   const std::string best_so_far =
       opt_.checkpoint_dir.empty() || opt_.weights_out.empty() ? "" : opt_.checkpoint_dir + "/best_so_far.rspw";
-
-  if (!resumed) {
-    const double t0 = Now();
-    TrainCurveRow row;
-    row.epoch = 0;
-    row.phase = "init";
-    row.mean_reward = Mean(SharedScores(train, [&](const std::vector<TrainExample>& set) {
-      return cost ? GreedyCostRatios(opt_.hparams, params_, set, opt_.order_cost)
-                  : GreedyRewards(opt_.hparams, params_, set);
-    }));
-    holdout_base_ = HoldoutScores(baseline_, holdout);
-    row.holdout_reward = row.baseline_reward = Mean(holdout_base_);
-    row.p_value = kNaN;
-    best_reward_ = row.holdout_reward;
-    seconds_ += Now() - t0;
-    row.seconds = seconds_;
-    RESPECT_RETURN_IF_ERROR(CheckRanksAgree(emit(row)));
-  }
+  if (!resumed) RESPECT_RETURN_IF_ERROR(InitialRow(train, holdout));
   const int total = opt_.supervised_epochs + opt_.epochs;
   for (int e = epoch_done_ + 1; e <= total; ++e) {
     const double t0 = Now();
@@ -780,12 +797,12 @@ Status PolicyTrainer::Train(const std::vector<TrainExample>& train, const std::v
     row.epoch = e;
     row.seconds = seconds_;
     // Files are rank 0's; every rank learns whether its writes worked.
-    Status io = emit(row);
+    Status io = EmitRow(row);
     if (io.ok() && !opt_.checkpoint_dir.empty() && writer()) io = SaveCheckpoint(fp);
-    if (io.ok()) io = write_weights(best_so_far);
+    if (io.ok()) io = WriteWeights(best_so_far, train.size(), holdout.size());
     RESPECT_RETURN_IF_ERROR(CheckRanksAgree(io));
   }
-  const Status written = write_weights(opt_.weights_out);
+  const Status written = WriteWeights(opt_.weights_out, train.size(), holdout.size());
   return ranks() > 1 ? dist::AllOk(written) : written;
 }
 

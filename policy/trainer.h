@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -195,6 +196,35 @@ class PolicyTrainer {
       const std::function<std::vector<double>(const std::vector<TrainExample>&)>& score_set) const;
   Status StartCurve(bool resumed);
   Status AppendCurve(const TrainCurveRow& row) const;
+  // Train's steps: the options and examples checked; the checkpoint's bytes
+  // read by rank 0 and handed to every rank (empty: none); a curve row
+  // recorded, appended to the CSV and passed to the epoch callback; the best
+  // parameters written to `path` (none for ""); the row of epoch 0.
+  Status ValidateInputs(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout,
+                        const std::vector<TrainExample>& imitation) const;
+  Status ReadSharedCheckpoint(std::string* checkpoint) const;
+  Status EmitRow(const TrainCurveRow& row);
+  Status WriteWeights(const std::string& path, size_t train_size, size_t holdout_size) const;
+  Status InitialRow(const std::vector<TrainExample>& train, const std::vector<TrainExample>& holdout);
+  // The skeleton the three epochs share: examples 0..n-1 shuffled (then
+  // `after_shuffle`, if any) and cut into batches of batch_size; for each
+  // batch, step(order, start, end, grads) adds this rank's part of the
+  // gradient of order[start..end) into *grads (zeroed) and returns its
+  // status; the parts are summed across ranks in rank order (across_ranks;
+  // else every rank runs the whole batch), clipped to grad_clip, and Adam
+  // steps. Stops at the first error; *mean_norm: the mean norm before clipping.
+  using BatchStep = std::function<Status(const std::vector<int>& order, size_t start, size_t end,
+                                         PolicyParams<double>* grads)>;
+  Status RunBatches(size_t n, bool across_ranks, const BatchStep& step, double* mean_norm,
+                    const std::function<void()>& after_shuffle = nullptr);
+  std::vector<int> ShuffledIndices(size_t n);
+  // Sums these scalars across ranks in rank order, in place (one rank: as they are).
+  Status SumScalarsAcrossRanks(std::initializer_list<double*> values) const;
+  // The current parameters' held-out scores (returned) and the baseline's,
+  // their means into *row.
+  std::vector<double> ScoreHoldout(const std::vector<TrainExample>& holdout, TrainCurveRow* row);
+  // The current parameters become the baseline, with held-out scores `cand`.
+  void AdoptBaseline(std::vector<double> cand, TrainCurveRow* row);
   TrainCurveRow SupervisedEpoch(const std::vector<TrainExample>& train,
                                 const std::vector<TrainExample>& holdout, Status* st);
   TrainCurveRow ReinforceEpoch(const std::vector<TrainExample>& train,

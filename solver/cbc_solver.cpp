@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <sstream>
 #include <utility>
@@ -400,50 +401,39 @@ void SetDirectParameters(const MilpModel& model, const MilpOptions& options, con
   if (set.before_trust >= 0) cbc.setNumberBeforeTrust(set.before_trust);
 }
 
-// Cut generators: howOften -1 = at the root, then in the tree only where
-// they paid off at the root (Cbc decides), as in the cbc program. Cbc keeps
-// copies of the generators.
+// Adds a generator of type Gen, set up by `setup`: howOften -1 = at the
+// root, then in the tree only where it paid off at the root (Cbc decides),
+// as in the cbc program. Cbc keeps a copy.
+template <class Gen>
+void AddCutGenerator(CbcModel& cbc, const char* name, const std::function<void(Gen&)>& setup = nullptr) {
+  Gen gen;
+  if (setup) setup(gen);
+  cbc.addCutGenerator(&gen, -1, name);
+}
+
 void AddCutGenerators(const CbcDirectSettings& set, CbcModel& cbc) {
-  if (set.probing) {
-    CglProbing probing;
-    probing.setUsingObjective(1);
-    probing.setMaxPass(1);
-    probing.setMaxPassRoot(3);
-    probing.setMaxProbe(10);
-    probing.setMaxProbeRoot(50);
-    probing.setMaxLook(10);
-    probing.setMaxLookRoot(50);
-    probing.setMaxElements(200);
-    probing.setRowCuts(3);
-    cbc.addCutGenerator(&probing, -1, "Probing");
-  }
-  if (set.gomory) {
-    CglGomory gomory;
-    gomory.setLimit(300);
-    cbc.addCutGenerator(&gomory, -1, "Gomory");
-  }
-  if (set.knapsack) {
-    CglKnapsackCover knapsack;
-    cbc.addCutGenerator(&knapsack, -1, "Knapsack");
-  }
-  if (set.mir) {
-    CglMixedIntegerRounding2 mir;
-    cbc.addCutGenerator(&mir, -1, "MixedIntegerRounding2");
-  }
-  if (set.flow) {
-    CglFlowCover flow;
-    cbc.addCutGenerator(&flow, -1, "FlowCover");
-  }
-  if (set.clique) {
-    CglClique clique;
-    clique.setStarCliqueReport(false);
-    clique.setRowCliqueReport(false);
-    cbc.addCutGenerator(&clique, -1, "Clique");
-  }
-  if (set.twomir) {
-    CglTwomir twomir;
-    cbc.addCutGenerator(&twomir, -1, "TwoMirCuts");
-  }
+  if (set.probing)
+    AddCutGenerator<CglProbing>(cbc, "Probing", [](CglProbing& probing) {
+      probing.setUsingObjective(1);
+      probing.setMaxPass(1);
+      probing.setMaxPassRoot(3);
+      probing.setMaxProbe(10);
+      probing.setMaxProbeRoot(50);
+      probing.setMaxLook(10);
+      probing.setMaxLookRoot(50);
+      probing.setMaxElements(200);
+      probing.setRowCuts(3);
+    });
+  if (set.gomory) AddCutGenerator<CglGomory>(cbc, "Gomory", [](CglGomory& gomory) { gomory.setLimit(300); });
+  if (set.knapsack) AddCutGenerator<CglKnapsackCover>(cbc, "Knapsack");
+  if (set.mir) AddCutGenerator<CglMixedIntegerRounding2>(cbc, "MixedIntegerRounding2");
+  if (set.flow) AddCutGenerator<CglFlowCover>(cbc, "FlowCover");
+  if (set.clique)
+    AddCutGenerator<CglClique>(cbc, "Clique", [](CglClique& clique) {
+      clique.setStarCliqueReport(false);
+      clique.setRowCliqueReport(false);
+    });
+  if (set.twomir) AddCutGenerator<CglTwomir>(cbc, "TwoMirCuts");
   // Timed generators: SolveWatch::GuardCutPasses judges from their seconds
   // (and the verbose cut summary shows them).
   for (int i = 0; i < cbc.numberCutGenerators(); ++i) cbc.cutGenerator(i)->setTiming(true);

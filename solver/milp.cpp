@@ -39,6 +39,19 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 // Writes `model` as LP (lp) or MPS to `path` directly.
 Status WriteCoinFile(const MilpModel& model, const std::string& path, bool lp);
 
+// The bounds of a column or row (what() names it, in the MILP `model`): no
+// NaN, lb <= ub, neither infinite on the wrong side.
+template <class What>
+Status CheckBounds(double lb, double ub, const std::string& model, What what) {
+  if (std::isnan(lb) || std::isnan(ub)) return Status::Invalid("MILP '" + model + "': " + what() + " has a NaN bound");
+  if (lb > ub)
+    return Status::Invalid("MILP '" + model + "': " + what() + " has lb " + std::to_string(lb) + " > ub " +
+                           std::to_string(ub));
+  if (lb == kMilpInf || ub == -kMilpInf)
+    return Status::Invalid("MILP '" + model + "': " + what() + " has an infinite bound on the wrong side");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status MilpModel::Validate() const {
@@ -48,13 +61,7 @@ Status MilpModel::Validate() const {
     return Status::Invalid("MILP '" + name + "': objective_step must be finite and >= 0");
   for (int c = 0; c < nc; ++c) {
     const Column& col = cols[c];
-    if (std::isnan(col.lb) || std::isnan(col.ub))
-      return Status::Invalid("MILP '" + name + "': " + ColLabel(*this, c) + " has a NaN bound");
-    if (col.lb > col.ub)
-      return Status::Invalid("MILP '" + name + "': " + ColLabel(*this, c) + " has lb " +
-                             std::to_string(col.lb) + " > ub " + std::to_string(col.ub));
-    if (col.lb == kMilpInf || col.ub == -kMilpInf)
-      return Status::Invalid("MILP '" + name + "': " + ColLabel(*this, c) + " has an infinite bound on the wrong side");
+    RESPECT_RETURN_IF_ERROR(CheckBounds(col.lb, col.ub, name, [&] { return ColLabel(*this, c); }));
     if (!std::isfinite(col.obj))
       return Status::Invalid("MILP '" + name + "': " + ColLabel(*this, c) + " has a non-finite objective coefficient");
     if (col.integer && std::isfinite(col.lb) && std::isfinite(col.ub) &&
@@ -70,13 +77,7 @@ Status MilpModel::Validate() const {
       return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has " +
                              std::to_string(row.idx.size()) + " indices but " +
                              std::to_string(row.val.size()) + " coefficients");
-    if (std::isnan(row.lb) || std::isnan(row.ub))
-      return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has a NaN bound");
-    if (row.lb > row.ub)
-      return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has lb " +
-                             std::to_string(row.lb) + " > ub " + std::to_string(row.ub));
-    if (row.lb == kMilpInf || row.ub == -kMilpInf)
-      return Status::Invalid("MILP '" + name + "': " + RowLabel(*this, r) + " has an infinite bound on the wrong side");
+    RESPECT_RETURN_IF_ERROR(CheckBounds(row.lb, row.ub, name, [&] { return RowLabel(*this, r); }));
     for (size_t i = 0; i < row.idx.size(); ++i) {
       const int c = row.idx[i];
       if (c < 0 || c >= nc)

@@ -14,76 +14,26 @@
 #include "sched/list_schedule.h"
 #include "zoo/zoo.h"
 
+#include "exact_checks.h"
 #include "test_graphs.h"
 
 namespace respect {
 namespace {
 
-using namespace test_graphs;  // Uni, RandomGraph, MakeProblem
-
-ExactOptions Fast(ExactEngine engine = ExactEngine::kAuto) {
-  ExactOptions o;
-  o.engine = engine;
-  o.time_limit_s = 120;
-  return o;
-}
-
-double Rel(double a, double b) { return std::fabs(a - b) / std::max(1.0, std::max(std::fabs(a), std::fabs(b))); }
-
-struct Tally {
-  int compared = 0, optimal = 0, infeasible = 0;
-};
-
-void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tally,
-                           ExactEngine engine = ExactEngine::kAuto) {
-  ExactScheduler exact(Fast(engine));
-  BruteForceScheduler brute;
-  auto e = exact.Run(p);
-  auto b = brute.Run(p);
-  ASSERT_TRUE(e.ok()) << what << ": " << e.status().message();
-  ASSERT_TRUE(b.ok()) << what << ": " << b.status().message();
-  ++tally->compared;
-  ASSERT_EQ(e->status == SolveStatus::kInfeasible, b->status == SolveStatus::kInfeasible)
-      << what << ": exact " << ToString(e->status) << " (" << e->message << "), brute " << ToString(b->status);
-  if (b->status == SolveStatus::kInfeasible) {
-    ++tally->infeasible;
-    EXPECT_FALSE(e->message.empty()) << what;
-    return;
-  }
-  ASSERT_EQ(e->status, SolveStatus::kOptimal) << what << ": " << e->message;
-  ++tally->optimal;
-  EXPECT_TRUE(e->eval.feasible) << what;
-  EXPECT_LE(Rel(e->objective, b->objective), 1e-9) << what << ": exact " << e->objective << " brute " << b->objective;
-  EXPECT_EQ(e->objective, e->bound) << what;
-  // The exact optimum is never worse than a heuristic.
-  DpTopoScheduler dp;
-  auto h = dp.Run(p);
-  ASSERT_TRUE(h.ok());
-  if (h->status == SolveStatus::kFeasible) {
-    EXPECT_LE(e->objective, h->objective * (1 + 1e-12)) << what;
-  }
-}
+using namespace test_graphs;   // Uni, RandomGraph, MakeProblem
+using namespace exact_checks;  // Fast, Rel, Tally, CompareWithBruteForce
 
 TEST(ExactSlowTest, LatencyObjectiveMatchesEvaluateOnMediumGraphs) {
-  std::mt19937_64 rng(321);
-  for (int t = 0; t < 6; ++t) {
-    auto g = RandomGraph(rng, 25, 3, "lat" + std::to_string(t));
-    for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
-      Problem p = MakeProblem(g, 3 + t % 3, ObjectiveKind::kLatency, cm);
-      ExactScheduler exact(Fast());
-      auto r = exact.Run(p);
-      ASSERT_TRUE(r.ok()) << r.status().message();
-      EXPECT_EQ(r->status, SolveStatus::kOptimal);
-      // The lattice (kAuto at 25 nodes) and the ILP agree.
-      auto ilp = ExactScheduler(Fast(ExactEngine::kCbcDirect)).Run(p);
-      ASSERT_TRUE(ilp.ok()) << ilp.status().message();
-      EXPECT_EQ(ilp->status, SolveStatus::kOptimal);
-      EXPECT_NEAR(r->objective, ilp->objective, 1e-9 * std::max(1.0, ilp->objective));
-      DpTopoScheduler dp;
-      auto h = dp.Run(p);
-      ASSERT_TRUE(h.ok());
-      EXPECT_LE(r->objective, h->objective * (1 + 1e-9));
-    }
+  for (const Problem& p : LatencyProblems(25)) {
+    auto r = ExactScheduler(Fast()).Run(p);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->status, SolveStatus::kOptimal);
+    // The lattice (kAuto at 25 nodes) and the ILP agree.
+    auto ilp = ExactScheduler(Fast(ExactEngine::kCbcDirect)).Run(p);
+    ASSERT_TRUE(ilp.ok()) << ilp.status().message();
+    EXPECT_EQ(ilp->status, SolveStatus::kOptimal);
+    EXPECT_NEAR(r->objective, ilp->objective, 1e-9 * std::max(1.0, ilp->objective));
+    ExpectAtMostDpTopo(p, r->objective, 1e-9, p.g().name(), /*dp_feasible=*/true);
   }
 }
 

@@ -18,19 +18,14 @@
 #include "sched/split.h"
 #include "solver/milp.h"
 
+#include "exact_checks.h"
 #include "test_graphs.h"
 
 namespace respect {
 namespace {
 
-using namespace test_graphs;  // Uni, RandomGraph, MakeProblem
-
-ExactOptions Fast(ExactEngine engine = ExactEngine::kAuto) {
-  ExactOptions o;
-  o.time_limit_s = 120;
-  o.engine = engine;
-  return o;
-}
+using namespace test_graphs;   // Uni, RandomGraph, MakeProblem
+using namespace exact_checks;  // Fast, Rel, Tally, CompareWithBruteForce
 
 // Every exact engine must agree with brute force.
 const ExactEngine kEngines[] = {ExactEngine::kCbcMain, ExactEngine::kCbcDirect, ExactEngine::kLattice};
@@ -47,48 +42,7 @@ std::string EngineName(ExactEngine e) {
 
 class ExactEngineTest : public ::testing::TestWithParam<ExactEngine> {};
 
-double Rel(double a, double b) { return std::fabs(a - b) / std::max(1.0, std::max(std::fabs(a), std::fabs(b))); }
-
 // --- brute-force agreement ---------------------------------------------------
-
-struct Tally {
-  int compared = 0, optimal = 0, infeasible = 0;
-};
-
-void CompareWithBruteForce(const Problem& p, const std::string& what, Tally* tally,
-                           ExactEngine engine = ExactEngine::kAuto) {
-  ExactScheduler exact(Fast(engine));
-  BruteForceScheduler brute;
-  auto e = exact.Run(p);
-  auto b = brute.Run(p);
-  ASSERT_TRUE(e.ok()) << what << ": " << e.status().message();
-  ASSERT_TRUE(b.ok()) << what << ": " << b.status().message();
-  ++tally->compared;
-  ASSERT_EQ(e->status == SolveStatus::kInfeasible, b->status == SolveStatus::kInfeasible)
-      << what << ": exact " << ToString(e->status) << " (" << e->message << "), brute " << ToString(b->status);
-  if (b->status == SolveStatus::kInfeasible) {
-    ++tally->infeasible;
-    EXPECT_FALSE(e->message.empty()) << what;
-    return;
-  }
-  ASSERT_EQ(e->status, SolveStatus::kOptimal) << what << ": " << e->message;
-  ++tally->optimal;
-  if (engine == ExactEngine::kLattice) {
-    EXPECT_EQ(e->stats.count("ilp_cols"), 0u) << what << ": the lattice fell back to the ILP";
-  } else if (engine != ExactEngine::kAuto) {
-    EXPECT_EQ(e->stats.count("lattice_steps"), 0u) << what;
-  }
-  EXPECT_TRUE(e->eval.feasible) << what;
-  EXPECT_LE(Rel(e->objective, b->objective), 1e-9) << what << ": exact " << e->objective << " brute " << b->objective;
-  EXPECT_EQ(e->objective, e->bound) << what;
-  // The exact optimum is never worse than a heuristic.
-  DpTopoScheduler dp;
-  auto h = dp.Run(p);
-  ASSERT_TRUE(h.ok());
-  if (h->status == SolveStatus::kFeasible) {
-    EXPECT_LE(e->objective, h->objective * (1 + 1e-12)) << what;
-  }
-}
 
 TEST_P(ExactEngineTest, AgreesWithBruteForceOnRandomSmallGraphs) {
   std::mt19937_64 rng(20240601);
@@ -141,25 +95,8 @@ TEST_P(ExactEngineTest, AgreesWithBruteForceWhenStagesEqualNodes) {
 
 std::shared_ptr<const Graph> Diamond() {
   // a -> b, a -> c, b -> d, c -> d ; a, d heavy
-  GraphBuilder b("diamond");
-  auto add = [&b](const std::string& id, int64_t p, int64_t out) {
-    Node n;
-    n.id = id;
-    n.param_bytes = p;
-    n.output_bytes = out;
-    b.AddNode(n);
-  };
-  add("a", 4000, 100);
-  add("b", 1000, 10);
-  add("c", 1000, 20);
-  add("d", 4000, 0);
-  b.AddEdge("a", "b");
-  b.AddEdge("a", "c");
-  b.AddEdge("b", "d");
-  b.AddEdge("c", "d");
-  auto g = b.Build();
-  EXPECT_TRUE(g.ok());
-  return std::make_shared<const Graph>(std::move(*g));
+  return BuildGraph("diamond", {N("a", 4000, 100), N("b", 1000, 10), N("c", 1000, 20), N("d", 4000, 0)},
+                    {{"a", "b"}, {"a", "c"}, {"b", "d"}, {"c", "d"}});
 }
 
 TEST_P(ExactEngineTest, DiamondTwoStagesByHand) {
@@ -195,16 +132,7 @@ TEST_P(ExactEngineTest, DiamondTwoStagesByHand) {
 TEST_P(ExactEngineTest, InfeasibleInstancesReportInfeasibleWithMessage) {
   ExactScheduler exact(Fast(GetParam()));
   {
-    GraphBuilder b("three");
-    for (int i = 0; i < 3; ++i) {
-      Node n;
-      n.id = std::to_string(i);
-      n.param_bytes = 1000 * (i + 1);
-      b.AddNode(n);
-    }
-    b.AddEdge("0", "1");
-    b.AddEdge("1", "2");
-    auto g = std::make_shared<const Graph>(std::move(*b.Build()));
+    auto g = BuildGraph("three", {N("0", 1000), N("1", 2000), N("2", 3000)}, {{"0", "1"}, {"1", "2"}});
     Problem p = MakeProblem(g, 5, ObjectiveKind::kMemoryComm, CommModel::kTensor);
     auto r = exact.Run(p);
     ASSERT_TRUE(r.ok()) << r.status().message();
@@ -222,17 +150,7 @@ TEST_P(ExactEngineTest, InfeasibleInstancesReportInfeasibleWithMessage) {
   {
     // Only the solver (or the formulation) can see this one: a -> {b, c} with
     // children_same_stage leaves 2 distinct stages for 3 non-empty ones.
-    GraphBuilder b("fork");
-    for (const char* id : {"a", "b", "c"}) {
-      Node n;
-      n.id = id;
-      n.param_bytes = 10;
-      n.output_bytes = 10;
-      b.AddNode(n);
-    }
-    b.AddEdge("a", "b");
-    b.AddEdge("a", "c");
-    auto g = std::make_shared<const Graph>(std::move(*b.Build()));
+    auto g = BuildGraph("fork", {N("a", 10, 10), N("b", 10, 10), N("c", 10, 10)}, {{"a", "b"}, {"a", "c"}});
     Problem p = MakeProblem(g, 3, ObjectiveKind::kMemoryComm, CommModel::kTensor);
     p.constraints.children_same_stage = true;
     ASSERT_TRUE(p.Validate().ok());
@@ -571,20 +489,11 @@ TEST(ExactTest, FakeSolverWithWrongObjectiveIsInternalError) {
 }
 
 TEST_P(ExactEngineTest, LatencyOptimumBeatsHeuristicOnSmallGraphs) {
-  std::mt19937_64 rng(321);
-  for (int t = 0; t < 6; ++t) {
-    auto g = RandomGraph(rng, 14, 3, "lat" + std::to_string(t));
-    for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
-      Problem p = MakeProblem(g, 3 + t % 3, ObjectiveKind::kLatency, cm);
-      ExactScheduler exact(Fast(GetParam()));
-      auto r = exact.Run(p);
-      ASSERT_TRUE(r.ok()) << r.status().message();
-      EXPECT_EQ(r->status, SolveStatus::kOptimal);
-      DpTopoScheduler dp;
-      auto h = dp.Run(p);
-      ASSERT_TRUE(h.ok());
-      EXPECT_LE(r->objective, h->objective * (1 + 1e-9));
-    }
+  for (const Problem& p : LatencyProblems(14)) {
+    auto r = ExactScheduler(Fast(GetParam())).Run(p);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->status, SolveStatus::kOptimal);
+    ExpectAtMostDpTopo(p, r->objective, 1e-9, p.g().name(), /*dp_feasible=*/true);
   }
 }
 

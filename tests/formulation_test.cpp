@@ -14,31 +14,14 @@
 #include "formulations/schedule_ilp.h"
 #include "test_graphs.h"
 
+#include "test_graphs.h"
+
 namespace respect {
 namespace {
 
-int64_t Uni(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
-}
+using namespace test_graphs;  // Uni, RandomGraph, StagesProblem, N, BuildGraph
 
-std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int max_parents, const std::string& name) {
-  GraphBuilder b(name);
-  for (int v = 0; v < n; ++v) {
-    Node nd;
-    nd.id = std::to_string(v);
-    nd.param_bytes = Uni(rng, 0, 9) < 4 ? 0 : Uni(rng, 1, 5000000);
-    nd.output_bytes = Uni(rng, 0, 4) == 0 ? 0 : Uni(rng, 1, 1000000);
-    nd.macs = Uni(rng, 0, 3) == 0 ? 0 : Uni(rng, 1, 1000000000);
-    b.AddNode(nd);
-  }
-  for (int v = 1; v < n; ++v) {
-    const int k = static_cast<int>(Uni(rng, v == 1 ? 1 : 0, std::min(v, max_parents)));
-    for (int t = 0; t < k; ++t) b.AddEdgeIdx(static_cast<int>(Uni(rng, 0, v - 1)), v);
-  }
-  auto g = b.Build();
-  EXPECT_TRUE(g.ok());
-  return std::make_shared<const Graph>(std::move(*g));
-}
+const RandomGraphSpec kSizes = ByteSizes(5000000, 1000000);
 
 // A uniformly drawn monotone assignment (not necessarily feasible).
 Schedule RandomMonotone(std::mt19937_64& rng, const Graph& g, int stages) {
@@ -65,15 +48,8 @@ std::shared_ptr<const Graph> Chain(int n) {
   return std::make_shared<const Graph>(std::move(*b.Build()));
 }
 
-Problem Make(std::shared_ptr<const Graph> g, int stages) {
-  Problem p;
-  p.graph = std::move(g);
-  p.stages = stages;
-  return p;
-}
-
 TEST(FullWindowsTest, ChainWithAsManyStagesAsNodesIsPinned) {
-  Problem p = Make(Chain(4), 4);
+  Problem p = StagesProblem(Chain(4), 4);
   Windows w = FullWindows(p);
   EXPECT_EQ(w.lo, (std::vector<int>{0, 1, 2, 3}));
   EXPECT_EQ(w.hi, (std::vector<int>{0, 1, 2, 3}));
@@ -89,7 +65,7 @@ TEST(FullWindowsTest, ChainWithAsManyStagesAsNodesIsPinned) {
 TEST(FullWindowsTest, CountsAncestorsAndDescendants) {
   // 6-node chain, 4 stages: node i has i ancestors, 5-i descendants.
   // lo = max(0, 4 - 6 + i), hi = min(3, 6 - 1 - (5 - i)) = min(3, i).
-  Problem p = Make(Chain(6), 4);
+  Problem p = StagesProblem(Chain(6), 4);
   Windows w = FullWindows(p);
   EXPECT_EQ(w.lo, (std::vector<int>{0, 0, 0, 1, 2, 3}));
   EXPECT_EQ(w.hi, (std::vector<int>{0, 1, 2, 3, 3, 3}));
@@ -106,8 +82,8 @@ TEST(FullWindowsTest, OptimaOfRandomGraphsLieInsideFullWindows) {
   for (int t = 0; t < 200; ++t) {
     const int n = static_cast<int>(Uni(rng, 2, 9));
     const int S = static_cast<int>(Uni(rng, 1, n));
-    auto g = RandomGraph(rng, n, 3, "w");
-    Problem p = Make(g, S);
+    auto g = RandomGraph(rng, n, 3, "w", kSizes);
+    Problem p = StagesProblem(g, S);
     Windows w = FullWindows(p);
     for (int r = 0; r < 50; ++r) {
       Schedule s = RandomMonotone(rng, *g, S);
@@ -123,7 +99,7 @@ TEST(IncumbentWindowsTest, ChainByHand) {
   // a stage holds at most 900 bytes. c3 has 100+200+300+400 = 1000 bytes up
   // to itself -> s >= ceil(1000/900) - 1 = 1; c2 has 300+400+500+600 = 1800
   // from itself on -> s <= 3 - ceil(1800/900) = 1; c4: 3 - ceil(1100/900) = 1.
-  Problem p = Make(Chain(6), 3);
+  Problem p = StagesProblem(Chain(6), 3);
   p.constraints.nonempty_stages = false;
   Windows w = IncumbentWindows(p, 900.0);
   EXPECT_EQ(w.lo, (std::vector<int>{0, 0, 0, 1, 1, 2}));
@@ -148,8 +124,8 @@ TEST(IncumbentWindowsTest, KeepEverySchedulePassingTheBound) {
   for (int t = 0; t < 200; ++t) {
     const int n = static_cast<int>(Uni(rng, 3, 10));
     const int S = static_cast<int>(Uni(rng, 2, std::min(n, 5)));
-    auto g = RandomGraph(rng, n, 3, "iw");
-    Problem p = Make(g, S);
+    auto g = RandomGraph(rng, n, 3, "iw", kSizes);
+    Problem p = StagesProblem(g, S);
     p.objective.comm_model = Uni(rng, 0, 1) ? CommModel::kEdge : CommModel::kTensor;
     p.objective.comm_weight = 0.5 * static_cast<double>(Uni(rng, 0, 3));
     std::vector<Schedule> feasible;
@@ -174,7 +150,7 @@ TEST(IncumbentWindowsTest, KeepEverySchedulePassingTheBound) {
 }
 
 TEST(TightenWindowsTest, PropagatesAlongEdgesAndRejectsEmpty) {
-  Problem p = Make(Chain(5), 3);
+  Problem p = StagesProblem(Chain(5), 3);
   p.constraints.nonempty_stages = false;
   Windows w{{0, 2, 0, 0, 0}, {2, 2, 2, 2, 1}};
   auto t = TightenWindows(p, w);
@@ -194,7 +170,7 @@ TEST(TightenWindowsTest, PropagatesAlongEdgesAndRejectsEmpty) {
 }
 
 TEST(ScheduleIlpTest, WindowFixesZBelowAndAbove) {
-  Problem p = Make(Chain(6), 4);
+  Problem p = StagesProblem(Chain(6), 4);
   p.constraints.nonempty_stages = false;
   Windows w{{0, 0, 1, 1, 1, 1}, {3, 3, 2, 2, 3, 3}};
   auto ilp = BuildScheduleIlp(p, &w);
@@ -211,7 +187,7 @@ TEST(ScheduleIlpTest, WindowFixesZBelowAndAbove) {
 TEST(ScheduleIlpTest, ModelShape) {
   // Diamond-free chain of 5, 3 stages, tensor model: one child per node, so
   // no crossing columns; z columns only inside the windows.
-  Problem p = Make(Chain(5), 3);
+  Problem p = StagesProblem(Chain(5), 3);
   auto ilp = BuildScheduleIlp(p);
   ASSERT_TRUE(ilp.ok());
   EXPECT_EQ(ilp->num_crossing_cols, 0);
@@ -223,33 +199,15 @@ TEST(ScheduleIlpTest, ModelShape) {
   // Every column has a readable name.
   for (const auto& c : ilp->milp.cols) EXPECT_FALSE(c.name.empty());
   // A fork with two independent consumers needs y columns.
-  GraphBuilder b("fork");
-  for (const char* id : {"a", "b", "c"}) {
-    Node n;
-    n.id = id;
-    n.output_bytes = 5;
-    n.param_bytes = 7;
-    b.AddNode(n);
-  }
-  b.AddEdge("a", "b");
-  b.AddEdge("a", "c");
-  Problem f = Make(std::make_shared<const Graph>(std::move(*b.Build())), 3);
+  Problem f =
+      StagesProblem(BuildGraph("fork", {N("a", 7, 5), N("b", 7, 5), N("c", 7, 5)}, {{"a", "b"}, {"a", "c"}}), 3);
   f.constraints.nonempty_stages = false;
   auto fi = BuildScheduleIlp(f);
   ASSERT_TRUE(fi.ok());
   EXPECT_EQ(fi->num_crossing_cols, 2);  // y[a][0], y[a][1]
   // ... but not if one consumer follows the other.
-  GraphBuilder b2("fork2");
-  for (const char* id : {"a", "b", "c"}) {
-    Node n;
-    n.id = id;
-    n.output_bytes = 5;
-    b2.AddNode(n);
-  }
-  b2.AddEdge("a", "b");
-  b2.AddEdge("a", "c");
-  b2.AddEdge("b", "c");
-  Problem f2 = Make(std::make_shared<const Graph>(std::move(*b2.Build())), 3);
+  Problem f2 = StagesProblem(
+      BuildGraph("fork2", {N("a", 0, 5), N("b", 0, 5), N("c", 0, 5)}, {{"a", "b"}, {"a", "c"}, {"b", "c"}}), 3);
   f2.constraints.nonempty_stages = false;
   auto fi2 = BuildScheduleIlp(f2);
   ASSERT_TRUE(fi2.ok());
@@ -262,7 +220,7 @@ TEST(ScheduleIlpTest, ModelShape) {
 }
 
 TEST(ScheduleIlpTest, InvalidProblemIsRejected) {
-  Problem p = Make(Chain(3), 5);
+  Problem p = StagesProblem(Chain(3), 5);
   auto ilp = BuildScheduleIlp(p);
   ASSERT_FALSE(ilp.ok());
   EXPECT_EQ(ilp.status().code(), StatusCode::kInfeasible);
@@ -280,8 +238,8 @@ TEST(ScheduleIlpTest, EncodedSchedulesMatchEvaluate) {
   for (int t = 0; t < 300; ++t) {
     const int n = static_cast<int>(Uni(rng, 2, t < 200 ? 12 : 60));
     const int S = static_cast<int>(Uni(rng, 1, std::min(n, 6)));
-    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 4)), "enc" + std::to_string(t));
-    Problem p = Make(g, S);
+    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 4)), "enc" + std::to_string(t), kSizes);
+    Problem p = StagesProblem(g, S);
     p.objective.kind = Uni(rng, 0, 1) ? ObjectiveKind::kLatency : ObjectiveKind::kMemoryComm;
     p.objective.comm_model = Uni(rng, 0, 1) ? CommModel::kEdge : CommModel::kTensor;
     p.objective.comm_weight = static_cast<double>(Uni(rng, 0, 3)) * 0.5;

@@ -2,29 +2,28 @@
 
 #include "graph/graph.h"
 
+#include "test_graphs.h"
+
 namespace respect {
 namespace {
 
-Node N(const std::string& id, int64_t p = 0, int64_t out = 0) {
-  Node n;
-  n.id = id;
-  n.param_bytes = p;
-  n.output_bytes = out;
-  return n;
+using test_graphs::BuildGraph;
+using test_graphs::N;
+
+using Edges = std::vector<std::pair<std::string, std::string>>;
+
+// What building these nodes and edges returns (the tests below expect errors).
+Status BuildStatus(const std::string& name, const std::vector<Node>& nodes, const Edges& edges) {
+  GraphBuilder b(name);
+  for (const Node& n : nodes) b.AddNode(n);
+  for (const auto& [src, dst] : edges) b.AddEdge(src, dst);
+  return b.Build().status();
 }
 
 //   a -> b -> d
 //   a -> c -> d
 Graph Diamond() {
-  GraphBuilder b("diamond");
-  for (const char* id : {"a", "b", "c", "d"}) b.AddNode(N(id));
-  b.AddEdge("a", "b");
-  b.AddEdge("a", "c");
-  b.AddEdge("b", "d");
-  b.AddEdge("c", "d");
-  auto g = b.Build();
-  EXPECT_TRUE(g.ok()) << g.status().message();
-  return *g;
+  return *BuildGraph("diamond", {N("a"), N("b"), N("c"), N("d")}, {{"a", "b"}, {"a", "c"}, {"b", "d"}, {"c", "d"}});
 }
 
 TEST(Graph, LevelsOrderAndReachability) {
@@ -46,90 +45,63 @@ TEST(Graph, LevelsOrderAndReachability) {
 
 TEST(Graph, AlapOfShortBranch) {
   // a -> b -> c -> d, a -> e -> d : e can wait until level 2.
-  GraphBuilder b("g");
-  for (const char* id : {"a", "b", "c", "d", "e"}) b.AddNode(N(id));
-  b.AddEdge("a", "b"); b.AddEdge("b", "c"); b.AddEdge("c", "d");
-  b.AddEdge("a", "e"); b.AddEdge("e", "d");
-  auto g = b.Build();
-  ASSERT_TRUE(g.ok());
+  auto g = BuildGraph("g", {N("a"), N("b"), N("c"), N("d"), N("e")},
+                      {{"a", "b"}, {"b", "c"}, {"c", "d"}, {"a", "e"}, {"e", "d"}});
   EXPECT_EQ(g->asap()[4], 1);
   EXPECT_EQ(g->alap()[4], 2);
   EXPECT_EQ(g->depth(), 4);
 }
 
 TEST(Graph, DuplicateEdgesMerge) {
-  GraphBuilder b("g");
-  b.AddNode(N("a"));
-  b.AddNode(N("b"));
-  b.AddEdge("a", "b");
-  b.AddEdge("a", "b");
-  auto g = b.Build();
-  ASSERT_TRUE(g.ok());
+  auto g = BuildGraph("g", {N("a"), N("b")}, {{"a", "b"}, {"a", "b"}});
   EXPECT_EQ(g->num_edges(), 1);
 }
 
 TEST(GraphValidation, CycleIsNamed) {
-  GraphBuilder b("cyc");
-  for (const char* id : {"a", "b", "c", "d"}) b.AddNode(N(id));
-  b.AddEdge("a", "b");
-  b.AddEdge("b", "c");
-  b.AddEdge("c", "d");
-  b.AddEdge("d", "b");
-  auto g = b.Build();
-  ASSERT_FALSE(g.ok());
-  EXPECT_EQ(g.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(g.status().message().find("cycle"), std::string::npos);
-  EXPECT_NE(g.status().message().find("b -> c -> d -> b"), std::string::npos) << g.status().message();
-  EXPECT_EQ(g.status().message().find('\n'), std::string::npos);
+  const Status st =
+      BuildStatus("cyc", {N("a"), N("b"), N("c"), N("d")}, {{"a", "b"}, {"b", "c"}, {"c", "d"}, {"d", "b"}});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(st.message().find("cycle"), std::string::npos);
+  EXPECT_NE(st.message().find("b -> c -> d -> b"), std::string::npos) << st.message();
+  EXPECT_EQ(st.message().find('\n'), std::string::npos);
 }
 
 TEST(GraphValidation, SelfLoop) {
-  GraphBuilder b("g");
-  b.AddNode(N("a"));
-  b.AddEdge("a", "a");
-  auto g = b.Build();
-  ASSERT_FALSE(g.ok());
-  EXPECT_NE(g.status().message().find("a -> a"), std::string::npos);
+  const Status st = BuildStatus("g", {N("a")}, {{"a", "a"}});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("a -> a"), std::string::npos);
 }
 
 TEST(GraphValidation, UnknownEndpoint) {
-  GraphBuilder b("g");
-  b.AddNode(N("a"));
-  b.AddEdge("a", "ghost");
-  auto g = b.Build();
-  ASSERT_FALSE(g.ok());
-  EXPECT_NE(g.status().message().find("unknown target node 'ghost'"), std::string::npos);
+  const Status st = BuildStatus("g", {N("a")}, {{"a", "ghost"}});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("unknown target node 'ghost'"), std::string::npos);
 }
 
 TEST(GraphValidation, DuplicateId) {
-  GraphBuilder b("g");
-  b.AddNode(N("a"));
-  b.AddNode(N("a"));
-  auto g = b.Build();
-  ASSERT_FALSE(g.ok());
-  EXPECT_NE(g.status().message().find("duplicate node id 'a'"), std::string::npos);
+  const Status st = BuildStatus("g", {N("a"), N("a")}, {});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("duplicate node id 'a'"), std::string::npos);
 }
 
 TEST(GraphValidation, NegativeSizes) {
   for (int field = 0; field < 3; ++field) {
-    GraphBuilder b("g");
     Node n = N("x");
     if (field == 0) n.param_bytes = -1;
     if (field == 1) n.output_bytes = -5;
     if (field == 2) n.macs = -2;
-    b.AddNode(n);
-    auto g = b.Build();
-    ASSERT_FALSE(g.ok());
-    EXPECT_NE(g.status().message().find("negative"), std::string::npos);
-    EXPECT_NE(g.status().message().find("'x'"), std::string::npos);
+    const Status st = BuildStatus("g", {n}, {});
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("negative"), std::string::npos);
+    EXPECT_NE(st.message().find("'x'"), std::string::npos);
   }
 }
 
 TEST(GraphValidation, Empty) {
-  GraphBuilder b("nothing");
-  auto g = b.Build();
-  ASSERT_FALSE(g.ok());
-  EXPECT_NE(g.status().message().find("empty"), std::string::npos);
+  const Status st = BuildStatus("nothing", {}, {});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("empty"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include "sched/heuristic.h"
 
+#include "test_graphs.h"
+
 namespace respect {
 namespace {
 
@@ -21,15 +23,12 @@ std::shared_ptr<const Graph> Chain(const std::vector<int64_t>& params) {
   return std::make_shared<const Graph>(*b.Build());
 }
 
-Problem P(std::shared_ptr<const Graph> g, int stages) {
-  Problem p;
-  p.graph = std::move(g);
-  p.stages = stages;
-  return p;
-}
+using test_graphs::BuildGraph;
+using test_graphs::N;
+using test_graphs::StagesProblem;
 
 TEST(Heuristic, EqualParameterCuts) {
-  Problem p = P(Chain({1, 1, 1, 1, 1, 1}), 3);
+  Problem p = StagesProblem(Chain({1, 1, 1, 1, 1, 1}), 3);
   HeuristicScheduler h;
   auto r = h.Run(p);
   ASSERT_TRUE(r.ok()) << r.status().message();
@@ -43,7 +42,7 @@ TEST(Heuristic, EqualParameterCuts) {
 
 TEST(Heuristic, HeavyNodeAndZeroRuns) {
   // Targets at 5 and 10: cut where the running sum is closest.
-  Problem p = P(Chain({0, 0, 9, 1, 0, 5}), 3);
+  Problem p = StagesProblem(Chain({0, 0, 9, 1, 0, 5}), 3);
   auto s = EqualParamSplit(p, p.g().topo_order());
   ASSERT_TRUE(s.ok());
   // prefix: 0 0 0 9 10 10 15; cut1 nearest 5 -> position 0..3 gives |0-5|=5 or |9-5|=4 -> 3.
@@ -54,7 +53,7 @@ TEST(Heuristic, HeavyNodeAndZeroRuns) {
 }
 
 TEST(Heuristic, KeepsStagesNonEmpty) {
-  Problem p = P(Chain({100, 0, 0, 0}), 4);
+  Problem p = StagesProblem(Chain({100, 0, 0, 0}), 4);
   auto s = EqualParamSplit(p, p.g().topo_order());
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->stage, (std::vector<int>{0, 1, 2, 3}));
@@ -63,16 +62,9 @@ TEST(Heuristic, KeepsStagesNonEmpty) {
 TEST(Heuristic, RespectsChildrenSameStage) {
   // a -> b, a -> c, b -> d, c -> d; equal split of 4 into 2 would cut after b,
   // separating a's children; the only valid cuts are after a or after c.
-  GraphBuilder b("fork");
-  for (const char* id : {"a", "b", "c", "d"}) {
-    Node n;
-    n.id = id;
-    n.param_bytes = 1;
-    n.output_bytes = 1;
-    b.AddNode(n);
-  }
-  b.AddEdge("a", "b"); b.AddEdge("a", "c"); b.AddEdge("b", "d"); b.AddEdge("c", "d");
-  Problem p = P(std::make_shared<const Graph>(*b.Build()), 2);
+  Problem p = StagesProblem(BuildGraph("fork", {N("a", 1, 1), N("b", 1, 1), N("c", 1, 1), N("d", 1, 1)},
+                                      {{"a", "b"}, {"a", "c"}, {"b", "d"}, {"c", "d"}}),
+                            2);
   p.constraints.children_same_stage = true;
   HeuristicScheduler h;
   auto r = h.Run(p);
@@ -83,7 +75,7 @@ TEST(Heuristic, RespectsChildrenSameStage) {
 }
 
 TEST(Heuristic, InfeasibleProblemIsReported) {
-  Problem p = P(Chain({1, 1}), 3);
+  Problem p = StagesProblem(Chain({1, 1}), 3);
   HeuristicScheduler h;
   auto r = h.Run(p);
   ASSERT_TRUE(r.ok());
@@ -92,7 +84,7 @@ TEST(Heuristic, InfeasibleProblemIsReported) {
 }
 
 TEST(Heuristic, CapViolationIsNotCalledFeasible) {
-  Problem p = P(Chain({5, 1, 1, 5}), 2);
+  Problem p = StagesProblem(Chain({5, 1, 1, 5}), 2);
   p.constraints.max_stage_param_bytes = 6;  // equal split gives 6 | 6: fine
   HeuristicScheduler h;
   auto r = h.Run(p);

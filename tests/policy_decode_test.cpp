@@ -11,10 +11,14 @@
 #include "policy/network.h"
 #include "policy/policy.h"
 #include "policy/random_dag.h"
+
 #include "test_graphs.h"
 
 namespace respect {
 namespace {
+
+using test_graphs::BuildGraph;
+using test_graphs::N;
 
 Graph Dag(int n, int levels, int deg, uint64_t seed) {
   auto g = RandomLayeredDag(n, levels, deg, seed);
@@ -32,22 +36,8 @@ PolicyHParams Hp(GlimpseMask mask = GlimpseMask::kReady, int h = 16) {
 
 // 0 -> 1 -> 3, 0 -> 2 -> 3 with params 0/100/300/50 and outputs 1000/200/400/100.
 Graph Diamond() {
-  GraphBuilder b("diamond");
-  const int64_t param[] = {0, 100, 300, 50}, out[] = {1000, 200, 400, 100};
-  for (int v = 0; v < 4; ++v) {
-    Node n;
-    n.id = std::to_string(v);
-    n.param_bytes = param[v];
-    n.output_bytes = out[v];
-    b.AddNode(n);
-  }
-  b.AddEdgeIdx(0, 1);
-  b.AddEdgeIdx(0, 2);
-  b.AddEdgeIdx(1, 3);
-  b.AddEdgeIdx(2, 3);
-  auto g = b.Build();
-  EXPECT_TRUE(g.ok());
-  return std::move(g).value();
+  return *BuildGraph("diamond", {N("0", 0, 1000), N("1", 100, 200), N("2", 300, 400), N("3", 50, 100)},
+                     {{"0", "1"}, {"0", "2"}, {"1", "3"}, {"2", "3"}});
 }
 
 TEST(PolicyFeatures, AncestorAndDescendantShares) {

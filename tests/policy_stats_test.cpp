@@ -9,6 +9,8 @@
 #include "policy/rng.h"
 #include "policy/stats.h"
 
+#include "test_graphs.h"
+
 namespace respect {
 namespace {
 
@@ -58,17 +60,8 @@ TEST(PolicyReward, LabelCosine) {
 }
 
 TEST(PolicyReward, TargetOrderFromStages) {
-  GraphBuilder b("g");
-  for (int i = 0; i < 4; ++i) {
-    Node n;
-    n.id = std::to_string(i);
-    b.AddNode(n);
-  }
-  b.AddEdgeIdx(0, 1);
-  b.AddEdgeIdx(0, 2);
-  b.AddEdgeIdx(2, 3);
-  auto g = b.Build();
-  ASSERT_TRUE(g.ok());
+  using test_graphs::N;
+  auto g = test_graphs::BuildGraph("g", {N("0"), N("1"), N("2"), N("3")}, {{"0", "1"}, {"0", "2"}, {"2", "3"}});
   EXPECT_EQ(TargetOrderFromStages(*g, {0, 1, 0, 1}), (std::vector<int>{0, 2, 1, 3}));
 }
 

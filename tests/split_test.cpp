@@ -16,32 +16,20 @@
 #include "sched/list_schedule.h"
 #include "sched/split.h"
 
+#include "test_graphs.h"
+
 namespace respect {
 namespace {
 
-int64_t Uni(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
-}
+using namespace test_graphs;  // Uni, RandomGraph, MakeProblem, N, BuildGraph
 
-std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int max_parents, const std::string& name,
-                                         int window = 0) {
-  GraphBuilder b(name);
-  for (int v = 0; v < n; ++v) {
-    Node nd;
-    nd.id = std::to_string(v);
-    nd.param_bytes = Uni(rng, 0, 9) < 4 ? 0 : Uni(rng, 1, 3000000);
-    nd.output_bytes = Uni(rng, 0, 4) == 0 ? 0 : Uni(rng, 1, 800000);
-    nd.macs = Uni(rng, 0, 3) == 0 ? 0 : Uni(rng, 1, 1000000000);
-    b.AddNode(nd);
-  }
-  for (int v = 1; v < n; ++v) {
-    const int k = static_cast<int>(Uni(rng, 1, std::min(v, max_parents)));
-    const int lo = window > 0 ? std::max(0, v - window) : 0;
-    for (int t = 0; t < k; ++t) b.AddEdgeIdx(static_cast<int>(Uni(rng, lo, v - 1)), v);
-  }
-  auto g = b.Build();
-  EXPECT_TRUE(g.ok());
-  return std::make_shared<const Graph>(std::move(*g));
+// Byte-sized nodes; every node after the first has a parent; window > 0:
+// parents among the `window` nodes before.
+RandomGraphSpec Sizes(int window = 0) {
+  RandomGraphSpec s = ByteSizes(3000000, 800000);
+  s.min_parents = 1;
+  s.window = window;
+  return s;
 }
 
 // A uniformly random topological order (random ready node each step).
@@ -63,13 +51,7 @@ std::vector<int> RandomTopoOrder(std::mt19937_64& rng, const Graph& g) {
 }
 
 Problem Make(std::shared_ptr<const Graph> g, int stages, ObjectiveKind kind, CommModel cm) {
-  Problem p;
-  p.graph = std::move(g);
-  p.stages = stages;
-  p.objective.kind = kind;
-  p.objective.comm_model = cm;
-  p.edgetpu.sram_bytes = 4000000;
-  return p;
+  return MakeProblem(std::move(g), stages, kind, cm, 4000000);
 }
 
 bool IsContiguous(const Schedule& s, const std::vector<int>& order) {
@@ -84,7 +66,7 @@ TEST(SplitTest, MatchesBruteForceOverContiguousSplits) {
   for (int t = 0; t < 400; ++t) {
     const int n = static_cast<int>(Uni(rng, 1, 14));
     const int S = static_cast<int>(Uni(rng, 1, std::min(n, 5)));
-    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 3)), "s" + std::to_string(t));
+    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 3)), "s" + std::to_string(t), Sizes());
     const std::vector<int> order = RandomTopoOrder(rng, *g);
     for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
       for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
@@ -158,7 +140,7 @@ TEST(SplitTest, MatchesUnprunedParetoDpOnLongerOrders) {
   for (int t = 0; t < 120; ++t) {
     const int n = static_cast<int>(Uni(rng, 20, 120));
     const int S = static_cast<int>(Uni(rng, 2, 8));
-    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 4)), "m" + std::to_string(t), 10);
+    auto g = RandomGraph(rng, n, static_cast<int>(Uni(rng, 1, 4)), "m" + std::to_string(t), Sizes(10));
     const std::vector<int> order = RandomTopoOrder(rng, *g);
     for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
       Problem p = Make(g, S, ObjectiveKind::kMemoryComm, cm);
@@ -189,7 +171,7 @@ TEST(SplitTest, MatchesUnprunedParetoDpOnLongerOrders) {
 
 TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
   std::mt19937_64 rng(11);
-  auto g = RandomGraph(rng, 250, 3, "limit", 15);
+  auto g = RandomGraph(rng, 250, 3, "limit", Sizes(15));
   Problem p = Make(g, 8, ObjectiveKind::kMemoryComm, CommModel::kEdge);
   const std::vector<int> order = g->topo_order();
   SplitOptions none;
@@ -210,7 +192,7 @@ TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
 TEST(SplitTest, CutCrossingBytesAgreeWithEvaluate) {
   std::mt19937_64 rng(8);
   for (int t = 0; t < 100; ++t) {
-    auto g = RandomGraph(rng, static_cast<int>(Uni(rng, 2, 30)), 3, "x");
+    auto g = RandomGraph(rng, static_cast<int>(Uni(rng, 2, 30)), 3, "x", Sizes());
     const std::vector<int> order = RandomTopoOrder(rng, *g);
     for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
       Problem p = Make(g, 2, ObjectiveKind::kMemoryComm, cm);
@@ -230,7 +212,7 @@ TEST(SplitTest, CutCrossingBytesAgreeWithEvaluate) {
 
 TEST(SplitTest, RejectsNonTopologicalOrder) {
   std::mt19937_64 rng(1);
-  auto g = RandomGraph(rng, 6, 2, "bad");
+  auto g = RandomGraph(rng, 6, 2, "bad", Sizes());
   Problem p = Make(g, 2, ObjectiveKind::kMemoryComm, CommModel::kTensor);
   std::vector<int> order = g->topo_order();
   std::reverse(order.begin(), order.end());
@@ -244,7 +226,7 @@ TEST(SplitTest, FastAtZooScale) {
   // 782 nodes (the size of the largest zoo model), mostly local edges like
   // a DNN, 6 stages: both objectives, both comm models.
   std::mt19937_64 rng(2024);
-  auto g = RandomGraph(rng, 782, 2, "big", 12);
+  auto g = RandomGraph(rng, 782, 2, "big", Sizes(12));
   const std::vector<int> order = g->topo_order();
   for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency})
     for (CommModel cm : {CommModel::kTensor, CommModel::kEdge}) {
@@ -264,7 +246,7 @@ TEST(OrderSchedulersTest, ProduceFeasibleSchedules) {
   for (int t = 0; t < 60; ++t) {
     const int n = static_cast<int>(Uni(rng, 1, 40));
     const int S = static_cast<int>(Uni(rng, 1, std::min(n, 6)));
-    auto g = RandomGraph(rng, n, 3, "o" + std::to_string(t));
+    auto g = RandomGraph(rng, n, 3, "o" + std::to_string(t), Sizes());
     for (const NamedOrder& o : NaturalOrders(*g)) EXPECT_TRUE(g->IsTopologicalOrder(o.order)) << o.name;
     EXPECT_TRUE(g->IsTopologicalOrder(ListPriorityOrder(*g)));
     for (ObjectiveKind kind : {ObjectiveKind::kMemoryComm, ObjectiveKind::kLatency}) {
@@ -293,7 +275,7 @@ TEST(OrderSchedulersTest, ProduceFeasibleSchedules) {
 
 TEST(OrderSchedulersTest, InfeasibleProblemsAreResultsNotErrors) {
   std::mt19937_64 rng(3);
-  auto g = RandomGraph(rng, 3, 1, "three");
+  auto g = RandomGraph(rng, 3, 1, "three", Sizes());
   Problem p = Make(g, 5, ObjectiveKind::kMemoryComm, CommModel::kTensor);
   for (Scheduler* s : std::initializer_list<Scheduler*>{new DpTopoScheduler, new ListScheduler, new BruteForceScheduler}) {
     std::unique_ptr<Scheduler> own(s);
@@ -306,19 +288,9 @@ TEST(OrderSchedulersTest, InfeasibleProblemsAreResultsNotErrors) {
 
 TEST(OrderSchedulersTest, ListFallsBackToSplitUnderChildrenSameStage) {
   // a -> {b, c}: the greedy fill may separate b and c; the fallback may not.
-  GraphBuilder b("fork");
-  for (const char* id : {"a", "b", "c", "d"}) {
-    Node n;
-    n.id = id;
-    n.param_bytes = 1000;
-    n.output_bytes = 10;
-    b.AddNode(n);
-  }
-  b.AddEdge("a", "b");
-  b.AddEdge("a", "c");
-  b.AddEdge("c", "d");
-  Problem p = Make(std::make_shared<const Graph>(std::move(*b.Build())), 2, ObjectiveKind::kMemoryComm,
-                   CommModel::kTensor);
+  Problem p = Make(BuildGraph("fork", {N("a", 1000, 10), N("b", 1000, 10), N("c", 1000, 10), N("d", 1000, 10)},
+                              {{"a", "b"}, {"a", "c"}, {"c", "d"}}),
+                   2, ObjectiveKind::kMemoryComm, CommModel::kTensor);
   p.constraints.children_same_stage = true;
   ListScheduler list;
   auto r = list.Run(p);
@@ -330,21 +302,12 @@ TEST(OrderSchedulersTest, ListFallsBackToSplitUnderChildrenSameStage) {
 
 TEST(BruteForceTest, RejectsLargeGraphsAndCountsAssignments) {
   std::mt19937_64 rng(4);
-  auto big = RandomGraph(rng, kBruteForceMaxNodes + 1, 2, "big");
+  auto big = RandomGraph(rng, kBruteForceMaxNodes + 1, 2, "big", Sizes());
   BruteForceScheduler bf;
   EXPECT_FALSE(bf.Run(Make(big, 2, ObjectiveKind::kMemoryComm, CommModel::kTensor)).ok());
   // A 3-node chain has C(3+2-1, 2) = 6... monotone maps onto 2 stages: 4 (0|000..).
-  GraphBuilder b("chain3");
-  for (const char* id : {"a", "b", "c"}) {
-    Node n;
-    n.id = id;
-    n.param_bytes = 1;
-    b.AddNode(n);
-  }
-  b.AddEdge("a", "b");
-  b.AddEdge("b", "c");
-  auto r = bf.Run(Make(std::make_shared<const Graph>(std::move(*b.Build())), 2, ObjectiveKind::kMemoryComm,
-                       CommModel::kTensor));
+  auto r = bf.Run(Make(BuildGraph("chain3", {N("a", 1), N("b", 1), N("c", 1)}, {{"a", "b"}, {"b", "c"}}), 2,
+                       ObjectiveKind::kMemoryComm, CommModel::kTensor));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
   EXPECT_EQ(r->stats.at("assignments"), 4);  // 000, 001, 011, 111

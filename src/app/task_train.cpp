@@ -103,6 +103,72 @@ OrderCost MakeOrderCost(const Config& config) {
   };
 }
 
+// The training examples: labels split into train and held out (a cosine
+// reward, or a cost reward without a curriculum), or generated graphs with
+// the labels kept for imitation (a curriculum); dp_topo references for the
+// cost reward.
+struct TrainSets {
+  std::vector<TrainExample> train, holdout, imitation;
+};
+
+Status GatherExamples(const Config& config, bool cost, bool generated, TrainSets* sets) {
+  const TrainConfig& tc = config.train;
+  if (!generated || tc.supervised_epochs > 0) {
+    auto labelled = LabelledExamples(tc);
+    if (!labelled.ok()) return labelled.status();
+    if (labelled->size() < 2 && !generated)
+      return Status::Invalid("train.dataset '" + tc.dataset + "' holds " + std::to_string(labelled->size()) +
+                             " labels; at least 2 are needed (make some with task: label)");
+    if (generated) {
+      sets->imitation = std::move(*labelled);
+    } else {
+      // A hold-out that would leave the training set smaller than itself
+      // is cut to a fifth of the labels, and said so (it once trained on 1
+      // label of 200 without a word).
+      const int n = static_cast<int>(labelled->size());
+      int held = tc.holdout;
+      if (2 * held > n) {
+        held = std::max(1, n / 5);
+        std::fprintf(stderr, "warning: train.holdout %d would leave %d of %d labels for training; holding out %d\n",
+                     tc.holdout, std::max(0, n - tc.holdout), n, held);
+      }
+      SplitHoldout(*labelled, held, &sets->train, &sets->holdout);
+    }
+  }
+  if (generated) RESPECT_RETURN_IF_ERROR(CurriculumExamples(config, &sets->train, &sets->holdout));
+  if (cost) {
+    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (train)", &sets->train));
+    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (held out)", &sets->holdout));
+  }
+  return Status::Ok();
+}
+
+// The folders of the checkpoints and the weights file, and the weights file
+// writable, before training starts.
+Status PrepareTrainOutputs(const TrainConfig& tc) {
+  RESPECT_RETURN_IF_ERROR(MakeDirs(tc.checkpoint_dir));
+  const size_t slash = tc.weights_out.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) RESPECT_RETURN_IF_ERROR(MakeDirs(tc.weights_out.substr(0, slash)));
+  return CheckWritable(tc.weights_out);
+}
+
+// One progress line per epoch (rank 0 only under mpirun).
+void ShowEpochs(bool cost, bool speak, Progress* progress, PolicyTrainer* trainer) {
+  trainer->set_epoch_callback([progress, cost, speak](const TrainCurveRow& row) {
+    if (!speak) return;
+    char extra[200];
+    if (cost && row.phase == "reinforce") {
+      std::snprintf(extra, sizeof(extra), "dp_topo/J sampled %.4f, held-out greedy %.4f", row.mean_reward,
+                    row.holdout_reward);
+    } else {
+      std::snprintf(extra, sizeof(extra), "%s reward %.4f holdout %.4f baseline %.4f%s", row.phase.c_str(),
+                    row.mean_reward, row.holdout_reward, row.baseline_reward,
+                    row.baseline_updated ? " (baseline updated)" : "");
+    }
+    progress->Update(row.epoch, extra);
+  });
+}
+
 }  // namespace
 
 Status RunTrainTask(const Config& config) {
@@ -121,39 +187,9 @@ Status RunTrainTask(const Config& config) {
     init_hparams = w->hparams;  // the network keeps its size and feature set
     init_params = std::make_shared<const PolicyParams<double>>(std::move(w->params));
   }
-
-  std::vector<TrainExample> train, holdout, imitation;
-  if (!generated || tc.supervised_epochs > 0) {
-    auto labelled = LabelledExamples(tc);
-    if (!labelled.ok()) return labelled.status();
-    if (labelled->size() < 2 && !generated)
-      return Status::Invalid("train.dataset '" + tc.dataset + "' holds " + std::to_string(labelled->size()) +
-                             " labels; at least 2 are needed (make some with task: label)");
-    if (generated) {
-      imitation = std::move(*labelled);
-    } else {
-      // A hold-out that would leave the training set smaller than itself
-      // is cut to a fifth of the labels, and said so (it once trained on 1
-      // label of 200 without a word).
-      const int n = static_cast<int>(labelled->size());
-      int held = tc.holdout;
-      if (2 * held > n) {
-        held = std::max(1, n / 5);
-        std::fprintf(stderr, "warning: train.holdout %d would leave %d of %d labels for training; holding out %d\n",
-                     tc.holdout, std::max(0, n - tc.holdout), n, held);
-      }
-      SplitHoldout(*labelled, held, &train, &holdout);
-    }
-  }
-  if (generated) RESPECT_RETURN_IF_ERROR(CurriculumExamples(config, &train, &holdout));
-  if (cost) {
-    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (train)", &train));
-    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (held out)", &holdout));
-  }
-  RESPECT_RETURN_IF_ERROR(MakeDirs(tc.checkpoint_dir));
-  const size_t slash = tc.weights_out.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) RESPECT_RETURN_IF_ERROR(MakeDirs(tc.weights_out.substr(0, slash)));
-  RESPECT_RETURN_IF_ERROR(CheckWritable(tc.weights_out));
+  TrainSets sets;
+  RESPECT_RETURN_IF_ERROR(GatherExamples(config, cost, generated, &sets));
+  RESPECT_RETURN_IF_ERROR(PrepareTrainOutputs(tc));
 
   TrainerOptions opts = TrainerOptionsFromConfig(tc);
   opts.hparams = init_hparams;
@@ -163,34 +199,22 @@ Status RunTrainTask(const Config& config) {
     // The sizes come in over the first half of the epochs.
     if (generated && tc.curriculum.size() > 1) opts.curriculum_epochs = std::max(1, tc.epochs / 2);
   }
-  opts.note = generated ? "cost reward on " + std::to_string(train.size()) + " generated graphs (" + tc.family +
-                              "), " + std::to_string(imitation.size()) + " imitation labels"
-                        : "trained on " + std::to_string(train.size()) + " labels of " + tc.dataset;
+  opts.note = generated ? "cost reward on " + std::to_string(sets.train.size()) + " generated graphs (" + tc.family +
+                              "), " + std::to_string(sets.imitation.size()) + " imitation labels"
+                        : "trained on " + std::to_string(sets.train.size()) + " labels of " + tc.dataset;
   PolicyTrainer trainer(opts);
   // Under mpirun rank 0 speaks for the job.
   const bool speak = dist::IsRoot();
   Progress progress("train epochs", tc.supervised_epochs + tc.epochs);
-  trainer.set_epoch_callback([&progress, cost, speak](const TrainCurveRow& row) {
-    if (!speak) return;
-    char extra[200];
-    if (cost && row.phase == "reinforce") {
-      std::snprintf(extra, sizeof(extra), "dp_topo/J sampled %.4f, held-out greedy %.4f", row.mean_reward,
-                    row.holdout_reward);
-    } else {
-      std::snprintf(extra, sizeof(extra), "%s reward %.4f holdout %.4f baseline %.4f%s", row.phase.c_str(),
-                    row.mean_reward, row.holdout_reward, row.baseline_reward,
-                    row.baseline_updated ? " (baseline updated)" : "");
-    }
-    progress.Update(row.epoch, extra);
-  });
+  ShowEpochs(cost, speak, &progress, &trainer);
   if (speak) {
-    std::printf("training on %zu %s, %zu held out (reward %s); checkpoints in %s%s\n", train.size(),
-                generated ? "generated graphs" : "labels", holdout.size(), tc.reward.c_str(),
+    std::printf("training on %zu %s, %zu held out (reward %s); checkpoints in %s%s\n", sets.train.size(),
+                generated ? "generated graphs" : "labels", sets.holdout.size(), tc.reward.c_str(),
                 tc.checkpoint_dir.c_str(),
                 dist::Size() > 1 ? ("; data-parallel on " + std::to_string(dist::Size()) + " ranks").c_str() : "");
     std::fflush(stdout);
   }
-  RESPECT_RETURN_IF_ERROR(trainer.Train(train, holdout, imitation));
+  RESPECT_RETURN_IF_ERROR(trainer.Train(sets.train, sets.holdout, sets.imitation));
   if (!speak) return Status::Ok();
   progress.Finish();
   std::printf("best held-out %s %.4f after %d epochs; weights written to %s; curve %s\n",

@@ -48,14 +48,20 @@ Status CheckBounds(double v, const KeyDef& d, const std::string& where) {
   return Status::Ok();
 }
 
-Status ScalarDouble(const YAML::Node& n, const std::string& where, double* out) {
-  if (!n.IsScalar()) return Status::Invalid(where + ": expected a number");
+// A scalar as yaml-cpp reads a T; `expected` ("a number") names it in messages.
+template <class T>
+Status ScalarAs(const YAML::Node& n, const std::string& where, const std::string& expected, T* out) {
+  if (!n.IsScalar()) return Status::Invalid(where + ": expected " + expected);
   try {
-    *out = n.as<double>();
+    *out = n.as<T>();
   } catch (const YAML::Exception&) {
-    return Status::Invalid(where + ": expected a number, got '" + n.Scalar() + "'");
+    return Status::Invalid(where + ": expected " + expected + ", got '" + n.Scalar() + "'");
   }
   return Status::Ok();
+}
+
+Status ScalarDouble(const YAML::Node& n, const std::string& where, double* out) {
+  return ScalarAs(n, where, "a number", out);
 }
 
 Status ScalarInt(const YAML::Node& n, const std::string& where, int64_t* out) {
@@ -98,13 +104,7 @@ Status ScalarUint(const YAML::Node& n, const std::string& where, uint64_t* out) 
 }
 
 Status ScalarBool(const YAML::Node& n, const std::string& where, bool* out) {
-  if (!n.IsScalar()) return Status::Invalid(where + ": expected true or false");
-  try {
-    *out = n.as<bool>();
-  } catch (const YAML::Exception&) {
-    return Status::Invalid(where + ": expected true or false, got '" + n.Scalar() + "'");
-  }
-  return Status::Ok();
+  return ScalarAs(n, where, "true or false", out);
 }
 
 Status ScalarString(const YAML::Node& n, const std::string& where, std::string* out) {
@@ -164,6 +164,15 @@ std::string JoinChoices(const std::vector<std::string>& choices) {
   return list;
 }
 
+// A string, one of `choices` unless they are empty.
+Status ScalarChoice(const YAML::Node& n, const std::string& w, const std::vector<std::string>& choices,
+                    std::string* v) {
+  RESPECT_RETURN_IF_ERROR(ScalarString(n, w, v));
+  if (!choices.empty() && std::find(choices.begin(), choices.end(), *v) == choices.end())
+    return Status::Invalid(w + ": '" + *v + "' is not one of " + JoinChoices(choices));
+  return Status::Ok();
+}
+
 // A string key, optionally restricted to `choices`, read and written through
 // get/set so enum-typed fields can be rows too.
 KeyDef Choice(std::string key, std::function<std::string(const Config&)> get,
@@ -172,9 +181,7 @@ KeyDef Choice(std::string key, std::function<std::string(const Config&)> get,
   KeyDef d{key, choices.empty() ? "string" : "choice", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
   d.set = [put, choices](Config* c, const YAML::Node& n, const std::string& w) {
     std::string v;
-    RESPECT_RETURN_IF_ERROR(ScalarString(n, w, &v));
-    if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
-      return Status::Invalid(w + ": '" + v + "' is not one of " + JoinChoices(choices));
+    RESPECT_RETURN_IF_ERROR(ScalarChoice(n, w, choices, &v));
     put(*c, v);
     return Status::Ok();
   };
@@ -220,11 +227,8 @@ KeyDef StringList(std::string key, std::vector<std::string>& (*ref)(Config&), st
   KeyDef d{key, "string or list", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
   d.set = [ref, choices](Config* c, const YAML::Node& n, const std::string& w) {
     std::vector<std::string> out;
-    RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, std::string* v) -> Status {
-      RESPECT_RETURN_IF_ERROR(ScalarString(item, w, v));
-      if (!choices.empty() && std::find(choices.begin(), choices.end(), *v) == choices.end())
-        return Status::Invalid(w + ": '" + *v + "' is not one of " + JoinChoices(choices));
-      return Status::Ok();
+    RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, std::string* v) {
+      return ScalarChoice(item, w, choices, v);
     }));
     ref(*c) = out;
     return Status::Ok();

@@ -384,30 +384,67 @@ int RequantizeBiases(const TfliteModel& model, const TfliteModelInfo& info, cons
   return count;
 }
 
+// The operators folded into constants: DENSIFY of a constant, then constant
+// float16 DEQUANTIZE (execution order: DENSIFY before its DEQUANTIZE). Their
+// outputs' bytes go into edits->data.
+struct FoldedOperators {
+  std::vector<char> op;   // per operator: folded
+  std::set<int> tensors;  // outputs of folded operators
+  int count = 0, densify = 0;
+};
+
+FoldedOperators FoldOperators(const TfliteModel& model, const TfliteModelInfo& info,
+                              const std::set<int>& model_outputs, TensorEdits* edits) {
+  FoldedOperators f;
+  f.op.assign(info.operators.size(), 0);
+  for (const TfliteOperatorInfo& op : info.operators) {
+    std::vector<uint8_t> bytes = DensifiedData(model, info, op, model_outputs);
+    if (!bytes.empty()) {
+      ++f.densify;
+    } else {
+      bytes = FoldedData(model, info, op, model_outputs, edits->data);
+      if (bytes.empty()) continue;
+    }
+    f.op[op.index] = 1;
+    f.tensors.insert(op.outputs[0]);
+    edits->data[op.outputs[0]] = std::move(bytes);
+    ++f.count;
+  }
+  return f;
+}
+
+// "run on copies with ...": what the copies change, and the segments that
+// held only folded operators.
+std::string CheckCopyNote(const CheckCopies& out, int densify, const std::vector<int>& pass_through) {
+  std::vector<std::string> changes;
+  if (out.folded_operators > densify)
+    changes.push_back(std::to_string(out.folded_operators - densify) +
+                      " constant float16 DEQUANTIZE operators folded into float32 constants");
+  if (densify > 0) changes.push_back(std::to_string(densify) + " constant DENSIFY folded into dense constants");
+  if (out.requantized_biases > 0)
+    changes.push_back(std::to_string(out.requantized_biases) +
+                      " int32 bias(es) requantized to input scale x weight scale (Arm NN refuses other bias scales)");
+  std::string note = "run on copies with";
+  for (size_t i = 0; i < changes.size(); ++i)
+    note += (i == 0 ? " " : i + 1 == changes.size() ? " and " : ", ") + changes[i];
+  if (!pass_through.empty()) {
+    note += "; segment(s)";
+    for (int k : pass_through) note += " " + std::to_string(k);
+    note += " held only those (pass-through, not run)";
+  }
+  return note;
+}
+
 }  // namespace
 
 StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std::vector<Segment>& segments) {
   const TfliteModelInfo info = DescribeTflite(model);
   const int nops = static_cast<int>(info.operators.size());
   const std::set<int> model_outputs(info.outputs.begin(), info.outputs.end());
-  std::vector<char> folded_op(nops, 0);
-  std::set<int> folded_tensors;  // outputs of folded operators
-  TensorEdits edits;             // their constant bytes
+  TensorEdits edits;  // the folded tensors' constant bytes, the biases' rewrites
+  const FoldedOperators folded = FoldOperators(model, info, model_outputs, &edits);
   CheckCopies out;
-  int densify = 0;
-  for (const TfliteOperatorInfo& op : info.operators) {  // execution order: DENSIFY before its DEQUANTIZE
-    std::vector<uint8_t> bytes = DensifiedData(model, info, op, model_outputs);
-    if (!bytes.empty()) {
-      ++densify;
-    } else {
-      bytes = FoldedData(model, info, op, model_outputs, edits.data);
-      if (bytes.empty()) continue;
-    }
-    folded_op[op.index] = 1;
-    folded_tensors.insert(op.outputs[0]);
-    edits.data[op.outputs[0]] = std::move(bytes);
-    ++out.folded_operators;
-  }
+  out.folded_operators = folded.count;
   out.requantized_biases = RequantizeBiases(model, info, model_outputs, &edits);
   if ((out.folded_operators == 0 && out.requantized_biases == 0) || out.folded_operators == nops) {
     out.folded_operators = 0;
@@ -422,7 +459,7 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
   for (int o = 0; o < nops; ++o) whole.operators.push_back(o);
   whole.inputs = info.inputs;
   whole.outputs = info.outputs;
-  const SegmentPlan whole_folded = FoldPlan(info, whole, folded_op, folded_tensors);
+  const SegmentPlan whole_folded = FoldPlan(info, whole, folded.op, folded.tensors);
   auto w = BuildSegment(model, info, whole_folded, 1, &edits);
   if (!w.ok()) return w.status().WithContext("check copy of the whole model");
   out.model = std::move(w->bytes);
@@ -433,7 +470,7 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
   const int stages = static_cast<int>(segments.size());
   std::vector<int> pass_through;
   for (const Segment& s : segments) {
-    const SegmentPlan p = FoldPlan(info, s.plan, folded_op, folded_tensors);
+    const SegmentPlan p = FoldPlan(info, s.plan, folded.op, folded.tensors);
     if (p.operators.empty()) {
       // Only folded DEQUANTIZE: what it still emits, it received. The chain
       // without it passes the same tensors on.
@@ -450,22 +487,7 @@ StatusOr<CheckCopies> FoldConstantOperators(const TfliteModel& model, const std:
     for (int& o : c->plan.operators) o = new_index[o];
     out.segments.push_back(std::move(c).value());
   }
-  std::vector<std::string> changes;
-  if (out.folded_operators > densify)
-    changes.push_back(std::to_string(out.folded_operators - densify) +
-                      " constant float16 DEQUANTIZE operators folded into float32 constants");
-  if (densify > 0) changes.push_back(std::to_string(densify) + " constant DENSIFY folded into dense constants");
-  if (out.requantized_biases > 0)
-    changes.push_back(std::to_string(out.requantized_biases) +
-                      " int32 bias(es) requantized to input scale x weight scale (Arm NN refuses other bias scales)");
-  out.note = "run on copies with";
-  for (size_t i = 0; i < changes.size(); ++i)
-    out.note += (i == 0 ? " " : i + 1 == changes.size() ? " and " : ", ") + changes[i];
-  if (!pass_through.empty()) {
-    out.note += "; segment(s)";
-    for (int k : pass_through) out.note += " " + std::to_string(k);
-    out.note += " held only those (pass-through, not run)";
-  }
+  out.note = CheckCopyNote(out, folded.densify, pass_through);
   return out;
 }
 

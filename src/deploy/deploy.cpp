@@ -110,6 +110,60 @@ Status RunCheck(const Config& config, const TfliteModel& model, const std::vecto
                           std::to_string(report->mismatched_outputs) + " output(s))");
 }
 
+// The schedule of deploy.schedule, when set: its stage count wins over
+// *stages (said on `out`); *source names it.
+Status ReadDeploySchedule(const Config& config, const Graph& g, std::ostream& out, int* stages, Schedule* schedule,
+                          std::string* source) {
+  if (config.deploy.schedule.empty()) return Status::Ok();
+  int file_stages = 0;
+  // Files written before boundary nodes existed name operators only.
+  auto s = ReadScheduleJson(config.deploy.schedule, g, &file_stages, /*allow_missing=*/true);
+  if (!s.ok()) return s.status().WithContext("deploy.schedule");
+  if (file_stages > 0 && file_stages != *stages) {
+    out << "note: using the " << file_stages << " stages of " << config.deploy.schedule << "\n";
+    *stages = file_stages;
+  }
+  *schedule = std::move(s).value();
+  *source = "file " + config.deploy.schedule;
+  return Status::Ok();
+}
+
+// The schedule of DeployMethod(config), found now.
+Status ScheduleByMethod(const Problem& problem, const Config& config, Schedule* schedule, std::string* source) {
+  const std::string method = DeployMethod(config);
+  auto r = ScheduleWithMethod(problem, method, config);
+  if (!r.ok()) return r.status().WithContext(method);
+  if (r->status != SolveStatus::kOptimal && r->status != SolveStatus::kFeasible)
+    return Status::Infeasible(method + " found no schedule: " + r->message);
+  *schedule = r->schedule;
+  *source = "method " + method;
+  return Status::Ok();
+}
+
+// The stage of each operator: boundary nodes pinned where the pipeline has
+// them (whatever the source), every operator staged, every stage used.
+StatusOr<std::vector<int>> StageOfOperators(const Graph& g, int nops, int stages, const std::string& source,
+                                            Schedule* schedule) {
+  PinBoundaryNodes(g, stages, &schedule->stage);
+  for (int v = 0; v < nops; ++v)
+    if (schedule->stage[v] < 0) return Status::Invalid(source + ": operator '" + g.node(v).name + "' has no stage");
+  std::vector<int> stage_of_op(schedule->stage.begin(), schedule->stage.begin() + nops);
+  RESPECT_RETURN_IF_ERROR(CheckEveryStageHasOperators(stage_of_op, stages, source));
+  return stage_of_op;
+}
+
+void PrintSegments(const std::vector<Segment>& segments, const std::vector<std::string>& files, std::ostream& out) {
+  for (size_t k = 0; k < segments.size(); ++k) {
+    const Segment& s = segments[k];
+    out << "  " << files[k] << ": " << s.plan.operators.size() << " ops, "
+        << HumanBytes(static_cast<double>(s.param_bytes)) << " params, " << s.plan.inputs.size() << " in / "
+        << s.plan.outputs.size() << " out";
+    if (!s.plan.forwarded.empty()) out << " (" << s.plan.forwarded.size() << " forwarded)";
+    out << "\n";
+    for (const std::string& note : s.notes) out << "    note: " << note << "\n";
+  }
+}
+
 }  // namespace
 
 Status RunDeploy(const Config& config, std::ostream& out) {
@@ -133,60 +187,27 @@ Status RunDeploy(const Config& config, std::ostream& out) {
   int stages = config.stages.empty() ? 1 : config.stages.front();
   Schedule schedule;
   std::string source;
-  if (!config.deploy.schedule.empty()) {
-    int file_stages = 0;
-    // Files written before boundary nodes existed name operators only.
-    auto s = ReadScheduleJson(config.deploy.schedule, *g, &file_stages, /*allow_missing=*/true);
-    if (!s.ok()) return s.status().WithContext("deploy.schedule");
-    if (file_stages > 0 && file_stages != stages) {
-      out << "note: using the " << file_stages << " stages of " << config.deploy.schedule << "\n";
-      stages = file_stages;
-    }
-    schedule = std::move(s).value();
-    source = "file " + config.deploy.schedule;
-  }
+  RESPECT_RETURN_IF_ERROR(ReadDeploySchedule(config, *g, out, &stages, &schedule, &source));
   const Problem problem = MakeProblem(g, stages, config);
   if (stages > static_cast<int>(info.operators.size()))
     return Status::Infeasible("model '" + path + "' has " + std::to_string(info.operators.size()) +
                               " operators, fewer than the " + std::to_string(stages) + " stages asked for");
   RESPECT_RETURN_IF_ERROR(problem.Validate());
-  if (config.deploy.schedule.empty()) {
-    const std::string method = DeployMethod(config);
-    auto r = ScheduleWithMethod(problem, method, config);
-    if (!r.ok()) return r.status().WithContext(method);
-    if (r->status != SolveStatus::kOptimal && r->status != SolveStatus::kFeasible)
-      return Status::Infeasible(method + " found no schedule: " + r->message);
-    schedule = r->schedule;
-    source = "method " + method;
-  }
-  // Boundary nodes sit where the pipeline has them, whatever the source.
-  PinBoundaryNodes(*g, stages, &schedule.stage);
-  const int nops = static_cast<int>(info.operators.size());
-  for (int v = 0; v < nops; ++v)
-    if (schedule.stage[v] < 0) return Status::Invalid(source + ": operator '" + g->node(v).name + "' has no stage");
-  const std::vector<int> stage_of_op(schedule.stage.begin(), schedule.stage.begin() + nops);
-  RESPECT_RETURN_IF_ERROR(CheckEveryStageHasOperators(stage_of_op, stages, source));
+  if (config.deploy.schedule.empty()) RESPECT_RETURN_IF_ERROR(ScheduleByMethod(problem, config, &schedule, &source));
+  auto stage_of_op = StageOfOperators(*g, static_cast<int>(info.operators.size()), stages, source, &schedule);
+  if (!stage_of_op.ok()) return stage_of_op.status();
   const Evaluation ev = Evaluate(problem, schedule);
   if (!ev.feasible) out << "warning: the schedule breaks a constraint: " << ev.violation << "\n";
 
   // Segments.
-  auto segments = SegmentModel(*model, stage_of_op, stages);
+  auto segments = SegmentModel(*model, *stage_of_op, stages);
   if (!segments.ok()) return segments.status();
   RESPECT_RETURN_IF_ERROR(CheckCrossingBytes(problem, ev, info, *segments));
   const std::string dir = (std::filesystem::path(config.output_dir) / "segments").string();
   std::vector<std::string> files;
   for (int k = 0; k < stages; ++k) files.push_back(SegmentFileName(info.name, k, stages));
-
   out << "schedule: " << source << ", " << stages << " stage(s), objective " << ev.objective << "\n";
-  for (int k = 0; k < stages; ++k) {
-    const Segment& s = (*segments)[k];
-    out << "  " << files[k] << ": " << s.plan.operators.size() << " ops, "
-        << HumanBytes(static_cast<double>(s.param_bytes)) << " params, " << s.plan.inputs.size() << " in / "
-        << s.plan.outputs.size() << " out";
-    if (!s.plan.forwarded.empty()) out << " (" << s.plan.forwarded.size() << " forwarded)";
-    out << "\n";
-    for (const std::string& note : s.notes) out << "    note: " << note << "\n";
-  }
+  PrintSegments(*segments, files, out);
 
   ManifestInputs mi;
   mi.model_path = path;

@@ -1,6 +1,7 @@
 #include "deploy/option_tables.h"
 
 #include <cstring>
+#include <functional>
 
 namespace respect {
 
@@ -204,40 +205,57 @@ const OptionsTableDesc* BuiltinOptions2Desc(uint8_t type) {
 int NumBuiltinOptionsDescs() { return static_cast<int>(Options1().size()); }
 int NumBuiltinOptions2Descs() { return static_cast<int>(Options2().size()); }
 
-StatusOr<flatbuffers::Offset<void>> CopyOptionsTable(flatbuffers::FlatBufferBuilder* fbb, const uint8_t* buf,
-                                                     size_t size, const uint8_t* table,
-                                                     const OptionsTableDesc& desc,
-                                                     std::vector<std::string>* notes) {
-  const std::string what = std::string(desc.name) + " table";
-  auto bad = [&](const std::string& why) { return Status::Invalid(what + ": " + why); };
+namespace {
+
+// Where a source table sits and what its vtable says.
+struct TableLayout {
+  size_t tpos = 0;              // the table's offset in the buffer
+  uint16_t osize = 0;           // the object's size
+  std::vector<uint16_t> field;  // per vtable slot: the field's offset in the object (0: absent)
+};
+
+// `table` and its vtable inside the buffer, aligned, every field inside the object.
+StatusOr<TableLayout> ReadTableLayout(const uint8_t* buf, size_t size, const uint8_t* table,
+                                      const std::function<Status(const std::string&)>& bad) {
   if (table < buf || static_cast<size_t>(table - buf) > size) return bad("outside the buffer");
-  const size_t tpos = static_cast<size_t>(table - buf);
-  if (tpos % 4 != 0 || size - tpos < 4) return bad("misaligned or truncated");
-  const int64_t vpos = static_cast<int64_t>(tpos) - Read<int32_t>(table);
+  TableLayout l;
+  l.tpos = static_cast<size_t>(table - buf);
+  if (l.tpos % 4 != 0 || size - l.tpos < 4) return bad("misaligned or truncated");
+  const int64_t vpos = static_cast<int64_t>(l.tpos) - Read<int32_t>(table);
   if (vpos < 0 || vpos % 2 != 0 || static_cast<uint64_t>(vpos) + 4 > size) return bad("bad vtable offset");
   const uint8_t* vt = buf + vpos;
   const uint16_t vsize = Read<uint16_t>(vt);
-  const uint16_t osize = Read<uint16_t>(vt + 2);
+  l.osize = Read<uint16_t>(vt + 2);
   if (vsize < 4 || vsize % 2 != 0 || static_cast<uint64_t>(vpos) + vsize > size) return bad("bad vtable size");
-  if (osize < 4 || static_cast<uint64_t>(tpos) + osize > size) return bad("bad object size");
+  if (l.osize < 4 || static_cast<uint64_t>(l.tpos) + l.osize > size) return bad("bad object size");
   const int nslots = (vsize - 4) / 2;
-  std::vector<uint16_t> field(nslots);
+  l.field.resize(nslots);
   for (int i = 0; i < nslots; ++i) {
-    field[i] = Read<uint16_t>(vt + 4 + 2 * i);
-    if (field[i] != 0 && (field[i] < 4 || field[i] >= osize)) return bad("field " + std::to_string(i) + " outside the object");
+    l.field[i] = Read<uint16_t>(vt + 4 + 2 * i);
+    if (l.field[i] != 0 && (l.field[i] < 4 || l.field[i] >= l.osize))
+      return bad("field " + std::to_string(i) + " outside the object");
   }
+  return l;
+}
 
-  // Children first (they must sit at higher addresses than the table).
-  struct Patch {
-    uint16_t at;
-    flatbuffers::uoffset_t child;
-  };
+// An offset field to rewrite: at `at` in the object, pointing to `child`.
+struct Patch {
+  uint16_t at;
+  flatbuffers::uoffset_t child;
+};
+
+// The table's strings and vectors, copied first (they must sit at higher
+// addresses than the table).
+StatusOr<std::vector<Patch>> CopyChildren(flatbuffers::FlatBufferBuilder* fbb, const uint8_t* buf, size_t size,
+                                          const uint8_t* table, const TableLayout& l, const OptionsTableDesc& desc,
+                                          const std::function<Status(const std::string&)>& bad) {
+  const int nslots = static_cast<int>(l.field.size());
   std::vector<Patch> patches;
   for (const OptionsOffsetField& f : desc.offsets) {
-    if (f.slot >= nslots || field[f.slot] == 0) continue;
-    const uint16_t fo = field[f.slot];
-    if (fo + 4u > osize || (tpos + fo) % 4 != 0) return bad("offset field " + std::to_string(f.slot) + " misplaced");
-    const uint64_t target = tpos + fo + static_cast<uint64_t>(Read<uint32_t>(table + fo));
+    if (f.slot >= nslots || l.field[f.slot] == 0) continue;
+    const uint16_t fo = l.field[f.slot];
+    if (fo + 4u > l.osize || (l.tpos + fo) % 4 != 0) return bad("offset field " + std::to_string(f.slot) + " misplaced");
+    const uint64_t target = l.tpos + fo + static_cast<uint64_t>(Read<uint32_t>(table + fo));
     if (target + 4 > size) return bad("offset field " + std::to_string(f.slot) + " points outside the buffer");
     const uint64_t len = Read<uint32_t>(buf + target);
     const uint64_t nbytes = f.kind == OptionsOffsetField::kString ? len : len * f.elem_size;
@@ -253,36 +271,55 @@ StatusOr<flatbuffers::Offset<void>> CopyOptionsTable(flatbuffers::FlatBufferBuil
     }
     patches.push_back({fo, child});
   }
+  return patches;
+}
+
+}  // namespace
+
+StatusOr<flatbuffers::Offset<void>> CopyOptionsTable(flatbuffers::FlatBufferBuilder* fbb, const uint8_t* buf,
+                                                     size_t size, const uint8_t* table,
+                                                     const OptionsTableDesc& desc,
+                                                     std::vector<std::string>* notes) {
+  const std::string what = std::string(desc.name) + " table";
+  const std::function<Status(const std::string&)> bad = [&](const std::string& why) {
+    return Status::Invalid(what + ": " + why);
+  };
+  auto layout = ReadTableLayout(buf, size, table, bad);
+  if (!layout.ok()) return layout.status();
+  const TableLayout& l = *layout;
+  auto patches = CopyChildren(fbb, buf, size, table, l, desc, bad);
+  if (!patches.ok()) return patches.status();
 
   // The new vtable: the same, minus slots this build does not know.
+  const int nslots = static_cast<int>(l.field.size());
   int kept = nslots;
   if (nslots > desc.slots) {
     bool dropped = false;
-    for (int i = desc.slots; i < nslots; ++i) dropped |= field[i] != 0;
+    for (int i = desc.slots; i < nslots; ++i) dropped |= l.field[i] != 0;
     if (dropped && notes)
       notes->push_back(std::string(desc.name) + ": dropped field(s) beyond the " + std::to_string(desc.slots) +
                        " this build knows");
     kept = desc.slots;
   }
-  while (kept > 0 && field[kept - 1] == 0) --kept;
+  while (kept > 0 && l.field[kept - 1] == 0) --kept;
   const uint16_t new_vsize = static_cast<uint16_t>(4 + 2 * kept);
 
   // Place the table so its absolute alignment (mod 8) matches the source:
   // every scalar inside keeps its natural alignment.
   fbb->Align(8);
-  const size_t r = tpos % 8;
+  const size_t r = l.tpos % 8;
   const size_t s = fbb->GetSize();
-  const size_t pad = (16 - ((r + s + osize) % 8)) % 8;
+  const size_t pad = (16 - ((r + s + l.osize) % 8)) % 8;
   if (pad) fbb->Pad(pad);
-  const flatbuffers::uoffset_t t = static_cast<flatbuffers::uoffset_t>(s + pad + osize);
-  std::vector<uint8_t> obj(table, table + osize);
+  const flatbuffers::uoffset_t t = static_cast<flatbuffers::uoffset_t>(s + pad + l.osize);
+  std::vector<uint8_t> obj(table, table + l.osize);
   Write<int32_t>(obj.data(), static_cast<int32_t>(new_vsize));  // vtable sits right below the table
-  for (const Patch& p : patches) Write<uint32_t>(obj.data() + p.at, t - p.at - p.child);
+  for (const Patch& p : *patches) Write<uint32_t>(obj.data() + p.at, t - p.at - p.child);
   fbb->PushBytes(obj.data(), obj.size());
   std::vector<uint8_t> vtab(new_vsize);
   Write<uint16_t>(vtab.data(), new_vsize);
-  Write<uint16_t>(vtab.data() + 2, osize);
-  for (int i = 0; i < kept; ++i) Write<uint16_t>(vtab.data() + 4 + 2 * i, field[i]);
+  Write<uint16_t>(vtab.data() + 2, l.osize);
+  for (int i = 0; i < kept; ++i) Write<uint16_t>(vtab.data() + 4 + 2 * i, l.field[i]);
   fbb->PushBytes(vtab.data(), vtab.size());
   return flatbuffers::Offset<void>(t);
 }

@@ -324,16 +324,12 @@ StatusOr<TensorMap> RunModelOnce(const TfliteModel& model, const TensorMap& inpu
   return out;
 }
 
-StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const std::vector<Segment>& segments,
-                                                 const RunnerOptions& options) {
-  if (segments.empty()) return Status::Invalid("no segments to check");
-  const int runs = std::max(1, options.runs);
-  const TfliteModelInfo info = DescribeTflite(model);
-  const std::function<std::string(int)> label = OperatorLabels(info);
+namespace {
 
-  // Load everything first: a model Arm NN cannot handle is reported before running.
-  auto whole = Net::Load(model.bytes(), "the whole model", label);
-  if (!whole.ok()) return whole.status();
+// The segments' networks, loaded before anything runs: a model Arm NN cannot
+// handle is reported first.
+StatusOr<std::vector<std::unique_ptr<Net>>> LoadSegmentNets(const std::vector<Segment>& segments,
+                                                           const std::function<std::string(int)>& label) {
   std::vector<std::unique_ptr<Net>> nets;
   for (size_t k = 0; k < segments.size(); ++k) {
     const std::vector<int>& ops = segments[k].plan.operators;
@@ -342,31 +338,20 @@ StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const
     if (!n.ok()) return n.status();
     nets.push_back(std::move(n).value());
   }
+  return nets;
+}
 
-  // Same random inputs for both.
-  Rng rng(options.seed);
-  std::vector<TensorMap> feeds(runs);
-  for (int r = 0; r < runs; ++r)
-    for (const Binding& b : (*whole)->inputs) feeds[r][b.name] = RandomTensor(b.info, &rng);
-
-  ReferenceCheckReport report;
-  report.backend = "CpuRef";
-  report.runs = runs;
-  for (const Binding& b : (*whole)->outputs) report.output_names.push_back(b.name);
-
-  std::vector<TensorMap> expected(runs);
-  double whole_ms = 0;
-  for (int r = 0; r < runs; ++r) {
-    double ms = 0;
-    RESPECT_RETURN_IF_ERROR((*whole)->Run(feeds[r], &expected[r], &ms));
-    whole_ms += ms;
-  }
-  report.whole_model_mean_ms = whole_ms / runs;
-
-  // The pipeline: feeder -> segment threads -> collector (this thread).
+// Runs the feeds through the segment chain: a feeder thread, one thread per
+// segment, the collector on this thread, bounded queues between them. The
+// last segment's outputs per run into *got; per-segment figures and the wall
+// time into *report. Returns the first segment error, if any.
+Status RunPipeline(const std::vector<std::unique_ptr<Net>>& nets, const std::vector<Segment>& segments,
+                   const std::vector<TensorMap>& feeds, size_t queue_capacity, std::vector<TensorMap>* got,
+                   ReferenceCheckReport* report) {
+  const int runs = static_cast<int>(feeds.size());
   const size_t n = nets.size();
   std::vector<std::unique_ptr<BoundedQueue<Item>>> queues;
-  for (size_t k = 0; k <= n; ++k) queues.push_back(std::make_unique<BoundedQueue<Item>>(options.queue_capacity));
+  for (size_t k = 0; k <= n; ++k) queues.push_back(std::make_unique<BoundedQueue<Item>>(queue_capacity));
   std::vector<SegmentRunStats> stats(n);
   std::mutex error_mu;
   Status first_error;
@@ -401,33 +386,79 @@ StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const
       queues[k + 1]->Push(Item{});
     });
   }
-  std::vector<TensorMap> got(runs);
+  got->assign(runs, TensorMap());
   for (;;) {
     Item it = queues[n]->Pop();
     if (it.run < 0) break;
-    got[it.run] = std::move(it.tensors);
+    (*got)[it.run] = std::move(it.tensors);
   }
-  report.pipeline_seconds = clock.Seconds();
+  report->pipeline_seconds = clock.Seconds();
   for (std::thread& t : threads) t.join();
   if (!first_error.ok()) return first_error;
   for (SegmentRunStats& s : stats) s.mean_ms = s.invocations ? s.total_ms / s.invocations : 0;
-  report.segments = stats;
-  report.throughput_per_s = report.pipeline_seconds > 0 ? runs / report.pipeline_seconds : 0;
+  report->segments = stats;
+  report->throughput_per_s = report->pipeline_seconds > 0 ? runs / report->pipeline_seconds : 0;
+  return Status::Ok();
+}
 
-  // Compare by output name.
-  report.identical = true;
-  for (int r = 0; r < runs; ++r)
-    for (const Binding& b : (*whole)->outputs) {
+// Compares the chain's outputs with the whole model's, by output name (an
+// output the whole model did not give counts as empty).
+Status CompareOutputs(const Net& whole, std::vector<TensorMap>* expected, const std::vector<TensorMap>& got,
+                      ReferenceCheckReport* report) {
+  report->identical = true;
+  for (size_t r = 0; r < got.size(); ++r)
+    for (const Binding& b : whole.outputs) {
       auto it = got[r].find(b.name);
       if (it == got[r].end())
         return Status::Internal("the last segment does not produce model output '" + b.name + "'");
-      const std::vector<uint8_t>& want = expected[r][b.name];
+      const std::vector<uint8_t>& want = (*expected)[r][b.name];
       if (it->second != want) {
-        report.identical = false;
-        ++report.mismatched_outputs;
-        report.max_abs_diff = std::max(report.max_abs_diff, MaxAbsDiff(b.info, want, it->second));
+        report->identical = false;
+        ++report->mismatched_outputs;
+        report->max_abs_diff = std::max(report->max_abs_diff, MaxAbsDiff(b.info, want, it->second));
       }
     }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<ReferenceCheckReport> RunReferenceCheck(const TfliteModel& model, const std::vector<Segment>& segments,
+                                                 const RunnerOptions& options) {
+  if (segments.empty()) return Status::Invalid("no segments to check");
+  const int runs = std::max(1, options.runs);
+  const TfliteModelInfo info = DescribeTflite(model);
+  const std::function<std::string(int)> label = OperatorLabels(info);
+
+  // Load everything first: a model Arm NN cannot handle is reported before running.
+  auto whole = Net::Load(model.bytes(), "the whole model", label);
+  if (!whole.ok()) return whole.status();
+  auto nets = LoadSegmentNets(segments, label);
+  if (!nets.ok()) return nets.status();
+
+  // Same random inputs for both.
+  Rng rng(options.seed);
+  std::vector<TensorMap> feeds(runs);
+  for (int r = 0; r < runs; ++r)
+    for (const Binding& b : (*whole)->inputs) feeds[r][b.name] = RandomTensor(b.info, &rng);
+
+  ReferenceCheckReport report;
+  report.backend = "CpuRef";
+  report.runs = runs;
+  for (const Binding& b : (*whole)->outputs) report.output_names.push_back(b.name);
+
+  std::vector<TensorMap> expected(runs);
+  double whole_ms = 0;
+  for (int r = 0; r < runs; ++r) {
+    double ms = 0;
+    RESPECT_RETURN_IF_ERROR((*whole)->Run(feeds[r], &expected[r], &ms));
+    whole_ms += ms;
+  }
+  report.whole_model_mean_ms = whole_ms / runs;
+
+  std::vector<TensorMap> got;
+  RESPECT_RETURN_IF_ERROR(RunPipeline(*nets, segments, feeds, options.queue_capacity, &got, &report));
+  RESPECT_RETURN_IF_ERROR(CompareOutputs(**whole, &expected, got, &report));
   return report;
 }
 

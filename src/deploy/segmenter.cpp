@@ -30,10 +30,12 @@ std::string OpLabel(const TfliteModelInfo& info, int o) {
 
 }  // namespace
 
-StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, const std::vector<int>& stage_of_op,
-                                                int stages) {
+namespace {
+
+// The schedule's shape: one stage in [0, stages) per operator, every stage
+// used, one subgraph.
+Status CheckStageOfOp(const TfliteModelInfo& info, const std::vector<int>& stage_of_op, int stages) {
   const int nops = static_cast<int>(info.operators.size());
-  const int nt = static_cast<int>(info.tensors.size());
   if (stages < 1) return Status::Invalid("segmenting needs at least 1 stage, got " + std::to_string(stages));
   if (static_cast<int>(stage_of_op.size()) != nops)
     return Status::Invalid("schedule has " + std::to_string(stage_of_op.size()) + " entries but the model has " +
@@ -51,91 +53,125 @@ StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, con
   }
   for (int k = 0; k < stages; ++k)
     if (count[k] == 0) return Status::Invalid("stage " + std::to_string(k) + " has no operators; every segment needs one");
+  return Status::Ok();
+}
 
-  // Availability (stage where a tensor first exists) and last stage needing it.
-  std::vector<int> avail(nt, kNone), last(nt, kNone);
-  std::vector<int> model_in_pos(nt, -1), model_out_pos(nt, -1);
+// Per tensor: the stage where it first exists (avail; -1: a model input,
+// before segment 0), the last stage needing it (last; `stages`: a model
+// output), both kNone for constants and unused tensors; and its position
+// among the model's inputs and outputs (-1: none).
+struct TensorSpans {
+  std::vector<int> avail, last, model_in_pos, model_out_pos;
+};
+
+StatusOr<TensorSpans> SpanTensors(const TfliteModelInfo& info, const std::vector<int>& stage_of_op, int stages) {
+  const int nt = static_cast<int>(info.tensors.size());
+  TensorSpans sp;
+  sp.avail.assign(nt, kNone);
+  sp.last.assign(nt, kNone);
+  sp.model_in_pos.assign(nt, -1);
+  sp.model_out_pos.assign(nt, -1);
   for (size_t i = 0; i < info.inputs.size(); ++i)
-    if (model_in_pos[info.inputs[i]] < 0) model_in_pos[info.inputs[i]] = static_cast<int>(i);
+    if (sp.model_in_pos[info.inputs[i]] < 0) sp.model_in_pos[info.inputs[i]] = static_cast<int>(i);
   for (size_t i = 0; i < info.outputs.size(); ++i)
-    if (model_out_pos[info.outputs[i]] < 0) model_out_pos[info.outputs[i]] = static_cast<int>(i);
+    if (sp.model_out_pos[info.outputs[i]] < 0) sp.model_out_pos[info.outputs[i]] = static_cast<int>(i);
   for (int t = 0; t < nt; ++t) {
     const TfliteTensorInfo& ti = info.tensors[t];
     if (ti.constant_bytes > 0) continue;  // copied where read
     if (ti.producer >= 0) {
-      avail[t] = stage_of_op[ti.producer];
+      sp.avail[t] = stage_of_op[ti.producer];
       for (int c : ti.consumers) {
-        if (c < ti.producer && stage_of_op[c] != avail[t])
+        if (c < ti.producer && stage_of_op[c] != sp.avail[t])
           return Status::Invalid("tensor '" + ti.name + "' is read by " + OpLabel(info, c) +
                                  " before it is written by " + OpLabel(info, ti.producer) +
                                  " (state across invocations); both must be in one stage");
-        if (stage_of_op[c] < avail[t])
+        if (stage_of_op[c] < sp.avail[t])
           return Status::Invalid(OpLabel(info, c) + " in stage " + std::to_string(stage_of_op[c]) +
                                  " reads tensor '" + ti.name + "' written by " + OpLabel(info, ti.producer) +
-                                 " in later stage " + std::to_string(avail[t]));
+                                 " in later stage " + std::to_string(sp.avail[t]));
       }
-    } else if (model_in_pos[t] >= 0) {
-      avail[t] = -1;  // enters before segment 0
+    } else if (sp.model_in_pos[t] >= 0) {
+      sp.avail[t] = -1;  // enters before segment 0
     } else {
       continue;  // no producer, not an input: local to each reader (e.g. variables)
     }
     int l = kNone;
     for (int c : ti.consumers) l = std::max(l, stage_of_op[c]);
-    if (model_out_pos[t] >= 0) l = stages;  // leaves after the last segment
-    last[t] = l;
+    if (sp.model_out_pos[t] >= 0) l = stages;  // leaves after the last segment
+    sp.last[t] = l;
   }
+  return sp;
+}
 
+// Plan p's (stage k of `stages`, operators set) tensors, inputs, outputs and
+// forwarded tensors: model inputs first (model order), model outputs first
+// (model order), then by tensor index.
+void PlanBoundary(const TfliteModelInfo& info, const TensorSpans& sp, int k, int stages, SegmentPlan* p) {
+  const int nt = static_cast<int>(info.tensors.size());
+  auto in_key = [&](int t) { return std::make_pair(sp.model_in_pos[t] >= 0 ? sp.model_in_pos[t] : nt, t); };
+  auto out_key = [&](int t) { return std::make_pair(sp.model_out_pos[t] >= 0 ? sp.model_out_pos[t] : nt, t); };
+  std::set<int> used;
+  for (int o : p->operators) {
+    const TfliteOperatorInfo& op = info.operators[o];
+    for (int t : op.inputs)
+      if (t >= 0) used.insert(t);
+    for (int t : op.outputs) used.insert(t);
+    for (int t : op.intermediates)
+      if (t >= 0) used.insert(t);
+  }
+  for (int t = 0; t < nt; ++t) {
+    if (sp.avail[t] == kNone || sp.last[t] == kNone) continue;
+    const bool in = sp.avail[t] < k && k <= sp.last[t];
+    const bool out = sp.avail[t] <= k && k < sp.last[t];
+    if (in) p->inputs.push_back(t);
+    if (out) p->outputs.push_back(t);
+    if (in && out) p->forwarded.push_back(t);
+    if (in || out) used.insert(t);
+  }
+  // Model outputs nobody computes (constants, state) leave the last segment as they are.
+  if (k == stages - 1)
+    for (int t : info.outputs)
+      if (sp.avail[t] == kNone && std::find(p->outputs.begin(), p->outputs.end(), t) == p->outputs.end()) {
+        p->outputs.push_back(t);
+        used.insert(t);
+      }
+  std::sort(p->inputs.begin(), p->inputs.end(), [&](int a, int b) { return in_key(a) < in_key(b); });
+  std::sort(p->outputs.begin(), p->outputs.end(), [&](int a, int b) { return out_key(a) < out_key(b); });
+  p->tensors.assign(used.begin(), used.end());
+}
+
+// The pipeline matches tensors between segments by name: plan k's boundary
+// tensors need distinct, non-empty names.
+Status CheckBoundaryNames(const TfliteModelInfo& info, const SegmentPlan& p, int k) {
+  std::map<std::string, int> names;
+  for (const std::vector<int>* v : {&p.inputs, &p.outputs})
+    for (int t : *v) {
+      const std::string& n = info.tensors[t].name;
+      if (n.empty())
+        return Status::Invalid("segment " + std::to_string(k) + " boundary tensor " + std::to_string(t) +
+                               " has no name; the pipeline matches tensors by name");
+      auto it = names.find(n);
+      if (it != names.end() && it->second != t)
+        return Status::Invalid("segment " + std::to_string(k) + " has two boundary tensors named '" + n + "' (" +
+                               std::to_string(it->second) + " and " + std::to_string(t) + ")");
+      names[n] = t;
+    }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::vector<SegmentPlan>> PlanSegments(const TfliteModelInfo& info, const std::vector<int>& stage_of_op,
+                                                int stages) {
+  RESPECT_RETURN_IF_ERROR(CheckStageOfOp(info, stage_of_op, stages));
+  auto spans = SpanTensors(info, stage_of_op, stages);
+  if (!spans.ok()) return spans.status();
   std::vector<SegmentPlan> plans(stages);
   for (int k = 0; k < stages; ++k) plans[k].stage = k;
-  for (int o = 0; o < nops; ++o) plans[stage_of_op[o]].operators.push_back(o);
-  // Model inputs first (model order), model outputs first (model order), then
-  // by tensor index.
-  auto in_key = [&](int t) { return std::make_pair(model_in_pos[t] >= 0 ? model_in_pos[t] : nt, t); };
-  auto out_key = [&](int t) { return std::make_pair(model_out_pos[t] >= 0 ? model_out_pos[t] : nt, t); };
+  for (int o = 0; o < static_cast<int>(info.operators.size()); ++o) plans[stage_of_op[o]].operators.push_back(o);
   for (int k = 0; k < stages; ++k) {
-    SegmentPlan& p = plans[k];
-    std::set<int> used;
-    for (int o : p.operators) {
-      const TfliteOperatorInfo& op = info.operators[o];
-      for (int t : op.inputs)
-        if (t >= 0) used.insert(t);
-      for (int t : op.outputs) used.insert(t);
-      for (int t : op.intermediates)
-        if (t >= 0) used.insert(t);
-    }
-    for (int t = 0; t < nt; ++t) {
-      if (avail[t] == kNone || last[t] == kNone) continue;
-      const bool in = avail[t] < k && k <= last[t];
-      const bool out = avail[t] <= k && k < last[t];
-      if (in) p.inputs.push_back(t);
-      if (out) p.outputs.push_back(t);
-      if (in && out) p.forwarded.push_back(t);
-      if (in || out) used.insert(t);
-    }
-    // Model outputs nobody computes (constants, state) leave the last segment as they are.
-    if (k == stages - 1)
-      for (int t : info.outputs)
-        if (avail[t] == kNone && std::find(p.outputs.begin(), p.outputs.end(), t) == p.outputs.end()) {
-          p.outputs.push_back(t);
-          used.insert(t);
-        }
-    std::sort(p.inputs.begin(), p.inputs.end(), [&](int a, int b) { return in_key(a) < in_key(b); });
-    std::sort(p.outputs.begin(), p.outputs.end(), [&](int a, int b) { return out_key(a) < out_key(b); });
-    p.tensors.assign(used.begin(), used.end());
-    // The pipeline matches tensors between segments by name.
-    std::map<std::string, int> names;
-    for (const std::vector<int>* v : {&p.inputs, &p.outputs})
-      for (int t : *v) {
-        const std::string& n = info.tensors[t].name;
-        if (n.empty())
-          return Status::Invalid("segment " + std::to_string(k) + " boundary tensor " + std::to_string(t) +
-                                 " has no name; the pipeline matches tensors by name");
-        auto it = names.find(n);
-        if (it != names.end() && it->second != t)
-          return Status::Invalid("segment " + std::to_string(k) + " has two boundary tensors named '" + n +
-                                 "' (" + std::to_string(it->second) + " and " + std::to_string(t) + ")");
-        names[n] = t;
-      }
+    PlanBoundary(info, *spans, k, stages, &plans[k]);
+    RESPECT_RETURN_IF_ERROR(CheckBoundaryNames(info, plans[k], k));
   }
   return plans;
 }
@@ -145,6 +181,14 @@ namespace {
 template <class T>
 fb::Offset<fb::Vector<T>> CopyVec(fb::FlatBufferBuilder& fbb, const fb::Vector<T>* v) {
   if (!v) return 0;
+  return fbb.CreateVector(v->data(), v->size());
+}
+
+// A copy of vector v (null: 0) whose data starts at a multiple of `align` bytes.
+template <class T>
+fb::Offset<fb::Vector<T>> CopyVecAligned(fb::FlatBufferBuilder& fbb, const fb::Vector<T>* v, size_t align) {
+  if (!v) return 0;
+  fbb.ForceVectorAlignment(v->size(), sizeof(T), align);
   return fbb.CreateVector(v->data(), v->size());
 }
 
@@ -162,11 +206,7 @@ StatusOr<fb::Offset<tfl::QuantizationParameters>> CopyQuant(fb::FlatBufferBuilde
   fb::Offset<void> details = 0;
   if (q->details_type() == tfl::QuantizationDetails::CustomQuantization) {
     const tfl::CustomQuantization* cq = q->details_as_CustomQuantization();
-    fb::Offset<fb::Vector<uint8_t>> custom = 0;
-    if (cq && cq->custom()) {
-      fbb.ForceVectorAlignment(cq->custom()->size(), 1, 16);
-      custom = fbb.CreateVector(cq->custom()->data(), cq->custom()->size());
-    }
+    const fb::Offset<fb::Vector<uint8_t>> custom = cq ? CopyVecAligned(fbb, cq->custom(), 16) : 0;
     details = tfl::CreateCustomQuantization(fbb, custom).Union();
   } else if (q->details_type() != tfl::QuantizationDetails::NONE) {
     return Status::Invalid("quantization details type " + std::to_string(static_cast<int>(q->details_type())) +
@@ -191,24 +231,12 @@ StatusOr<fb::Offset<void>> CopyIndexVector(fb::FlatBufferBuilder& fbb, tfl::Spar
       return fb::Offset<void>(0);
     case tfl::SparseIndexVector::Int32Vector:
       return tfl::CreateInt32Vector(fbb, CopyVec(fbb, static_cast<const tfl::Int32Vector*>(v)->values())).Union();
-    case tfl::SparseIndexVector::Uint16Vector: {
-      const auto* x = static_cast<const tfl::Uint16Vector*>(v)->values();
-      fb::Offset<fb::Vector<uint16_t>> o = 0;
-      if (x) {
-        fbb.ForceVectorAlignment(x->size(), 2, 4);
-        o = fbb.CreateVector(x->data(), x->size());
-      }
-      return tfl::CreateUint16Vector(fbb, o).Union();
-    }
-    case tfl::SparseIndexVector::Uint8Vector: {
-      const auto* x = static_cast<const tfl::Uint8Vector*>(v)->values();
-      fb::Offset<fb::Vector<uint8_t>> o = 0;
-      if (x) {
-        fbb.ForceVectorAlignment(x->size(), 1, 4);
-        o = fbb.CreateVector(x->data(), x->size());
-      }
-      return tfl::CreateUint8Vector(fbb, o).Union();
-    }
+    case tfl::SparseIndexVector::Uint16Vector:
+      return tfl::CreateUint16Vector(fbb, CopyVecAligned(fbb, static_cast<const tfl::Uint16Vector*>(v)->values(), 4))
+          .Union();
+    case tfl::SparseIndexVector::Uint8Vector:
+      return tfl::CreateUint8Vector(fbb, CopyVecAligned(fbb, static_cast<const tfl::Uint8Vector*>(v)->values(), 4))
+          .Union();
   }
   return Status::Invalid("sparse index vector type " + std::to_string(static_cast<int>(type)) +
                          " is unknown to this build");
@@ -257,23 +285,27 @@ StatusOr<fb::Offset<tfl::Tensor>> CloneTensor(fb::FlatBufferBuilder* fbb, const 
   return tfl::CreateTensor(*fbb, shape, src->type(), buffer, name, *q, false, 0, sig, src->has_rank());
 }
 
-}  // namespace
+// Where a plan's tensors, buffers and operator codes go in its segment, and
+// the constant data the segment holds (BuildSegment's first step).
+struct SegmentIndex {
+  std::map<int, int> tmap;                       // original tensor -> segment tensor
+  std::map<uint32_t, uint32_t> bmap{{0u, 0u}};   // original buffer -> segment buffer
+  std::vector<uint32_t> border{0};               // segment buffer -> original buffer (copied ones)
+  std::map<uint32_t, uint32_t> cmap;             // original operator code -> segment code
+  std::map<int, uint32_t> new_buffer;            // tensor given new constant data -> its buffer
+  std::vector<const TensorEdits::Clone*> clones;  // per-reader copies of constant tensors
+  std::map<std::pair<int, int>, int> clone_index;  // (reader, source) -> tensor index in the segment
+  size_t data_bytes = 0;                         // constant bytes the segment will hold
+};
 
-StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
-                               int stages, const TensorEdits* edits) {
+// The tensors, buffers and operator codes copied from the model.
+void IndexCopied(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
+                 SegmentIndex* idx) {
   const tfl::Model& m = model.model();
   const tfl::SubGraph& sg = model.main_subgraph();
-  Segment seg;
-  seg.plan = plan;
-  const std::string label = "segment " + std::to_string(plan.stage);
-
-  // Index maps.
-  std::map<int, int> tmap;
-  for (size_t i = 0; i < plan.tensors.size(); ++i) tmap[plan.tensors[i]] = static_cast<int>(i);
-  std::map<uint32_t, uint32_t> bmap{{0u, 0u}};
-  std::vector<uint32_t> border{0};
-  auto use_buffer = [&](uint32_t b) {
-    if (bmap.emplace(b, static_cast<uint32_t>(border.size())).second) border.push_back(b);
+  for (size_t i = 0; i < plan.tensors.size(); ++i) idx->tmap[plan.tensors[i]] = static_cast<int>(i);
+  auto use_buffer = [idx](uint32_t b) {
+    if (idx->bmap.emplace(b, static_cast<uint32_t>(idx->border.size())).second) idx->border.push_back(b);
   };
   for (int t : plan.tensors)
     if (info.tensors[t].buffer != 0) use_buffer(info.tensors[t].buffer);
@@ -281,76 +313,73 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     for (const tfl::Metadata* md : *m.metadata()) use_buffer(md->buffer());
   if (m.metadata_buffer())
     for (int32_t b : *m.metadata_buffer()) use_buffer(static_cast<uint32_t>(b));
-  std::map<uint32_t, uint32_t> cmap;
-  for (int o : plan.operators) cmap.emplace(sg.operators()->Get(o)->opcode_index(), 0u);
-  {
-    uint32_t i = 0;
-    for (auto& [old, now] : cmap) now = i++;
-  }
+  for (int o : plan.operators) idx->cmap.emplace(sg.operators()->Get(o)->opcode_index(), 0u);
+  uint32_t i = 0;
+  for (auto& [old, now] : idx->cmap) now = i++;
+  for (uint32_t b : idx->border) idx->data_bytes += model.BufferData(b).size;
+}
 
-  // Tensors given new constant data get buffers of their own, after the
-  // copied ones.
-  std::map<int, uint32_t> new_buffer;
-  size_t data_bytes = 0;
-  for (uint32_t b : border) data_bytes += model.BufferData(b).size;
-  if (edits)
-    for (int t : plan.tensors) {
-      auto it = edits->data.find(t);
-      if (it == edits->data.end()) continue;
-      new_buffer[t] = 0;
-      data_bytes += it->second.size();
-    }
-  {
-    uint32_t next = static_cast<uint32_t>(border.size());
-    for (auto& [t, b] : new_buffer) b = next++;  // in the order they are written below
+// Tensors given new constant data get buffers of their own, after the copied
+// ones. Per-reader copies of constant tensors (check copies only) come after
+// the plan's tensors and after the new buffers.
+void IndexEdits(const SegmentPlan& plan, const TensorEdits* edits, SegmentIndex* idx) {
+  if (!edits) return;
+  for (int t : plan.tensors) {
+    auto it = edits->data.find(t);
+    if (it == edits->data.end()) continue;
+    idx->new_buffer[t] = 0;
+    idx->data_bytes += it->second.size();
   }
-  // Per-reader copies of constant tensors (check copies only): after the
-  // plan's tensors and after the new buffers.
-  std::vector<const TensorEdits::Clone*> clones;
-  std::map<std::pair<int, int>, int> clone_index;  // (reader, source) -> tensor index in the segment
-  if (edits) {
-    const std::set<int> ops(plan.operators.begin(), plan.operators.end());
-    for (const TensorEdits::Clone& c : edits->clones) {
-      if (!ops.count(c.reader) || !tmap.count(c.source)) continue;
-      clone_index[{c.reader, c.source}] = static_cast<int>(plan.tensors.size() + clones.size());
-      clones.push_back(&c);
-      data_bytes += c.data.size();
-    }
+  uint32_t next = static_cast<uint32_t>(idx->border.size());
+  for (auto& [t, b] : idx->new_buffer) b = next++;  // in the order WriteBuffers writes them
+  const std::set<int> ops(plan.operators.begin(), plan.operators.end());
+  for (const TensorEdits::Clone& c : edits->clones) {
+    if (!ops.count(c.reader) || !idx->tmap.count(c.source)) continue;
+    idx->clone_index[{c.reader, c.source}] = static_cast<int>(plan.tensors.size() + idx->clones.size());
+    idx->clones.push_back(&c);
+    idx->data_bytes += c.data.size();
   }
-  if (data_bytes > (size_t{1} << 31) - (size_t{64} << 20))
-    return Status::Invalid(label + " would hold " + std::to_string(data_bytes) +
-                           " constant bytes; segments above 2 GB are not supported");
-  fb::FlatBufferBuilder fbb(data_bytes + (1 << 20));
+}
 
-  // Buffers (constant data first: it ends up at the end of the file).
+fb::Offset<tfl::Buffer> DataBuffer(fb::FlatBufferBuilder& fbb, const uint8_t* data, size_t size) {
+  fbb.ForceVectorAlignment(size, 1, 16);
+  return tfl::CreateBuffer(fbb, fbb.CreateVector(data, size));
+}
+
+// Buffers (constant data first: it ends up at the end of the file): the
+// copied ones, the new ones, the clones'. Counts the segment's parameter bytes.
+std::vector<fb::Offset<tfl::Buffer>> WriteBuffers(fb::FlatBufferBuilder& fbb, const TfliteModel& model,
+                                                  const TfliteModelInfo& info, const SegmentPlan& plan,
+                                                  const SegmentIndex& idx, const TensorEdits* edits, Segment* seg) {
   std::vector<fb::Offset<tfl::Buffer>> buffers;
-  std::set<uint32_t> counted;
-  for (uint32_t b : border) {
+  for (uint32_t b : idx.border) {
     const ByteSpan data = b == 0 ? ByteSpan{} : model.BufferData(b);
     if (data.empty()) {
       buffers.push_back(tfl::CreateBuffer(fbb));
       continue;
     }
-    fbb.ForceVectorAlignment(data.size, 1, 16);
-    auto v = fbb.CreateVector(data.data, data.size);
-    buffers.push_back(tfl::CreateBuffer(fbb, v));
-    const tfl::Buffer* src = m.buffers()->Get(b);
-    if (src->offset() > 1) seg.notes.push_back("buffer " + std::to_string(b) + " was outside the flatbuffer; written inline");
+    buffers.push_back(DataBuffer(fbb, data.data, data.size));
+    const tfl::Buffer* src = model.model().buffers()->Get(b);
+    if (src->offset() > 1) seg->notes.push_back("buffer " + std::to_string(b) + " was outside the flatbuffer; written inline");
   }
-  for (const auto& [t, b] : new_buffer) {
+  for (const auto& [t, b] : idx.new_buffer) {
     const std::vector<uint8_t>& data = edits->data.at(t);
-    fbb.ForceVectorAlignment(data.size(), 1, 16);
-    buffers.push_back(tfl::CreateBuffer(fbb, fbb.CreateVector(data.data(), data.size())));
+    buffers.push_back(DataBuffer(fbb, data.data(), data.size()));
   }
-  for (const TensorEdits::Clone* c : clones) {
-    fbb.ForceVectorAlignment(c->data.size(), 1, 16);
-    buffers.push_back(tfl::CreateBuffer(fbb, fbb.CreateVector(c->data.data(), c->data.size())));
-  }
+  for (const TensorEdits::Clone* c : idx.clones) buffers.push_back(DataBuffer(fbb, c->data.data(), c->data.size()));
+  std::set<uint32_t> counted;
   for (int t : plan.tensors)
     if (info.tensors[t].constant_bytes > 0 && counted.insert(info.tensors[t].buffer).second)
-      seg.param_bytes += info.tensors[t].constant_bytes;
+      seg->param_bytes += info.tensors[t].constant_bytes;
+  return buffers;
+}
 
-  // Tensors.
+// The plan's tensors (renumbered, requantized where `edits` says so), then the clones.
+StatusOr<std::vector<fb::Offset<tfl::Tensor>>> WriteTensors(fb::FlatBufferBuilder& fbb, const TfliteModel& model,
+                                                            const TfliteModelInfo& info, const SegmentPlan& plan,
+                                                            const SegmentIndex& idx, const TensorEdits* edits,
+                                                            const std::string& label) {
+  const tfl::SubGraph& sg = model.main_subgraph();
   std::vector<fb::Offset<tfl::Tensor>> tensors;
   for (int t : plan.tensors) {
     const tfl::Tensor* src = sg.tensors()->Get(t);
@@ -367,122 +396,176 @@ StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& 
     if (!sp.ok()) return sp.status().WithContext(label + " tensor '" + info.tensors[t].name + "'");
     auto sig = CopyVec(fbb, src->shape_signature());
     auto var = CopyVariants(fbb, src->variant_tensors());
-    auto nb = new_buffer.find(t);
-    const uint32_t buffer = nb != new_buffer.end() ? nb->second : src->buffer() == 0 ? 0 : bmap.at(src->buffer());
+    auto nb = idx.new_buffer.find(t);
+    const uint32_t buffer =
+        nb != idx.new_buffer.end() ? nb->second : src->buffer() == 0 ? 0 : idx.bmap.at(src->buffer());
     tensors.push_back(tfl::CreateTensor(fbb, shape, src->type(), buffer, name, *q, src->is_variable(), *sp, sig,
                                         src->has_rank(), var));
   }
-  for (size_t k = 0; k < clones.size(); ++k) {
-    auto t = CloneTensor(&fbb, sg.tensors()->Get(clones[k]->source), *clones[k],
-                         static_cast<uint32_t>(border.size() + new_buffer.size() + k));
-    if (!t.ok()) return t.status().WithContext(label + " tensor '" + info.tensors[clones[k]->source].name + "'");
+  for (size_t k = 0; k < idx.clones.size(); ++k) {
+    auto t = CloneTensor(&fbb, sg.tensors()->Get(idx.clones[k]->source), *idx.clones[k],
+                         static_cast<uint32_t>(idx.border.size() + idx.new_buffer.size() + k));
+    if (!t.ok()) return t.status().WithContext(label + " tensor '" + info.tensors[idx.clones[k]->source].name + "'");
     tensors.push_back(*t);
   }
+  return tensors;
+}
 
-  // Operator codes.
+std::vector<fb::Offset<tfl::OperatorCode>> WriteOperatorCodes(fb::FlatBufferBuilder& fbb, const tfl::Model& m,
+                                                              const SegmentIndex& idx) {
   std::vector<fb::Offset<tfl::OperatorCode>> codes;
-  for (const auto& [old, now] : cmap) {
+  for (const auto& [old, now] : idx.cmap) {
     const tfl::OperatorCode* c = m.operator_codes()->Get(old);
     codes.push_back(tfl::CreateOperatorCode(fbb, c->deprecated_builtin_code(), CopyStr(fbb, c->custom_code()),
                                             c->version(), c->builtin_code()));
   }
+  return codes;
+}
 
-  // Operators.
-  // `reader` >= 0: the operator whose inputs these are (its clones apply).
-  auto remap = [&](const fb::Vector<int32_t>* v, int reader = -1) -> fb::Offset<fb::Vector<int32_t>> {
-    if (!v) return 0;
-    std::vector<int32_t> out;
-    out.reserve(v->size());
-    for (int32_t t : *v) {
-      auto c = reader < 0 ? clone_index.end() : clone_index.find({reader, t});
-      out.push_back(t < 0 ? t : c != clone_index.end() ? c->second : tmap.at(t));
-    }
-    return fbb.CreateVector(out);
-  };
-  const uint8_t* base = model.bytes().data();
-  const size_t size = model.bytes().size();
-  std::vector<fb::Offset<tfl::Operator>> ops;
-  for (int o : plan.operators) {
-    const tfl::Operator* src = sg.operators()->Get(o);
-    auto ins = remap(src->inputs(), o);
-    auto outs = remap(src->outputs());
-    auto inter = remap(src->intermediates());
-    fb::Offset<void> opts = 0, opts2 = 0;
-    if (src->builtin_options_type() != tfl::BuiltinOptions::NONE) {
-      const auto type = static_cast<uint8_t>(src->builtin_options_type());
-      const OptionsTableDesc* d = BuiltinOptionsDesc(type);
-      if (!d || !src->builtin_options())
-        return Status::Invalid(OpLabel(info, o) + " has builtin options type " + std::to_string(type) +
-                               " unknown to this build; cannot copy it");
-      auto c = CopyOptionsTable(&fbb, base, size, static_cast<const uint8_t*>(src->builtin_options()), *d, &seg.notes);
-      if (!c.ok()) return c.status().WithContext(OpLabel(info, o));
-      opts = *c;
-    }
-    if (src->builtin_options_2_type() != tfl::BuiltinOptions2::NONE) {
-      const auto type = static_cast<uint8_t>(src->builtin_options_2_type());
-      const OptionsTableDesc* d = BuiltinOptions2Desc(type);
-      if (!d || !src->builtin_options_2())
-        return Status::Invalid(OpLabel(info, o) + " has builtin options (2) type " + std::to_string(type) +
-                               " unknown to this build; cannot copy it");
-      auto c = CopyOptionsTable(&fbb, base, size, static_cast<const uint8_t*>(src->builtin_options_2()), *d,
-                                &seg.notes);
-      if (!c.ok()) return c.status().WithContext(OpLabel(info, o));
-      opts2 = *c;
-    }
-    fb::Offset<fb::Vector<uint8_t>> custom = 0;
-    const ByteSpan co = model.CustomOptions(o);
-    if (src->custom_options() || !co.empty()) custom = fbb.CreateVector(co.data, co.size);
-    if (src->large_custom_options_offset() > 1)
-      seg.notes.push_back(OpLabel(info, o) + ": custom options were outside the flatbuffer; written inline");
-    auto mut = CopyVec(fbb, src->mutating_variable_inputs());
-    tfl::OperatorBuilder ob(fbb);
-    ob.add_opcode_index(cmap.at(src->opcode_index()));
-    ob.add_inputs(ins);
-    ob.add_outputs(outs);
-    if (!opts.IsNull()) {
-      ob.add_builtin_options_type(src->builtin_options_type());
-      ob.add_builtin_options(opts);
-    }
-    if (!custom.IsNull()) ob.add_custom_options(custom);
-    ob.add_custom_options_format(src->custom_options_format());
-    if (!mut.IsNull()) ob.add_mutating_variable_inputs(mut);
-    if (!inter.IsNull()) ob.add_intermediates(inter);
-    if (!opts2.IsNull()) {
-      ob.add_builtin_options_2_type(src->builtin_options_2_type());
-      ob.add_builtin_options_2(opts2);
-    }
-    ob.add_debug_metadata_index(src->debug_metadata_index());
-    ops.push_back(ob.Finish());
+// Tensor indices renumbered for the segment. `reader` >= 0: the operator
+// whose inputs these are (its clones apply).
+fb::Offset<fb::Vector<int32_t>> RemapTensors(fb::FlatBufferBuilder& fbb, const SegmentIndex& idx,
+                                             const fb::Vector<int32_t>* v, int reader = -1) {
+  if (!v) return 0;
+  std::vector<int32_t> out;
+  out.reserve(v->size());
+  for (int32_t t : *v) {
+    auto c = reader < 0 ? idx.clone_index.end() : idx.clone_index.find({reader, t});
+    out.push_back(t < 0 ? t : c != idx.clone_index.end() ? c->second : idx.tmap.at(t));
   }
+  return fbb.CreateVector(out);
+}
 
-  // Subgraph and model.
-  auto seg_io = [&](const std::vector<int>& v) {
-    std::vector<int32_t> out;
-    for (int t : v) out.push_back(tmap.at(t));
-    return fbb.CreateVector(out);
-  };
-  auto sub = tfl::CreateSubGraph(fbb, fbb.CreateVector(tensors), seg_io(plan.inputs), seg_io(plan.outputs),
-                                 fbb.CreateVector(ops), CopyStr(fbb, sg.name()));
+// One of operator o's builtin options tables (`what`: "builtin options" or
+// "builtin options (2)"), relocated; 0 when its type is NONE.
+StatusOr<fb::Offset<void>> CopyOperatorOptions(fb::FlatBufferBuilder& fbb, const TfliteModel& model,
+                                               const TfliteModelInfo& info, int o, uint8_t type, const void* table,
+                                               const OptionsTableDesc* (*desc_of)(uint8_t), const char* what,
+                                               std::vector<std::string>* notes) {
+  if (type == 0) return fb::Offset<void>(0);
+  const OptionsTableDesc* d = desc_of(type);
+  if (!d || !table)
+    return Status::Invalid(OpLabel(info, o) + " has " + what + " type " + std::to_string(type) +
+                           " unknown to this build; cannot copy it");
+  auto c = CopyOptionsTable(&fbb, model.bytes().data(), model.bytes().size(), static_cast<const uint8_t*>(table), *d,
+                            notes);
+  if (!c.ok()) return c.status().WithContext(OpLabel(info, o));
+  return *c;
+}
+
+// Operator o, renumbered for the segment, its options copied.
+StatusOr<fb::Offset<tfl::Operator>> WriteOperator(fb::FlatBufferBuilder& fbb, const TfliteModel& model,
+                                                  const TfliteModelInfo& info, const SegmentIndex& idx, int o,
+                                                  std::vector<std::string>* notes) {
+  const tfl::Operator* src = model.main_subgraph().operators()->Get(o);
+  auto ins = RemapTensors(fbb, idx, src->inputs(), o);
+  auto outs = RemapTensors(fbb, idx, src->outputs());
+  auto inter = RemapTensors(fbb, idx, src->intermediates());
+  auto opts = CopyOperatorOptions(fbb, model, info, o, static_cast<uint8_t>(src->builtin_options_type()),
+                                  src->builtin_options(), BuiltinOptionsDesc, "builtin options", notes);
+  if (!opts.ok()) return opts.status();
+  auto opts2 = CopyOperatorOptions(fbb, model, info, o, static_cast<uint8_t>(src->builtin_options_2_type()),
+                                   src->builtin_options_2(), BuiltinOptions2Desc, "builtin options (2)", notes);
+  if (!opts2.ok()) return opts2.status();
+  fb::Offset<fb::Vector<uint8_t>> custom = 0;
+  const ByteSpan co = model.CustomOptions(o);
+  if (src->custom_options() || !co.empty()) custom = fbb.CreateVector(co.data, co.size);
+  if (src->large_custom_options_offset() > 1)
+    notes->push_back(OpLabel(info, o) + ": custom options were outside the flatbuffer; written inline");
+  auto mut = CopyVec(fbb, src->mutating_variable_inputs());
+  tfl::OperatorBuilder ob(fbb);
+  ob.add_opcode_index(idx.cmap.at(src->opcode_index()));
+  ob.add_inputs(ins);
+  ob.add_outputs(outs);
+  if (!opts->IsNull()) {
+    ob.add_builtin_options_type(src->builtin_options_type());
+    ob.add_builtin_options(*opts);
+  }
+  if (!custom.IsNull()) ob.add_custom_options(custom);
+  ob.add_custom_options_format(src->custom_options_format());
+  if (!mut.IsNull()) ob.add_mutating_variable_inputs(mut);
+  if (!inter.IsNull()) ob.add_intermediates(inter);
+  if (!opts2->IsNull()) {
+    ob.add_builtin_options_2_type(src->builtin_options_2_type());
+    ob.add_builtin_options_2(*opts2);
+  }
+  ob.add_debug_metadata_index(src->debug_metadata_index());
+  return ob.Finish();
+}
+
+fb::Offset<fb::Vector<int32_t>> SegmentIo(fb::FlatBufferBuilder& fbb, const SegmentIndex& idx,
+                                          const std::vector<int>& v) {
+  std::vector<int32_t> out;
+  for (int t : v) out.push_back(idx.tmap.at(t));
+  return fbb.CreateVector(out);
+}
+
+// The parts of a segment's model, written in this order.
+struct SegmentParts {
+  std::vector<fb::Offset<tfl::Buffer>> buffers;
+  std::vector<fb::Offset<tfl::Tensor>> tensors;
+  std::vector<fb::Offset<tfl::OperatorCode>> codes;
+  std::vector<fb::Offset<tfl::Operator>> ops;
+};
+
+// The subgraph and the model around the parts (metadata kept, signature defs
+// dropped); finishes the buffer.
+void FinishSegmentModel(fb::FlatBufferBuilder& fbb, const TfliteModel& model, const SegmentPlan& plan,
+                        const SegmentIndex& idx, const SegmentParts& parts, Segment* seg) {
+  const tfl::Model& m = model.model();
+  auto sub = tfl::CreateSubGraph(fbb, fbb.CreateVector(parts.tensors), SegmentIo(fbb, idx, plan.inputs),
+                                 SegmentIo(fbb, idx, plan.outputs), fbb.CreateVector(parts.ops),
+                                 CopyStr(fbb, model.main_subgraph().name()));
   fb::Offset<fb::Vector<fb::Offset<tfl::Metadata>>> metadata = 0;
   if (m.metadata()) {
     std::vector<fb::Offset<tfl::Metadata>> md;
     for (const tfl::Metadata* x : *m.metadata())
-      md.push_back(tfl::CreateMetadata(fbb, CopyStr(fbb, x->name()), bmap.at(x->buffer())));
+      md.push_back(tfl::CreateMetadata(fbb, CopyStr(fbb, x->name()), idx.bmap.at(x->buffer())));
     metadata = fbb.CreateVector(md);
   }
   fb::Offset<fb::Vector<int32_t>> metadata_buffer = 0;
   if (m.metadata_buffer()) {
     std::vector<int32_t> mb;
-    for (int32_t b : *m.metadata_buffer()) mb.push_back(static_cast<int32_t>(bmap.at(static_cast<uint32_t>(b))));
+    for (int32_t b : *m.metadata_buffer()) mb.push_back(static_cast<int32_t>(idx.bmap.at(static_cast<uint32_t>(b))));
     metadata_buffer = fbb.CreateVector(mb);
   }
   if (m.signature_defs() && m.signature_defs()->size() > 0)
-    seg.notes.push_back("signature defs of the whole model were not copied");
+    seg->notes.push_back("signature defs of the whole model were not copied");
   std::vector<fb::Offset<tfl::SubGraph>> subs{sub};
-  auto root = tfl::CreateModel(fbb, m.version(), fbb.CreateVector(codes), fbb.CreateVector(subs),
-                               CopyStr(fbb, m.description()), fbb.CreateVector(buffers), metadata_buffer, metadata);
+  auto root = tfl::CreateModel(fbb, m.version(), fbb.CreateVector(parts.codes), fbb.CreateVector(subs),
+                               CopyStr(fbb, m.description()), fbb.CreateVector(parts.buffers), metadata_buffer,
+                               metadata);
   tfl::FinishModelBuffer(fbb, root);
-  seg.bytes.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  seg->bytes.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+}
+
+}  // namespace
+
+StatusOr<Segment> BuildSegment(const TfliteModel& model, const TfliteModelInfo& info, const SegmentPlan& plan,
+                               int stages, const TensorEdits* edits) {
+  Segment seg;
+  seg.plan = plan;
+  const std::string label = "segment " + std::to_string(plan.stage);
+  SegmentIndex idx;
+  IndexCopied(model, info, plan, &idx);
+  IndexEdits(plan, edits, &idx);
+  if (idx.data_bytes > (size_t{1} << 31) - (size_t{64} << 20))
+    return Status::Invalid(label + " would hold " + std::to_string(idx.data_bytes) +
+                           " constant bytes; segments above 2 GB are not supported");
+  fb::FlatBufferBuilder fbb(idx.data_bytes + (1 << 20));
+
+  SegmentParts parts;
+  parts.buffers = WriteBuffers(fbb, model, info, plan, idx, edits, &seg);
+  auto tensors = WriteTensors(fbb, model, info, plan, idx, edits, label);
+  if (!tensors.ok()) return tensors.status();
+  parts.tensors = std::move(tensors).value();
+  parts.codes = WriteOperatorCodes(fbb, model.model(), idx);
+  for (int o : plan.operators) {
+    auto op = WriteOperator(fbb, model, info, idx, o, &seg.notes);
+    if (!op.ok()) return op.status();
+    parts.ops.push_back(*op);
+  }
+  FinishSegmentModel(fbb, model, plan, idx, parts, &seg);
 
   // Every segment must be a valid model on its own.
   auto check = TfliteModel::FromBytes(seg.bytes, label + " of " + std::to_string(stages));

@@ -151,16 +151,13 @@ Status CheckTotals(const std::string& graph, const std::vector<Node>& nodes, con
 
 }  // namespace
 
-StatusOr<Graph> GraphBuilder::Build() const {
-  Graph g;
-  g.name_ = name_;
-  if (nodes_.empty()) return Status::Invalid("graph '" + name_ + "' is empty (no nodes)");
-  g.nodes_ = nodes_;
+Status GraphBuilder::IndexNodes(Graph* g) const {
+  g->nodes_ = nodes_;
   const int n = static_cast<int>(nodes_.size());
   for (int v = 0; v < n; ++v) {
     const Node& nd = nodes_[v];
     if (nd.id.empty()) return Status::Invalid("node #" + std::to_string(v) + " has an empty id");
-    if (!g.index_.emplace(nd.id, v).second)
+    if (!g->index_.emplace(nd.id, v).second)
       return Status::Invalid("duplicate node id '" + nd.id + "'");
     if (nd.param_bytes < 0)
       return Status::Invalid("node '" + nd.name + "' has negative param_bytes " + std::to_string(nd.param_bytes));
@@ -169,26 +166,31 @@ StatusOr<Graph> GraphBuilder::Build() const {
     if (nd.macs < 0)
       return Status::Invalid("node '" + nd.name + "' has negative macs " + std::to_string(nd.macs));
   }
-  g.is_operator_.assign(n, 0);
+  g->is_operator_.assign(n, 0);
   for (int v = 0; v < n; ++v) {
-    g.is_operator_[v] = IsBoundaryNode(nodes_[v]) ? 0 : 1;
-    g.num_operators_ += g.is_operator_[v];
+    g->is_operator_[v] = IsBoundaryNode(nodes_[v]) ? 0 : 1;
+    g->num_operators_ += g->is_operator_[v];
   }
-  g.children_.assign(n, {});
-  g.parents_.assign(n, {});
-  g.out_edges_.assign(n, {});
+  return Status::Ok();
+}
+
+Status GraphBuilder::AddEdges(Graph* g) const {
+  const int n = static_cast<int>(nodes_.size());
+  g->children_.assign(n, {});
+  g->parents_.assign(n, {});
+  g->out_edges_.assign(n, {});
   std::map<std::pair<int, int>, int> seen;  // (src, dst) -> index in edges_
   for (const PendingEdge& e : edges_) {
     int s = e.src_idx, d = e.dst_idx;
     if (s < 0) {
-      auto it = g.index_.find(e.src);
-      if (it == g.index_.end())
+      auto it = g->index_.find(e.src);
+      if (it == g->index_.end())
         return Status::Invalid("edge " + e.src + " -> " + e.dst + " names unknown source node '" + e.src + "'");
       s = it->second;
     }
     if (d < 0) {
-      auto it = g.index_.find(e.dst);
-      if (it == g.index_.end())
+      auto it = g->index_.find(e.dst);
+      if (it == g->index_.end())
         return Status::Invalid("edge " + e.src + " -> " + e.dst + " names unknown target node '" + e.dst + "'");
       d = it->second;
     }
@@ -197,45 +199,65 @@ StatusOr<Graph> GraphBuilder::Build() const {
     if (e.bytes < 0 && e.bytes != Edge::kNoBytes)
       return Status::Invalid("edge " + nodes_[s].name + " -> " + nodes_[d].name + " has negative bytes " +
                              std::to_string(e.bytes));
-    auto [it, fresh] = seen.emplace(std::make_pair(s, d), g.num_edges());
+    auto [it, fresh] = seen.emplace(std::make_pair(s, d), g->num_edges());
     if (!fresh) {
-      Edge& kept = g.edges_[it->second];
+      Edge& kept = g->edges_[it->second];
       if (kept.has_bytes() && e.bytes != Edge::kNoBytes && kept.bytes != e.bytes)
         return Status::Invalid("edge " + nodes_[s].name + " -> " + nodes_[d].name + " is repeated with " +
                                std::to_string(kept.bytes) + " and " + std::to_string(e.bytes) + " bytes");
       if (!kept.has_bytes()) kept.bytes = e.bytes;
       continue;
     }
-    g.out_edges_[s].push_back(g.num_edges());
-    g.edges_.push_back({s, d, e.bytes});
-    g.children_[s].push_back(d);
-    g.parents_[d].push_back(s);
+    g->out_edges_[s].push_back(g->num_edges());
+    g->edges_.push_back({s, d, e.bytes});
+    g->children_[s].push_back(d);
+    g->parents_[d].push_back(s);
   }
+  return Status::Ok();
+}
+
+Status GraphBuilder::SortTopologically(Graph* g) const {
   // Kahn with a min-heap: deterministic order independent of edge order.
+  const int n = static_cast<int>(nodes_.size());
   std::vector<int> indeg(n);
-  for (int v = 0; v < n; ++v) indeg[v] = static_cast<int>(g.parents_[v].size());
+  for (int v = 0; v < n; ++v) indeg[v] = static_cast<int>(g->parents_[v].size());
   std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
   for (int v = 0; v < n; ++v)
     if (indeg[v] == 0) ready.push(v);
   while (!ready.empty()) {
     int u = ready.top();
     ready.pop();
-    g.topo_.push_back(u);
-    for (int w : g.children_[u])
+    g->topo_.push_back(u);
+    for (int w : g->children_[u])
       if (--indeg[w] == 0) ready.push(w);
   }
-  if (static_cast<int>(g.topo_.size()) != n)
-    return Status::Invalid("graph '" + name_ + "' has a cycle: " + DescribeCycle(g, g.children_, indeg));
-  RESPECT_RETURN_IF_ERROR(CheckTotals(name_, g.nodes_, g.edges_));
-  g.asap_.assign(n, 0);
-  for (int u : g.topo_)
-    for (int w : g.children_[u]) g.asap_[w] = std::max(g.asap_[w], g.asap_[u] + 1);
-  g.depth_ = 1 + *std::max_element(g.asap_.begin(), g.asap_.end());
+  if (static_cast<int>(g->topo_.size()) != n)
+    return Status::Invalid("graph '" + name_ + "' has a cycle: " + DescribeCycle(*g, g->children_, indeg));
+  return Status::Ok();
+}
+
+void GraphBuilder::ComputeLevels(Graph* g) {
+  const int n = static_cast<int>(g->nodes_.size());
+  g->asap_.assign(n, 0);
+  for (int u : g->topo_)
+    for (int w : g->children_[u]) g->asap_[w] = std::max(g->asap_[w], g->asap_[u] + 1);
+  g->depth_ = 1 + *std::max_element(g->asap_.begin(), g->asap_.end());
   std::vector<int> to_sink(n, 0);
-  for (auto it = g.topo_.rbegin(); it != g.topo_.rend(); ++it)
-    for (int w : g.children_[*it]) to_sink[*it] = std::max(to_sink[*it], to_sink[w] + 1);
-  g.alap_.resize(n);
-  for (int v = 0; v < n; ++v) g.alap_[v] = g.depth_ - 1 - to_sink[v];
+  for (auto it = g->topo_.rbegin(); it != g->topo_.rend(); ++it)
+    for (int w : g->children_[*it]) to_sink[*it] = std::max(to_sink[*it], to_sink[w] + 1);
+  g->alap_.resize(n);
+  for (int v = 0; v < n; ++v) g->alap_[v] = g->depth_ - 1 - to_sink[v];
+}
+
+StatusOr<Graph> GraphBuilder::Build() const {
+  Graph g;
+  g.name_ = name_;
+  if (nodes_.empty()) return Status::Invalid("graph '" + name_ + "' is empty (no nodes)");
+  RESPECT_RETURN_IF_ERROR(IndexNodes(&g));
+  RESPECT_RETURN_IF_ERROR(AddEdges(&g));
+  RESPECT_RETURN_IF_ERROR(SortTopologically(&g));
+  RESPECT_RETURN_IF_ERROR(CheckTotals(name_, g.nodes_, g.edges_));
+  ComputeLevels(&g);
   return g;
 }
 

@@ -125,6 +125,13 @@ class GraphBuilder {
     int src_idx = -1, dst_idx = -1;
     int64_t bytes = Edge::kNoBytes;
   };
+  // Build's steps: the nodes indexed and checked; the edges resolved,
+  // checked and merged; the topological order (a cycle refused); the levels.
+  Status IndexNodes(Graph* g) const;
+  Status AddEdges(Graph* g) const;
+  Status SortTopologically(Graph* g) const;
+  static void ComputeLevels(Graph* g);
+
   std::string name_;
   std::vector<Node> nodes_;
   std::vector<PendingEdge> edges_;

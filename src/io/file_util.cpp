@@ -34,6 +34,19 @@ std::string SafeFileStem(const std::string& name) {
   return out.empty() ? "_" : out;
 }
 
+StatusOr<Graph> BuildGraphFrom(const GraphBuilder& b, const std::string& origin) {
+  auto g = b.Build();
+  if (!g.ok()) return g.status().WithContext(origin);
+  return g;
+}
+
+StatusOr<Graph> ReadGraphFile(const std::string& path,
+                              StatusOr<Graph> (*parse)(const std::string& text, const std::string& origin)) {
+  auto text = ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  return parse(*text, path);
+}
+
 StatusOr<std::string> ReadTextFile(const std::string& path, uint64_t max_bytes) {
   return ReadInputFile(path, max_bytes);
 }

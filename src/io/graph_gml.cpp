@@ -222,15 +222,9 @@ StatusOr<Graph> ParseGraphGml(const std::string& text, const std::string& origin
       b.AddEdge(src, dst, bytes);
     }
   }
-  auto g = b.Build();
-  if (!g.ok()) return g.status().WithContext(origin);
-  return g;
+  return BuildGraphFrom(b, origin);
 }
 
-StatusOr<Graph> ReadGraphGml(const std::string& path) {
-  auto text = ReadTextFile(path);
-  if (!text.ok()) return text.status();
-  return ParseGraphGml(*text, path);
-}
+StatusOr<Graph> ReadGraphGml(const std::string& path) { return ReadGraphFile(path, ParseGraphGml); }
 
 }  // namespace respect

@@ -36,6 +36,12 @@ Status CheckReadableFile(const std::string& path);
 // Reads a whole text file of at most `max_bytes`; a directory, device or
 // FIFO is Invalid, an unreadable file Io.
 StatusOr<std::string> ReadTextFile(const std::string& path, uint64_t max_bytes = kMaxTextInputBytes);
+// What the graph readers share: b.Build() with its error put in the context
+// of `origin`; the graph of file `path`, read whole and given to
+// parse(text, path).
+StatusOr<Graph> BuildGraphFrom(const GraphBuilder& b, const std::string& origin);
+StatusOr<Graph> ReadGraphFile(const std::string& path,
+                              StatusOr<Graph> (*parse)(const std::string& text, const std::string& origin));
 // `name` made safe as one file name component inside an output directory:
 // every character outside [A-Za-z0-9._+=-] becomes '_', leading dots become
 // '_' (so "..", "../x" or "/etc/x" can never leave the directory), at most

@@ -117,16 +117,10 @@ StatusOr<Graph> ParseGraphJson(const std::string& text, const std::string& origi
       b.AddEdge(s, d, bytes);
     }
   }
-  auto g = b.Build();
-  if (!g.ok()) return g.status().WithContext(origin);
-  return g;
+  return BuildGraphFrom(b, origin);
 }
 
-StatusOr<Graph> ReadGraphJson(const std::string& path) {
-  auto text = ReadTextFile(path);
-  if (!text.ok()) return text.status();
-  return ParseGraphJson(*text, path);
-}
+StatusOr<Graph> ReadGraphJson(const std::string& path) { return ReadGraphFile(path, ParseGraphJson); }
 
 std::string GraphToJson(const Graph& g) {
   json doc;

@@ -45,9 +45,9 @@ struct MaskHash {
   }
 };
 
-class LatticeSolver {
+class LatticeSolver : lattice_internal::SolverCore {
  public:
-  LatticeSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o), xw_(p.g(), p.objective) {}
+  LatticeSolver(const Problem& p, const LatticeOptions& o) : SolverCore(p, o) {}
   LatticeResult Run(const Windows* windows, const Schedule* start);
 
  private:
@@ -58,49 +58,22 @@ class LatticeSolver {
   void Rec(int k, int si, int i, Mask t, int64_t pt, int64_t mt);
   int64_t CrossingOf(Mask t) const;
   int64_t MaxParamOutside(Mask t) const;
-  // The stage term between boundary sets with these differences; +inf when
-  // the stage breaks the cap.
-  double StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const;
   double LowerBound(double m, int64_t x, int64_t pt, int64_t mt, Mask t, int k) const;
   void MinCrossingPerLayer();
   void MinCrossingRec(int i, Mask t);
-  bool OutOfTime() {
-    if ((++clock_checks_ & 255) != 0) return timed_out_;
-    if (clock_.Seconds() > o_.time_limit_s) timed_out_ = true;
-    return timed_out_;
-  }
 
-  const Problem& p_;
-  const Graph& g_;
-  LatticeOptions o_;
-  const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
-  Stopwatch clock_;
-  int n_ = 0, S_ = 0;
-  bool latency_ = false, nonempty_ = true;
-  double w_ = 1.0;
-  int64_t cap_ = 0;
   Mask all_ = 0;
   Mask ops_ = 0;    // operator nodes (nonempty_stages counts these)
-  int nops_ = 0;
   std::vector<Mask> parents_, children_;
   std::vector<int> topo_;
-  std::vector<int64_t> param_, macs_;
   std::vector<Mask> must_in_, must_out_;  // per layer k = 0..S-2
   std::vector<Mask> same_groups_;         // children_same_stage: consumer sets of size >= 2
-  std::vector<int64_t> min_x_layer_;      // least X over each layer's down-sets (0 if unknown)
-  std::vector<int64_t> min_x_after_;      // sum of min_x_layer_ over layers > k
-  int64_t total_p_ = 0, total_macs_ = 0;
 
   // Search state.
-  double target_ = kInf;
   std::vector<std::vector<LNode>> layer_;
   std::vector<std::unordered_map<Mask, int, MaskHash>> index_;
   std::vector<int64_t> suffix_p_;         // per expansion: params of undecided nodes from topo position i on
   int64_t p_hi_ = 0, p_lo_ = 0;           // band of p(t) for the expansion at hand
-  int64_t steps_ = 0, labels_ = 0, clock_checks_ = 0;
-  bool timed_out_ = false, over_budget_ = false;
-  double best_j_ = kInf;
-  int best_node_ = -1, best_label_ = -1;
 
   // Layer minimum enumeration.
   int64_t enum_count_ = 0;
@@ -121,10 +94,6 @@ int64_t LatticeSolver::MaxParamOutside(Mask t) const {
   int64_t m = 0;
   for (Mask r = all_ & ~t; r; r &= r - 1) m = std::max(m, param_[__builtin_ctzll(r)]);
   return m;
-}
-
-double LatticeSolver::StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const {
-  return lattice_internal::StageTerm(p_, cap_, dp, dmacs, xs, xt, last);
 }
 
 // Valid in floating point too: every figure of the final objective is at
@@ -321,22 +290,13 @@ LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) 
   double U = kInf;
   if (BeginSearch(p_, windows, start, &win, &U, &res)) return res;
 
-  latency_ = p_.objective.kind == ObjectiveKind::kLatency;
-  nonempty_ = p_.constraints.nonempty_stages;
-  w_ = latency_ ? 0.0 : p_.objective.comm_weight;
-  cap_ = p_.constraints.max_stage_param_bytes;
+  ReadObjectiveAndSizes();
   all_ = n_ == 64 ? ~Mask{0} : (Bit(n_) - 1);
   parents_.assign(n_, 0);
   children_.assign(n_, 0);
-  param_.assign(n_, 0);
-  macs_.assign(n_, 0);
   for (int v = 0; v < n_; ++v) {
     for (int u : g_.parents(v)) parents_[v] |= Bit(u);
     for (int c : g_.children(v)) children_[v] |= Bit(c);
-    param_[v] = g_.node(v).param_bytes;
-    macs_[v] = g_.node(v).macs;
-    total_p_ += param_[v];
-    total_macs_ += macs_[v];
     if (g_.is_operator(v)) ops_ |= Bit(v);
   }
   nops_ = Pop(ops_);
@@ -357,16 +317,8 @@ LatticeResult LatticeSolver::Run(const Windows* windows, const Schedule* start) 
 
   // Root lower bound, then the searches below rising targets up to the
   // incumbent's value (SearchBelowTargets).
-  double lb = 0.0;
-  if (latency_) {
-    lb = static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
-  } else {
-    int64_t per = (total_p_ + S_ - 1) / S_;
-    per = std::max(per, MaxParamOutside(0));
-    lb = static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
-  }
   return SearchBelowTargets(
-      p_, o_.max_steps, lb, U, [this](double t) { return Search(t); },
+      p_, o_.max_steps, RootLowerBound(), U, [this](double t) { return Search(t); },
       [this] {
         return RebuildChain(layer_, n_, S_, best_node_, best_label_,
                             [](const LNode& nd, int v) { return (nd.set & Bit(v)) != 0; });

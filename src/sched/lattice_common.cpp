@@ -1,5 +1,6 @@
 #include "sched/lattice_common.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -15,6 +16,28 @@ double StageTerm(const Problem& p, int64_t cap, int64_t dp, int64_t dmacs, int64
   const double xout = last ? 0.0 : static_cast<double>(xt);
   return static_cast<double>(dmacs) / tp.macs_per_s + static_cast<double>(off) / tp.offchip_bytes_per_s +
          (xin + xout) / tp.link_bytes_per_s;
+}
+
+void SolverCore::ReadObjectiveAndSizes() {
+  latency_ = p_.objective.kind == ObjectiveKind::kLatency;
+  nonempty_ = p_.constraints.nonempty_stages;
+  w_ = latency_ ? 0.0 : p_.objective.comm_weight;
+  cap_ = p_.constraints.max_stage_param_bytes;
+  param_.assign(n_, 0);
+  macs_.assign(n_, 0);
+  for (int v = 0; v < n_; ++v) {
+    param_[v] = g_.node(v).param_bytes;
+    macs_[v] = g_.node(v).macs;
+    total_p_ += param_[v];
+    total_macs_ += macs_[v];
+  }
+}
+
+double SolverCore::RootLowerBound() const {
+  if (latency_) return static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
+  int64_t per = (total_p_ + S_ - 1) / S_;
+  for (int v = 0; v < n_; ++v) per = std::max(per, param_[v]);
+  return static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
 }
 
 bool BeginSearch(const Problem& p, const Windows* windows, const Schedule* start, Windows* win, double* U,

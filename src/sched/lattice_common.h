@@ -1,14 +1,18 @@
 // Pieces the two ideal-lattice solvers share (sched/lattice.cpp for graphs of
 // at most 64 nodes, sched/lattice_wide.cpp above): the labels, the stage
-// term, Pareto insertion and the ladder of search targets. Internal to sched/.
+// term, Pareto insertion, the ladder of search targets, and SolverCore (the
+// problem's figures, the clock, the root bound, the search counters).
+// Internal to sched/.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
+#include <string>
 #include <vector>
 
-#include <string>
-
+#include "core/deadline.h"
+#include "cost/crossing.h"
 #include "cost/evaluate.h"
 #include "cost/problem.h"
 #include "formulations/schedule_ilp.h"
@@ -66,6 +70,53 @@ Schedule RebuildChain(const std::vector<std::vector<LNode>>& layers, int n, int 
 }
 
 enum class Pass { kFound, kNone, kBudget, kTime };
+
+// What both solvers hold and do alike: the problem and its objective's
+// figures, the nodes' sizes, the clock, and the state and counters of the
+// search below a target.
+class SolverCore {
+ protected:
+  SolverCore(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o), xw_(p.g(), p.objective) {}
+
+  // latency_, nonempty_, w_ and cap_ from the problem; param_, macs_ and
+  // their totals from the graph (n_ nodes).
+  void ReadObjectiveAndSizes();
+  // Checks the clock every 256 calls; true once the time limit has passed.
+  bool OutOfTime() {
+    if ((++clock_checks_ & 255) != 0) return timed_out_;
+    if (clock_.Seconds() > o_.time_limit_s) timed_out_ = true;
+    return timed_out_;
+  }
+  // The root lower bound: latency, the MACs' even share at full speed;
+  // memory_comm, the larger of a stage's even share of the parameters and the
+  // heaviest node, plus the least crossing of every boundary (min_x_*).
+  double RootLowerBound() const;
+  // The stage term between boundary sets with these differences; +inf when
+  // the stage breaks the cap.
+  double StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const {
+    return lattice_internal::StageTerm(p_, cap_, dp, dmacs, xs, xt, last);
+  }
+
+  const Problem& p_;
+  const Graph& g_;
+  LatticeOptions o_;
+  const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
+  Stopwatch clock_;
+  int n_ = 0, S_ = 0, nops_ = 0;  // nops_: operator nodes (nonempty_stages counts these)
+  bool latency_ = false, nonempty_ = true;
+  double w_ = 1.0;
+  int64_t cap_ = 0, total_p_ = 0, total_macs_ = 0;
+  std::vector<int64_t> param_, macs_;
+  std::vector<int64_t> min_x_layer_;  // least X over each layer's down-sets (0 if unknown)
+  std::vector<int64_t> min_x_after_;  // sum of min_x_layer_ over layers > k
+
+  // Search state.
+  double target_ = std::numeric_limits<double>::infinity();
+  int64_t steps_ = 0, labels_ = 0, clock_checks_ = 0;
+  bool timed_out_ = false, over_budget_ = false;
+  double best_j_ = std::numeric_limits<double>::infinity();
+  int best_node_ = -1, best_label_ = -1;
+};
 
 // Searches for schedules below rising targets (SearchTargets(lb, U)): one
 // that finds a schedule below its target has found the optimum (every

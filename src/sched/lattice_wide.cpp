@@ -78,9 +78,9 @@ struct LNode {
 };
 
 template <int W>
-class WideSolver {
+class WideSolver : SolverCore {
  public:
-  WideSolver(const Problem& p, const LatticeOptions& o) : p_(p), g_(p.g()), o_(o), xw_(p.g(), p.objective) {}
+  WideSolver(const Problem& p, const LatticeOptions& o) : SolverCore(p, o) {}
   LatticeResult Run(const Windows* windows, const Schedule* start);
 
  private:
@@ -91,6 +91,10 @@ class WideSolver {
     std::vector<int> up;  // covering down-sets: set + one node
   };
 
+  // Run's steps before the search: the figures and sets, the layers' ideals
+  // (false: a layer has none).
+  void Prepare(const Windows& win);
+  bool IndexLayers(LatticeResult* res);
   bool Enumerate();
   void Fill(Ideal* id) const;
   void Extend(const Ideal& t, int v, Ideal* u) const;
@@ -99,44 +103,22 @@ class WideSolver {
   int64_t Sends(int u, const Bits<W>& set) const;  // what u in set sends across its boundary
   int64_t MaxParamOutside(const Bits<W>& set) const;
   bool Admissible(const Ideal& t, int k) const;
-  double StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const;
   double LowerBound(double m, int64_t x, const Ideal& t, int k) const;
   Pass Search(double target);
   void Relax(int k, int si, int ti);
-  bool OutOfTime() {
-    if ((++clock_checks_ & 255) != 0) return timed_out_;
-    if (clock_.Seconds() > o_.time_limit_s) timed_out_ = true;
-    return timed_out_;
-  }
 
-  const Problem& p_;
-  const Graph& g_;
-  LatticeOptions o_;
-  const CrossingWeights xw_;  // what each crossing weighs (cost/crossing.h)
-  Stopwatch clock_;
-  int n_ = 0, S_ = 0, nops_ = 0;  // nops_: operator nodes (nonempty_stages counts these)
-  bool latency_ = false, nonempty_ = true;
-  double w_ = 1.0;
-  int64_t cap_ = 0, total_p_ = 0, total_macs_ = 0;
   std::vector<Bits<W>> parents_, children_;
-  std::vector<int64_t> param_, macs_;
   std::vector<int> by_param_;  // nodes by param_ descending (MaxParamOutside)
   std::vector<Bits<W>> must_in_, must_out_;
   std::vector<Bits<W>> same_groups_;
   std::vector<Ideal> ideals_;
   std::vector<std::vector<int>> layer_ideals_;  // admissible ideals per layer
-  std::vector<int64_t> min_x_layer_, min_x_after_;
 
-  double target_ = kInf;
   std::vector<std::vector<LNode>> layer_;
   std::vector<std::unordered_map<int, int>> node_of_;  // per layer: ideal -> node
   std::vector<int> mark_;
   int epoch_ = 0;
   std::vector<int> queue_;
-  int64_t steps_ = 0, labels_ = 0, clock_checks_ = 0;
-  bool timed_out_ = false, over_budget_ = false;
-  double best_j_ = kInf;
-  int best_node_ = -1, best_label_ = -1;
 };
 
 // The figures of the root set, node by node.
@@ -250,11 +232,6 @@ bool WideSolver<W>::Admissible(const Ideal& t, int k) const {
     if (!in.empty() && !(in == grp)) return false;
   }
   return true;
-}
-
-template <int W>
-double WideSolver<W>::StageTerm(int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) const {
-  return lattice_internal::StageTerm(p_, cap_, dp, dmacs, xs, xt, last);
 }
 
 template <int W>
@@ -372,32 +349,15 @@ Pass WideSolver<W>::Search(double target) {
   return best_node_ >= 0 ? Pass::kFound : Pass::kNone;
 }
 
+// The objective's figures and the nodes' sets, sizes and window sets.
 template <int W>
-LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) {
-  clock_.Restart();
-  LatticeResult res;
-  n_ = g_.size();
-  nops_ = g_.num_operators();
-  S_ = p_.stages;
-  Windows win;
-  double U = kInf;
-  if (BeginSearch(p_, windows, start, &win, &U, &res)) return res;
-
-  latency_ = p_.objective.kind == ObjectiveKind::kLatency;
-  nonempty_ = p_.constraints.nonempty_stages;
-  w_ = latency_ ? 0.0 : p_.objective.comm_weight;
-  cap_ = p_.constraints.max_stage_param_bytes;
+void WideSolver<W>::Prepare(const Windows& win) {
+  ReadObjectiveAndSizes();
   parents_.assign(n_, {});
   children_.assign(n_, {});
-  param_.assign(n_, 0);
-  macs_.assign(n_, 0);
   for (int v = 0; v < n_; ++v) {
     for (int u : g_.parents(v)) parents_[v].set(u);
     for (int c : g_.children(v)) children_[v].set(c);
-    param_[v] = g_.node(v).param_bytes;
-    macs_[v] = g_.node(v).macs;
-    total_p_ += param_[v];
-    total_macs_ += macs_[v];
   }
   if (p_.constraints.children_same_stage)
     for (int v = 0; v < n_; ++v)
@@ -409,15 +369,12 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
       if (win.hi[v] <= k) must_in_[k].set(v);
       if (win.lo[v] > k) must_out_[k].set(v);
     }
-  if (!Enumerate()) {
-    res.outcome = LatticeResult::Outcome::kTooLarge;
-    res.message = "more than " + std::to_string(o_.max_ideals) + " down-sets (or " + std::to_string(o_.max_steps) +
-                  " steps, or the time limit, enumerating them)";
-    res.ideals = static_cast<int64_t>(ideals_.size());
-    res.schedule = Schedule();
-    return res;
-  }
-  res.ideals = static_cast<int64_t>(ideals_.size());
+}
+
+// The admissible ideals of each boundary layer and the least crossing over
+// each; false (with *res final) when a layer has none.
+template <int W>
+bool WideSolver<W>::IndexLayers(LatticeResult* res) {
   mark_.assign(ideals_.size(), 0);
   layer_ideals_.assign(S_ - 1, {});
   min_x_layer_.assign(S_ - 1, 0);
@@ -429,27 +386,42 @@ LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) 
         mx = std::min(mx, ideals_[i].x);
       }
     if (layer_ideals_[k].empty()) {
-      res.outcome = LatticeResult::Outcome::kInfeasible;
-      res.message = "no set of nodes can end at stage " + std::to_string(k) +
-                    " (precedence, windows, non-empty stages or children_same_stage)";
-      res.schedule = Schedule();
-      return res;
+      res->outcome = LatticeResult::Outcome::kInfeasible;
+      res->message = "no set of nodes can end at stage " + std::to_string(k) +
+                     " (precedence, windows, non-empty stages or children_same_stage)";
+      res->schedule = Schedule();
+      return false;
     }
     min_x_layer_[k] = mx;
   }
   min_x_after_.assign(S_, 0);
   for (int k = S_ - 3; k >= 0; --k) min_x_after_[k] = min_x_after_[k + 1] + min_x_layer_[k + 1];
+  return true;
+}
 
-  double lb = 0.0;
-  if (latency_) {
-    lb = static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
-  } else {
-    int64_t per = (total_p_ + S_ - 1) / S_;
-    for (int v = 0; v < n_; ++v) per = std::max(per, param_[v]);
-    lb = static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);
+template <int W>
+LatticeResult WideSolver<W>::Run(const Windows* windows, const Schedule* start) {
+  clock_.Restart();
+  LatticeResult res;
+  n_ = g_.size();
+  nops_ = g_.num_operators();
+  S_ = p_.stages;
+  Windows win;
+  double U = kInf;
+  if (BeginSearch(p_, windows, start, &win, &U, &res)) return res;
+  Prepare(win);
+  if (!Enumerate()) {
+    res.outcome = LatticeResult::Outcome::kTooLarge;
+    res.message = "more than " + std::to_string(o_.max_ideals) + " down-sets (or " + std::to_string(o_.max_steps) +
+                  " steps, or the time limit, enumerating them)";
+    res.ideals = static_cast<int64_t>(ideals_.size());
+    res.schedule = Schedule();
+    return res;
   }
+  res.ideals = static_cast<int64_t>(ideals_.size());
+  if (!IndexLayers(&res)) return res;
   return SearchBelowTargets(
-      p_, o_.max_steps, lb, U, [this](double t) { return Search(t); },
+      p_, o_.max_steps, RootLowerBound(), U, [this](double t) { return Search(t); },
       [this] {
         return RebuildChain(layer_, n_, S_, best_node_, best_label_,
                             [this](const LNode& nd, int v) { return ideals_[nd.ideal].set.test(v); });

@@ -81,45 +81,41 @@ std::vector<int> ListPriorityOrder(const Graph& g) {
 }
 
 StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) {
-  const Stopwatch clock;
-  ScheduleResult r;
-  RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
-  if (r.status == SolveStatus::kInfeasible) return r;
-  const std::vector<NamedOrder> orders = NaturalOrders(problem.g());
-  std::vector<const std::vector<int>*> ptrs;
-  for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
-  auto split = BestSplitOfOrders(problem, ptrs, time_limit_s_);
-  if (!split.ok()) return split.status();
-  r.bound = std::nan("");
-  if (split->best < 0) {
-    r.status = SolveStatus::kInfeasible;
-    r.message = "no natural order has a feasible split: " + split->last_infeasible;
-  } else {
-    r.status = SolveStatus::kFeasible;
-    r.schedule = std::move(split->schedule);
-    r.stats["order"] = static_cast<double>(split->best);
-    r.message = "best split of the " + orders[split->best].name + " order";
-    if (!split->all_optimal) {
-      r.stats["split_time_limit"] = 1;
-      r.message += " (time limit: some splits are the best known, not proven optimal)";
+  return RunWithResult(problem, name(), [&](ScheduleResult* r) -> Status {
+    const std::vector<NamedOrder> orders = NaturalOrders(problem.g());
+    std::vector<const std::vector<int>*> ptrs;
+    for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
+    auto split = BestSplitOfOrders(problem, ptrs, time_limit_s_);
+    if (!split.ok()) return split.status();
+    r->bound = std::nan("");
+    if (split->best < 0) {
+      r->status = SolveStatus::kInfeasible;
+      r->message = "no natural order has a feasible split: " + split->last_infeasible;
+      return Status::Ok();
     }
-  }
-  r.seconds = clock.Seconds();
-  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
-  return r;
+    r->status = SolveStatus::kFeasible;
+    r->schedule = std::move(split->schedule);
+    r->stats["order"] = static_cast<double>(split->best);
+    r->message = "best split of the " + orders[split->best].name + " order";
+    if (!split->all_optimal) {
+      r->stats["split_time_limit"] = 1;
+      r->message += " (time limit: some splits are the best known, not proven optimal)";
+    }
+    return Status::Ok();
+  });
 }
 
-StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
-  const Stopwatch clock;
-  ScheduleResult r;
-  RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
-  if (r.status == SolveStatus::kInfeasible) return r;
+namespace {
+
+// Fills the priority order into stages of about the average parameter load
+// (a stage is closed when the next node would overshoot more than it
+// undershoots, or when the operators left are just enough for the stages left).
+std::vector<int> GreedyFill(const Problem& problem, const std::vector<int>& order) {
   const Graph& g = problem.g();
   const int n = g.size();
   const int S = problem.stages;
-  const std::vector<int> order = ListPriorityOrder(g);
   const double target = static_cast<double>(g.total_param_bytes()) / S;
-  r.schedule.stage.assign(n, 0);
+  std::vector<int> stage(n, 0);
   const bool nonempty = problem.constraints.nonempty_stages;
   // Operator nodes from position i of the order on.
   std::vector<int> ops_from(n + 1, 0);
@@ -140,28 +136,35 @@ StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
         count = 0;
       }
     }
-    r.schedule.stage[v] = k;
+    stage[v] = k;
     pk += p;
     if (!nonempty || g.is_operator(v)) ++count;
   }
-  r.bound = std::nan("");
-  r.status = SolveStatus::kFeasible;
-  if (!Evaluate(problem, r.schedule).feasible) {
+  return stage;
+}
+
+}  // namespace
+
+StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
+  return RunWithResult(problem, name(), [&](ScheduleResult* r) -> Status {
+    const std::vector<int> order = ListPriorityOrder(problem.g());
+    r->schedule.stage = GreedyFill(problem, order);
+    r->bound = std::nan("");
+    r->status = SolveStatus::kFeasible;
+    if (Evaluate(problem, r->schedule).feasible) return Status::Ok();
     auto s = OptimalSplit(problem, order);
     if (!s.ok()) {
       if (s.status().code() != StatusCode::kInfeasible) return s.status();
-      r.status = SolveStatus::kInfeasible;
-      r.message = "the greedy fill and the optimal split of the priority order are both infeasible: " +
-                  s.status().message();
+      r->status = SolveStatus::kInfeasible;
+      r->message = "the greedy fill and the optimal split of the priority order are both infeasible: " +
+                   s.status().message();
     } else {
-      r.schedule = *s;
-      r.stats["fallback_split"] = 1;
-      r.message = "greedy fill broke a constraint; used the optimal split of the priority order";
+      r->schedule = *s;
+      r->stats["fallback_split"] = 1;
+      r->message = "greedy fill broke a constraint; used the optimal split of the priority order";
     }
-  }
-  r.seconds = clock.Seconds();
-  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
-  return r;
+    return Status::Ok();
+  });
 }
 
 }  // namespace respect

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/deadline.h"
 #include "core/status.h"
 #include "cost/evaluate.h"
 #include "cost/problem.h"
@@ -60,5 +61,20 @@ Status BeginResult(const Problem& problem, const std::string& method, ScheduleRe
 // Fills eval/objective from the schedule and stamps the method name.
 // Returns Internal if a method produced an infeasible schedule it called feasible.
 Status FinishResult(const Problem& problem, ScheduleResult* result);
+
+// The frame of a scheduler's Run: BeginResult (a problem proven infeasible
+// is returned as it is), fill(&result) (an error stops there), the wall time
+// since the start, FinishResult.
+template <class Fill>
+StatusOr<ScheduleResult> RunWithResult(const Problem& problem, const std::string& method, Fill fill) {
+  const Stopwatch clock;
+  ScheduleResult r;
+  RESPECT_RETURN_IF_ERROR(BeginResult(problem, method, &r));
+  if (r.status == SolveStatus::kInfeasible) return r;
+  RESPECT_RETURN_IF_ERROR(fill(&r));
+  r.seconds = clock.Seconds();
+  RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
+  return r;
+}
 
 }  // namespace respect

@@ -82,6 +82,13 @@ class MiniModel {
     ops_.push_back(tfl::CreateOperator(fbb_, code, i, o, type, options, c));
   }
 
+  // A FULLY_CONNECTED operator (op code version `version`), fused activation `act`.
+  void FullyConnected(const std::vector<int32_t>& in, const std::vector<int32_t>& out, int version = 1,
+                      tfl::ActivationFunctionType act = tfl::ActivationFunctionType::NONE) {
+    Op(Code(BuiltinOperator::FULLY_CONNECTED, version), in, out, BuiltinOptions::FullyConnectedOptions,
+       tfl::CreateFullyConnectedOptions(fbb_, act).Union());
+  }
+
   std::vector<uint8_t> Finish(const std::vector<int32_t>& inputs, const std::vector<int32_t>& outputs,
                               const std::string& description) {
     auto sg = tfl::CreateSubGraph(fbb_, fbb_.CreateVector(tensors_), fbb_.CreateVector(inputs),
@@ -178,15 +185,13 @@ std::vector<uint8_t> BuildTinyConvModel(FixtureQuant quant) {
        tfl::CreateAddOptions(fbb).Union());
   m.Op(m.Code(BuiltinOperator::RESHAPE), {c, shape}, {d}, BuiltinOptions::ReshapeOptions,
        tfl::CreateReshapeOptions(fbb, fbb.CreateVector(std::vector<int32_t>{1, 256})).Union());
-  m.Op(m.Code(BuiltinOperator::FULLY_CONNECTED, i8 ? 4 : 1), {d, fc_w, fc_b}, {out},
-       BuiltinOptions::FullyConnectedOptions, tfl::CreateFullyConnectedOptions(fbb).Union());
+  m.FullyConnected({d, fc_w, fc_b}, {out}, i8 ? 4 : 1);
   return m.Finish({input}, {out}, i8 ? "respect-opt fixture: tiny int8 conv net" : "respect-opt fixture: tiny uint8 conv net");
 }
 
 std::vector<uint8_t> BuildFp16WeightsModel() {
   Lcg rng(21);
   MiniModel m;
-  auto& fbb = m.fbb();
   std::vector<uint16_t> half;
   for (float f : RandomFloats(&rng, 8 * 16, -1.0f, 1.0f)) half.push_back(HalfBits(f));
   const int x = m.Tensor("x", {1, 16}, TensorType::FLOAT32);
@@ -195,8 +200,7 @@ std::vector<uint8_t> BuildFp16WeightsModel() {
   const int b = m.Tensor("dense/bias", {8}, TensorType::FLOAT32, m.Buffer(RandomFloats(&rng, 8, -0.1f, 0.1f)));
   const int y = m.Tensor("y", {1, 8}, TensorType::FLOAT32);
   m.Op(m.Code(BuiltinOperator::DEQUANTIZE, 3), {w16}, {w32});
-  m.Op(m.Code(BuiltinOperator::FULLY_CONNECTED), {x, w32, b}, {y}, BuiltinOptions::FullyConnectedOptions,
-       tfl::CreateFullyConnectedOptions(fbb).Union());
+  m.FullyConnected({x, w32, b}, {y});
   return m.Finish({x}, {y}, "respect-opt fixture: float16 weights behind DEQUANTIZE");
 }
 
@@ -250,8 +254,7 @@ std::vector<uint8_t> BuildSparseWeightsModel() {
   const int b = m.Tensor("dense/bias", {4}, TensorType::FLOAT32, m.Buffer(std::vector<float>{0.1f, 0.2f, 0.3f, 0.4f}));
   const int y = m.Tensor("y", {1, 4}, TensorType::FLOAT32);
   m.Op(m.Code(BuiltinOperator::DENSIFY), {ws}, {w});
-  m.Op(m.Code(BuiltinOperator::FULLY_CONNECTED), {x, w, b}, {y}, BuiltinOptions::FullyConnectedOptions,
-       tfl::CreateFullyConnectedOptions(fbb).Union());
+  m.FullyConnected({x, w, b}, {y});
   return m.Finish({x}, {y}, "respect-opt fixture: sparse weights behind DENSIFY");
 }
 

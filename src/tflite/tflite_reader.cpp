@@ -83,6 +83,124 @@ int64_t Macs(const TfliteOperatorInfo& op, const std::vector<TfliteTensorInfo>& 
 
 }  // namespace
 
+namespace {
+
+// What DescribeTflite's steps count for the notes.
+struct DescribeCounts {
+  int unknown_dims = 0, sparse = 0, fp16_consts = 0, shared_constants = 0;
+  std::map<std::string, int> custom_counts;
+};
+
+void DescribeTensors(const TfliteModel& model, TfliteModelInfo* info, DescribeCounts* counts) {
+  const tfl::SubGraph& sg = model.main_subgraph();
+  std::set<uint32_t> counted_buffers;
+  const size_t nt = sg.tensors() ? sg.tensors()->size() : 0;
+  info->tensors.resize(nt);
+  for (size_t i = 0; i < nt; ++i) {
+    const tfl::Tensor* t = sg.tensors()->Get(static_cast<flatbuffers::uoffset_t>(i));
+    TfliteTensorInfo& ti = info->tensors[i];
+    ti.index = static_cast<int>(i);
+    if (t->name()) ti.name = t->name()->str();
+    if (t->shape()) ti.shape.assign(t->shape()->begin(), t->shape()->end());
+    ti.type = static_cast<int>(t->type());
+    ti.type_name = TensorTypeName(ti.type);
+    const int64_t b = TensorBytes(ti.shape, ti.type);
+    if (b < 0) ++counts->unknown_dims;
+    ti.bytes = std::max<int64_t>(0, b);
+    ti.buffer = t->buffer();
+    ti.is_variable = t->is_variable();
+    ti.sparse = t->sparsity() != nullptr;
+    const tfl::QuantizationParameters* q = t->quantization();
+    ti.quantized = q && ((q->scale() && q->scale()->size() > 0) || q->details_type() != tfl::QuantizationDetails::NONE);
+    if (ti.buffer != 0) {
+      const ByteSpan data = model.BufferData(ti.buffer);
+      ti.constant_bytes = static_cast<int64_t>(data.size);
+      if (data.size > 0 && counted_buffers.insert(ti.buffer).second)
+        info->total_param_bytes = SatAdd(info->total_param_bytes, ti.constant_bytes);
+    }
+    if (ti.sparse && ti.constant_bytes > 0) ++counts->sparse;
+    if (ti.constant_bytes > 0 && t->type() == tfl::TensorType::FLOAT16) ++counts->fp16_consts;
+  }
+}
+
+// Operator o's code, tensors, readers and writers (into its tensors), bytes.
+void DescribeOperator(const TfliteModel& model, size_t o, std::vector<int>* const_uses, TfliteModelInfo* info,
+                      DescribeCounts* counts) {
+  const tfl::Operator* op = model.main_subgraph().operators()->Get(static_cast<flatbuffers::uoffset_t>(o));
+  const tfl::OperatorCode* code = model.model().operator_codes()->Get(op->opcode_index());
+  TfliteOperatorInfo& oi = info->operators[o];
+  oi.index = static_cast<int>(o);
+  oi.builtin_code = ResolveBuiltinCode(code->deprecated_builtin_code(), static_cast<int32_t>(code->builtin_code()));
+  oi.version = code->version();
+  if (oi.builtin_code == kTfliteCustomOpCode) {
+    oi.custom_code = code->custom_code() ? code->custom_code()->str() : "";
+    oi.op = oi.custom_code.empty() ? "CUSTOM" : oi.custom_code;
+    ++counts->custom_counts[oi.op];
+  } else {
+    oi.op = BuiltinOpName(oi.builtin_code);
+  }
+  oi.inputs = ToInts(op->inputs());
+  oi.outputs = ToInts(op->outputs());
+  oi.intermediates = ToInts(op->intermediates());
+  oi.custom_options_bytes = static_cast<int64_t>(model.CustomOptions(static_cast<int>(o)).size);
+  std::set<int> seen_inputs;
+  for (int t : oi.inputs) {
+    if (t < 0 || !seen_inputs.insert(t).second) continue;
+    TfliteTensorInfo& ti = info->tensors[t];
+    ti.consumers.push_back(oi.index);
+    if (ti.constant_bytes > 0) {
+      oi.param_bytes = SatAdd(oi.param_bytes, ti.constant_bytes);
+      if (++(*const_uses)[t] == 2) ++counts->shared_constants;
+    }
+  }
+  for (int t : oi.outputs) {
+    TfliteTensorInfo& ti = info->tensors[t];
+    if (ti.producer < 0) ti.producer = oi.index;
+    ++ti.writers;
+    oi.output_bytes = SatAdd(oi.output_bytes, ti.bytes);
+  }
+  if (!oi.outputs.empty()) oi.name = info->tensors[oi.outputs[0]].name;
+  if (oi.name.empty()) oi.name = oi.op + "_" + std::to_string(o);
+  if (oi.custom_code == kEdgeTpuCustomCode) {
+    ++info->edgetpu_ops;
+    // The compiled executable (weights included) lives in the options.
+    oi.param_bytes = SatAdd(oi.param_bytes, oi.custom_options_bytes);
+  }
+  ++info->op_counts[oi.op];
+}
+
+void AddModelNotes(const DescribeCounts& counts, TfliteModelInfo* info) {
+  if (info->edgetpu_ops > 0) {
+    info->edgetpu_compiled = true;
+    info->message = "model is already compiled for the Edge TPU (" + std::to_string(info->edgetpu_ops) +
+                    " edgetpu-custom-op operator(s) hold the compiled layers); schedule and segment the "
+                    "CPU model it came from instead, then compile the segments";
+  }
+  if (info->num_subgraphs > 1)
+    info->notes.push_back("model has " + std::to_string(info->num_subgraphs) +
+                          " subgraphs; only subgraph 0 (the main graph) is scheduled");
+  if (counts.fp16_consts > 0) {
+    int deq = 0;
+    auto it = info->op_counts.find("DEQUANTIZE");
+    if (it != info->op_counts.end()) deq = it->second;
+    info->notes.push_back(std::to_string(counts.fp16_consts) + " float16 constant tensor(s) (" +
+                          std::to_string(deq) + " DEQUANTIZE operator(s) expand them to float32)");
+  }
+  if (counts.sparse > 0)
+    info->notes.push_back(std::to_string(counts.sparse) +
+                          " sparse constant tensor(s) (stored compressed; DENSIFY expands them)");
+  for (const auto& [code, n] : counts.custom_counts)
+    if (code != kEdgeTpuCustomCode) info->notes.push_back("custom operator " + code + " x" + std::to_string(n));
+  if (counts.unknown_dims > 0)
+    info->notes.push_back(std::to_string(counts.unknown_dims) +
+                          " tensor(s) with unknown dimensions or variable-size type count 0 bytes");
+  if (counts.shared_constants > 0)
+    info->notes.push_back(std::to_string(counts.shared_constants) +
+                          " constant tensor(s) read by several operators count once per reader");
+}
+
+}  // namespace
+
 TfliteModelInfo DescribeTflite(const TfliteModel& model) {
   const tfl::Model& m = model.model();
   const tfl::SubGraph& sg = model.main_subgraph();
@@ -95,120 +213,16 @@ TfliteModelInfo DescribeTflite(const TfliteModel& model) {
   info.num_subgraphs = static_cast<int>(m.subgraphs()->size());
   info.num_buffers = m.buffers() ? static_cast<int>(m.buffers()->size()) : 0;
   info.num_operator_codes = m.operator_codes() ? static_cast<int>(m.operator_codes()->size()) : 0;
-
-  // Tensors.
-  int unknown_dims = 0, sparse = 0, fp16_consts = 0;
-  std::set<uint32_t> counted_buffers;
-  const size_t nt = sg.tensors() ? sg.tensors()->size() : 0;
-  info.tensors.resize(nt);
-  for (size_t i = 0; i < nt; ++i) {
-    const tfl::Tensor* t = sg.tensors()->Get(static_cast<flatbuffers::uoffset_t>(i));
-    TfliteTensorInfo& ti = info.tensors[i];
-    ti.index = static_cast<int>(i);
-    if (t->name()) ti.name = t->name()->str();
-    if (t->shape()) ti.shape.assign(t->shape()->begin(), t->shape()->end());
-    ti.type = static_cast<int>(t->type());
-    ti.type_name = TensorTypeName(ti.type);
-    const int64_t b = TensorBytes(ti.shape, ti.type);
-    if (b < 0) ++unknown_dims;
-    ti.bytes = std::max<int64_t>(0, b);
-    ti.buffer = t->buffer();
-    ti.is_variable = t->is_variable();
-    ti.sparse = t->sparsity() != nullptr;
-    const tfl::QuantizationParameters* q = t->quantization();
-    ti.quantized = q && ((q->scale() && q->scale()->size() > 0) || q->details_type() != tfl::QuantizationDetails::NONE);
-    if (ti.buffer != 0) {
-      const ByteSpan data = model.BufferData(ti.buffer);
-      ti.constant_bytes = static_cast<int64_t>(data.size);
-      if (data.size > 0 && counted_buffers.insert(ti.buffer).second)
-        info.total_param_bytes = SatAdd(info.total_param_bytes, ti.constant_bytes);
-    }
-    if (ti.sparse && ti.constant_bytes > 0) ++sparse;
-    if (ti.constant_bytes > 0 && t->type() == tfl::TensorType::FLOAT16) ++fp16_consts;
-  }
+  DescribeCounts counts;
+  DescribeTensors(model, &info, &counts);
   info.inputs = ToInts(sg.inputs());
   info.outputs = ToInts(sg.outputs());
-
-  // Operators.
   const size_t nops = sg.operators() ? sg.operators()->size() : 0;
   info.operators.resize(nops);
-  std::map<std::string, int> custom_counts;
-  int shared_constants = 0;
-  std::vector<int> const_uses(nt, 0);
-  for (size_t o = 0; o < nops; ++o) {
-    const tfl::Operator* op = sg.operators()->Get(static_cast<flatbuffers::uoffset_t>(o));
-    const tfl::OperatorCode* code = m.operator_codes()->Get(op->opcode_index());
-    TfliteOperatorInfo& oi = info.operators[o];
-    oi.index = static_cast<int>(o);
-    oi.builtin_code = ResolveBuiltinCode(code->deprecated_builtin_code(),
-                                         static_cast<int32_t>(code->builtin_code()));
-    oi.version = code->version();
-    if (oi.builtin_code == kTfliteCustomOpCode) {
-      oi.custom_code = code->custom_code() ? code->custom_code()->str() : "";
-      oi.op = oi.custom_code.empty() ? "CUSTOM" : oi.custom_code;
-      ++custom_counts[oi.op];
-    } else {
-      oi.op = BuiltinOpName(oi.builtin_code);
-    }
-    oi.inputs = ToInts(op->inputs());
-    oi.outputs = ToInts(op->outputs());
-    oi.intermediates = ToInts(op->intermediates());
-    oi.custom_options_bytes = static_cast<int64_t>(model.CustomOptions(static_cast<int>(o)).size);
-    std::set<int> seen_inputs;
-    for (int t : oi.inputs) {
-      if (t < 0 || !seen_inputs.insert(t).second) continue;
-      TfliteTensorInfo& ti = info.tensors[t];
-      ti.consumers.push_back(oi.index);
-      if (ti.constant_bytes > 0) {
-        oi.param_bytes = SatAdd(oi.param_bytes, ti.constant_bytes);
-        if (++const_uses[t] == 2) ++shared_constants;
-      }
-    }
-    for (int t : oi.outputs) {
-      TfliteTensorInfo& ti = info.tensors[t];
-      if (ti.producer < 0) ti.producer = oi.index;
-      ++ti.writers;
-      oi.output_bytes = SatAdd(oi.output_bytes, ti.bytes);
-    }
-    if (!oi.outputs.empty()) oi.name = info.tensors[oi.outputs[0]].name;
-    if (oi.name.empty()) oi.name = oi.op + "_" + std::to_string(o);
-    if (oi.custom_code == kEdgeTpuCustomCode) {
-      ++info.edgetpu_ops;
-      // The compiled executable (weights included) lives in the options.
-      oi.param_bytes = SatAdd(oi.param_bytes, oi.custom_options_bytes);
-    }
-    ++info.op_counts[oi.op];
-  }
+  std::vector<int> const_uses(info.tensors.size(), 0);
+  for (size_t o = 0; o < nops; ++o) DescribeOperator(model, o, &const_uses, &info, &counts);
   for (TfliteOperatorInfo& oi : info.operators) oi.macs = Macs(oi, info.tensors);
-
-  // Flags and notes.
-  if (info.edgetpu_ops > 0) {
-    info.edgetpu_compiled = true;
-    info.message = "model is already compiled for the Edge TPU (" + std::to_string(info.edgetpu_ops) +
-                   " edgetpu-custom-op operator(s) hold the compiled layers); schedule and segment the "
-                   "CPU model it came from instead, then compile the segments";
-  }
-  if (info.num_subgraphs > 1)
-    info.notes.push_back("model has " + std::to_string(info.num_subgraphs) +
-                         " subgraphs; only subgraph 0 (the main graph) is scheduled");
-  if (fp16_consts > 0) {
-    int deq = 0;
-    auto it = info.op_counts.find("DEQUANTIZE");
-    if (it != info.op_counts.end()) deq = it->second;
-    info.notes.push_back(std::to_string(fp16_consts) + " float16 constant tensor(s) (" + std::to_string(deq) +
-                         " DEQUANTIZE operator(s) expand them to float32)");
-  }
-  if (sparse > 0)
-    info.notes.push_back(std::to_string(sparse) + " sparse constant tensor(s) (stored compressed; DENSIFY expands them)");
-  for (const auto& [code, n] : custom_counts)
-    if (code != kEdgeTpuCustomCode)
-      info.notes.push_back("custom operator " + code + " x" + std::to_string(n));
-  if (unknown_dims > 0)
-    info.notes.push_back(std::to_string(unknown_dims) +
-                         " tensor(s) with unknown dimensions or variable-size type count 0 bytes");
-  if (shared_constants > 0)
-    info.notes.push_back(std::to_string(shared_constants) +
-                         " constant tensor(s) read by several operators count once per reader");
+  AddModelNotes(counts, &info);
   return info;
 }
 

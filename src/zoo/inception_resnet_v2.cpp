@@ -23,6 +23,16 @@ KTensor ConvBn(KerasModel& m, const KTensor& in, int filters, Size2 kernel, int 
 
 enum class BlockType { k35, k17, k8 };
 
+// The branches of block17 and block8: a 1x1 convolution, and a 1x1 then a
+// 1xk then a kx1 convolution.
+void FactorizedBranches(KerasModel& m, const KTensor& x, int b0, int b1a, int b1b, int b1c, int k,
+                        std::vector<KTensor>* branches) {
+  branches->push_back(ConvBn(m, x, b0, 1));
+  KTensor b1 = ConvBn(m, x, b1a, 1);
+  b1 = ConvBn(m, b1, b1b, {1, k});
+  branches->push_back(ConvBn(m, b1, b1c, {k, 1}));
+}
+
 KTensor ResidualBlock(KerasModel& m, const KTensor& x, BlockType type, int idx,
                       bool activation) {
   std::vector<KTensor> branches;
@@ -38,22 +48,14 @@ KTensor ResidualBlock(KerasModel& m, const KTensor& x, BlockType type, int idx,
       branches.push_back(ConvBn(m, b2, 64, 3));
       break;
     }
-    case BlockType::k17: {
+    case BlockType::k17:
       block = "block17_";
-      branches.push_back(ConvBn(m, x, 192, 1));
-      KTensor b1 = ConvBn(m, x, 128, 1);
-      b1 = ConvBn(m, b1, 160, {1, 7});
-      branches.push_back(ConvBn(m, b1, 192, {7, 1}));
+      FactorizedBranches(m, x, 192, 128, 160, 192, 7, &branches);
       break;
-    }
-    case BlockType::k8: {
+    case BlockType::k8:
       block = "block8_";
-      branches.push_back(ConvBn(m, x, 192, 1));
-      KTensor b1 = ConvBn(m, x, 192, 1);
-      b1 = ConvBn(m, b1, 224, {1, 3});
-      branches.push_back(ConvBn(m, b1, 256, {3, 1}));
+      FactorizedBranches(m, x, 192, 192, 224, 256, 3, &branches);
       break;
-    }
   }
   block += std::to_string(idx);
   KTensor mixed = m.Concatenate(branches, block + "_mixed");

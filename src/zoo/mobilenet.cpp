@@ -11,6 +11,14 @@ namespace respect {
 namespace zoo {
 namespace {
 
+// Conv2D (no bias), BatchNormalization and ReLU, named conv, bn and relu.
+KTensor ConvBnRelu(KerasModel& m, const KTensor& in, int filters, Size2 kernel, int stride, Padding padding,
+                   const std::string& conv, const std::string& bn, const std::string& relu) {
+  KTensor x = m.Conv2D(in, filters, kernel, stride, padding, false, conv);
+  x = m.BatchNormalization(x, bn);
+  return m.ReLU(x, relu);
+}
+
 // MobileNet v1 depthwise-separable block conv_dw_<id> / conv_pw_<id>.
 KTensor DepthwiseBlock(KerasModel& m, const KTensor& in, int pointwise_filters, int stride,
                        int id) {
@@ -20,9 +28,8 @@ KTensor DepthwiseBlock(KerasModel& m, const KTensor& in, int pointwise_filters, 
   x = m.DepthwiseConv2D(x, 3, stride, stride == 1 ? kSame : kValid, false, "conv_dw_" + n);
   x = m.BatchNormalization(x, "conv_dw_" + n + "_bn");
   x = m.ReLU(x, "conv_dw_" + n + "_relu");
-  x = m.Conv2D(x, pointwise_filters, 1, 1, kSame, false, "conv_pw_" + n);
-  x = m.BatchNormalization(x, "conv_pw_" + n + "_bn");
-  return m.ReLU(x, "conv_pw_" + n + "_relu");
+  return ConvBnRelu(m, x, pointwise_filters, 1, 1, kSame, "conv_pw_" + n, "conv_pw_" + n + "_bn",
+                    "conv_pw_" + n + "_relu");
 }
 
 // MobileNetV2 inverted residual block (filters already divisible by 8 at alpha 1).
@@ -31,9 +38,8 @@ KTensor InvertedResBlock(KerasModel& m, const KTensor& in, int expansion, int st
   std::string prefix = "block_" + std::to_string(id) + "_";
   KTensor x = in;
   if (id != 0) {
-    x = m.Conv2D(x, expansion * in.c, 1, 1, kSame, false, prefix + "expand");
-    x = m.BatchNormalization(x, prefix + "expand_BN");
-    x = m.ReLU(x, prefix + "expand_relu");
+    x = ConvBnRelu(m, x, expansion * in.c, 1, 1, kSame, prefix + "expand", prefix + "expand_BN",
+                   prefix + "expand_relu");
   } else {
     prefix = "expanded_conv_";
   }
@@ -57,9 +63,7 @@ KTensor InvertedResBlock(KerasModel& m, const KTensor& in, int expansion, int st
 StatusOr<Graph> MobileNet() {
   KerasModel m("mobilenet");
   KTensor x = m.Input(224, 224, 3);
-  x = m.Conv2D(x, 32, 3, 2, kSame, false, "conv1");
-  x = m.BatchNormalization(x, "conv1_bn");
-  x = m.ReLU(x, "conv1_relu");
+  x = ConvBnRelu(m, x, 32, 3, 2, kSame, "conv1", "conv1_bn", "conv1_relu");
   struct Spec { int filters, stride; };
   const Spec specs[] = {{64, 1},  {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1},
                         {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
@@ -71,9 +75,7 @@ StatusOr<Graph> MobileNet() {
 StatusOr<Graph> MobileNetV2() {
   KerasModel m("mobilenetv2");
   KTensor x = m.Input(224, 224, 3);
-  x = m.Conv2D(x, 32, 3, 2, kSame, false, "Conv1");
-  x = m.BatchNormalization(x, "bn_Conv1");
-  x = m.ReLU(x, "Conv1_relu");
+  x = ConvBnRelu(m, x, 32, 3, 2, kSame, "Conv1", "bn_Conv1", "Conv1_relu");
   struct Spec { int filters, stride, expansion; };
   const Spec specs[] = {{16, 1, 1},  {24, 2, 6},  {24, 1, 6},  {32, 2, 6},  {32, 1, 6},
                         {32, 1, 6},  {64, 2, 6},  {64, 1, 6},  {64, 1, 6},  {64, 1, 6},
@@ -81,9 +83,7 @@ StatusOr<Graph> MobileNetV2() {
                         {160, 1, 6}, {320, 1, 6}};
   int id = 0;
   for (const Spec& s : specs) x = InvertedResBlock(m, x, s.expansion, s.stride, s.filters, id++);
-  x = m.Conv2D(x, 1280, 1, 1, kValid, false, "Conv_1");
-  x = m.BatchNormalization(x, "Conv_1_bn");
-  x = m.ReLU(x, "out_relu");
+  x = ConvBnRelu(m, x, 1280, 1, 1, kValid, "Conv_1", "Conv_1_bn", "out_relu");
   return m.Finish({x});
 }
 
