@@ -16,6 +16,9 @@ PACKAGES=(
   libcli11-dev
   libgtest-dev libgmock-dev
   openmpi-bin libopenmpi-dev
+  # The Python API (python/): pybind11 and the system python3's headers to
+  # build the module, pytest and NetworkX for tests/python/.
+  pybind11-dev python3-pybind11 python3-dev python3-pytest python3-networkx
 )
 # Optional extras used by plots, schedule pictures and the CPU reference runner.
 # Installed with --extras; the core build and tests do not need them.
