@@ -286,6 +286,25 @@ def test_gil_is_released_during_a_solve():
     assert done["r"].status in ("feasible", "optimal")
 
 
+def test_solves_in_threads_match_sequential_ones():
+    cases = [("zoo:resnet50", 4, "exact"), ("zoo:vgg16", 5, "exact"), ("zoo:mobilenetv2", 6, "two_phase"),
+             ("zoo:inception_v3", 4, "dp_topo")]
+    want = [respect_opt.schedule(m, k, method=meth, solver__time_limit_s=10, **QUIET).objective
+            for m, k, meth in cases]
+    got = [None] * len(cases)
+
+    def solve(i):
+        m, k, meth = cases[i]
+        got[i] = respect_opt.schedule(m, k, method=meth, solver__time_limit_s=10, **QUIET).objective
+
+    threads = [threading.Thread(target=solve, args=(i,)) for i in range(len(cases))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == want
+
+
 def test_import_from_any_directory(tmp_path):
     # scripts/build.sh writes respect_opt.pth into the system python's site-packages.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
