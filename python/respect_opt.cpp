@@ -85,8 +85,19 @@ std::string PathString(py::handle v) {
 json ToJson(py::handle v, const std::string& key) {
   if (v.is_none()) throw py::value_error("key '" + key + "': None is not a value");
   if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
-  if (py::isinstance<py::int_>(v) || (!py::isinstance<py::float_>(v) && py::hasattr(v, "__index__")))
-    return py::int_(py::reinterpret_borrow<py::object>(v)).cast<int64_t>();
+  if (py::isinstance<py::int_>(v) || (!py::isinstance<py::float_>(v) && py::hasattr(v, "__index__"))) {
+    // Seeds go up to 1.8e19 (uint64); larger still: a number the key's bounds refuse.
+    const py::int_ i(py::reinterpret_borrow<py::object>(v));
+    int overflow = 0;
+    const long long x = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+    if (overflow == 0) return static_cast<int64_t>(x);
+    if (overflow > 0) {
+      const unsigned long long u = PyLong_AsUnsignedLongLong(i.ptr());
+      if (!PyErr_Occurred()) return static_cast<uint64_t>(u);
+      PyErr_Clear();
+    }
+    return py::float_(i).cast<double>();
+  }
   if (py::isinstance<py::float_>(v) || py::hasattr(v, "__float__")) {
     const double d = py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
     if (!std::isfinite(d)) throw py::value_error("key '" + key + "': " + std::string(py::repr(v)) + " is not a finite number");

@@ -88,6 +88,14 @@ def test_config_keys(tmp_path):
     assert max(capped.stage_param_bytes) <= 26_000_000
 
 
+def test_integers_past_int64(cli, tmp_path):
+    seed = 17 * 10**18  # synthetic.seed is a uint64
+    want = cli_schedule(cli, tmp_path, "synthetic", 3, "heuristic", "--synthetic.seed", seed)
+    r = respect_opt.schedule("synthetic", 3, method="heuristic", synthetic__seed=seed)
+    assert r.graph == want["graph"] == f"synthetic_n30_s{seed}"
+    assert r.objective == want["objective"]
+
+
 def test_result_is_a_schedule():
     r = respect_opt.schedule("zoo:inception_v3", 5, **QUIET)
     doc = json.loads(r.to_json())
