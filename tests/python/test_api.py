@@ -318,4 +318,4 @@ def test_import_from_any_directory(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     p = subprocess.run(["/usr/bin/python3", "-c", "import respect_opt; print(respect_opt.__file__)"],
                        cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 0, p.stderr + "(scripts/build.sh writes respect_opt.pth; was the build made by it?)"
