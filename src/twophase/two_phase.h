@@ -66,9 +66,10 @@ struct TwoPhaseOptions {
   // two_phase, not for exact's start search (exact runs its own).
   bool bound_thread = false;
   // Where the windows open (twophase/window_policy.h): kUniform = width
-  // `window` around every node; kLearned = the window network's windows
-  // under the same number of free binaries. window_weights: "default" (the
-  // shipped window network), "random" (seeded by window_seed) or a path.
+  // `window` around every node; kLearned = the window network's windows, a
+  // fresh neighbourhood every round (learned LNS, NextRound). window_weights:
+  // "default" (the shipped window network), "random" (seeded by window_seed)
+  // or a path.
   WindowMode windows = WindowMode::kUniform;
   std::string window_weights = "default";
   uint64_t window_seed = 1;
@@ -104,7 +105,7 @@ class TwoPhaseScheduler final : public Scheduler {
   struct RoundOutcome {
     bool has_schedule = false;  // the round returned a schedule
     bool improved = false;      // ... better than the best so far
-    bool stalled = false;       // its tree was cut by the stall stop
+    bool stalled = false;       // its tree was cut by the stall stop (diversifying: or it did not close)
   };
   enum class NextStep { kStop, kSameCenter, kRecentre, kUniform };
   // What follows a round, from its outcome alone (pure; updates *s).

@@ -6,10 +6,12 @@
 //
 //  - UniformWindows: [c(v) - w, c(v) + w] for every node (the design's rule).
 //  - LearnedWindows: the window network (policy/stage_net.h) gives each node
-//    a distribution over stage offsets; AllocateWindows spends the same number
-//    of free binaries as the uniform windows of width w would, on the stages
-//    the network finds most likely: a node it is sure of is fixed, an
-//    uncertain one gets room on the side the network points to.
+//    a distribution over stage offsets; AllocateWindows spends a share
+//    (budget_fraction x RoundHistory::scale) of the free binaries the uniform
+//    windows of width w would have, on the stages the network finds most
+//    likely, in connected groups of at most max_group nodes: a node it is
+//    sure of is fixed, an uncertain one gets room on the side the network
+//    points to.
 //
 // Learned LNS: a policy that Diversifies() gets the history of the rounds
 // (how often each node's window was open) and steers away from what it has
