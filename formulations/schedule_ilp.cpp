@@ -114,8 +114,10 @@ std::string Num(int v) { return std::to_string(v); }
 }  // namespace
 
 namespace {
-// FullWindows from a transitive closure the caller already has.
-Windows FullWindowsFrom(const Problem& problem, const Reachability& reach) {
+// The hard windows from the operator counts of every node's ancestors and
+// descendants (anc_ops(v), desc_ops(v)).
+template <class AncOps, class DescOps>
+Windows CountedWindows(const Problem& problem, AncOps anc_ops, DescOps desc_ops) {
   const int n = problem.g().size();
   const int S = problem.stages;
   Windows w;
@@ -129,11 +131,18 @@ Windows FullWindowsFrom(const Problem& problem, const Reachability& reach) {
     const int ops = g.num_operators();
     for (int v = 0; v < n; ++v) {
       const int self = g.is_operator(v) ? 1 : 0;
-      w.lo[v] = std::max(0, S - 1 - ops + self + reach.num_ancestor_operators(v));
-      w.hi[v] = std::min(S - 1, ops - self - reach.num_descendant_operators(v));
+      w.lo[v] = std::max(0, S - 1 - ops + self + anc_ops(v));
+      w.hi[v] = std::min(S - 1, ops - self - desc_ops(v));
     }
   }
   return w;
+}
+
+// FullWindows from a transitive closure the caller already has.
+Windows FullWindowsFrom(const Problem& problem, const Reachability& reach) {
+  return CountedWindows(
+      problem, [&](int v) { return reach.num_ancestor_operators(v); },
+      [&](int v) { return reach.num_descendant_operators(v); });
 }
 }  // namespace
 
@@ -143,7 +152,12 @@ Windows FullWindows(const Problem& problem) {
     const int n = problem.g().size();
     return Windows{std::vector<int>(n, 0), std::vector<int>(n, S - 1)};
   }
-  return FullWindowsFrom(problem, Reachability(problem.g()));
+  // Counts only: the edge analysis of a Reachability is a third more time
+  // (seconds at 100,000 nodes) that the windows do not need.
+  const ClosureSums c = ComputeClosureSums(problem.g(), /*with_param_sums=*/false);
+  return CountedWindows(
+      problem, [&](int v) { return c.num_ancestor_operators[v]; },
+      [&](int v) { return c.num_descendant_operators[v]; });
 }
 
 namespace {

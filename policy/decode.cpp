@@ -22,9 +22,25 @@ StatusOr<DecodeMode> ParseDecodeMode(const std::string& s) {
 }
 
 namespace {
+// The deadline is read every kDeadlineStride steps: a step costs microseconds
+// to milliseconds, a clock read tens of nanoseconds.
+constexpr int kDeadlineStride = 64;
+
+bool PastDeadline(const Deadline* deadline, int step) {
+  return deadline != nullptr && step % kDeadlineStride == 0 && deadline->Passed();
+}
+
+// Emits every remaining column, smallest ready column first: a topological
+// order without the network, O(edges + n log n) in all.
 template <class S>
-DecodedOrder Finish(const Encoding<S>& enc, const DecoderState<S>& st) {
+void CompleteInEncoderOrder(const Encoding<S>& enc, DecoderState<S>* st) {
+  while (!st->ready.empty()) Emit(enc, st, 0, 0.0);
+}
+
+template <class S>
+DecodedOrder Finish(const Encoding<S>& enc, const DecoderState<S>& st, int network_steps) {
   DecodedOrder d;
+  d.network_steps = network_steps;
   d.order.resize(st.emitted.size());
   for (size_t t = 0; t < st.emitted.size(); ++t) d.order[t] = enc.order[st.emitted[t]];
   d.log_prob = st.log_prob;
@@ -33,26 +49,30 @@ DecodedOrder Finish(const Encoding<S>& enc, const DecoderState<S>& st) {
 }  // namespace
 
 template <class S>
-DecodedOrder GreedyDecode(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc) {
+DecodedOrder GreedyDecode(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc,
+                          const Deadline* deadline) {
   DecoderState<S> st = InitialState(enc);
   PVec<S> logp;
-  for (int t = 0; t < enc.n; ++t) {
+  int t = 0;
+  for (; t < enc.n && !PastDeadline(deadline, t); ++t) {
     DecoderStep<S>(hp, p, enc, &st, &logp, nullptr);
     Eigen::Index k = 0;
     logp.maxCoeff(&k);  // first maximum = smallest column among ties
     Emit(enc, &st, static_cast<int>(k), static_cast<double>(logp(k)));
   }
-  return Finish(enc, st);
+  CompleteInEncoderOrder(enc, &st);
+  return Finish(enc, st, t);
 }
 
 template <class S>
 DecodedOrder SampleDecode(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc,
-                          double temperature, PolicyRng* rng) {
+                          double temperature, PolicyRng* rng, const Deadline* deadline) {
   DecoderState<S> st = InitialState(enc);
   PVec<S> logp;
   std::vector<double> prob;
   const double inv_t = temperature > 0 ? 1.0 / temperature : 1.0;
-  for (int t = 0; t < enc.n; ++t) {
+  int t = 0;
+  for (; t < enc.n && !PastDeadline(deadline, t); ++t) {
     DecoderStep<S>(hp, p, enc, &st, &logp, nullptr);
     const int m = static_cast<int>(logp.size());
     prob.resize(m);
@@ -61,7 +81,8 @@ DecodedOrder SampleDecode(const PolicyHParams& hp, const PolicyParams<S>& p, con
     const int k = rng->Categorical(prob.data(), m);
     Emit(enc, &st, k, static_cast<double>(logp(k)));
   }
-  return Finish(enc, st);
+  CompleteInEncoderOrder(enc, &st);
+  return Finish(enc, st, t);
 }
 
 template <class S>
@@ -102,15 +123,15 @@ std::vector<DecodedOrder> BeamDecode(const PolicyHParams& hp, const PolicyParams
     beams.swap(next);
   }
   std::vector<DecodedOrder> out;
-  for (const auto& b : beams) out.push_back(Finish(enc, b));
+  for (const auto& b : beams) out.push_back(Finish(enc, b, enc.n));
   return out;  // already best first: the last step kept candidates in score order
 }
 
 #define RESPECT_DECODE_INSTANTIATE(S)                                                             \
   template DecodedOrder GreedyDecode<S>(const PolicyHParams&, const PolicyParams<S>&,             \
-                                        const Encoding<S>&);                                      \
+                                        const Encoding<S>&, const Deadline*);                     \
   template DecodedOrder SampleDecode<S>(const PolicyHParams&, const PolicyParams<S>&,             \
-                                        const Encoding<S>&, double, PolicyRng*);                  \
+                                        const Encoding<S>&, double, PolicyRng*, const Deadline*); \
   template std::vector<DecodedOrder> BeamDecode<S>(const PolicyHParams&, const PolicyParams<S>&,  \
                                                    const Encoding<S>&, int);
 RESPECT_DECODE_INSTANTIATE(float)

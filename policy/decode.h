@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "core/deadline.h"
 #include "core/status.h"
 #include "policy/network.h"
 #include "policy/rng.h"
@@ -28,20 +30,32 @@ struct DecodeOptions {
   // sample / beam: the greedy order is candidate 0 too, so choosing the best
   // candidate by cost is never worse than greedy decoding.
   bool include_greedy = true;
+  // Seconds the network may decode for (greedy and sample; +inf: no limit).
+  // Past it, every unfinished order is completed without the network, in the
+  // encoder's topological order, so a decode that cannot finish in time on a
+  // huge graph still returns valid orders on time. Sampling also stops
+  // drawing new candidates once it has passed.
+  double time_limit_s = std::numeric_limits<double>::infinity();
 };
 
 struct DecodedOrder {
   std::vector<int> order;  // node indices, a topological order
   double log_prob = 0.0;   // sum_t log p(a_t) under the policy (temperature 1)
+  // Steps the network chose; the rest (order.size() - network_steps) were
+  // completed in the encoder's order after the decode's deadline passed.
+  int network_steps = 0;
 };
 
 // Greedy: the most probable ready node at every step (ties: smallest column).
+// With a deadline (non-null, not owned), the steps after it has passed take
+// the smallest ready column without the network (see DecodeOptions).
 template <class S>
-DecodedOrder GreedyDecode(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc);
-// One sampled order.
+DecodedOrder GreedyDecode(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc,
+                          const Deadline* deadline = nullptr);
+// One sampled order; the deadline as for GreedyDecode.
 template <class S>
 DecodedOrder SampleDecode(const PolicyHParams& hp, const PolicyParams<S>& p, const Encoding<S>& enc,
-                          double temperature, PolicyRng* rng);
+                          double temperature, PolicyRng* rng, const Deadline* deadline = nullptr);
 // Beam search keeping `width` partial orders by sum of log-probs; returns up
 // to `width` complete orders, best first (ties broken deterministically).
 template <class S>

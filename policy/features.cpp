@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "formulations/reachability.h"
+
 namespace respect {
 
 uint64_t Fnv1a64(const std::string& s) {
@@ -43,60 +45,6 @@ std::string FeatureName(int i) {
     default: return "?";
   }
 }
-
-namespace {
-
-// For every node: (param bytes, count) of itself plus its ancestors, and of
-// itself plus its descendants. Bitset closure in topological order.
-struct ClosureSums {
-  std::vector<double> anc_param, desc_param, anc_count, desc_count;
-};
-
-ClosureSums ComputeClosureSums(const Graph& g) {
-  const int n = g.size();
-  const int words = (n + 63) / 64;
-  ClosureSums out;
-  out.anc_param.assign(n, 0.0);
-  out.desc_param.assign(n, 0.0);
-  out.anc_count.assign(n, 0.0);
-  out.desc_count.assign(n, 0.0);
-  std::vector<uint64_t> bits(static_cast<size_t>(n) * words);
-  auto row = [&](int v) { return bits.data() + static_cast<size_t>(v) * words; };
-  auto sum_row = [&](int v, double* param, double* count) {
-    const uint64_t* r = row(v);
-    double p = 0, c = 0;
-    for (int w = 0; w < words; ++w) {
-      uint64_t x = r[w];
-      while (x) {
-        const int b = __builtin_ctzll(x);
-        x &= x - 1;
-        p += static_cast<double>(g.node(w * 64 + b).param_bytes);
-        c += 1;
-      }
-    }
-    *param = p;
-    *count = c;
-  };
-  // v's row: the OR of its neighbours' rows (done before it), plus v itself.
-  auto close = [&](int v, const std::vector<int>& done_before, std::vector<double>* param,
-                   std::vector<double>* count) {
-    uint64_t* r = row(v);
-    for (int u : done_before) {
-      const uint64_t* q = row(u);
-      for (int w = 0; w < words; ++w) r[w] |= q[w];
-    }
-    r[v / 64] |= 1ULL << (v % 64);
-    sum_row(v, &(*param)[v], &(*count)[v]);
-  };
-  const std::vector<int>& topo = g.topo_order();
-  for (int v : topo) close(v, g.parents(v), &out.anc_param, &out.anc_count);  // ancestors
-  std::fill(bits.begin(), bits.end(), 0);
-  for (auto it = topo.rbegin(); it != topo.rend(); ++it)  // descendants, reversed
-    close(*it, g.children(*it), &out.desc_param, &out.desc_count);
-  return out;
-}
-
-}  // namespace
 
 NodeFeatures ComputeFeatures(const Graph& g, FeatureSet set) {
   NodeFeatures f;
@@ -163,10 +111,12 @@ void ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out) {
     col(21) = max_fan > 0 ? static_cast<double>(g.children(v).size()) / max_fan : 0.0;
     col(22) = std::min<double>(g.parents(v).size(), kMaxParents) / kMaxParents;
     col(23) = j * inv_n;
-    col(24) = total_param > 0 ? closure.anc_param[v] / static_cast<double>(total_param) : 0.0;
-    col(25) = total_param > 0 ? closure.desc_param[v] / static_cast<double>(total_param) : 0.0;
-    col(26) = (closure.anc_count[v] - 1) * inv_others;
-    col(27) = (closure.desc_count[v] - 1) * inv_others;
+    // The shares count the node itself; ComputeClosureSums leaves it out.
+    const double own = static_cast<double>(g.node(v).param_bytes);
+    col(24) = total_param > 0 ? (closure.ancestor_param_bytes[v] + own) / static_cast<double>(total_param) : 0.0;
+    col(25) = total_param > 0 ? (closure.descendant_param_bytes[v] + own) / static_cast<double>(total_param) : 0.0;
+    col(26) = closure.num_ancestors[v] * inv_others;
+    col(27) = closure.num_descendants[v] * inv_others;
   }
   if (set == FeatureSet::kPaper) {
     for (int i = 0; i < kFeatureDim; ++i) {

@@ -50,19 +50,21 @@ StatusOr<std::vector<DecodedOrder>> PointerPolicy::DecodeCandidates(const Graph&
   // One encoding workspace per thread: decoding the same-sized graphs again
   // (the common case) allocates no large buffers. Keeps O(n H) floats alive
   // per decoding thread.
+  const Deadline deadline(o.time_limit_s);
   thread_local Encoding<float> enc;
   RESPECT_RETURN_IF_ERROR(Encode<float>(hparams_, params_, g, false, &enc));
   std::vector<DecodedOrder> out;
   switch (o.mode) {
     case DecodeMode::kGreedy:
-      out.push_back(GreedyDecode<float>(hparams_, params_, enc));
+      out.push_back(GreedyDecode<float>(hparams_, params_, enc, &deadline));
       break;
     case DecodeMode::kSample: {
       if (o.samples < 1) return Status::Invalid("policy: samples must be >= 1");
       if (!(o.temperature > 0)) return Status::Invalid("policy: temperature must be > 0");
       PolicyRng rng(o.seed);
-      if (o.include_greedy) out.push_back(GreedyDecode<float>(hparams_, params_, enc));
-      for (int i = 0; i < o.samples; ++i) out.push_back(SampleDecode<float>(hparams_, params_, enc, o.temperature, &rng));
+      if (o.include_greedy) out.push_back(GreedyDecode<float>(hparams_, params_, enc, &deadline));
+      for (int i = 0; i < o.samples && (out.empty() || !deadline.Passed()); ++i)
+        out.push_back(SampleDecode<float>(hparams_, params_, enc, o.temperature, &rng, &deadline));
       break;
     }
     case DecodeMode::kBeam:

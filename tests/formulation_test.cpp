@@ -314,6 +314,7 @@ TEST(ReachabilityTest, BlockedClosureMatchesSearchesAcrossBlocks) {
   std::mt19937_64 rng(11);
   auto g = test_graphs::RandomGraph(rng, 2500, 4, "blocks");
   const Reachability r(*g, /*with_param_sums=*/true);
+  const ClosureSums sums = ComputeClosureSums(*g);
   std::vector<std::vector<char>> reach(g->size(), std::vector<char>(g->size(), 0));
   for (int v = 0; v < g->size(); ++v) {
     const std::vector<int> desc = g->Descendants(v), anc = g->Ancestors(v);
@@ -334,6 +335,12 @@ TEST(ReachabilityTest, BlockedClosureMatchesSearchesAcrossBlocks) {
     ASSERT_EQ(r.num_ancestor_operators(v), aops) << v;
     ASSERT_EQ(r.descendant_param_bytes(v), dp) << v;
     ASSERT_EQ(r.ancestor_param_bytes(v), ap) << v;
+    ASSERT_EQ(sums.num_descendants[v], static_cast<int>(desc.size())) << v;
+    ASSERT_EQ(sums.num_ancestors[v], static_cast<int>(anc.size())) << v;
+    ASSERT_EQ(sums.num_descendant_operators[v], dops) << v;
+    ASSERT_EQ(sums.num_ancestor_operators[v], aops) << v;
+    ASSERT_EQ(sums.descendant_param_bytes[v], dp) << v;
+    ASSERT_EQ(sums.ancestor_param_bytes[v], ap) << v;
   }
   std::vector<Edge> reduced;
   for (const Edge& e : g->edges()) {

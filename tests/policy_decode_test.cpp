@@ -2,6 +2,7 @@
 // masks) is a topological order; seeded sampling is reproducible; beam width
 // 1 equals greedy; log-probs agree with teacher forcing.
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -197,6 +198,34 @@ TEST(PolicyDecode, SamplingIsSeeded) {
   bool any_diff = false;
   for (size_t i = 0; i < c->size(); ++i) any_diff = any_diff || (*c)[i].order != (*a)[i].order;
   EXPECT_TRUE(any_diff);
+}
+
+// A passed deadline: greedy takes no network step and completes the order
+// by smallest ready column (still topological); sampling draws no more
+// candidates than the one greedy order. No deadline: every step is the net's.
+TEST(PolicyDecode, PassedDeadlineCompletesWithoutTheNetwork) {
+  auto policy = PointerPolicy::Random(Hp(), 9);
+  const Graph g = Dag(200, 10, 3, 4);
+  DecodeOptions o;
+  auto full = policy->DecodeCandidates(g, o);
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ((*full)[0].network_steps, g.size());
+  o.time_limit_s = 0.0;
+  auto cut = policy->DecodeCandidates(g, o);
+  ASSERT_TRUE(cut.ok());
+  ASSERT_EQ(cut->size(), 1u);
+  EXPECT_EQ((*cut)[0].network_steps, 0);
+  EXPECT_TRUE(g.IsTopologicalOrder((*cut)[0].order));
+  EXPECT_EQ((*cut)[0].log_prob, 0.0);
+  o.mode = DecodeMode::kSample;
+  o.samples = 8;
+  auto sampled = policy->DecodeCandidates(g, o);
+  ASSERT_TRUE(sampled.ok());
+  EXPECT_EQ(sampled->size(), 1u);
+  o.time_limit_s = std::numeric_limits<double>::infinity();
+  auto all = policy->DecodeCandidates(g, o);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 9u);
 }
 
 TEST(PolicyDecode, BeamWidthOneIsGreedyAndBeamsAreSorted) {

@@ -77,6 +77,13 @@ constexpr Share kLargeStartSearch{0.95};
 // passes took 45 s of a 120 s budget).
 constexpr Share kFeasibilityPump{0.25};
 
+// ---- rl (src/sched/rl.cpp) ----
+// The network's decode: at most half of what is left of rl's limit; past it
+// the orders are completed without the network (DecodeOptions::time_limit_s)
+// so the splits of the orders get the other half. The pointer decoder's
+// greedy decode took 62 s of a 30 s coarse phase at 100,000 nodes.
+constexpr Share kRlDecode{0.5};
+
 // ---- two_phase (src/twophase/two_phase.cpp) ----
 // The policy's coarse phase: at most a quarter of the limit.
 constexpr Share kTwoPhaseCoarse{0.25};

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/deadline.h"
+#include "core/time_shares.h"
 #include "sched/split.h"
 
 namespace respect {
@@ -39,15 +40,18 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
   RESPECT_RETURN_IF_ERROR(EnsurePolicy());
   const bool budgeted = options_.decode.mode == DecodeMode::kSample && options_.sample_time_s > 0;
   double decode_ms = 0, split_ms = 0, best_obj = std::numeric_limits<double>::infinity();
-  int candidates = 0, best_i = -1, rounds = 0;
+  int candidates = 0, best_i = -1, rounds = 0, truncated = 0;
   bool all_optimal = true;
   std::string last_error;
   DecodeOptions decode = options_.decode;
   for (;;) {
     const Stopwatch t_dec;
+    decode.time_limit_s = time_shares::kRlDecode.Of(options_.time_limit_s - t0.Seconds());
     auto cands = policy_->DecodeCandidates(problem.g(), decode);
     if (!cands.ok()) return cands.status();
     decode_ms += 1e3 * t_dec.Seconds();
+    for (const auto& c : *cands)
+      if (c.network_steps < static_cast<int>(c.order.size())) ++truncated;
     const Stopwatch t_split;
     std::vector<const std::vector<int>*> orders;
     for (const auto& c : *cands) orders.push_back(&c.order);
@@ -70,6 +74,7 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
     decode.seed = options_.decode.seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(rounds);
   }
   if (!all_optimal) r.stats["split_time_limit"] = 1;
+  if (truncated > 0) r.stats["decode_truncated"] = truncated;
   r.stats["decode_ms"] = decode_ms;
   r.stats["split_ms"] = split_ms;
   r.stats["candidates"] = candidates;

@@ -158,10 +158,14 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   Trace trace;
   Offer(&trace, t0, coarse_result.objective);
   Incumbent alt;
+  // Phase clocks (seconds since the run began), for time per phase at scale.
+  out.stats["hard_windows_end_s"] = Secs(t0, Clock::now());
   if (options_.strong_start) alt = DpTopoAlternative(problem);
+  out.stats["rounds_start_s"] = Secs(t0, Clock::now());
   auto rounds =
       CloseWindows(problem, hard, Incumbent{coarse_result.schedule, coarse_result.objective}, alt, t0, &trace);
   if (!rounds.ok()) return rounds.status();
+  out.stats["rounds_end_s"] = Secs(t0, Clock::now());
   const double tol = 1e-9 * std::max(1.0, std::fabs(coarse_result.objective));
   Incumbent best = rounds->best;
   bool from_dp_topo = rounds->from_dp_topo;
@@ -183,10 +187,12 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   out.status = SolveStatus::kFeasible;
   if (options_.certify) RESPECT_RETURN_IF_ERROR(Certify(problem, t0, &out));
   if (cut) JoinCutBound(problem, cut.get(), &out);
+  out.stats["cut_bound_joined_s"] = Secs(t0, Clock::now());
   // Counted from the windows: building the full model to count its columns
   // took seconds on 10,000-node graphs, past the time limit.
-  const double full_binaries = BinariesOf(problem, hard);
-  if (full_binaries >= 0) out.stats["vars_full"] = full_binaries;
+  // The hard windows are consistent along edges already (an ancestor has
+  // fewer ancestors and more descendants), so they need no tightening.
+  out.stats["vars_full"] = FreeBinaries(hard);
   // Without a certificate the bound is the one every schedule obeys.
   if (!std::isfinite(out.bound)) out.bound = SimpleLowerBound(problem);
   out.seconds = Secs(t0, Clock::now());
@@ -272,11 +278,14 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
   state.w_max = options_.widen_to_limit && state.w > 0 ? state.w + TwoPhaseOptions::kMaxExtraWidth : state.w;
   RoundHistory history;
   for (;;) {
-    const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
-    if (left <= 0) break;
+    if (options_.exact.time_limit_s - Secs(t0, Clock::now()) <= 0) break;
     history.scale = state.scale;
     auto win = policy->Open(problem, hard, center, state.w, history);
     if (!win.ok()) return win.status().WithContext("two_phase (windows)");
+    // Opening the windows can take seconds at 100,000 nodes: the round gets
+    // what is left after it.
+    const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
+    if (left <= 0) break;
     const auto ts = Clock::now();
     auto res = RunRound(problem, *win, center, left, !state.last_chance, diversifies, t0, trace);
     out.ilp_seconds += Secs(ts, Clock::now());
