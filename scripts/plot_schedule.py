@@ -62,11 +62,12 @@ def main():
     stem = path[: -len(".schedule.json")]
     with open(path) as f:
         doc = json.load(f)
+    # First: pyplot may re-run this script under another python3 that has matplotlib.
+    plt = pyplot("plot_schedule", required=False)
     drawn = 0
     if draw_graph(stem + ".dot", stem + ".graph.svg"):
         print(f"wrote {stem}.graph.svg")
         drawn += 1
-    plt = pyplot("plot_schedule", required=False)
     if plt is None:
         print("matplotlib not found (scripts/setup.sh --extras); skipped the per-stage bars")
     else:
