@@ -160,7 +160,7 @@ Status ScheduleByMethod(const Problem& problem, const Config& config, std::ostre
                         std::string* source) {
   std::string why;
   const std::string method = DeployMethod(config, &why);
-  out << "deploy: scheduling with " << method << " (" << why << ")\n";
+  out << "deploy: scheduling with " << method << " (" << why << ")\n" << std::flush;
   auto r = ScheduleWithMethod(problem, method, config);
   if (!r.ok()) return r.status().WithContext(method);
   if (r->status != SolveStatus::kOptimal && r->status != SolveStatus::kFeasible)
@@ -240,6 +240,7 @@ Status RunDeploy(const Config& config, std::ostream& out, std::ostream& warnings
   for (int k = 0; k < stages; ++k) files.push_back(SegmentFileName(info.name, k, stages));
   out << "schedule: " << source << ", " << stages << " stage(s), objective " << PlainNumber(ev.objective) << "\n";
   PrintSegments(*segments, files, out);
+  out << std::flush;  // the reference check may take long; redirected output keeps what came before
 
   ManifestInputs mi;
   mi.model_path = path;
