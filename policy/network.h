@@ -3,7 +3,7 @@
 // decoder whose every step runs a glimpse attention and a pointer attention
 // with tanh clipping, and masks that make every decode a topological order.
 //
-// Shapes (F = kFeatureDim = 24, E = embed, H = hidden, n = |V|):
+// Shapes (F = kFeatureDim = 28, E = embed, H = hidden, n = |V|):
 //   emb_w        [E x F]        emb_b       [E]       Z = emb_w X + emb_b
 //   enc_w        [4H x (E+H)]   enc_b       [4H]      encoder LSTM, gates i,f,g,o
 //   dec_w        [4H x (E+H)]   dec_b       [4H]      decoder LSTM, gates i,f,g,o

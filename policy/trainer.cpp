@@ -158,6 +158,25 @@ TrainerOptions TrainerOptionsFromConfig(const TrainConfig& c) {
   return o;
 }
 
+HoldoutPlan PlanHoldout(int labels, int holdout) {
+  HoldoutPlan plan;
+  const int n = std::max(0, labels);
+  plan.held = std::clamp(holdout, 0, std::max(0, n - 1));  // as SplitHoldout
+  if (2 * plan.held > n) {
+    const int cut = std::max(1, n / 5);
+    plan.warning = "train.holdout " + std::to_string(holdout) + " would leave " + std::to_string(n - plan.held) +
+                   " of " + std::to_string(n) + " labels for training; holding out " + std::to_string(cut);
+    plan.held = cut;
+  }
+  const int left = n - plan.held;
+  if (left < kFewTrainingLabels) {
+    plan.warning += (plan.warning.empty() ? "" : "; ") + std::string("only ") + std::to_string(left) + " label" +
+                    (left == 1 ? "" : "s") + " to train on (make more with task: label, label.count)";
+  }
+  if (!plan.warning.empty()) plan.warning = "warning: " + plan.warning;
+  return plan;
+}
+
 void SplitHoldout(const std::vector<TrainExample>& all, int holdout, std::vector<TrainExample>* train,
                   std::vector<TrainExample>* held_out) {
   const int n = static_cast<int>(all.size());

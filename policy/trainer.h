@@ -123,6 +123,18 @@ uint64_t ParamsFingerprint(const PolicyParams<double>& p);
 // hidden/embed = TrainConfig::hidden; every other field mapped by name.
 TrainerOptions TrainerOptionsFromConfig(const TrainConfig& config);
 
+// How many of `labels` labelled examples to hold out for train.holdout =
+// `holdout`, and a warning ("" when none). A hold-out that would leave fewer
+// labels for training than it holds (so under 50%, let alone 10%) is cut to
+// a fifth of the labels; fewer than kFewTrainingLabels left for training is
+// warned about too (it once trained on 1 label of 200 without a word).
+struct HoldoutPlan {
+  int held = 0;
+  std::string warning;  // one line, no newline
+};
+inline constexpr int kFewTrainingLabels = 5;
+HoldoutPlan PlanHoldout(int labels, int holdout);
+
 // The last `holdout` examples (at most all but one) are held out.
 void SplitHoldout(const std::vector<TrainExample>& all, int holdout, std::vector<TrainExample>* train,
                   std::vector<TrainExample>* held_out);

@@ -438,14 +438,18 @@ py::object DeployApi(py::object model, py::object stages, py::object out_dir, co
     throw py::value_error("task deploy: key 'model' must be a .tflite file, got a networkx graph");
   if (!IsPathLike(out_dir)) throw py::value_error("out_dir: a " + TypeName(out_dir) + " is not a path");
   const Run run = MakeRun("deploy", {m}, stages, {method}, kwargs, PathString(out_dir));
-  std::ostringstream log;
+  std::ostringstream log, warnings;
   Status s;
   {
     py::gil_scoped_release release;
-    s = RunDeploy(run.config, log);
+    s = RunDeploy(run.config, log, warnings);
   }
-  // What the CLI prints (segments, notes, warnings, the check), on sys.stdout.
+  // What the CLI prints (segments, notes, the check) on sys.stdout, its
+  // warnings (a float model) on sys.stderr.
   if (!log.str().empty()) py::print(log.str(), py::arg("end") = "", py::arg("flush") = true);
+  if (!warnings.str().empty())
+    py::print(warnings.str(), py::arg("end") = "", py::arg("file") = py::module_::import("sys").attr("stderr"),
+              py::arg("flush") = true);
   Check(s);
   const std::string manifest = (std::filesystem::path(run.config.output_dir) / "segments" / "manifest.yaml").string();
   try {

@@ -21,6 +21,12 @@
 # Each command runs in its own bash (errexit, pipefail) with a time limit
 # (CHECK_README_TIMEOUT seconds, default 1800); its output goes to
 # <checkout>/out/check_readme/<n>.log and is shown when it fails.
+#
+# Then the journeys of the README's "Journeys" section are checked for what
+# they must leave behind, not only for their exit codes: a .tflite model to
+# its per-stage table and segments (and the float warning), labels to a
+# trained policy that rl then names, a GML graph under the ICML'24 objective.
+# A journey whose commands did not all run is reported as skipped.
 set -euo pipefail
 
 ALL=0
@@ -30,7 +36,7 @@ for arg in "$@"; do
   case "$arg" in
     --all) ALL=1 ;;
     --fresh) FRESH=1 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "check_readme: unknown option '$arg' (see --help)" >&2; exit 2 ;;
     *) README="$arg" ;;
   esac
@@ -85,6 +91,7 @@ mapfile -t COMMANDS < <(awk '
 [[ ${#COMMANDS[@]} -gt 0 ]] || { echo "check_readme: no sh blocks in $README" >&2; exit 1; }
 
 pass=0 fail=0 skip=0 n=0
+declare -A STATUS_OF LOG_OF  # per command text: PASS / FAIL / SKIP, and its log
 for cmd in "${COMMANDS[@]}"; do
   n=$((n + 1))
   shown="${cmd%%#*}"
@@ -93,18 +100,68 @@ for cmd in "${COMMANDS[@]}"; do
   if [[ -n "$reason" ]]; then
     printf 'SKIP  %s  (%s)\n' "$shown" "$reason"
     skip=$((skip + 1))
+    STATUS_OF["$shown"]=SKIP
     continue
   fi
   start=$SECONDS
   if timeout "$TIMEOUT" bash -c "set -eo pipefail; $cmd" > "$LOGS/$n.log" 2>&1 < /dev/null; then
     printf 'PASS  %s  (%d s)\n' "$shown" $((SECONDS - start))
     pass=$((pass + 1))
+    STATUS_OF["$shown"]=PASS
   else
     rc=$?
     printf 'FAIL  %s  (exit %d after %d s; log %s)\n' "$shown" "$rc" $((SECONDS - start)) "$LOGS/$n.log"
     tail -20 "$LOGS/$n.log" | sed 's/^/      /'
     fail=$((fail + 1))
+    STATUS_OF["$shown"]=FAIL
   fi
+  LOG_OF["$shown"]="$LOGS/$n.log"
 done
+
+# The log of the one README command containing $1 that passed; fails
+# (printing nothing) when there is none.
+journey_log() {
+  local shown
+  for shown in "${!STATUS_OF[@]}"; do
+    if [[ "$shown" == *"$1"* && "${STATUS_OF[$shown]}" == PASS ]]; then echo "${LOG_OF[$shown]}"; return 0; fi
+  done
+  return 1
+}
+
+# journey NAME CHECK...: each CHECK is "KEY|TEST": the README command
+# containing KEY must have passed, and TEST (bash, with $log its log) must hold.
+journey() {
+  local name="$1" item key test log
+  shift
+  for item in "$@"; do
+    key="${item%%|*}"
+    test="${item#*|}"
+    if ! log="$(journey_log "$key")"; then
+      printf 'SKIP  journey: %s  (its command "%s" did not run or failed)\n' "$name" "$key"
+      skip=$((skip + 1))
+      return
+    fi
+    if ! log="$log" bash -c "set -eo pipefail; $test" > /dev/null 2>&1; then
+      printf 'FAIL  journey: %s  (after "%s": %s)\n' "$name" "$key" "$test"
+      fail=$((fail + 1))
+      return
+    fi
+  done
+  printf 'PASS  journey: %s\n' "$name"
+  pass=$((pass + 1))
+}
+
+J=out/journeys
+journey "a .tflite model to its table and segments" \
+  "build/respect-opt tests/data/tflite/tiny_uint8.tflite --stages 2 --output.dir|grep -q 'method exact, status optimal' \$log && grep -q 'fits on chip: 2 of 2 stages' \$log" \
+  "--task deploy --model tests/data/tflite/tiny_uint8.tflite|grep -q 'deploy: scheduling with exact' \$log && test \$(grep -c '^ *file: ' $J/tiny/segments/manifest.yaml) -eq 2 && ! grep -q 'float model' \$log" \
+  "--task deploy --model tests/data/tflite/fp16_dequantize.tflite|grep -q 'is a float model' \$log && test -s $J/fp16/segments/manifest.yaml"
+journey "labels to training to rl" \
+  "--label.dataset $J/labels.bin|test -s $J/labels.bin" \
+  "--train.dataset $J/labels.bin|grep -q '^warning: train.holdout 200 would leave 1 of 40 labels' \$log && test -s $J/train/policy.rspw && grep -q 'weights written to $J/train/policy.rspw' \$log" \
+  "--policy.weights $J/train/policy.rspw|grep -q 'policy weights: $J/train/policy.rspw' \$log && grep -q '\"policy_weights\": \"$J/train/policy.rspw\"' $J/resnet50.4.rl.schedule.json"
+journey "a GML graph under the ICML'24 objective" \
+  "make_icml_style_gml.py|test -s $J/icml20.gml" \
+  "--model $J/icml20.gml|grep -q 'edges out' \$log && grep -Eq '= [0-9.]+ = [0-9]+ \\+ 0\\.01 x [0-9]+' \$log && ! grep -q 'e+' \$log"
 echo "check_readme: $pass passed, $fail failed, $skip skipped ($README, $(pwd))"
 [[ "$fail" == 0 ]]

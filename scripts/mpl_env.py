@@ -23,8 +23,9 @@ def _can_import(python):
         return False
 
 
-def pyplot(tool):
-    """matplotlib.pyplot with the Agg backend, or exit with a one-line message."""
+def pyplot(tool, required=True):
+    """matplotlib.pyplot with the Agg backend. Without matplotlib in any python3:
+    exit with a one-line message, or return None when not `required`."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -38,5 +39,7 @@ def pyplot(tool):
             if cand and os.path.exists(cand) and os.path.realpath(cand) != me and _can_import(cand):
                 os.environ[_REEXEC_FLAG] = "1"
                 os.execv(cand, [cand] + sys.argv)
+    if not required:
+        return None
     sys.exit(f"{tool}: matplotlib is not importable by {sys.executable} ({error}); install it "
              "(Debian: scripts/setup.sh --extras; elsewhere: python3 -m pip install matplotlib)")

@@ -3,8 +3,11 @@
 
   scripts/plot_schedule.py out/resnet50.4.exact.schedule.json [--sram-bytes 8388608]
 
-Writes <stem>.graph.svg (the graph coloured by stage, rendered by Graphviz `dot`)
-and <stem>.stages.svg (parameter bytes per stage against the SRAM line).
+Writes <stem>.graph.svg (the graph coloured by stage, rendered from <stem>.dot
+by Graphviz `dot`; needs no matplotlib) and <stem>.stages.svg (parameter bytes
+per stage against the SRAM line; needs matplotlib). Each picture whose tool is
+missing is skipped with a line saying so; the script fails only when it can
+draw neither.
 """
 import argparse
 import json
@@ -15,22 +18,10 @@ import sys
 
 from mpl_env import pyplot
 
-plt = pyplot("plot_schedule")
 
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("schedule_json")
-    ap.add_argument("--sram-bytes", type=float, default=8388608)
-    a = ap.parse_args()
-    path = a.schedule_json
-    if not path.endswith(".schedule.json") or not os.path.exists(path):
-        sys.exit(f"plot_schedule: {path} is not an existing <stem>.schedule.json")
-    stem = path[: -len(".schedule.json")]
-    with open(path) as f:
-        doc = json.load(f)
+def draw_stages(plt, doc, sram_bytes, out):
     mib = [b / 1048576.0 for b in doc["stage_param_bytes"]]
-    sram = a.sram_bytes / 1048576.0
+    sram = sram_bytes / 1048576.0
     fig, ax = plt.subplots(figsize=(6, 4))
     on = [min(m, sram) for m in mib]
     off = [max(0.0, m - sram) for m in mib]
@@ -44,15 +35,47 @@ def main():
     ax.set_title(f'{doc["graph"]}, {doc["stages"]} stages, {doc["method"]}')
     ax.legend()
     fig.tight_layout()
-    fig.savefig(stem + ".stages.svg")
-    print(f"wrote {stem}.stages.svg")
-    dot = stem + ".dot"
-    if os.path.exists(dot):
-        if shutil.which("dot"):
-            subprocess.run(["dot", "-Tsvg", dot, "-o", stem + ".graph.svg"], check=True)
-            print(f"wrote {stem}.graph.svg")
-        else:
-            print("graphviz `dot` not found (scripts/setup.sh --extras); skipped the graph picture")
+    fig.savefig(out)
+
+
+def draw_graph(dot_file, out):
+    """True when Graphviz rendered the graph; else says why on stdout."""
+    if not os.path.exists(dot_file):
+        print(f"{dot_file} not found (respect-opt writes it next to the schedule JSON); skipped the graph picture")
+        return False
+    if not shutil.which("dot"):
+        print("graphviz `dot` not found (scripts/setup.sh --extras); skipped the graph picture "
+              f"(render {dot_file} with any Graphviz viewer)")
+        return False
+    subprocess.run(["dot", "-Tsvg", dot_file, "-o", out], check=True)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("schedule_json")
+    ap.add_argument("--sram-bytes", type=float, default=8388608)
+    a = ap.parse_args()
+    path = a.schedule_json
+    if not path.endswith(".schedule.json") or not os.path.exists(path):
+        sys.exit(f"plot_schedule: {path} is not an existing <stem>.schedule.json")
+    stem = path[: -len(".schedule.json")]
+    with open(path) as f:
+        doc = json.load(f)
+    # First: pyplot may re-run this script under another python3 that has matplotlib.
+    plt = pyplot("plot_schedule", required=False)
+    drawn = 0
+    if draw_graph(stem + ".dot", stem + ".graph.svg"):
+        print(f"wrote {stem}.graph.svg")
+        drawn += 1
+    if plt is None:
+        print("matplotlib not found (scripts/setup.sh --extras); skipped the per-stage bars")
+    else:
+        draw_stages(plt, doc, a.sram_bytes, stem + ".stages.svg")
+        print(f"wrote {stem}.stages.svg")
+        drawn += 1
+    if drawn == 0:
+        sys.exit("plot_schedule: drew nothing: install Graphviz or matplotlib (scripts/setup.sh --extras)")
 
 
 if __name__ == "__main__":

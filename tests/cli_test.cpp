@@ -2,6 +2,7 @@
 // input gives exactly one line on stderr and exit code 2; nothing is
 // overwritten.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,7 +133,9 @@ TEST(Cli, QuickstartShowsAllFourMethodsWithASummary) {
   const std::string dir = ::testing::TempDir() + "/cli_quick4_" + std::to_string(getpid());
   RunResult r = Exec("--output.dir " + dir);
   ASSERT_EQ(r.code, 0) << r.err;
-  const size_t summary = r.out.find("summary: resnet50 on 4 stages, gap to the proven optimum");
+  const size_t summary = r.out.find(
+      "summary: resnet50 on 4 stages\n  best objective 27891200 (exact, proven optimal); "
+      "over best = (objective - best) / best\n");
   ASSERT_NE(summary, std::string::npos) << r.out;
   for (const char* m : {"heuristic", "exact", "rl", "two_phase"}) {
     EXPECT_NE(r.out.find(std::string("method ") + m + ","), std::string::npos) << m;
@@ -140,6 +143,94 @@ TEST(Cli, QuickstartShowsAllFourMethodsWithASummary) {
     EXPECT_NE(Slurp(dir + "/resnet50.4." + m + ".schedule.json").find("\"assignment\""), std::string::npos) << m;
   }
   EXPECT_NE(r.out.find("+0.00%", summary), std::string::npos) << r.out;  // exact is the optimum
+}
+
+// `respect-opt MODEL --stages N`: the model scheduled by exact alone, with
+// the per-stage table saying which stages fit on chip.
+TEST(Cli, PositionalModelSchedulesWithExact) {
+  const std::string dir = ::testing::TempDir() + "/cli_positional_" + std::to_string(getpid());
+  RunResult r = Exec("zoo:resnet50 --stages 4 --output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("method exact, status optimal"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("method heuristic"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("summary:"), std::string::npos) << r.out;  // one method: no summary
+  EXPECT_NE(r.out.find("off-chip MiB  fits"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fits on chip: 0 of 4 stages (parameters within edgetpu.sram_bytes = 8.00 MiB)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(") = 27891200 = "), std::string::npos) << r.out;
+  // A cap of 64 MiB per stage: every stage fits.
+  r = Exec("zoo:resnet50 --stages 4 --edgetpu.sram_bytes 67108864 --output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("fits on chip: 4 of 4 stages"), std::string::npos) << r.out;
+  // A .tflite file, and --methods still choosing.
+  r = Exec(kSrc + "/tests/data/tflite/tiny_uint8.tflite --stages 2 --methods [heuristic,exact] --output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("method heuristic"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("summary: tiny_uint8 on 2 stages"), std::string::npos) << r.out;
+  // Bad positional input: one line, exit 2.
+  ExpectBadInput("/nonexistent/model.tflite --stages 4", "/nonexistent/model.tflite");
+  ExpectBadInput("zoo:resnet50 zoo:vgg16", "zoo:vgg16");
+  ExpectBadInput("resnet50.tflite.bak", "resnet50.tflite.bak");
+}
+
+// A misspelt option is refused naming the nearest one, as a misspelt YAML
+// key is; a list may be written with commas on the command line.
+TEST(Cli, OptionTyposAndCommaLists) {
+  ExpectBadInput("--stage 4", "unknown option --stage (did you mean --stages?)");
+  ExpectBadInput("--solver.time_limit 4", "(did you mean --solver.time_limit_s?)");
+  ExpectBadInput("--confg run.yaml", "(did you mean --config?)");
+  ExpectBadInput("--stage=4", "unknown option --stage (did you mean --stages?)");
+  const std::string dir = ::testing::TempDir() + "/cli_commas_" + std::to_string(getpid());
+  RunResult r = Exec("--model zoo:resnet50 --methods heuristic,exact --output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("method heuristic,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("method exact,"), std::string::npos) << r.out;
+  r = Exec("--task compare --model zoo:vgg16 --stages 4,5 --methods heuristic --output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("vgg16"), std::string::npos) << r.out;
+  // A YAML value with commas is one string: the error says how lists are written.
+  ExpectBadInput("--config " + Write("commas.yaml", "methods: heuristic,rl\n"), "(a list is written [a, b])");
+}
+
+// The help names what a bare run takes from the embedded quickstart.
+TEST(Cli, HelpSaysWhatTheQuickstartSets) {
+  RunResult h = Exec("--help");
+  ASSERT_EQ(h.code, 0);
+  EXPECT_NE(h.out.find("it sets methods [heuristic, exact, rl, two_phase]"), std::string::npos) << h.out;
+  EXPECT_NE(h.out.find("respect-opt model.tflite --stages 4"), std::string::npos);
+}
+
+// Each table is flushed as it is printed: with stdout in a file, a run
+// killed while a later method runs keeps the tables already printed.
+TEST(Cli, TablesSurviveAKilledRunWithStdoutInAFile) {
+  const std::string dir = ::testing::TempDir() + "/cli_killed_" + std::to_string(getpid());
+  const std::string out = dir + ".out";
+  std::remove(out.c_str());
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // heuristic at once, then exact on a 2,000-node graph for up to 60 s.
+    FILE* f = std::freopen(out.c_str(), "w", stdout);
+    if (!f || !std::freopen("/dev/null", "w", stderr)) _exit(127);
+    execl(kBin.c_str(), kBin.c_str(), "--model", "synthetic", "--synthetic.nodes", "2000", "--synthetic.levels_min",
+          "100", "--synthetic.levels_max", "200", "--stages", "10", "--methods", "[heuristic,exact]",
+          "--solver.time_limit_s", "60", "--output.dir", dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string text;
+  for (int i = 0; i < 300 && text.find("  wrote ") == std::string::npos; ++i) {
+    usleep(100000);
+    text = Slurp(out);
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed; make exact slower";
+  text = Slurp(out);
+  EXPECT_NE(text.find("method heuristic"), std::string::npos) << text;
+  EXPECT_NE(text.find("fits on chip:"), std::string::npos) << text;
+  EXPECT_NE(text.find("  wrote "), std::string::npos) << text;
 }
 
 TEST(Cli, BadConfigs) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "deploy/reference_runner.h"
 #include "tflite/tflite_fixtures.h"
 #include "tflite/tflite_model.h"
+#include "tflite/tflite_reader.h"
 
 namespace respect {
 namespace {
@@ -327,14 +329,65 @@ TEST(Devices, CoralIdsAndScan) {
   EXPECT_TRUE(ListDevices(std::cout).ok());
 }
 
-TEST(DeployTask, DeploysExactWhenSeveralMethodsAreListed) {
+TEST(DeployTask, DeploysExactUnlessOneMethodIsNamed) {
   Config c;
+  std::string why;
   c.methods = {"heuristic", "exact", "rl", "two_phase"};  // the quickstart's list
-  EXPECT_EQ(DeployMethod(c), "exact");
+  EXPECT_EQ(DeployMethod(c, &why), "exact");
+  EXPECT_NE(why.find("lists 4"), std::string::npos) << why;
   c.methods = {"heuristic"};
-  EXPECT_EQ(DeployMethod(c), "heuristic");
-  c.methods = {"rl", "dp_topo"};
-  EXPECT_EQ(DeployMethod(c), "rl");
+  EXPECT_EQ(DeployMethod(c, &why), "heuristic");
+  EXPECT_NE(why.find("the one method"), std::string::npos) << why;
+  c.methods = {"rl", "dp_topo"};  // several, exact not among them: still exact
+  EXPECT_EQ(DeployMethod(c), "exact");
+  c.methods.clear();
+  EXPECT_EQ(DeployMethod(c), "exact");
+}
+
+// The deploy says which method it ran and why, on its output.
+TEST(DeployTask, SaysWhichMethodItDeploysAndWhy) {
+  const fs::path dir = FreshDir("says_method");
+  const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel(FixtureQuant::kUint8));
+  Config c = DeployConfig(model, dir / "out", 2);
+  c.methods = {"heuristic", "exact", "rl", "two_phase"};
+  std::ostringstream out, warnings;
+  Status st = RunDeploy(c, out, warnings);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_NE(out.str().find("deploy: scheduling with exact (`methods` lists 4;"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("schedule: method exact, 2 stage(s), objective "), std::string::npos) << out.str();
+  EXPECT_EQ(warnings.str(), "");  // uint8: no float warning
+}
+
+// A float model deploys (the segments are valid .tflite files) but warns, in
+// one line on the warnings stream, that it will not map to an Edge TPU.
+TEST(DeployTask, FloatModelWarnsInOneLine) {
+  const fs::path dir = FreshDir("float_warning");
+  const std::string model = WriteModel(dir, "fp16.tflite", BuildFp16TwoLayerModel());
+  std::ostringstream out, warnings;
+  Status st = RunDeploy(DeployConfig(model, dir / "out", 2), out, warnings);
+  ASSERT_TRUE(st.ok()) << st.message();
+  const std::string w = warnings.str();
+  EXPECT_EQ(w.rfind("warning: " + model + " is a float model (", 0), 0u) << w;
+  EXPECT_NE(w.find("float16"), std::string::npos) << w;
+  EXPECT_NE(w.find("Edge TPU"), std::string::npos) << w;
+  EXPECT_EQ(std::count(w.begin(), w.end(), '\n'), 1) << w;
+  EXPECT_EQ(out.str().find("warning: "), std::string::npos) << out.str();
+}
+
+TEST(DeployTask, FloatModelWarningOnlyForFloatParameters) {
+  for (FixtureQuant q : {FixtureQuant::kInt8, FixtureQuant::kUint8}) {
+    auto quantized = ReadTfliteBytes(BuildTinyConvModel(q).data(), BuildTinyConvModel(q).size(), "tiny");
+    ASSERT_TRUE(quantized.ok());
+    EXPECT_EQ(FloatModelWarning(*quantized), "");
+  }
+  const std::vector<uint8_t> fp16 = BuildFp16WeightsModel();
+  auto half = ReadTfliteBytes(fp16.data(), fp16.size(), "fp16");
+  ASSERT_TRUE(half.ok());
+  EXPECT_NE(FloatModelWarning(*half).find("float16"), std::string::npos);
+  const std::vector<uint8_t> sparse = BuildSparseWeightsModel();  // float32 weights
+  auto f32 = ReadTfliteBytes(sparse.data(), sparse.size(), "sparse");
+  ASSERT_TRUE(f32.ok());
+  EXPECT_NE(FloatModelWarning(*f32).find("float32"), std::string::npos) << FloatModelWarning(*f32);
 }
 
 }  // namespace

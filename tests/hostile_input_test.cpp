@@ -270,7 +270,7 @@ TEST(HostilePaths, DefaultLabelAndTrainPathsLieUnderOutputDir) {
   EXPECT_EQ(c.label.dataset, "myout/labels.bin");
   EXPECT_EQ(c.train.dataset, "myout/labels.bin");
   EXPECT_EQ(c.train.checkpoint_dir, "myout/train");
-  EXPECT_EQ(c.train.weights_out, "myout/train/policy.weights");
+  EXPECT_EQ(c.train.weights_out, "myout/train/policy.rspw");
   Config given;
   given.label.dataset = "a.bin";
   given.train.dataset = "b.bin";

@@ -194,6 +194,39 @@ TEST(PolicyTrainer, RejectsBadInput) {
   EXPECT_EQ(ho.size(), 1u);
 }
 
+// train.holdout against the labels there are: the default 200 of 200 labels
+// is cut to a fifth and said so; too few labels left to train on is said too.
+TEST(PolicyTrainer, HoldoutPlanWarnsWhenTrainingWouldStarve) {
+  HoldoutPlan p = PlanHoldout(200, 200);
+  EXPECT_EQ(p.held, 40);
+  EXPECT_EQ(p.warning, "warning: train.holdout 200 would leave 1 of 200 labels for training; holding out 40");
+  p = PlanHoldout(1000, 200);  // the defaults on a full dataset: nothing to say
+  EXPECT_EQ(p.held, 200);
+  EXPECT_EQ(p.warning, "");
+  p = PlanHoldout(200, 100);  // half and half: allowed
+  EXPECT_EQ(p.held, 100);
+  EXPECT_EQ(p.warning, "");
+  p = PlanHoldout(200, 101);
+  EXPECT_EQ(p.held, 40);
+  EXPECT_NE(p.warning.find("would leave 99 of 200"), std::string::npos) << p.warning;
+  p = PlanHoldout(6, 2);  // 4 left: fewer than a handful
+  EXPECT_EQ(p.held, 2);
+  EXPECT_EQ(p.warning, "warning: only 4 labels to train on (make more with task: label, label.count)");
+  p = PlanHoldout(2, 200);  // one each way
+  EXPECT_EQ(p.held, 1);
+  EXPECT_EQ(p.warning.rfind("warning: only 1 label to train on", 0), 0u) << p.warning;
+  p = PlanHoldout(4, 3);  // cut to 1, and still fewer than a handful left
+  EXPECT_EQ(p.held, 1);
+  EXPECT_NE(p.warning.find("holding out 1; only 3 labels to train on"), std::string::npos) << p.warning;
+  for (int n = 2; n < 300; n += 7)
+    for (int h : {0, 1, n / 3, n / 2, n, 200}) {
+      p = PlanHoldout(n, h);
+      EXPECT_GE(n - p.held, 1) << n << " " << h;
+      EXPECT_GE(2 * (n - p.held), n - 1) << n << " " << h;  // never more held out than trained on (odd n: one)
+      EXPECT_EQ(p.warning.find('\n'), std::string::npos);
+    }
+}
+
 TEST(PolicyTrainer, CorruptCheckpointIsOneLineInvalid) {
   const auto train = Examples(8, 8, 40), holdout = Examples(4, 8, 41);
   TrainerOptions o = Small();

@@ -29,6 +29,14 @@ Problem Chain4() {
   return p;
 }
 
+// The heuristic's schedule of `p` (a chain: always found).
+ScheduleResult HeuristicOn(const Problem& p) {
+  HeuristicScheduler h;
+  auto r = h.Run(p);
+  EXPECT_TRUE(r.ok());
+  return r.ok() ? *r : ScheduleResult{};
+}
+
 std::string WriteTemp(const std::string& name, const std::string& text) {
   const std::string path = ::testing::TempDir() + "/report_" + name;
   std::ofstream(path) << text;
@@ -100,13 +108,13 @@ TEST(Compare, GapsCsvAndJson) {
   EXPECT_NE(FormatCompareTable(rows).find("50.00%"), std::string::npos);
 }
 
-// The summary measures every method against the best proven bound of the
-// run; without a bound, against the best schedule, and says which.
-TEST(Summary, GapToTheProvenOptimumOrBestSchedule) {
+// The summary's gap column has one meaning, the distance to the best
+// objective found; the line above it names the best and says whether a
+// bound proves it, never calling the gap the optimum.
+TEST(Summary, OverBestHasOneMeaning) {
   Problem p = Chain4();
-  HeuristicScheduler h;
-  auto r = h.Run(p);
-  ASSERT_TRUE(r.ok());
+  const ScheduleResult found = HeuristicOn(p);
+  const ScheduleResult* r = &found;
   ScheduleResult proven = *r;
   proven.method = "exact";
   proven.status = SolveStatus::kOptimal;
@@ -120,25 +128,106 @@ TEST(Summary, GapToTheProvenOptimumOrBestSchedule) {
   none.status = SolveStatus::kInfeasible;
   none.objective = std::nan("");
   const std::string s = FormatMethodSummary(p, {proven, worse, none});
-  EXPECT_NE(s.find("gap to the proven optimum"), std::string::npos) << s;
+  EXPECT_NE(s.find("best objective " + PlainNumber(r->objective) + " (exact, proven optimal); "
+                   "over best = (objective - best) / best"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("over best"), std::string::npos) << s;
+  EXPECT_EQ(s.find("gap to"), std::string::npos) << s;
   EXPECT_NE(s.find("+0.00%"), std::string::npos) << s;
   EXPECT_NE(s.find("+25.00%"), std::string::npos) << s;
   EXPECT_NE(s.find("1.500"), std::string::npos) << s;
   EXPECT_NE(s.find("infeasible"), std::string::npos) << s;
   int lines = 0;
   for (char c : s) lines += c == '\n';
-  EXPECT_EQ(lines, 5) << s;  // header, column names, one per method
+  EXPECT_EQ(lines, 6) << s;  // title, best, column names, one per method
 
+  // Without a bound: the same column, against the best schedule.
   const std::string unproven = FormatMethodSummary(p, {worse, *r});
-  EXPECT_NE(unproven.find("best schedule found (no bound proven)"), std::string::npos) << unproven;
+  EXPECT_NE(unproven.find("(heuristic, not proven optimal)"), std::string::npos) << unproven;
   EXPECT_NE(unproven.find("+25.00%"), std::string::npos) << unproven;
 
-  ScheduleResult bounded = worse;  // time-limited: a bound below every schedule
+  // A weak bound does not change the column (it stays +25% for rl); the
+  // best line says how far the bound leaves the best schedule.
+  ScheduleResult bounded = worse;
   bounded.status = SolveStatus::kFeasible;
   bounded.bound = r->objective * 0.5;
   const std::string lower = FormatMethodSummary(p, {bounded, *r});
-  EXPECT_NE(lower.find("best proven lower bound"), std::string::npos) << lower;
-  EXPECT_NE(lower.find("+100.00%"), std::string::npos) << lower;
+  EXPECT_NE(lower.find("not proven optimal: rl's lower bound"), std::string::npos) << lower;
+  EXPECT_NE(lower.find("at most 100.00% above the optimum"), std::string::npos) << lower;
+  EXPECT_NE(lower.find("+25.00%"), std::string::npos) << lower;
+  EXPECT_EQ(lower.find("+100.00%"), std::string::npos) << lower;
+}
+
+// Numbers in tables: never e-notation; fractions kept.
+TEST(Report, PlainNumbers) {
+  EXPECT_EQ(PlainNumber(29333504), "29333504");
+  EXPECT_EQ(PlainNumber(29333504.000000004), "29333504");
+  EXPECT_EQ(PlainNumber(97029.11), "97029.11");
+  EXPECT_EQ(PlainNumber(1.0 / 3), "0.333333");
+  EXPECT_EQ(PlainNumber(0.00123456789), "0.00123457");
+  EXPECT_EQ(PlainNumber(0), "0");
+  EXPECT_EQ(PlainNumber(-2.5), "-2.5");
+  EXPECT_EQ(PlainNumber(1e15), "1000000000000000");
+  EXPECT_EQ(PlainNumber(std::nan("")), "-");
+  for (double v : {2.93335e7, 1e-9, 123456789012.5, 5e20})
+    EXPECT_EQ(PlainNumber(v).find('e'), std::string::npos) << PlainNumber(v);
+}
+
+TEST(Compare, TableHasNoENotation) {
+  ScheduleResult big = HeuristicOn(Chain4());
+  big.objective = 29333504;
+  big.bound = 27891200.5;
+  std::vector<CompareRow> rows = {{"chain4", 4, 2, big, 0}};
+  FillGaps(&rows);
+  const std::string t = FormatCompareTable(rows);
+  EXPECT_NE(t.find(" 29333504 "), std::string::npos) << t;
+  EXPECT_NE(t.find(" 27891200.5 "), std::string::npos) << t;
+  EXPECT_EQ(t.find("e+"), std::string::npos) << t;
+  EXPECT_NE(t.find("over best"), std::string::npos) << t;
+}
+
+Problem IcmlStyle() {
+  Problem p = Chain4();
+  p.objective.comm_model = CommModel::kEdge;
+  p.objective.edge_weight = EdgeWeight::kIndicator;
+  p.objective.comm_weight = 0.01;
+  p.constraints.nonempty_stages = false;
+  return p;
+}
+
+// The per-stage table: a fits column against edgetpu.sram_bytes and a line
+// counting the stages that fit; the crossing column says what it counts.
+TEST(ScheduleTable, FitsColumnAndCrossingUnits) {
+  Problem p = Chain4();  // parameters 10, 20 | 30, 40 bytes with the heuristic
+  p.edgetpu.sram_bytes = 50;
+  const ScheduleResult r = HeuristicOn(p);
+  std::string t = FormatScheduleTable(p, r);
+  EXPECT_NE(t.find("off-chip MiB  fits    crossing out"), std::string::npos) << t;
+  int fit = 0;
+  for (int64_t b : r.eval.stage_param_bytes) fit += b <= 50;
+  EXPECT_NE(t.find("fits on chip: " + std::to_string(fit) + " of 2 stages (parameters within edgetpu.sram_bytes = "
+                   "50 B)"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(fit == 2, t.find("stream") == std::string::npos) << t;
+  p.edgetpu.sram_bytes = 1;
+  t = FormatScheduleTable(p, r);
+  EXPECT_NE(t.find("fits on chip: 0 of 2 stages"), std::string::npos) << t;
+  EXPECT_NE(t.find("   no "), std::string::npos) << t;
+
+  // The ICML'24 setting: X_k counts edges, and the objective is fractional.
+  p = IcmlStyle();
+  const ScheduleResult icml = HeuristicOn(p);
+  const ScheduleResult* e = &icml;
+  t = FormatScheduleTable(p, icml);
+  EXPECT_NE(t.find("edges out"), std::string::npos) << t;
+  EXPECT_NE(t.find("1 edge "), std::string::npos) << t;
+  EXPECT_NE(t.find("crossing total 1 edge\n"), std::string::npos) << t;
+  const std::string parts = PlainNumber(e->objective) + " = " + std::to_string(e->eval.max_stage_param_bytes) +
+                            " + 0.01 x " + std::to_string(e->eval.total_crossing_bytes);
+  EXPECT_NE(t.find(parts), std::string::npos) << t;
+  EXPECT_NE(PlainNumber(e->objective).find(".01"), std::string::npos) << t;
 }
 
 }  // namespace

@@ -69,6 +69,10 @@ const char kKeyGroup[] = "Config keys";
 // received 2"); say them plainly. Anything else is passed on as it is.
 std::string ParseErrorText(const CLI::ParseError& e) {
   const std::string what = e.what();
+  const std::string extra = "The following argument was not expected: ";
+  if (what.rfind(extra, 0) == 0)
+    return "unexpected argument '" + what.substr(extra.size()) +
+           "': give one MODEL (several: --task compare --model [a,b])";
   const size_t colon = what.find(": ");
   if (what.rfind("--", 0) != 0 || colon == std::string::npos) return what;
   const std::string name = what.substr(0, colon), rest = what.substr(colon + 2);
@@ -99,6 +103,7 @@ class HelpFormatter : public CLI::Formatter {
 };
 
 struct CommandLine {
+  std::string model;  // the positional MODEL: `respect-opt model.tflite --stages 4`
   std::string config_path;
   bool list_zoo = false;
   bool config_reference = false;
@@ -107,9 +112,14 @@ struct CommandLine {
   std::map<std::string, std::string> overrides;  // --KEY VALUE, by key
 };
 
+std::string QuickstartNote();
+
 void AddOptions(CLI::App* app, CommandLine* cl) {
   app->formatter(std::make_shared<HelpFormatter>());
   app->set_version_flag("--version", "respect-opt " RESPECT_VERSION);
+  app->add_option("model", cl->model,
+                  "the model to schedule (file.tflite | file.json | file.gml | zoo:NAME), as --model; "
+                  "without --config and --methods it is scheduled with exact alone");
   app->add_option("-c,--config", cl->config_path, "YAML config file (run.yaml)");
   app->add_flag("--list-zoo", cl->list_zoo, "list the built-in zoo models and exit");
   app->add_flag("--config-reference", cl->config_reference,
@@ -127,8 +137,40 @@ void AddOptions(CLI::App* app, CommandLine* cl) {
         ->check(not_an_option)
         ->group(kKeyGroup);
   }
-  app->footer("Config keys (YAML keys; each is also a --KEY VALUE override):\n" + respect::ConfigHelp() +
+  app->footer("Config keys (YAML keys; each is also a --KEY VALUE override; a list is [a,b] or a,b):\n" +
+              respect::ConfigHelp() + QuickstartNote() +
               "\nExit codes: 0 ok, 2 bad input / infeasible / i/o error, 1 internal error.");
+}
+
+// The defaults above are what a key takes when a config leaves it out; a
+// run without --config takes the embedded quickstart, which sets a few.
+std::string QuickstartNote() {
+  auto quickstart = respect::ParseConfig(respect::kQuickstartYaml, "configs/quickstart.yaml (embedded)");
+  if (!quickstart.ok()) return "";
+  std::string set;
+  for (const auto& [key, value] : respect::KeysDifferingFromDefaults(*quickstart))
+    set += (set.empty() ? "" : ", ") + key + " " + value;
+  return "\nThe defaults are for keys a config leaves out. Without --config the embedded configs/quickstart.yaml\n"
+         "is the config; it sets " + set + ".\n"
+         "With a positional MODEL and no --config, methods is [exact] unless --methods is given.\n";
+}
+
+// An option CLI11 does not know ("--stage 4") is refused naming the nearest
+// known one, as a misspelt YAML key is. "" when every option is known.
+std::string UnknownOption(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o : app.get_options())
+    for (const std::string& n : o->get_lnames()) names.push_back(n);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    const std::string name = arg.substr(2, arg.find('=') == std::string::npos ? std::string::npos : arg.find('=') - 2);
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    const std::string near = respect::NearestName(name, names);
+    return "unknown option --" + name + (near.empty() ? "" : " (did you mean --" + near + "?)");
+  }
+  return "";
 }
 
 // The config of the run: the file (or the embedded quickstart), then --set,
@@ -138,6 +180,12 @@ respect::StatusOr<respect::Config> BuildConfig(const CommandLine& cl) {
       cl.config_path.empty() ? respect::ParseConfig(respect::kQuickstartYaml, "configs/quickstart.yaml (embedded)")
                              : respect::LoadConfigFile(cl.config_path);
   if (!config.ok()) return config.status();
+  // `respect-opt model.tflite --stages 4`: the model, scheduled by exact
+  // unless the command line or a config names the methods.
+  if (!cl.model.empty()) {
+    config->models = {cl.model};
+    if (cl.config_path.empty()) config->methods = {"exact"};
+  }
   for (const std::string& kv : cl.sets) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos) return respect::Status::Invalid("--set needs KEY=VALUE, got '" + kv + "'");
@@ -158,9 +206,15 @@ int main(int argc, char** argv) {
   if (!mpi.status().ok()) return Fail(mpi.status());
   CLI::App app{"respect-opt " RESPECT_VERSION
                " — schedule DNN graphs onto a pipeline of Edge TPUs.\n"
-               "Runs the job of a YAML config (default: the embedded configs/quickstart.yaml)."};
+               "Runs the job of a YAML config (default: the embedded configs/quickstart.yaml).\n"
+               "  respect-opt model.tflite --stages 4      schedule a model with exact: per-stage table\n"
+               "  respect-opt --config run.yaml            run the job of a config"};
   CommandLine cl;
   AddOptions(&app, &cl);
+  if (const std::string unknown = UnknownOption(app, argc, argv); !unknown.empty()) {
+    std::cerr << "respect-opt: error: " << unknown << " (see --help)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

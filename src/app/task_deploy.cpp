@@ -6,6 +6,6 @@
 
 namespace respect {
 
-Status RunDeployTask(const Config& config) { return RunDeploy(config, std::cout); }
+Status RunDeployTask(const Config& config) { return RunDeploy(config, std::cout, std::cerr); }
 
 }  // namespace respect

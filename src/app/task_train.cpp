@@ -122,16 +122,9 @@ Status GatherExamples(const Config& config, bool cost, bool generated, TrainSets
     if (generated) {
       sets->imitation = std::move(*labelled);
     } else {
-      // A hold-out that would leave the training set smaller than itself
-      // is cut to a fifth of the labels, and said so (it once trained on 1
-      // label of 200 without a word).
-      const int n = static_cast<int>(labelled->size());
-      int held = tc.holdout;
-      if (2 * held > n) {
-        held = std::max(1, n / 5);
-        std::fprintf(stderr, "warning: train.holdout %d would leave %d of %d labels for training; holding out %d\n",
-                     tc.holdout, std::max(0, n - tc.holdout), n, held);
-      }
+      const HoldoutPlan plan = PlanHoldout(static_cast<int>(labelled->size()), tc.holdout);
+      if (!plan.warning.empty() && dist::IsRoot()) std::fprintf(stderr, "%s\n", plan.warning.c_str());
+      const int held = plan.held;
       SplitHoldout(*labelled, held, &sets->train, &sets->holdout);
     }
   }

@@ -169,7 +169,8 @@ Status ScalarChoice(const YAML::Node& n, const std::string& w, const std::vector
                     std::string* v) {
   RESPECT_RETURN_IF_ERROR(ScalarString(n, w, v));
   if (!choices.empty() && std::find(choices.begin(), choices.end(), *v) == choices.end())
-    return Status::Invalid(w + ": '" + *v + "' is not one of " + JoinChoices(choices));
+    return Status::Invalid(w + ": '" + *v + "' is not one of " + JoinChoices(choices) +
+                           (v->find(',') != std::string::npos ? " (a list is written [a, b])" : ""));
   return Status::Ok();
 }
 
@@ -367,7 +368,7 @@ const std::vector<KeyDef>& Table() {
       Bool("label.resume", REF(bool, label.resume), "continue an interrupted dataset"),
       String("train.dataset", REF(std::string, train.dataset), {}, "label dataset to train on (\"\" = label.dataset)"),
       String("train.checkpoint_dir", REF(std::string, train.checkpoint_dir), {}, "checkpoints and curve (\"\" = <output.dir>/train)"),
-      String("train.weights_out", REF(std::string, train.weights_out), {}, "trained weights file (\"\" = <checkpoint_dir>/policy.weights)"),
+      String("train.weights_out", REF(std::string, train.weights_out), {}, "trained weights file, written when training ends (\"\" = <checkpoint_dir>/policy.rspw)"),
       Int("train.epochs", REF(int, train.epochs), 1, 1e6, "REINFORCE epochs"),
       Int("train.batch_size", REF(int, train.batch_size), 1, 1e6, "graphs per update"),
       Double("train.learning_rate", REF(double, train.learning_rate), 1e-9, 1, "Adam step size"),
@@ -420,15 +421,14 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+std::vector<std::string> KeyNames() {
+  std::vector<std::string> names;
+  for (const KeyDef& d : Table()) names.push_back(d.key);
+  return names;
+}
+
 std::string Suggest(const std::string& key) {
-  std::string best;
-  size_t best_d = 4;
-  for (const KeyDef& d : Table()) {
-    size_t e = EditDistance(key, d.key);
-    size_t dot = d.key.rfind('.');
-    if (dot != std::string::npos) e = std::min(e, EditDistance(key, d.key.substr(dot + 1)) + 1);
-    if (e < best_d) { best_d = e; best = d.key; }
-  }
+  const std::string best = NearestName(key, KeyNames());
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
@@ -580,7 +580,7 @@ StatusOr<Config> LoadConfigFile(const std::string& path) {
 Status ApplyOverride(Config* c, const std::string& key, const std::string& value) {
   YAML::Node node;
   try {
-    node = YAML::Load(value);
+    node = YAML::Load(ListFromCommas(key, value));
   } catch (const YAML::Exception& e) {
     return Status::Invalid("command line: key '" + key + "': cannot parse '" + value + "': " + e.msg);
   }
@@ -613,7 +613,7 @@ void ResolveOutputPaths(Config* c) {
   if (c->label.dataset.empty()) c->label.dataset = c->output_dir + "/labels.bin";
   if (c->train.dataset.empty()) c->train.dataset = c->label.dataset;
   if (c->train.checkpoint_dir.empty()) c->train.checkpoint_dir = c->output_dir + "/train";
-  if (c->train.weights_out.empty()) c->train.weights_out = c->train.checkpoint_dir + "/policy.weights";
+  if (c->train.weights_out.empty()) c->train.weights_out = c->train.checkpoint_dir + "/policy.rspw";
 }
 
 Status ValidateConfig(const Config& c) {
@@ -720,7 +720,13 @@ std::string ConfigReferenceMarkdown() {
      << "   `--stages [4,5,6]`.\n\n"
      << "Values are parsed as YAML. An unknown key, a wrong type or a value out of bounds stops the run\n"
      << "with one line naming the key (and the nearest known key for a misspelling), exit code 2.\n"
-     << "Units are in the names: `_bytes`, `_s` (seconds), `_bytes_per_s`.\n";
+     << "Units are in the names: `_bytes`, `_s` (seconds), `_bytes_per_s`. Relative paths (`model`, `output.dir`,\n"
+     << "`deploy.schedule`, ...) are taken from the directory respect-opt runs in, not from the config file's: the\n"
+     << "configs in `configs/` are meant to be run from the top of the checkout.\n\n"
+     << "The defaults below are for keys a config leaves out. A run without `--config` takes the embedded\n"
+     << "`configs/quickstart.yaml`, which sets `methods: [heuristic, exact, rl, two_phase]` (its other keys keep\n"
+     << "their defaults; `--help` lists what it sets); `respect-opt MODEL` without `--config` schedules MODEL\n"
+     << "with `methods: [exact]`.\n";
   std::string section = "-";
   for (const KeyDef& d : Table()) {
     const std::string sec = SectionOf(d.key);
@@ -735,10 +741,46 @@ std::string ConfigReferenceMarkdown() {
   return os.str();
 }
 
-std::vector<std::string> ConfigKeys() {
-  std::vector<std::string> keys;
-  for (const KeyDef& d : Table()) keys.push_back(d.key);
-  return keys;
+std::vector<std::string> ConfigKeys() { return KeyNames(); }
+
+std::vector<std::pair<std::string, std::string>> KeysDifferingFromDefaults(const Config& config) {
+  const Config defaults;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const KeyDef& d : Table()) {
+    std::string v = d.show(config);
+    if (v == d.show(defaults)) continue;
+    if (d.type.find("list") != std::string::npos) {  // "a,b" -> "[a, b]"
+      for (size_t at = v.find(','); at != std::string::npos; at = v.find(',', at + 2)) v.replace(at, 1, ", ");
+      v = "[" + v + "]";
+    }
+    out.emplace_back(d.key, v.empty() ? "\"\"" : v);
+  }
+  return out;
+}
+
+std::string NearestName(const std::string& word, const std::vector<std::string>& names) {
+  std::string best;
+  size_t best_d = 4;
+  for (const std::string& name : names) {
+    size_t e = EditDistance(word, name);
+    const size_t dot = name.rfind('.');
+    if (dot != std::string::npos) e = std::min(e, EditDistance(word, name.substr(dot + 1)) + 1);
+    if (e < best_d) {
+      best_d = e;
+      best = name;
+    }
+  }
+  return best;
+}
+
+std::string ListFromCommas(const std::string& key, const std::string& value) {
+  const KeyDef* d = FindKey(key);
+  if (!d || value.find(',') == std::string::npos) return value;
+  const bool list_of_names = d->type == "string or list" && !d->choices.empty();
+  if (!(list_of_names || d->type == "integer or list")) return value;
+  const size_t first = value.find_first_not_of(" \t");
+  if (first == std::string::npos || value[first] == '[' || value[first] == '{') return value;
+  return "[" + value + "]";
 }
 
 }  // namespace respect

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -84,7 +85,7 @@ struct LabelConfig {
 struct TrainConfig {
   std::string dataset;               // "" = label.dataset (as resolved)
   std::string checkpoint_dir;        // "" = <output.dir>/train
-  std::string weights_out;           // "" = <checkpoint_dir>/policy.weights
+  std::string weights_out;           // "" = <checkpoint_dir>/policy.rspw
   int epochs = 20;
   int batch_size = 32;
   double learning_rate = 1e-3;
@@ -138,7 +139,7 @@ StatusOr<Config> LoadConfigFile(const std::string& path);
 Status ApplyOverride(Config* config, const std::string& key, const std::string& value);
 // Fills the output paths left "": label.dataset = <output.dir>/labels.bin,
 // train.dataset = label.dataset, train.checkpoint_dir = <output.dir>/train,
-// train.weights_out = <checkpoint_dir>/policy.weights. Call after overrides.
+// train.weights_out = <checkpoint_dir>/policy.rspw. Call after overrides.
 void ResolveOutputPaths(Config* config);
 // Cross-key checks (e.g. levels_min <= levels_max, known methods).
 Status ValidateConfig(const Config& config);
@@ -149,5 +150,15 @@ std::string ConfigHelp();
 std::string ConfigReferenceMarkdown();
 // All dotted keys in the table.
 std::vector<std::string> ConfigKeys();
+// The keys whose value in `config` differs from the default, in table
+// order, with the value as --help shows it.
+std::vector<std::pair<std::string, std::string>> KeysDifferingFromDefaults(const Config& config);
+// The name of `names` nearest to `word` (edit distance under 4, a dotted
+// name also by its last part), "" when none is near: for "did you mean".
+std::string NearestName(const std::string& word, const std::vector<std::string>& names);
+// A command-line value of a list key (stages, methods, train.curriculum)
+// written with commas and no brackets, "heuristic,rl" or "4,5,6", as the
+// YAML list "[heuristic,rl]"; every other value as it is.
+std::string ListFromCommas(const std::string& key, const std::string& value);
 
 }  // namespace respect

@@ -1,6 +1,7 @@
 #include "deploy/deploy.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <ostream>
 
@@ -18,14 +19,40 @@
 
 namespace respect {
 
-std::string DeployMethod(const Config& config) {
-  // One method named: the user chose it. Several (the quickstart lists four
-  // to compare them): deploy what exact proves rather than the first listed,
-  // which is the vendor-style heuristic there.
-  if (config.methods.size() == 1) return config.methods.front();
-  for (const std::string& m : config.methods)
-    if (m == "exact") return m;
-  return config.methods.empty() ? "exact" : config.methods.front();
+std::string DeployMethod(const Config& config, std::string* why) {
+  // One method named: the user chose it. None or several (the quickstart
+  // lists four to compare them, the vendor-style heuristic first): deploy
+  // what exact proves.
+  if (config.methods.size() == 1) {
+    if (why) *why = "the one method `methods` names";
+    return config.methods.front();
+  }
+  if (why)
+    *why = config.methods.empty() ? "no method named; exact gives the proven optimum"
+                                  : "`methods` lists " + std::to_string(config.methods.size()) +
+                                        "; deploy takes exact's proven optimum unless one method is named";
+  return "exact";
+}
+
+std::string FloatModelWarning(const TfliteModelInfo& info) {
+  // Parameters by element type; int32 biases of a quantized model do not
+  // make it float, nor do a few float constants (e.g. SSD anchors).
+  int64_t total = 0, floating = 0;
+  std::map<std::string, int64_t> by_type;
+  for (const TfliteTensorInfo& t : info.tensors) {
+    if (t.constant_bytes <= 0) continue;
+    total += t.constant_bytes;
+    if ((t.type_name == "float32" || t.type_name == "float16") && !t.quantized) {
+      floating += t.constant_bytes;
+      by_type[t.type_name] += t.constant_bytes;
+    }
+  }
+  if (total == 0 || 2 * floating <= total) return "";
+  std::string types;
+  for (const auto& [type, bytes] : by_type) types += (types.empty() ? "" : " and ") + type;
+  return "warning: " + info.origin + " is a float model (" + std::to_string(100 * floating / total) + "% of its " +
+         "parameter bytes are " + types + "); the Edge TPU runs only 8-bit quantized operators, so edgetpu_compiler " +
+         "will leave these segments on the CPU (quantize the model to int8 first)";
 }
 
 namespace {
@@ -129,8 +156,11 @@ Status ReadDeploySchedule(const Config& config, const Graph& g, std::ostream& ou
 }
 
 // The schedule of DeployMethod(config), found now.
-Status ScheduleByMethod(const Problem& problem, const Config& config, Schedule* schedule, std::string* source) {
-  const std::string method = DeployMethod(config);
+Status ScheduleByMethod(const Problem& problem, const Config& config, std::ostream& out, Schedule* schedule,
+                        std::string* source) {
+  std::string why;
+  const std::string method = DeployMethod(config, &why);
+  out << "deploy: scheduling with " << method << " (" << why << ")\n" << std::flush;
   auto r = ScheduleWithMethod(problem, method, config);
   if (!r.ok()) return r.status().WithContext(method);
   if (r->status != SolveStatus::kOptimal && r->status != SolveStatus::kFeasible)
@@ -166,7 +196,7 @@ void PrintSegments(const std::vector<Segment>& segments, const std::vector<std::
 
 }  // namespace
 
-Status RunDeploy(const Config& config, std::ostream& out) {
+Status RunDeploy(const Config& config, std::ostream& out, std::ostream& warnings) {
   if (config.models.empty()) return Status::Invalid("task deploy: key 'model' is empty");
   const std::string path = config.models.front();
   if (!EndsWith(path, ".tflite"))
@@ -179,11 +209,13 @@ Status RunDeploy(const Config& config, std::ostream& out) {
   const TfliteModelInfo info = DescribeTflite(*model);
   out << SummarizeTflite(info);
   if (info.edgetpu_compiled) return Status::Invalid(path + ": " + info.message);
+  const std::string float_warning = FloatModelWarning(info);
+  if (!float_warning.empty()) warnings << float_warning << "\n" << std::flush;
   auto graph = TfliteToGraph(info);
   if (!graph.ok()) return graph.status();
   auto g = std::make_shared<const Graph>(std::move(graph).value());
 
-  // The schedule: from a file, or the first configured method now.
+  // The schedule: from a file, or found now (DeployMethod).
   int stages = config.stages.empty() ? 1 : config.stages.front();
   Schedule schedule;
   std::string source;
@@ -193,7 +225,7 @@ Status RunDeploy(const Config& config, std::ostream& out) {
     return Status::Infeasible("model '" + path + "' has " + std::to_string(info.operators.size()) +
                               " operators, fewer than the " + std::to_string(stages) + " stages asked for");
   RESPECT_RETURN_IF_ERROR(problem.Validate());
-  if (config.deploy.schedule.empty()) RESPECT_RETURN_IF_ERROR(ScheduleByMethod(problem, config, &schedule, &source));
+  if (config.deploy.schedule.empty()) RESPECT_RETURN_IF_ERROR(ScheduleByMethod(problem, config, out, &schedule, &source));
   auto stage_of_op = StageOfOperators(*g, static_cast<int>(info.operators.size()), stages, source, &schedule);
   if (!stage_of_op.ok()) return stage_of_op.status();
   const Evaluation ev = Evaluate(problem, schedule);
@@ -206,8 +238,9 @@ Status RunDeploy(const Config& config, std::ostream& out) {
   const std::string dir = (std::filesystem::path(config.output_dir) / "segments").string();
   std::vector<std::string> files;
   for (int k = 0; k < stages; ++k) files.push_back(SegmentFileName(info.name, k, stages));
-  out << "schedule: " << source << ", " << stages << " stage(s), objective " << ev.objective << "\n";
+  out << "schedule: " << source << ", " << stages << " stage(s), objective " << PlainNumber(ev.objective) << "\n";
   PrintSegments(*segments, files, out);
+  out << std::flush;  // the reference check may take long; redirected output keeps what came before
 
   ManifestInputs mi;
   mi.model_path = path;

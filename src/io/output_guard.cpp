@@ -164,7 +164,14 @@ Status WriteFileAtomic(const std::string& path, const std::string& bytes) {
 
 Status CheckInputFile(const std::string& path, uint64_t max_bytes) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Status::Io("cannot read '" + path + "': " + std::strerror(errno));
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    std::string where;  // a config's relative paths are from where respect-opt runs, not from the config
+    char cwd[4096];
+    if (err == ENOENT && !path.empty() && path[0] != '/' && ::getcwd(cwd, sizeof(cwd)))
+      where = " (relative paths are taken from the current directory, " + std::string(cwd) + ")";
+    return Status::Io("cannot read '" + path + "': " + std::strerror(err) + where);
+  }
   if (S_ISDIR(st.st_mode)) return Status::Invalid("'" + path + "' is a directory, not a file");
   if (!S_ISREG(st.st_mode))
     return Status::Invalid("'" + path + "' is not a regular file (a device, FIFO or socket); give a file");

@@ -35,17 +35,101 @@ json NumberOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr);
 
 std::string ObjectiveText(const Problem& p, double v) {
   if (!std::isfinite(v)) return "-";
-  if (p.objective.kind == ObjectiveKind::kLatency) return Fmt("%.6g s", v);
-  return Fmt("%.0f", v);
+  if (p.objective.kind == ObjectiveKind::kLatency) return PlainNumber(v) + " s";
+  return PlainNumber(v);
+}
+
+// The crossing column counts bytes, except under comm_model edge with
+// indicator or unit edge weights, where X_k counts edges.
+bool CrossingCountsEdges(const Problem& p) {
+  return p.objective.comm_model == CommModel::kEdge && p.objective.edge_weight != EdgeWeight::kTensor;
+}
+
+std::string CrossingText(const Problem& p, int64_t x) {
+  if (CrossingCountsEdges(p)) return std::to_string(x) + (x == 1 ? " edge" : " edges");
+  return HumanBytes(static_cast<double>(x));
+}
+
+// The heading of the crossing column, by what it counts.
+const char* CrossingHeading(const Problem& p) {
+  if (CrossingCountsEdges(p)) return "edges out";
+  return p.objective.comm_model == CommModel::kEdge ? "edge bytes out" : "crossing out";
 }
 
 }  // namespace
+
+std::string PlainNumber(double v) {
+  if (!std::isfinite(v)) return "-";
+  // Six decimals, or enough for six significant digits below 1; never
+  // e-notation, which a table reader misreads (2.93335e+07).
+  const double mag = v == 0 ? 0 : std::floor(std::log10(std::fabs(v)));
+  const int decimals = static_cast<int>(std::min(15.0, std::max(6.0, 5.0 - mag)));
+  char buf[400];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
 
 std::string HumanBytes(double b) {
   if (b >= 1048576.0) return Fmt("%.2f MiB", b / 1048576.0);
   if (b >= 1024.0) return Fmt("%.1f KiB", b / 1024.0);
   return Fmt("%.0f B", b);
 }
+
+namespace {
+
+void PrintStageRows(const Problem& p, const ScheduleResult& r, std::ostream& os) {
+  const Evaluation& e = r.eval;
+  std::vector<int> count(p.stages, 0);
+  for (int s : r.schedule.stage) ++count[s];
+  os << "  stage  nodes   params MiB  on-chip MiB  off-chip MiB  fits" << Pad(CrossingHeading(p), 16)
+     << "   time ms\n";
+  for (int k = 0; k < p.stages; ++k) {
+    const int64_t on = std::min<int64_t>(e.stage_param_bytes[k], p.edgetpu.sram_bytes);
+    os << "  " << Pad(std::to_string(k), 5) << Pad(std::to_string(count[k]), 7)
+       << Pad(Fmt("%.3f", Mib(e.stage_param_bytes[k])), 13) << Pad(Fmt("%.3f", Mib(on)), 13)
+       << Pad(Fmt("%.3f", Mib(e.offchip_bytes[k])), 14)
+       << Pad(e.stage_param_bytes[k] <= p.edgetpu.sram_bytes ? "yes" : "no", 6)
+       << Pad(k + 1 < p.stages ? CrossingText(p, e.crossing_bytes[k]) : "-", 16)
+       << Pad(Fmt("%.3f", e.stage_time_s[k] * 1e3), 10) << "\n";
+  }
+}
+
+// "fits on chip: 2 of 4 stages (parameters within edgetpu.sram_bytes = 8.00 MiB)".
+std::string FitsLine(const Problem& p, const Evaluation& e) {
+  int fit = 0;
+  for (int64_t b : e.stage_param_bytes) fit += b <= p.edgetpu.sram_bytes;
+  std::string line = "  fits on chip: " + std::to_string(fit) + " of " + std::to_string(p.stages) +
+                     " stages (parameters within edgetpu.sram_bytes = " +
+                     HumanBytes(static_cast<double>(p.edgetpu.sram_bytes)) + ")";
+  if (fit < p.stages) {
+    int64_t off = 0;
+    for (int64_t b : e.offchip_bytes) off += b;
+    line += "; " + HumanBytes(static_cast<double>(off)) + " streamed from off-chip memory per inference";
+  }
+  return line + "\n";
+}
+
+// "objective (memory_comm, comm tensor) = J = max stage params + comm_weight x crossing total".
+void PrintObjectiveLine(const Problem& p, const ScheduleResult& r, std::ostream& os) {
+  const Evaluation& e = r.eval;
+  os << "  objective (" << ToString(p.objective.kind) << ", comm " << ToString(p.objective.comm_model);
+  if (p.objective.comm_model == CommModel::kEdge) os << ", edge weight " << ToString(p.objective.edge_weight);
+  os << ") = " << ObjectiveText(p, r.objective);
+  // memory_comm: J = max_k P_k + comm_weight * sum_k X_k, shown in its parts
+  // (the ICML'24 objective is J / comm_weight).
+  if (p.objective.kind == ObjectiveKind::kMemoryComm && std::isfinite(r.objective))
+    os << " = " << e.max_stage_param_bytes << " + " << PlainNumber(p.objective.comm_weight) << " x "
+       << e.total_crossing_bytes;
+  if (std::isfinite(r.bound)) os << ", bound " << ObjectiveText(p, r.bound);
+  os << ", " << Fmt("%.3f", r.seconds) << " s\n";
+}
+
+}  // namespace
 
 std::string FormatScheduleTable(const Problem& p, const ScheduleResult& r) {
   std::ostringstream os;
@@ -59,79 +143,81 @@ std::string FormatScheduleTable(const Problem& p, const ScheduleResult& r) {
     return os.str();
   }
   const Evaluation& e = r.eval;
-  std::vector<int> count(p.stages, 0);
-  for (int s : r.schedule.stage) ++count[s];
-  os << "  stage  nodes   params MiB  on-chip MiB  off-chip MiB   crossing out   time ms\n";
-  for (int k = 0; k < p.stages; ++k) {
-    const int64_t on = std::min<int64_t>(e.stage_param_bytes[k], p.edgetpu.sram_bytes);
-    os << "  " << Pad(std::to_string(k), 5) << Pad(std::to_string(count[k]), 7)
-       << Pad(Fmt("%.3f", Mib(e.stage_param_bytes[k])), 13) << Pad(Fmt("%.3f", Mib(on)), 13)
-       << Pad(Fmt("%.3f", Mib(e.offchip_bytes[k])), 14)
-       << Pad(k + 1 < p.stages ? HumanBytes(static_cast<double>(e.crossing_bytes[k])) : "-", 15)
-       << Pad(Fmt("%.3f", e.stage_time_s[k] * 1e3), 10) << "\n";
-  }
+  PrintStageRows(p, r, os);
+  os << FitsLine(p, e);
   os << "  max stage params " << HumanBytes(static_cast<double>(e.max_stage_param_bytes)) << ", crossing total "
-     << HumanBytes(static_cast<double>(e.total_crossing_bytes)) << "\n";
-  os << "  objective (" << ToString(p.objective.kind) << ", comm " << ToString(p.objective.comm_model);
-  if (p.objective.comm_model == CommModel::kEdge) os << ", edge weight " << ToString(p.objective.edge_weight);
-  os << ") = " << ObjectiveText(p, r.objective);
-  if (std::isfinite(r.bound)) os << ", bound " << ObjectiveText(p, r.bound);
-  os << ", " << Fmt("%.3f", r.seconds) << " s\n";
+     << CrossingText(p, e.total_crossing_bytes) << "\n";
+  PrintObjectiveLine(p, r, os);
+  if (!r.policy_weights.empty()) os << "  policy weights: " << r.policy_weights << "\n";
   if (!r.message.empty()) os << "  note: " << r.message << "\n";
   return os.str();
 }
 
 namespace {
 
-// The summary's reference value and how to name it.
-struct GapReference {
-  double value = std::nan("");
-  std::string what;
+// The summary's one reference: the lowest objective any method found, who
+// found it, and whether some method's bound proves it optimal.
+struct BestFound {
+  double objective = std::numeric_limits<double>::infinity();
+  std::string method;
+  double bound = -std::numeric_limits<double>::infinity();  // the best proven lower bound
+  std::string bound_method;
 };
-
-GapReference SummaryReference(const Problem& p, const std::vector<ScheduleResult>& results) {
-  GapReference ref;
-  double best_objective = std::numeric_limits<double>::infinity();
-  for (const ScheduleResult& r : results) {
-    if (std::isfinite(r.bound) && (std::isnan(ref.value) || r.bound > ref.value)) ref.value = r.bound;
-    if (std::isfinite(r.objective) && r.status != SolveStatus::kInfeasible)
-      best_objective = std::min(best_objective, r.objective);
-  }
-  if (std::isfinite(ref.value)) {
-    ref.what = best_objective <= ref.value ? "the proven optimum " : "the best proven lower bound ";
-    ref.value = std::min(ref.value, best_objective);
-  } else if (std::isfinite(best_objective)) {
-    ref.value = best_objective;
-    ref.what = "the best schedule found (no bound proven) ";
-  } else {
-    return ref;
-  }
-  ref.what += ObjectiveText(p, ref.value);
-  return ref;
-}
 
 bool HasSchedule(const ScheduleResult& r) {
   return std::isfinite(r.objective) &&
          (r.status == SolveStatus::kOptimal || r.status == SolveStatus::kFeasible);
 }
 
+BestFound FindBest(const std::vector<ScheduleResult>& results) {
+  BestFound b;
+  for (const ScheduleResult& r : results) {
+    if (HasSchedule(r) && r.objective < b.objective) {
+      b.objective = r.objective;
+      b.method = r.method;
+    }
+    if (std::isfinite(r.bound) && r.bound > b.bound) {
+      b.bound = r.bound;
+      b.bound_method = r.method;
+    }
+  }
+  return b;
+}
+
+// The line under the summary's title: the best objective, whether it is
+// proven optimal (else how far the best bound leaves it), and what the gap
+// column measures.
+std::string BestLine(const Problem& p, const BestFound& b) {
+  if (!std::isfinite(b.objective)) return "  no method found a schedule\n";
+  std::string line = "  best objective " + ObjectiveText(p, b.objective) + " (" + b.method;
+  const double tolerance = 1e-9 * std::max(1.0, std::fabs(b.objective));
+  if (std::isfinite(b.bound) && b.bound >= b.objective - tolerance) {
+    line += ", proven optimal";
+  } else if (std::isfinite(b.bound) && b.bound > 0) {
+    line += ", not proven optimal: " + b.bound_method + "'s lower bound " + ObjectiveText(p, b.bound) +
+            " leaves it at most " + Fmt("%.2f%%", 100.0 * (b.objective - b.bound) / b.bound) + " above the optimum";
+  } else {
+    line += ", not proven optimal";
+  }
+  return line + "); over best = (objective - best) / best\n";
+}
+
 }  // namespace
 
 std::string FormatMethodSummary(const Problem& p, const std::vector<ScheduleResult>& results) {
-  const GapReference ref = SummaryReference(p, results);
+  const BestFound best = FindBest(results);
   std::ostringstream os;
-  os << "summary: " << p.g().name() << " on " << p.stages << " stages, gap to "
-     << (ref.what.empty() ? std::string("- (no schedule)") : ref.what) << "\n";
-  os << "  " << Pad("method", 11, false) << Pad("objective", 14) << Pad("gap", 10) << Pad("seconds", 10)
+  os << "summary: " << p.g().name() << " on " << p.stages << " stages\n" << BestLine(p, best);
+  os << "  " << Pad("method", 11, false) << Pad("objective", 14) << Pad("over best", 11) << Pad("seconds", 10)
      << "  status\n";
   for (const ScheduleResult& r : results) {
     const bool scheduled = HasSchedule(r);
     std::string gap = "-";
-    if (scheduled && std::isfinite(ref.value))
-      gap = ref.value > 0 ? Fmt("%+.2f%%", 100.0 * (r.objective - ref.value) / ref.value)
-                          : (r.objective == ref.value ? "0.00%" : "-");
+    if (scheduled && std::isfinite(best.objective))
+      gap = best.objective > 0 ? Fmt("%+.2f%%", 100.0 * (r.objective - best.objective) / best.objective)
+                               : (r.objective == best.objective ? "+0.00%" : "-");
     os << "  " << Pad(r.method, 11, false) << Pad(scheduled ? ObjectiveText(p, r.objective) : "-", 14)
-       << Pad(gap, 10) << Pad(Fmt("%.3f", r.seconds), 10) << "  " << ToString(r.status) << "\n";
+       << Pad(gap, 11) << Pad(Fmt("%.3f", r.seconds), 10) << "  " << ToString(r.status) << "\n";
   }
   return os.str();
 }
@@ -178,6 +264,7 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
   doc["assignment"] = std::move(assignment);
   doc["stage_param_bytes"] = r.eval.stage_param_bytes;
   doc["crossing_bytes"] = r.eval.crossing_bytes;
+  if (!r.policy_weights.empty()) doc["policy_weights"] = r.policy_weights;
   if (!r.message.empty()) doc["message"] = r.message;
   if (!r.stats.empty()) {
     json st;
@@ -274,16 +361,16 @@ void FillGaps(std::vector<CompareRow>* rows) {
 std::string FormatCompareTable(const std::vector<CompareRow>& rows) {
   std::ostringstream os;
   os << Pad("graph", 22, false) << Pad("|V|", 5) << Pad("st", 4) << "  " << Pad("method", 10, false)
-     << Pad("objective", 14) << Pad("gap", 8) << Pad("bound", 14) << Pad("max MiB", 9) << Pad("cross", 11)
+     << Pad("objective", 16) << Pad("over best", 10) << Pad("bound", 16) << Pad("max MiB", 9) << Pad("cross", 11)
      << Pad("seconds", 9) << "  status   per-stage MiB\n";
   for (const CompareRow& r : rows) {
     const ScheduleResult& s = r.result;
     std::string per;
     for (int64_t b : s.eval.stage_param_bytes) per += (per.empty() ? "" : " ") + Fmt("%.2f", Mib(b));
     os << Pad(r.graph, 22, false) << Pad(std::to_string(r.nodes), 5) << Pad(std::to_string(r.stages), 4) << "  "
-       << Pad(s.method, 10, false) << Pad(std::isfinite(s.objective) ? Fmt("%.6g", s.objective) : "-", 14)
-       << Pad(std::isfinite(r.gap_to_best) ? Fmt("%.2f%%", 100 * r.gap_to_best) : "-", 8)
-       << Pad(std::isfinite(s.bound) ? Fmt("%.6g", s.bound) : "-", 14)
+       << Pad(s.method, 10, false) << Pad(PlainNumber(s.objective), 16)
+       << Pad(std::isfinite(r.gap_to_best) ? Fmt("%+.2f%%", 100 * r.gap_to_best) : "-", 10)
+       << Pad(PlainNumber(s.bound), 16)
        << Pad(s.eval.stage_param_bytes.empty() ? "-" : Fmt("%.2f", Mib(s.eval.max_stage_param_bytes)), 9)
        << Pad(s.eval.stage_param_bytes.empty() ? "-" : HumanBytes(static_cast<double>(s.eval.total_crossing_bytes)), 11)
        << Pad(Fmt("%.3f", s.seconds), 9) << "  " << Pad(ToString(s.status), 9, false) << per << "\n";

@@ -10,12 +10,15 @@
 
 namespace respect {
 
-// Per-stage table: parameters (MiB), on-chip / off-chip MiB, nodes, bytes
-// crossing to the next stage, stage time; then the objective line.
+// Per-stage table (docs/output.md): nodes, parameters, on-chip / off-chip
+// MiB, whether the stage's parameters fit on chip (edgetpu.sram_bytes), what
+// crosses to the next stage (bytes, or edges under comm_model edge with
+// indicator / unit weights), the latency model's stage time; then a line
+// counting the stages that fit, and the objective in its parts.
 std::string FormatScheduleTable(const Problem& problem, const ScheduleResult& result);
 
 // The schedule JSON of docs/formats.md (extra keys: objective_kind, comm_model,
-// edge_weight (comm_model edge only),
+// edge_weight (comm_model edge only), policy_weights (rl, two_phase),
 // gap, message, stats).
 std::string ScheduleToJson(const Problem& problem, const ScheduleResult& result);
 
@@ -36,10 +39,11 @@ StatusOr<Schedule> ReadScheduleJson(const std::string& path, const Graph& graph,
 StatusOr<Schedule> ParseScheduleJson(const std::string& text, const std::string& path, const Graph& graph,
                                      int* stages, bool allow_missing = false);
 
-// One line per method after the per-stage tables: objective, gap to the
-// reference, seconds, status. The reference is the best lower bound proven in
-// `results` (an optimal result proves its objective); without any, the best
-// objective found, and the header says which it is.
+// One line per method after the per-stage tables: objective, "over best",
+// seconds, status. "over best" has one meaning: (objective - best) / best,
+// best = the lowest objective any method of `results` found (as the compare
+// table's gap_to_best). A line above names the best, and says whether a
+// proven bound makes it optimal or how far the best bound leaves it.
 std::string FormatMethodSummary(const Problem& problem, const std::vector<ScheduleResult>& results);
 
 // One row of a comparison.
@@ -56,6 +60,11 @@ std::string CompareToCsv(const std::vector<CompareRow>& rows);
 std::string CompareToJson(const std::vector<CompareRow>& rows);
 // Fills gap_to_best within each (graph, stages) group.
 void FillGaps(std::vector<CompareRow>* rows);
+
+// A number without e-notation: whole numbers without decimals, others with
+// six decimals (more below 1, for six significant digits), trailing zeros
+// dropped: 29333504, 97029.11, 0.00123457. "-" when not finite.
+std::string PlainNumber(double v);
 
 // "12.34 MiB", "950.0 KiB", "17 B".
 std::string HumanBytes(double bytes);

@@ -9,6 +9,11 @@
 
 namespace respect {
 
+std::string RlWeightsSource(const RlOptions& options) {
+  if (options.weights == "random") return "random (policy.seed " + std::to_string(options.seed) + ")";
+  return ResolveWeightsPath(options.weights);
+}
+
 Status RlScheduler::EnsurePolicy() {
   if (policy_) return Status::Ok();
   if (options_.weights == "random") {
@@ -87,6 +92,7 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
     r.message = "no decoded order has a feasible split: " + last_error;
     return r;
   }
+  r.policy_weights = RlWeightsSource(options_);
   r.stats["best_candidate"] = best_i;
   r.status = SolveStatus::kFeasible;
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));

@@ -25,10 +25,16 @@ struct RlOptions {
   double sample_time_s = 0;
 };
 
+// Where the weights of `options` come from, for reports: the file
+// (policy.weights resolved: "default" is the shipped file) or
+// "random (policy.seed N)".
+std::string RlWeightsSource(const RlOptions& options);
+
 // The result is always the policy's own: the best split of its candidate
 // orders (greedy; or greedy plus samples / beams), never a non-learned order.
 // Stats: decode_ms, split_ms, candidates, best_candidate (0 = greedy when
 // candidates include it), rounds (sampling rounds).
+// policy_weights names the weights (RlWeightsSource).
 // Status feasible (no bound). Thread-compatible: one instance per thread.
 class RlScheduler final : public Scheduler {
  public:

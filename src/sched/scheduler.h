@@ -24,6 +24,9 @@ struct ScheduleResult {
   double bound = 0;       // proven lower bound; == objective for optimal; NaN if unknown
   double seconds = 0;     // wall time of the whole method
   std::string message;    // e.g. why infeasible
+  // The policy weights the method ran (rl, two_phase): the file loaded, or
+  // "random (seed N)"; "" for methods without a policy.
+  std::string policy_weights;
   // Method-specific figures, printed in reports (e.g. "bb_nodes", "window").
   std::map<std::string, double> stats;
   // (seconds since the method started, objective) each time its best

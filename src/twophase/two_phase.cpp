@@ -131,6 +131,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
     out.message = "policy gave no feasible split; coarse schedule from dp_topo";
     coarse = std::move(fallback);
   }
+  out.policy_weights = RlWeightsSource(RlPhaseOptions(options_));
   out.stats["rl_seconds"] = Secs(t0, Clock::now());
   return Refine(problem, std::move(*coarse), t0, std::move(out));
 }
