@@ -37,10 +37,10 @@ std::string WriteModel(const fs::path& dir, const std::string& name, const std::
 
 Config DeployConfig(const std::string& model, const fs::path& out, int stages) {
   Config c;
-  c.task = "deploy";
+  c.task = Task::kDeploy;
   c.models = {model};
   c.stages = {stages};
-  c.methods = {"heuristic"};
+  c.methods = {Method::kHeuristic};
   c.output_dir = out.string();
   return c;
 }
@@ -65,7 +65,7 @@ TEST(DeployTask, ScheduleComesFromTheFirstConfiguredMethod) {
   const fs::path dir = FreshDir("exact_method");
   const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
   Config c = DeployConfig(model, dir / "out", 2);
-  c.methods = {"exact", "heuristic"};
+  c.methods = {Method::kExact, Method::kHeuristic};
   Status st = RunDeploy(c, std::cout);
   ASSERT_TRUE(st.ok()) << st.message();
   YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
@@ -79,7 +79,7 @@ TEST(DeployTask, ExactScheduleGivesEveryStageAnOperator) {
   const fs::path dir = FreshDir("boundary_only");
   const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
   Config c = DeployConfig(model, dir / "out", 2);
-  c.methods = {"exact"};
+  c.methods = {Method::kExact};
   Status st = RunDeploy(c, std::cout);
   ASSERT_TRUE(st.ok()) << st.message();
   YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
@@ -94,7 +94,7 @@ TEST(DeployTask, StageWithoutOperatorsFromAFileIsRefused) {
   const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
   Status st = DeployWithScheduleFile(model, dir, "s.json", {0, 0, 0, 0, 0});
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.code(), StatusCode::kInfeasible);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);  // exit 2, as before
   EXPECT_EQ(st.message(),
             "file " + (dir / "s.json").string() + ": stage 1 of 2 holds no operator; deploy on fewer stages");
   EXPECT_FALSE(fs::exists(dir / "out" / "segments"));
@@ -329,12 +329,12 @@ TEST(Devices, CoralIdsAndScan) {
 
 TEST(DeployTask, DeploysExactWhenSeveralMethodsAreListed) {
   Config c;
-  c.methods = {"heuristic", "exact", "rl", "two_phase"};  // the quickstart's list
-  EXPECT_EQ(DeployMethod(c), "exact");
-  c.methods = {"heuristic"};
-  EXPECT_EQ(DeployMethod(c), "heuristic");
-  c.methods = {"rl", "dp_topo"};
-  EXPECT_EQ(DeployMethod(c), "rl");
+  c.methods = {Method::kHeuristic, Method::kExact, Method::kRl, Method::kTwoPhase};  // the quickstart's list
+  EXPECT_EQ(DeployMethod(c), Method::kExact);
+  c.methods = {Method::kHeuristic};
+  EXPECT_EQ(DeployMethod(c), Method::kHeuristic);
+  c.methods = {Method::kRl, Method::kDpTopo};
+  EXPECT_EQ(DeployMethod(c), Method::kRl);
 }
 
 }  // namespace

@@ -91,22 +91,47 @@ TEST(Registry, NamesParseToTheirRowsAndUnknownNamesAreRefused) {
   EXPECT_FALSE(ParseMethod("Exact").ok());  // names are case-sensitive
 }
 
-TEST(Registry, ANameSetInCodeIsRefusedAtValidationAndByTheFactory) {
-  // A Config built in code skips the key table; the registry still refuses.
+// Names become ids when the config is loaded: the Config holds the rows' ids.
+TEST(Registry, ALoadedConfigHoldsTheIdsOfItsNames) {
+  auto c = ParseConfig(
+      "task: compare\nmethods: [exact, list]\nsolver: {engine: lattice, start: dp_topo}\n"
+      "policy: {window_engine: cbc_direct}\n",
+      "test");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->task, Task::kCompare);
+  EXPECT_EQ(c->methods, (std::vector<Method>{Method::kExact, Method::kList}));
+  EXPECT_EQ(c->solver.engine, ExactEngine::kLattice);
+  EXPECT_EQ(c->solver.start, StartChoice::kDpTopo);
+  EXPECT_EQ(c->policy.window_engine, ExactEngine::kCbcDirect);
+  const Config defaults;
+  EXPECT_EQ(defaults.task, Task::kSchedule);
+  EXPECT_EQ(defaults.methods, std::vector<Method>{Method::kTwoPhase});
+  const std::string help = ConfigHelp();  // defaults shown by name
+  EXPECT_NE(help.find("(choice, default schedule, "), std::string::npos);
+  EXPECT_NE(help.find("(string or list, default two_phase, "), std::string::npos);
+  EXPECT_EQ(MethodName(Method::kTwoPhase), "two_phase");
+  EXPECT_EQ(TaskName(static_cast<Task>(42)), "");
+}
+
+TEST(Registry, AnIdWithoutARowIsRefusedAtValidationAndByTheFactory) {
+  // A Config built in code skips the key table; an id no row holds is still refused.
   Config c;
-  c.solver.engine = "cbc_fast";
+  c.solver.engine = static_cast<ExactEngine>(99);
   const Status v = ValidateConfig(c);
   EXPECT_EQ(v.code(), StatusCode::kInvalidInput);
   EXPECT_NE(v.message().find("solver.engine"), std::string::npos) << v.message();
-  EXPECT_FALSE(ExactOptionsFrom(c).ok());
-  EXPECT_FALSE(MakeScheduler("exact", c).ok());
+  EXPECT_FALSE(MakeScheduler("exact", c).ok());  // ExactOptions::Validate
   Config w;
-  w.policy.window_engine = "nope";
+  w.policy.window_engine = static_cast<ExactEngine>(99);
   EXPECT_FALSE(ValidateConfig(w).ok());
-  EXPECT_FALSE(MakeScheduler("two_phase", w).ok());
+  EXPECT_FALSE(MakeScheduler("two_phase", w).ok());  // TwoPhaseOptions::Validate
   Config t;
-  t.task = "scheduel";
+  t.task = static_cast<Task>(42);
   EXPECT_FALSE(ValidateConfig(t).ok());
+  Config m;
+  m.methods = {Method::kExact, static_cast<Method>(77)};
+  EXPECT_FALSE(ValidateConfig(m).ok());
+  EXPECT_FALSE(MakeScheduler(static_cast<Method>(77), Config{}).ok());
   EXPECT_FALSE(MakeScheduler("nope", Config{}).ok());
 }
 
@@ -122,7 +147,7 @@ TEST(Registry, EveryMethodRowMakesItsScheduler) {
 TEST(Registry, EngineNamesReachExactOptions) {
   for (const auto& row : EngineChoices()) {
     Config c;
-    c.solver.engine = row.name;
+    ASSERT_TRUE(ApplyOverride(&c, "solver.engine", row.name).ok());
     auto o = ExactOptionsFrom(c);
     ASSERT_TRUE(o.ok());
     EXPECT_EQ(o->engine, row.id);
@@ -247,6 +272,28 @@ TEST(Registry, OnlyLabelAndTrainRunUnderMpi) {
   for (const auto& row : TaskChoices()) {
     EXPECT_EQ(TaskRunsUnderMpi(row.id), row.id == Task::kLabel || row.id == Task::kTrain) << row.name;
     EXPECT_EQ(TaskRunsUnderMpi(row.id), row.runs_under_mpi) << row.name;
+  }
+}
+
+// Call status and solve outcome on separate channels: settings without a
+// schedule are an ok() call whose result says infeasible (and why), for
+// every method; a malformed problem is a call error.
+TEST(SolveOutcome, NoScheduleIsAnOutcomeForEveryMethodNotAnError) {
+  const auto g = std::make_shared<const Graph>(test_graphs::ChainGraph(3));
+  const Problem p = test_graphs::StagesProblem(g, 5);  // 5 non-empty stages, 3 nodes
+  ASSERT_TRUE(p.Validate().ok());
+  ASSERT_FALSE(p.NoScheduleReason().empty());
+  Problem bad = p;
+  bad.stages = 0;
+  Config c;
+  c.solver.time_limit_s = 5;
+  for (const auto& row : MethodChoices()) {
+    auto r = ScheduleWithMethod(p, row.name, c);
+    ASSERT_TRUE(r.ok()) << row.name << ": " << r.status().message();
+    EXPECT_EQ(r->status, SolveStatus::kInfeasible) << row.name;
+    EXPECT_EQ(r->message, p.NoScheduleReason()) << row.name;
+    EXPECT_TRUE(std::isnan(r->objective)) << row.name;
+    EXPECT_EQ(ScheduleWithMethod(bad, row.name, c).status().code(), StatusCode::kInvalidInput) << row.name;
   }
 }
 

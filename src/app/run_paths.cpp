@@ -10,7 +10,6 @@
 #include "io/output_guard.h"
 #include "policy/policy.h"
 #include "policy/stage_net.h"
-#include "sched/registry.h"
 
 namespace respect {
 
@@ -23,7 +22,7 @@ bool EndsWith(const std::string& s, const std::string& tail) {
 bool IsModelFile(const std::string& spec) { return spec.rfind("zoo:", 0) != 0 && spec != "synthetic"; }
 
 // The files the task reads (besides the config file).
-std::vector<std::string> InputFiles(const Config& c, Task task) {
+std::vector<std::string> InputFiles(const Config& c) {
   std::vector<std::string> in;
   for (const std::string& m : c.models)
     if (IsModelFile(m)) in.push_back(m);
@@ -31,7 +30,7 @@ std::vector<std::string> InputFiles(const Config& c, Task task) {
   if (c.policy.window_weights != "random")
     in.push_back(c.policy.window_weights == "default" ? DefaultStageNetPath() : c.policy.window_weights);
   if (!c.deploy.schedule.empty()) in.push_back(c.deploy.schedule);
-  if (task == Task::kTrain) {
+  if (c.task == Task::kTrain) {
     in.push_back(c.train.dataset);
     if (!c.train.init_weights.empty()) in.push_back(c.train.init_weights);
   }
@@ -40,31 +39,31 @@ std::vector<std::string> InputFiles(const Config& c, Task task) {
 
 // The files the task must read now: refused up front when they are not
 // regular files (a missing file is left to its reader, which names the key).
-std::vector<std::string> RequiredFiles(const Config& c, Task task) {
+std::vector<std::string> RequiredFiles(const Config& c) {
   std::vector<std::string> req;
-  if (task == Task::kDevices) return req;
-  if (task != Task::kLabel && task != Task::kTrain)
+  if (c.task == Task::kDevices) return req;
+  if (c.task != Task::kLabel && c.task != Task::kTrain)
     for (const std::string& m : c.models)
       if (EndsWith(m, ".json") || EndsWith(m, ".gml") || EndsWith(m, ".tflite")) req.push_back(m);
   for (const std::string& w : {c.policy.weights, c.policy.window_weights})
     if (w != "default" && w != "random") req.push_back(w);
-  if (task == Task::kDeploy && !c.deploy.schedule.empty()) req.push_back(c.deploy.schedule);
-  if (task == Task::kTrain && !c.train.init_weights.empty()) req.push_back(c.train.init_weights);
+  if (c.task == Task::kDeploy && !c.deploy.schedule.empty()) req.push_back(c.deploy.schedule);
+  if (c.task == Task::kTrain && !c.train.init_weights.empty()) req.push_back(c.train.init_weights);
   return req;
 }
 
 // The fixed-name files the task writes (schedules are named after their
 // graph and checked when written).
-std::vector<std::string> OutputFiles(const Config& c, Task task) {
+std::vector<std::string> OutputFiles(const Config& c) {
   std::vector<std::string> out;
-  if (!c.solver.write_lp.empty() && task != Task::kLabel) out.push_back(c.solver.write_lp);
-  if (task == Task::kLabel) out.push_back(c.label.dataset);
-  if (task == Task::kTrain) {
+  if (!c.solver.write_lp.empty() && c.task != Task::kLabel) out.push_back(c.solver.write_lp);
+  if (c.task == Task::kLabel) out.push_back(c.label.dataset);
+  if (c.task == Task::kTrain) {
     out.push_back(c.train.weights_out);
     for (const char* f : {"/checkpoint.rspc", "/curve.csv", "/best_so_far.rspw"})
       out.push_back(c.train.checkpoint_dir + f);
   }
-  if (task == Task::kCompare)
+  if (c.task == Task::kCompare)
     for (const char* f : {"/compare.csv", "/compare.json"}) out.push_back(c.output_dir + f);
   return out;
 }
@@ -84,22 +83,19 @@ Status CheckOutputDir(const std::string& dir) {
 }  // namespace
 
 Status CheckRunPaths(const std::string& config_path, const Config& c) {
-  const StatusOr<Task> parsed = ParseTask(c.task);  // the registry's task table
-  if (!parsed.ok()) return parsed.status().WithContext("key 'task'");
-  const Task task = *parsed;
   ProtectInputPath(config_path);
-  for (const std::string& p : InputFiles(c, task)) ProtectInputPath(p);
-  for (const std::string& p : RequiredFiles(c, task)) {
+  for (const std::string& p : InputFiles(c)) ProtectInputPath(p);
+  for (const std::string& p : RequiredFiles(c)) {
     const bool text = EndsWith(p, ".json") || EndsWith(p, ".gml");
     RESPECT_RETURN_IF_ERROR(CheckInputFile(p, text ? kMaxTextInputBytes : kMaxBinaryInputBytes));
   }
-  if (task != Task::kDevices) RESPECT_RETURN_IF_ERROR(CheckOutputDir(c.output_dir));
+  if (c.task != Task::kDevices) RESPECT_RETURN_IF_ERROR(CheckOutputDir(c.output_dir));
   const std::string& lp = c.solver.write_lp;
   if (!lp.empty() && !(EndsWith(lp, ".lp") || EndsWith(lp, ".mps")))
     return Status::Invalid("key 'solver.write_lp': '" + lp + "' must end in .lp or .mps");
-  for (const std::string& p : OutputFiles(c, task)) RESPECT_RETURN_IF_ERROR(CheckWritable(p));
+  for (const std::string& p : OutputFiles(c)) RESPECT_RETURN_IF_ERROR(CheckWritable(p));
   // A deploy replaces <output.dir>/segments as a whole.
-  if (task == Task::kDeploy) RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(c.output_dir + "/segments"));
+  if (c.task == Task::kDeploy) RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(c.output_dir + "/segments"));
   return Status::Ok();
 }
 

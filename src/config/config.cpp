@@ -211,15 +211,15 @@ KeyDef Choice(std::string key, std::function<std::string(const Config&)> get,
   return Choice(std::move(key), std::move(get), std::move(put), Fixed(std::move(choices)), std::move(help));
 }
 
-// A string key whose choices are a registry table's names.
-KeyDef Named(std::string key, std::string& (*ref)(Config&), Names choices, std::string help) {
+// A string key, one of `choices` (null: any value).
+KeyDef StringKey(std::string key, std::string& (*ref)(Config&), Names choices, std::string help) {
   return Choice(
       std::move(key), [ref](const Config& c) { return ref(const_cast<Config&>(c)); },
       [ref](Config& c, const std::string& v) { ref(c) = v; }, std::move(choices), std::move(help));
 }
 
 KeyDef String(std::string key, std::string& (*ref)(Config&), std::vector<std::string> choices, std::string help) {
-  return Named(std::move(key), ref, Fixed(std::move(choices)), std::move(help));
+  return StringKey(std::move(key), ref, Fixed(std::move(choices)), std::move(help));
 }
 
 // A key that takes a scalar or a list of scalars.
@@ -249,17 +249,40 @@ std::string JoinList(const std::vector<T>& values, Show show) {
   return s;
 }
 
-KeyDef StringList(std::string key, std::vector<std::string>& (*ref)(Config&), Names choices, std::string help) {
+// A key naming one row of a registry table, held as the row's id: `parse`
+// maps a name (checked against `choices` first) to it, `name` back.
+template <class Id>
+KeyDef NamedId(std::string key, Id& (*ref)(Config&), Names choices, StatusOr<Id> (*parse)(const std::string&),
+               std::string (*name)(Id), std::string help) {
+  return Choice(
+      std::move(key), [ref, name](const Config& c) { return name(ref(const_cast<Config&>(c))); },
+      [ref, parse](Config& c, const std::string& v) { ref(c) = *parse(v); }, std::move(choices), std::move(help));
+}
+
+StatusOr<std::string> AnyName(const std::string& name) { return name; }
+std::string SameName(std::string name) { return name; }
+
+// A key that takes one name or a non-empty list of them, each one of
+// `choices` unless they are null, held as T (`parse` and `name` as NamedId;
+// AnyName and SameName for plain strings).
+template <class T>
+KeyDef NameList(std::string key, std::vector<T>& (*ref)(Config&), Names choices,
+                StatusOr<T> (*parse)(const std::string&), std::string (*name)(T), std::string help) {
   KeyDef d{key, "string or list", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
-  d.set = [ref, choices](Config* c, const YAML::Node& n, const std::string& w) {
-    std::vector<std::string> out;
-    RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, std::string* v) {
-      return ScalarChoice(item, w, choices, v);
+  d.set = [ref, choices, parse](Config* c, const YAML::Node& n, const std::string& w) {
+    std::vector<T> out;
+    RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, T* v) -> Status {
+      std::string text;
+      RESPECT_RETURN_IF_ERROR(ScalarChoice(item, w, choices, &text));
+      StatusOr<T> parsed = parse(text);
+      if (!parsed.ok()) return parsed.status().WithContext(w);
+      *v = std::move(*parsed);
+      return Status::Ok();
     }));
     ref(*c) = out;
     return Status::Ok();
   };
-  d.show = [ref](const Config& c) { return JoinList(ref(const_cast<Config&>(c)), [](const std::string& v) { return v; }); };
+  d.show = [ref, name](const Config& c) { return JoinList(ref(const_cast<Config&>(c)), name); };
   return d;
 }
 
@@ -295,11 +318,12 @@ namespace kb = option_bounds;  // bounds the options' Validate() checks too
 
 const std::vector<KeyDef>& Table() {
   static const std::vector<KeyDef> table = {
-      Named("task", REF(std::string, task), NamesOf(TaskChoices), "what to run"),
-      StringList("model", REF(std::vector<std::string>, models), nullptr,
+      NamedId("task", REF(Task, task), NamesOf(TaskChoices), ParseTask, TaskName, "what to run"),
+      NameList("model", REF(std::vector<std::string>, models), nullptr, AnyName, SameName,
                  "file.tflite | file.json | file.gml | zoo:NAME | synthetic (a list for compare)"),
       IntList("stages", REF(std::vector<int>, stages), 1, 1024, "pipeline stages (a list for compare)"),
-      StringList("methods", REF(std::vector<std::string>, methods), NamesOf(MethodChoices), "schedulers to run"),
+      NameList("methods", REF(std::vector<Method>, methods), NamesOf(MethodChoices), ParseMethod, MethodName,
+               "schedulers to run"),
       Choice("objective.kind", [](const Config& c) { return std::string(ToString(c.objective.kind)); },
              [](Config& c, const std::string& v) {
                c.objective.kind = v == "latency" ? ObjectiveKind::kLatency : ObjectiveKind::kMemoryComm;
@@ -340,9 +364,9 @@ const std::vector<KeyDef>& Table() {
            "show elapsed time, incumbent, bound and gap on stderr while an exact solve runs (from its first second)"),
       String("solver.write_lp", REF(std::string, solver.write_lp), {},
              "write each exact model to this .lp/.mps path (\"\" = no)"),
-      Named("solver.engine", REF(std::string, solver.engine), NamesOf(EngineChoices),
+      NamedId("solver.engine", REF(ExactEngine, solver.engine), NamesOf(EngineChoices), ParseEngine, EngineName,
              ChoicesHelp("exact engine", EngineChoices())),
-      Named("solver.start", REF(std::string, solver.start), NamesOf(StartChoices),
+      NamedId("solver.start", REF(StartChoice, solver.start), NamesOf(StartChoices), ParseStart, StartName,
              ChoicesHelp("exact's MIP start", StartChoices())),
       Bool("solver.incumbent_windows", REF(bool, solver.incumbent_windows),
            "keep only node stages that a schedule as good as the MIP start allows"),
@@ -352,7 +376,8 @@ const std::vector<KeyDef>& Table() {
       Bool("solver.cut_bound_ilp", REF(bool, solver.cut_bound_ilp),
            "close the cut bound's weight bands by small Cbc ILPs where its chain runs (far above the "
            "Lagrangian band bounds mid-graph)"),
-      Named("policy.window_engine", REF(std::string, policy.window_engine), NamesOf(EngineChoices),
+      NamedId("policy.window_engine", REF(ExactEngine, policy.window_engine), NamesOf(EngineChoices), ParseEngine,
+              EngineName,
              "engine closing the two-phase windows (as solver.engine)"),
       String("policy.weights", REF(std::string, policy.weights), {},
              "policy weights file, 'default' (shipped), or 'random' (every network randomly initialised, seed policy.seed)"),
@@ -622,15 +647,18 @@ Status ApplyOverride(Config* c, const std::string& key, const std::string& value
 
 namespace {
 
-// Names set in code (past the key table) are checked against the registry too.
+// Ids set in code (past the key table) must be rows of the registry too.
 Status CheckChoices(const Config& c) {
-  if (auto t = ParseTask(c.task); !t.ok()) return t.status().WithContext("key 'task'");
-  for (const std::string& m : c.methods)
-    if (auto p = ParseMethod(m); !p.ok()) return p.status().WithContext("key 'methods'");
-  if (auto e = ParseEngine(c.solver.engine); !e.ok()) return e.status().WithContext("key 'solver.engine'");
-  if (auto e = ParseEngine(c.policy.window_engine); !e.ok())
-    return e.status().WithContext("key 'policy.window_engine'");
-  if (auto st = ParseStart(c.solver.start); !st.ok()) return st.status().WithContext("key 'solver.start'");
+  auto none = [](const std::string& key, int id) {
+    return Status::Invalid("key '" + key + "': " + std::to_string(id) + " names no row of the registry");
+  };
+  if (TaskName(c.task).empty()) return none("task", static_cast<int>(c.task));
+  for (Method m : c.methods)
+    if (MethodName(m).empty()) return none("methods", static_cast<int>(m));
+  if (EngineName(c.solver.engine).empty()) return none("solver.engine", static_cast<int>(c.solver.engine));
+  if (EngineName(c.policy.window_engine).empty())
+    return none("policy.window_engine", static_cast<int>(c.policy.window_engine));
+  if (StartName(c.solver.start).empty()) return none("solver.start", static_cast<int>(c.solver.start));
   return Status::Ok();
 }
 
@@ -654,10 +682,9 @@ Status ValidateConfig(const Config& c) {
     return Status::Invalid("train.stages_min exceeds train.stages_max");
   if (c.label.degree_min > c.label.degree_max)
     return Status::Invalid("label.degree_min exceeds label.degree_max");
-  const Task task = *ParseTask(c.task);  // CheckChoices refused a name the registry does not hold
-  if ((task == Task::kSchedule || task == Task::kDeploy) && c.models.size() != 1)
-    return Status::Invalid("key 'model': task " + c.task + " takes one model (lists are for compare)");
-  if (task == Task::kSchedule && c.stages.size() != 1)
+  if ((c.task == Task::kSchedule || c.task == Task::kDeploy) && c.models.size() != 1)
+    return Status::Invalid("key 'model': task " + TaskName(c.task) + " takes one model (lists are for compare)");
+  if (c.task == Task::kSchedule && c.stages.size() != 1)
     return Status::Invalid("key 'stages': task schedule takes one stage count (lists are for compare)");
   if (c.output_dir.empty()) return Status::Invalid("key 'output.dir' is empty");
   if (c.objective.comm_model == CommModel::kTensor && c.objective.edge_weight != EdgeWeight::kTensor)

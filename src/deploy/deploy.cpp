@@ -18,14 +18,14 @@
 
 namespace respect {
 
-std::string DeployMethod(const Config& config) {
+Method DeployMethod(const Config& config) {
   // One method named: the user chose it. Several (the quickstart lists four
   // to compare them): deploy what exact proves rather than the first listed,
   // which is the vendor-style heuristic there.
   if (config.methods.size() == 1) return config.methods.front();
-  for (const std::string& m : config.methods)
-    if (m == "exact") return m;
-  return config.methods.empty() ? "exact" : config.methods.front();
+  for (const Method m : config.methods)
+    if (m == Method::kExact) return m;
+  return config.methods.empty() ? Method::kExact : config.methods.front();
 }
 
 namespace {
@@ -50,8 +50,8 @@ Status CheckEveryStageHasOperators(const std::vector<int>& stage_of_op, int stag
     if (s >= 0 && s < stages) ++count[s];
   for (int k = 0; k < stages; ++k)
     if (count[k] == 0)
-      return Status::Infeasible(source + ": stage " + std::to_string(k) + " of " + std::to_string(stages) +
-                                " holds no operator; deploy on fewer stages");
+      return Status::Invalid(source + ": stage " + std::to_string(k) + " of " + std::to_string(stages) +
+                             " holds no operator; deploy on fewer stages");
   return Status::Ok();
 }
 
@@ -130,11 +130,12 @@ Status ReadDeploySchedule(const Config& config, const Graph& g, std::ostream& ou
 
 // The schedule of DeployMethod(config), found now.
 Status ScheduleByMethod(const Problem& problem, const Config& config, Schedule* schedule, std::string* source) {
-  const std::string method = DeployMethod(config);
-  auto r = ScheduleWithMethod(problem, method, config);
+  const Method id = DeployMethod(config);
+  const std::string method = MethodName(id);
+  auto r = ScheduleWithMethod(problem, id, config);
   if (!r.ok()) return r.status().WithContext(method);
   if (r->status != SolveStatus::kOptimal && r->status != SolveStatus::kFeasible)
-    return Status::Infeasible(method + " found no schedule: " + r->message);
+    return Status::Invalid(method + " found no schedule: " + r->message);
   *schedule = r->schedule;
   *source = "method " + method;
   return Status::Ok();
@@ -190,9 +191,10 @@ Status RunDeploy(const Config& config, std::ostream& out) {
   RESPECT_RETURN_IF_ERROR(ReadDeploySchedule(config, *g, out, &stages, &schedule, &source));
   const Problem problem = MakeProblem(g, stages, config);
   if (stages > static_cast<int>(info.operators.size()))
-    return Status::Infeasible("model '" + path + "' has " + std::to_string(info.operators.size()) +
-                              " operators, fewer than the " + std::to_string(stages) + " stages asked for");
+    return Status::Invalid("model '" + path + "' has " + std::to_string(info.operators.size()) +
+                           " operators, fewer than the " + std::to_string(stages) + " stages asked for");
   RESPECT_RETURN_IF_ERROR(problem.Validate());
+  if (std::string why = problem.NoScheduleReason(); !why.empty()) return Status::Invalid(why);
   if (config.deploy.schedule.empty()) RESPECT_RETURN_IF_ERROR(ScheduleByMethod(problem, config, &schedule, &source));
   auto stage_of_op = StageOfOperators(*g, static_cast<int>(info.operators.size()), stages, source, &schedule);
   if (!stage_of_op.ok()) return stage_of_op.status();

@@ -23,7 +23,7 @@ Status RunDeploy(const Config& config, std::ostream& out);
 // The method that schedules a deploy without deploy.schedule: the one in
 // `methods` when it names exactly one, else exact (what the solver proves),
 // else the first listed.
-std::string DeployMethod(const Config& config);
+Method DeployMethod(const Config& config);
 
 // Lists Coral USB Accelerators; always Ok.
 Status ListDevices(std::ostream& out);

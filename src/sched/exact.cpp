@@ -117,9 +117,8 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   RunState s(problem, windows);
   s.r.method = name();
   s.r.bound = std::nan("");
-  Status valid = problem.Validate();
-  if (valid.code() == StatusCode::kInfeasible) return Infeasible(&s, valid.message());
-  RESPECT_RETURN_IF_ERROR(valid);
+  RESPECT_RETURN_IF_ERROR(problem.Validate());
+  if (std::string why = problem.NoScheduleReason(); !why.empty()) return Infeasible(&s, why);
   const bool full_problem = !windows;
   // A plain run of a graph large enough searches a better start (below).
   const bool search_start = full_problem && !start && options_.start_search &&
@@ -194,7 +193,7 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryLattice(RunState* s) 
   if (!options_.write_lp.empty()) {
     // The model file is asked for even when the lattice solves the problem.
     auto b = BuildScheduleIlp(problem, s->windows);
-    if (b.ok()) {
+    if (b.ok() && b->infeasible.empty()) {
       Status written = WriteModelFile(b->milp, options_.write_lp);
       if (!written.ok()) return StatusOr<ScheduleResult>(written);
     }
@@ -359,10 +358,8 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   const Stopwatch tb;
   auto built = BuildScheduleIlp(problem, s->windows);
   r.stats["build_seconds"] = tb.Seconds();
-  if (!built.ok()) {
-    if (built.status().code() == StatusCode::kInfeasible) return Infeasible(s, built.status().message());
-    return built.status();
-  }
+  if (!built.ok()) return built.status();
+  if (!built->infeasible.empty()) return Infeasible(s, built->infeasible);
   const IlpModel& ilp = *built;
   int binaries = 0;
   for (const auto& c : ilp.milp.cols) binaries += c.integer ? 1 : 0;

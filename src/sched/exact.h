@@ -20,6 +20,7 @@
 #include "core/time_shares.h"
 #include "formulations/cut_bound.h"
 #include "formulations/schedule_ilp.h"
+#include "sched/choice_ids.h"
 #include "sched/lattice.h"
 #include "sched/scheduler.h"
 #include "solver/cbc_solver.h"
@@ -47,10 +48,9 @@ double AutoLatticeSeconds(double time_limit_s);
 //   kLattice:   the ideal-lattice DP of sched/lattice.h on any graph up to
 //               2048 nodes (LatticeOptions::wide); where the graph or its
 //               lattice is too large, kAuto's Cbc driver.
-// Each engine is a row of sched/engines.h (its name, its use of the lattice,
-// the factory of its MILP solver); rows registered there take the values
-// after kLattice.
-enum class ExactEngine : int { kAuto, kCbcMain, kCbcDirect, kLattice };
+// Each engine (ExactEngine, sched/choice_ids.h) is a row of sched/engines.h
+// (its name, its use of the lattice, the factory of its MILP solver); rows
+// registered there take the values after kLattice.
 
 struct ExactOptions {
   double time_limit_s = 600.0;  // wall clock of the whole Run: start, windows, model, solver

@@ -111,11 +111,25 @@ StatusOr<ExactEngine> ParseEngine(const std::string& name) { return ParseChoice(
 StatusOr<StartChoice> ParseStart(const std::string& name) { return ParseChoice(StartChoices(), "start", name); }
 StatusOr<Task> ParseTask(const std::string& name) { return ParseChoice(TaskChoices(), "task", name); }
 
+namespace {
+
+template <class Rows, class Id>
+std::string NameOf(const Rows& rows, Id id) {
+  for (const auto& r : rows)
+    if (r.id == id) return r.name;
+  return "";
+}
+
+}  // namespace
+
+std::string MethodName(Method id) { return NameOf(MethodChoices(), id); }
+std::string EngineName(ExactEngine id) { return NameOf(EngineChoices(), id); }
+std::string StartName(StartChoice id) { return NameOf(StartChoices(), id); }
+std::string TaskName(Task id) { return NameOf(TaskChoices(), id); }
+
 std::vector<std::string> KnownMethods() { return ChoiceNames(MethodChoices()); }
 
 StatusOr<ExactOptions> ExactOptionsFrom(const Config& config) {
-  auto engine = ParseEngine(config.solver.engine);
-  if (!engine.ok()) return engine.status().WithContext("solver.engine");
   ExactOptions o;
   o.time_limit_s = config.solver.time_limit_s;
   o.threads = config.solver.threads;
@@ -123,7 +137,7 @@ StatusOr<ExactOptions> ExactOptionsFrom(const Config& config) {
   o.verbose = config.solver.verbose;
   o.progress = config.solver.progress;
   o.write_lp = config.solver.write_lp;
-  o.engine = *engine;
+  o.engine = config.solver.engine;
   o.incumbent_windows = config.solver.incumbent_windows;
   o.cut_bound = config.solver.cut_bound;
   o.cut_bound_ilp = config.solver.cut_bound_ilp;
@@ -149,8 +163,6 @@ StatusOr<RlOptions> RlOptionsFrom(const Config& config) {
 StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOptions& rl) {
   auto exact = ExactOptionsFrom(config);
   if (!exact.ok()) return exact.status();
-  auto window_engine = ParseEngine(config.policy.window_engine);
-  if (!window_engine.ok()) return window_engine.status().WithContext("policy.window_engine");
   TwoPhaseOptions t;
   t.rl = rl;
   t.exact = std::move(*exact);
@@ -158,7 +170,7 @@ StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOpti
   t.max_widen = config.policy.max_widen;
   t.certify = config.policy.certify;
   t.bound_thread = true;
-  t.window_engine = *window_engine;
+  t.window_engine = config.policy.window_engine;
   auto windows = ParseWindowMode(config.policy.windows);
   if (!windows.ok()) return windows.status();
   t.windows = *windows;
@@ -175,10 +187,9 @@ StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOpti
 // seconds supplies the MIP start (ExactOptions::start_search).
 StatusOr<ExactOptions> ExactWithStartSearch(const Config& config) {
   auto o = ExactOptionsFrom(config);
-  auto start = ParseStart(config.solver.start);
-  if (!o.ok() || !start.ok()) return !o.ok() ? o.status() : start.status().WithContext("solver.start");
-  if (*start == StartChoice::kDpTopo) return o;
-  if (*start == StartChoice::kTwoPhase) o->start_search_min_nodes = 0;
+  if (!o.ok()) return o.status();
+  if (config.solver.start == StartChoice::kDpTopo) return o;
+  if (config.solver.start == StartChoice::kTwoPhase) o->start_search_min_nodes = 0;
   o->start_search = [config](const Problem& problem, double seconds) -> StatusOr<Schedule> {
     auto rl = RlOptionsFrom(config);
     if (!rl.ok()) return rl.status();
@@ -215,10 +226,16 @@ StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, co
   return MakeScheduler(*m, config);
 }
 
-StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::string& method, const Config& config) {
+StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config) {
   auto s = MakeScheduler(method, config);
   if (!s.ok()) return s.status();
   return (*s)->Run(problem);
+}
+
+StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::string& method, const Config& config) {
+  auto m = ParseMethod(method);
+  if (!m.ok()) return m.status();
+  return ScheduleWithMethod(problem, *m, config);
 }
 
 }  // namespace respect

@@ -15,17 +15,14 @@
 #include <vector>
 
 #include "config/config.h"
+#include "sched/choice_ids.h"
 #include "sched/engines.h"
 #include "sched/exact.h"
 #include "sched/scheduler.h"
 
 namespace respect {
 
-// Rows registered with RegisterMethod take the values after kList.
-enum class Method : int { kHeuristic, kExact, kRl, kTwoPhase, kDpTopo, kList };
-enum class Task { kSchedule, kCompare, kLabel, kTrain, kDeploy, kDevices };
-// solver.start: exact's MIP start (registry.cpp ExactWithStartSearch).
-enum class StartChoice { kAuto, kDpTopo, kTwoPhase };
+// Method, Task, StartChoice and ExactEngine: sched/choice_ids.h.
 
 // One row of a name table: the enum value, its config name, a short help.
 template <class E>
@@ -83,12 +80,18 @@ StatusOr<ExactEngine> ParseEngine(const std::string& name);
 StatusOr<StartChoice> ParseStart(const std::string& name);
 StatusOr<Task> ParseTask(const std::string& name);
 
+// Id -> name; "" when no row holds the id (a value cast in code).
+std::string MethodName(Method id);
+std::string EngineName(ExactEngine id);
+std::string StartName(StartChoice id);
+std::string TaskName(Task id);
+
 // Known method names (heuristic, exact, rl, two_phase, dp_topo, list, then
 // registered ones).
 std::vector<std::string> KnownMethods();
 
-// Exact-solver options from the config's solver section (an unknown engine
-// name is refused).
+// Exact-solver options from the config's solver section (an engine id no row
+// holds is refused, by ExactOptions::Validate).
 StatusOr<ExactOptions> ExactOptionsFrom(const Config& config);
 
 // A new scheduler for `method` (its row's factory), configured from
@@ -97,6 +100,7 @@ StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(Method method, const Config& 
 StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, const Config& config);
 
 // Convenience: make and run.
+StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config);
 StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::string& method, const Config& config);
 
 }  // namespace respect

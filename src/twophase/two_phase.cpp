@@ -26,7 +26,7 @@ bool HasSchedule(const ScheduleResult& r) {
 // keeps z[v][k] for lo[v] <= k < hi[v] after TightenWindows); -1 if none.
 double BinariesOf(const Problem& problem, const Windows& windows) {
   auto tight = TightenWindows(problem, windows);
-  if (!tight.ok()) return -1;
+  if (!tight.ok() || !EmptyWindowReason(problem, *tight).empty()) return -1;
   double b = 0;
   for (int v = 0; v < problem.g().size(); ++v) b += std::max(0, tight->hi[v] - tight->lo[v]);
   return b;
