@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     if (!lp_dir.empty()) {
       (void)WriteTextFile(lp_dir + "/label_" + std::to_string(i) + ".json", GraphToJson(*r->graph));
       auto ilp = BuildScheduleIlp(probs.back());
-      if (ilp.ok()) (void)WriteModelFile(ilp->milp, lp_dir + "/label_" + std::to_string(i) + ".lp");
+      if (ilp.ok() && ilp->infeasible.empty()) (void)WriteModelFile(ilp->milp, lp_dir + "/label_" + std::to_string(i) + ".lp");
     }
   }
   std::vector<double> obj(count, NAN), secs(count, NAN);

@@ -50,11 +50,11 @@ Score ScoreOrders(const std::vector<LabelRecord>& held, const Config& cfg,
     s.exact += rew > 1 - 1e-12 ? 1 : 0;
     Problem p = MakeProblem(r.graph, r.stages, cfg);
     auto sched = OptimalSplit(p, order);
-    if (!sched.ok()) {
+    if (!sched.ok() || !sched->found) {
       ++s.split_failures;
       continue;
     }
-    const Evaluation e = Evaluate(p, *sched);
+    const Evaluation e = Evaluate(p, sched->schedule);
     if (!e.feasible || !(r.objective > 0)) {
       ++s.split_failures;
       continue;

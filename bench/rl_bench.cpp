@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     r.decode_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!order.ok()) { std::fprintf(stderr, "decode failed: %s\n", order.status().message().c_str()); return; }
     auto split = OptimalSplit(p, *order);
-    if (split.ok()) r.rl_obj = Evaluate(p, *split).objective;
+    if (split.ok() && split->found) r.rl_obj = Evaluate(p, split->schedule).objective;
     auto ex = exact.Run(p);
     if (ex.ok()) {
       r.exact_status = ToString(ex->status);

@@ -221,13 +221,17 @@ StatusOr<Windows> TightenWindows(const Problem& problem, const Windows& windows)
     w.lo[v] = std::max(w.lo[v], windows.lo[v]);
     w.hi[v] = std::min(w.hi[v], windows.hi[v]);
   }
-  if (PropagateWindows(g, &w)) return w;
-  for (int v = 0; v < n; ++v)
-    if (w.lo[v] > w.hi[v])
-      return Status::Infeasible("the stage windows leave node '" + g.node(v).name +
-                                "' no stage (needs >= " + std::to_string(w.lo[v]) + " and <= " +
-                                std::to_string(w.hi[v]) + " given its ancestors and descendants)");
+  PropagateWindows(g, &w);
   return w;
+}
+
+std::string EmptyWindowReason(const Problem& problem, const Windows& w) {
+  const Graph& g = problem.g();
+  for (int v = 0; v < g.size() && v < static_cast<int>(std::min(w.lo.size(), w.hi.size())); ++v)
+    if (w.lo[v] > w.hi[v])
+      return "the stage windows leave node '" + g.node(v).name + "' no stage (needs >= " + std::to_string(w.lo[v]) +
+             " and <= " + std::to_string(w.hi[v]) + " given its ancestors and descendants)";
+  return "";
 }
 
 bool WithinWindows(const Windows& windows, const Schedule& schedule) {
@@ -513,6 +517,14 @@ void IlpAssembly::AddLatencyObjective() {
 
 StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows) {
   RESPECT_RETURN_IF_ERROR(problem.Validate());
+  // An evident infeasibility: the problem and why, no model.
+  auto none = [&problem](std::string why) {
+    IlpModel out;
+    out.problem = problem;
+    out.infeasible = std::move(why);
+    return out;
+  };
+  if (std::string why = problem.NoScheduleReason(); !why.empty()) return none(std::move(why));
   const Graph& g = problem.g();
   const bool latency = problem.objective.kind == ObjectiveKind::kLatency;
   if (latency && (!(problem.edgetpu.macs_per_s > 0) || !(problem.edgetpu.link_bytes_per_s > 0) ||
@@ -524,6 +536,7 @@ StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windo
   ilp.milp.name = g.name().empty() ? "schedule" : g.name();
   auto w = TightenWindows(problem, windows ? *windows : FullWindows(problem));
   if (!w.ok()) return w.status();
+  if (std::string why = EmptyWindowReason(problem, *w); !why.empty()) return none(std::move(why));
   ilp.windows = std::move(*w);
 
   IlpAssembly a(problem, &ilp);
@@ -535,7 +548,7 @@ StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windo
   a.BuildCrossings();
   if (latency) a.AddLatencyObjective();
   else a.AddMemoryCommObjective();
-  if (!a.infeasible().empty()) return Status::Infeasible(a.infeasible());
+  if (!a.infeasible().empty()) return none(a.infeasible());
   return ilp;
 }
 

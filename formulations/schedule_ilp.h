@@ -22,8 +22,9 @@
 // fixed z are substituted as constants rather than kept as columns; edges
 // implied by longer paths get no precedence rows; nodes whose tensor weighs
 // nothing get no crossing terms; Mpeak >= the largest node.
-// Infeasibility visible without solving (an empty window, a stage no node can
-// reach) is returned as Status Infeasible with a message naming the culprit.
+// Infeasibility visible without solving (settings Problem::NoScheduleReason
+// refuses, an empty window, a stage no node can reach) is a model outcome:
+// IlpModel::infeasible names the culprit and no model is built.
 #pragma once
 
 #include <string>
@@ -72,8 +73,13 @@ bool PropagateWindows(const Graph& g, Windows* w);
 
 // `windows` intersected with FullWindows and made consistent along edges
 // (lo[w] >= lo[u], hi[u] <= hi[w] for every edge (u, w)). InvalidInput if the
-// vectors have the wrong size; Infeasible if some node is left no stage.
+// vectors have the wrong size. Some node may be left no stage (lo > hi): no
+// schedule fits the windows; EmptyWindowReason says which.
 StatusOr<Windows> TightenWindows(const Problem& problem, const Windows& windows);
+
+// "" when every node has a stage in `windows`, else a line naming the first
+// node left none (with its bounds).
+std::string EmptyWindowReason(const Problem& problem, const Windows& windows);
 
 // True iff lo[v] <= schedule.stage[v] <= hi[v] for all v.
 bool WithinWindows(const Windows& windows, const Schedule& schedule);
@@ -97,13 +103,17 @@ struct IlpModel {
   // the least value its rows allow, given z and the columns before it).
   std::vector<int> aux_cols;
 
+  // Not "": no schedule exists, evidently (why; the model is left unbuilt).
+  std::string infeasible;
+
   int stages() const { return problem.stages; }
   // Cost-model value of an ILP objective value.
   double ToCost(double ilp_objective) const { return ilp_objective * objective_scale; }
 };
 
 // Builds the ILP. windows == nullptr means FullWindows. Errors: InvalidInput
-// for a bad problem/windows, Infeasible when infeasibility is evident.
+// for a bad problem/windows. When infeasibility is evident the model comes
+// back with `infeasible` set (why) and nothing else.
 StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows = nullptr);
 
 // Stage per node from a column vector (z rounded at 0.5; fixed z as built).

@@ -241,7 +241,7 @@ Run MakeRun(const std::string& task, const std::vector<ModelArg>& models, py::ha
   Run run;
   run.models = models;
   Config& c = run.config;
-  c.task = task;
+  Set(&c, "task", json(task));  // the registry's task names, as the CLI reads them
   Set(&c, "stages", ToJson(stages, "stages"));
   Set(&c, "methods", json(methods));
   for (auto kv : kwargs) {
@@ -265,7 +265,7 @@ Run MakeRun(const std::string& task, const std::vector<ModelArg>& models, py::ha
   // and compare's fixed outputs are not checked then.
   if (!run.write_files && task != "deploy") {
     paths.output_dir = ".";
-    paths.task = "schedule";
+    paths.task = Task::kSchedule;
   }
   paths.models.clear();
   for (const ModelArg& m : models)
@@ -323,9 +323,10 @@ StatusOr<PyScheduleResult> ScheduleOne(const Run& run) {
   PyScheduleResult out;
   out.problem = MakeProblem(graphs->front(), c.stages.front(), c);
   RESPECT_RETURN_IF_ERROR(out.problem.Validate());
-  const std::string& method = c.methods.front();
+  if (std::string why = out.problem.NoScheduleReason(); !why.empty()) return Status::Invalid(why);
+  const Method method = c.methods.front();
   auto r = ScheduleWithMethod(out.problem, method, c);
-  if (!r.ok()) return r.status().WithContext(method);
+  if (!r.ok()) return r.status().WithContext(MethodName(method));
   out.result = std::move(r).value();
   if (run.write_files) {
     RESPECT_RETURN_IF_ERROR(MakeDirs(c.output_dir));
@@ -334,8 +335,8 @@ StatusOr<PyScheduleResult> ScheduleOne(const Run& run) {
   }
   // The CLI prints the table, then stops with exit 2.
   if (out.result.status == SolveStatus::kInfeasible)
-    return Status::Infeasible(out.problem.g().name() + " on " + std::to_string(out.problem.stages) +
-                              " stages: " + out.result.message);
+    return Status::Invalid(out.problem.g().name() + " on " + std::to_string(out.problem.stages) +
+                           " stages: " + out.result.message);
   return out;
 }
 
@@ -361,16 +362,15 @@ StatusOr<std::vector<CompareRow>> CompareRows(const Run& run) {
     for (const auto& g : *graphs)
       for (int stages : c.stages) {
         problems.push_back(MakeProblem(g, stages, c));
-        const Status v = problems.back().Validate();
-        if (!v.ok() && v.code() != StatusCode::kInfeasible) return v;
+        RESPECT_RETURN_IF_ERROR(problems.back().Validate());  // an infeasible one is a row
       }
   }
   if (run.write_files) RESPECT_RETURN_IF_ERROR(MakeDirs(c.output_dir));
   std::vector<CompareRow> rows;
   for (const Problem& problem : problems)
-    for (const std::string& method : c.methods) {
+    for (const Method method : c.methods) {
       auto r = ScheduleWithMethod(problem, method, c);
-      const std::string where = problem.g().name() + "/" + std::to_string(problem.stages) + "/" + method;
+      const std::string where = problem.g().name() + "/" + std::to_string(problem.stages) + "/" + MethodName(method);
       if (!r.ok()) return r.status().WithContext(where);
       rows.push_back(CompareRow{problem.g().name(), problem.g().size(), problem.stages, std::move(r).value(), 0.0});
       if (run.write_files) {

@@ -25,10 +25,10 @@ output: {dir: out}
 )";
   auto c = ParseConfig(yaml, "run.yaml");
   ASSERT_TRUE(c.ok()) << c.status().message();
-  EXPECT_EQ(c->task, "schedule");
+  EXPECT_EQ(c->task, Task::kSchedule);
   EXPECT_EQ(c->models, std::vector<std::string>{"zoo:resnet50"});
   EXPECT_EQ(c->stages, std::vector<int>{4});
-  EXPECT_EQ(c->methods, std::vector<std::string>{"two_phase"});
+  EXPECT_EQ(c->methods, std::vector<Method>{Method::kTwoPhase});
   EXPECT_EQ(c->edgetpu.sram_bytes, 8388608);
   EXPECT_DOUBLE_EQ(c->edgetpu.link_bytes_per_s, 3.2e8);
   EXPECT_DOUBLE_EQ(c->solver.time_limit_s, 600);
@@ -43,7 +43,7 @@ TEST(Config, ListsAndEnums) {
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->models.size(), 2u);
   EXPECT_EQ(c->stages, (std::vector<int>{4, 5, 6}));
-  EXPECT_EQ(c->methods, std::vector<std::string>{"heuristic"});
+  EXPECT_EQ(c->methods, std::vector<Method>{Method::kHeuristic});
   EXPECT_EQ(c->objective.kind, ObjectiveKind::kLatency);
   EXPECT_EQ(c->objective.comm_model, CommModel::kEdge);
 }
@@ -144,7 +144,7 @@ TEST(Config, EmbeddedQuickstartIsTheFile) {
   EXPECT_EQ(std::string(kQuickstartYaml), file.str());
   auto c = ParseConfig(kQuickstartYaml, "quickstart");
   ASSERT_TRUE(c.ok()) << c.status().message();
-  EXPECT_EQ(c->methods, (std::vector<std::string>{"heuristic", "exact", "rl", "two_phase"}));
+  EXPECT_EQ(c->methods, (std::vector<Method>{Method::kHeuristic, Method::kExact, Method::kRl, Method::kTwoPhase}));
 }
 
 // docs/config.md is generated from the key table (respect-opt

@@ -140,17 +140,22 @@ TEST(Evaluate, MalformedSchedule) {
   EXPECT_FALSE(Evaluate(P(2), Schedule{{-1, 0, 1}}).feasible);
 }
 
-TEST(ProblemValidate, FailsFast) {
+// Settings without a schedule are seen at once, as a reason (a solve
+// outcome), not as a call error; malformed problems are errors.
+TEST(ProblemValidate, NoScheduleIsAReasonNotAnError) {
   Problem p = P(4);
-  Status s = p.Validate();
-  EXPECT_EQ(s.code(), StatusCode::kInfeasible);
-  EXPECT_NE(s.message().find("fewer than the 4"), std::string::npos);
+  EXPECT_TRUE(p.Validate().ok());
+  EXPECT_NE(p.NoScheduleReason().find("fewer than the 4"), std::string::npos) << p.NoScheduleReason();
+  EXPECT_FALSE(p.Schedulable());
   p = P(2);
   p.constraints.max_stage_param_bytes = 5;
-  s = p.Validate();
-  EXPECT_EQ(s.code(), StatusCode::kInfeasible);
-  EXPECT_NE(s.message().find("node 'c'"), std::string::npos) << s.message();
-  EXPECT_TRUE(P(3).Validate().ok());
+  EXPECT_TRUE(p.Validate().ok());
+  EXPECT_NE(p.NoScheduleReason().find("node 'c'"), std::string::npos) << p.NoScheduleReason();
+  EXPECT_EQ(P(3).NoScheduleReason(), "");
+  EXPECT_TRUE(P(3).Schedulable());
+  p = P(0);
+  EXPECT_EQ(p.Validate().code(), StatusCode::kInvalidInput);
+  EXPECT_FALSE(p.Schedulable());
 }
 
 // A fake cost model plugs in where the standard one goes.

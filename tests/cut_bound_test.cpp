@@ -126,7 +126,7 @@ TEST(CutBound, NeverAboveBruteForce) {
     Problem p = MakeProblem(g, static_cast<int>(Uni(rng, 2, 4)), ObjectiveKind::kMemoryComm, cm);
     p.objective.comm_weight = (i % 3 == 0) ? 0.25 : (i % 3 == 1 ? 1.0 : 3.0);
     p.constraints.nonempty_stages = i % 5 != 0;
-    if (!p.Validate().ok()) continue;
+    if (!p.Schedulable()) continue;
     auto best = BruteForceScheduler().Run(p);
     ASSERT_TRUE(best.ok());
     if (best->status != SolveStatus::kOptimal) continue;
@@ -261,7 +261,7 @@ TEST(CutBound, BandIlpsRaiseTheBoundAndStayBelowTheOptimum) {
     Problem p = MakeProblem(g, static_cast<int>(Uni(rng, 3, 4)), ObjectiveKind::kMemoryComm,
                             i % 2 ? CommModel::kEdge : CommModel::kTensor);
     p.constraints.nonempty_stages = false;
-    if (!p.Validate().ok()) continue;
+    if (!p.Schedulable()) continue;
     auto best = BruteForceScheduler().Run(p);
     ASSERT_TRUE(best.ok());
     if (best->status != SolveStatus::kOptimal) continue;

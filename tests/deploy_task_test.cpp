@@ -39,10 +39,10 @@ std::string WriteModel(const fs::path& dir, const std::string& name, const std::
 
 Config DeployConfig(const std::string& model, const fs::path& out, int stages) {
   Config c;
-  c.task = "deploy";
+  c.task = Task::kDeploy;
   c.models = {model};
   c.stages = {stages};
-  c.methods = {"heuristic"};
+  c.methods = {Method::kHeuristic};
   c.output_dir = out.string();
   return c;
 }
@@ -67,7 +67,7 @@ TEST(DeployTask, ScheduleComesFromTheFirstConfiguredMethod) {
   const fs::path dir = FreshDir("exact_method");
   const std::string model = WriteModel(dir, "fc.tflite", BuildLargeFcModel(1 << 20, 6));
   Config c = DeployConfig(model, dir / "out", 2);
-  c.methods = {"exact", "heuristic"};
+  c.methods = {Method::kExact, Method::kHeuristic};
   Status st = RunDeploy(c, std::cout);
   ASSERT_TRUE(st.ok()) << st.message();
   YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
@@ -81,7 +81,7 @@ TEST(DeployTask, ExactScheduleGivesEveryStageAnOperator) {
   const fs::path dir = FreshDir("boundary_only");
   const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
   Config c = DeployConfig(model, dir / "out", 2);
-  c.methods = {"exact"};
+  c.methods = {Method::kExact};
   Status st = RunDeploy(c, std::cout);
   ASSERT_TRUE(st.ok()) << st.message();
   YAML::Node m = YAML::LoadFile((dir / "out" / "segments" / "manifest.yaml").string());
@@ -96,7 +96,7 @@ TEST(DeployTask, StageWithoutOperatorsFromAFileIsRefused) {
   const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel());
   Status st = DeployWithScheduleFile(model, dir, "s.json", {0, 0, 0, 0, 0});
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.code(), StatusCode::kInfeasible);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);  // exit 2, as before
   EXPECT_EQ(st.message(),
             "file " + (dir / "s.json").string() + ": stage 1 of 2 holds no operator; deploy on fewer stages");
   EXPECT_FALSE(fs::exists(dir / "out" / "segments"));
@@ -332,16 +332,16 @@ TEST(Devices, CoralIdsAndScan) {
 TEST(DeployTask, DeploysExactUnlessOneMethodIsNamed) {
   Config c;
   std::string why;
-  c.methods = {"heuristic", "exact", "rl", "two_phase"};  // the quickstart's list
-  EXPECT_EQ(DeployMethod(c, &why), "exact");
+  c.methods = {Method::kHeuristic, Method::kExact, Method::kRl, Method::kTwoPhase};  // the quickstart's list
+  EXPECT_EQ(DeployMethod(c, &why), Method::kExact);
   EXPECT_NE(why.find("lists 4"), std::string::npos) << why;
-  c.methods = {"heuristic"};
-  EXPECT_EQ(DeployMethod(c, &why), "heuristic");
+  c.methods = {Method::kHeuristic};
+  EXPECT_EQ(DeployMethod(c, &why), Method::kHeuristic);
   EXPECT_NE(why.find("the one method"), std::string::npos) << why;
-  c.methods = {"rl", "dp_topo"};  // several, exact not among them: still exact
-  EXPECT_EQ(DeployMethod(c), "exact");
+  c.methods = {Method::kRl, Method::kDpTopo};  // several, exact not among them: still exact
+  EXPECT_EQ(DeployMethod(c), Method::kExact);
   c.methods.clear();
-  EXPECT_EQ(DeployMethod(c), "exact");
+  EXPECT_EQ(DeployMethod(c), Method::kExact);
 }
 
 // The deploy says which method it ran and why, on its output.
@@ -349,7 +349,7 @@ TEST(DeployTask, SaysWhichMethodItDeploysAndWhy) {
   const fs::path dir = FreshDir("says_method");
   const std::string model = WriteModel(dir, "tiny.tflite", BuildTinyConvModel(FixtureQuant::kUint8));
   Config c = DeployConfig(model, dir / "out", 2);
-  c.methods = {"heuristic", "exact", "rl", "two_phase"};
+  c.methods = {Method::kHeuristic, Method::kExact, Method::kRl, Method::kTwoPhase};
   std::ostringstream out, warnings;
   Status st = RunDeploy(c, out, warnings);
   ASSERT_TRUE(st.ok()) << st.message();

@@ -47,8 +47,9 @@ TEST(Heuristic, HeavyNodeAndZeroRuns) {
   ASSERT_TRUE(s.ok());
   // prefix: 0 0 0 9 10 10 15; cut1 nearest 5 -> position 0..3 gives |0-5|=5 or |9-5|=4 -> 3.
   // cut2 nearest 10 -> position 4 (earliest with sum 10).
-  EXPECT_EQ(s->stage, (std::vector<int>{0, 0, 0, 1, 2, 2}));
-  Evaluation e = Evaluate(p, *s);
+  ASSERT_TRUE(s->found);
+  EXPECT_EQ(s->schedule.stage, (std::vector<int>{0, 0, 0, 1, 2, 2}));
+  Evaluation e = Evaluate(p, s->schedule);
   EXPECT_TRUE(e.feasible) << e.violation;
 }
 
@@ -56,7 +57,8 @@ TEST(Heuristic, KeepsStagesNonEmpty) {
   Problem p = StagesProblem(Chain({100, 0, 0, 0}), 4);
   auto s = EqualParamSplit(p, p.g().topo_order());
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(s->stage, (std::vector<int>{0, 1, 2, 3}));
+  ASSERT_TRUE(s->found);
+  EXPECT_EQ(s->schedule.stage, (std::vector<int>{0, 1, 2, 3}));
 }
 
 TEST(Heuristic, RespectsChildrenSameStage) {

@@ -46,7 +46,7 @@ inline OrderCost SplitCost() {
     p.graph = ex.graph;
     p.stages = ex.stages;
     auto s = OptimalSplit(p, order);
-    return s.ok() ? Evaluate(p, *s).objective : std::numeric_limits<double>::infinity();
+    return s.ok() && s->found ? Evaluate(p, s->schedule).objective : std::numeric_limits<double>::infinity();
   };
 }
 

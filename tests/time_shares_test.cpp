@@ -100,7 +100,7 @@ TEST(CutBoundStall, AStalledRunStillBoundsAndSaysSo) {
   for (int seed = 1; seed <= 12; ++seed) {
     auto g = test_graphs::RandomGraph(rng, 9, 2, "stall" + std::to_string(seed));
     const Problem p = test_graphs::MakeProblem(g, 3, ObjectiveKind::kMemoryComm, CommModel::kTensor);
-    if (!p.Validate().ok()) continue;
+    if (!p.Schedulable()) continue;
     auto best = BruteForceScheduler().Run(p);
     ASSERT_TRUE(best.ok());
     if (best->status != SolveStatus::kOptimal) continue;

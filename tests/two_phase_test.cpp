@@ -53,8 +53,8 @@ TEST(Rl, SplitsTheDecodedOrderOptimally) {
     auto order = policy->Decode(p.g());
     ASSERT_TRUE(order.ok());
     auto split = OptimalSplit(p, *order);
-    ASSERT_TRUE(split.ok());
-    EXPECT_DOUBLE_EQ(Evaluate(p, *split).objective, r->objective);
+    ASSERT_TRUE(split.ok() && split->found);
+    EXPECT_DOUBLE_EQ(Evaluate(p, split->schedule).objective, r->objective);
     EXPECT_GE(r->stats.at("decode_ms"), 0.0);
   }
 }

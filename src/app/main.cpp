@@ -38,17 +38,16 @@ int Fail(const respect::Status& s) {
 }
 
 respect::Status Dispatch(const respect::Config& c) {
-  auto task = respect::ParseTask(c.task);  // the registry's task table
-  if (!task.ok()) return task.status();
+  const std::string name = respect::TaskName(c.task);  // the registry's task table
   // N ranks of another task would each do the whole job and write the same files.
-  if (respect::dist::Size() > 1 && !respect::TaskRunsUnderMpi(*task)) {
+  if (respect::dist::Size() > 1 && !respect::TaskRunsUnderMpi(c.task)) {
     std::string shared;  // "task label and task train", from the registry
     for (const auto& row : respect::TaskChoices())
-      if (respect::TaskRunsUnderMpi(row.id)) shared += (shared.empty() ? "task " : " and task ") + std::string(row.name);
-    return respect::Status::Invalid("task '" + c.task + "' runs as one process; under mpirun only " + shared +
+      if (row.runs_under_mpi) shared += (shared.empty() ? "task " : " and task ") + std::string(row.name);
+    return respect::Status::Invalid("task '" + name + "' runs as one process; under mpirun only " + shared +
                                     " share their work (run it without mpirun)");
   }
-  switch (*task) {
+  switch (c.task) {
     case respect::Task::kSchedule: return respect::RunScheduleTask(c);
     case respect::Task::kCompare: return respect::RunCompareTask(c);
     case respect::Task::kLabel: return respect::RunLabelTask(c);
@@ -56,7 +55,7 @@ respect::Status Dispatch(const respect::Config& c) {
     case respect::Task::kDeploy: return respect::RunDeployTask(c);
     case respect::Task::kDevices: return respect::RunDevicesTask(c);
   }
-  return respect::Status::Internal("task '" + c.task + "' has no runner");
+  return respect::Status::Internal("task '" + name + "' has no runner");
 }
 
 // Every config key is also an option (--stages 5). They are listed in the
@@ -184,7 +183,7 @@ respect::StatusOr<respect::Config> BuildConfig(const CommandLine& cl) {
   // unless the command line or a config names the methods.
   if (!cl.model.empty()) {
     config->models = {cl.model};
-    if (cl.config_path.empty()) config->methods = {"exact"};
+    if (cl.config_path.empty()) config->methods = {respect::Method::kExact};
   }
   for (const std::string& kv : cl.sets) {
     const size_t eq = kv.find('=');

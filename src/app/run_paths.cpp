@@ -30,7 +30,7 @@ std::vector<std::string> InputFiles(const Config& c) {
   if (c.policy.window_weights != "random")
     in.push_back(c.policy.window_weights == "default" ? DefaultStageNetPath() : c.policy.window_weights);
   if (!c.deploy.schedule.empty()) in.push_back(c.deploy.schedule);
-  if (c.task == "train") {
+  if (c.task == Task::kTrain) {
     in.push_back(c.train.dataset);
     if (!c.train.init_weights.empty()) in.push_back(c.train.init_weights);
   }
@@ -41,14 +41,14 @@ std::vector<std::string> InputFiles(const Config& c) {
 // regular files (a missing file is left to its reader, which names the key).
 std::vector<std::string> RequiredFiles(const Config& c) {
   std::vector<std::string> req;
-  if (c.task == "devices") return req;
-  if (c.task != "label" && c.task != "train")
+  if (c.task == Task::kDevices) return req;
+  if (c.task != Task::kLabel && c.task != Task::kTrain)
     for (const std::string& m : c.models)
       if (EndsWith(m, ".json") || EndsWith(m, ".gml") || EndsWith(m, ".tflite")) req.push_back(m);
   for (const std::string& w : {c.policy.weights, c.policy.window_weights})
     if (w != "default" && w != "random") req.push_back(w);
-  if (c.task == "deploy" && !c.deploy.schedule.empty()) req.push_back(c.deploy.schedule);
-  if (c.task == "train" && !c.train.init_weights.empty()) req.push_back(c.train.init_weights);
+  if (c.task == Task::kDeploy && !c.deploy.schedule.empty()) req.push_back(c.deploy.schedule);
+  if (c.task == Task::kTrain && !c.train.init_weights.empty()) req.push_back(c.train.init_weights);
   return req;
 }
 
@@ -56,14 +56,14 @@ std::vector<std::string> RequiredFiles(const Config& c) {
 // graph and checked when written).
 std::vector<std::string> OutputFiles(const Config& c) {
   std::vector<std::string> out;
-  if (!c.solver.write_lp.empty() && c.task != "label") out.push_back(c.solver.write_lp);
-  if (c.task == "label") out.push_back(c.label.dataset);
-  if (c.task == "train") {
+  if (!c.solver.write_lp.empty() && c.task != Task::kLabel) out.push_back(c.solver.write_lp);
+  if (c.task == Task::kLabel) out.push_back(c.label.dataset);
+  if (c.task == Task::kTrain) {
     out.push_back(c.train.weights_out);
     for (const char* f : {"/checkpoint.rspc", "/curve.csv", "/best_so_far.rspw"})
       out.push_back(c.train.checkpoint_dir + f);
   }
-  if (c.task == "compare")
+  if (c.task == Task::kCompare)
     for (const char* f : {"/compare.csv", "/compare.json"}) out.push_back(c.output_dir + f);
   return out;
 }
@@ -89,13 +89,13 @@ Status CheckRunPaths(const std::string& config_path, const Config& c) {
     const bool text = EndsWith(p, ".json") || EndsWith(p, ".gml");
     RESPECT_RETURN_IF_ERROR(CheckInputFile(p, text ? kMaxTextInputBytes : kMaxBinaryInputBytes));
   }
-  if (c.task != "devices") RESPECT_RETURN_IF_ERROR(CheckOutputDir(c.output_dir));
+  if (c.task != Task::kDevices) RESPECT_RETURN_IF_ERROR(CheckOutputDir(c.output_dir));
   const std::string& lp = c.solver.write_lp;
   if (!lp.empty() && !(EndsWith(lp, ".lp") || EndsWith(lp, ".mps")))
     return Status::Invalid("key 'solver.write_lp': '" + lp + "' must end in .lp or .mps");
   for (const std::string& p : OutputFiles(c)) RESPECT_RETURN_IF_ERROR(CheckWritable(p));
   // A deploy replaces <output.dir>/segments as a whole.
-  if (c.task == "deploy") RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(c.output_dir + "/segments"));
+  if (c.task == Task::kDeploy) RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(c.output_dir + "/segments"));
   return Status::Ok();
 }
 

@@ -20,8 +20,7 @@ StatusOr<std::vector<Problem>> LoadAllProblems(const Config& config) {
     for (const auto& g : *graphs) {
       for (int stages : config.stages) {
         Problem problem = MakeProblem(g, stages, config);
-        const Status v = problem.Validate();
-        if (!v.ok() && v.code() != StatusCode::kInfeasible) return v;
+        RESPECT_RETURN_IF_ERROR(problem.Validate());  // an infeasible one is a row with status infeasible
         problems.push_back(std::move(problem));
       }
     }
@@ -38,14 +37,15 @@ Status RunCompareTask(const Config& config) {
   std::vector<CompareRow> rows;
   for (const Problem& problem : *problems) {
     const Graph& g = problem.g();
-    for (const std::string& method : config.methods) {
+    for (const Method method : config.methods) {
       CompareRow row{g.name(), g.size(), problem.stages, {}, 0.0};
       auto r = ScheduleWithMethod(problem, method, config);
-      if (!r.ok()) return r.status().WithContext(g.name() + "/" + std::to_string(problem.stages) + "/" + method);
+      if (!r.ok())
+        return r.status().WithContext(g.name() + "/" + std::to_string(problem.stages) + "/" + MethodName(method));
       row.result = std::move(r).value();
       auto path = WriteScheduleFiles(config.output_dir, problem, row.result);
       if (!path.ok()) return path.status();
-      std::cerr << "  " << g.name() << " x" << problem.stages << " " << method << ": "
+      std::cerr << "  " << g.name() << " x" << problem.stages << " " << MethodName(method) << ": "
                 << ToString(row.result.status) << " in " << row.result.seconds << " s\n";
       rows.push_back(std::move(row));
     }

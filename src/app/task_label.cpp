@@ -16,7 +16,7 @@ Status RunLabelTask(const Config& config) {
   solve_config.solver.progress = false;  // solves run in parallel; the label bar shows progress
   const size_t slash = config.label.dataset.find_last_of('/');
   if (slash != std::string::npos && slash > 0) RESPECT_RETURN_IF_ERROR(MakeDirs(config.label.dataset.substr(0, slash)));
-  LabelSolver solve = [&solve_config](const Problem& p) { return ScheduleWithMethod(p, "exact", solve_config); };
+  LabelSolver solve = [&solve_config](const Problem& p) { return ScheduleWithMethod(p, Method::kExact, solve_config); };
   auto stats = GenerateLabels(config, solve, /*progress=*/true);
   if (!stats.ok()) return stats.status();
   if (!dist::IsRoot()) return Status::Ok();  // rank 0 speaks for the job

@@ -16,18 +16,22 @@ Status RunScheduleTask(const Config& config) {
   for (const auto& g : *graphs) {
     const Problem problem = MakeProblem(g, config.stages.front(), config);
     RESPECT_RETURN_IF_ERROR(problem.Validate());
+    // Settings that admit no schedule stop the run before any method, as bad input.
+    if (std::string why = problem.NoScheduleReason(); !why.empty()) return Status::Invalid(why);
     std::vector<ScheduleResult> results;
-    for (const std::string& method : config.methods) {
+    for (const Method method : config.methods) {
       auto r = ScheduleWithMethod(problem, method, config);
-      if (!r.ok()) return r.status().WithContext(method);
+      if (!r.ok()) return r.status().WithContext(MethodName(method));
       std::cout << FormatScheduleTable(problem, *r);
       auto path = WriteScheduleFiles(config.output_dir, problem, *r);
       if (!path.ok()) return path.status();
       // Flushed per table: with stdout in a file, an interrupted run keeps
       // the tables already printed.
       std::cout << "  wrote " << *path << "\n\n" << std::flush;
+      // A proven-infeasible instance ends the run with exit 2 once every
+      // method has printed its table.
       if (r->status == SolveStatus::kInfeasible)
-        worst = Status::Infeasible(g->name() + " on " + std::to_string(problem.stages) + " stages: " + r->message);
+        worst = Status::Invalid(g->name() + " on " + std::to_string(problem.stages) + " stages: " + r->message);
       results.push_back(std::move(r).value());
     }
     // Side by side: the headline of a run with several methods.

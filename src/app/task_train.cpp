@@ -98,8 +98,8 @@ OrderCost MakeOrderCost(const Config& config) {
   return [config](const TrainExample& ex, const std::vector<int>& order) {
     const Problem problem = MakeProblem(ex.graph, ex.stages, config);
     auto s = OptimalSplit(problem, order);
-    if (!s.ok()) return std::numeric_limits<double>::infinity();
-    return Evaluate(problem, *s).objective;
+    if (!s.ok() || !s->found) return std::numeric_limits<double>::infinity();
+    return Evaluate(problem, s->schedule).objective;
   };
 }
 

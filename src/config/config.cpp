@@ -11,6 +11,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "core/option_bounds.h"
 #include "io/graph_io.h"
 #include "sched/registry.h"
 
@@ -23,13 +24,16 @@ constexpr double kNoMax = std::numeric_limits<double>::infinity();
 
 using Setter = std::function<Status(Config*, const YAML::Node&, const std::string& where)>;
 using Shower = std::function<std::string(const Config&)>;
+// A key's choices, read at each use: the registry's tables take rows at run
+// time (sched/registry.h RegisterMethod, sched/engines.h RegisterEngine).
+using Names = std::function<std::vector<std::string>()>;
 
 // One row of the key table: everything about a key in one place.
 struct KeyDef {
   std::string key;
   std::string type;        // shown in --help
   double min = kNoMin, max = kNoMax;
-  std::vector<std::string> choices;
+  Names choices;  // null: any value
   std::string help;
   Setter set;
   Shower show;
@@ -116,7 +120,7 @@ Status ScalarString(const YAML::Node& n, const std::string& where, std::string* 
 // Row makers. `ref` maps a Config to the field it sets.
 template <class T>
 KeyDef Double(std::string key, T& (*ref)(Config&), double lo, double hi, std::string help) {
-  KeyDef d{key, "number", lo, hi, {}, std::move(help), nullptr, nullptr};
+  KeyDef d{key, "number", lo, hi, nullptr, std::move(help), nullptr, nullptr};
   d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
     double v = 0;
     RESPECT_RETURN_IF_ERROR(ScalarDouble(n, w, &v));
@@ -130,7 +134,7 @@ KeyDef Double(std::string key, T& (*ref)(Config&), double lo, double hi, std::st
 
 template <class T>
 KeyDef Int(std::string key, T& (*ref)(Config&), double lo, double hi, std::string help) {
-  KeyDef d{key, "integer", lo, hi, {}, std::move(help), nullptr, nullptr};
+  KeyDef d{key, "integer", lo, hi, nullptr, std::move(help), nullptr, nullptr};
   d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
     if constexpr (std::is_same_v<T, uint64_t>) {
       uint64_t v = 0;
@@ -150,7 +154,7 @@ KeyDef Int(std::string key, T& (*ref)(Config&), double lo, double hi, std::strin
 }
 
 KeyDef Bool(std::string key, bool& (*ref)(Config&), std::string help) {
-  KeyDef d{key, "bool", kNoMin, kNoMax, {}, std::move(help), nullptr, nullptr};
+  KeyDef d{key, "bool", kNoMin, kNoMax, nullptr, std::move(help), nullptr, nullptr};
   d.set = [ref](Config* c, const YAML::Node& n, const std::string& w) {
     return ScalarBool(n, w, &ref(*c));
   };
@@ -164,22 +168,34 @@ std::string JoinChoices(const std::vector<std::string>& choices) {
   return list;
 }
 
-// A string, one of `choices` unless they are empty.
-Status ScalarChoice(const YAML::Node& n, const std::string& w, const std::vector<std::string>& choices,
-                    std::string* v) {
+// A string, one of `choices` unless they are null.
+Status ScalarChoice(const YAML::Node& n, const std::string& w, const Names& choices, std::string* v) {
   RESPECT_RETURN_IF_ERROR(ScalarString(n, w, v));
-  if (!choices.empty() && std::find(choices.begin(), choices.end(), *v) == choices.end())
-    return Status::Invalid(w + ": '" + *v + "' is not one of " + JoinChoices(choices) +
+  if (!choices) return Status::Ok();
+  const std::vector<std::string> names = choices();
+  if (std::find(names.begin(), names.end(), *v) == names.end())
+    return Status::Invalid(w + ": '" + *v + "' is not one of " + JoinChoices(names) +
                            (v->find(',') != std::string::npos ? " (a list is written [a, b])" : ""));
   return Status::Ok();
+}
+
+// Fixed choices ({} = any value).
+Names Fixed(std::vector<std::string> choices) {
+  if (choices.empty()) return nullptr;
+  return [choices] { return choices; };
+}
+
+// The names of a registry table, read at each use.
+template <class Rows>
+Names NamesOf(const Rows& (*rows)()) {
+  return [rows] { return ChoiceNames(rows()); };
 }
 
 // A string key, optionally restricted to `choices`, read and written through
 // get/set so enum-typed fields can be rows too.
 KeyDef Choice(std::string key, std::function<std::string(const Config&)> get,
-              std::function<void(Config&, const std::string&)> put, std::vector<std::string> choices,
-              std::string help) {
-  KeyDef d{key, choices.empty() ? "string" : "choice", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
+              std::function<void(Config&, const std::string&)> put, Names choices, std::string help) {
+  KeyDef d{key, choices ? "choice" : "string", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
   d.set = [put, choices](Config* c, const YAML::Node& n, const std::string& w) {
     std::string v;
     RESPECT_RETURN_IF_ERROR(ScalarChoice(n, w, choices, &v));
@@ -190,10 +206,21 @@ KeyDef Choice(std::string key, std::function<std::string(const Config&)> get,
   return d;
 }
 
-KeyDef String(std::string key, std::string& (*ref)(Config&), std::vector<std::string> choices, std::string help) {
+KeyDef Choice(std::string key, std::function<std::string(const Config&)> get,
+              std::function<void(Config&, const std::string&)> put, std::vector<std::string> choices,
+              std::string help) {
+  return Choice(std::move(key), std::move(get), std::move(put), Fixed(std::move(choices)), std::move(help));
+}
+
+// A string key, one of `choices` (null: any value).
+KeyDef StringKey(std::string key, std::string& (*ref)(Config&), Names choices, std::string help) {
   return Choice(
       std::move(key), [ref](const Config& c) { return ref(const_cast<Config&>(c)); },
       [ref](Config& c, const std::string& v) { ref(c) = v; }, std::move(choices), std::move(help));
+}
+
+KeyDef String(std::string key, std::string& (*ref)(Config&), std::vector<std::string> choices, std::string help) {
+  return StringKey(std::move(key), ref, Fixed(std::move(choices)), std::move(help));
 }
 
 // A key that takes a scalar or a list of scalars.
@@ -223,23 +250,45 @@ std::string JoinList(const std::vector<T>& values, Show show) {
   return s;
 }
 
-KeyDef StringList(std::string key, std::vector<std::string>& (*ref)(Config&), std::vector<std::string> choices,
-                  std::string help) {
+// A key naming one row of a registry table, held as the row's id: `parse`
+// maps a name (checked against `choices` first) to it, `name` back.
+template <class Id>
+KeyDef NamedId(std::string key, Id& (*ref)(Config&), Names choices, StatusOr<Id> (*parse)(const std::string&),
+               std::string (*name)(Id), std::string help) {
+  return Choice(
+      std::move(key), [ref, name](const Config& c) { return name(ref(const_cast<Config&>(c))); },
+      [ref, parse](Config& c, const std::string& v) { ref(c) = *parse(v); }, std::move(choices), std::move(help));
+}
+
+StatusOr<std::string> AnyName(const std::string& name) { return name; }
+std::string SameName(std::string name) { return name; }
+
+// A key that takes one name or a non-empty list of them, each one of
+// `choices` unless they are null, held as T (`parse` and `name` as NamedId;
+// AnyName and SameName for plain strings).
+template <class T>
+KeyDef NameList(std::string key, std::vector<T>& (*ref)(Config&), Names choices,
+                StatusOr<T> (*parse)(const std::string&), std::string (*name)(T), std::string help) {
   KeyDef d{key, "string or list", kNoMin, kNoMax, choices, std::move(help), nullptr, nullptr};
-  d.set = [ref, choices](Config* c, const YAML::Node& n, const std::string& w) {
-    std::vector<std::string> out;
-    RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, std::string* v) {
-      return ScalarChoice(item, w, choices, v);
+  d.set = [ref, choices, parse](Config* c, const YAML::Node& n, const std::string& w) {
+    std::vector<T> out;
+    RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, T* v) -> Status {
+      std::string text;
+      RESPECT_RETURN_IF_ERROR(ScalarChoice(item, w, choices, &text));
+      StatusOr<T> parsed = parse(text);
+      if (!parsed.ok()) return parsed.status().WithContext(w);
+      *v = std::move(*parsed);
+      return Status::Ok();
     }));
     ref(*c) = out;
     return Status::Ok();
   };
-  d.show = [ref](const Config& c) { return JoinList(ref(const_cast<Config&>(c)), [](const std::string& v) { return v; }); };
+  d.show = [ref, name](const Config& c) { return JoinList(ref(const_cast<Config&>(c)), name); };
   return d;
 }
 
 KeyDef IntList(std::string key, std::vector<int>& (*ref)(Config&), double lo, double hi, std::string help) {
-  KeyDef d{key, "integer or list", lo, hi, {}, std::move(help), nullptr, nullptr};
+  KeyDef d{key, "integer or list", lo, hi, nullptr, std::move(help), nullptr, nullptr};
   d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
     std::vector<int> out;
     RESPECT_RETURN_IF_ERROR(ReadList(n, w, &out, [&](const YAML::Node& item, int* v) -> Status {
@@ -258,22 +307,24 @@ KeyDef IntList(std::string key, std::vector<int>& (*ref)(Config&), double lo, do
 
 // "head: auto = help; cbc_main = help; ...": a choice key's help from its
 // registry table.
-template <class E>
-std::string ChoicesHelp(const std::string& head, const std::vector<NamedChoice<E>>& rows) {
+template <class Rows>
+std::string ChoicesHelp(const std::string& head, const Rows& rows) {
   std::string text = head;
   for (size_t i = 0; i < rows.size(); ++i) text += std::string(i ? "; " : ": ") + rows[i].name + " = " + rows[i].help;
   return text;
 }
 
 #define REF(T, expr) +[](Config& c) -> T& { return c.expr; }
+namespace kb = option_bounds;  // bounds the options' Validate() checks too
 
 const std::vector<KeyDef>& Table() {
   static const std::vector<KeyDef> table = {
-      String("task", REF(std::string, task), ChoiceNames(TaskChoices()), "what to run"),
-      StringList("model", REF(std::vector<std::string>, models), {},
+      NamedId("task", REF(Task, task), NamesOf(TaskChoices), ParseTask, TaskName, "what to run"),
+      NameList("model", REF(std::vector<std::string>, models), nullptr, AnyName, SameName,
                  "file.tflite | file.json | file.gml | zoo:NAME | synthetic (a list for compare)"),
       IntList("stages", REF(std::vector<int>, stages), 1, 1024, "pipeline stages (a list for compare)"),
-      StringList("methods", REF(std::vector<std::string>, methods), ChoiceNames(MethodChoices()), "schedulers to run"),
+      NameList("methods", REF(std::vector<Method>, methods), NamesOf(MethodChoices), ParseMethod, MethodName,
+               "schedulers to run"),
       Choice("objective.kind", [](const Config& c) { return std::string(ToString(c.objective.kind)); },
              [](Config& c, const std::string& v) {
                c.objective.kind = v == "latency" ? ObjectiveKind::kLatency : ObjectiveKind::kMemoryComm;
@@ -307,16 +358,16 @@ const std::vector<KeyDef>& Table() {
           "hard cap on a stage's parameter bytes (0 = none)"),
       Double("solver.time_limit_s", REF(double, solver.time_limit_s), 0.001, 1e7,
              "wall-clock limit per method and problem (exact, two_phase; bounds dp_topo and rl splits)"),
-      Int("solver.threads", REF(int, solver.threads), 1, 256, "solver threads"),
-      Double("solver.relative_gap", REF(double, solver.relative_gap), 0, 1, "stop when (incumbent - bound) / incumbent is at most this"),
+      Int("solver.threads", REF(int, solver.threads), kb::kThreads.min, kb::kThreads.max, "solver threads"),
+      Double("solver.relative_gap", REF(double, solver.relative_gap), kb::kRelativeGap.min, kb::kRelativeGap.max, "stop when (incumbent - bound) / incumbent is at most this"),
       Bool("solver.verbose", REF(bool, solver.verbose), "print the solver's log"),
       Bool("solver.progress", REF(bool, solver.progress),
            "show elapsed time, incumbent, bound and gap on stderr while an exact solve runs (from its first second)"),
       String("solver.write_lp", REF(std::string, solver.write_lp), {},
              "write each exact model to this .lp/.mps path (\"\" = no)"),
-      String("solver.engine", REF(std::string, solver.engine), ChoiceNames(EngineChoices()),
+      NamedId("solver.engine", REF(ExactEngine, solver.engine), NamesOf(EngineChoices), ParseEngine, EngineName,
              ChoicesHelp("exact engine", EngineChoices())),
-      String("solver.start", REF(std::string, solver.start), ChoiceNames(StartChoices()),
+      NamedId("solver.start", REF(StartChoice, solver.start), NamesOf(StartChoices), ParseStart, StartName,
              ChoicesHelp("exact's MIP start", StartChoices())),
       Bool("solver.incumbent_windows", REF(bool, solver.incumbent_windows),
            "keep only node stages that a schedule as good as the MIP start allows"),
@@ -326,7 +377,8 @@ const std::vector<KeyDef>& Table() {
       Bool("solver.cut_bound_ilp", REF(bool, solver.cut_bound_ilp),
            "close the cut bound's weight bands by small Cbc ILPs where its chain runs (far above the "
            "Lagrangian band bounds mid-graph)"),
-      String("policy.window_engine", REF(std::string, policy.window_engine), ChoiceNames(EngineChoices()),
+      NamedId("policy.window_engine", REF(ExactEngine, policy.window_engine), NamesOf(EngineChoices), ParseEngine,
+              EngineName,
              "engine closing the two-phase windows (as solver.engine)"),
       String("policy.weights", REF(std::string, policy.weights), {},
              "policy weights file, 'default' (shipped), or 'random' (every network randomly initialised, seed policy.seed)"),
@@ -336,17 +388,17 @@ const std::vector<KeyDef>& Table() {
       String("policy.window_weights", REF(std::string, policy.window_weights), {},
              "window network weights file, 'default' (shipped; 'random' when policy.weights is random), or 'random'"),
       Int("policy.seed", REF(int, policy.seed), 0, 2147483647, "seed of the random networks (policy.weights: random)"),
-      Double("policy.window_budget", REF(double, policy.window_budget), 0.01, 1.0,
+      Double("policy.window_budget", REF(double, policy.window_budget), kb::kWindowBudget.min, kb::kWindowBudget.max,
              "learned windows: the share of the uniform windows' free binaries they may spend"),
-      Int("policy.window_group", REF(int, policy.window_group), 0, 1000000,
+      Int("policy.window_group", REF(int, policy.window_group), kb::kWindowGroup.min, kb::kWindowGroup.max,
           "learned windows: the most nodes one connected group of open windows may hold (0: no cap)"),
-      Int("policy.window", REF(int, policy.window), 0, 1024, "two-phase slack around the coarse stage"),
-      Int("policy.max_widen", REF(int, policy.max_widen), 0, 64, "two-phase widening rounds"),
+      Int("policy.window", REF(int, policy.window), kb::kWindow.min, kb::kWindow.max, "two-phase slack around the coarse stage"),
+      Int("policy.max_widen", REF(int, policy.max_widen), kb::kMaxWiden.min, kb::kMaxWiden.max, "two-phase widening rounds"),
       Bool("policy.certify", REF(bool, policy.certify), "two-phase: prove the result on the full ILP"),
       String("policy.decode", REF(std::string, policy.decode), {"greedy", "sample", "beam"}, "how the policy emits orders: one greedy, policy.samples sampled, or a beam of policy.beam_width"),
-      Int("policy.beam_width", REF(int, policy.beam_width), 1, 256, "beam width (decode: beam)"),
-      Int("policy.samples", REF(int, policy.samples), 1, 4096, "samples (decode: sample)"),
-      Double("policy.sample_time_s", REF(double, policy.sample_time_s), 0, 1e7,
+      Int("policy.beam_width", REF(int, policy.beam_width), kb::kBeamWidth.min, kb::kBeamWidth.max, "beam width (decode: beam)"),
+      Int("policy.samples", REF(int, policy.samples), kb::kSamples.min, kb::kSamples.max, "samples (decode: sample)"),
+      Double("policy.sample_time_s", REF(double, policy.sample_time_s), kb::kSampleTimeS.min, kb::kSampleTimeS.max,
              "decode sample: keep sampling until this many seconds are spent (0 = policy.samples only)"),
       Int("synthetic.nodes", REF(int, synthetic.nodes), 2, 1e7, "nodes per synthetic graph"),
       Int("synthetic.levels_min", REF(int, synthetic.levels_min), 2, 1e7, "fewest levels (longest path, in nodes)"),
@@ -595,15 +647,18 @@ Status ApplyOverride(Config* c, const std::string& key, const std::string& value
 
 namespace {
 
-// Names set in code (past the key table) are checked against the registry too.
+// Ids set in code (past the key table) must be rows of the registry too.
 Status CheckChoices(const Config& c) {
-  if (auto t = ParseTask(c.task); !t.ok()) return t.status().WithContext("key 'task'");
-  for (const std::string& m : c.methods)
-    if (auto p = ParseMethod(m); !p.ok()) return p.status().WithContext("key 'methods'");
-  if (auto e = ParseEngine(c.solver.engine); !e.ok()) return e.status().WithContext("key 'solver.engine'");
-  if (auto e = ParseEngine(c.policy.window_engine); !e.ok())
-    return e.status().WithContext("key 'policy.window_engine'");
-  if (auto st = ParseStart(c.solver.start); !st.ok()) return st.status().WithContext("key 'solver.start'");
+  auto none = [](const std::string& key, int id) {
+    return Status::Invalid("key '" + key + "': " + std::to_string(id) + " names no row of the registry");
+  };
+  if (TaskName(c.task).empty()) return none("task", static_cast<int>(c.task));
+  for (Method m : c.methods)
+    if (MethodName(m).empty()) return none("methods", static_cast<int>(m));
+  if (EngineName(c.solver.engine).empty()) return none("solver.engine", static_cast<int>(c.solver.engine));
+  if (EngineName(c.policy.window_engine).empty())
+    return none("policy.window_engine", static_cast<int>(c.policy.window_engine));
+  if (StartName(c.solver.start).empty()) return none("solver.start", static_cast<int>(c.solver.start));
   return Status::Ok();
 }
 
@@ -627,9 +682,9 @@ Status ValidateConfig(const Config& c) {
     return Status::Invalid("train.stages_min exceeds train.stages_max");
   if (c.label.degree_min > c.label.degree_max)
     return Status::Invalid("label.degree_min exceeds label.degree_max");
-  if ((c.task == "schedule" || c.task == "deploy") && c.models.size() != 1)
-    return Status::Invalid("key 'model': task " + c.task + " takes one model (lists are for compare)");
-  if (c.task == "schedule" && c.stages.size() != 1)
+  if ((c.task == Task::kSchedule || c.task == Task::kDeploy) && c.models.size() != 1)
+    return Status::Invalid("key 'model': task " + TaskName(c.task) + " takes one model (lists are for compare)");
+  if (c.task == Task::kSchedule && c.stages.size() != 1)
     return Status::Invalid("key 'stages': task schedule takes one stage count (lists are for compare)");
   if (c.output_dir.empty()) return Status::Invalid("key 'output.dir' is empty");
   if (c.objective.comm_model == CommModel::kTensor && c.objective.edge_weight != EdgeWeight::kTensor)
@@ -643,9 +698,9 @@ namespace {
 
 // "[min, max]", "a|b|c" or "" for a key without bounds.
 std::string RangeText(const KeyDef& d, const std::string& sep) {
-  if (!d.choices.empty()) {
+  if (d.choices) {
     std::string range;
-    for (const auto& ch : d.choices) range += (range.empty() ? "" : sep) + ch;
+    for (const auto& ch : d.choices()) range += (range.empty() ? "" : sep) + ch;
     return range;
   }
   if (d.min == kNoMin && d.max == kNoMax) return "";
@@ -691,9 +746,9 @@ std::string Cell(const std::string& text) {
 
 // "`a`, `b`" for choices, else the bounds, else "".
 std::string AllowedCell(const KeyDef& d) {
-  if (d.choices.empty()) return Cell(RangeText(d, ""));
+  if (!d.choices) return Cell(RangeText(d, ""));
   std::string out;
-  for (const auto& ch : d.choices) out += (out.empty() ? "`" : ", `") + ch + "`";
+  for (const auto& ch : d.choices()) out += (out.empty() ? "`" : ", `") + ch + "`";
   return out;
 }
 
@@ -776,7 +831,7 @@ std::string NearestName(const std::string& word, const std::vector<std::string>&
 std::string ListFromCommas(const std::string& key, const std::string& value) {
   const KeyDef* d = FindKey(key);
   if (!d || value.find(',') == std::string::npos) return value;
-  const bool list_of_names = d->type == "string or list" && !d->choices.empty();
+  const bool list_of_names = d->type == "string or list" && static_cast<bool>(d->choices);
   if (!(list_of_names || d->type == "integer or list")) return value;
   const size_t first = value.find_first_not_of(" \t");
   if (first == std::string::npos || value[first] == '[' || value[first] == '{') return value;

@@ -1,6 +1,8 @@
 // One typed config, loaded once from YAML (docs/config.md). Units are in
 // the key names. Defaults and bounds live in one table (config.cpp) used for
-// loading, command-line overrides, validation and --help.
+// loading, command-line overrides, validation and --help. Names chosen from
+// the registry (task, methods, engines, start) are held as their ids
+// (sched/choice_ids.h), parsed when the config is loaded.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 
 #include "core/status.h"
 #include "cost/problem.h"
+#include "sched/choice_ids.h"
 
 namespace respect {
 
@@ -22,8 +25,9 @@ struct SolverConfig {
   // Exact engine: auto (the lattice DP for a tenth of the limit, at most 0.5 s,
   // then Cbc's direct driver from its incumbent, keeping its bound; CbcMain
   // with threads > 1) | cbc_main | cbc_direct | lattice (the DP on up to 2048
-  // nodes for the whole limit, Cbc where its lattice is too large).
-  std::string engine = "auto";
+  // nodes for the whole limit, Cbc where its lattice is too large); the rows
+  // of sched/engines.h.
+  ExactEngine engine = ExactEngine::kAuto;
   // Restrict the exact model (and the two-phase windows) to schedules at
   // least as good as the MIP start (IncumbentWindows in formulations/).
   bool incumbent_windows = true;
@@ -35,7 +39,7 @@ struct SolverConfig {
   // exact's MIP start: dp_topo (the best natural-order split) | two_phase
   // (policy + exact windows for four fifths of the limit, 95% above 2,048 nodes, after the lattice share) |
   // auto (two_phase on graphs of 500 nodes or more, else dp_topo).
-  std::string start = "auto";
+  StartChoice start = StartChoice::kAuto;
   // A line with elapsed time, incumbent, bound and gap on stderr while an
   // exact solve runs (quiet for solves under 2 s).
   bool progress = true;
@@ -51,7 +55,7 @@ struct PolicyConfig {
   int window = 1;                    // two-phase slack w
   int max_widen = 3;                 // two-phase widening rounds
   bool certify = false;              // two-phase: prove against the full ILP
-  std::string window_engine = "auto";  // engine closing the two-phase windows (as solver.engine)
+  ExactEngine window_engine = ExactEngine::kAuto;  // engine closing the two-phase windows (as solver.engine)
   std::string decode = "greedy";     // greedy | sample | beam
   int beam_width = 4;
   int samples = 16;
@@ -114,10 +118,10 @@ struct DeployConfig {
 };
 
 struct Config {
-  std::string task = "schedule";     // schedule | compare | label | train | deploy | devices
+  Task task = Task::kSchedule;       // schedule | compare | label | train | deploy | devices
   std::vector<std::string> models = {"zoo:resnet50"};   // key `model`: a string or a list
   std::vector<int> stages = {4};
-  std::vector<std::string> methods = {"two_phase"};
+  std::vector<Method> methods = {Method::kTwoPhase};
   ObjectiveSpec objective;
   EdgeTpuParams edgetpu;
   ScheduleConstraints constraints;

@@ -145,7 +145,6 @@ Status AllOk(const Status& local) {
     switch (static_cast<StatusCode>(code)) {
       case StatusCode::kInvalidInput: return Status::Invalid(msg);
       case StatusCode::kIoError: return Status::Io(msg);
-      case StatusCode::kInfeasible: return Status::Infeasible(msg);
       default: return Status::Internal(msg);
     }
   }

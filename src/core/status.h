@@ -1,5 +1,8 @@
 // Status: the outcome of a *call* (did it run, and if not, why), kept apart
-// from what a solver *found* (SolveStatus). Library code never exits or
+// from what a solver *found* (SolveStatus: optimal, feasible, infeasible,
+// time_limit, invalid). A problem without a schedule is a solve outcome, never
+// a Status: the library returns it in its result (ScheduleResult::status,
+// SplitOutcome::found, IlpModel::infeasible, ...). Library code never exits or
 // aborts; it returns a Status and only main() turns it into an exit code.
 #pragma once
 
@@ -11,9 +14,11 @@ namespace respect {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidInput,  // bad config, malformed graph or file: the user can fix it (exit 2)
+  // Bad config, malformed graph or file: the user can fix it (exit 2). The
+  // tasks (src/app, the Python module) also stop with it when a method
+  // proves the settings admit no schedule, after printing its result.
+  kInvalidInput,
   kIoError,       // a file could not be read or written (exit 2)
-  kInfeasible,    // the problem as posed has no schedule (exit 2)
   kInternal,      // a bug or an unexpected library failure (exit 1)
 };
 
@@ -26,7 +31,6 @@ class Status {
   static Status Ok() { return Status(); }
   static Status Invalid(std::string msg) { return Status(StatusCode::kInvalidInput, std::move(msg)); }
   static Status Io(std::string msg) { return Status(StatusCode::kIoError, std::move(msg)); }
-  static Status Infeasible(std::string msg) { return Status(StatusCode::kInfeasible, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(StatusCode::kInternal, std::move(msg)); }
 
   bool ok() const { return code_ == StatusCode::kOk; }

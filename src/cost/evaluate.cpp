@@ -22,33 +22,35 @@ Status Problem::Validate() const {
   if (!graph) return Status::Invalid("problem has no graph");
   const Graph& gr = *graph;
   if (stages < 1) return Status::Invalid("stages must be >= 1, got " + std::to_string(stages));
-  if (constraints.nonempty_stages && stages > gr.num_operators()) {
-    const bool all_ops = gr.num_operators() == gr.size();
-    return Status::Infeasible("graph '" + gr.name() + "' has " + std::to_string(gr.num_operators()) +
-                              (all_ops ? " nodes" : " operator nodes") + ", fewer than the " +
-                              std::to_string(stages) + " non-empty stages asked for");
-  }
-  if (constraints.max_stage_param_bytes > 0) {
-    int64_t cap = constraints.max_stage_param_bytes;
-    int64_t big = gr.max_param_bytes();
-    if (big > cap) {
-      for (const Node& nd : gr.nodes())
-        if (nd.param_bytes == big)
-          return Status::Infeasible("max_stage_param_bytes " + std::to_string(cap) +
-                                    " is below node '" + nd.name + "' alone (" +
-                                    std::to_string(big) + " bytes)");
-    }
-    if (static_cast<double>(gr.total_param_bytes()) > static_cast<double>(cap) * stages)
-      return Status::Infeasible("max_stage_param_bytes " + std::to_string(cap) + " x " +
-                                std::to_string(stages) + " stages cannot hold the " +
-                                std::to_string(gr.total_param_bytes()) + " parameter bytes");
-  }
   if (objective.comm_weight < 0) return Status::Invalid("comm_weight must be >= 0");
   if (objective.comm_model == CommModel::kTensor && objective.edge_weight != EdgeWeight::kTensor)
     return Status::Invalid(std::string("objective.edge_weight ") + ToString(objective.edge_weight) +
                            " needs objective.comm_model edge (comm_model tensor weighs each tensor by its "
                            "producer's output_bytes)");
   return Status::Ok();
+}
+
+std::string Problem::NoScheduleReason() const {
+  const Graph& gr = *graph;
+  if (constraints.nonempty_stages && stages > gr.num_operators()) {
+    const bool all_ops = gr.num_operators() == gr.size();
+    return "graph '" + gr.name() + "' has " + std::to_string(gr.num_operators()) +
+           (all_ops ? " nodes" : " operator nodes") + ", fewer than the " + std::to_string(stages) +
+           " non-empty stages asked for";
+  }
+  if (constraints.max_stage_param_bytes <= 0) return "";
+  const int64_t cap = constraints.max_stage_param_bytes;
+  const int64_t big = gr.max_param_bytes();
+  if (big > cap) {
+    for (const Node& nd : gr.nodes())
+      if (nd.param_bytes == big)
+        return "max_stage_param_bytes " + std::to_string(cap) + " is below node '" + nd.name + "' alone (" +
+               std::to_string(big) + " bytes)";
+  }
+  if (static_cast<double>(gr.total_param_bytes()) > static_cast<double>(cap) * stages)
+    return "max_stage_param_bytes " + std::to_string(cap) + " x " + std::to_string(stages) +
+           " stages cannot hold the " + std::to_string(gr.total_param_bytes()) + " parameter bytes";
+  return "";
 }
 
 std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage, int stages,

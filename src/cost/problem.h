@@ -51,9 +51,18 @@ struct Problem {
   ScheduleConstraints constraints;
 
   const Graph& g() const { return *graph; }
-  // Fails fast (one line) on settings that cannot have a schedule: fewer
-  // operator nodes than stages with nonempty_stages, a cap below the largest node, etc.
+  // Call errors (one line): no graph, stages < 1, a negative comm weight,
+  // an edge weight without comm_model edge. Every solver's precondition.
   Status Validate() const;
+  // Why the settings admit no schedule, seen without solving: fewer operator
+  // nodes than stages with nonempty_stages, a stage cap below the largest
+  // node or below total / stages; "" when none of these holds. A solve
+  // outcome, not an error: schedulers return it as SolveStatus::kInfeasible
+  // (BeginResult). Precondition: Validate() is ok.
+  std::string NoScheduleReason() const;
+  // Validate() is ok and NoScheduleReason() is "" (tests and benchmarks
+  // skipping hopeless random instances).
+  bool Schedulable() const { return Validate().ok() && NoScheduleReason().empty(); }
 };
 
 struct Schedule {

@@ -19,7 +19,7 @@
 
 namespace respect {
 
-std::string DeployMethod(const Config& config, std::string* why) {
+Method DeployMethod(const Config& config, std::string* why) {
   // One method named: the user chose it. None or several (the quickstart
   // lists four to compare them, the vendor-style heuristic first): deploy
   // what exact proves.
@@ -31,7 +31,7 @@ std::string DeployMethod(const Config& config, std::string* why) {
     *why = config.methods.empty() ? "no method named; exact gives the proven optimum"
                                   : "`methods` lists " + std::to_string(config.methods.size()) +
                                         "; deploy takes exact's proven optimum unless one method is named";
-  return "exact";
+  return Method::kExact;
 }
 
 std::string FloatModelWarning(const TfliteModelInfo& info) {
@@ -77,8 +77,8 @@ Status CheckEveryStageHasOperators(const std::vector<int>& stage_of_op, int stag
     if (s >= 0 && s < stages) ++count[s];
   for (int k = 0; k < stages; ++k)
     if (count[k] == 0)
-      return Status::Infeasible(source + ": stage " + std::to_string(k) + " of " + std::to_string(stages) +
-                                " holds no operator; deploy on fewer stages");
+      return Status::Invalid(source + ": stage " + std::to_string(k) + " of " + std::to_string(stages) +
+                             " holds no operator; deploy on fewer stages");
   return Status::Ok();
 }
 
@@ -159,12 +159,13 @@ Status ReadDeploySchedule(const Config& config, const Graph& g, std::ostream& ou
 Status ScheduleByMethod(const Problem& problem, const Config& config, std::ostream& out, Schedule* schedule,
                         std::string* source) {
   std::string why;
-  const std::string method = DeployMethod(config, &why);
+  const Method id = DeployMethod(config, &why);
+  const std::string method = MethodName(id);
   out << "deploy: scheduling with " << method << " (" << why << ")\n" << std::flush;
-  auto r = ScheduleWithMethod(problem, method, config);
+  auto r = ScheduleWithMethod(problem, id, config);
   if (!r.ok()) return r.status().WithContext(method);
   if (r->status != SolveStatus::kOptimal && r->status != SolveStatus::kFeasible)
-    return Status::Infeasible(method + " found no schedule: " + r->message);
+    return Status::Invalid(method + " found no schedule: " + r->message);
   *schedule = r->schedule;
   *source = "method " + method;
   return Status::Ok();
@@ -222,9 +223,10 @@ Status RunDeploy(const Config& config, std::ostream& out, std::ostream& warnings
   RESPECT_RETURN_IF_ERROR(ReadDeploySchedule(config, *g, out, &stages, &schedule, &source));
   const Problem problem = MakeProblem(g, stages, config);
   if (stages > static_cast<int>(info.operators.size()))
-    return Status::Infeasible("model '" + path + "' has " + std::to_string(info.operators.size()) +
-                              " operators, fewer than the " + std::to_string(stages) + " stages asked for");
+    return Status::Invalid("model '" + path + "' has " + std::to_string(info.operators.size()) +
+                           " operators, fewer than the " + std::to_string(stages) + " stages asked for");
   RESPECT_RETURN_IF_ERROR(problem.Validate());
+  if (std::string why = problem.NoScheduleReason(); !why.empty()) return Status::Invalid(why);
   if (config.deploy.schedule.empty()) RESPECT_RETURN_IF_ERROR(ScheduleByMethod(problem, config, out, &schedule, &source));
   auto stage_of_op = StageOfOperators(*g, static_cast<int>(info.operators.size()), stages, source, &schedule);
   if (!stage_of_op.ok()) return stage_of_op.status();

@@ -28,7 +28,7 @@ inline Status RunDeploy(const Config& config, std::ostream& out) { return RunDep
 // The method that schedules a deploy without deploy.schedule: the one in
 // `methods` when it names exactly one, else exact (what the solver proves).
 // *why (when given) says which of the two rules chose it.
-std::string DeployMethod(const Config& config, std::string* why = nullptr);
+Method DeployMethod(const Config& config, std::string* why = nullptr);
 
 // "" for a quantized model; else one line (no newline) saying the model is
 // float (more than half its parameter bytes float32 / float16, not

@@ -32,15 +32,14 @@ StatusOr<ScheduleResult> BruteForceScheduler::Run(const Problem& problem) {
   const Stopwatch clock;
   ScheduleResult r;
   r.method = name();
-  Status v = problem.Validate();
-  if (v.code() == StatusCode::kInfeasible) {
+  RESPECT_RETURN_IF_ERROR(problem.Validate());
+  if (std::string why = problem.NoScheduleReason(); !why.empty()) {
     r.status = SolveStatus::kInfeasible;
-    r.message = v.message();
+    r.message = std::move(why);
     r.bound = std::nan("");
     RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
     return r;
   }
-  RESPECT_RETURN_IF_ERROR(v);
   const Graph& g = problem.g();
   const int n = g.size();
   if (n > kBruteForceMaxNodes)
@@ -89,7 +88,7 @@ StatusOr<ScheduleResult> BruteForceScheduler::Run(const Problem& problem) {
   return r;
 }
 
-StatusOr<Schedule> BruteForceSplit(const Problem& problem, const std::vector<int>& order) {
+StatusOr<SplitOutcome> BruteForceSplit(const Problem& problem, const std::vector<int>& order) {
   RESPECT_RETURN_IF_ERROR(problem.Validate());
   const Graph& g = problem.g();
   const int n = g.size();
@@ -117,8 +116,11 @@ StatusOr<Schedule> BruteForceSplit(const Problem& problem, const std::vector<int
     for (int i = 0; i < n; ++i) s.stage[order[i]] = st[i];
     Consider(problem, s, &best);
   }
-  if (!best.found) return Status::Infeasible("no contiguous split of the order is feasible");
-  return best.schedule;
+  SplitOutcome out;
+  out.found = best.found;
+  if (best.found) out.schedule = best.schedule;
+  else out.why = "no contiguous split of the order is feasible";
+  return out;
 }
 
 }  // namespace respect

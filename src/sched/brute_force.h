@@ -6,6 +6,7 @@
 
 #include "core/status.h"
 #include "sched/scheduler.h"
+#include "sched/split.h"
 
 namespace respect {
 
@@ -25,7 +26,7 @@ class BruteForceScheduler final : public Scheduler {
 
 // Every split of `order` into contiguous segments (with nonempty_stages off,
 // empty trailing stages too), judged by evaluate(); the best feasible one, or
-// Infeasible. For graphs of at most 24 nodes.
-StatusOr<Schedule> BruteForceSplit(const Problem& problem, const std::vector<int>& order);
+// found false when there is none. For graphs of at most 24 nodes.
+StatusOr<SplitOutcome> BruteForceSplit(const Problem& problem, const std::vector<int>& order);
 
 }  // namespace respect

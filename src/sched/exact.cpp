@@ -8,9 +8,11 @@
 #include <utility>
 
 #include "core/deadline.h"
+#include "core/option_bounds.h"
 #include "core/progress.h"
 #include "core/time_shares.h"
 #include "formulations/cut_bound.h"
+#include "sched/engines.h"
 #include "sched/lattice.h"
 #include "sched/list_schedule.h"
 #include "solver/cbc_solver.h"
@@ -33,16 +35,6 @@ std::string Fmt(double v) {
 
 }  // namespace
 
-// The Cbc driver kAuto uses. On the Table I zoo (30 instances, 400..3900
-// columns, bench/results/two_phase_engines.md) the direct driver proved
-// optimality faster on 28 (median 1.95x, up to 3.1x) and lost two sub-second
-// ones by at most 1.4x; label-sized models go to the lattice. So: direct,
-// except when several threads are asked for and the linked Cbc has them
-// (only CbcMain1 runs a parallel tree search).
-static CbcDriver AutoDriver(int threads) {
-  return threads > 1 && CbcHasThreads() ? CbcDriver::kMain : CbcDriver::kDirect;
-}
-
 // The lattice's share of a kAuto run (core/time_shares.h kAutoLattice).
 double AutoLatticeSeconds(double time_limit_s) {
   return time_shares::kAutoLattice.Of(time_shares::SizingLimit(time_limit_s));
@@ -53,8 +45,8 @@ Status ExactOptions::Validate() const {
     return Status::Invalid(std::string("exact options: ") + field + " = " + Fmt(v) + " (must be " + want + ")");
   };
   if (!(time_limit_s >= 0.0)) return bad("time_limit_s", time_limit_s, ">= 0 seconds");
-  if (threads < 1) return bad("threads", threads, ">= 1");
-  if (!(relative_gap >= 0.0 && relative_gap <= 1.0)) return bad("relative_gap", relative_gap, "in [0, 1]");
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds("exact options", "threads", threads, option_bounds::kThreads));
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds("exact options", "relative_gap", relative_gap, option_bounds::kRelativeGap));
   if (!(stall_s >= 0.0)) return bad("stall_s", stall_s, ">= 0 seconds, +inf: never");
   const std::pair<const char*, double> shares[] = {{"cut_bound_share", cut_bound_share},
                                                    {"start_search_share", start_search_share},
@@ -62,6 +54,7 @@ Status ExactOptions::Validate() const {
   for (const auto& [field, v] : shares)
     if (!(v >= 0.0 && v <= 1.0)) return bad(field, v, "in [0, 1]");
   if (start_search_min_nodes < 0) return bad("start_search_min_nodes", start_search_min_nodes, ">= 0");
+  if (!FindEngine(engine)) return bad("engine", static_cast<int>(engine), "a row of sched/engines.h");
   return Status::Ok();
 }
 
@@ -124,9 +117,8 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   RunState s(problem, windows);
   s.r.method = name();
   s.r.bound = std::nan("");
-  Status valid = problem.Validate();
-  if (valid.code() == StatusCode::kInfeasible) return Infeasible(&s, valid.message());
-  RESPECT_RETURN_IF_ERROR(valid);
+  RESPECT_RETURN_IF_ERROR(problem.Validate());
+  if (std::string why = problem.NoScheduleReason(); !why.empty()) return Infeasible(&s, why);
   const bool full_problem = !windows;
   // A plain run of a graph large enough searches a better start (below).
   const bool search_start = full_problem && !start && options_.start_search &&
@@ -195,13 +187,13 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryLattice(RunState* s) 
   // of the limit: it proves DNN-like graphs (blocks in series) in
   // milliseconds, and on wide graphs it either finishes at once or not for
   // minutes; then Cbc takes over with its incumbent and bound.
-  const bool auto_lattice =
-      options_.engine == ExactEngine::kAuto && !solver_ && problem.g().size() <= kLatticeWideMaxNodes;
-  if (options_.engine != ExactEngine::kLattice && !auto_lattice) return std::nullopt;
+  const EngineLattice use = FindEngine(options_.engine)->lattice;  // Validate checked the row
+  const bool auto_lattice = use == EngineLattice::kShare && !solver_ && problem.g().size() <= kLatticeWideMaxNodes;
+  if (use != EngineLattice::kWhole && !auto_lattice) return std::nullopt;
   if (!options_.write_lp.empty()) {
     // The model file is asked for even when the lattice solves the problem.
     auto b = BuildScheduleIlp(problem, s->windows);
-    if (b.ok()) {
+    if (b.ok() && b->infeasible.empty()) {
       Status written = WriteModelFile(b->milp, options_.write_lp);
       if (!written.ok()) return StatusOr<ScheduleResult>(written);
     }
@@ -356,13 +348,8 @@ void ExactScheduler::JoinCutBound(RunState* s) const {
 
 MilpSolver* ExactScheduler::IlpSolver() {
   if (solver_) return solver_.get();
-  const ExactEngine engine = options_.engine;
-  const CbcDriver d = engine == ExactEngine::kCbcMain     ? CbcDriver::kMain
-                      : engine == ExactEngine::kCbcDirect ? CbcDriver::kDirect
-                                                          : AutoDriver(options_.threads);
-  std::unique_ptr<MilpSolver>& slot = d == CbcDriver::kMain ? cbc_main_ : cbc_direct_;
-  if (!slot) slot = d == CbcDriver::kMain ? MakeCbcSolver(d) : std::make_unique<CbcSolver>(d, options_.cbc_direct);
-  return slot.get();
+  if (!engine_solver_) engine_solver_ = FindEngine(options_.engine)->make_solver(options_);  // Validate checked the row
+  return engine_solver_.get();
 }
 
 StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
@@ -371,10 +358,8 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   const Stopwatch tb;
   auto built = BuildScheduleIlp(problem, s->windows);
   r.stats["build_seconds"] = tb.Seconds();
-  if (!built.ok()) {
-    if (built.status().code() == StatusCode::kInfeasible) return Infeasible(s, built.status().message());
-    return built.status();
-  }
+  if (!built.ok()) return built.status();
+  if (!built->infeasible.empty()) return Infeasible(s, built->infeasible);
   const IlpModel& ilp = *built;
   int binaries = 0;
   for (const auto& c : ilp.milp.cols) binaries += c.integer ? 1 : 0;
@@ -412,6 +397,8 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
     };
   }
   MilpSolver* solver = IlpSolver();
+  if (!solver) return Status::Internal(std::string("exact scheduler: engine '") + FindEngine(options_.engine)->name +
+                                       "' made no solver");
   auto solved = solver->Solve(ilp.milp, mo);
   if (s->line) s->line->Finish();
   JoinCutBound(s);

@@ -20,6 +20,7 @@
 #include "core/time_shares.h"
 #include "formulations/cut_bound.h"
 #include "formulations/schedule_ilp.h"
+#include "sched/choice_ids.h"
 #include "sched/lattice.h"
 #include "sched/scheduler.h"
 #include "solver/cbc_solver.h"
@@ -47,7 +48,9 @@ double AutoLatticeSeconds(double time_limit_s);
 //   kLattice:   the ideal-lattice DP of sched/lattice.h on any graph up to
 //               2048 nodes (LatticeOptions::wide); where the graph or its
 //               lattice is too large, kAuto's Cbc driver.
-enum class ExactEngine { kAuto, kCbcMain, kCbcDirect, kLattice };
+// Each engine (ExactEngine, sched/choice_ids.h) is a row of sched/engines.h
+// (its name, its use of the lattice, the factory of its MILP solver); rows
+// registered there take the values after kLattice.
 
 struct ExactOptions {
   double time_limit_s = 600.0;  // wall clock of the whole Run: start, windows, model, solver
@@ -102,7 +105,8 @@ struct ExactOptions {
 
   // time_limit_s >= 0 (0: the start at once), threads >= 1, relative_gap in
   // [0, 1], stall_s >= 0 (+inf: never), the three shares in [0, 1],
-  // start_search_min_nodes >= 0; else InvalidInput naming the field.
+  // start_search_min_nodes >= 0, engine a row of sched/engines.h; else
+  // InvalidInput naming the field.
   // ExactScheduler's runs call it first.
   Status Validate() const;
 };
@@ -129,9 +133,10 @@ struct ExactOptions {
 // solver_seconds instead of the ILP figures.
 class ExactScheduler final : public Scheduler {
  public:
-  // solver == nullptr: Cbc, through the driver options.engine asks for
-  // (kAuto: chosen by model size). A solver passed in is always used for
-  // the ILP (and the lattice engine is then used only when asked for).
+  // solver == nullptr: the MILP solver of options.engine's row
+  // (sched/engines.h; Cbc's drivers for the built-in rows). A solver passed
+  // in is always used for the ILP (and the lattice engine is then used only
+  // when asked for).
   explicit ExactScheduler(ExactOptions options = {}, std::unique_ptr<MilpSolver> solver = nullptr);
   std::string name() const override { return "exact"; }
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
@@ -181,7 +186,7 @@ class ExactScheduler final : public Scheduler {
   void JoinCutBound(RunState* s) const;
   StatusOr<ScheduleResult> SolveIlp(RunState* s);  // build, solve with what is left, decode
   static StatusOr<ScheduleResult> FromMilp(const IlpModel& ilp, const MilpResult& mr, RunState* s);
-  MilpSolver* IlpSolver();  // the injected solver, else the Cbc driver options_ ask for (kept)
+  MilpSolver* IlpSolver();  // the injected solver, else the engine row's (made once, kept)
   static StatusOr<ScheduleResult> Infeasible(RunState* s, const std::string& why);
 
   // The result when the limit ran out before the solver could start: the
@@ -207,7 +212,7 @@ class ExactScheduler final : public Scheduler {
 
   ExactOptions options_;
   std::unique_ptr<MilpSolver> solver_;         // injected, or null
-  std::unique_ptr<MilpSolver> cbc_main_, cbc_direct_;
+  std::unique_ptr<MilpSolver> engine_solver_;  // made by the engine row's factory on first use
 };
 
 }  // namespace respect

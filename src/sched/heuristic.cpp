@@ -33,7 +33,7 @@ std::vector<char> AllowedCuts(const Problem& p, const std::vector<int>& order) {
 
 }  // namespace
 
-StatusOr<Schedule> EqualParamSplit(const Problem& p, const std::vector<int>& order) {
+StatusOr<SplitOutcome> EqualParamSplit(const Problem& p, const std::vector<int>& order) {
   const Graph& g = p.g();
   const int n = g.size();
   const int stages = p.stages;
@@ -66,20 +66,24 @@ StatusOr<Schedule> EqualParamSplit(const Problem& p, const std::vector<int>& ord
       const double err = std::fabs(prefix[c] - target);
       if (best < 0 || err < best_err) { best = c; best_err = err; }
     }
-    if (best < 0)
-      return Status::Infeasible("heuristic: no valid cut for stage " + std::to_string(k) +
-                                " (children_same_stage or nonempty_stages leaves no room)");
+    if (best < 0) {
+      SplitOutcome none;
+      none.found = false;
+      none.why = "heuristic: no valid cut for stage " + std::to_string(k) +
+                 " (children_same_stage or nonempty_stages leaves no room)";
+      return none;
+    }
     cuts.push_back(best);
     prev = best;
   }
-  Schedule s;
-  s.stage.assign(n, 0);
+  SplitOutcome out;
+  out.schedule.stage.assign(n, 0);
   int k = 0;
   for (int i = 0; i < n; ++i) {
     while (k < static_cast<int>(cuts.size()) && i >= cuts[k]) ++k;
-    s.stage[order[i]] = k;
+    out.schedule.stage[order[i]] = k;
   }
-  return s;
+  return out;
 }
 
 StatusOr<ScheduleResult> HeuristicScheduler::Run(const Problem& problem) {
@@ -88,13 +92,13 @@ StatusOr<ScheduleResult> HeuristicScheduler::Run(const Problem& problem) {
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
   if (r.status == SolveStatus::kInfeasible) return r;
   auto s = EqualParamSplit(problem, problem.g().topo_order());
-  if (!s.ok()) {
-    if (s.status().code() != StatusCode::kInfeasible) return s.status();
+  if (!s.ok()) return s.status();
+  if (!s->found) {
     r.status = SolveStatus::kInvalid;  // the rule found nothing; not a proof of infeasibility
-    r.message = s.status().message();
+    r.message = s->why;
     return r;
   }
-  r.schedule = *s;
+  r.schedule = s->schedule;
   r.status = SolveStatus::kFeasible;
   r.seconds = clock.Seconds();
   Evaluation ev = Evaluate(problem, r.schedule);

@@ -6,13 +6,16 @@
 #include <vector>
 
 #include "sched/scheduler.h"
+#include "sched/split.h"
 
 namespace respect {
 
 // Cuts `order` (a topological order) where the running parameter sum is
 // closest to k * total / stages, keeping every segment non-empty and, when
-// asked, every tensor's consumers in one segment. Returns the stage per node.
-StatusOr<Schedule> EqualParamSplit(const Problem& problem, const std::vector<int>& order);
+// asked, every tensor's consumers in one segment. The stage per node, or
+// found false (why) when the rule finds no cut for some stage; InvalidInput
+// when `order` is not topological.
+StatusOr<SplitOutcome> EqualParamSplit(const Problem& problem, const std::vector<int>& order);
 
 class HeuristicScheduler final : public Scheduler {
  public:

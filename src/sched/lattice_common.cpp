@@ -43,8 +43,12 @@ double SolverCore::RootLowerBound() const {
 bool BeginSearch(const Problem& p, const Windows* windows, const Schedule* start, Windows* win, double* U,
                  LatticeResult* res) {
   if (Status v = p.Validate(); !v.ok()) {
-    if (v.code() == StatusCode::kInfeasible) res->outcome = LatticeResult::Outcome::kInfeasible;
     res->message = v.message();
+    return true;
+  }
+  if (std::string why = p.NoScheduleReason(); !why.empty()) {
+    res->outcome = LatticeResult::Outcome::kInfeasible;
+    res->message = std::move(why);
     return true;
   }
   const EdgeTpuParams& tp = p.edgetpu;
@@ -55,8 +59,12 @@ bool BeginSearch(const Problem& p, const Windows* windows, const Schedule* start
   }
   auto w = TightenWindows(p, windows ? *windows : FullWindows(p));
   if (!w.ok()) {
-    if (w.status().code() == StatusCode::kInfeasible) res->outcome = LatticeResult::Outcome::kInfeasible;
     res->message = w.status().message();
+    return true;
+  }
+  if (std::string why = EmptyWindowReason(p, *w); !why.empty()) {
+    res->outcome = LatticeResult::Outcome::kInfeasible;
+    res->message = std::move(why);
     return true;
   }
   *win = std::move(*w);

@@ -153,13 +153,12 @@ StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
     r->status = SolveStatus::kFeasible;
     if (Evaluate(problem, r->schedule).feasible) return Status::Ok();
     auto s = OptimalSplit(problem, order);
-    if (!s.ok()) {
-      if (s.status().code() != StatusCode::kInfeasible) return s.status();
+    if (!s.ok()) return s.status();
+    if (!s->found) {
       r->status = SolveStatus::kInfeasible;
-      r->message = "the greedy fill and the optimal split of the priority order are both infeasible: " +
-                   s.status().message();
+      r->message = "the greedy fill and the optimal split of the priority order are both infeasible: " + s->why;
     } else {
-      r->schedule = *s;
+      r->schedule = s->schedule;
       r->stats["fallback_split"] = 1;
       r->message = "greedy fill broke a constraint; used the optimal split of the priority order";
     }

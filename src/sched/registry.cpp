@@ -3,32 +3,66 @@
 #include "sched/exact.h"
 #include "sched/heuristic.h"
 #include "sched/list_schedule.h"
+#include "sched/row_table.h"
 #include "sched/rl.h"
 #include "twophase/two_phase.h"
 
 namespace respect {
 
-const std::vector<NamedChoice<Method>>& MethodChoices() {
-  static const std::vector<NamedChoice<Method>> rows = {
-      {Method::kHeuristic, "heuristic", "the vendor-style greedy split"},
-      {Method::kExact, "exact", "the proven optimum (lattice DP, cut bound, Cbc)"},
-      {Method::kRl, "rl", "the learned pointer policy's orders, split optimally"},
-      {Method::kTwoPhase, "two_phase", "the policy's schedule refined by exact windows"},
-      {Method::kDpTopo, "dp_topo", "the best split of natural topological orders"},
-      {Method::kList, "list", "list scheduling by stage weight"},
+namespace {
+
+StatusOr<RlOptions> RlOptionsFrom(const Config& config);
+StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOptions& rl);
+StatusOr<ExactOptions> ExactWithStartSearch(const Config& config);
+
+using Made = StatusOr<std::unique_ptr<Scheduler>>;
+
+// A factory for a scheduler built from options made (and checked) from the
+// config.
+template <class S, class Options>
+Made MadeFrom(StatusOr<Options> options) {
+  if (!options.ok()) return options.status();
+  RESPECT_RETURN_IF_ERROR(options->Validate());
+  return Made(std::make_unique<S>(std::move(*options)));
+}
+
+Made MakeTwoPhase(const Config& config) {
+  auto rl = RlOptionsFrom(config);
+  if (!rl.ok()) return rl.status();
+  return MadeFrom<TwoPhaseScheduler>(TwoPhaseOptionsFrom(config, *rl));
+}
+
+std::vector<MethodRow>& MutableMethodRows() {
+  static std::vector<MethodRow> rows = {
+      {Method::kHeuristic, "heuristic", "the vendor-style greedy split",
+       [](const Config&) { return Made(std::make_unique<HeuristicScheduler>()); }},
+      {Method::kExact, "exact", "the proven optimum (lattice DP, cut bound, Cbc)",
+       [](const Config& c) { return MadeFrom<ExactScheduler>(ExactWithStartSearch(c)); }},
+      {Method::kRl, "rl", "the learned pointer policy's orders, split optimally",
+       [](const Config& c) { return MadeFrom<RlScheduler>(RlOptionsFrom(c)); }},
+      {Method::kTwoPhase, "two_phase", "the policy's schedule refined by exact windows", MakeTwoPhase},
+      {Method::kDpTopo, "dp_topo", "the best split of natural topological orders",
+       [](const Config& c) { return Made(std::make_unique<DpTopoScheduler>(c.solver.time_limit_s)); }},
+      {Method::kList, "list", "list scheduling by stage weight",
+       [](const Config&) { return Made(std::make_unique<ListScheduler>()); }},
   };
   return rows;
 }
 
-const std::vector<NamedChoice<ExactEngine>>& EngineChoices() {
-  static const std::vector<NamedChoice<ExactEngine>> rows = {
-      {ExactEngine::kAuto, "auto", "lattice DP for a share of the limit, then Cbc"},
-      {ExactEngine::kCbcMain, "cbc_main", "Cbc through CbcMain, the cbc program's defaults"},
-      {ExactEngine::kCbcDirect, "cbc_direct", "Cbc through CbcModel, fixed cuts and heuristics"},
-      {ExactEngine::kLattice, "lattice", "the lattice DP for the whole limit"},
-  };
-  return rows;
+constexpr size_t kBuiltInMethods = 6;
+
+}  // namespace
+
+const std::vector<MethodRow>& MethodChoices() { return MutableMethodRows(); }
+
+StatusOr<Method> RegisterMethod(MethodRow row) {
+  const bool has_factory = static_cast<bool>(row.make);
+  return AppendRow(&MutableMethodRows(), std::move(row), has_factory, "method");
 }
+
+bool UnregisterMethod(Method id) { return RemoveLastRow(&MutableMethodRows(), id, kBuiltInMethods); }
+
+const std::vector<EngineRow>& EngineChoices() { return EngineRows(); }
 
 const std::vector<NamedChoice<StartChoice>>& StartChoices() {
   static const std::vector<NamedChoice<StartChoice>> rows = {
@@ -40,24 +74,28 @@ const std::vector<NamedChoice<StartChoice>>& StartChoices() {
   return rows;
 }
 
-const std::vector<NamedChoice<Task>>& TaskChoices() {
-  static const std::vector<NamedChoice<Task>> rows = {
-      {Task::kSchedule, "schedule", "schedule one model"},
-      {Task::kCompare, "compare", "methods x models x stage counts"},
-      {Task::kLabel, "label", "generate a label dataset (shares work under mpirun)"},
-      {Task::kTrain, "train", "train the policy (shares work under mpirun)"},
-      {Task::kDeploy, "deploy", "segment a model by a schedule"},
-      {Task::kDevices, "devices", "list Edge TPU devices"},
+const std::vector<TaskRow>& TaskChoices() {
+  static const std::vector<TaskRow> rows = {
+      {Task::kSchedule, "schedule", "schedule one model", false},
+      {Task::kCompare, "compare", "methods x models x stage counts", false},
+      {Task::kLabel, "label", "generate a label dataset (shares work under mpirun)", true},
+      {Task::kTrain, "train", "train the policy (shares work under mpirun)", true},
+      {Task::kDeploy, "deploy", "segment a model by a schedule", false},
+      {Task::kDevices, "devices", "list Edge TPU devices", false},
   };
   return rows;
 }
 
-bool TaskRunsUnderMpi(Task task) { return task == Task::kLabel || task == Task::kTrain; }
+bool TaskRunsUnderMpi(Task task) {
+  for (const TaskRow& row : TaskChoices())
+    if (row.id == task) return row.runs_under_mpi;
+  return false;
+}
 
 namespace {
 
-template <class E>
-StatusOr<E> ParseChoice(const std::vector<NamedChoice<E>>& rows, const char* what, const std::string& name) {
+template <class Rows>
+auto ParseChoice(const Rows& rows, const char* what, const std::string& name) -> StatusOr<decltype(rows[0].id)> {
   std::string list;
   for (const auto& r : rows) {
     if (name == r.name) return r.id;
@@ -73,14 +111,25 @@ StatusOr<ExactEngine> ParseEngine(const std::string& name) { return ParseChoice(
 StatusOr<StartChoice> ParseStart(const std::string& name) { return ParseChoice(StartChoices(), "start", name); }
 StatusOr<Task> ParseTask(const std::string& name) { return ParseChoice(TaskChoices(), "task", name); }
 
-const std::vector<std::string>& KnownMethods() {
-  static const std::vector<std::string> m = ChoiceNames(MethodChoices());
-  return m;
+namespace {
+
+template <class Rows, class Id>
+std::string NameOf(const Rows& rows, Id id) {
+  for (const auto& r : rows)
+    if (r.id == id) return r.name;
+  return "";
 }
 
+}  // namespace
+
+std::string MethodName(Method id) { return NameOf(MethodChoices(), id); }
+std::string EngineName(ExactEngine id) { return NameOf(EngineChoices(), id); }
+std::string StartName(StartChoice id) { return NameOf(StartChoices(), id); }
+std::string TaskName(Task id) { return NameOf(TaskChoices(), id); }
+
+std::vector<std::string> KnownMethods() { return ChoiceNames(MethodChoices()); }
+
 StatusOr<ExactOptions> ExactOptionsFrom(const Config& config) {
-  auto engine = ParseEngine(config.solver.engine);
-  if (!engine.ok()) return engine.status().WithContext("solver.engine");
   ExactOptions o;
   o.time_limit_s = config.solver.time_limit_s;
   o.threads = config.solver.threads;
@@ -88,12 +137,14 @@ StatusOr<ExactOptions> ExactOptionsFrom(const Config& config) {
   o.verbose = config.solver.verbose;
   o.progress = config.solver.progress;
   o.write_lp = config.solver.write_lp;
-  o.engine = *engine;
+  o.engine = config.solver.engine;
   o.incumbent_windows = config.solver.incumbent_windows;
   o.cut_bound = config.solver.cut_bound;
   o.cut_bound_ilp = config.solver.cut_bound_ilp;
   return o;
 }
+
+namespace {
 
 StatusOr<RlOptions> RlOptionsFrom(const Config& config) {
   RlOptions o;
@@ -109,13 +160,9 @@ StatusOr<RlOptions> RlOptionsFrom(const Config& config) {
   return o;
 }
 
-namespace {
-
 StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOptions& rl) {
   auto exact = ExactOptionsFrom(config);
   if (!exact.ok()) return exact.status();
-  auto window_engine = ParseEngine(config.policy.window_engine);
-  if (!window_engine.ok()) return window_engine.status().WithContext("policy.window_engine");
   TwoPhaseOptions t;
   t.rl = rl;
   t.exact = std::move(*exact);
@@ -123,7 +170,7 @@ StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOpti
   t.max_widen = config.policy.max_widen;
   t.certify = config.policy.certify;
   t.bound_thread = true;
-  t.window_engine = *window_engine;
+  t.window_engine = config.policy.window_engine;
   auto windows = ParseWindowMode(config.policy.windows);
   if (!windows.ok()) return windows.status();
   t.windows = *windows;
@@ -140,10 +187,9 @@ StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOpti
 // seconds supplies the MIP start (ExactOptions::start_search).
 StatusOr<ExactOptions> ExactWithStartSearch(const Config& config) {
   auto o = ExactOptionsFrom(config);
-  auto start = ParseStart(config.solver.start);
-  if (!o.ok() || !start.ok()) return !o.ok() ? o.status() : start.status().WithContext("solver.start");
-  if (*start == StartChoice::kDpTopo) return o;
-  if (*start == StartChoice::kTwoPhase) o->start_search_min_nodes = 0;
+  if (!o.ok()) return o.status();
+  if (config.solver.start == StartChoice::kDpTopo) return o;
+  if (config.solver.start == StartChoice::kTwoPhase) o->start_search_min_nodes = 0;
   o->start_search = [config](const Problem& problem, double seconds) -> StatusOr<Schedule> {
     auto rl = RlOptionsFrom(config);
     if (!rl.ok()) return rl.status();
@@ -168,34 +214,28 @@ StatusOr<ExactOptions> ExactWithStartSearch(const Config& config) {
 
 }  // namespace
 
+StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(Method method, const Config& config) {
+  for (const MethodRow& row : MethodChoices())
+    if (row.id == method) return row.make(config);
+  return Status::Invalid("method " + std::to_string(static_cast<int>(method)) + " has no registry row");
+}
+
 StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, const Config& config) {
   auto m = ParseMethod(method);
   if (!m.ok()) return m.status();
-  using Made = StatusOr<std::unique_ptr<Scheduler>>;
-  switch (*m) {
-    case Method::kHeuristic: return Made(std::make_unique<HeuristicScheduler>());
-    case Method::kDpTopo: return Made(std::make_unique<DpTopoScheduler>(config.solver.time_limit_s));
-    case Method::kList: return Made(std::make_unique<ListScheduler>());
-    case Method::kExact: {
-      auto o = ExactWithStartSearch(config);
-      if (!o.ok()) return o.status();
-      return Made(std::make_unique<ExactScheduler>(std::move(*o)));
-    }
-    case Method::kRl:
-    case Method::kTwoPhase: break;
-  }
-  auto rl = RlOptionsFrom(config);
-  if (!rl.ok()) return rl.status();
-  if (*m == Method::kRl) return Made(std::make_unique<RlScheduler>(*rl));
-  auto t = TwoPhaseOptionsFrom(config, *rl);
-  if (!t.ok()) return t.status();
-  return Made(std::make_unique<TwoPhaseScheduler>(std::move(*t)));
+  return MakeScheduler(*m, config);
 }
 
-StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::string& method, const Config& config) {
+StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config) {
   auto s = MakeScheduler(method, config);
   if (!s.ok()) return s.status();
   return (*s)->Run(problem);
+}
+
+StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::string& method, const Config& config) {
+  auto m = ParseMethod(method);
+  if (!m.ok()) return m.status();
+  return ScheduleWithMethod(problem, *m, config);
 }
 
 }  // namespace respect

@@ -5,6 +5,7 @@
 
 #include "core/deadline.h"
 #include "core/time_shares.h"
+#include "core/option_bounds.h"
 #include "sched/split.h"
 
 namespace respect {
@@ -37,7 +38,20 @@ Status RlScheduler::EnsurePolicy() {
   return Status::Ok();
 }
 
+Status RlOptions::Validate() const {
+  const std::string owner = "rl options";
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds(owner, "decode.beam_width", decode.beam_width, option_bounds::kBeamWidth));
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds(owner, "decode.samples", decode.samples, option_bounds::kSamples));
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds(owner, "sample_time_s", sample_time_s, option_bounds::kSampleTimeS));
+  if (!(decode.temperature > 0.0) || std::isinf(decode.temperature))
+    return Status::Invalid(owner + ": decode.temperature = " + std::to_string(decode.temperature) + " (must be > 0)");
+  if (!(time_limit_s >= 0.0))
+    return Status::Invalid(owner + ": time_limit_s = " + std::to_string(time_limit_s) + " (must be >= 0, +inf: none)");
+  return Status::Ok();
+}
+
 StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
+  RESPECT_RETURN_IF_ERROR(options_.Validate());
   const Stopwatch t0;
   ScheduleResult r;
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));

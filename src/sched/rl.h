@@ -23,6 +23,11 @@ struct RlOptions {
   // round split at once, the best kept) until this many seconds have passed
   // since the run started (at least one round; never past time_limit_s).
   double sample_time_s = 0;
+
+  // decode.beam_width, decode.samples and sample_time_s within the config's
+  // bounds (core/option_bounds.h), decode.temperature > 0, time_limit_s >= 0
+  // (+inf: none); else InvalidInput naming the field. RlScheduler::Run calls it first.
+  Status Validate() const;
 };
 
 // Where the weights of `options` come from, for reports: the file

@@ -7,14 +7,14 @@ namespace respect {
 Status BeginResult(const Problem& problem, const std::string& method, ScheduleResult* r) {
   r->method = method;
   r->bound = std::nan("");
-  Status v = problem.Validate();
-  if (v.code() == StatusCode::kInfeasible) {
+  RESPECT_RETURN_IF_ERROR(problem.Validate());
+  std::string why = problem.NoScheduleReason();
+  if (!why.empty()) {
     r->status = SolveStatus::kInfeasible;
-    r->message = v.message();
+    r->message = std::move(why);
     r->objective = std::nan("");  // as FinishResult leaves an infeasible result
-    return Status::Ok();
   }
-  return v;
+  return Status::Ok();
 }
 
 Status FinishResult(const Problem& problem, ScheduleResult* r) {

@@ -56,9 +56,10 @@ class Scheduler {
   virtual StatusOr<ScheduleResult> Run(const Problem& problem) = 0;
 };
 
-// Starts a result for `method`: runs problem.Validate(); an error Status for a
-// malformed problem, or Ok with result->status == kInfeasible (and the reason
-// in message) when the settings admit no schedule. Callers return early then.
+// Starts a result for `method`: an error Status for a malformed problem
+// (Problem::Validate), or Ok with result->status == kInfeasible (and
+// Problem::NoScheduleReason in message) when the settings admit no schedule.
+// Callers return early then.
 Status BeginResult(const Problem& problem, const std::string& method, ScheduleResult* result);
 
 // Fills eval/objective from the schedule and stamps the method name.

@@ -95,14 +95,29 @@ Schedule FromCuts(const std::vector<int>& order, const std::vector<int>& starts,
   return s;
 }
 
-Status NoSplit(const Problem& p) {
+// A split that was found.
+SplitOutcome Found(Schedule s) {
+  SplitOutcome out;
+  out.schedule = std::move(s);
+  return out;
+}
+
+// No split, and why.
+SplitOutcome NotFound(std::string why) {
+  SplitOutcome out;
+  out.found = false;
+  out.why = std::move(why);
+  return out;
+}
+
+SplitOutcome NoSplit(const Problem& p) {
   std::string why = "no contiguous split of the order into " + std::to_string(p.stages) + " stages satisfies";
   std::string sep = " ";
   if (p.constraints.nonempty_stages) { why += sep + "nonempty_stages"; sep = ", "; }
   if (p.constraints.children_same_stage) { why += sep + "children_same_stage"; sep = ", "; }
   if (p.constraints.max_stage_param_bytes > 0)
     why += sep + "max_stage_param_bytes " + std::to_string(p.constraints.max_stage_param_bytes);
-  return Status::Infeasible(why);
+  return NotFound(std::move(why));
 }
 
 // --- memory_comm: Pareto DP over (max P, sum X).
@@ -232,9 +247,9 @@ struct SplitIncumbent {
 
 // The best split the DP's fronts hold (or the incumbent's starts when they
 // cost at most as much, or every label was pruned against the bound).
-StatusOr<Schedule> SplitFromFronts(const Problem& p, const std::vector<int>& order, const OrderData& d,
-                                   const std::vector<std::vector<std::vector<Label>>>& fronts,
-                                   const SplitIncumbent& inc) {
+SplitOutcome SplitFromFronts(const Problem& p, const std::vector<int>& order, const OrderData& d,
+                             const std::vector<std::vector<std::vector<Label>>>& fronts,
+                             const SplitIncumbent& inc) {
   const int S = p.stages, kmax = static_cast<int>(fronts.size()) - 1, n = static_cast<int>(fronts[0].size()) - 1;
   const bool nonempty = p.constraints.nonempty_stages;
   const double cw = p.objective.comm_weight;
@@ -250,10 +265,10 @@ StatusOr<Schedule> SplitFromFronts(const Problem& p, const std::vector<int>& ord
   }
   if (best_k < 0) {
     // Every label was pruned against ub: the incumbent is optimal.
-    if (!inc.starts.empty()) return FromCuts(order, inc.starts, S);
+    if (!inc.starts.empty()) return Found(FromCuts(order, inc.starts, S));
     return NoSplit(p);
   }
-  if (!inc.starts.empty() && SplitCost(p, d, inc.starts) <= best) return FromCuts(order, inc.starts, S);
+  if (!inc.starts.empty() && SplitCost(p, d, inc.starts) <= best) return Found(FromCuts(order, inc.starts, S));
   std::vector<int> starts;
   int j = n, idx = best_idx;
   for (int k = best_k; k >= 1; --k) {
@@ -263,7 +278,7 @@ StatusOr<Schedule> SplitFromFronts(const Problem& p, const std::vector<int>& ord
     idx = l.idx;
   }
   std::reverse(starts.begin(), starts.end());
-  return FromCuts(order, starts, S);
+  return Found(FromCuts(order, starts, S));
 }
 
 // Where a segment ends in SplitMemoryComm's DP, with what the rest of the
@@ -316,8 +331,8 @@ void ExtendFronts(const Problem& p, const OrderData& d, const std::vector<std::v
   }
 }
 
-StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d,
-                                   const SplitOptions& options, bool* optimal) {
+SplitOutcome SplitMemoryComm(const Problem& p, const std::vector<int>& order, const OrderData& d,
+                             const SplitOptions& options) {
   const Stopwatch clock;
   const int n = d.n;
   const int S = p.stages;
@@ -358,9 +373,10 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
       const int64_t x_here = j < n ? d.x[j] : 0;
       if (((j & 63) == 0) && std::isfinite(options.time_limit_s) &&
           clock.Seconds() > options.time_limit_s) {
-        if (ub_starts.empty()) return Status::Infeasible("the split ran out of time before finding a split");
-        *optimal = false;
-        return FromCuts(order, ub_starts, S);
+        SplitOutcome cut = ub_starts.empty() ? NotFound("the split ran out of time before finding a split")
+                                             : Found(FromCuts(order, ub_starts, S));
+        cut.optimal = false;
+        return cut;
       }
       // Cuts still to come with nonempty stages, each crossing at least the
       // least crossing after j.
@@ -388,7 +404,7 @@ StatusOr<Schedule> SplitMemoryComm(const Problem& p, const std::vector<int>& ord
 }
 
 // --- latency: bottleneck DP.
-StatusOr<Schedule> SplitLatency(const Problem& p, const std::vector<int>& order, const OrderData& d) {
+SplitOutcome SplitLatency(const Problem& p, const std::vector<int>& order, const OrderData& d) {
   const int n = d.n;
   const int S = p.stages;
   const bool nonempty = p.constraints.nonempty_stages;
@@ -445,7 +461,7 @@ StatusOr<Schedule> SplitLatency(const Problem& p, const std::vector<int>& order,
     j = i;
   }
   std::reverse(starts.begin(), starts.end());
-  return FromCuts(order, starts, S);
+  return Found(FromCuts(order, starts, S));
 }
 
 }  // namespace
@@ -455,10 +471,8 @@ std::vector<int64_t> CutCrossingBytes(const Problem& problem, const std::vector<
   return Prepare(problem, order).x;
 }
 
-StatusOr<Schedule> OptimalSplit(const Problem& problem, const std::vector<int>& order) {
-  auto r = BestSplit(problem, order, SplitOptions{});
-  if (!r.ok()) return r.status();
-  return std::move(r->schedule);
+StatusOr<SplitOutcome> OptimalSplit(const Problem& problem, const std::vector<int>& order) {
+  return BestSplit(problem, order, SplitOptions{});
 }
 
 StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>& order, const SplitOptions& options) {
@@ -466,18 +480,10 @@ StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>&
   const Graph& g = problem.g();
   if (!g.IsTopologicalOrder(order))
     return Status::Invalid("the order given to the split is not a topological order of graph '" + g.name() + "'");
+  if (std::string why = problem.NoScheduleReason(); !why.empty()) return NotFound(std::move(why));
   const OrderData d = Prepare(problem, order);
-  SplitOutcome out;
-  if (problem.objective.kind == ObjectiveKind::kLatency) {
-    auto s = SplitLatency(problem, order, d);
-    if (!s.ok()) return s.status();
-    out.schedule = std::move(*s);
-    return out;
-  }
-  auto s = SplitMemoryComm(problem, order, d, options, &out.optimal);
-  if (!s.ok()) return s.status();
-  out.schedule = std::move(*s);
-  return out;
+  if (problem.objective.kind == ObjectiveKind::kLatency) return SplitLatency(problem, order, d);
+  return SplitMemoryComm(problem, order, d, options);
 }
 
 StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vector<const std::vector<int>*>& orders,
@@ -497,9 +503,9 @@ StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vecto
       so.time_limit_s = std::max(0.0, time_limit_s - used) / static_cast<double>(orders.size() - i);
     }
     auto s = BestSplit(problem, *orders[i], so);
-    if (!s.ok()) {
-      if (s.status().code() != StatusCode::kInfeasible) return s.status();
-      out.last_infeasible = s.status().message();
+    if (!s.ok()) return s.status();
+    if (!s->found) {
+      out.last_infeasible = s->why;
       continue;
     }
     out.all_optimal = out.all_optimal && s->optimal;

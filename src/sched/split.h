@@ -30,11 +30,6 @@
 
 namespace respect {
 
-// Errors: InvalidInput if `order` is not a topological order of the graph or
-// the problem is invalid; Infeasible (with a message) if no contiguous split
-// of this order satisfies the constraints.
-StatusOr<Schedule> OptimalSplit(const Problem& problem, const std::vector<int>& order);
-
 struct SplitOptions {
   // Wall-clock budget of the memory_comm DP. When it runs out, the best
   // split found by the O(stages n) capped-crossing passes that seed the DP is
@@ -42,10 +37,20 @@ struct SplitOptions {
   // limit.)
   double time_limit_s = std::numeric_limits<double>::infinity();
 };
+// What a split found: a schedule, or (found false) why no contiguous split of
+// the order satisfies the constraints (a solve outcome, not an error).
 struct SplitOutcome {
-  Schedule schedule;
+  Schedule schedule;    // empty when !found
+  bool found = true;
   bool optimal = true;  // false: the time limit stopped the DP (best known split)
+  std::string why;      // !found: which constraints no split satisfies (or the time ran out first)
 };
+
+// The optimal contiguous split of `order`. Errors: InvalidInput if `order` is
+// not a topological order of the graph or the problem is invalid. No split
+// (Problem::NoScheduleReason, or none of this order satisfies the
+// constraints) is SplitOutcome::found false.
+StatusOr<SplitOutcome> OptimalSplit(const Problem& problem, const std::vector<int>& order);
 // OptimalSplit under a time limit; the same errors.
 StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>& order, const SplitOptions& options);
 

@@ -7,8 +7,10 @@
 #include <limits>
 
 #include "core/deadline.h"
+#include "core/option_bounds.h"
 #include "core/time_shares.h"
 #include "formulations/schedule_ilp.h"
+#include "sched/engines.h"
 #include "sched/list_schedule.h"
 
 namespace respect {
@@ -24,7 +26,7 @@ bool HasSchedule(const ScheduleResult& r) {
 // keeps z[v][k] for lo[v] <= k < hi[v] after TightenWindows); -1 if none.
 double BinariesOf(const Problem& problem, const Windows& windows) {
   auto tight = TightenWindows(problem, windows);
-  if (!tight.ok()) return -1;
+  if (!tight.ok() || !EmptyWindowReason(problem, *tight).empty()) return -1;
   double b = 0;
   for (int v = 0; v < problem.g().size(); ++v) b += std::max(0, tight->hi[v] - tight->lo[v]);
   return b;
@@ -106,7 +108,22 @@ Status TwoPhaseScheduler::EnsureWindowPolicy() {
   return Status::Ok();
 }
 
+Status TwoPhaseOptions::Validate() const {
+  RESPECT_RETURN_IF_ERROR(rl.Validate());
+  RESPECT_RETURN_IF_ERROR(exact.Validate());
+  const std::string owner = "two_phase options";
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds(owner, "window", window, option_bounds::kWindow));
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds(owner, "max_widen", max_widen, option_bounds::kMaxWiden));
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds(owner, "window_budget", window_budget, option_bounds::kWindowBudget));
+  RESPECT_RETURN_IF_ERROR(CheckOptionBounds(owner, "window_group", window_group, option_bounds::kWindowGroup));
+  if (!FindEngine(window_engine))
+    return Status::Invalid(owner + ": window_engine = " + std::to_string(static_cast<int>(window_engine)) +
+                           " (must be a row of sched/engines.h)");
+  return Status::Ok();
+}
+
 StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
+  RESPECT_RETURN_IF_ERROR(options_.Validate());
   const auto t0 = Clock::now();
   ScheduleResult out;
   RESPECT_RETURN_IF_ERROR(EnsureWindowPolicy());
@@ -137,6 +154,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
 }
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::RunFrom(const Problem& problem, const Schedule& coarse) {
+  RESPECT_RETURN_IF_ERROR(options_.Validate());
   const auto t0 = Clock::now();
   ScheduleResult out;
   RESPECT_RETURN_IF_ERROR(EnsureWindowPolicy());

@@ -77,6 +77,12 @@ struct TwoPhaseOptions {
   double window_budget = 0.25;
   // learned windows: the most nodes a connected group of open windows holds (0: no cap; AllocateWindows).
   int window_group = 8;
+
+  // rl.Validate(), exact.Validate(), window, max_widen, window_budget and
+  // window_group within the config's bounds (core/option_bounds.h),
+  // window_engine a row of sched/engines.h; else InvalidInput naming the
+  // field. Run and RunFrom call it first.
+  Status Validate() const;
 };
 
 class TwoPhaseScheduler final : public Scheduler {
