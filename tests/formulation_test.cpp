@@ -312,6 +312,41 @@ TEST(ReachabilityTest, ClosureAndReduction) {
   EXPECT_EQ(last, (std::vector<int>{2, 3}));
 }
 
+// FullWindows searches only near the ends of a topological order; it must
+// give the windows the closure's counts give, for every stage count, with
+// boundary (non-operator) nodes among them.
+TEST(FullWindowsTest, SearchesNearTheEndsMatchTheClosureCounts) {
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 12; ++trial) {
+    // The first three nodes are model inputs (not operators) when trial is odd.
+    const int n = 30 + trial * 7;
+    GraphBuilder b("w" + std::to_string(trial));
+    for (int v = 0; v < n; ++v) {
+      Node nd;
+      nd.id = std::to_string(v);
+      nd.op = (trial % 2 == 1 && v < 3) ? kModelInputOp : "Conv2D";
+      nd.param_bytes = 1 + v;
+      b.AddNode(nd);
+    }
+    for (int v = 3; v < n; ++v)
+      for (int t = 0; t < 1 + static_cast<int>(rng() % 3); ++t) b.AddEdgeIdx(static_cast<int>(rng() % v), v);
+    auto built = b.Build();
+    ASSERT_TRUE(built.ok()) << built.status().message();
+    auto g = std::make_shared<const Graph>(std::move(*built));
+    const ClosureSums c = ComputeClosureSums(*g, false);
+    for (int S : {2, 3, 5, 9, 17}) {
+      if (S > g->num_operators()) continue;
+      const Problem p = test_graphs::StagesProblem(g, S);
+      const Windows w = FullWindows(p);
+      for (int v = 0; v < g->size(); ++v) {
+        const int self = g->is_operator(v) ? 1 : 0, ops = g->num_operators();
+        ASSERT_EQ(w.lo[v], std::max(0, S - 1 - ops + self + c.num_ancestor_operators[v])) << trial << " " << S << " " << v;
+        ASSERT_EQ(w.hi[v], std::min(S - 1, ops - self - c.num_descendant_operators[v])) << trial << " " << S << " " << v;
+      }
+    }
+  }
+}
+
 TEST(ReachabilityTest, BlockedClosureMatchesSearchesAcrossBlocks) {
   // 2,500 nodes: three blocks of 1,024 targets. Every figure against plain
   // searches (Graph::Descendants / Ancestors).

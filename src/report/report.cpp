@@ -245,7 +245,8 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
   if (!r.window_rounds.empty()) {
     json rounds = json::array();
     for (const auto& w : r.window_rounds)
-      rounds.push_back({{"end_s", w.end_s}, {"free_binaries", w.free_binaries}, {"open_nodes", w.open_nodes},
+      rounds.push_back({{"start_s", w.start_s}, {"end_s", w.end_s}, {"limit_s", w.limit_s}, {"build_s", w.build_s},
+                        {"solver_s", w.solver_s}, {"free_binaries", w.free_binaries}, {"open_nodes", w.open_nodes},
                         {"scale", w.scale}, {"closed", w.closed}, {"improved", w.improved},
                         {"objective", NumberOrNull(w.objective)}});
     doc["window_rounds"] = std::move(rounds);

@@ -36,7 +36,11 @@ struct ScheduleResult {
   // two_phase's window rounds, in order. Written to the schedule JSON as
   // "window_rounds".
   struct WindowRound {
+    double start_s = 0;         // seconds since the method started, when its ILP began
     double end_s = 0;           // seconds since the method started, when the round ended
+    double limit_s = 0;         // the round's time limit (what was left, or an LNS round's share)
+    double build_s = 0;         // of which building the windowed model
+    double solver_s = 0;        // and the solver (Cbc) itself
     int64_t free_binaries = 0;  // sum of hi - lo over its windows
     int open_nodes = 0;         // nodes whose window was open
     double scale = 1;           // RoundHistory::scale (learned LNS)

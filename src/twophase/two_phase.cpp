@@ -31,10 +31,12 @@ double BinariesOf(const Problem& problem, const Windows& windows) {
   for (int v = 0; v < problem.g().size(); ++v) b += std::max(0, tight->hi[v] - tight->lo[v]);
   return b;
 }
-ScheduleResult::WindowRound RoundRecord(const Windows& win, const ScheduleResult& res, bool improved, double scale,
-                                        double best, double end_s) {
-  ScheduleResult::WindowRound r;
-  r.end_s = end_s;
+// `r` arrives with its clocks (start_s, end_s, limit_s) set.
+ScheduleResult::WindowRound RoundRecord(ScheduleResult::WindowRound r, const Windows& win, const ScheduleResult& res,
+                                        bool improved, double scale, double best) {
+  const auto stat = [&res](const char* key) { return res.stats.count(key) ? res.stats.at(key) : 0.0; };
+  r.build_s = stat("build_seconds");
+  r.solver_s = stat("solver_seconds");
   r.free_binaries = FreeBinaries(win);
   for (size_t v = 0; v < win.lo.size(); ++v) r.open_nodes += win.hi[v] > win.lo[v] ? 1 : 0;
   r.scale = scale;
@@ -266,11 +268,10 @@ TwoPhaseScheduler::NextStep TwoPhaseScheduler::NextRound(const RoundOutcome& o, 
 }
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::RunRound(const Problem& problem, const Windows& win,
-                                                     const Schedule& center, double left, bool stall_stop,
+                                                     const Schedule& center, double limit_s, bool stall_stop,
                                                      bool diversifying, Clock::time_point t0, Trace* trace) const {
   ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, problem.g().size());
-  wo.time_limit_s = left;  // what is left of the two_phase time limit
-  if (diversifying) wo.time_limit_s = std::min(left, time_shares::kTwoPhaseLnsRound.Of(options_.exact.time_limit_s));
+  wo.time_limit_s = limit_s;
   if (stall_stop && !diversifying) wo.stall_s = StallSeconds(options_.exact.time_limit_s);
   wo.on_incumbent = [trace, t0](double objective) { Offer(trace, t0, objective); };
   ExactScheduler window_exact(wo);
@@ -305,8 +306,12 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
     // what is left after it.
     const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
     if (left <= 0) break;
+    // What is left of the limit; an LNS round gets its share of it.
+    ScheduleResult::WindowRound clocks;
+    clocks.limit_s = diversifies ? std::min(left, time_shares::kTwoPhaseLnsRound.Of(options_.exact.time_limit_s)) : left;
     const auto ts = Clock::now();
-    auto res = RunRound(problem, *win, center, left, !state.last_chance, diversifies, t0, trace);
+    clocks.start_s = Secs(t0, ts);
+    auto res = RunRound(problem, *win, center, clocks.limit_s, !state.last_chance, diversifies, t0, trace);
     out.ilp_seconds += Secs(ts, Clock::now());
     if (!res.ok()) return res.status();
     ++out.rounds;
@@ -330,7 +335,8 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
         o.improved = out.from_dp_topo = out.recentred = true;
       }
     }
-    out.log.push_back(RoundRecord(*win, *res, o.improved, state.scale, out.best.objective, Secs(t0, Clock::now())));
+    clocks.end_s = Secs(t0, Clock::now());
+    out.log.push_back(RoundRecord(clocks, *win, *res, o.improved, state.scale, out.best.objective));
     // Quiet for the first second, like exact's progress line: small graphs close in milliseconds.
     if (options_.exact.progress && out.log.back().end_s >= time_shares::kProgressQuietS)
       PrintRound(out.log.size(), out.log.back());

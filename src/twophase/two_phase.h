@@ -170,11 +170,11 @@ class TwoPhaseScheduler final : public Scheduler {
   // Every incumbent the rounds see (Cbc's included) goes to *trace
   // (ScheduleResult::incumbent_trace, improvements only).
   using Trace = std::vector<std::pair<double, double>>;
-  // One round: the windows closed exactly from `center` for `left` seconds.
-  // A diversifying (LNS) round gets time_shares::kTwoPhaseLnsRound of the
-  // limit and no stall stop.
+  // One round: the windows closed exactly from `center` for `limit_s`
+  // seconds (CloseWindows gives an LNS round time_shares::kTwoPhaseLnsRound
+  // of the limit). A diversifying (LNS) round gets no stall stop.
   StatusOr<ScheduleResult> RunRound(const Problem& problem, const Windows& win, const Schedule& center,
-                                    double left, bool stall_stop, bool diversifying,
+                                    double limit_s, bool stall_stop, bool diversifying,
                                     std::chrono::steady_clock::time_point t0, Trace* trace) const;
   StatusOr<Rounds> CloseWindows(const Problem& problem, const Windows& hard, const Incumbent& coarse,
                                 const Incumbent& alt, std::chrono::steady_clock::time_point t0, Trace* trace) const;
