@@ -3,6 +3,7 @@
 // ranges, and every method honouring the pins (exact against brute force).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -257,14 +258,19 @@ TEST(Pins, PinsTheOptimumAlreadyKeepsLeaveTheObjective) {
 TEST(Pins, EveryMethodKeepsTheStageCap) {
   std::mt19937_64 rng(5);
   int heuristic_found = 0;
-  for (int t = 0; t < 6; ++t) {
+  for (int t = 0; t < 10; ++t) {
     auto g = test_graphs::RandomGraph(rng, 10, 2, "cap" + std::to_string(t));
     Problem p = StagesProblem(g, 3);
     auto free_run = BruteForceScheduler().Run(p);
     ASSERT_TRUE(free_run.ok());
     ASSERT_EQ(free_run->status, SolveStatus::kOptimal);
-    // Just above the optimum's heaviest stage: the equal split may pass it.
-    p.constraints.max_stage_param_bytes = free_run->eval.max_stage_param_bytes;
+    // Below the unconstrained equal split's heaviest stage (so it must cut
+    // elsewhere), not below the optimum's.
+    auto equal = ScheduleWithMethod(p, "heuristic", SmallConfig());
+    ASSERT_TRUE(equal.ok());
+    ASSERT_TRUE(HasSchedule(*equal));
+    const int64_t opt_peak = free_run->eval.max_stage_param_bytes;
+    p.constraints.max_stage_param_bytes = std::max(opt_peak, equal->eval.max_stage_param_bytes - 1024);
     for (const std::string& m : kMethods) {
       auto r = ScheduleWithMethod(p, m, SmallConfig());
       ASSERT_TRUE(r.ok()) << m << ": " << r.status().message();
@@ -272,11 +278,12 @@ TEST(Pins, EveryMethodKeepsTheStageCap) {
         ASSERT_TRUE(HasSchedule(*r)) << t << " " << m << ": " << r->message;
       }
       if (!HasSchedule(*r)) continue;
-      if (m == "heuristic") ++heuristic_found;
+      if (m == "heuristic" && p.constraints.max_stage_param_bytes < equal->eval.max_stage_param_bytes)
+        ++heuristic_found;
       for (int64_t bytes : r->eval.stage_param_bytes) EXPECT_LE(bytes, p.constraints.max_stage_param_bytes) << m;
     }
   }
-  EXPECT_GE(heuristic_found, 3);  // it cuts under the cap where its order allows
+  EXPECT_GE(heuristic_found, 2);  // it cuts under a cap its plain rule breaks
 }
 
 TEST(Pins, HeuristicCutsAroundThePins) {
