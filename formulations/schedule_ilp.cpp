@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "cost/crossing.h"
+#include "cost/pins.h"
 #include "formulations/reachability.h"
 
 namespace respect {
@@ -114,6 +115,17 @@ std::string Num(int v) { return std::to_string(v); }
 }  // namespace
 
 namespace {
+// Narrows `w` to the pins (constraints.pin) propagated along the edges: a
+// pinned node's window is its stage, its ancestors' end there, its
+// descendants' start there (cost/pins.h PinBounds).
+void ApplyPinBounds(const Problem& problem, Windows* w) {
+  const PinBounds b = ComputePinBounds(problem, PinnedStages(problem));
+  for (size_t v = 0; v < b.lo.size(); ++v) {
+    w->lo[v] = std::max(w->lo[v], b.lo[v]);
+    w->hi[v] = std::min(w->hi[v], b.hi[v]);
+  }
+}
+
 // The hard windows from the operator counts of every node's ancestors and
 // descendants (anc_ops(v), desc_ops(v)).
 template <class AncOps, class DescOps>
@@ -135,6 +147,7 @@ Windows CountedWindows(const Problem& problem, AncOps anc_ops, DescOps desc_ops)
       w.hi[v] = std::min(S - 1, ops - self - desc_ops(v));
     }
   }
+  ApplyPinBounds(problem, &w);
   return w;
 }
 
@@ -198,7 +211,9 @@ Windows FullWindows(const Problem& problem) {
   const int S = problem.stages;
   if (!(problem.constraints.nonempty_stages && S > 1)) {
     const int n = problem.g().size();
-    return Windows{std::vector<int>(n, 0), std::vector<int>(n, S - 1)};
+    Windows w{std::vector<int>(n, 0), std::vector<int>(n, S - 1)};
+    ApplyPinBounds(problem, &w);
+    return w;
   }
   return NonemptyWindows(problem);
 }

@@ -48,7 +48,10 @@ struct Windows {
 // is one), lo[v] >= stages - 1 - m + o(v) + |operator ancestors(v)| (the later
 // stages need operators that are not v or its ancestors) and
 // hi[v] <= m - o(v) - |operator descendants(v)|. Without boundary nodes:
-// stages - n + |ancestors(v)| and n - 1 - |descendants(v)|.
+// stages - n + |ancestors(v)| and n - 1 - |descendants(v)|. Pins
+// (constraints.pin) narrow them further: a pinned node's window is [s, s],
+// its ancestors end by s and its descendants start at s or later
+// (cost/pins.h PinBounds); IncumbentWindows and TightenWindows inherit this.
 // Precondition: problem.Validate() is ok.
 Windows FullWindows(const Problem& problem);
 

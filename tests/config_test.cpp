@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "config/config.h"
@@ -116,6 +117,35 @@ TEST(Config, Overrides) {
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("key 'solver.threads'"), std::string::npos);
   EXPECT_FALSE(ApplyOverride(&c, "nope", "1").ok());
+}
+
+TEST(Config, PinsAreAMappingOfNamesToStages) {
+  auto c = ParseConfig("constraints:\n  pin: {conv1: 0, \"block 2\": 3}\n", "run.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->constraints.pin, (std::map<std::string, int>{{"conv1", 0}, {"block 2", 3}}));
+  // An override replaces the whole mapping, and --help shows it as YAML.
+  Config d = *c;
+  ASSERT_TRUE(ApplyOverride(&d, "constraints.pin", "{fc: 1}").ok());
+  EXPECT_EQ(d.constraints.pin, (std::map<std::string, int>{{"fc", 1}}));
+  const auto differ = KeysDifferingFromDefaults(d);
+  ASSERT_FALSE(differ.empty());
+  EXPECT_EQ(differ.back(), (std::pair<std::string, std::string>{"constraints.pin", "{\"fc\": 1}"}));
+  EXPECT_TRUE(ApplyOverride(&d, "constraints.pin", "{}").ok());
+  EXPECT_TRUE(d.constraints.pin.empty());
+  const Refusal cases[] = {
+      {"constraints: {pin: conv1}", "key 'constraints.pin': expected a mapping {name: integer, ...}"},
+      {"constraints: {pin: [conv1, 2]}", "key 'constraints.pin': expected a mapping"},
+      {"constraints: {pin: {conv1: two}}", "key 'constraints.pin': 'conv1': expected an integer, got 'two'"},
+      {"constraints: {pin: {conv1: -1}}", "key 'constraints.pin': 'conv1': -1 is below the minimum 0"},
+      {"constraints: {pin: {conv1: 1, conv1: 2}}", "key 'constraints.pin.conv1' is repeated"},
+  };
+  for (const Refusal& r : cases) ExpectRefused(r, ParseRunYaml, "run.yaml:");
+  // Tasks that generate their own graphs cannot have pins.
+  Config label = *c;
+  label.task = Task::kLabel;
+  EXPECT_NE(ValidateConfig(label).message().find("key 'constraints.pin': task label generates its own graphs"),
+            std::string::npos);
+  EXPECT_TRUE(ValidateConfig(*c).ok());
 }
 
 TEST(Config, CrossKeyValidation) {

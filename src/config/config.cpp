@@ -305,6 +305,39 @@ KeyDef IntList(std::string key, std::vector<int>& (*ref)(Config&), double lo, do
   return d;
 }
 
+// A mapping of names to integers in [lo, hi] (constraints.pin: node name ->
+// stage), replaced whole by each setting; `{}` is none. Shown as a YAML
+// flow mapping with quoted names.
+KeyDef NameIntMap(std::string key, std::map<std::string, int>& (*ref)(Config&), double lo, double hi,
+                  std::string help) {
+  KeyDef d{key, "mapping", lo, hi, nullptr, std::move(help), nullptr, nullptr};
+  d.set = [ref, d](Config* c, const YAML::Node& n, const std::string& w) {
+    if (!n.IsMap()) return Status::Invalid(w + ": expected a mapping {name: integer, ...}");
+    std::map<std::string, int> out;
+    for (const auto& kv : n) {
+      std::string name;
+      RESPECT_RETURN_IF_ERROR(ScalarString(kv.first, w, &name));
+      const std::string wn = w + ": '" + name + "'";
+      int64_t x = 0;
+      RESPECT_RETURN_IF_ERROR(ScalarInt(kv.second, wn, &x));
+      RESPECT_RETURN_IF_ERROR(CheckBounds(static_cast<double>(x), d, wn));
+      if (!out.emplace(name, static_cast<int>(x)).second) return Status::Invalid(wn + " is given twice");
+    }
+    ref(*c) = std::move(out);
+    return Status::Ok();
+  };
+  d.show = [ref](const Config& c) {
+    std::string s;
+    for (const auto& [name, v] : ref(const_cast<Config&>(c))) {
+      std::string quoted = "\"";
+      for (char ch : name) quoted += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+      s += (s.empty() ? "" : ", ") + quoted + "\": " + std::to_string(v);
+    }
+    return "{" + s + "}";
+  };
+  return d;
+}
+
 // "head: auto = help; cbc_main = help; ...": a choice key's help from its
 // registry table.
 template <class Rows>
@@ -314,6 +347,7 @@ std::string ChoicesHelp(const std::string& head, const Rows& rows) {
   return text;
 }
 
+using PinMap = std::map<std::string, int>;  // one type name for REF
 #define REF(T, expr) +[](Config& c) -> T& { return c.expr; }
 namespace kb = option_bounds;  // bounds the options' Validate() checks too
 
@@ -356,6 +390,9 @@ const std::vector<KeyDef>& Table() {
            "all consumers of a tensor in one stage"),
       Int("constraints.max_stage_param_bytes", REF(int64_t, constraints.max_stage_param_bytes), 0, 1e15,
           "hard cap on a stage's parameter bytes (0 = none)"),
+      NameIntMap("constraints.pin", REF(PinMap, constraints.pin), 0, 1023,
+                 "fix nodes to stages: {node name (or id): stage, ...}; every method keeps them; a name no node "
+                 "has, a stage past the last, or pins against the edges or the non-empty stages are refused"),
       Double("solver.time_limit_s", REF(double, solver.time_limit_s), 0.001, 1e7,
              "wall-clock limit per method and problem (exact, two_phase; bounds dp_topo and rl splits)"),
       Int("solver.threads", REF(int, solver.threads), kb::kThreads.min, kb::kThreads.max, "solver threads"),
@@ -691,6 +728,9 @@ Status ValidateConfig(const Config& c) {
     return Status::Invalid(std::string("key 'objective.edge_weight': ") + ToString(c.objective.edge_weight) +
                            " applies to objective.comm_model edge only (comm_model tensor weighs each tensor by "
                            "its producer's output_bytes)");
+  if (!c.constraints.pin.empty() && (c.task == Task::kLabel || c.task == Task::kTrain))
+    return Status::Invalid("key 'constraints.pin': task " + TaskName(c.task) +
+                           " generates its own graphs, which have none of the pinned nodes");
   return Status::Ok();
 }
 

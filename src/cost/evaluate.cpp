@@ -1,6 +1,7 @@
 #include "cost/evaluate.h"
 
 #include "cost/crossing.h"
+#include "cost/pins.h"
 
 #include <algorithm>
 
@@ -20,13 +21,16 @@ const char* ToString(EdgeWeight w) {
 
 Status Problem::Validate() const {
   if (!graph) return Status::Invalid("problem has no graph");
-  const Graph& gr = *graph;
   if (stages < 1) return Status::Invalid("stages must be >= 1, got " + std::to_string(stages));
   if (objective.comm_weight < 0) return Status::Invalid("comm_weight must be >= 0");
   if (objective.comm_model == CommModel::kTensor && objective.edge_weight != EdgeWeight::kTensor)
     return Status::Invalid(std::string("objective.edge_weight ") + ToString(objective.edge_weight) +
                            " needs objective.comm_model edge (comm_model tensor weighs each tensor by its "
                            "producer's output_bytes)");
+  if (!constraints.pin.empty()) {
+    auto pinned = ResolvePins(*this);
+    if (!pinned.ok()) return pinned.status();
+  }
   return Status::Ok();
 }
 
@@ -38,6 +42,7 @@ std::string Problem::NoScheduleReason() const {
            (all_ops ? " nodes" : " operator nodes") + ", fewer than the " + std::to_string(stages) +
            " non-empty stages asked for";
   }
+  if (std::string why = PinConflict(*this); !why.empty()) return why;
   if (constraints.max_stage_param_bytes <= 0) return "";
   const int64_t cap = constraints.max_stage_param_bytes;
   const int64_t big = gr.max_param_bytes();
@@ -112,6 +117,7 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
     if (s.stage[e.src] > s.stage[e.dst])
       return fail("edge " + g.node(e.src).name + " -> " + g.node(e.dst).name + " goes backwards (stage " +
                   std::to_string(s.stage[e.src]) + " -> " + std::to_string(s.stage[e.dst]) + ")");
+  if (std::string why = PinViolation(p, s.stage); !why.empty()) return fail(std::move(why));
   if (p.constraints.nonempty_stages)
     for (int k = 0; k < n; ++k)
       if (count[k] == 0)

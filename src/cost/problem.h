@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,10 @@ struct ScheduleConstraints {
   bool nonempty_stages = true;           // every stage holds >= 1 operator node (Graph::is_operator)
   bool children_same_stage = false;      // all consumers of a tensor in one stage
   int64_t max_stage_param_bytes = 0;     // hard cap on P_k; 0 = none
+  // constraints.pin: node name (or id, when no node has that name) -> the
+  // stage it must take. Resolved against the graph by cost/pins.h;
+  // Problem::Validate refuses unknown names and stages outside [0, stages).
+  std::map<std::string, int> pin;
 };
 
 struct Problem {
@@ -52,11 +57,15 @@ struct Problem {
 
   const Graph& g() const { return *graph; }
   // Call errors (one line): no graph, stages < 1, a negative comm weight,
-  // an edge weight without comm_model edge. Every solver's precondition.
+  // an edge weight without comm_model edge, a pin naming no node (or a
+  // name several nodes share) or a stage outside [0, stages). Every
+  // solver's precondition.
   Status Validate() const;
   // Why the settings admit no schedule, seen without solving: fewer operator
   // nodes than stages with nonempty_stages, a stage cap below the largest
-  // node or below total / stages; "" when none of these holds. A solve
+  // node or below total / stages, pins that contradict precedence or leave
+  // some stages too few operators (cost/pins.h PinConflict); "" when none of
+  // these holds. A solve
   // outcome, not an error: schedulers return it as SolveStatus::kInfeasible
   // (BeginResult). Precondition: Validate() is ok.
   std::string NoScheduleReason() const;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/deadline.h"
+#include "cost/pins.h"
 
 namespace respect {
 
@@ -31,22 +32,92 @@ std::vector<char> AllowedCuts(const Problem& p, const std::vector<int>& order) {
   return ok;
 }
 
+// What a cut of the equal-parameter rule must respect. Without a stage cap,
+// pins or children_same_stage, counting operators decides whether the rest
+// of the order can still fill the stages left; with any of them, rest[k][c]
+// (the first k segments end at c and order[c..n-1] can be cut into the
+// other stages under every rule) is tabulated first, so the rule never cuts
+// into a dead end and its schedule keeps every constraint.
+struct CutRules {
+  int n = 0, stages = 0;
+  bool nonempty = false;
+  int64_t cap = 0;
+  std::vector<int64_t> param;  // prefix sums of param_bytes along the order (n+1)
+  std::vector<int> ops;        // prefix counts of operator nodes (n+1)
+  std::vector<char> ok;        // AllowedCuts
+  PinCuts pins;
+  std::vector<std::vector<char>> rest;  // empty: the operator count decides
+
+  bool SegmentFits(int a, int b) const {
+    return (!nonempty || ops[b] > ops[a]) && (cap <= 0 || param[b] - param[a] <= cap);
+  }
+  // May cut k (the start of stage k) go to c after cut k-1 at prev?
+  bool Allowed(int k, int prev, int c) const {
+    if (!ok[c] || !SegmentFits(prev, c) || !pins.EndOk(k, c)) return false;
+    if (!rest.empty()) return rest[k][c] != 0;
+    return !nonempty || ops[n] - ops[c] >= stages - k;
+  }
+  void TabulateRests();
+};
+
+void CutRules::TabulateRests() {
+  const int S = stages;
+  rest.assign(S + 1, std::vector<char>(n + 1, 0));
+  for (int k = 1; k <= S; ++k) rest[k][n] = pins.EndOk(k, n) && (!nonempty || k == S);
+  // next_op[c]: the first operator position at or after c (n if none).
+  std::vector<int> next_op(n + 1, n);
+  for (int c = n - 1; c >= 0; --c) next_op[c] = ops[c + 1] > ops[c] ? c : next_op[c + 1];
+  std::vector<int> good(n + 2, 0);  // prefix counts of the ends segment k+1 may have
+  for (int k = S - 1; k >= 0; --k) {
+    for (int j = 0; j <= n; ++j)
+      good[j + 1] = good[j] + (ok[j] && pins.EndOk(k + 1, j) && rest[k + 1][j] ? 1 : 0);
+    for (int c = 0; c < (k == 0 ? 1 : n); ++c) {
+      if (k > 0 && (!ok[c] || !pins.EndOk(k, c))) continue;
+      const int jmin = nonempty ? next_op[c] + 1 : c;
+      int jmax = n;
+      if (cap > 0)
+        jmax = static_cast<int>(std::upper_bound(param.begin() + c, param.end(), param[c] + cap) - param.begin()) - 1;
+      rest[k][c] = jmin <= jmax && good[jmax + 1] - good[jmin] > 0;
+    }
+  }
+}
+
+CutRules MakeCutRules(const Problem& p, const std::vector<int>& order) {
+  const Graph& g = p.g();
+  CutRules r;
+  r.n = g.size();
+  r.stages = p.stages;
+  r.nonempty = p.constraints.nonempty_stages;
+  r.cap = p.constraints.max_stage_param_bytes;
+  r.param.assign(r.n + 1, 0);
+  r.ops.assign(r.n + 1, 0);
+  for (int i = 0; i < r.n; ++i) {
+    r.param[i + 1] = r.param[i] + g.node(order[i]).param_bytes;
+    r.ops[i + 1] = r.ops[i] + (g.is_operator(order[i]) ? 1 : 0);
+  }
+  r.ok = AllowedCuts(p, order);
+  r.pins = ComputePinCuts(p, order);
+  if (r.cap > 0 || !p.constraints.pin.empty() || p.constraints.children_same_stage) r.TabulateRests();
+  return r;
+}
+
+SplitOutcome NoCut(int k) {
+  SplitOutcome none;
+  none.found = false;
+  none.why = "heuristic: no valid cut for stage " + std::to_string(k) +
+             " (the constraints leave no room in the graph's order)";
+  return none;
+}
+
 }  // namespace
 
 StatusOr<SplitOutcome> EqualParamSplit(const Problem& p, const std::vector<int>& order) {
-  const Graph& g = p.g();
-  const int n = g.size();
+  const int n = p.g().size();
   const int stages = p.stages;
-  if (!g.IsTopologicalOrder(order)) return Status::Invalid("heuristic: the order is not topological");
-  std::vector<double> prefix(n + 1, 0.0);
-  std::vector<int> ops(n + 1, 0);  // operator nodes in order[0..i-1]
-  for (int i = 0; i < n; ++i) {
-    prefix[i + 1] = prefix[i] + static_cast<double>(g.node(order[i]).param_bytes);
-    ops[i + 1] = ops[i] + (g.is_operator(order[i]) ? 1 : 0);
-  }
-  const double total = prefix[n];
-  const std::vector<char> ok = AllowedCuts(p, order);
-  const bool need_nonempty = p.constraints.nonempty_stages;
+  if (!p.g().IsTopologicalOrder(order)) return Status::Invalid("heuristic: the order is not topological");
+  const CutRules rules = MakeCutRules(p, order);
+  if (!rules.rest.empty() && !rules.rest[0][0]) return NoCut(1);
+  const double total = static_cast<double>(rules.param[n]);
   // cuts[k] = first position of stage k+1, for k = 0..stages-2.
   std::vector<int> cuts;
   int prev = 0;
@@ -54,25 +125,18 @@ StatusOr<SplitOutcome> EqualParamSplit(const Problem& p, const std::vector<int>&
     const double target = total * k / stages;
     // Room left for the remaining stages when they must each hold an
     // operator: this stage gets one, the rest of the order holds enough.
-    const int lo = need_nonempty ? prev + 1 : prev;
-    const int hi = need_nonempty ? n - (stages - k) : n;
+    const int lo = rules.nonempty ? prev + 1 : prev;
+    const int hi = rules.nonempty ? n - (stages - k) : n;
     int best = -1;
     double best_err = 0;
     for (int c = lo; c <= hi; ++c) {
-      if (!ok[c]) continue;
-      if (need_nonempty && (ops[c] == ops[prev] || ops[n] - ops[c] < stages - k)) continue;
+      if (!rules.Allowed(k, prev, c)) continue;
       // Ties (runs of zero-parameter nodes) go to the earliest cut, as a
       // running-sum partitioner would cut as soon as it reaches the target.
-      const double err = std::fabs(prefix[c] - target);
+      const double err = std::fabs(static_cast<double>(rules.param[c]) - target);
       if (best < 0 || err < best_err) { best = c; best_err = err; }
     }
-    if (best < 0) {
-      SplitOutcome none;
-      none.found = false;
-      none.why = "heuristic: no valid cut for stage " + std::to_string(k) +
-                 " (children_same_stage or nonempty_stages leaves no room)";
-      return none;
-    }
+    if (best < 0) return NoCut(k);
     cuts.push_back(best);
     prev = best;
   }
@@ -91,7 +155,7 @@ StatusOr<ScheduleResult> HeuristicScheduler::Run(const Problem& problem) {
   ScheduleResult r;
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
   if (r.status == SolveStatus::kInfeasible) return r;
-  auto s = EqualParamSplit(problem, problem.g().topo_order());
+  auto s = EqualParamSplit(problem, PinConsistentOrder(problem, problem.g().topo_order()));
   if (!s.ok()) return s.status();
   if (!s->found) {
     r.status = SolveStatus::kInvalid;  // the rule found nothing; not a proof of infeasibility

@@ -7,6 +7,7 @@
 #include <queue>
 
 #include "core/deadline.h"
+#include "cost/pins.h"
 #include "sched/split.h"
 
 namespace respect {
@@ -147,7 +148,7 @@ std::vector<int> GreedyFill(const Problem& problem, const std::vector<int>& orde
 
 StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
   return RunWithResult(problem, name(), [&](ScheduleResult* r) -> Status {
-    const std::vector<int> order = ListPriorityOrder(problem.g());
+    const std::vector<int> order = PinConsistentOrder(problem, ListPriorityOrder(problem.g()));
     r->schedule.stage = GreedyFill(problem, order);
     r->bound = std::nan("");
     r->status = SolveStatus::kFeasible;

@@ -3,6 +3,7 @@
 #include "core/deadline.h"
 #include "cost/crossing.h"
 #include "cost/evaluate.h"
+#include "cost/pins.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +25,9 @@ struct OrderData {
   std::vector<int64_t> suffix_max_param;  // max param_bytes in order[c..n-1] (n+1)
   std::vector<int> ops;         // prefix counts of operator nodes along the order (n+1)
   bool nonempty = false;        // every segment needs an operator (nonempty_stages)
+  PinCuts pins;                 // where each cut may go under constraints.pin
+  // May the first k segments end at position j (pins)?
+  bool EndOk(int k, int j) const { return pins.EndOk(k, j); }
   // May order[i..j-1] be one segment (it holds an operator, if it must)?
   bool SegmentOk(int i, int j) const { return !nonempty || ops[j] > ops[i]; }
   // Operators from position j on.
@@ -40,6 +44,7 @@ OrderData Prepare(const Problem& p, const std::vector<int>& order) {
   d.macs.assign(n + 1, 0);
   d.ops.assign(n + 1, 0);
   d.nonempty = p.constraints.nonempty_stages;
+  d.pins = ComputePinCuts(p, order);
   for (int i = 0; i < n; ++i) {
     d.param[i + 1] = d.param[i] + g.node(order[i]).param_bytes;
     d.macs[i + 1] = d.macs[i] + g.node(order[i]).macs;
@@ -116,7 +121,8 @@ SplitOutcome NoSplit(const Problem& p) {
   if (p.constraints.nonempty_stages) { why += sep + "nonempty_stages"; sep = ", "; }
   if (p.constraints.children_same_stage) { why += sep + "children_same_stage"; sep = ", "; }
   if (p.constraints.max_stage_param_bytes > 0)
-    why += sep + "max_stage_param_bytes " + std::to_string(p.constraints.max_stage_param_bytes);
+    { why += sep + "max_stage_param_bytes " + std::to_string(p.constraints.max_stage_param_bytes); sep = ", "; }
+  if (!p.constraints.pin.empty()) why += sep + "constraints.pin";
   return NotFound(std::move(why));
 }
 
@@ -162,7 +168,7 @@ std::vector<int> CappedSplit(const Problem& p, const OrderData& d, int64_t m_cap
       while (lo < j && d.param[j] - d.param[lo] > m_cap) ++lo;
       while (tail > head && dq[head] < lo) ++head;
       if (j < n && (!d.cut_ok[j] || k == S)) continue;
-      if (tail == head) continue;
+      if (tail == head || !d.EndOk(k, j)) continue;
       f[k][j] = f[k - 1][dq[head]] + (j < n ? d.x[j] : 0);
       arg[k][j] = dq[head];
     }
@@ -185,7 +191,7 @@ double SplitCost(const Problem& p, const OrderData& d, const std::vector<int>& s
   int64_t m = 0, x = 0;
   for (size_t s = 0; s < starts.size(); ++s) {
     const int a = starts[s], b = s + 1 < starts.size() ? starts[s + 1] : d.n;
-    if (!d.SegmentOk(a, b)) return std::nan("");
+    if (!d.SegmentOk(a, b) || !d.EndOk(static_cast<int>(s) + 1, b)) return std::nan("");
     const int64_t ps = d.param[b] - d.param[a];
     if (p.constraints.max_stage_param_bytes > 0 && ps > p.constraints.max_stage_param_bytes) return std::nan("");
     m = std::max(m, ps);
@@ -363,7 +369,7 @@ SplitOutcome SplitMemoryComm(const Problem& p, const std::vector<int>& order, co
       if (j < n && !d.cut_ok[j]) continue;
       // The segments after this one need an operator each.
       if (nonempty && (d.ops[j] < k || d.OpsAfter(j) < S - k)) continue;
-      if (j < n && after_max == 0) continue;
+      if ((j < n && after_max == 0) || !d.EndOk(k, j)) continue;
       // Lower bound of what the rest (order[j..n-1]) adds to max P.
       int64_t rest_lb = 0;
       if (j < n) {
@@ -431,6 +437,7 @@ SplitOutcome SplitLatency(const Problem& p, const std::vector<int>& order, const
     for (int j = k; j <= jmax; ++j) {
       if (j < n && (!d.cut_ok[j] || k == S)) continue;
       if (nonempty && (d.ops[j] < k || d.OpsAfter(j) < S - k)) continue;
+      if (!d.EndOk(k, j)) continue;
       double best = kInf;
       int besti = -1;
       for (int i = j - 1; i >= k - 1; --i) {
@@ -502,7 +509,7 @@ StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vecto
       }
       so.time_limit_s = std::max(0.0, time_limit_s - used) / static_cast<double>(orders.size() - i);
     }
-    auto s = BestSplit(problem, *orders[i], so);
+    auto s = BestSplit(problem, PinConsistentOrder(problem, *orders[i]), so);
     if (!s.ok()) return s.status();
     if (!s->found) {
       out.last_infeasible = s->why;

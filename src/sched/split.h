@@ -15,7 +15,9 @@
 //                the remaining cuts must add;
 //   latency:     bottleneck DP g[k][j] = min_i max(g[k-1][i], T(i, j)).
 // children_same_stage forbids cuts between two consumers of one tensor;
-// max_stage_param_bytes forbids heavier segments; nonempty_stages gives every
+// max_stage_param_bytes forbids heavier segments; constraints.pin puts each
+// cut after every node pinned below its stage and at or before the first
+// pinned at its stage or later (cost/pins.h PinCuts); nonempty_stages gives every
 // segment an operator node (boundary nodes do not count). With it off,
 // fewer segments may be used (empty stages go last, where they cost nothing).
 // Thread-safe (pure function).
@@ -56,6 +58,8 @@ StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>&
 
 // The best split over several orders (dp_topo's natural orders, the
 // policy's candidates), each given the time left divided by the orders left;
+// an order that lists pinned nodes out of stage order is split as
+// PinConsistentOrder (cost/pins.h) makes it;
 // once the time is up and some order has split, the rest are skipped
 // (all_optimal false).
 struct OrdersSplit {
