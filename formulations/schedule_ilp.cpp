@@ -215,7 +215,9 @@ Windows FullWindows(const Problem& problem) {
     ApplyPinBounds(problem, &w);
     return w;
   }
-  return NonemptyWindows(problem);
+  Windows w = NonemptyWindows(problem);
+  ApplyPinBounds(problem, &w);
+  return w;
 }
 
 namespace {
