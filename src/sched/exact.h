@@ -209,6 +209,10 @@ class ExactScheduler final : public Scheduler {
   // schedule it found when feasible and better than `warm` (null: none).
   std::optional<Schedule> SearchBetterStart(const Problem& problem, const Schedule* warm, double seconds_left,
                                             ScheduleResult* r) const;
+  // Seconds left once a large graph's start search has used its whole share
+  // (options_.large_start_search_share), with a second of slack: at or below
+  // it, Run returns the start without building the full model.
+  double LargeSearchRemainder() const;
 
   ExactOptions options_;
   std::unique_ptr<MilpSolver> solver_;         // injected, or null
