@@ -234,27 +234,46 @@ double IncumbentPeak(const Problem& problem, double objective) {
 
 }  // namespace
 
-Windows IncumbentWindows(const Problem& problem, double objective) {
-  // Without a peak the windows are the hard ones: no closure with sums needed.
-  if (IncumbentPeak(problem, objective) <= 0) return FullWindows(problem);
-  return IncumbentWindows(problem, Reachability(problem.g(), /*with_param_sums=*/true), objective);
-}
-
-Windows IncumbentWindows(const Problem& problem, const Reachability& reach, double objective) {
-  const double m = IncumbentPeak(problem, objective);
-  Windows w = FullWindowsFrom(problem, reach);
-  if (m <= 0) return w;
+namespace {
+// Narrows *w to the schedules whose stages weigh at most m: anc_param(v) /
+// desc_param(v) are the parameter bytes of v's ancestors / descendants.
+template <class AncParam, class DescParam>
+void NarrowToPeak(const Problem& problem, double m, AncParam anc_param, DescParam desc_param, Windows* w) {
   const Graph& g = problem.g();
   const int S = problem.stages;
   // A hair of slack so that rounding never drops the incumbent itself.
   const double mm = m * (1 + 1e-12);
   for (int v = 0; v < g.size(); ++v) {
     const double p = static_cast<double>(g.node(v).param_bytes);
-    const double a = p + static_cast<double>(reach.ancestor_param_bytes(v));
-    const double d = p + static_cast<double>(reach.descendant_param_bytes(v));
-    w.lo[v] = std::max(w.lo[v], static_cast<int>(std::ceil(a / mm)) - 1);
-    w.hi[v] = std::min(w.hi[v], S - static_cast<int>(std::ceil(d / mm)));
+    const double a = p + static_cast<double>(anc_param(v));
+    const double d = p + static_cast<double>(desc_param(v));
+    w->lo[v] = std::max(w->lo[v], static_cast<int>(std::ceil(a / mm)) - 1);
+    w->hi[v] = std::min(w->hi[v], S - static_cast<int>(std::ceil(d / mm)));
   }
+}
+}  // namespace
+
+Windows IncumbentWindows(const Problem& problem, double objective) {
+  // Without a peak the windows are the hard ones: no closure with sums needed.
+  const double m = IncumbentPeak(problem, objective);
+  if (m <= 0) return FullWindows(problem);
+  const ClosureSums* c = problem.closure.get();
+  if (!c || c->ancestor_param_bytes.size() != static_cast<size_t>(problem.g().size()))
+    return IncumbentWindows(problem, Reachability(problem.g(), /*with_param_sums=*/true), objective);
+  Windows w = FullWindows(problem);
+  NarrowToPeak(
+      problem, m, [c](int v) { return c->ancestor_param_bytes[v]; },
+      [c](int v) { return c->descendant_param_bytes[v]; }, &w);
+  return w;
+}
+
+Windows IncumbentWindows(const Problem& problem, const Reachability& reach, double objective) {
+  const double m = IncumbentPeak(problem, objective);
+  Windows w = FullWindowsFrom(problem, reach);
+  if (m <= 0) return w;
+  NarrowToPeak(
+      problem, m, [&reach](int v) { return reach.ancestor_param_bytes(v); },
+      [&reach](int v) { return reach.descendant_param_bytes(v); }, &w);
   return w;
 }
 

@@ -347,6 +347,24 @@ TEST(FullWindowsTest, SearchesNearTheEndsMatchTheClosureCounts) {
   }
 }
 
+// A Problem carrying its closure sums (two_phase's rounds) gets the same
+// incumbent windows as one that computes its own, at every peak.
+TEST(IncumbentWindowsTest, SharedClosureGivesTheSameWindows) {
+  std::mt19937_64 rng(8);
+  for (int trial = 0; trial < 6; ++trial) {
+    auto g = test_graphs::RandomGraph(rng, 40 + 20 * trial, 3, "iw" + std::to_string(trial));
+    Problem plain = test_graphs::StagesProblem(g, 3 + trial % 4);
+    Problem shared = plain;
+    shared.closure = std::make_shared<const ClosureSums>(ComputeClosureSums(*g));
+    const double total = static_cast<double>(g->total_param_bytes());
+    for (double share : {0.2, 0.35, 0.5, 1.0}) {
+      const Windows a = IncumbentWindows(plain, share * total), b = IncumbentWindows(shared, share * total);
+      EXPECT_EQ(a.lo, b.lo) << trial << " " << share;
+      EXPECT_EQ(a.hi, b.hi) << trial << " " << share;
+    }
+  }
+}
+
 TEST(ReachabilityTest, BlockedClosureMatchesSearchesAcrossBlocks) {
   // 2,500 nodes: three blocks of 1,024 targets. Every figure against plain
   // searches (Graph::Descendants / Ancestors).

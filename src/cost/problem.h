@@ -48,12 +48,21 @@ struct ScheduleConstraints {
   std::map<std::string, int> pin;
 };
 
+struct ClosureSums;  // formulations/reachability.h
+
 struct Problem {
   std::shared_ptr<const Graph> graph;    // shared, immutable
   int stages = 4;
   ObjectiveSpec objective;
   EdgeTpuParams edgetpu;
   ScheduleConstraints constraints;
+  // Optional, shared and immutable: ComputeClosureSums(*graph) with parameter
+  // sums, computed once by a caller that solves the same graph many times
+  // (two_phase's rounds). The incumbent windows read it instead of a closure
+  // of their own (O(n^2 / 64) each: 6 s per round at 100,000 nodes, more
+  // than a learned-LNS round's share). Null: computed where needed. It must
+  // be the closure of `graph`; one of another size is ignored.
+  std::shared_ptr<const ClosureSums> closure;
 
   const Graph& g() const { return *graph; }
   // Call errors (one line): no graph, stages < 1, a negative comm weight,
