@@ -232,8 +232,9 @@ TEST(ExactStartSearch, ABetterStartIsUsedAndShrinksTheModel) {
   EXPECT_LT(r->stats.at("ilp_binaries"), plain->stats.at("ilp_binaries"));
 }
 
-TEST(ExactStartSearch, LargeGraphsGiveTheSearchNearlyAllTheLimit) {
-  // A chain one node longer than the wide lattice takes, on 2 stages.
+// A chain one node longer than the wide lattice takes, on 2 stages, and its
+// split in halves.
+Problem LongChainProblem(Schedule* half) {
   GraphBuilder b("chain2049");
   const int n = kLatticeWideMaxNodes + 1;
   for (int v = 0; v < n; ++v) {
@@ -246,11 +247,15 @@ TEST(ExactStartSearch, LargeGraphsGiveTheSearchNearlyAllTheLimit) {
     if (v > 0) b.AddEdgeIdx(v - 1, v);
   }
   auto g = b.Build();
-  ASSERT_TRUE(g.ok());
-  Problem p = MakeProblem(std::make_shared<const Graph>(std::move(*g)), 2, ObjectiveKind::kMemoryComm,
-                          CommModel::kTensor);
+  EXPECT_TRUE(g.ok());
+  half->stage.clear();
+  for (int v = 0; v < n; ++v) half->stage.push_back(v < n / 2 ? 0 : 1);
+  return MakeProblem(std::make_shared<const Graph>(std::move(*g)), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+}
+
+TEST(ExactStartSearch, LargeGraphsGiveTheSearchNearlyAllTheLimit) {
   Schedule half;
-  for (int v = 0; v < n; ++v) half.stage.push_back(v < n / 2 ? 0 : 1);
+  const Problem p = LongChainProblem(&half);
   int calls = 0;
   double seconds = 0;
   ExactOptions o = WithSeam(half, &calls, &seconds);
@@ -261,6 +266,28 @@ TEST(ExactStartSearch, LargeGraphsGiveTheSearchNearlyAllTheLimit) {
   EXPECT_EQ(calls, 1);
   EXPECT_DOUBLE_EQ(seconds, o.large_start_search_share * o.time_limit_s);
   EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
+  // The search returned at once, leaving nearly all the limit: Cbc gets it.
+  EXPECT_EQ(r->stats.count("full_model_skipped"), 0u);
+  EXPECT_GT(r->stats.count("ilp_binaries"), 0u);
+}
+
+// When a large graph's search leaves no more than its share's remainder
+// (plus a second), the start is the result and no full model is built.
+TEST(ExactStartSearch, ALargeSearchThatUsedItsShareEndsTheRun) {
+  Schedule half;
+  const Problem p = LongChainProblem(&half);
+  int calls = 0;
+  double seconds = 0;
+  ExactOptions o = WithSeam(half, &calls, &seconds);
+  o.time_limit_s = 0.5;  // 5% of it plus a second: more than the whole limit
+  o.cut_bound = false;
+  auto r = ExactScheduler(o).Run(p);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(r->stats.at("full_model_skipped"), 1);
+  EXPECT_EQ(r->stats.count("ilp_binaries"), 0u);
+  EXPECT_EQ(r->schedule.stage, half.stage);
+  EXPECT_DOUBLE_EQ(r->objective, Evaluate(p, half).objective);
 }
 
 TEST(ExactStartSearch, AnInfeasibleOrMissingScheduleIsIgnored) {
