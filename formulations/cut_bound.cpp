@@ -76,12 +76,13 @@ class DownSetCuts {
         problem_(problem),
         g_(problem.g()),
         reach_(problem.g(), /*with_param_sums=*/true),
+        hard_(FullWindows(problem)),
         weights_(problem.g(), problem.objective) {}
 
   // w * sum_k of the least crossing at boundary k over schedules with peak
   // <= m; +inf when the windows of m leave some node no stage.
   double Crossing(int64_t m, int* max_flows) const {
-    Windows w = IncumbentWindows(problem_, reach_, static_cast<double>(m));
+    Windows w = IncumbentWindows(problem_, hard_, reach_, static_cast<double>(m));
     if (!PropagateWindows(g_, &w)) return std::numeric_limits<double>::infinity();
     int64_t sum = 0;
     std::vector<int> vx(g_.size());
@@ -260,6 +261,7 @@ class DownSetCuts {
   const Problem& problem_;
   const Graph& g_;
   const Reachability reach_;
+  const Windows hard_;  // FullWindows(problem_), the same for every peak
   const CrossingWeights weights_;
 };
 

@@ -80,40 +80,8 @@ void SumBlock(const Graph& g, int first_word, int words, bool down, std::vector<
   }
 }
 
-}  // namespace
-
-Reachability::Reachability(const Graph& g, bool with_param_sums) : g_(&g) {
-  const int n = g.size();
-  topo_pos_.assign(n, 0);
-  for (int i = 0; i < n; ++i) topo_pos_[g.topo_order()[i]] = i;
-  ndesc_.assign(n, 0);
-  nanc_.assign(n, 0);
-  ndesc_ops_.assign(n, 0);
-  nanc_ops_.assign(n, 0);
-  if (with_param_sums) {
-    desc_param_.assign(n, 0);
-    anc_param_.assign(n, 0);
-  }
-  implied_.assign(g.num_edges(), 0);
-  not_latest_.resize(n);
-  for (int u = 0; u < n; ++u) not_latest_[u].assign(g.children(u).size(), 0);
-  // One block of target nodes at a time: the rows hold, per node, which
-  // targets of the block it reaches; every figure is a sum over blocks.
-  const int total_words = (n + 63) / 64;
-  std::vector<uint64_t> rows;
-  for (int first = 0; first < total_words; first += kBlockWords) {
-    const int words = std::min(kBlockWords, total_words - first);
-    SumBlock(g, first, words, /*down=*/true, &rows,
-             {&ndesc_, &ndesc_ops_, with_param_sums ? &desc_param_ : nullptr});
-    MarkSiblingsInBlock(first, words, rows);
-    SumBlock(g, first, words, /*down=*/false, &rows,
-             {&nanc_, &nanc_ops_, with_param_sums ? &anc_param_ : nullptr});
-  }
-}
-
-
-ClosureSums ComputeClosureSums(const Graph& g, bool with_param_sums) {
-  const int n = g.size();
+// Zero counts for n nodes; parameter sums only when asked for (else empty).
+ClosureSums ZeroSums(int n, bool with_param_sums) {
   ClosureSums c;
   c.num_descendants.assign(n, 0);
   c.num_ancestors.assign(n, 0);
@@ -123,14 +91,50 @@ ClosureSums ComputeClosureSums(const Graph& g, bool with_param_sums) {
     c.descendant_param_bytes.assign(n, 0);
     c.ancestor_param_bytes.assign(n, 0);
   }
+  return c;
+}
+
+// The figures of the descendant pass and of the ancestor pass.
+BlockSums DownSums(ClosureSums* c) {
+  return {&c->num_descendants, &c->num_descendant_operators,
+          c->descendant_param_bytes.empty() ? nullptr : &c->descendant_param_bytes};
+}
+BlockSums UpSums(ClosureSums* c) {
+  return {&c->num_ancestors, &c->num_ancestor_operators,
+          c->ancestor_param_bytes.empty() ? nullptr : &c->ancestor_param_bytes};
+}
+
+}  // namespace
+
+Reachability::Reachability(const Graph& g, bool with_param_sums) : g_(&g) {
+  const int n = g.size();
+  topo_pos_.assign(n, 0);
+  for (int i = 0; i < n; ++i) topo_pos_[g.topo_order()[i]] = i;
+  sums_ = ZeroSums(n, with_param_sums);
+  implied_.assign(g.num_edges(), 0);
+  not_latest_.resize(n);
+  for (int u = 0; u < n; ++u) not_latest_[u].assign(g.children(u).size(), 0);
+  // One block of target nodes at a time: the rows hold, per node, which
+  // targets of the block it reaches; every figure is a sum over blocks.
+  const int total_words = (n + 63) / 64;
+  std::vector<uint64_t> rows;
+  for (int first = 0; first < total_words; first += kBlockWords) {
+    const int words = std::min(kBlockWords, total_words - first);
+    SumBlock(g, first, words, /*down=*/true, &rows, DownSums(&sums_));
+    MarkSiblingsInBlock(first, words, rows);
+    SumBlock(g, first, words, /*down=*/false, &rows, UpSums(&sums_));
+  }
+}
+
+ClosureSums ComputeClosureSums(const Graph& g, bool with_param_sums) {
+  const int n = g.size();
+  ClosureSums c = ZeroSums(n, with_param_sums);
   const int total_words = (n + 63) / 64;
   std::vector<uint64_t> rows;
   for (int first = 0; first < total_words; first += Reachability::kBlockWords) {
     const int words = std::min(Reachability::kBlockWords, total_words - first);
-    SumBlock(g, first, words, true, &rows,
-             {&c.num_descendants, &c.num_descendant_operators, with_param_sums ? &c.descendant_param_bytes : nullptr});
-    SumBlock(g, first, words, false, &rows,
-             {&c.num_ancestors, &c.num_ancestor_operators, with_param_sums ? &c.ancestor_param_bytes : nullptr});
+    SumBlock(g, first, words, /*down=*/true, &rows, DownSums(&c));
+    SumBlock(g, first, words, /*down=*/false, &rows, UpSums(&c));
   }
   return c;
 }

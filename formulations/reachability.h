@@ -19,6 +19,15 @@
 
 namespace respect {
 
+// Per node, the number of its descendants and ancestors (all and operators
+// only) and, with_param_sums, their parameter bytes (the node excluded), as
+// Reachability computes them but without its edge analysis (a third of its
+// time): for the hard windows and the policy's features, at O(n + E) memory.
+struct ClosureSums {
+  std::vector<int> num_descendants, num_ancestors;
+  std::vector<int> num_descendant_operators, num_ancestor_operators;
+  std::vector<int64_t> descendant_param_bytes, ancestor_param_bytes;  // empty without param sums
+};
 class Reachability {
  public:
   // with_param_sums: also fill descendant/ancestor_param_bytes.
@@ -26,15 +35,15 @@ class Reachability {
   // True iff there is a path u -> ... -> v of at least one edge: a search
   // from u pruned by topological position, for tests and tools, not loops.
   bool Reaches(int u, int v) const;
-  int num_descendants(int v) const { return ndesc_[v]; }
-  int num_ancestors(int v) const { return nanc_[v]; }
+  int num_descendants(int v) const { return sums_.num_descendants[v]; }
+  int num_ancestors(int v) const { return sums_.num_ancestors[v]; }
   // The same, counting operator nodes only (Graph::is_operator).
-  int num_descendant_operators(int v) const { return ndesc_ops_[v]; }
-  int num_ancestor_operators(int v) const { return nanc_ops_[v]; }
+  int num_descendant_operators(int v) const { return sums_.num_descendant_operators[v]; }
+  int num_ancestor_operators(int v) const { return sums_.num_ancestor_operators[v]; }
   // param_bytes summed over the descendants / ancestors of v (v excluded);
   // only when constructed with_param_sums.
-  int64_t descendant_param_bytes(int v) const { return desc_param_[v]; }
-  int64_t ancestor_param_bytes(int v) const { return anc_param_[v]; }
+  int64_t descendant_param_bytes(int v) const { return sums_.descendant_param_bytes[v]; }
+  int64_t ancestor_param_bytes(int v) const { return sums_.ancestor_param_bytes[v]; }
   // Children of u that are not ancestors of another child of u: the
   // consumers that can be last (s(w) is max over children iff over these).
   // g must be the graph given to the constructor.
@@ -49,21 +58,11 @@ class Reachability {
 
   const Graph* g_;
   std::vector<int> topo_pos_;
-  std::vector<int> ndesc_, nanc_, ndesc_ops_, nanc_ops_;
-  std::vector<int64_t> desc_param_, anc_param_;
+  ClosureSums sums_;
   std::vector<char> implied_;                 // per edge: implied by a longer path
   std::vector<std::vector<char>> not_latest_;  // per node u, per child index i: an ancestor of another child of u
 };
 
-// Per node, the number of its descendants and ancestors (all and operators
-// only) and, with_param_sums, their parameter bytes (the node excluded), as
-// Reachability computes them but without its edge analysis (a third of its
-// time): for the hard windows and the policy's features, at O(n + E) memory.
-struct ClosureSums {
-  std::vector<int> num_descendants, num_ancestors;
-  std::vector<int> num_descendant_operators, num_ancestor_operators;
-  std::vector<int64_t> descendant_param_bytes, ancestor_param_bytes;  // empty without param sums
-};
 ClosureSums ComputeClosureSums(const Graph& g, bool with_param_sums = true);
 
 }  // namespace respect

@@ -126,31 +126,6 @@ void ApplyPinBounds(const Problem& problem, Windows* w) {
   }
 }
 
-// The hard windows from the operator counts of every node's ancestors and
-// descendants (anc_ops(v), desc_ops(v)).
-template <class AncOps, class DescOps>
-Windows CountedWindows(const Problem& problem, AncOps anc_ops, DescOps desc_ops) {
-  const int n = problem.g().size();
-  const int S = problem.stages;
-  Windows w;
-  w.lo.assign(n, 0);
-  w.hi.assign(n, S - 1);
-  if (problem.constraints.nonempty_stages && S > 1) {
-    // The stages after s(v) need operators that are neither v nor its
-    // ancestors; the stages before it, operators that are neither v nor its
-    // descendants.
-    const Graph& g = problem.g();
-    const int ops = g.num_operators();
-    for (int v = 0; v < n; ++v) {
-      const int self = g.is_operator(v) ? 1 : 0;
-      w.lo[v] = std::max(0, S - 1 - ops + self + anc_ops(v));
-      w.hi[v] = std::min(S - 1, ops - self - desc_ops(v));
-    }
-  }
-  ApplyPinBounds(problem, &w);
-  return w;
-}
-
 // Operators reachable from v (v excluded) along next(u): a search.
 template <class Next>
 int ReachableOperators(const Graph& g, int v, Next next, std::vector<int>* mark, int stamp) {
@@ -198,24 +173,13 @@ Windows NonemptyWindows(const Problem& problem) {
   }
   return w;
 }
-
-// FullWindows from a transitive closure the caller already has.
-Windows FullWindowsFrom(const Problem& problem, const Reachability& reach) {
-  return CountedWindows(
-      problem, [&](int v) { return reach.num_ancestor_operators(v); },
-      [&](int v) { return reach.num_descendant_operators(v); });
-}
 }  // namespace
 
 Windows FullWindows(const Problem& problem) {
-  const int S = problem.stages;
-  if (!(problem.constraints.nonempty_stages && S > 1)) {
-    const int n = problem.g().size();
-    Windows w{std::vector<int>(n, 0), std::vector<int>(n, S - 1)};
-    ApplyPinBounds(problem, &w);
-    return w;
-  }
-  Windows w = NonemptyWindows(problem);
+  const int n = problem.g().size(), S = problem.stages;
+  Windows w = problem.constraints.nonempty_stages && S > 1
+                  ? NonemptyWindows(problem)
+                  : Windows{std::vector<int>(n, 0), std::vector<int>(n, S - 1)};
   ApplyPinBounds(problem, &w);
   return w;
 }
@@ -259,7 +223,8 @@ Windows IncumbentWindows(const Problem& problem, double objective) {
   if (m <= 0) return FullWindows(problem);
   const ClosureSums* c = problem.closure.get();
   if (!c || c->ancestor_param_bytes.size() != static_cast<size_t>(problem.g().size()))
-    return IncumbentWindows(problem, Reachability(problem.g(), /*with_param_sums=*/true), objective);
+    return IncumbentWindows(problem, FullWindows(problem), Reachability(problem.g(), /*with_param_sums=*/true),
+                            objective);
   Windows w = FullWindows(problem);
   NarrowToPeak(
       problem, m, [c](int v) { return c->ancestor_param_bytes[v]; },
@@ -267,9 +232,9 @@ Windows IncumbentWindows(const Problem& problem, double objective) {
   return w;
 }
 
-Windows IncumbentWindows(const Problem& problem, const Reachability& reach, double objective) {
+Windows IncumbentWindows(const Problem& problem, const Windows& hard, const Reachability& reach, double objective) {
   const double m = IncumbentPeak(problem, objective);
-  Windows w = FullWindowsFrom(problem, reach);
+  Windows w = hard;
   if (m <= 0) return w;
   NarrowToPeak(
       problem, m, [&reach](int v) { return reach.ancestor_param_bytes(v); },

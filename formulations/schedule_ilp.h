@@ -65,9 +65,10 @@ Windows FullWindows(const Problem& problem);
 // model to schedules at least as good; the start itself stays inside.
 // FullWindows for the latency objective or a non-finite objective.
 Windows IncumbentWindows(const Problem& problem, double objective);
-// The same from the caller's Reachability (built with_param_sums), so that
-// many objectives cost no transitive closure each (formulations/cut_bound.h).
-Windows IncumbentWindows(const Problem& problem, const Reachability& reach, double objective);
+// The same from the caller's FullWindows(problem) and Reachability (built
+// with_param_sums), so that many objectives cost no transitive closure and no
+// hard windows each (formulations/cut_bound.h).
+Windows IncumbentWindows(const Problem& problem, const Windows& hard, const Reachability& reach, double objective);
 
 // Makes `w` consistent along edges (lo[w] >= lo[u], hi[u] <= hi[w] for every
 // edge (u, w)); false when some node is then left no stage (w is still

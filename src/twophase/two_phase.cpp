@@ -184,10 +184,11 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   out.stats["hard_windows_end_s"] = Secs(t0, Clock::now());
   if (options_.strong_start) alt = DpTopoAlternative(problem);
   out.stats["rounds_start_s"] = Secs(t0, Clock::now());
-  // Every round's windowed exact reads the closure sums (incumbent windows):
-  // computed once here instead of once per round.
+  // Every round's windowed exact reads the closure sums for its incumbent
+  // windows (memory_comm only): computed once here, not once per round.
   Problem shared = problem;
-  shared.closure = std::make_shared<const ClosureSums>(ComputeClosureSums(problem.g()));
+  if (options_.exact.incumbent_windows && problem.objective.kind == ObjectiveKind::kMemoryComm)
+    shared.closure = std::make_shared<const ClosureSums>(ComputeClosureSums(problem.g()));
   out.stats["closure_end_s"] = Secs(t0, Clock::now());
   auto rounds =
       CloseWindows(shared, hard, Incumbent{coarse_result.schedule, coarse_result.objective}, alt, t0, &trace);
