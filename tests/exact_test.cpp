@@ -253,15 +253,23 @@ Problem LongChainProblem(Schedule* half) {
   return MakeProblem(std::make_shared<const Graph>(std::move(*g)), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor);
 }
 
+// exact (cut bound off) on the long chain under limit_s, its seam handing
+// over `half`; *o: the options it ran with.
+StatusOr<ScheduleResult> RunLongChain(const Problem& p, const Schedule& half, double limit_s, int* calls,
+                                      double* seconds, ExactOptions* o) {
+  *o = WithSeam(half, calls, seconds);
+  o->time_limit_s = limit_s;
+  o->cut_bound = false;
+  return ExactScheduler(*o).Run(p);
+}
+
 TEST(ExactStartSearch, LargeGraphsGiveTheSearchNearlyAllTheLimit) {
   Schedule half;
   const Problem p = LongChainProblem(&half);
   int calls = 0;
   double seconds = 0;
-  ExactOptions o = WithSeam(half, &calls, &seconds);
-  o.time_limit_s = 20;
-  o.cut_bound = false;
-  auto r = ExactScheduler(o).Run(p);
+  ExactOptions o;
+  auto r = RunLongChain(p, half, 20, &calls, &seconds, &o);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(calls, 1);
   EXPECT_DOUBLE_EQ(seconds, o.large_start_search_share * o.time_limit_s);
@@ -278,10 +286,9 @@ TEST(ExactStartSearch, ALargeSearchThatUsedItsShareEndsTheRun) {
   const Problem p = LongChainProblem(&half);
   int calls = 0;
   double seconds = 0;
-  ExactOptions o = WithSeam(half, &calls, &seconds);
-  o.time_limit_s = 0.5;  // 5% of it plus a second: more than the whole limit
-  o.cut_bound = false;
-  auto r = ExactScheduler(o).Run(p);
+  ExactOptions o;
+  // 0.5 s: 5% of it plus a second is more than the whole limit.
+  auto r = RunLongChain(p, half, 0.5, &calls, &seconds, &o);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(r->stats.at("full_model_skipped"), 1);

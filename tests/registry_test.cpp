@@ -297,13 +297,27 @@ TEST(SolveOutcome, NoScheduleIsAnOutcomeForEveryMethodNotAnError) {
   }
 }
 
+// A field to spoil and how: Validate() must refuse it, naming the field.
+template <class Options>
+struct SpoiltField {
+  const char* field;
+  void (*spoil)(Options*);
+};
+
+template <class Options, size_t N>
+void ExpectEachRefused(const SpoiltField<Options> (&cases)[N]) {
+  for (const SpoiltField<Options>& c : cases) {
+    Options o;
+    c.spoil(&o);
+    const Status s = o.Validate();
+    EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << c.field;
+    EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
+  }
+}
+
 TEST(OptionsValidate, ExactOptionsRefuseWhatNoRunCanUse) {
   EXPECT_TRUE(ExactOptions{}.Validate().ok());
-  struct Case {
-    const char* field;
-    void (*spoil)(ExactOptions*);
-  };
-  const Case cases[] = {
+  const SpoiltField<ExactOptions> cases[] = {
       {"threads", [](ExactOptions* o) { o->threads = 0; }},
       {"time_limit_s", [](ExactOptions* o) { o->time_limit_s = std::nan(""); }},
       {"time_limit_s", [](ExactOptions* o) { o->time_limit_s = -1; }},
@@ -313,13 +327,7 @@ TEST(OptionsValidate, ExactOptionsRefuseWhatNoRunCanUse) {
       {"start_search_share", [](ExactOptions* o) { o->start_search_share = 2; }},
       {"start_search_min_nodes", [](ExactOptions* o) { o->start_search_min_nodes = -1; }},
   };
-  for (const Case& c : cases) {
-    ExactOptions o;
-    c.spoil(&o);
-    const Status s = o.Validate();
-    EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << c.field;
-    EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
-  }
+  ExpectEachRefused(cases);
   ExactOptions zero;
   zero.time_limit_s = 0;  // allowed: the start at once
   EXPECT_TRUE(zero.Validate().ok());
@@ -343,11 +351,7 @@ TEST(OptionsValidate, TheExactSchedulerChecksItsOptionsFirst) {
 TEST(OptionsValidate, RlAndTwoPhaseOptionsRefuseWhatNoRunCanUse) {
   EXPECT_TRUE(RlOptions{}.Validate().ok());
   EXPECT_TRUE(TwoPhaseOptions{}.Validate().ok());
-  struct Case {
-    const char* field;
-    void (*spoil)(TwoPhaseOptions*);
-  };
-  const Case cases[] = {
+  const SpoiltField<TwoPhaseOptions> cases[] = {
       {"window", [](TwoPhaseOptions* o) { o->window = -1; }},
       {"max_widen", [](TwoPhaseOptions* o) { o->max_widen = 65; }},
       {"window_budget", [](TwoPhaseOptions* o) { o->window_budget = 0; }},
@@ -360,13 +364,7 @@ TEST(OptionsValidate, RlAndTwoPhaseOptionsRefuseWhatNoRunCanUse) {
       {"time_limit_s", [](TwoPhaseOptions* o) { o->rl.time_limit_s = -1; }},
       {"threads", [](TwoPhaseOptions* o) { o->exact.threads = 0; }},
   };
-  for (const Case& c : cases) {
-    TwoPhaseOptions o;
-    c.spoil(&o);
-    const Status s = o.Validate();
-    EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << c.field;
-    EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
-  }
+  ExpectEachRefused(cases);
 }
 
 // One source for the bounds: at each end of a bound the config's key and
