@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <utility>
 
 #include "cost/crossing.h"
@@ -291,9 +292,11 @@ namespace {
 // references are columns or IlpModel::kFixedZero / kFixedOne.
 class IlpAssembly {
  public:
-  IlpAssembly(const Problem& problem, IlpModel* ilp)
+  IlpAssembly(const Problem& problem, IlpModel* ilp, EdgeReduction reduction)
       : p_(problem), g_(problem.g()), n_(g_.size()), S_(problem.stages), unit_(ByteUnit(problem)), ilp_(ilp),
-        m_(ilp->milp), lo_(ilp->windows.lo), hi_(ilp->windows.hi), reach_(g_), b_(ilp) {}
+        m_(ilp->milp), lo_(ilp->windows.lo), hi_(ilp->windows.hi), b_(ilp) {
+    if (Reduces(reduction)) reach_ = std::make_unique<Reachability>(g_);
+  }
 
   void AddStageColumns();
   void AddOrderRows();
@@ -316,6 +319,10 @@ class IlpAssembly {
     e->AddZ(Z(v, k), coef);
     e->AddZ(Z(v, k - 1), -coef);
   }
+  bool Reduces(EdgeReduction reduction) const;
+  // The edges that get precedence rows / the consumers of u that may be last.
+  std::vector<Edge> OrderEdges() const;
+  std::vector<int> LastCandidates(int u) const;
   void AddEdgeCrossings(const CrossingWeights& w);
   void AddTensorCrossings(const CrossingWeights& w);
   // comm_model tensor: X_k terms of u's tensor (weight wt MiB) at boundary k,
@@ -330,12 +337,30 @@ class IlpAssembly {
   MilpModel& m_;
   const std::vector<int>& lo_;
   const std::vector<int>& hi_;
-  Reachability reach_;
+  std::unique_ptr<Reachability> reach_;  // null: no reduction (EdgeReduction)
   Builder b_;
   std::vector<Lin> P_;  // P_k (units of unit_ bytes)
   std::vector<Lin> X_;  // X_k (units of unit_ bytes)
   int64_t crossing_total_ = 0;  // CrossingWeights::total(), for the latency time unit (edge model)
 };
+
+bool IlpAssembly::Reduces(EdgeReduction reduction) const {
+  if (reduction != EdgeReduction::kAuto) return reduction == EdgeReduction::kAlways;
+  if (n_ <= kReduceAllNodes) return true;
+  int free_nodes = 0;
+  for (int v = 0; v < n_; ++v) free_nodes += lo_[v] < hi_[v] ? 1 : 0;
+  return 2 * free_nodes >= n_;
+}
+
+std::vector<Edge> IlpAssembly::OrderEdges() const {
+  if (reach_) return reach_->ReducedEdges(g_);
+  return g_.edges();
+}
+
+std::vector<int> IlpAssembly::LastCandidates(int u) const {
+  if (reach_) return reach_->LatestChildren(g_, u);
+  return g_.children(u);
+}
 
 // z[v][k] is a column only for lo[v] <= k < hi[v].
 void IlpAssembly::AddStageColumns() {
@@ -357,9 +382,12 @@ void IlpAssembly::AddOrderRows() {
       e.AddZ(Z(v, k + 1), -1.0);
       b_.AddRow(std::move(e), -kMilpInf, 0.0, "mono_v" + Num(v) + "_k" + Num(k), "");
     }
-  for (const Edge& ed : reach_.ReducedEdges(g_)) {
+  for (const Edge& ed : OrderEdges()) {
     const int u = ed.src, w = ed.dst;
     for (int k = 0; k + 1 < S_; ++k) {
+      // Both ends fixed: a constant row; the windows are propagated along
+      // edges, so it holds (z[w][k] = 1 with z[u][k] = 0 cannot happen).
+      if (Z(w, k) < 0 && Z(u, k) < 0 && !(Z(w, k) == IlpModel::kFixedOne && Z(u, k) == IlpModel::kFixedZero)) continue;
       Lin e;
       e.AddZ(Z(w, k), 1.0);
       e.AddZ(Z(u, k), -1.0);
@@ -434,7 +462,7 @@ void IlpAssembly::AddTensorCrossings(const CrossingWeights& w) {
   for (int u = 0; u < n_; ++u) {
     if (w.silent(u)) continue;
     const double wt = static_cast<double>(w.tensor(u)) / unit_;
-    std::vector<int> last = reach_.LatestChildren(g_, u);
+    std::vector<int> last = LastCandidates(u);
     if (p_.constraints.children_same_stage) last.resize(1);
     for (int k = 0; k + 1 < S_; ++k) AddTensorCrossing(u, k, wt, last);
   }
@@ -559,7 +587,7 @@ void IlpAssembly::AddLatencyObjective() {
 
 }  // namespace
 
-StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows) {
+StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows, EdgeReduction reduction) {
   RESPECT_RETURN_IF_ERROR(problem.Validate());
   // An evident infeasibility: the problem and why, no model.
   auto none = [&problem](std::string why) {
@@ -583,7 +611,7 @@ StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windo
   if (std::string why = EmptyWindowReason(problem, *w); !why.empty()) return none(std::move(why));
   ilp.windows = std::move(*w);
 
-  IlpAssembly a(problem, &ilp);
+  IlpAssembly a(problem, &ilp, reduction);
   a.AddStageColumns();
   a.AddOrderRows();
   a.AddSameStageRows();

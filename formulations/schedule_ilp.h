@@ -115,10 +115,23 @@ struct IlpModel {
   double ToCost(double ilp_objective) const { return ilp_objective * objective_scale; }
 };
 
+// Whether the builder drops the edges a longer path implies (no precedence
+// rows) and the consumers that cannot be last (no crossing rows). Both need
+// the reachability of the whole graph, O((n + E) n / 64) word operations:
+// 11-17 s at 100,000 nodes, more than a window round's share of the limit.
+// Without it the model has redundant rows but the same feasible set and
+// optimum. kAuto reduces graphs of at most kReduceAllNodes nodes, and larger
+// ones when at least half their nodes have a free window (a full model, where
+// the saved rows pay for the pass); a window round that frees a few nodes of
+// a large graph is built in O(S (n + E)).
+enum class EdgeReduction { kAuto, kAlways, kNever };
+constexpr int kReduceAllNodes = 8192;
+
 // Builds the ILP. windows == nullptr means FullWindows. Errors: InvalidInput
 // for a bad problem/windows. When infeasibility is evident the model comes
 // back with `infeasible` set (why) and nothing else.
-StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows = nullptr);
+StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows = nullptr,
+                                    EdgeReduction reduction = EdgeReduction::kAuto);
 
 // Stage per node from a column vector (z rounded at 0.5; fixed z as built).
 // Precondition: values.size() == ilp.milp.num_cols().
