@@ -185,9 +185,12 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
   if (options_.strong_start) alt = DpTopoAlternative(problem);
   out.stats["rounds_start_s"] = Secs(t0, Clock::now());
   // Every round's windowed exact reads the closure sums for its incumbent
-  // windows (memory_comm only): computed once here, not once per round.
+  // windows (memory_comm only): computed once here, not once per round, and
+  // only where they are cheap against the limit (else RunRound goes without).
   Problem shared = problem;
-  if (options_.exact.incumbent_windows && problem.objective.kind == ObjectiveKind::kMemoryComm)
+  const double n = problem.g().size();
+  if (options_.exact.incumbent_windows && problem.objective.kind == ObjectiveKind::kMemoryComm &&
+      n * n * time_shares::kClosureSecondsPerNodePair <= time_shares::kTwoPhaseClosure.Of(options_.exact.time_limit_s))
     shared.closure = std::make_shared<const ClosureSums>(ComputeClosureSums(problem.g()));
   out.stats["closure_end_s"] = Secs(t0, Clock::now());
   auto rounds =
@@ -279,6 +282,8 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::RunRound(const Problem& problem, con
                                                      bool diversifying, Clock::time_point t0, Trace* trace) const {
   ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, problem.g().size());
   wo.time_limit_s = limit_s;
+  // Without the shared closure (Refine: too costly) each round would compute its own.
+  if (problem.objective.kind == ObjectiveKind::kMemoryComm && !problem.closure) wo.incumbent_windows = false;
   if (stall_stop && !diversifying) wo.stall_s = StallSeconds(options_.exact.time_limit_s);
   wo.on_incumbent = [trace, t0](double objective) { Offer(trace, t0, objective); };
   ExactScheduler window_exact(wo);
