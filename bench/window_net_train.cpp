@@ -11,6 +11,10 @@
 //                          [--hidden H] [--layers L] [--lr X] [--holdout K]
 //     fits the offset classes clamp(target - center) by cross-entropy (Adam),
 //     prints the loss per epoch with rate and ETA, writes the weights.
+//   window_net_train finetune --labels L.jsonl --weights W.rspw --out W2.rspw [--iterations 2]
+//                             [--rounds 8] [--round-s 1] [--epochs 6] [--gain-weight 4] [--lr 0.0005]
+//     trains further on the outcome of its own learned-LNS rounds on the label
+//     instances (see Finetune), with the exact labels kept in the mix.
 //   window_net_train infer [--nodes 10000] [--family layered] [--weights W]
 //     times greedy inference (features, forward, window allocation).
 #include <chrono>
@@ -31,6 +35,7 @@
 #include "io/model_source.h"
 #include "policy/stage_features.h"
 #include "policy/stage_net.h"
+#include "sched/exact.h"
 #include "sched/list_schedule.h"
 #include "sched/registry.h"
 #include "synthetic/synthetic.h"
@@ -239,6 +244,146 @@ int Train(const std::map<std::string, std::string>& a) {
   return 0;
 }
 
+// ---- finetune: the search's own outcome as the target ----
+//
+// Learned LNS rounds on the label instances (the real two_phase rule: windows
+// from the network around the centre with the round history, Cbc closes them
+// for --round-s, a gain re-centres). Every round gives one example: the
+// features of its centre, and for each node whose window was open the offset
+// Cbc gave it (0 when it stayed); nodes not opened weigh nothing. Rounds
+// alternate between the current network and a random one (exploration: the
+// opened nodes are not only those the network already ranks first), and a
+// round that improved weighs --gain-weight times more. Then the network is
+// trained further on these and the exact labels together. Repeated
+// --iterations times, each collecting with the network of the last.
+
+struct RoundExamples {
+  std::vector<Example> examples;
+  int rounds = 0, improved = 0;
+  double gain = 0;  // summed relative gains
+};
+
+// One instance's rounds; appends to *out.
+void CollectRounds(const json& d, std::shared_ptr<const StageNet> net, std::shared_ptr<const StageNet> explore,
+                   int rounds, double round_s, double gain_weight, RoundExamples* out) {
+  auto problem = InstanceProblem(d);
+  if (!problem.ok()) return;
+  const Windows hard = FullWindows(*problem);
+  Schedule centre{d["center"].get<std::vector<int>>()};
+  double objective = Evaluate(*problem, centre).objective;
+  const double start = objective;
+  RoundHistory history;
+  const int n = problem->g().size();
+  for (int r = 0; r < rounds; ++r) {
+    const LearnedWindows policy(r % 2 ? explore : net, 0.25, 8);
+    history.scale = std::max(0.25, std::min(16.0, history.scale));
+    auto win = policy.Open(*problem, hard, centre, 1, history);
+    if (!win.ok()) return;
+    history.Record(*win);
+    ExactOptions o;
+    o.time_limit_s = round_s;
+    auto res = ExactScheduler(o).RunWindowed(*problem, &*win, &centre);
+    if (!res.ok() || res->schedule.stage.empty()) return;
+    const bool improved = res->objective < objective * (1 - 1e-9);
+    Example e;
+    e.x = StageFeatures(*problem, centre, hard);
+    e.means = MakeGraphMeans(problem->g());
+    e.target.assign(n, kMaxOffset);
+    e.weight.assign(n, 0.0);
+    for (int v = 0; v < n; ++v) {
+      if (win->lo[v] == win->hi[v]) continue;
+      e.target[v] = std::max(-kMaxOffset, std::min(kMaxOffset, res->schedule.stage[v] - centre.stage[v])) + kMaxOffset;
+      e.weight[v] = (improved ? gain_weight : 1.0) / 1000;
+    }
+    out->examples.push_back(std::move(e));
+    ++out->rounds;
+    if (improved) {
+      ++out->improved;
+      centre = res->schedule;
+      objective = res->objective;
+    } else {
+      history.scale *= res->status == SolveStatus::kOptimal ? 2.0 : 0.5;
+    }
+  }
+  out->gain += (start - objective) / start;
+}
+
+int Finetune(const std::map<std::string, std::string>& a) {
+  std::vector<json> labels;
+  std::vector<Example> exact;
+  std::ifstream in(Get(a, "--labels", "labels.jsonl"));
+  for (std::string line; std::getline(in, line);) {
+    const json d = json::parse(line, nullptr, false);
+    if (d.is_discarded()) continue;
+    auto e = MakeExample(d, true);
+    if (!e.ok()) continue;
+    labels.push_back(d);
+    exact.push_back(std::move(*e));
+  }
+  const size_t holdout = std::min<size_t>(labels.size() / 5, std::stoul(Get(a, "--holdout", "16")));
+  if (labels.size() < 2) {
+    std::cerr << "finetune: fewer than 2 labels\n";
+    return 2;
+  }
+  std::vector<Example> val(exact.end() - static_cast<long>(holdout), exact.end());
+  exact.resize(exact.size() - holdout);
+  labels.resize(labels.size() - holdout);
+  auto loaded = LoadWindowNet(Get(a, "--weights", "default"), 1);
+  if (!loaded.ok()) {
+    std::cerr << "finetune: " << loaded.status().message() << "\n";
+    return 2;
+  }
+  StageNet net = **loaded;
+  const StageNetHParams hp = net.hparams;
+  const uint64_t seed = std::stoull(Get(a, "--seed", "1"));
+  const int iterations = std::stoi(Get(a, "--iterations", "2")), rounds = std::stoi(Get(a, "--rounds", "8"));
+  const int epochs = std::stoi(Get(a, "--epochs", "6"));
+  const double round_s = std::stod(Get(a, "--round-s", "1")), gain_weight = std::stod(Get(a, "--gain-weight", "4"));
+  StageNetAdam adam(hp, std::stod(Get(a, "--lr", "0.0005")));
+  Rng rng(seed);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto secs = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  for (int it = 1; it <= iterations; ++it) {
+    auto current = std::make_shared<const StageNet>(net);
+    auto explore = LoadWindowNet("random", seed * 1000 + static_cast<uint64_t>(it));
+    RoundExamples collected;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      CollectRounds(labels[i], current, *explore, rounds, round_s, gain_weight, &collected);
+      const double el = secs();
+      std::printf("iteration %d: collected %zu/%zu instances, %d rounds (%d improved, mean gain %.3f%%)  %.1f s, "
+                  "ETA %.0f s\n",
+                  it, i + 1, labels.size(), collected.rounds, collected.improved, 100 * collected.gain / (i + 1), el,
+                  el / (i + 1) * static_cast<double>(labels.size() - i - 1));
+      std::fflush(stdout);
+    }
+    std::vector<const Example*> all;
+    for (const Example& e : exact) all.push_back(&e);
+    for (const Example& e : collected.examples) all.push_back(&e);
+    for (int ep = 1; ep <= epochs; ++ep) {
+      for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[static_cast<size_t>(rng.UniformInt(0, i - 1))]);
+      for (const Example* e : all) {
+        StageNetTape tape;
+        StageNetForward(hp, net.params, e->means, e->x, &tape);
+        StageNetParams g = ZeroStageNetParams(hp);
+        StageNetBackward(hp, net.params, e->means, e->x, tape, e->target, e->weight, &g);
+        adam.Step(&net.params, &g, 1.0);
+      }
+      const auto [vl, va] = Score(hp, net.params, val);
+      std::printf("iteration %d epoch %d/%d  held-out exact labels: loss %.4f acc %.3f move-AUC %.3f  %.1f s\n", it, ep,
+                  epochs, vl, va, MoveAuc(hp, net.params, val), secs());
+      std::fflush(stdout);
+    }
+  }
+  net.note += "; fine-tuned on its own LNS rounds (" + std::to_string(iterations) + " x " + std::to_string(rounds) +
+              " rounds of " + Get(a, "--round-s", "1") + " s per instance)";
+  const Status s = SaveStageNet(net, Get(a, "--out", "stage_net_finetuned.rspw"));
+  if (!s.ok()) {
+    std::cerr << "finetune: " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 // Times the window network's greedy inference (features, forward, window
 // allocation with its bisection) on one graph, one core.
 int Infer(const std::map<std::string, std::string>& a) {
@@ -276,6 +421,7 @@ int main(int argc, char** argv) {
   if (cmd == "label") return Label(Args(argc, argv));
   if (cmd == "train") return Train(Args(argc, argv));
   if (cmd == "infer") return Infer(Args(argc, argv));
+  if (cmd == "finetune") return Finetune(Args(argc, argv));
   std::cerr << "usage: window_net_train label|train [--key value ...] (see the file's header)\n";
   return 2;
 }

@@ -105,15 +105,24 @@ class OpenGroups {
 };
 }  // namespace
 
-Windows AllocateWindows(const Windows& hard, const Schedule& center, const Eigen::MatrixXd& logp,
-                        int64_t budget, const Graph* g, int max_group) {
+namespace {
+// One extension of a window: node v grows by one stage on `side`.
+struct Step {
+  int v;
+  int side;
+};
+
+// The extensions AllocateWindows makes, in order, up to `budget` of them: the
+// allocation of any smaller budget is a prefix (the loop is the same until it
+// stops), so LearnedWindows' bisection replays prefixes instead of
+// re-running the heap (2-6 s a round at 100,000 nodes).
+std::vector<Step> AllocationSteps(const Windows& hard, const Schedule& center, const Eigen::MatrixXd& logp,
+                                  int64_t budget, const Graph* g, int max_group) {
   const int n = static_cast<int>(center.stage.size());
-  Windows win;
-  win.lo = center.stage;
-  win.hi = center.stage;
+  std::vector<int> lo = center.stage, hi = center.stage;
   std::priority_queue<Extension> heap;
   auto push = [&](int v, int side) {
-    const int stage = side < 0 ? win.lo[v] - 1 : win.hi[v] + 1;
+    const int stage = side < 0 ? lo[v] - 1 : hi[v] + 1;
     if (stage < hard.lo[v] || stage > hard.hi[v]) return;
     const int offset = stage - center.stage[v];
     heap.push(Extension{Gain(logp, v, offset), offset, v, side});
@@ -128,22 +137,40 @@ Windows AllocateWindows(const Windows& hard, const Schedule& center, const Eigen
     groups = std::make_unique<OpenGroups>(n);
     open.assign(n, 0);
   }
-  for (int64_t used = 0; used < budget && !heap.empty();) {
+  std::vector<Step> steps;
+  while (static_cast<int64_t>(steps.size()) < budget && !heap.empty()) {
     const Extension e = heap.top();
     heap.pop();
     if (groups && !open[e.v]) {
       if (!groups->TryOpen(*g, open, e.v, max_group)) continue;  // its group is full: the node stays fixed
       open[e.v] = 1;
     }
-    ++used;
+    steps.push_back(Step{e.v, e.side});
     if (e.side < 0) {
-      --win.lo[e.v];
+      --lo[e.v];
     } else {
-      ++win.hi[e.v];
+      ++hi[e.v];
     }
     push(e.v, e.side);
   }
+  return steps;
+}
+
+// The windows of the first k steps around the center.
+Windows ApplySteps(const Schedule& center, const std::vector<Step>& steps, size_t k) {
+  Windows win{center.stage, center.stage};
+  for (size_t i = 0; i < std::min(k, steps.size()); ++i) {
+    if (steps[i].side < 0) --win.lo[steps[i].v];
+    else ++win.hi[steps[i].v];
+  }
   return win;
+}
+}  // namespace
+
+Windows AllocateWindows(const Windows& hard, const Schedule& center, const Eigen::MatrixXd& logp,
+                        int64_t budget, const Graph* g, int max_group) {
+  const std::vector<Step> steps = AllocationSteps(hard, center, logp, budget, g, max_group);
+  return ApplySteps(center, steps, steps.size());
 }
 
 Eigen::MatrixXd LearnedWindows::Predict(const Problem& problem, const Windows& hard, const Schedule& center) const {
@@ -168,12 +195,14 @@ StatusOr<Windows> LearnedWindows::Open(const Problem& problem, const Windows& ha
   // below a producer's lowest stage), and what survives it grows with the
   // budget (a larger budget allocates a superset): bisect for the largest
   // budget whose propagated windows stay within the uniform ones' binaries.
+  const std::vector<Step> steps =
+      AllocationSteps(hard, center, logp, std::max<int64_t>(target, FreeBinaries(hard)), &problem.g(), max_group);
   auto fit = [&](int64_t budget) {
-    Windows win = AllocateWindows(hard, center, logp, budget, &problem.g(), max_group);
+    Windows win = ApplySteps(center, steps, static_cast<size_t>(budget));
     PropagateWindows(problem.g(), &win);
     return win;
   };
-  int64_t lo = 0, hi = std::max<int64_t>(target, FreeBinaries(hard));
+  int64_t lo = 0, hi = static_cast<int64_t>(steps.size());
   Windows best = fit(0);
   while (lo < hi) {
     const int64_t mid = lo + (hi - lo + 1) / 2;
