@@ -18,6 +18,10 @@ schedule, integrated over [0, limit] and divided by the limit), and the share of
 the headroom the learned arm captured: (uniform - learned) / (uniform - best),
 best = the best objective any arm or reference reached on that instance.
 
+Fine-tuned network (--finetuned W.rspw): a fourth arm `finetuned`, the learned
+windows with the window network W (policy.window_weights), e.g. the output of
+`window_net_train finetune`; the summary then also compares it with the others.
+
 References (--refs exact): `respect-opt --methods exact` under the same limit,
 once per instance; it counts towards the best known objective, not the arms'
 figures.
@@ -105,7 +109,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,5000,10000")
     ap.add_argument("--limits", default="30,60,120")
-    ap.add_argument("--graphs", type=int, default=2, help="graphs per family and size (seeds 1001..)")
+    ap.add_argument("--graphs", type=int, default=2, help="graphs per family and size (seeds first-graph..)")
+    ap.add_argument("--first-graph", type=int, default=1001, help="seed of the first graph")
     ap.add_argument("--run-seeds", default="1", help="policy.seed values (the random arm's network)")
     ap.add_argument("--families", default="layered,icml")
     ap.add_argument("--jobs", type=int, default=2)
@@ -116,14 +121,17 @@ def main():
                     help="policy.window_budget of the learned and random arms (share of the uniform free binaries)")
     ap.add_argument("--group", type=int, default=8, help="policy.window_group of the learned and random arms")
     ap.add_argument("--refs", default="", help="reference methods run once per instance (exact)")
+    ap.add_argument("--finetuned", default="", help="window network file of a fourth arm, `finetuned`")
     ap.add_argument("--binary", default=BINARY, help="respect-opt to run (a copy lets you rebuild meanwhile)")
     a = ap.parse_args()
     globals()["BINARY"] = os.path.abspath(a.binary)
-    for arm in ("learned", "random"):
+    if a.finetuned:
+        ARMS["finetuned"] = ["--policy.windows", "learned", "--policy.window_weights", os.path.abspath(a.finetuned)]
+    for arm in [x for x in ARMS if x != "uniform"]:
         ARMS[arm] = ARMS[arm] + ["--policy.window_budget", str(a.budget), "--policy.window_group", str(a.group)]
     sizes = [int(x) for x in a.sizes.split(",")]
     limits = dict(zip(sizes, [float(x) for x in a.limits.split(",")]))
-    insts = [(f, n, 1001 + g, limits[n]) for n in sizes for f in a.families.split(",") for g in range(a.graphs)]
+    insts = [(f, n, a.first_graph + g, limits[n]) for n in sizes for f in a.families.split(",") for g in range(a.graphs)]
     for f, n, g, _ in insts:  # graphs first: two arms of one instance must not write the same file
         model_args(f, n, g, a.out)
     jobs = [(i, arm, int(s)) for i in insts for s in a.run_seeds.split(",") for arm in ARMS]
@@ -156,13 +164,15 @@ def report(recs, csv_path, svg_path):
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
         w.writeheader()
         w.writerows(rows)
-    summarize(rows)
+    summarize(rows, "learned")
+    if "finetuned" in ARMS:
+        summarize(rows, "finetuned")
     plot(recs, best, svg_path)
 
 
-def summarize(rows):
+def summarize(rows, subject):
     """Per size (and per size and family): mean primal integral of each arm,
-    learned against uniform and random (relative change of the mean PI, mean
+    the subject arm (learned, or finetuned) against uniform and random (relative change of the mean PI, mean
     objective change, wins/losses), and the headroom the learned arm captured."""
     by = {}
     for r in rows:
@@ -170,23 +180,23 @@ def summarize(rows):
             by.setdefault((r["nodes"], r["family"], r["graph_seed"], r["run_seed"]), {})[r["arm"]] = r
     groups = [(n, None) for n in sorted({k[0] for k in by})]
     groups += [(n, f) for n in sorted({k[0] for k in by}) for f in sorted({k[1] for k in by})]
-    print("\nnodes  family   runs  PI uniform/learned/random   PI learned vs uniform / vs random   "
-          "objective learned vs uniform / vs random   W/L vs uniform   W/L vs random   headroom captured")
+    print(f"\n{subject}:\nnodes  family   runs  PI uniform/{subject}/random   PI {subject} vs uniform / vs random   "
+          f"objective {subject} vs uniform / vs random   W/L vs uniform   W/L vs random   headroom captured")
     for n, fam in groups:
         sets = [a for k, a in by.items() if k[0] == n and (fam is None or k[1] == fam) and len(a) == len(ARMS)]
         if not sets:
             continue
         pi = {arm: sum(a[arm]["primal_integral"] for a in sets) / len(sets) for arm in ARMS}
         rel = lambda x, y: 100 * (x - y) / y if y else 0.0
-        obj_u = sum((a["uniform"]["objective"] - a["learned"]["objective"]) / a["uniform"]["objective"] for a in sets)
-        obj_r = sum((a["random"]["objective"] - a["learned"]["objective"]) / a["random"]["objective"] for a in sets)
-        wl = lambda o: (sum(a["learned"]["objective"] < a[o]["objective"] for a in sets),
-                        sum(a["learned"]["objective"] > a[o]["objective"] for a in sets))
-        hr = [(a["uniform"]["objective"] - a["learned"]["objective"]) /
+        obj_u = sum((a["uniform"]["objective"] - a[subject]["objective"]) / a["uniform"]["objective"] for a in sets)
+        obj_r = sum((a["random"]["objective"] - a[subject]["objective"]) / a["random"]["objective"] for a in sets)
+        wl = lambda o: (sum(a[subject]["objective"] < a[o]["objective"] for a in sets),
+                        sum(a[subject]["objective"] > a[o]["objective"] for a in sets))
+        hr = [(a["uniform"]["objective"] - a[subject]["objective"]) /
               (a["uniform"]["objective"] - a["uniform"]["best_known"]) for a in sets
               if a["uniform"]["objective"] > a["uniform"]["best_known"]]
-        print(f"{n:6d}  {fam or 'all':7s} {len(sets):4d}  {pi['uniform']:.4f}/{pi['learned']:.4f}/{pi['random']:.4f}"
-              f"   {rel(pi['learned'], pi['uniform']):+6.1f}% / {rel(pi['learned'], pi['random']):+6.1f}%"
+        print(f"{n:6d}  {fam or 'all':7s} {len(sets):4d}  {pi['uniform']:.4f}/{pi[subject]:.4f}/{pi['random']:.4f}"
+              f"   {rel(pi[subject], pi['uniform']):+6.1f}% / {rel(pi[subject], pi['random']):+6.1f}%"
               f"   {100 * obj_u / len(sets):+6.2f}% / {100 * obj_r / len(sets):+6.2f}%"
               f"   {wl('uniform')[0]}/{wl('uniform')[1]}   {wl('random')[0]}/{wl('random')[1]}"
               f"   {(sum(hr) / len(hr)) if hr else float('nan'):.2f} (mean of {len(hr)})")
@@ -202,7 +212,7 @@ def plot(recs, best, svg_path):
         return
     sizes = sorted({r["nodes"] for r in recs})
     fig, axes = plt.subplots(1, len(sizes), figsize=(5 * len(sizes), 4), squeeze=False)
-    colors = {"uniform": "tab:blue", "learned": "tab:green", "random": "tab:red"}
+    colors = {"uniform": "tab:blue", "learned": "tab:green", "random": "tab:red", "finetuned": "tab:purple"}
     for ax, n in zip(axes[0], sizes):
         for arm in ARMS:
             mine = [r for r in recs if r["nodes"] == n and r["arm"] == arm and r["arm"] in ARMS]

@@ -373,6 +373,11 @@ int Finetune(const std::map<std::string, std::string>& a) {
                   epochs, vl, va, MoveAuc(hp, net.params, val), secs());
       std::fflush(stdout);
     }
+    // Each iteration's network is kept: a long run can be stopped and used.
+    if (it < iterations) {
+      const Status s = SaveStageNet(net, Get(a, "--out", "stage_net_finetuned.rspw") + ".iteration" + std::to_string(it));
+      if (!s.ok()) std::cerr << "finetune: " << s.message() << "\n";
+    }
   }
   net.note += "; fine-tuned on its own LNS rounds (" + std::to_string(iterations) + " x " + std::to_string(rounds) +
               " rounds of " + Get(a, "--round-s", "1") + " s per instance)";
