@@ -545,7 +545,7 @@ void IlpAssembly::AddLatencyObjective() {
   const double link_upper = p_.objective.comm_model == CommModel::kTensor
                                 ? total_out * std::max(1, g_.max_in_degree())
                                 : static_cast<double>(crossing_total_);
-  const double t_upper = total_macs / tp.macs_per_s + total_params / tp.offchip_bytes_per_s +
+  const double t_upper = tp.segment_overhead_s + total_macs / tp.macs_per_s + total_params / tp.offchip_bytes_per_s +
                          2.0 * link_upper / tp.link_bytes_per_s;
   double unit = 1e-3;
   if (t_upper > 0) unit = std::pow(10.0, std::floor(std::log10(t_upper)) - 3);
@@ -581,7 +581,8 @@ void IlpAssembly::AddLatencyObjective() {
     if (ilp_->offchip_col[k] >= 0) e.AddCol(ilp_->offchip_col[k], -c_off);
     if (k > 0) e.Add(X_[k - 1], -c_link);
     if (k + 1 < S_) e.Add(X_[k], -c_link);
-    b_.AddRow(std::move(e), 0.0, kMilpInf, "period_k" + Num(k), "");
+    // T >= segment_overhead_s + the stage's terms (StageTimeS).
+    b_.AddRow(std::move(e), tp.segment_overhead_s / unit, kMilpInf, "period_k" + Num(k), "");
   }
 }
 

@@ -323,4 +323,48 @@ TEST(Cli, NeverOverwritesInputs) {
   EXPECT_EQ(Slurp(model), text);
 }
 
+// task calibrate: measured segment times in, the fitted edgetpu.* keys out
+// as a config fragment that a run loads as its config.
+TEST(Cli, CalibrateWritesAFragmentThatLoadsBack) {
+  const std::string dir = ::testing::TempDir() + "/cli_calibrate_" + std::to_string(getpid());
+  std::string csv = "model,stages,stage,measured_ms\n";
+  const double ms[] = {9.0, 8.5, 12.0, 11.0, 7.5, 7.0, 9.5, 10.0, 8.0};
+  for (int i = 0; i < 9; ++i)
+    csv += "zoo:resnet50," + std::to_string(i < 4 ? 4 : 5) + "," + std::to_string(i < 4 ? i : i - 4) + "," +
+           std::to_string(ms[i]) + "\n";
+  const std::string in = Write("measured.csv", csv);
+  const std::string out = dir + "/fitted.yaml";
+  RunResult r = Exec("--task calibrate --calibrate.measurements " + in + " --calibrate.output " + out +
+                     " --output.dir " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("calibrate: 9 measured segments from " + in), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fit error: rms "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("wrote " + out), std::string::npos) << r.out;
+  const std::string fragment = Slurp(out);
+  EXPECT_NE(fragment.find("edgetpu:\n  sram_bytes: 8388608"), std::string::npos) << fragment;
+  EXPECT_NE(fragment.find("  segment_overhead_s: "), std::string::npos) << fragment;
+  RunResult run = Exec("zoo:resnet50 --config " + out + " --stages 4 --methods heuristic --objective.kind latency --output.dir " + dir);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(Slurp(in), csv);  // the input untouched
+}
+
+TEST(Cli, BadCalibrationCsvsAreRefused) {
+  const std::string dir = " --output.dir " + ::testing::TempDir() + "/cli_calibrate_bad";
+  const std::string head = "model,stages,stage,measured_ms\n";
+  auto run = [&](const std::string& name, const std::string& text) {
+    return "--task calibrate --calibrate.measurements " + Write(name, text) + dir;
+  };
+  ExpectBadInput("--task calibrate" + dir, "task calibrate needs the CSV of measured segment times");
+  ExpectBadInput(run("c1.csv", "model,stages,stage\nzoo:resnet50,4,0\n"), "the header has no column 'measured_ms'");
+  ExpectBadInput(run("c2.csv", head + "zoo:resnet50,4,0,slow\n"), "measured_ms is not a number: 'slow'");
+  ExpectBadInput(run("c3.csv", head + "zoo:nonet,4,0,1\n"), "c3.csv:2: unknown zoo model 'nonet'");
+  ExpectBadInput(run("c4.csv", head + "zoo:resnet50,4,4,1\n"), "c4.csv:2: stage 4 is outside [0, 3] for 4 stages");
+  ExpectBadInput(run("c5.csv", head + "zoo:resnet50,4,0,1\nzoo:resnet50,4,1,2\n"),
+                 "needs at least 4 measured segments for the 4 constants");
+  const std::string csv = Write("c6.csv", head + "zoo:resnet50,4,0,1\n");
+  ExpectBadInput("--task calibrate --calibrate.measurements " + csv + " --calibrate.output " + csv + dir,
+                 "refusing to overwrite input file");
+  EXPECT_EQ(Slurp(csv), head + "zoo:resnet50,4,0,1\n");
+}
+
 }  // namespace

@@ -54,6 +54,7 @@ respect::Status Dispatch(const respect::Config& c) {
     case respect::Task::kTrain: return respect::RunTrainTask(c);
     case respect::Task::kDeploy: return respect::RunDeployTask(c);
     case respect::Task::kDevices: return respect::RunDevicesTask(c);
+    case respect::Task::kCalibrate: return respect::RunCalibrateTask(c);
   }
   return respect::Status::Internal("task '" + name + "' has no runner");
 }

@@ -30,6 +30,7 @@ std::vector<std::string> InputFiles(const Config& c) {
   if (c.policy.window_weights != "random")
     in.push_back(c.policy.window_weights == "default" ? DefaultStageNetPath() : c.policy.window_weights);
   if (!c.deploy.schedule.empty()) in.push_back(c.deploy.schedule);
+  if (c.task == Task::kCalibrate) in.push_back(c.calibrate.measurements);
   if (c.task == Task::kTrain) {
     in.push_back(c.train.dataset);
     if (!c.train.init_weights.empty()) in.push_back(c.train.init_weights);
@@ -49,6 +50,7 @@ std::vector<std::string> RequiredFiles(const Config& c) {
     if (w != "default" && w != "random") req.push_back(w);
   if (c.task == Task::kDeploy && !c.deploy.schedule.empty()) req.push_back(c.deploy.schedule);
   if (c.task == Task::kTrain && !c.train.init_weights.empty()) req.push_back(c.train.init_weights);
+  if (c.task == Task::kCalibrate) req.push_back(c.calibrate.measurements);
   return req;
 }
 
@@ -63,6 +65,7 @@ std::vector<std::string> OutputFiles(const Config& c) {
     for (const char* f : {"/checkpoint.rspc", "/curve.csv", "/best_so_far.rspw"})
       out.push_back(c.train.checkpoint_dir + f);
   }
+  if (c.task == Task::kCalibrate) out.push_back(c.calibrate.output);
   if (c.task == Task::kCompare)
     for (const char* f : {"/compare.csv", "/compare.json"}) out.push_back(c.output_dir + f);
   return out;
@@ -86,7 +89,7 @@ Status CheckRunPaths(const std::string& config_path, const Config& c) {
   ProtectInputPath(config_path);
   for (const std::string& p : InputFiles(c)) ProtectInputPath(p);
   for (const std::string& p : RequiredFiles(c)) {
-    const bool text = EndsWith(p, ".json") || EndsWith(p, ".gml");
+    const bool text = EndsWith(p, ".json") || EndsWith(p, ".gml") || EndsWith(p, ".csv");
     RESPECT_RETURN_IF_ERROR(CheckInputFile(p, text ? kMaxTextInputBytes : kMaxBinaryInputBytes));
   }
   if (c.task != Task::kDevices) RESPECT_RETURN_IF_ERROR(CheckOutputDir(c.output_dir));

@@ -14,12 +14,14 @@ Status RunLabelTask(const Config& config);      // task_label.cpp
 Status RunTrainTask(const Config& config);      // task_train.cpp
 Status RunDeployTask(const Config& config);     // task_deploy.cpp
 Status RunDevicesTask(const Config& config);    // task_devices.cpp
+Status RunCalibrateTask(const Config& config);  // task_calibrate.cpp
 
 // Before any task (run_paths.cpp): registers every input of the run with the
 // output guard (config file, model files, policy weights, deploy schedule,
-// train dataset and init weights), refuses inputs that are not regular files,
-// an output.dir that is not a directory or cannot be resolved, and fixed
-// output names (weights_out, checkpoints, curve, write_lp, label dataset,
+// train dataset and init weights, calibration CSV), refuses inputs that are
+// not regular files, an output.dir that is not a directory or cannot be
+// resolved, and fixed output names (weights_out, checkpoints, curve,
+// write_lp, label dataset, calibrate.output,
 // compare tables) that name an input. `config_path` may be "".
 Status CheckRunPaths(const std::string& config_path, const Config& config);
 

@@ -385,6 +385,8 @@ const std::vector<KeyDef>& Table() {
       Double("edgetpu.offchip_bytes_per_s", REF(double, edgetpu.offchip_bytes_per_s), 1, 1e15,
              "host-to-device parameter streaming bandwidth"),
       Double("edgetpu.macs_per_s", REF(double, edgetpu.macs_per_s), 1, 1e18, "device compute throughput (latency objective)"),
+      Double("edgetpu.segment_overhead_s", REF(double, edgetpu.segment_overhead_s), 0, 1e3,
+             "fixed time of one segment's invocation, added to every stage (latency objective)"),
       Bool("constraints.nonempty_stages", REF(bool, constraints.nonempty_stages), "every stage holds an operator node (graph boundary nodes do not count)"),
       Bool("constraints.children_same_stage", REF(bool, constraints.children_same_stage),
            "all consumers of a tensor in one stage"),
@@ -486,6 +488,10 @@ const std::vector<KeyDef>& Table() {
              "schedule JSON to deploy (\"\" = schedule now: with the method when `methods` names one, else with exact)"),
       Bool("deploy.run_check", REF(bool, deploy.run_check), "run the CPU reference pipeline check"),
       Int("deploy.runs", REF(int, deploy.runs), 1, 1e6, "inferences for the pipeline check"),
+      String("calibrate.measurements", REF(std::string, calibrate.measurements), {},
+             "task calibrate: CSV of measured segment times (docs/formats.md), required"),
+      String("calibrate.output", REF(std::string, calibrate.output), {},
+             "task calibrate: the fitted edgetpu.* keys as YAML (\"\" = <output.dir>/calibrated.yaml)"),
       String("output.dir", REF(std::string, output_dir), {}, "output directory (created)"),
   };
   return table;
@@ -706,6 +712,7 @@ void ResolveOutputPaths(Config* c) {
   if (c->train.dataset.empty()) c->train.dataset = c->label.dataset;
   if (c->train.checkpoint_dir.empty()) c->train.checkpoint_dir = c->output_dir + "/train";
   if (c->train.weights_out.empty()) c->train.weights_out = c->train.checkpoint_dir + "/policy.rspw";
+  if (c->calibrate.output.empty()) c->calibrate.output = c->output_dir + "/calibrated.yaml";
 }
 
 Status ValidateConfig(const Config& c) {
@@ -728,6 +735,8 @@ Status ValidateConfig(const Config& c) {
     return Status::Invalid(std::string("key 'objective.edge_weight': ") + ToString(c.objective.edge_weight) +
                            " applies to objective.comm_model edge only (comm_model tensor weighs each tensor by "
                            "its producer's output_bytes)");
+  if (c.task == Task::kCalibrate && c.calibrate.measurements.empty())
+    return Status::Invalid("key 'calibrate.measurements': task calibrate needs the CSV of measured segment times");
   if (!c.constraints.pin.empty() && (c.task == Task::kLabel || c.task == Task::kTrain))
     return Status::Invalid("key 'constraints.pin': task " + TaskName(c.task) +
                            " generates its own graphs, which have none of the pinned nodes");
@@ -837,6 +846,12 @@ std::string ConfigReferenceMarkdown() {
 }
 
 std::vector<std::string> ConfigKeys() { return KeyNames(); }
+
+std::pair<double, double> KeyBounds(const std::string& key) {
+  const KeyDef* d = FindKey(key);
+  if (!d) return {kNoMin, kNoMax};
+  return {d->min, d->max};
+}
 
 std::vector<std::pair<std::string, std::string>> KeysDifferingFromDefaults(const Config& config) {
   const Config defaults;

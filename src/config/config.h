@@ -117,8 +117,15 @@ struct DeployConfig {
   int runs = 1;
 };
 
+// task calibrate (docs/formats.md "Calibration CSV"): fit the edgetpu.*
+// latency constants to measured per-segment times.
+struct CalibrateConfig {
+  std::string measurements;          // the CSV of measured segments (required by the task)
+  std::string output;                // fitted constants as YAML ("" = <output.dir>/calibrated.yaml)
+};
+
 struct Config {
-  Task task = Task::kSchedule;       // schedule | compare | label | train | deploy | devices
+  Task task = Task::kSchedule;       // schedule | compare | label | train | deploy | devices | calibrate
   std::vector<std::string> models = {"zoo:resnet50"};   // key `model`: a string or a list
   std::vector<int> stages = {4};
   std::vector<Method> methods = {Method::kTwoPhase};
@@ -131,6 +138,7 @@ struct Config {
   LabelConfig label;
   TrainConfig train;
   DeployConfig deploy;
+  CalibrateConfig calibrate;
   std::string output_dir = "out";
   std::string config_path;           // where it was loaded from ("" = defaults)
 };
@@ -143,7 +151,8 @@ StatusOr<Config> LoadConfigFile(const std::string& path);
 Status ApplyOverride(Config* config, const std::string& key, const std::string& value);
 // Fills the output paths left "": label.dataset = <output.dir>/labels.bin,
 // train.dataset = label.dataset, train.checkpoint_dir = <output.dir>/train,
-// train.weights_out = <checkpoint_dir>/policy.rspw. Call after overrides.
+// train.weights_out = <checkpoint_dir>/policy.rspw, calibrate.output =
+// <output.dir>/calibrated.yaml. Call after overrides.
 void ResolveOutputPaths(Config* config);
 // Cross-key checks (e.g. levels_min <= levels_max, known methods).
 Status ValidateConfig(const Config& config);
@@ -154,6 +163,9 @@ std::string ConfigHelp();
 std::string ConfigReferenceMarkdown();
 // All dotted keys in the table.
 std::vector<std::string> ConfigKeys();
+// A numeric key's bounds [min, max] from the table (-inf / inf where it has
+// none, and for a key the table does not hold).
+std::pair<double, double> KeyBounds(const std::string& key);
 // The keys whose value in `config` differs from the default, in table
 // order, with the value as --help shows it.
 std::vector<std::pair<std::string, std::string>> KeysDifferingFromDefaults(const Config& config);

@@ -70,6 +70,12 @@ std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage
   return x;
 }
 
+double StageTimeS(const EdgeTpuParams& tp, int64_t macs, int64_t param_bytes, double crossing_bytes) {
+  const int64_t off = std::max<int64_t>(0, param_bytes - tp.sram_bytes);
+  return tp.segment_overhead_s + static_cast<double>(macs) / tp.macs_per_s +
+         static_cast<double>(off) / tp.offchip_bytes_per_s + crossing_bytes / tp.link_bytes_per_s;
+}
+
 Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) const {
   Evaluation ev;
   const Graph& g = p.g();
@@ -101,9 +107,7 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
   for (int k = 0; k < n; ++k) {
     double xin = k > 0 ? static_cast<double>(ev.crossing_bytes[k - 1]) : 0.0;
     double xout = k + 1 < n ? static_cast<double>(ev.crossing_bytes[k]) : 0.0;
-    ev.stage_time_s[k] = static_cast<double>(ev.stage_macs[k]) / p.edgetpu.macs_per_s +
-                         static_cast<double>(ev.offchip_bytes[k]) / p.edgetpu.offchip_bytes_per_s +
-                         (xin + xout) / p.edgetpu.link_bytes_per_s;
+    ev.stage_time_s[k] = StageTimeS(p.edgetpu, ev.stage_macs[k], ev.stage_param_bytes[k], xin + xout);
   }
   if (p.objective.kind == ObjectiveKind::kMemoryComm) {
     ev.objective = static_cast<double>(ev.max_stage_param_bytes) +
@@ -145,7 +149,8 @@ double SimpleLowerBound(const Problem& p) {
     int64_t macs = 0;
     for (const Node& nd : g.nodes()) macs += nd.macs;
     // A hair below: evaluate() sums the same figures in another order.
-    return (1.0 - 1e-12) * static_cast<double>(macs) / static_cast<double>(stages) / p.edgetpu.macs_per_s;
+    return (1.0 - 1e-12) * (p.edgetpu.segment_overhead_s +
+                            static_cast<double>(macs) / static_cast<double>(stages) / p.edgetpu.macs_per_s);
   }
   const int64_t total = g.total_param_bytes();
   return static_cast<double>(std::max((total + stages - 1) / stages, g.max_param_bytes()));

@@ -46,6 +46,12 @@ Evaluation Evaluate(const Problem& problem, const Schedule& schedule);
 // stopped before any bound of its own reports.
 double SimpleLowerBound(const Problem& problem);
 
+// T_k of docs/design.md for one stage: segment_overhead_s + macs / macs_per_s
+// + max(0, param_bytes - sram_bytes) / offchip_bytes_per_s + crossing_bytes
+// (in and out together) / link_bytes_per_s. The one formula of the latency
+// model: evaluate(), the optimal split, the lattice DP and calibrate use it.
+double StageTimeS(const EdgeTpuParams& tp, int64_t macs, int64_t param_bytes, double crossing_bytes);
+
 // Crossing bytes X_k only (k = 0..stages-2) for a stage vector under the
 // objective's comm_model and edge_weight (cost/crossing.h); no checks.
 std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage, int stages,

@@ -23,12 +23,14 @@ const char* ToString(ObjectiveKind k);
 const char* ToString(CommModel m);
 const char* ToString(EdgeWeight w);
 
-// Edge TPU figures used by the latency objective and the off-chip term.
+// Edge TPU figures used by the latency objective and the off-chip term
+// (docs/design.md "Cost model"; `task: calibrate` fits the last four).
 struct EdgeTpuParams {
   int64_t sram_bytes = 8388608;          // on-chip parameter cache per device
   double link_bytes_per_s = 3.2e8;       // inter-stage link (USB) bandwidth
   double offchip_bytes_per_s = 3.2e8;    // host -> device parameter streaming
   double macs_per_s = 2.0e12;            // peak compute
+  double segment_overhead_s = 0.0;       // fixed cost of one segment's invocation (>= 0)
 };
 
 struct ObjectiveSpec {

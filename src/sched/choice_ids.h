@@ -9,7 +9,7 @@
 namespace respect {
 
 enum class Method : int { kHeuristic, kExact, kRl, kTwoPhase, kDpTopo, kList };
-enum class Task : int { kSchedule, kCompare, kLabel, kTrain, kDeploy, kDevices };
+enum class Task : int { kSchedule, kCompare, kLabel, kTrain, kDeploy, kDevices, kCalibrate };
 // solver.start: exact's MIP start (registry.cpp ExactWithStartSearch).
 enum class StartChoice : int { kAuto, kDpTopo, kTwoPhase };
 // Which exact engine solves the problem (sched/exact.h describes the

@@ -10,12 +10,9 @@ namespace lattice_internal {
 double StageTerm(const Problem& p, int64_t cap, int64_t dp, int64_t dmacs, int64_t xs, int64_t xt, bool last) {
   if (cap > 0 && dp > cap) return std::numeric_limits<double>::infinity();
   if (p.objective.kind != ObjectiveKind::kLatency) return static_cast<double>(dp);
-  const EdgeTpuParams& tp = p.edgetpu;
-  const int64_t off = std::max<int64_t>(0, dp - tp.sram_bytes);
   const double xin = static_cast<double>(xs);
   const double xout = last ? 0.0 : static_cast<double>(xt);
-  return static_cast<double>(dmacs) / tp.macs_per_s + static_cast<double>(off) / tp.offchip_bytes_per_s +
-         (xin + xout) / tp.link_bytes_per_s;
+  return StageTimeS(p.edgetpu, dmacs, dp, xin + xout);
 }
 
 void SolverCore::ReadObjectiveAndSizes() {
@@ -34,7 +31,8 @@ void SolverCore::ReadObjectiveAndSizes() {
 }
 
 double SolverCore::RootLowerBound() const {
-  if (latency_) return static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
+  if (latency_)
+    return p_.edgetpu.segment_overhead_s + static_cast<double>((total_macs_ + S_ - 1) / S_) / p_.edgetpu.macs_per_s;
   int64_t per = (total_p_ + S_ - 1) / S_;
   for (int v = 0; v < n_; ++v) per = std::max(per, param_[v]);
   return static_cast<double>(per) + w_ * static_cast<double>(min_x_after_[0] + min_x_layer_[0]);

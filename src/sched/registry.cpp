@@ -82,6 +82,7 @@ const std::vector<TaskRow>& TaskChoices() {
       {Task::kTrain, "train", "train the policy (shares work under mpirun)", true},
       {Task::kDeploy, "deploy", "segment a model by a schedule", false},
       {Task::kDevices, "devices", "list Edge TPU devices", false},
+      {Task::kCalibrate, "calibrate", "fit the edgetpu.* latency constants to measured segment times", false},
   };
   return rows;
 }

@@ -417,13 +417,8 @@ SplitOutcome SplitLatency(const Problem& p, const std::vector<int>& order, const
   const int64_t cap = p.constraints.max_stage_param_bytes;
   const EdgeTpuParams& tp = p.edgetpu;
   const int kmax = std::min(S, n);
-  // Same arithmetic as evaluate(): M/macs + O/offchip + (xin + xout)/link.
-  auto base = [&](int i, int j) {
-    const int64_t pij = d.param[j] - d.param[i];
-    const int64_t off = std::max<int64_t>(0, pij - tp.sram_bytes);
-    return static_cast<double>(d.macs[j] - d.macs[i]) / tp.macs_per_s +
-           static_cast<double>(off) / tp.offchip_bytes_per_s;
-  };
+  // Same arithmetic as evaluate(): StageTimeS without, then with, the link term.
+  auto base = [&](int i, int j) { return StageTimeS(tp, d.macs[j] - d.macs[i], d.param[j] - d.param[i], 0.0); };
   auto T = [&](int i, int j) {
     const double xin = i > 0 ? static_cast<double>(d.x[i]) : 0.0;
     const double xout = j < n ? static_cast<double>(d.x[j]) : 0.0;
