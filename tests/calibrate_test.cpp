@@ -81,11 +81,13 @@ void ExpectRelativelyNear(double got, double want) { EXPECT_NEAR(got, want, 1e-9
 TEST(Calibrate, FitRecoversTheConstantsTheModelMeasuredWith) {
   const std::vector<CalibrationPoint> points = SyntheticPoints();
   ASSERT_EQ(points.size(), 15u);
-  auto fit = FitLatencyConstants(points, EdgeTpuParams());
+  EdgeTpuParams base;
+  base.sram_bytes = Truth().sram_bytes;
+  auto fit = FitLatencyConstants(points, base);
   ASSERT_TRUE(fit.ok()) << fit.status().message();
   for (bool f : fit->fitted) EXPECT_TRUE(f);
   EXPECT_TRUE(fit->notes.empty()) << fit->notes.front();
-  EXPECT_EQ(fit->params.sram_bytes, EdgeTpuParams().sram_bytes);  // given, not fitted
+  EXPECT_EQ(fit->params.sram_bytes, 45);  // given, not fitted
   ExpectRelativelyNear(fit->params.segment_overhead_s, Truth().segment_overhead_s);
   ExpectRelativelyNear(fit->params.macs_per_s, Truth().macs_per_s);
   ExpectRelativelyNear(fit->params.offchip_bytes_per_s, Truth().offchip_bytes_per_s);
@@ -101,6 +103,7 @@ TEST(Calibrate, TermsOfStageMatchEvaluate) {
   p.edgetpu = Truth();
   const Evaluation ev = Evaluate(p, Schedule{{0, 0, 1, 1, 2}});
   const SegmentTerms mid = TermsOfStage(ev, 1);
+  EXPECT_EQ(PredictedSeconds(p.edgetpu, mid), ev.stage_time_s[1]);
   EXPECT_EQ(mid.macs, 7000);
   EXPECT_EQ(mid.param_bytes, 70);
   EXPECT_EQ(mid.offchip_bytes, 25);
@@ -267,11 +270,12 @@ TEST(CalibrateRows, TermsComeFromTheMethodsScheduleOrTheOperators) {
 TEST(CalibrateRows, UnknownModelsMethodsAndNodesAreRefused) {
   using test_refusal::Refusal;
   const Refusal cases[] = {
-      {"zoo:resnet51,4,0,1,,", "m.csv:2: unknown zoo model"},
-      {"synthetic,4,0,1,,", "m.csv:2: model 'synthetic' is random graphs"},
+      {"zoo:resnet51,4,0,1,heuristic,", "m.csv:2: unknown zoo model"},
+      {"synthetic,4,0,1,heuristic,", "m.csv:2: model 'synthetic' is random graphs"},
       {"zoo:resnet50,4,0,1,heuristics,", "m.csv:2: unknown method 'heuristics'"},
-      {"zoo:resnet50,4,0,1,,conv1_cnv", "m.csv:2: graph 'resnet50' has no node 'conv1_cnv' (did you mean 'conv1_conv'?)"},
-      {"zoo:resnet50,4,0,1,,conv1_conv pool1_pool", "m.csv:2: its operators are not one contiguous segment"},
+      {"zoo:resnet50,4,0,1,heuristic,conv1_cnv",
+       "m.csv:2: graph 'resnet50' has no node 'conv1_cnv' (did you mean 'conv1_conv'?)"},
+      {"zoo:resnet50,4,0,1,heuristic,conv1_conv pool1_pool", "m.csv:2: its operators are not one contiguous segment"},
   };
   for (const Refusal& r : cases)
     test_refusal::ExpectRefused(r, [](const std::string& row) {

@@ -117,10 +117,7 @@ Status ReadRow(const std::vector<std::string>& f, const std::map<std::string, si
     return Status::Invalid(where + ": stage " + field("stage") + " is outside [0, " + std::to_string(row->stages - 1) +
                            "] for " + std::to_string(row->stages) + " stages");
   if (!(row->measured_ms > 0)) return Status::Invalid(where + ": measured_ms must be > 0, got " + field("measured_ms"));
-  if (at.count("method")) {
-    row->method = field("method");
-    if (row->method.empty()) return Status::Invalid(where + ": method is empty");
-  }
+  if (at.count("method") && !field("method").empty()) row->method = field("method");
   if (at.count("operators")) row->operators = SplitWords(field("operators"));
   return Status::Ok();
 }
@@ -285,6 +282,13 @@ StatusOr<std::vector<CalibrationPoint>> MeasuredPoints(const std::vector<Measure
 
 // --- fit
 
+double PredictedSeconds(const EdgeTpuParams& tp, const SegmentTerms& t) {
+  // StageTimeS's sum, with the segment's own off-chip bytes.
+  return tp.segment_overhead_s + static_cast<double>(t.macs) / tp.macs_per_s +
+         static_cast<double>(t.offchip_bytes) / tp.offchip_bytes_per_s +
+         static_cast<double>(t.crossing_bytes) / tp.link_bytes_per_s;
+}
+
 const std::vector<std::string>& FittedKeys() {
   static const std::vector<std::string> keys = {"edgetpu.segment_overhead_s", "edgetpu.macs_per_s",
                                                 "edgetpu.offchip_bytes_per_s", "edgetpu.link_bytes_per_s"};
@@ -355,8 +359,7 @@ void SetConstant(int j, double c, LatencyFit* fit) {
 void FillErrors(const std::vector<CalibrationPoint>& points, LatencyFit* fit) {
   double sum = 0;
   for (size_t i = 0; i < points.size(); ++i) {
-    const SegmentTerms& t = points[i].terms;
-    const double pred = StageTimeS(fit->params, t.macs, t.param_bytes, static_cast<double>(t.crossing_bytes));
+    const double pred = PredictedSeconds(fit->params, points[i].terms);
     const double err = (pred - points[i].measured_s) / points[i].measured_s;
     fit->predicted_s.push_back(pred);
     fit->relative_error.push_back(err);

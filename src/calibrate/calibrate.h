@@ -29,7 +29,7 @@ struct MeasuredSegment {
   std::string model;                    // model spec: zoo:NAME, file.json, file.gml, file.tflite
   int stages = 0;                       // stages of the pipeline the segment belongs to (>= 1)
   int stage = 0;                        // the segment's index, 0 .. stages-1
-  std::string method = "heuristic";     // whose schedule cut the model (column `method`, optional)
+  std::string method = "heuristic";     // whose schedule cut the model (column `method`, optional; empty: heuristic)
   std::vector<std::string> operators;   // the segment's nodes by name (column `operators`, optional)
   double measured_ms = 0;               // > 0
 };
@@ -42,7 +42,8 @@ struct MeasuredSegment {
 // "<origin>": no header or no data row, a required column missing, an
 // unknown or repeated column, a row with another number of fields than the
 // header, a value that is not a number (or not whole where a count is), stages
-// < 1, stage outside [0, stages), measured_ms not > 0, an empty model or method.
+// < 1, stage outside [0, stages), measured_ms not > 0, an empty model. An
+// empty method is the default, heuristic.
 StatusOr<std::vector<MeasuredSegment>> ParseCalibrationCsv(const std::string& text, const std::string& origin);
 
 // The latency model's terms of one segment (cost/evaluate.h, docs/design.md).
@@ -62,6 +63,11 @@ SegmentTerms TermsOfStage(const Evaluation& ev, int k);
 // through it are counted, as the tensor model does). Invalid when `members`
 // is empty or not a contiguous segment (a path leaves it and comes back).
 StatusOr<SegmentTerms> TermsOfNodes(const Problem& problem, const std::vector<int>& members);
+
+// The model's time of a segment with these terms under `tp`: StageTimeS's
+// sum, the off-chip term taken from t.offchip_bytes (so from the sram_bytes
+// the terms were computed with).
+double PredictedSeconds(const EdgeTpuParams& tp, const SegmentTerms& t);
 
 // One measured segment with its terms.
 struct CalibrationPoint {
