@@ -102,6 +102,26 @@ TEST(Evaluate, LatencyPeriod) {
   EXPECT_DOUBLE_EQ(e.objective, 7.0);
 }
 
+// edgetpu.segment_overhead_s is paid by every stage, empty or not, and the
+// latency bound keeps it.
+TEST(Evaluate, SegmentOverheadInEveryStage) {
+  Problem p = P(3);
+  p.objective.kind = ObjectiveKind::kLatency;
+  p.edgetpu.sram_bytes = 5;
+  p.edgetpu.macs_per_s = 100;
+  p.edgetpu.offchip_bytes_per_s = 1;
+  p.edgetpu.link_bytes_per_s = 10;
+  p.edgetpu.segment_overhead_s = 0.5;
+  Evaluation e = Evaluate(p, Schedule{{0, 1, 2}});
+  ASSERT_TRUE(e.feasible);
+  EXPECT_DOUBLE_EQ(e.stage_time_s[0], 2.5);
+  EXPECT_DOUBLE_EQ(e.stage_time_s[1], 6.5);
+  EXPECT_DOUBLE_EQ(e.stage_time_s[2], 7.5);
+  EXPECT_DOUBLE_EQ(e.objective, 7.5);
+  EXPECT_EQ(StageTimeS(p.edgetpu, 300, 6, 30.0), 0.5 + 3.0 + 1.0 + 3.0);
+  EXPECT_NEAR(SimpleLowerBound(p), 0.5 + 600.0 / 3 / 100, 1e-9);  // the MACs spread over 3 stages
+}
+
 TEST(Evaluate, BackwardEdgeIsInfeasible) {
   Evaluation e = Evaluate(P(2), Schedule{{1, 0, 1}});
   EXPECT_FALSE(e.feasible);

@@ -21,8 +21,8 @@ Status RunCalibrateTask(const Config& config);  // task_calibrate.cpp
 // train dataset and init weights, calibration CSV), refuses inputs that are
 // not regular files, an output.dir that is not a directory or cannot be
 // resolved, and fixed output names (weights_out, checkpoints, curve,
-// write_lp, label dataset, calibrate.output,
-// compare tables) that name an input. `config_path` may be "".
+// write_lp, label dataset, calibrate.output, compare tables) that name an
+// input. `config_path` may be "".
 Status CheckRunPaths(const std::string& config_path, const Config& config);
 
 }  // namespace respect
