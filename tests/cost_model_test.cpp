@@ -85,13 +85,19 @@ TEST(Evaluate, EdgeModelCountsZeroByteTensorsAsOne) {
   EXPECT_DOUBLE_EQ(Evaluate(p, Schedule{{0, 1, 1}}).objective, 0);
 }
 
-TEST(Evaluate, LatencyPeriod) {
+// P(3) under the latency objective with small round rates.
+Problem LatencyP3() {
   Problem p = P(3);
   p.objective.kind = ObjectiveKind::kLatency;
   p.edgetpu.sram_bytes = 5;
   p.edgetpu.macs_per_s = 100;
   p.edgetpu.offchip_bytes_per_s = 1;
   p.edgetpu.link_bytes_per_s = 10;
+  return p;
+}
+
+TEST(Evaluate, LatencyPeriod) {
+  Problem p = LatencyP3();
   Evaluation e = Evaluate(p, Schedule{{0, 1, 2}});
   ASSERT_TRUE(e.feasible);
   EXPECT_EQ(e.offchip_bytes, (std::vector<int64_t>{0, 0, 1}));
@@ -105,12 +111,7 @@ TEST(Evaluate, LatencyPeriod) {
 // edgetpu.segment_overhead_s is paid by every stage, empty or not, and the
 // latency bound keeps it.
 TEST(Evaluate, SegmentOverheadInEveryStage) {
-  Problem p = P(3);
-  p.objective.kind = ObjectiveKind::kLatency;
-  p.edgetpu.sram_bytes = 5;
-  p.edgetpu.macs_per_s = 100;
-  p.edgetpu.offchip_bytes_per_s = 1;
-  p.edgetpu.link_bytes_per_s = 10;
+  Problem p = LatencyP3();
   p.edgetpu.segment_overhead_s = 0.5;
   Evaluation e = Evaluate(p, Schedule{{0, 1, 2}});
   ASSERT_TRUE(e.feasible);
