@@ -179,9 +179,10 @@ int main(int argc, char** argv) {
       p.graph = g;
       p.stages = s;
       auto row = [&](const ScheduleResult& r, const std::string& method, const ProgramRun* prog) {
-        auto stat = [&r](const char* k) {
-          auto it = r.stats.find(k);
-          return it == r.stats.end() ? std::string() : Num(it->second);
+        const auto stats = r.stats.ToMap();
+        auto stat = [&stats](const char* k) {
+          auto it = stats.find(k);
+          return it == stats.end() ? std::string() : Num(it->second);
         };
         std::string gap = stat("gap");
         if (r.status == SolveStatus::kOptimal && gap.empty() && method.rfind("exact", 0) == 0) gap = "0";

@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
                      r.status().message().c_str());
         return 1;
       }
-      auto stat = [&](const char* k) { return r->stats.count(k) ? r->stats.at(k) : NAN; };
+      const auto stats = r->stats.ToMap();
+      auto stat = [&](const char* k) { return stats.count(k) ? stats.at(k) : NAN; };
       char row[512];
       std::snprintf(row, sizeof(row), "%s,%s,%s,%d,%d,%s,%s,%.17g,%.17g,%.4f,%.4f,%g\n", (tag.empty() ? set : tag).c_str(),
                     graph->name().c_str(), plan->families[i].c_str(), graph->size(), stages, name.c_str(),

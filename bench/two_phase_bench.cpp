@@ -40,8 +40,9 @@ using namespace respect;
 namespace {
 
 std::string Stat(const ScheduleResult& r, const char* k) {
-  auto it = r.stats.find(k);
-  if (it == r.stats.end()) return "";
+  const auto stats = r.stats.ToMap();
+  auto it = stats.find(k);
+  if (it == stats.end()) return "";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6g", it->second);
   return buf;
@@ -178,7 +179,7 @@ int main(int argc, char** argv) {
           continue;
         }
         std::string st;
-        for (const auto& kv : r->stats) {
+        for (const auto& kv : r->stats.ToMap()) {
           char buf[96];
           std::snprintf(buf, sizeof buf, " %s=%.4g", kv.first.c_str(), kv.second);
           st += buf;

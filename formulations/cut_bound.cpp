@@ -23,8 +23,6 @@
 namespace respect {
 namespace {
 
-// CutBoundOptions::stop (may be null) has been set.
-bool StopRequested(const std::atomic<bool>* stop) { return stop && stop->load(std::memory_order_relaxed); }
 
 // One s-t network on Boost's adjacency list, with the properties
 // boykov_kolmogorov_max_flow reads.
@@ -69,9 +67,9 @@ class FlowNetwork {
 // down-set weights.
 class DownSetCuts {
  public:
-  // stop (may be null): once set, Crossing and BandCut return what they
+  // stop: once requested, Crossing and BandCut return what they
   // have proven so far (still lower bounds) at their next max-flow.
-  explicit DownSetCuts(const Problem& problem, const std::atomic<bool>* stop = nullptr)
+  explicit DownSetCuts(const Problem& problem, StopToken stop = {})
       : stop_(stop),
         problem_(problem),
         g_(problem.g()),
@@ -255,9 +253,9 @@ class DownSetCuts {
     return fixed + flow;
   }
 
-  bool Stopped() const { return StopRequested(stop_); }
+  bool Stopped() const { return stop_.Requested(); }
 
-  const std::atomic<bool>* stop_;
+  StopToken stop_;
   const Problem& problem_;
   const Graph& g_;
   const Reachability reach_;
@@ -469,10 +467,10 @@ class BandTable {
   const std::vector<Band>& bands() const { return bands_; }
 
   // Lagrangian levels up to max_bands while clock.Seconds() < seconds.
-  void Lagrangian(int max_bands, double seconds, const Stopwatch& clock, const std::atomic<bool>* stop,
+  void Lagrangian(int max_bands, double seconds, const Stopwatch& clock, const StopToken& stop,
                   CutBoundResult* out) {
     if (max_bands <= 0) return;
-    auto go = [&] { return clock.Seconds() < seconds && !StopRequested(stop); };
+    auto go = [&] { return clock.Seconds() < seconds && !stop.Requested(); };
     for (int res = kFirstBands; res <= std::max(kFirstBands, max_bands); res *= 2) {
       std::vector<Band> next(res);
       const int64_t parent = static_cast<int64_t>(bands_.size());
@@ -564,7 +562,7 @@ class BandTable {
 struct CutBoundThread::State {
   Problem problem;
   std::unique_ptr<MilpSolver> band_solver;
-  std::atomic<bool> stop{false};
+  StopToken stop;  // a child of the caller's
   std::future<CutBoundResult> run;
   bool have = false;
   CutBoundResult result;
@@ -577,7 +575,8 @@ CutBoundThread::CutBoundThread(Problem problem, double incumbent, CutBoundOption
   st->problem = std::move(problem);
   st->band_solver = std::move(band_solver);
   options.band_solver = st->band_solver.get();
-  options.stop = &st->stop;
+  st->stop = options.stop.Child();
+  options.stop = st->stop;
   st->run = std::async(std::launch::async, [st, incumbent, options] { return CutLowerBound(st->problem, incumbent, options); });
 }
 
@@ -589,7 +588,7 @@ bool CutBoundThread::Finished() const {
 
 CutBoundResult CutBoundThread::Stop() {
   if (!state_->have) {
-    state_->stop = true;
+    state_->stop.Request();
     state_->result = state_->run.get();
     state_->have = true;
   }
@@ -667,7 +666,7 @@ class PeakSearch {
   }
 
   bool TimeLeft() const {
-    return clock_.Seconds() < o_.time_limit_s && out_->peaks_evaluated < o_.max_peaks && !StopRequested(o_.stop);
+    return clock_.Seconds() < o_.time_limit_s && out_->peaks_evaluated < o_.max_peaks && !o_.stop.Requested();
   }
 
   // Whether the bound has not risen for stall_s (the clock starts at the

@@ -48,6 +48,7 @@
 #include <limits>
 #include <memory>
 
+#include "core/solve_context.h"
 #include "core/time_shares.h"
 #include "cost/problem.h"
 #include "solver/milp.h"
@@ -62,9 +63,9 @@ struct CutBoundOptions {
   // Not owned; used from the calling thread only, one solve at a time.
   MilpSolver* band_solver = nullptr;
   double band_ilp_s = 10.0;   // wall clock per band ILP (a stopped solve's bound still counts)
-  // Not owned, may be null: set from another thread, it ends the run as its
-  // time limit would (at the latest after the band ILP under way, or one C(M)).
-  const std::atomic<bool>* stop = nullptr;
+  // Requested from another thread, it ends the run as its time limit would
+  // (at the latest after the band ILP under way, or one C(M)). Default: none.
+  StopToken stop;
   // Ends the run once the bound (the least cell of the peak search) has not
   // risen for this long (wall clock, from the first bound); +inf: never.
   double stall_s = std::numeric_limits<double>::infinity();
@@ -112,8 +113,9 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
 // shared), so it may outlive the caller's. Not copyable; one owner thread.
 class CutBoundThread {
  public:
-  // options.band_solver and options.stop are replaced: the thread owns
-  // `band_solver` (may be null: Lagrangian only) and its stop flag.
+  // options.band_solver is replaced: the thread owns `band_solver` (may be
+  // null: Lagrangian only). options.stop is replaced by a child of it
+  // (StopToken::Child): the run ends at Stop or when options.stop is requested.
   CutBoundThread(Problem problem, double incumbent, CutBoundOptions options, std::unique_ptr<MilpSolver> band_solver);
   ~CutBoundThread();
   CutBoundThread(const CutBoundThread&) = delete;

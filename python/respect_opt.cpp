@@ -481,7 +481,7 @@ PYBIND11_MODULE(respect_opt, m) {
                              "proven lower bound (None when unknown)")
       .def_property_readonly("seconds", [](const PyScheduleResult& r) { return r.result.seconds; })
       .def_property_readonly("message", [](const PyScheduleResult& r) { return r.result.message; })
-      .def_property_readonly("stats", [](const PyScheduleResult& r) { return r.result.stats; })
+      .def_property_readonly("stats", [](const PyScheduleResult& r) { return r.result.stats.ToMap(); })
       .def_property_readonly("assignment", [](const PyScheduleResult& r) { return Assignment(r, false); },
                              "node name -> stage (ValueError when names repeat: use assignment_by_id)")
       .def_property_readonly("assignment_by_id", [](const PyScheduleResult& r) { return Assignment(r, true); },

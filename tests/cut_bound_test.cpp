@@ -16,6 +16,7 @@
 #include "sched/brute_force.h"
 #include "sched/exact.h"
 #include "solver/milp.h"
+#include "exact_checks.h"
 #include "test_graphs.h"
 
 namespace respect {
@@ -190,7 +191,7 @@ TEST(CutBound, ExactReturnsAStartItProvesWithoutTheSolver) {
   EXPECT_DOUBLE_EQ(r->objective, 25);
   EXPECT_DOUBLE_EQ(r->bound, 25);
   EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
-  EXPECT_DOUBLE_EQ(r->stats.at("cut_bound"), 25);
+  EXPECT_DOUBLE_EQ(r->stats.cut_bound.bound.value(), 25);
   // Without the cut bound the solver is asked (and its error is returned).
   o.cut_bound = false;
   auto without = ExactScheduler(o, std::make_unique<UnusedSolver>(&calls)).Run(p);
@@ -333,15 +334,11 @@ TEST(CutBound, ExactRunsItBesideTheStartSearch) {
   o.engine = ExactEngine::kCbcDirect;
   o.start_search_min_nodes = 0;
   int calls = 0;
-  o.start_search = [&](const Problem&, double) -> StatusOr<Schedule> {
-    ++calls;
-    return best->schedule;
-  };
-  auto r = ExactScheduler(o).Run(p);
+  auto r = ExactScheduler(o, nullptr, exact_checks::SearchGives(best->schedule, &calls)).Run(p);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(calls, 1);
-  EXPECT_EQ(r->stats.at("cut_bound_concurrent"), 1);
-  EXPECT_LE(r->stats.at("cut_bound"), best->objective);  // stopped when Cbc proved it, or converged
+  EXPECT_TRUE(r->stats.cut_bound.concurrent);
+  EXPECT_LE(r->stats.cut_bound.bound.value(), best->objective);  // stopped when Cbc proved it, or converged
   EXPECT_EQ(r->status, SolveStatus::kOptimal) << r->message;
   EXPECT_DOUBLE_EQ(r->objective, best->objective);
   EXPECT_DOUBLE_EQ(r->bound, best->objective);

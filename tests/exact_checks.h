@@ -7,17 +7,47 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sched/brute_force.h"
 #include "sched/exact.h"
 #include "sched/list_schedule.h"
+#include "sched/start_provider.h"
 
 #include "test_graphs.h"
 
 namespace respect {
 namespace exact_checks {
+
+// A start provider (sched/start_provider.h) that hands over a given
+// schedule, counting its calls; *seconds (may be null) gets the limit of the
+// context it was asked with.
+class FixedStart final : public StartProvider {
+ public:
+  FixedStart(Schedule give, int* calls, double* seconds = nullptr)
+      : give_(std::move(give)), calls_(calls), seconds_(seconds) {}
+  std::string name() const override { return "fixed"; }
+  StatusOr<Schedule> Start(const Problem&, const SolveContext& ctx) override {
+    ++*calls_;
+    if (seconds_) *seconds_ = ctx.limit_s();
+    return give_;
+  }
+
+ private:
+  Schedule give_;
+  int* calls_;
+  double* seconds_;
+};
+
+// ExactStarts whose start search is a FixedStart (the first start stays dp_topo).
+inline ExactStarts SearchGives(const Schedule& give, int* calls, double* seconds = nullptr) {
+  ExactStarts starts;
+  starts.search = std::make_shared<FixedStart>(give, calls, seconds);
+  return starts;
+}
 
 inline ExactOptions Fast(ExactEngine engine = ExactEngine::kAuto) {
   ExactOptions o;
@@ -83,9 +113,9 @@ inline void CompareWithBruteForce(const Problem& p, const std::string& what, Tal
   ASSERT_EQ(e->status, SolveStatus::kOptimal) << what << ": " << e->message;
   ++tally->optimal;
   if (engine == ExactEngine::kLattice) {
-    EXPECT_EQ(e->stats.count("ilp_cols"), 0u) << what << ": the lattice fell back to the ILP";
+    EXPECT_FALSE(e->stats.exact.ilp_cols.has_value()) << what << ": the lattice fell back to the ILP";
   } else if (engine != ExactEngine::kAuto) {
-    EXPECT_EQ(e->stats.count("lattice_steps"), 0u) << what;
+    EXPECT_FALSE(e->stats.lattice.steps.has_value()) << what;
   }
   EXPECT_TRUE(e->eval.feasible) << what;
   EXPECT_LE(Rel(e->objective, b->objective), 1e-9) << what << ": exact " << e->objective << " brute " << b->objective;

@@ -156,7 +156,7 @@ TEST(LatticeTest, TooLargeFallsBackToTheIlp) {
   auto e = ExactScheduler(o).Run(p);
   ASSERT_TRUE(e.ok()) << e.status().message();
   EXPECT_EQ(e->status, SolveStatus::kOptimal);
-  EXPECT_GT(e->stats.count("ilp_cols"), 0u);  // the ILP solved it
+  EXPECT_TRUE(e->stats.exact.ilp_cols.has_value());  // the ILP solved it
   auto bf = BruteForceScheduler().Run(p);
   ASSERT_TRUE(bf.ok());
   EXPECT_LE(Rel(e->objective, bf->objective), 1e-9);
@@ -196,7 +196,7 @@ TEST(LatticeTest, LabelInstancesMatchTheIlp) {
     ASSERT_TRUE(a.ok() && b.ok());
     ASSERT_EQ(a->status, SolveStatus::kOptimal);
     ASSERT_EQ(b->status, SolveStatus::kOptimal);
-    EXPECT_EQ(a->stats.count("ilp_cols"), 0u) << "label " << i << " fell back to the ILP";
+    EXPECT_FALSE(a->stats.exact.ilp_cols.has_value()) << "label " << i << " fell back to the ILP";
     EXPECT_LE(Rel(a->objective, b->objective), 1e-9) << "label " << inst->index;
   }
 }
@@ -292,8 +292,8 @@ TEST(LatticeTest, ZooModelMatchesTheIlpFullAndWindowed) {
     auto lat = ExactScheduler(Engine(ExactEngine::kLattice)).Run(p);
     ASSERT_TRUE(lat.ok()) << lat.status().message();
     ASSERT_EQ(lat->status, SolveStatus::kOptimal);
-    EXPECT_EQ(lat->stats.count("ilp_cols"), 0u);
-    EXPECT_GT(lat->stats.at("lattice_ideals"), 0);
+    EXPECT_FALSE(lat->stats.exact.ilp_cols.has_value());
+    EXPECT_GT(lat->stats.lattice.ideals.value(), 0);
     // bench/results/exact.md: resnet50 optimum 27891200 (4 stages), 20797440 (6).
     EXPECT_DOUBLE_EQ(lat->objective, stages == 4 ? 27891200.0 : 20797440.0);
     // Windows of width 1 around the list schedule: lattice == ILP inside them.

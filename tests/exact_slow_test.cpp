@@ -86,9 +86,9 @@ TEST(ExactSlowTest, ZooModelsSolveToOptimality) {
       EXPECT_LE(r->objective, rh->objective);
       EXPECT_LE(r->objective, rd->objective);
       // The auto engine may pick the lattice DP, which reports steps, not B&B nodes.
-      const bool bb = r->stats.count("bb_nodes") > 0;
+      const bool bb = r->stats.exact.bb_nodes.has_value();
       std::printf("[ zoo ] %s S=%d exact %.0f (%.1fs, %.0f %s) heuristic %.0f dp_topo %.0f\n", name, stages,
-                  r->objective, r->seconds, bb ? r->stats.at("bb_nodes") : r->stats["lattice_steps"],
+                  r->objective, r->seconds, bb ? r->stats.exact.bb_nodes.value() : r->stats.lattice.steps.value(),
                   bb ? "B&B nodes" : "lattice steps", rh->objective, rd->objective);
     }
   }

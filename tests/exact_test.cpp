@@ -113,10 +113,10 @@ TEST_P(ExactEngineTest, DiamondTwoStagesByHand) {
   EXPECT_EQ(r->schedule.stage, (std::vector<int>{0, 0, 1, 1}));
   EXPECT_EQ(r->method, "exact");
   if (GetParam() == ExactEngine::kLattice) {
-    EXPECT_GT(r->stats.at("lattice_steps"), 0);
+    EXPECT_GT(r->stats.lattice.steps.value(), 0);
   } else {
-    EXPECT_GE(r->stats.at("bb_nodes"), 0);
-    EXPECT_GT(r->stats.at("ilp_binaries"), 0);
+    EXPECT_GE(r->stats.exact.bb_nodes.value(), 0);
+    EXPECT_GT(r->stats.exact.ilp_binaries.value(), 0);
   }
   // Edge model: {a,b}{c,d}: a->c 100, b->d 10 -> 5110 as well; {a,c}{b,d}: 100 + 20.
   p.objective.comm_model = CommModel::kEdge;
@@ -177,11 +177,11 @@ TEST(ExactTest, TimeLimitGivesFeasibleWithBound) {
   ASSERT_FALSE(std::isnan(r->bound)) << r->message;
   EXPECT_LE(r->bound, r->objective);
   EXPECT_GT(r->bound, 0);
-  EXPECT_GT(r->stats.at("gap"), 0);
+  EXPECT_GT(r->stats.exact.gap.value(), 0);
   EXPECT_LT(r->seconds, 10);
 }
 
-// --- the start-search seam (ExactOptions::start_search) -----------------------
+// --- the start provider seam (ExactStarts, sched/start_provider.h) -----------
 
 struct StartSearchCase {
   Problem problem;
@@ -200,25 +200,74 @@ StartSearchCase SmallCase() {
   return c;
 }
 
-// Cbc only (no lattice share), a seam that hands over brute force's optimum.
-ExactOptions WithSeam(const Schedule& give, int* calls, double* seconds) {
+// Cbc only (no lattice share), the start search asked on every graph.
+ExactOptions SeamOptions() {
   ExactOptions o = Fast(ExactEngine::kCbcDirect);
   o.start_search_min_nodes = 0;
-  o.start_search = [give, calls, seconds](const Problem&, double s) -> StatusOr<Schedule> {
-    ++*calls;
-    *seconds = s;
-    return give;
-  };
   return o;
+}
+
+TEST(ExactStartProvider, TheFirstStartComesFromTheProvider) {
+  // A fake first start (instead of dp_topo) handing over a feasible,
+  // non-optimal schedule: Cbc starts from it and still proves the optimum.
+  StartSearchCase c = SmallCase();
+  auto l = ListScheduler().Run(c.problem);
+  ASSERT_TRUE(l.ok());
+  ASSERT_EQ(l->status, SolveStatus::kFeasible);
+  int calls = 0;
+  double seconds = 0;
+  ExactStarts starts;
+  starts.first = std::make_shared<FixedStart>(l->schedule, &calls, &seconds);
+  ExactOptions o = Fast(ExactEngine::kCbcDirect);
+  o.cut_bound = false;  // Cbc must run: the start's figures come from it
+  auto r = ExactScheduler(o, nullptr, starts).Run(c.problem);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(calls, 1);
+  EXPECT_DOUBLE_EQ(seconds, time_shares::kDpTopoStart.Of(o.time_limit_s));
+  EXPECT_EQ(r->status, SolveStatus::kOptimal) << r->message;
+  EXPECT_TRUE(r->stats.exact.start_feasible.value());
+  EXPECT_DOUBLE_EQ(r->stats.exact.start_objective.value(), Evaluate(c.problem, l->schedule).objective);
+  const Evaluation ev = Evaluate(c.problem, r->schedule);
+  EXPECT_TRUE(ev.feasible);
+  EXPECT_DOUBLE_EQ(ev.objective, r->objective);
+  EXPECT_LE(Rel(r->objective, c.optimum_objective), 1e-9);
+}
+
+TEST(ExactStartProvider, AnOptimalFirstStartIsKeptAndProven) {
+  // Handing over the optimum: whether the cut bound or Cbc proves it,
+  // exact's answer has the start's objective.
+  StartSearchCase c = SmallCase();
+  int calls = 0;
+  ExactStarts starts;
+  starts.first = std::make_shared<FixedStart>(c.optimum, &calls);
+  auto r = ExactScheduler(Fast(ExactEngine::kCbcDirect), nullptr, starts).Run(c.problem);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(r->status, SolveStatus::kOptimal) << r->message;
+  EXPECT_DOUBLE_EQ(r->objective, c.optimum_objective);
+  EXPECT_DOUBLE_EQ(Evaluate(c.problem, r->schedule).objective, c.optimum_objective);
+}
+
+TEST(ExactStartProvider, NoFirstProviderNoStart) {
+  StartSearchCase c = SmallCase();
+  ExactStarts none;
+  none.first = nullptr;
+  ExactOptions o = Fast(ExactEngine::kCbcDirect);
+  o.cut_bound = false;
+  auto r = ExactScheduler(o, nullptr, none).Run(c.problem);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_FALSE(r->stats.exact.start_objective.has_value());
+  EXPECT_LE(Rel(r->objective, c.optimum_objective), 1e-9);
 }
 
 TEST(ExactStartSearch, ABetterStartIsUsedAndShrinksTheModel) {
   StartSearchCase c = SmallCase();
   int calls = 0;
   double seconds = 0;
-  ExactOptions with = WithSeam(c.optimum, &calls, &seconds);
+  ExactOptions with = SeamOptions();
   with.cut_bound = false;  // it could prove the start optimal before Cbc: the model counts below need Cbc
-  auto r = ExactScheduler(with).Run(c.problem);
+  auto r = ExactScheduler(with, nullptr, SearchGives(c.optimum, &calls, &seconds)).Run(c.problem);
   auto plain = ExactScheduler(Fast(ExactEngine::kCbcDirect)).Run(c.problem);
   ASSERT_TRUE(r.ok() && plain.ok());
   EXPECT_EQ(calls, 1);
@@ -226,11 +275,11 @@ TEST(ExactStartSearch, ABetterStartIsUsedAndShrinksTheModel) {
   EXPECT_EQ(r->status, SolveStatus::kOptimal) << r->message;
   EXPECT_TRUE(Evaluate(c.problem, r->schedule).feasible);
   EXPECT_LE(Rel(r->objective, c.optimum_objective), 1e-9);
-  EXPECT_EQ(r->stats.at("start_search_improved"), 1);
-  EXPECT_EQ(r->stats.at("start_objective"), c.optimum_objective);
+  EXPECT_TRUE(r->stats.exact.start_search_improved.value());
+  EXPECT_EQ(r->stats.exact.start_objective.value(), c.optimum_objective);
   // The incumbent windows of the optimum leave fewer binaries than dp_topo's.
-  ASSERT_GT(plain->stats.at("start_objective"), c.optimum_objective) << "pick a case where dp_topo is not optimal";
-  EXPECT_LT(r->stats.at("ilp_binaries"), plain->stats.at("ilp_binaries"));
+  ASSERT_GT(plain->stats.exact.start_objective.value(), c.optimum_objective) << "pick a case where dp_topo is not optimal";
+  EXPECT_LT(r->stats.exact.ilp_binaries.value(), plain->stats.exact.ilp_binaries.value());
 }
 
 // A chain one node longer than the wide lattice takes, on 2 stages, and its
@@ -258,10 +307,10 @@ Problem LongChainProblem(Schedule* half) {
 // over `half`; *o: the options it ran with.
 StatusOr<ScheduleResult> RunLongChain(const Problem& p, const Schedule& half, double limit_s, int* calls,
                                       double* seconds, ExactOptions* o) {
-  *o = WithSeam(half, calls, seconds);
+  *o = SeamOptions();
   o->time_limit_s = limit_s;
   o->cut_bound = false;
-  return ExactScheduler(*o).Run(p);
+  return ExactScheduler(*o, nullptr, SearchGives(half, calls, seconds)).Run(p);
 }
 
 TEST(ExactStartSearch, LargeGraphsGiveTheSearchNearlyAllTheLimit) {
@@ -276,8 +325,8 @@ TEST(ExactStartSearch, LargeGraphsGiveTheSearchNearlyAllTheLimit) {
   EXPECT_DOUBLE_EQ(seconds, o.large_start_search_share * o.time_limit_s);
   EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
   // The search returned at once, leaving nearly all the limit: Cbc gets it.
-  EXPECT_EQ(r->stats.count("full_model_skipped"), 0u);
-  EXPECT_GT(r->stats.count("ilp_binaries"), 0u);
+  EXPECT_FALSE(r->stats.exact.full_model_skipped);
+  EXPECT_TRUE(r->stats.exact.ilp_binaries.has_value());
 }
 
 // When a large graph's search leaves no more than its share's remainder
@@ -292,8 +341,8 @@ TEST(ExactStartSearch, ALargeSearchThatUsedItsShareEndsTheRun) {
   auto r = RunLongChain(p, half, 0.5, &calls, &seconds, &o);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(calls, 1);
-  EXPECT_EQ(r->stats.at("full_model_skipped"), 1);
-  EXPECT_EQ(r->stats.count("ilp_binaries"), 0u);
+  EXPECT_TRUE(r->stats.exact.full_model_skipped);
+  EXPECT_FALSE(r->stats.exact.ilp_binaries.has_value());
   EXPECT_EQ(r->schedule.stage, half.stage);
   EXPECT_DOUBLE_EQ(r->objective, Evaluate(p, half).objective);
 }
@@ -305,11 +354,11 @@ TEST(ExactStartSearch, AnInfeasibleOrMissingScheduleIsIgnored) {
   Schedule all_in_one;
   all_in_one.stage.assign(c.problem.g().size(), 0);  // empty stages: infeasible
   for (const Schedule& bad : {all_in_one, Schedule{}}) {
-    auto r = ExactScheduler(WithSeam(bad, &calls, &seconds)).Run(c.problem);
+    auto r = ExactScheduler(SeamOptions(), nullptr, SearchGives(bad, &calls, &seconds)).Run(c.problem);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->status, SolveStatus::kOptimal);
     EXPECT_LE(Rel(r->objective, c.optimum_objective), 1e-9);
-    EXPECT_EQ(r->stats.at("start_search_improved"), 0);
+    EXPECT_FALSE(r->stats.exact.start_search_improved.value());
   }
   EXPECT_EQ(calls, 2);
 }
@@ -318,13 +367,15 @@ TEST(ExactStartSearch, NotCalledForSmallGraphsCallerStartsOrWhenTheLatticeProves
   StartSearchCase c = SmallCase();
   int calls = 0;
   double seconds = 0;
-  ExactOptions small = WithSeam(c.optimum, &calls, &seconds);
+  ExactOptions small = SeamOptions();
   small.start_search_min_nodes = c.problem.g().size() + 1;
-  ASSERT_TRUE(ExactScheduler(small).Run(c.problem).ok());
-  ExactOptions seam = WithSeam(c.optimum, &calls, &seconds);
-  ASSERT_TRUE(ExactScheduler(seam).RunWindowed(c.problem, nullptr, &c.optimum).ok());
+  ASSERT_TRUE(ExactScheduler(small, nullptr, SearchGives(c.optimum, &calls, &seconds)).Run(c.problem).ok());
+  ExactOptions seam = SeamOptions();
+  ASSERT_TRUE(ExactScheduler(seam, nullptr, SearchGives(c.optimum, &calls, &seconds))
+                  .RunWindowed(c.problem, nullptr, &c.optimum)
+                  .ok());
   seam.engine = ExactEngine::kAuto;  // the lattice share proves a 12-node graph
-  auto r = ExactScheduler(seam).Run(c.problem);
+  auto r = ExactScheduler(seam, nullptr, SearchGives(c.optimum, &calls, &seconds)).Run(c.problem);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
   EXPECT_EQ(calls, 0);
@@ -368,7 +419,7 @@ TEST_P(ExactEngineTest, WindowedRunStaysInWindowsAndUsesStart) {
     EXPECT_LE(r->schedule.stage[v], w.hi[v]);
   }
   EXPECT_LE(r->objective, h->objective);
-  EXPECT_EQ(r->stats.at("start_feasible"), 1);
+  EXPECT_TRUE(r->stats.exact.start_feasible.value());
   auto full = exact.Run(p);
   ASSERT_TRUE(full.ok());
   EXPECT_LE(full->objective, r->objective);
@@ -422,8 +473,8 @@ TEST(ExactTest, IncumbentWindowsKeepTheOptimumAndShrinkTheModel) {
     EXPECT_EQ(a->status, SolveStatus::kOptimal);
     EXPECT_NEAR(a->objective, b->objective, 1e-9 * b->objective) << g->name();
     EXPECT_TRUE(Evaluate(p, a->schedule).feasible);
-    EXPECT_LE(a->stats.at("ilp_cols"), b->stats.at("ilp_cols")) << g->name();
-    fewer += a->stats.at("ilp_cols") < b->stats.at("ilp_cols");
+    EXPECT_LE(a->stats.exact.ilp_cols.value(), b->stats.exact.ilp_cols.value()) << g->name();
+    fewer += a->stats.exact.ilp_cols.value() < b->stats.exact.ilp_cols.value();
   }
   EXPECT_GE(runs, 12);
   EXPECT_GE(fewer, runs / 2);
@@ -450,7 +501,7 @@ TEST(ExactTest, FakeSolverAssignmentIsDecodedExactly) {
   EXPECT_EQ(r->schedule.stage, l->schedule.stage);
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
   EXPECT_DOUBLE_EQ(r->objective, l->objective);
-  EXPECT_EQ(r->stats.at("bb_nodes"), 42);
+  EXPECT_EQ(r->stats.exact.bb_nodes.value(), 42);
   EXPECT_EQ(fp->seen_start.size(), x.size());  // a warm start was offered
 }
 

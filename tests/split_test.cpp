@@ -312,7 +312,7 @@ TEST(BruteForceTest, RejectsLargeGraphsAndCountsAssignments) {
                        ObjectiveKind::kMemoryComm, CommModel::kTensor));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
-  EXPECT_EQ(r->stats.at("assignments"), 4);  // 000, 001, 011, 111
+  EXPECT_EQ(r->stats.brute_force.assignments.value(), 4);  // 000, 001, 011, 111
   EXPECT_EQ(r->objective, 2);                 // max P = 2 (e.g. {a,b}{c}), no tensor bytes
 }
 

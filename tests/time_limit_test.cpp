@@ -171,9 +171,9 @@ TEST(AutoEngine, WideGraphGoesToCbcAfterTheLatticeShare) {
   o.time_limit_s = 2.0;
   const ScheduleResult res = RunTimed(p, o);
   const ScheduleResult* r = &res;
-  ASSERT_TRUE(r->stats.count("lattice_seconds"));
-  EXPECT_LE(r->stats.at("lattice_seconds"), AutoLatticeSeconds(o.time_limit_s) + 0.5);
-  EXPECT_TRUE(r->stats.count("ilp_cols"));  // Cbc ran
+  ASSERT_TRUE(r->stats.exact.lattice_seconds.has_value());
+  EXPECT_LE(r->stats.exact.lattice_seconds.value(), AutoLatticeSeconds(o.time_limit_s) + 0.5);
+  EXPECT_TRUE(r->stats.exact.ilp_cols.has_value());  // Cbc ran
   EXPECT_TRUE(r->status == SolveStatus::kOptimal || r->status == SolveStatus::kFeasible);
   EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
   EXPECT_LE(r->bound, r->objective);
@@ -190,8 +190,8 @@ TEST(AutoEngine, ZooModelIsProvenByTheLattice) {
   auto r = exact.Run(p);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, SolveStatus::kOptimal);
-  EXPECT_TRUE(r->stats.count("lattice_ideals"));
-  EXPECT_FALSE(r->stats.count("ilp_cols"));
+  EXPECT_TRUE(r->stats.lattice.ideals.has_value());
+  EXPECT_FALSE(r->stats.exact.ilp_cols.has_value());
 }
 
 TEST(SolveProgressTest, LineShowsElapsedIncumbentBoundAndGap) {

@@ -68,13 +68,10 @@ TEST(TimeShares, PhasesBeforeCbcAreSizedTheSameForEveryLongLimit) {
   EXPECT_DOUBLE_EQ(AutoLatticeSeconds(600.0), 0.5);
   EXPECT_DOUBLE_EQ(AutoLatticeSeconds(1e6), AutoLatticeSeconds(5.0));
   EXPECT_DOUBLE_EQ(AutoLatticeSeconds(2.0), 0.2);
-  ExactOptions five, long_limit, short_limit;
-  five.time_limit_s = 5.0;
-  long_limit.time_limit_s = 600.0;
-  short_limit.time_limit_s = 2.0;
-  const CutBoundOptions a = ExactScheduler::SoloCutBoundOptions(five);
-  const CutBoundOptions b = ExactScheduler::SoloCutBoundOptions(long_limit);
-  const CutBoundOptions c = ExactScheduler::SoloCutBoundOptions(short_limit);
+  const ExactOptions o;
+  const CutBoundOptions a = ExactScheduler::SoloCutBoundOptions(o, SolveContext(5.0));
+  const CutBoundOptions b = ExactScheduler::SoloCutBoundOptions(o, SolveContext(600.0));
+  const CutBoundOptions c = ExactScheduler::SoloCutBoundOptions(o, SolveContext(2.0));
   EXPECT_DOUBLE_EQ(a.time_limit_s, b.time_limit_s);
   EXPECT_DOUBLE_EQ(a.band_ilp_s, b.band_ilp_s);
   EXPECT_DOUBLE_EQ(a.stall_s, b.stall_s);

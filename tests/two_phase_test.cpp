@@ -16,6 +16,7 @@
 #include "sched/split.h"
 #include "synthetic/synthetic.h"
 #include "twophase/two_phase.h"
+#include "twophase/two_phase_start.h"
 #include "zoo/zoo.h"
 
 namespace respect {
@@ -55,7 +56,7 @@ TEST(Rl, SplitsTheDecodedOrderOptimally) {
     auto split = OptimalSplit(p, *order);
     ASSERT_TRUE(split.ok() && split->found);
     EXPECT_DOUBLE_EQ(Evaluate(p, split->schedule).objective, r->objective);
-    EXPECT_GE(r->stats.at("decode_ms"), 0.0);
+    EXPECT_GE(r->stats.rl.decode_ms.value(), 0.0);
   }
 }
 
@@ -76,7 +77,7 @@ TEST(Rl, BeamAndSamplesAreNeverWorseThanGreedy) {
       ASSERT_TRUE(r.ok());
       EXPECT_LE(r->objective, g->objective) << ToString(mode) << " seed " << seed;
       EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
-      EXPECT_EQ(r->stats.at("rounds"), 1);
+      EXPECT_EQ(r->stats.rl.rounds.value(), 1);
     }
   }
 }
@@ -92,9 +93,9 @@ TEST(Rl, SamplingBudgetRunsRoundsOfFreshSamples) {
   auto r = rl.Run(p);
   ASSERT_TRUE(r.ok());
   EXPECT_GE(r->seconds, 0.05);
-  EXPECT_GE(r->stats.at("rounds"), 2);
+  EXPECT_GE(r->stats.rl.rounds.value(), 2);
   // greedy once, then 2 fresh samples per round
-  EXPECT_EQ(r->stats.at("candidates"), 1 + 2 * r->stats.at("rounds"));
+  EXPECT_EQ(r->stats.rl.candidates.value(), 1 + 2 * r->stats.rl.rounds.value());
   RlOptions plain = o;
   plain.sample_time_s = 0;
   auto once = RlScheduler(plain, policy).Run(p);
@@ -131,13 +132,13 @@ TEST(TwoPhase, NeverWorseThanCoarseAndCertifiedEqualsExact) {
     Evaluation e = Evaluate(p, r->schedule);
     ASSERT_TRUE(e.feasible) << e.violation;
     EXPECT_DOUBLE_EQ(r->objective, e.objective);
-    EXPECT_LE(r->objective, r->stats.at("coarse_objective") + 1e-9);
+    EXPECT_LE(r->objective, r->stats.two_phase.coarse_objective.value() + 1e-9);
     EXPECT_GE(r->objective, ex->objective - 1e-6 * ex->objective);
-    EXPECT_LE(r->stats.at("vars_kept"), r->stats.at("vars_full"));
+    EXPECT_LE(r->stats.two_phase.vars_kept.value(), r->stats.two_phase.vars_full.value());
     // Where the incumbent came from is always reported.
-    ASSERT_TRUE(r->stats.count("incumbent_from_dp_topo"));
-    if (r->stats.at("incumbent_from_dp_topo") == 0) {
-      EXPECT_EQ(r->stats.count("recentred_on_dp_topo"), 0u);
+    ASSERT_TRUE(r->stats.two_phase.incumbent_from_dp_topo.has_value());
+    if (r->stats.two_phase.incumbent_from_dp_topo.value() == 0) {
+      EXPECT_FALSE(r->stats.two_phase.recentred_on_dp_topo);
     }
 
     o.certify = true;
@@ -146,7 +147,7 @@ TEST(TwoPhase, NeverWorseThanCoarseAndCertifiedEqualsExact) {
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(c->status, SolveStatus::kOptimal);
     EXPECT_NEAR(c->objective, ex->objective, 1e-6 * ex->objective);
-    EXPECT_NEAR(c->stats.at("certified_gap"), 0.0, 1e-9);
+    EXPECT_NEAR(c->stats.two_phase.certified_gap.value(), 0.0, 1e-9);
   }
 }
 
@@ -163,7 +164,7 @@ TEST(TwoPhase, TheBoundThreadReportsAValidBound) {
     o.bound_thread = true;
     auto r = TwoPhaseScheduler(o, policy).Run(p);
     ASSERT_TRUE(r.ok()) << r.status().message();
-    ASSERT_TRUE(r->stats.count("cut_bound"));
+    ASSERT_TRUE(r->stats.cut_bound.bound.has_value());
     EXPECT_LE(r->bound, ex->objective * (1 + 1e-9));
     EXPECT_GE(r->bound, SimpleLowerBound(p));
     EXPECT_LE(r->bound, r->objective);
@@ -183,11 +184,11 @@ TEST(TwoPhase, WithoutStrongStartTheIncumbentIsThePolicys) {
     o.strong_start = false;
     auto r = TwoPhaseScheduler(o, policy).Run(p);
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r->stats.at("incumbent_from_dp_topo"), 0);
+    EXPECT_FALSE(r->stats.two_phase.incumbent_from_dp_topo.value());
     RlScheduler rl({}, policy);
     auto coarse = rl.Run(p);
     ASSERT_TRUE(coarse.ok());
-    EXPECT_DOUBLE_EQ(r->stats.at("coarse_objective"), coarse->objective);  // started from rl's own result
+    EXPECT_DOUBLE_EQ(r->stats.two_phase.coarse_objective.value(), coarse->objective);  // started from rl's own result
   }
 }
 
@@ -231,9 +232,9 @@ TEST(TwoPhase, RecentresOnImprovementAndEnginesAgree) {
     EXPECT_LE(r->objective, coarse->objective + 1e-9);
     EXPECT_LE(r->objective, dp->objective + 1e-9);
     EXPECT_GE(r->objective, ex->objective * (1 - 1e-9));
-    EXPECT_EQ(r->stats.at("rl_seconds"), 0.0);
-    EXPECT_DOUBLE_EQ(r->stats.at("coarse_objective"), coarse->objective);
-    recentred += r->stats.at("widen_rounds") > 0 ? 1 : 0;
+    EXPECT_EQ(r->stats.two_phase.rl_seconds.value(), 0.0);
+    EXPECT_DOUBLE_EQ(r->stats.two_phase.coarse_objective.value(), coarse->objective);
+    recentred += r->stats.two_phase.widen_rounds.value() > 0 ? 1 : 0;
     double one_round[2];
     int i = 0;
     for (ExactEngine e : {ExactEngine::kCbcDirect, ExactEngine::kLattice}) {
@@ -242,7 +243,7 @@ TEST(TwoPhase, RecentresOnImprovementAndEnginesAgree) {
       oe.window_engine = e;
       auto re = TwoPhaseScheduler(oe, policy).RunFrom(p, coarse->schedule);
       ASSERT_TRUE(re.ok()) << re.status().message();
-      EXPECT_EQ(re->stats.at("widen_rounds"), 0);
+      EXPECT_EQ(re->stats.two_phase.widen_rounds.value(), 0);
       one_round[i++] = re->objective;
     }
     EXPECT_NEAR(one_round[0], one_round[1], 1e-9 * one_round[0]) << "seed " << seed;
@@ -268,7 +269,7 @@ TEST(TwoPhase, ZooModelReachesTheOptimumFromAPoorCoarseSchedule) {
     auto r = TwoPhaseScheduler(o, SmallPolicy()).RunFrom(p, coarse->schedule);
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_DOUBLE_EQ(r->objective, 20797440.0);  // bench/results/exact.md
-    EXPECT_LT(r->stats.at("vars_kept"), r->stats.at("vars_full"));
+    EXPECT_LT(r->stats.two_phase.vars_kept.value(), r->stats.two_phase.vars_full.value());
   }
 }
 
@@ -278,6 +279,46 @@ TEST(TwoPhase, InfeasibleProblem) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, SolveStatus::kInfeasible);
   EXPECT_NE(r->message.find("fewer than the 9"), std::string::npos);
+}
+
+// --- two_phase as exact's start provider (twophase/two_phase_start.h) --------
+
+TwoPhaseOptions RandomPolicyOptions() {
+  TwoPhaseOptions t;
+  t.rl.weights = "random";  // the shipped shape, seeded: no weights file needed
+  return t;
+}
+
+TEST(TwoPhaseStart, GivesAFeasibleScheduleWithinItsContext) {
+  Problem p = RandomProblem(7, 18, 3);
+  TwoPhaseStart start(RandomPolicyOptions());
+  auto s = start.Start(p, SolveContext(10.0));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(Evaluate(p, *s).feasible);
+  // Options that failed to build are reported by every call (exact ignores it).
+  TwoPhaseStart broken(StatusOr<TwoPhaseOptions>(Status::Invalid("bad options")));
+  EXPECT_FALSE(broken.Start(p, SolveContext(10.0)).ok());
+}
+
+TEST(TwoPhaseStart, ExactAsksItOnceAndStillProvesTheOptimum) {
+  // What solver.start two_phase plugs in: exact asks the window search for
+  // its start (Cbc only, so no lattice share settles the graph first).
+  Problem p = RandomProblem(8, 18, 3);
+  ExactOptions o;
+  o.time_limit_s = 60;
+  o.engine = ExactEngine::kCbcDirect;
+  o.start_search_min_nodes = 0;
+  ExactStarts starts;
+  starts.search = std::make_shared<TwoPhaseStart>(RandomPolicyOptions());
+  auto r = ExactScheduler(o, nullptr, starts).Run(p);
+  auto plain = ExactScheduler(o).Run(p);
+  ASSERT_TRUE(r.ok() && plain.ok()) << r.status().message();
+  EXPECT_TRUE(r->stats.exact.start_search_seconds.has_value());
+  EXPECT_TRUE(r->stats.exact.start_search_improved.has_value());
+  EXPECT_FALSE(plain->stats.exact.start_search_seconds.has_value());
+  ASSERT_EQ(r->status, SolveStatus::kOptimal) << r->message;
+  EXPECT_TRUE(Evaluate(p, r->schedule).feasible);
+  EXPECT_NEAR(r->objective, plain->objective, 1e-9 * plain->objective);
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ TEST(TwoPhaseWindows, TheSeamDecidesWhatCbcMayMove) {
   ASSERT_TRUE(e.feasible) << e.violation;
   EXPECT_DOUBLE_EQ(r->objective, e.objective);
   for (int v = 1; v < p.g().size(); ++v) EXPECT_EQ(r->schedule.stage[v], center->schedule.stage[v]) << v;
-  EXPECT_EQ(r->stats.at("learned_windows"), 0);
+  EXPECT_FALSE(r->stats.two_phase.learned_windows.value());
 }
 
 TEST(TwoPhaseWindows, LearnedRandomAndShippedRunAndAreFeasible) {
@@ -186,7 +186,7 @@ TEST(TwoPhaseWindows, LearnedRandomAndShippedRunAndAreFeasible) {
     const Evaluation e = Evaluate(p, r->schedule);
     ASSERT_TRUE(e.feasible) << e.violation;
     EXPECT_DOUBLE_EQ(r->objective, e.objective);
-    EXPECT_EQ(r->stats.at("learned_windows"), 1);
+    EXPECT_TRUE(r->stats.two_phase.learned_windows.value());
   }
 }
 
@@ -298,7 +298,7 @@ TEST(WindowSwitches, WindowGroupReachesTwoPhaseAndIsBounded) {
   const Evaluation e = Evaluate(p, r->schedule);
   ASSERT_TRUE(e.feasible) << e.violation;
   EXPECT_DOUBLE_EQ(r->objective, e.objective);
-  EXPECT_EQ(r->stats.at("learned_windows"), 1);
+  EXPECT_TRUE(r->stats.two_phase.learned_windows.value());
 }
 
 }  // namespace

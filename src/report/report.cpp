@@ -33,6 +33,14 @@ double Mib(int64_t b) { return static_cast<double>(b) / 1048576.0; }
 
 json NumberOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
+// The "stats" object of the schedule and compare JSON: every figure present
+// under its key (sched/solve_stats.h ForEachStat), an object even when empty.
+json StatsJson(const SolveStats& stats) {
+  json st = json::object();
+  ForEachStat(stats, [&st](const char* key, double value) { st[key] = NumberOrNull(value); });
+  return st;
+}
+
 std::string ObjectiveText(const Problem& p, double v) {
   if (!std::isfinite(v)) return "-";
   if (p.objective.kind == ObjectiveKind::kLatency) return PlainNumber(v) + " s";
@@ -267,11 +275,7 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
   doc["crossing_bytes"] = r.eval.crossing_bytes;
   if (!r.policy_weights.empty()) doc["policy_weights"] = r.policy_weights;
   if (!r.message.empty()) doc["message"] = r.message;
-  if (!r.stats.empty()) {
-    json st;
-    for (const auto& kv : r.stats) st[kv.first] = NumberOrNull(kv.second);
-    doc["stats"] = std::move(st);
-  }
+  if (!r.stats.empty()) doc["stats"] = StatsJson(r.stats);
   return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";  // names from GML may be invalid UTF-8
 }
 
@@ -388,11 +392,11 @@ std::string CompareToCsv(const std::vector<CompareRow>& rows) {
     std::string per;
     for (int64_t b : s.eval.stage_param_bytes) per += (per.empty() ? "" : ";") + std::to_string(b);
     auto num = [](double v) { return std::isfinite(v) ? Fmt("%.17g", v) : std::string(""); };
-    auto bb = s.stats.find("bb_nodes");
+    const Figure& bb = s.stats.exact.bb_nodes;
     os << r.graph << "," << r.nodes << "," << r.stages << "," << s.method << "," << ToString(s.status) << ","
        << num(s.objective) << "," << num(s.bound) << "," << num(r.gap_to_best) << ","
        << s.eval.max_stage_param_bytes << "," << s.eval.total_crossing_bytes << "," << Fmt("%.6f", s.seconds)
-       << "," << per << "," << (bb == s.stats.end() ? std::string("") : num(bb->second)) << "\n";
+       << "," << per << "," << (bb ? num(*bb) : std::string("")) << "\n";
   }
   return os.str();
 }
@@ -413,9 +417,7 @@ std::string CompareToJson(const std::vector<CompareRow>& rows) {
     j["solve_seconds"] = s.seconds;
     j["stage_param_bytes"] = s.eval.stage_param_bytes;
     j["crossing_bytes"] = s.eval.crossing_bytes;
-    json st = json::object();
-    for (const auto& kv : s.stats) st[kv.first] = NumberOrNull(kv.second);
-    j["stats"] = std::move(st);
+    j["stats"] = StatsJson(s.stats);
     if (!s.message.empty()) j["message"] = s.message;
     arr.push_back(std::move(j));
   }

@@ -74,7 +74,7 @@ StatusOr<ScheduleResult> BruteForceScheduler::Run(const Problem& problem) {
     ++depth;
     if (depth < n) next[depth] = lowest(topo[depth]);
   }
-  r.stats["assignments"] = static_cast<double>(best.visited);
+  r.stats.brute_force.assignments = static_cast<double>(best.visited);
   if (!best.found) {
     r.status = SolveStatus::kInfeasible;
     r.message = "no monotone assignment satisfies the constraints";

@@ -58,24 +58,33 @@ Status ExactOptions::Validate() const {
   return Status::Ok();
 }
 
-ExactScheduler::ExactScheduler(ExactOptions options, std::unique_ptr<MilpSolver> solver)
-    : options_(std::move(options)), solver_(std::move(solver)) {}
+ExactScheduler::ExactScheduler(ExactOptions options, std::unique_ptr<MilpSolver> solver, ExactStarts starts)
+    : options_(std::move(options)), starts_(std::move(starts)), solver_(std::move(solver)) {}
 
 StatusOr<ScheduleResult> ExactScheduler::Run(const Problem& problem) {
   return RunWindowed(problem, nullptr, nullptr);
 }
 
+StatusOr<ScheduleResult> ExactScheduler::Solve(const Problem& problem, const SolveContext& ctx) {
+  return RunWindowed(problem, nullptr, nullptr, ctx);
+}
+
+StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
+                                                     const Schedule* start) {
+  return RunWindowed(problem, windows, start, SolveContext(options_.time_limit_s));
+}
+
 // What one RunWindowed call carries from step to step. Not copyable:
 // `windows` may point at `bounded`.
 struct ExactScheduler::RunState {
-  RunState(const Problem& p, const Windows* w) : problem(p), windows(w) {}
+  RunState(const Problem& p, const Windows* w, const SolveContext& c) : problem(p), ctx(c), windows(w) {}
   // The start search found a better start whose incumbent windows are not
   // computed yet (RestrictToStart before the model is built).
   bool restrict_pending = false;
   RunState(const RunState&) = delete;
   RunState& operator=(const RunState&) = delete;
-  double Elapsed() const { return clock.Seconds(); }
-  double Left(double limit) const { return limit - clock.Seconds(); }
+  double Elapsed() const { return ctx.Elapsed(); }
+  double Left() const { return ctx.Left(); }
   const Schedule* Warm() const { return have_warm ? &warm : nullptr; }
   // outside_bound = the larger of it and `bound` (NaN: nothing new).
   void RaiseOutsideBound(double bound) {
@@ -102,7 +111,7 @@ struct ExactScheduler::RunState {
   }
 
   const Problem& problem;
-  const Stopwatch clock;  // started with the run
+  const SolveContext ctx;  // the run's deadline (its clock started with the run), stop token, trace
   const Windows* windows;  // the caller's, then restricted by the start (bounded)
   Windows bounded;
   Schedule warm;  // the start
@@ -115,16 +124,16 @@ struct ExactScheduler::RunState {
 };
 
 StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, const Windows* windows,
-                                                     const Schedule* start) {
+                                                     const Schedule* start, const SolveContext& ctx) {
   RESPECT_RETURN_IF_ERROR(options_.Validate());
-  RunState s(problem, windows);
+  RunState s(problem, windows, ctx);
   s.r.method = name();
   s.r.bound = std::nan("");
   RESPECT_RETURN_IF_ERROR(problem.Validate());
   if (std::string why = problem.NoScheduleReason(); !why.empty()) return Infeasible(&s, why);
   const bool full_problem = !windows;
   // A plain run of a graph large enough searches a better start (below).
-  const bool search_start = full_problem && !start && options_.start_search &&
+  const bool search_start = full_problem && !start && starts_.search &&
                             problem.g().size() >= options_.start_search_min_nodes;
   if (options_.progress) s.StartLine();
   ChooseStart(start, search_start, &s);
@@ -143,11 +152,11 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   // (30 s at 200,000 nodes for a Cbc share of 6 s), and that share improved
   // no start above 2,048 nodes (time_shares::kLargeStartSearch).
   const bool large_search_done = search_start && problem.g().size() > kLatticeWideMaxNodes &&
-                                 s.Left(options_.time_limit_s) <= LargeSearchRemainder();
-  if (s.Elapsed() >= options_.time_limit_s || large_search_done) {
-    if (large_search_done) s.r.stats["full_model_skipped"] = 1;
+                                 s.Left() <= LargeSearchRemainder(ctx.limit_s());
+  if (s.Elapsed() >= ctx.limit_s() || large_search_done) {
+    if (large_search_done) s.r.stats.exact.full_model_skipped = true;
     JoinCutBound(&s);
-    return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.clock, std::move(s.r));
+    return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.Elapsed(), std::move(s.r));
   }
   if (s.restrict_pending) RestrictToStart(&s);
   return SolveIlp(&s);
@@ -169,7 +178,7 @@ void ExactScheduler::ChooseStart(const Schedule* start, bool search_start, RunSt
     s->warm = *start;
     s->have_warm = true;
   } else if (options_.warm_start && !(search_start && StartSearchPrecedesLattice(s->problem))) {
-    s->have_warm = DpTopoStart(s->problem, &s->warm, &s->r);
+    s->have_warm = FirstStart(s);
   }
 }
 
@@ -210,24 +219,25 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryLattice(RunState* s) 
     }
   }
   LatticeOptions lo = options_.lattice;
-  lo.time_limit_s = std::max(1e-3, s->Left(options_.time_limit_s));
-  if (auto_lattice) lo.time_limit_s = std::min(lo.time_limit_s, AutoLatticeSeconds(options_.time_limit_s));
+  lo.time_limit_s = std::max(1e-3, s->Left());
+  if (auto_lattice) lo.time_limit_s = std::min(lo.time_limit_s, s->ctx.SizedShareOf(time_shares::kAutoLattice));
   lo.wide = true;  // graphs of any size it handles
   const Stopwatch tl;
   LatticeResult lr = SolveOnIdealLattice(problem, s->windows, s->Warm(), lo);
-  r.stats["lattice_ideals"] = static_cast<double>(lr.ideals);
-  r.stats["lattice_labels"] = static_cast<double>(lr.labels);
-  r.stats["lattice_steps"] = static_cast<double>(lr.steps);
-  r.stats["solver_seconds"] = tl.Seconds();
+  r.stats.lattice.ideals = static_cast<double>(lr.ideals);
+  r.stats.lattice.labels = static_cast<double>(lr.labels);
+  r.stats.lattice.steps = static_cast<double>(lr.steps);
+  ExactStats& e = r.stats.exact;
+  e.solver_seconds = tl.Seconds();
   if (lr.start_used) {
-    r.stats["start_objective"] = Evaluate(problem, s->warm).objective;
-    r.stats["start_feasible"] = 1;
+    e.start_objective = Evaluate(problem, s->warm).objective;
+    e.start_feasible = true;
   }
   // Cbc takes over: the lattice's figures are not the ILP's.
-  auto hand_over = [&r] {
-    r.stats["lattice_seconds"] = r.stats["solver_seconds"];
-    r.stats.erase("start_objective");
-    r.stats.erase("start_feasible");
+  auto hand_over = [&e] {
+    e.lattice_seconds = e.solver_seconds;
+    e.start_objective.reset();
+    e.start_feasible.reset();
   };
   switch (lr.outcome) {
     case LatticeResult::Outcome::kOptimal:
@@ -265,8 +275,8 @@ StatusOr<ScheduleResult> ExactScheduler::LatticeOptimal(const LatticeResult& lr,
   if (std::fabs(r.objective - lr.objective) > tol)
     return Status::Internal("exact scheduler: lattice objective " + Fmt(lr.objective) + " but evaluate() gives " +
                             Fmt(r.objective));
-  r.stats["gap"] = 0.0;
-  r.stats["proven_bound"] = r.objective;
+  r.stats.exact.gap = 0.0;
+  r.stats.exact.proven_bound = r.objective;
   return std::move(r);
 }
 
@@ -288,8 +298,7 @@ StatusOr<ScheduleResult> ExactScheduler::LatticeStopped(const LatticeResult& lr,
 void ExactScheduler::ImproveStart(RunState* s) const {
   // Large graphs the lattice did not settle: a better start before Cbc (its
   // root LP and search rarely improve a dp_topo start within the limit).
-  const Problem& problem = s->problem;
-  if (auto better = SearchBetterStart(problem, s->Warm(), s->Left(options_.time_limit_s), &s->r)) {
+  if (auto better = SearchBetterStart(s)) {
     s->warm = std::move(*better);
     s->have_warm = true;
     s->windows = nullptr;  // the start search runs on the full problem only: the better start's windows replace the old
@@ -297,7 +306,7 @@ void ExactScheduler::ImproveStart(RunState* s) const {
     // 20 s at 200,000 nodes: computed when a model is built.
     s->restrict_pending = true;
   }
-  if (!s->have_warm && options_.warm_start) s->have_warm = DpTopoStart(problem, &s->warm, &s->r);  // it found none
+  if (!s->have_warm && options_.warm_start) s->have_warm = FirstStart(s);  // it found none
 }
 
 std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s) const {
@@ -307,8 +316,8 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s)
     if (!s->cut->Finished()) return std::nullopt;
     JoinCutBound(s);
   } else if (CutBoundApplies(options_, s->problem)) {
-    CutBoundOptions co = SoloCutBoundOptions(options_);
-    co.time_limit_s = std::min(co.time_limit_s, s->Left(options_.time_limit_s));
+    CutBoundOptions co = SoloCutBoundOptions(options_, s->ctx);
+    co.time_limit_s = std::min(co.time_limit_s, s->Left());
     if (co.time_limit_s <= 0.0) return std::nullopt;
     std::unique_ptr<MilpSolver> band_solver = BandSolver(options_);
     co.band_solver = band_solver.get();
@@ -318,7 +327,7 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s)
   const double cut = s->outside_bound;
   if (!std::isfinite(cut) || !s->have_warm || !BoundMeets(cut, Evaluate(s->problem, s->warm).objective))
     return std::nullopt;
-  auto done = StartAtTimeLimit(s->problem, &s->warm, s->outside_bound, s->clock, std::move(s->r));
+  auto done = StartAtTimeLimit(s->problem, &s->warm, s->outside_bound, s->Elapsed(), std::move(s->r));
   if (done.ok()) {
     done->message = "the cut bound proves the start optimal";
     CloseByBound(s->outside_bound, &*done);
@@ -326,12 +335,13 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryCutBound(RunState* s)
   return done;
 }
 
-CutBoundOptions ExactScheduler::SoloCutBoundOptions(const ExactOptions& o) {
+CutBoundOptions ExactScheduler::SoloCutBoundOptions(const ExactOptions& o, const SolveContext& ctx) {
   // Sized from the sizing limit (core/time_shares.h): a longer limit never
   // holds Cbc back longer.
-  const double sizing = time_shares::SizingLimit(o.time_limit_s);
+  const double sizing = ctx.SizingLimit();
   CutBoundOptions co = CutBoundOptions::ForRun(sizing, o.cut_bound_share * sizing);
-  co.stall_s = time_shares::kCutBoundStall.Of(sizing);
+  co.stall_s = ctx.SizedShareOf(time_shares::kCutBoundStall);
+  co.stop = ctx.stop();
   return co;
 }
 
@@ -340,17 +350,18 @@ bool ExactScheduler::CutBoundApplies(const ExactOptions& o, const Problem& probl
 }
 
 std::unique_ptr<CutBoundThread> ExactScheduler::StartCutBoundThread(const ExactOptions& o, const Problem& problem,
-                                                                    double incumbent, double seconds) {
+                                                                    double incumbent, const SolveContext& ctx) {
   if (!CutBoundApplies(o, problem)) return nullptr;
-  return std::make_unique<CutBoundThread>(problem, incumbent, CutBoundOptions::ForRun(o.time_limit_s, seconds),
-                                          BandSolver(o));
+  CutBoundOptions co = CutBoundOptions::ForRun(ctx.limit_s(), ctx.Left());
+  co.stop = ctx.stop();  // the thread stops at its owner's Stop or when the run is stopped
+  return std::make_unique<CutBoundThread>(problem, incumbent, co, BandSolver(o));
 }
 
 void ExactScheduler::StartCutBound(RunState* s) const {
   // Without a start yet, the bound covers every peak (the incumbent caps it
   // where it is reported).
-  s->r.stats["cut_bound_concurrent"] = 1;
-  s->cut = StartCutBoundThread(options_, s->problem, s->WarmObjective(), s->Left(options_.time_limit_s));
+  s->r.stats.cut_bound.concurrent = true;
+  s->cut = StartCutBoundThread(options_, s->problem, s->WarmObjective(), s->ctx);
 }
 
 void ExactScheduler::JoinCutBound(RunState* s) const {
@@ -370,23 +381,23 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   ScheduleResult& r = s->r;
   const Stopwatch tb;
   auto built = BuildScheduleIlp(problem, s->windows);
-  r.stats["build_seconds"] = tb.Seconds();
+  r.stats.exact.build_seconds = tb.Seconds();
   if (!built.ok()) return built.status();
   if (!built->infeasible.empty()) return Infeasible(s, built->infeasible);
   const IlpModel& ilp = *built;
   int binaries = 0;
   for (const auto& c : ilp.milp.cols) binaries += c.integer ? 1 : 0;
-  r.stats["ilp_cols"] = ilp.milp.num_cols();
-  r.stats["ilp_rows"] = ilp.milp.num_rows();
-  r.stats["ilp_binaries"] = binaries;
+  r.stats.exact.ilp_cols = ilp.milp.num_cols();
+  r.stats.exact.ilp_rows = ilp.milp.num_rows();
+  r.stats.exact.ilp_binaries = binaries;
   if (!options_.write_lp.empty()) RESPECT_RETURN_IF_ERROR(WriteModelFile(ilp.milp, options_.write_lp));
 
   // The start, the windows and the model took their share: the solver gets
   // what is left, and nothing when nothing is.
-  const double left = s->Left(options_.time_limit_s);
+  const double left = s->Left();
   if (left <= 0.0) {
     JoinCutBound(s);
-    return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->clock, std::move(r));
+    return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->Elapsed(), std::move(r));
   }
   MilpOptions mo;
   mo.time_limit_s = left;
@@ -396,12 +407,13 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   mo.stall_s = options_.stall_s;
   if (s->have_warm && WithinWindows(ilp.windows, s->warm) && Evaluate(problem, s->warm).feasible)
     mo.mip_start = EncodeStart(ilp, s->warm);
-  if (s->line || options_.on_incumbent) {
+  if (s->line || s->ctx.trace()) {
     // The bound shown is the one the result would carry (SetFallbackBound).
     SolveProgress* line = s->line.get();
     const double simple = s->simple_bound;
-    mo.progress = [line, &ilp, simple, this](const MilpProgress& m) {
-      if (options_.on_incumbent && std::isfinite(m.incumbent)) options_.on_incumbent(ilp.ToCost(m.incumbent));
+    const SolveContext* ctx = &s->ctx;
+    mo.progress = [line, &ilp, simple, ctx](const MilpProgress& m) {
+      if (std::isfinite(m.incumbent)) ctx->OfferIncumbent(ilp.ToCost(m.incumbent));
       if (!line) return;
       char extra[64];
       std::snprintf(extra, sizeof extra, "%s, %lld nodes", m.phase, static_cast<long long>(m.nodes));
@@ -422,12 +434,13 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
 StatusOr<ScheduleResult> ExactScheduler::FromMilp(const IlpModel& ilp, const MilpResult& mr, RunState* s) {
   const Problem& problem = s->problem;
   ScheduleResult& r = s->r;
-  r.stats["bb_nodes"] = static_cast<double>(mr.nodes);
-  r.stats["solver_seconds"] = mr.seconds;
-  if (mr.stalled) r.stats["stalled"] = 1;
+  ExactStats& e = r.stats.exact;
+  e.bb_nodes = static_cast<double>(mr.nodes);
+  e.solver_seconds = mr.seconds;
+  if (mr.stalled) e.stalled = true;
   if (mr.start_given) {
-    r.stats["start_objective"] = ilp.ToCost(mr.start_objective);
-    r.stats["start_feasible"] = mr.start_feasible ? 1 : 0;
+    e.start_objective = ilp.ToCost(mr.start_objective);
+    e.start_feasible = mr.start_feasible;
   }
   r.message = mr.message;
   switch (mr.status) {
@@ -437,7 +450,7 @@ StatusOr<ScheduleResult> ExactScheduler::FromMilp(const IlpModel& ilp, const Mil
                                (mr.message.empty() ? "" : " (" + mr.message + ")"));
     case SolveStatus::kTimeLimit:
       if (s->have_warm && Evaluate(problem, s->warm).feasible)  // e.g. a start outside the windows
-        return StartAtTimeLimit(problem, &s->warm, s->outside_bound, s->clock, std::move(r));
+        return StartAtTimeLimit(problem, &s->warm, s->outside_bound, s->Elapsed(), std::move(r));
       r.status = SolveStatus::kTimeLimit;
       if (std::isfinite(mr.bound)) r.bound = ilp.ToCost(mr.bound);
       r.seconds = s->Elapsed();
@@ -466,9 +479,9 @@ StatusOr<ScheduleResult> ExactScheduler::FromMilp(const IlpModel& ilp, const Mil
   if (mismatch)
     return Status::Internal("exact scheduler: ILP objective " + Fmt(ilp_cost) + " but evaluate() gives " +
                             Fmt(ev) + " for the decoded schedule of graph '" + problem.g().name() + "'");
-  r.stats["gap"] = mr.gap;
+  e.gap = mr.gap;
   if (r.status == SolveStatus::kOptimal) {
-    if (std::isfinite(proven)) r.stats["proven_bound"] = std::min(proven, r.objective);
+    if (std::isfinite(proven)) e.proven_bound = std::min(proven, r.objective);
   } else {
     const double bound = s->outside_bound;
     r.bound = std::isfinite(proven) ? std::min(proven, r.objective) : std::nan("");
@@ -489,25 +502,25 @@ void ExactScheduler::CloseByBound(double bound, ScheduleResult* r) {
   if (r->status != SolveStatus::kFeasible || !std::isfinite(bound)) return;
   if (!BoundMeets(r->bound, r->objective)) return;
   r->status = SolveStatus::kOptimal;
-  r->stats["proven_bound"] = r->bound;
-  r->stats["gap"] = 0.0;
+  r->stats.exact.proven_bound = r->bound;
+  r->stats.exact.gap = 0.0;
   r->bound = r->objective;
 }
 
 double ExactScheduler::RecordCutBound(const CutBoundResult& cb, ScheduleResult* r) {
-  if (std::isfinite(cb.bound)) r->stats["cut_bound"] = cb.bound;
-  r->stats["cut_bound_seconds"] = cb.seconds;
-  r->stats["cut_bound_peaks"] = cb.peaks_evaluated;
-  r->stats["cut_bound_bands"] = cb.bands;
-  if (cb.band_ilps > 0) r->stats["cut_bound_band_ilps"] = cb.band_ilps;
-  if (cb.stalled) r->stats["cut_bound_stalled"] = 1;
-  if (std::isfinite(cb.peak)) r->stats["cut_bound_peak"] = cb.peak;
+  CutBoundStats& c = r->stats.cut_bound;
+  if (std::isfinite(cb.bound)) c.bound = cb.bound;
+  c.seconds = cb.seconds;
+  c.peaks = cb.peaks_evaluated;
+  c.bands = cb.bands;
+  if (cb.band_ilps > 0) c.band_ilps = cb.band_ilps;
+  if (cb.stalled) c.stalled = true;
+  if (std::isfinite(cb.peak)) c.peak = cb.peak;
   return std::isfinite(cb.bound) ? cb.bound : std::nan("");
 }
 
 StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem, const Schedule* start,
-                                                          double bound, const Stopwatch& clock,
-                                                          ScheduleResult r) {
+                                                          double bound, double seconds, ScheduleResult r) {
   r.message = "time limit reached before the solver ran";
   if (start && Evaluate(problem, *start).feasible) {
     r.schedule = *start;
@@ -516,21 +529,21 @@ StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem
   } else {
     r.status = SolveStatus::kTimeLimit;
   }
-  r.seconds = clock.Seconds();
+  r.seconds = seconds;
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   SetFallbackBound(problem, bound, &r);
   return r;
 }
 
-bool ExactScheduler::DpTopoStart(const Problem& problem, Schedule* warm, ScheduleResult* r) const {
+bool ExactScheduler::FirstStart(RunState* s) const {
   // The start is a help, not the job: at most a fifth of the time limit
-  // (its splits take seconds only on graphs of thousands of nodes).
-  DpTopoScheduler dp(time_shares::kDpTopoStart.Of(options_.time_limit_s));
+  // (dp_topo's splits take seconds only on graphs of thousands of nodes).
+  if (!starts_.first) return false;
   const Stopwatch ts;
-  auto h = dp.Run(problem);
-  r->stats["start_seconds"] = ts.Seconds();
-  if (!h.ok() || (h->status != SolveStatus::kFeasible && h->status != SolveStatus::kOptimal)) return false;
-  *warm = h->schedule;
+  auto found = starts_.first->Start(s->problem, s->ctx.Within(s->ctx.ShareOf(time_shares::kDpTopoStart)));
+  s->r.stats.exact.start_seconds = ts.Seconds();
+  if (!found.ok() || found->stage.size() != static_cast<size_t>(s->problem.g().size())) return false;
+  s->warm = std::move(found).value();
   return true;
 }
 
@@ -541,26 +554,27 @@ bool ExactScheduler::StartSearchPrecedesLattice(const Problem& problem) {
   return problem.g().size() > kLatticeWideMaxNodes;
 }
 
-double ExactScheduler::LargeSearchRemainder() const {
+double ExactScheduler::LargeSearchRemainder(double limit_s) const {
   // What a search that used its whole share leaves, plus a second of slack
   // for the steps between (joining the cut bound, evaluating the start).
-  return (1.0 - options_.large_start_search_share) * options_.time_limit_s + 1.0;
+  return (1.0 - options_.large_start_search_share) * limit_s + 1.0;
 }
 
-std::optional<Schedule> ExactScheduler::SearchBetterStart(const Problem& problem, const Schedule* warm,
-                                                          double seconds_left, ScheduleResult* r) const {
+std::optional<Schedule> ExactScheduler::SearchBetterStart(RunState* s) const {
+  const Problem& problem = s->problem;
   const double share = problem.g().size() > kLatticeWideMaxNodes ? options_.large_start_search_share
                                                                   : options_.start_search_share;
-  const double seconds = std::min(share * options_.time_limit_s, seconds_left);
+  const double seconds = std::min(share * s->ctx.limit_s(), s->Left());
   if (seconds <= 0.0) return std::nullopt;
   const Stopwatch ts;
-  auto found = options_.start_search(problem, seconds);
-  r->stats["start_search_seconds"] = ts.Seconds();
-  r->stats["start_search_improved"] = 0;
+  auto found = starts_.search->Start(problem, s->ctx.Within(seconds));
+  s->r.stats.exact.start_search_seconds = ts.Seconds();
+  s->r.stats.exact.start_search_improved = false;
   if (!found.ok() || found->stage.size() != static_cast<size_t>(problem.g().size())) return std::nullopt;
   const Evaluation ev = Evaluate(problem, *found);
+  const Schedule* warm = s->Warm();
   if (!ev.feasible || (warm && ev.objective >= Evaluate(problem, *warm).objective)) return std::nullopt;
-  r->stats["start_search_improved"] = 1;
+  s->r.stats.exact.start_search_improved = true;
   return std::move(found).value();
 }
 
@@ -572,7 +586,7 @@ void ExactScheduler::SetFallbackBound(const Problem& problem, double bound, Sche
   if (r->status == SolveStatus::kFeasible) b = std::min(b, r->objective);
   r->bound = b;
   if (r->status == SolveStatus::kFeasible)
-    r->stats["gap"] = (r->objective - b) / std::max(1e-12, std::fabs(r->objective));
+    r->stats.exact.gap = (r->objective - b) / std::max(1e-12, std::fabs(r->objective));
 }
 
 }  // namespace respect

@@ -1,8 +1,9 @@
 // "exact": the ILP of formulations/schedule_ilp.h solved by a MilpSolver
-// (COIN-OR Cbc by default), warm-started from the best natural-order split
-// (dp_topo, given at most a fifth of the time limit; on large graphs the
-// lattice does not settle, a better start from options.start_search, which
-// the registry fills with two_phase), and restricted to the
+// (COIN-OR Cbc by default), warm-started from its start provider
+// (sched/start_provider.h; dp_topo's best natural-order split unless another
+// is injected, given at most a fifth of the time limit; on large graphs the
+// lattice does not settle, a better start from the injected start search,
+// which the registry fills with two_phase), and restricted to the
 // IncumbentWindows of that start (options.incumbent_windows): node stages no
 // schedule as good as the start can use are fixed away before Cbc starts;
 // graphs of at most kLatticeMaxNodes nodes are solved by the ideal-lattice
@@ -10,19 +11,20 @@
 // the lattice is too large).
 #pragma once
 
-#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/deadline.h"
+#include "core/solve_context.h"
 #include "core/time_shares.h"
 #include "formulations/cut_bound.h"
 #include "formulations/schedule_ilp.h"
 #include "sched/choice_ids.h"
 #include "sched/lattice.h"
 #include "sched/scheduler.h"
+#include "sched/start_provider.h"
 #include "solver/cbc_solver.h"
 #include "solver/milp.h"
 
@@ -53,22 +55,21 @@ double AutoLatticeSeconds(double time_limit_s);
 // registered there take the values after kLattice.
 
 struct ExactOptions {
-  double time_limit_s = 600.0;  // wall clock of the whole Run: start, windows, model, solver
+  // Wall clock of a whole Run: start, windows, model, solver. Solve and the
+  // RunWindowed overload with a context take the context's deadline instead.
+  double time_limit_s = 600.0;
   int threads = 1;
   double relative_gap = 0.0;
   bool verbose = false;
   // Cbc's tree stops after this long without a better incumbent
-  // (MilpOptions::stall_s; stats["stalled"] = 1); two_phase's window rounds
+  // (MilpOptions::stall_s; stats.exact.stalled); two_phase's window rounds
   // use it to move on. +inf: never.
   double stall_s = std::numeric_limits<double>::infinity();
   bool progress = false;    // a SolveProgress line (core/progress.h) for the run: after each phase, and while Cbc runs (quiet for the first time_shares::kProgressQuietS)
-  // Called with the objective (cost units) of each incumbent Cbc reports
-  // while it runs (at once when it improves, else about every half second,
-  // from the solving thread, never concurrently; the MIP start counts); may
-  // be empty. two_phase records its primal curve with it.
-  std::function<void(double objective)> on_incumbent;
+  // (The objective of each incumbent Cbc reports goes to the run context's
+  // IncumbentTrace, when it has one: two_phase's primal curve.)
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
-  bool warm_start = true;   // pass the best dp_topo split as MIP start
+  bool warm_start = true;   // ask the start provider (dp_topo unless injected) for the MIP start
   bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start
   // memory_comm, full problem (no caller windows): the cut lower bound of
   // formulations/cut_bound.h for at most cut_bound_share x the sizing limit
@@ -89,15 +90,9 @@ struct ExactOptions {
   ExactEngine engine = ExactEngine::kAuto;
   LatticeOptions lattice;   // bounds of the lattice engine (its time limit is time_limit_s)
   CbcDirectSettings cbc_direct;  // cuts/heuristics of the direct Cbc driver
-  // A seam for a better MIP start than dp_topo's (the registry plugs in
-  // two_phase; tests a fake). Called at most once per Run, only for a plain
-  // Run (no caller start, no windows) of a graph of at least
-  // start_search_min_nodes nodes that the lattice share did not settle, with
-  // the problem and at most start_search_share (large_start_search_share
-  // above kLatticeWideMaxNodes nodes) x the limit (seconds). A
-  // schedule it returns replaces the start when better; an error or a worse
-  // schedule is ignored (the start stays). Called on the Run's thread.
-  std::function<StatusOr<Schedule>(const Problem&, double seconds)> start_search;
+  // When ExactStarts::search (a better start than dp_topo's) is asked:
+  // graphs of at least start_search_min_nodes nodes, for start_search_share
+  // (large_start_search_share above kLatticeWideMaxNodes nodes) of the limit.
   int start_search_min_nodes = 500;
   // Why four fifths (95% above kLatticeWideMaxNodes): core/time_shares.h.
   double start_search_share = time_shares::kStartSearch.fraction;
@@ -111,12 +106,29 @@ struct ExactOptions {
   Status Validate() const;
 };
 
+// Where exact's MIP starts come from (sched/start_provider.h). Shared so
+// that one provider may serve several runs; used from the solving thread.
+struct ExactStarts {
+  // The first start of every run without a caller start (options.warm_start):
+  // dp_topo's split unless replaced. Asked for at most a fifth of the limit
+  // (time_shares::kDpTopoStart). Null: no first start.
+  std::shared_ptr<StartProvider> first = std::make_shared<DpTopoStart>();
+  // A better start on large graphs (the registry plugs in two_phase; tests a
+  // fake); null: none. Asked at most once per run, only for a plain run (no
+  // caller start, no windows) of a graph of at least
+  // options.start_search_min_nodes nodes that the lattice share did not
+  // settle, with a context of start_search_share (large_start_search_share
+  // above kLatticeWideMaxNodes nodes) of the limit. A schedule it returns
+  // replaces the start when better; an error or a worse schedule is ignored.
+  std::shared_ptr<StartProvider> search;
+};
+
 // Results:
 //   optimal     proven optimal (within relative_gap); objective == bound;
-//               stats["proven_bound"] is the solver's bound;
+//               stats.exact.proven_bound is the solver's bound;
 //   feasible    the time limit stopped the search; bound = the proven lower
 //               bound, at least SimpleLowerBound (cost/evaluate.h) when the
-//               solver had none, stats["gap"];
+//               solver had none, stats.exact.gap;
 //   infeasible  Problem::Validate() or the formulation found no schedule, or
 //               the solver proved it; message says why; Status is ok;
 //   time_limit  the limit hit before any schedule (only without a start).
@@ -137,29 +149,38 @@ class ExactScheduler final : public Scheduler {
   // (sched/engines.h; Cbc's drivers for the built-in rows). A solver passed
   // in is always used for the ILP (and the lattice engine is then used only
   // when asked for).
-  explicit ExactScheduler(ExactOptions options = {}, std::unique_ptr<MilpSolver> solver = nullptr);
+  // `starts`: where the MIP starts come from (ExactStarts).
+  explicit ExactScheduler(ExactOptions options = {}, std::unique_ptr<MilpSolver> solver = nullptr,
+                          ExactStarts starts = {});
   std::string name() const override { return "exact"; }
+  // Solve under a context of options.time_limit_s.
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+  // The run under ctx: its deadline is the limit (options.time_limit_s is not
+  // read), its stop token ends the cut bound, its trace gets Cbc's incumbents.
+  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx);
 
   // The ILP restricted to `windows` (nullptr: none), warm-started from
-  // `start` when given (else from the dp_topo split, if it fits the windows).
-  // For two-phase: a proven optimum here is optimal within the windows only.
-  StatusOr<ScheduleResult> RunWindowed(const Problem& problem, const Windows* windows,
-                                       const Schedule* start);
+  // `start` when given (else from the first start provider, if it fits the
+  // windows). For two-phase: a proven optimum here is optimal within the
+  // windows only. Without ctx: a context of options.time_limit_s.
+  StatusOr<ScheduleResult> RunWindowed(const Problem& problem, const Windows* windows, const Schedule* start);
+  StatusOr<ScheduleResult> RunWindowed(const Problem& problem, const Windows* windows, const Schedule* start,
+                                       const SolveContext& ctx);
 
   const ExactOptions& options() const { return options_; }
-  void set_time_limit_s(double s) { options_.time_limit_s = s; }
 
   // The cut bound's glue, shared with two_phase's bound thread:
   // whether `o` asks for it and the problem has one (memory_comm, >= 2 stages);
   static bool CutBoundApplies(const ExactOptions& o, const Problem& problem);
-  // the options of the solo run before the model (no band solver): the same
-  // for every limit of time_shares::kSizingLimitS or more;
-  static CutBoundOptions SoloCutBoundOptions(const ExactOptions& o);
-  // CutLowerBound for `seconds` on a thread of its own, with a band solver
-  // when o.cut_bound_ilp (null when CutBoundApplies is false);
+  // the options of the solo run before the model (no band solver), for a
+  // run under ctx: the same for every limit of time_shares::kSizingLimitS or
+  // more; stopped by ctx's stop token;
+  static CutBoundOptions SoloCutBoundOptions(const ExactOptions& o, const SolveContext& ctx);
+  // CutLowerBound for what is left of ctx on a thread of its own (stopped by
+  // ctx's stop token too), with a band solver when o.cut_bound_ilp (null when
+  // CutBoundApplies is false);
   static std::unique_ptr<CutBoundThread> StartCutBoundThread(const ExactOptions& o, const Problem& problem,
-                                                             double incumbent, double seconds);
+                                                             double incumbent, const SolveContext& ctx);
   // records a cut bound's stats in r; its bound (NaN when none);
   static double RecordCutBound(const CutBoundResult& cb, ScheduleResult* r);
   // whether a proven bound reaches an objective (up to rounding).
@@ -176,7 +197,7 @@ class ExactScheduler final : public Scheduler {
   std::optional<StatusOr<ScheduleResult>> TryLattice(RunState* s) const;
   static StatusOr<ScheduleResult> LatticeOptimal(const LatticeResult& lr, RunState* s);
   static StatusOr<ScheduleResult> LatticeStopped(const LatticeResult& lr, RunState* s);
-  void ImproveStart(RunState* s) const;  // options_.start_search, then dp_topo when it found none
+  void ImproveStart(RunState* s) const;  // starts_.search, then the first start when it found none
   // The cut bound: a result when it proves the start optimal. With the
   // concurrent cut bound, only once it has finished (else it goes on).
   std::optional<StatusOr<ScheduleResult>> TryCutBound(RunState* s) const;
@@ -192,29 +213,30 @@ class ExactScheduler final : public Scheduler {
   // The result when the limit ran out before the solver could start: the
   // start (feasible, with SimpleLowerBound) or time_limit without one.
   static StatusOr<ScheduleResult> StartAtTimeLimit(const Problem& problem, const Schedule* start, double bound,
-                                                   const Stopwatch& clock, ScheduleResult r);
+                                                   double seconds, ScheduleResult r);
   // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
-  // above a feasible objective; stats["gap"] to match.
+  // above a feasible objective; stats.exact.gap to match.
   static void SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r);
   // A feasible r becomes optimal when `bound` (the lattice's or the cut
   // bound, NaN: none) meets its objective.
   static void CloseByBound(double bound, ScheduleResult* r);
-  // dp_topo's best split as the start (at most a fifth of the limit); false
-  // when it finds none.
-  bool DpTopoStart(const Problem& problem, Schedule* warm, ScheduleResult* r) const;
+  // The first start provider's schedule (at most a fifth of the limit);
+  // false when it gives none (or there is no provider).
+  bool FirstStart(RunState* s) const;
   // True for graphs above kLatticeWideMaxNodes: no lattice share runs before
   // the start search, so the dp_topo start is left to it (the fallback).
   static bool StartSearchPrecedesLattice(const Problem& problem);
-  // options_.start_search for its share of what is left of the limit; the
-  // schedule it found when feasible and better than `warm` (null: none).
-  std::optional<Schedule> SearchBetterStart(const Problem& problem, const Schedule* warm, double seconds_left,
-                                            ScheduleResult* r) const;
+  // starts_.search for its share of what is left of the limit; the
+  // schedule it found when feasible and better than the start (none: none).
+  std::optional<Schedule> SearchBetterStart(RunState* s) const;
   // Seconds left once a large graph's start search has used its whole share
-  // (options_.large_start_search_share), with a second of slack: at or below
-  // it, Run returns the start without building the full model.
-  double LargeSearchRemainder() const;
+  // (options_.large_start_search_share) of `limit_s`, with a second of
+  // slack: at or below it, Run returns the start without building the full
+  // model.
+  double LargeSearchRemainder(double limit_s) const;
 
   ExactOptions options_;
+  ExactStarts starts_;
   std::unique_ptr<MilpSolver> solver_;         // injected, or null
   std::unique_ptr<MilpSolver> engine_solver_;  // made by the engine row's factory on first use
 };

@@ -96,10 +96,10 @@ StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) {
     }
     r->status = SolveStatus::kFeasible;
     r->schedule = std::move(split->schedule);
-    r->stats["order"] = static_cast<double>(split->best);
+    r->stats.order.order = static_cast<double>(split->best);
     r->message = "best split of the " + orders[split->best].name + " order";
     if (!split->all_optimal) {
-      r->stats["split_time_limit"] = 1;
+      r->stats.order.split_time_limit = true;
       r->message += " (time limit: some splits are the best known, not proven optimal)";
     }
     return Status::Ok();
@@ -160,7 +160,7 @@ StatusOr<ScheduleResult> ListScheduler::Run(const Problem& problem) {
       r->message = "the greedy fill and the optimal split of the priority order are both infeasible: " + s->why;
     } else {
       r->schedule = s->schedule;
-      r->stats["fallback_split"] = 1;
+      r->stats.order.fallback_split = true;
       r->message = "greedy fill broke a constraint; used the optimal split of the priority order";
     }
     return Status::Ok();

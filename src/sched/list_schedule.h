@@ -29,12 +29,12 @@ std::vector<NamedOrder> NaturalOrders(const Graph& g);
 std::vector<int> ListPriorityOrder(const Graph& g);
 
 // Best OptimalSplit over NaturalOrders(). Status feasible (bound unknown);
-// infeasible if no order has a feasible split (stats["order"] = index of the
+// infeasible if no order has a feasible split (stats.order.order = index of the
 // winning order in NaturalOrders()).
 class DpTopoScheduler final : public Scheduler {
  public:
   // time_limit_s bounds the splits (BestSplitOfOrders); when it cuts one
-  // short, stats["split_time_limit"] = 1 and the message says so.
+  // short, stats.order.split_time_limit and the message says so.
   explicit DpTopoScheduler(double time_limit_s = std::numeric_limits<double>::infinity())
       : time_limit_s_(time_limit_s) {}
   std::string name() const override { return "dp_topo"; }
@@ -49,7 +49,7 @@ class DpTopoScheduler final : public Scheduler {
 // total_param / stages by more than stopping short does (or the remaining
 // nodes are needed one per remaining stage). If that violates
 // children_same_stage or max_stage_param_bytes, the order is split by
-// OptimalSplit instead (stats["fallback_split"] = 1).
+// OptimalSplit instead (stats.order.fallback_split).
 class ListScheduler final : public Scheduler {
  public:
   std::string name() const override { return "list"; }

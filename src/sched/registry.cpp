@@ -6,6 +6,7 @@
 #include "sched/row_table.h"
 #include "sched/rl.h"
 #include "twophase/two_phase.h"
+#include "twophase/two_phase_start.h"
 
 namespace respect {
 
@@ -13,9 +14,8 @@ namespace {
 
 StatusOr<RlOptions> RlOptionsFrom(const Config& config);
 StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOptions& rl);
-StatusOr<ExactOptions> ExactWithStartSearch(const Config& config);
-
 using Made = StatusOr<std::unique_ptr<Scheduler>>;
+Made MakeExact(const Config& config);
 
 // A factory for a scheduler built from options made (and checked) from the
 // config.
@@ -37,7 +37,7 @@ std::vector<MethodRow>& MutableMethodRows() {
       {Method::kHeuristic, "heuristic", "the vendor-style greedy split",
        [](const Config&) { return Made(std::make_unique<HeuristicScheduler>()); }},
       {Method::kExact, "exact", "the proven optimum (lattice DP, cut bound, Cbc)",
-       [](const Config& c) { return MadeFrom<ExactScheduler>(ExactWithStartSearch(c)); }},
+       MakeExact},
       {Method::kRl, "rl", "the learned pointer policy's orders, split optimally",
        [](const Config& c) { return MadeFrom<RlScheduler>(RlOptionsFrom(c)); }},
       {Method::kTwoPhase, "two_phase", "the policy's schedule refined by exact windows", MakeTwoPhase},
@@ -184,33 +184,21 @@ StatusOr<TwoPhaseOptions> TwoPhaseOptionsFrom(const Config& config, const RlOpti
   return t;
 }
 
-// exact with solver.start two_phase / auto: two_phase under the given
-// seconds supplies the MIP start (ExactOptions::start_search).
-StatusOr<ExactOptions> ExactWithStartSearch(const Config& config) {
+// exact, with solver.start two_phase / auto: two_phase's window search as its
+// start search (the provider of twophase/two_phase_start.h, built here so
+// that exact never names two_phase).
+Made MakeExact(const Config& config) {
   auto o = ExactOptionsFrom(config);
   if (!o.ok()) return o.status();
-  if (config.solver.start == StartChoice::kDpTopo) return o;
-  if (config.solver.start == StartChoice::kTwoPhase) o->start_search_min_nodes = 0;
-  o->start_search = [config](const Problem& problem, double seconds) -> StatusOr<Schedule> {
+  RESPECT_RETURN_IF_ERROR(o->Validate());
+  ExactStarts starts;
+  if (config.solver.start != StartChoice::kDpTopo) {
+    if (config.solver.start == StartChoice::kTwoPhase) o->start_search_min_nodes = 0;
     auto rl = RlOptionsFrom(config);
-    if (!rl.ok()) return rl.status();
-    auto two = TwoPhaseOptionsFrom(config, *rl);
-    if (!two.ok()) return two.status();
-    TwoPhaseOptions& t = *two;
-    t.rl.time_limit_s = seconds;
-    t.exact.time_limit_s = seconds;
-    t.exact.progress = false;
-    t.exact.write_lp.clear();
-    t.certify = false;
-    t.bound_thread = false;  // exact runs its own
-    t.widen_to_limit = true;  // exact's start has its share to use: look wider once the rounds stop gaining
-    auto r = TwoPhaseScheduler(t).Run(problem);
-    if (!r.ok()) return r.status();
-    if (r->status != SolveStatus::kFeasible && r->status != SolveStatus::kOptimal)
-      return Status::Internal("two_phase start: " + r->message);
-    return r->schedule;
-  };
-  return o;
+    starts.search = std::make_shared<TwoPhaseStart>(rl.ok() ? TwoPhaseOptionsFrom(config, *rl)
+                                                            : StatusOr<TwoPhaseOptions>(rl.status()));
+  }
+  return Made(std::make_unique<ExactScheduler>(std::move(*o), nullptr, std::move(starts)));
 }
 
 }  // namespace

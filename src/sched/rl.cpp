@@ -51,8 +51,13 @@ Status RlOptions::Validate() const {
 }
 
 StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
+  return Solve(problem, SolveContext(options_.time_limit_s));
+}
+
+StatusOr<ScheduleResult> RlScheduler::Solve(const Problem& problem, const SolveContext& ctx) {
   RESPECT_RETURN_IF_ERROR(options_.Validate());
-  const Stopwatch t0;
+  const Stopwatch t0(ctx.deadline().start());
+  const double limit_s = ctx.limit_s();
   ScheduleResult r;
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &r));
   if (r.status == SolveStatus::kInfeasible) return r;
@@ -65,7 +70,7 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
   DecodeOptions decode = options_.decode;
   for (;;) {
     const Stopwatch t_dec;
-    decode.time_limit_s = time_shares::kRlDecode.Of(options_.time_limit_s - t0.Seconds());
+    decode.time_limit_s = ctx.ShareOfLeft(time_shares::kRlDecode);
     auto cands = policy_->DecodeCandidates(problem.g(), decode);
     if (!cands.ok()) return cands.status();
     decode_ms += 1e3 * t_dec.Seconds();
@@ -74,7 +79,7 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
     const Stopwatch t_split;
     std::vector<const std::vector<int>*> orders;
     for (const auto& c : *cands) orders.push_back(&c.order);
-    auto split = BestSplitOfOrders(problem, orders, options_.time_limit_s - t0.Seconds());
+    auto split = BestSplitOfOrders(problem, orders, limit_s - t0.Seconds());
     if (!split.ok()) return split.status();
     split_ms += 1e3 * t_split.Seconds();
     all_optimal = all_optimal && split->all_optimal;
@@ -87,17 +92,17 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
     candidates += static_cast<int>(cands->size());
     ++rounds;
     const double spent = t0.Seconds();
-    if (!budgeted || spent >= options_.sample_time_s || spent >= options_.time_limit_s) break;
+    if (!budgeted || spent >= options_.sample_time_s || spent >= limit_s) break;
     // The next round: fresh samples only (greedy is in already).
     decode.include_greedy = false;
     decode.seed = options_.decode.seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(rounds);
   }
-  if (!all_optimal) r.stats["split_time_limit"] = 1;
-  if (truncated > 0) r.stats["decode_truncated"] = truncated;
-  r.stats["decode_ms"] = decode_ms;
-  r.stats["split_ms"] = split_ms;
-  r.stats["candidates"] = candidates;
-  r.stats["rounds"] = rounds;
+  r.stats.order.split_time_limit = !all_optimal;
+  if (truncated > 0) r.stats.rl.decode_truncated = truncated;
+  r.stats.rl.decode_ms = decode_ms;
+  r.stats.rl.split_ms = split_ms;
+  r.stats.rl.candidates = candidates;
+  r.stats.rl.rounds = rounds;
   r.seconds = t0.Seconds();
   if (best_i < 0) {
     // No order of the policy splits feasibly (e.g. children_same_stage); not
@@ -107,7 +112,7 @@ StatusOr<ScheduleResult> RlScheduler::Run(const Problem& problem) {
     return r;
   }
   r.policy_weights = RlWeightsSource(options_);
-  r.stats["best_candidate"] = best_i;
+  r.stats.rl.best_candidate = best_i;
   r.status = SolveStatus::kFeasible;
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &r));
   return r;

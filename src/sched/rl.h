@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/solve_context.h"
 #include "policy/policy.h"
 #include "sched/scheduler.h"
 
@@ -48,7 +49,11 @@ class RlScheduler final : public Scheduler {
   RlScheduler(RlOptions options, std::shared_ptr<const PointerPolicy> policy)
       : options_(std::move(options)), policy_(std::move(policy)) {}
   std::string name() const override { return "rl"; }
+  // Solve under a context of options.time_limit_s.
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+  // The run under ctx: its deadline bounds decoding plus splitting
+  // (options.time_limit_s is not read).
+  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx);
 
  private:
   Status EnsurePolicy();

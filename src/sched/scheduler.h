@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "cost/evaluate.h"
 #include "cost/problem.h"
+#include "sched/solve_stats.h"
 
 namespace respect {
 
@@ -27,8 +28,9 @@ struct ScheduleResult {
   // The policy weights the method ran (rl, two_phase): the file loaded, or
   // "random (seed N)"; "" for methods without a policy.
   std::string policy_weights;
-  // Method-specific figures, printed in reports (e.g. "bb_nodes", "window").
-  std::map<std::string, double> stats;
+  // Method-specific figures, typed per engine (sched/solve_stats.h); written
+  // to the schedule JSON under their keys by ForEachStat.
+  SolveStats stats;
   // (seconds since the method started, objective) each time its best
   // schedule improved, when the method records it (two_phase): the primal
   // curve. Written to the schedule JSON as "incumbent_trace".

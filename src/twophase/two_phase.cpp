@@ -1,7 +1,6 @@
 #include "twophase/two_phase.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -17,9 +16,6 @@
 namespace respect {
 
 namespace {
-// The solve path's one clock (core/deadline.h).
-using Clock = SteadyClock;
-double Secs(Clock::time_point a, Clock::time_point b) { return SecondsBetween(a, b); }
 bool HasSchedule(const ScheduleResult& r) {
   return r.status == SolveStatus::kOptimal || r.status == SolveStatus::kFeasible;
 }
@@ -35,9 +31,8 @@ double BinariesOf(const Problem& problem, const Windows& windows) {
 // `r` arrives with its clocks (start_s, end_s, limit_s) set.
 ScheduleResult::WindowRound RoundRecord(ScheduleResult::WindowRound r, const Windows& win, const ScheduleResult& res,
                                         bool improved, double scale, double best) {
-  const auto stat = [&res](const char* key) { return res.stats.count(key) ? res.stats.at(key) : 0.0; };
-  r.build_s = stat("build_seconds");
-  r.solver_s = stat("solver_seconds");
+  r.build_s = res.stats.exact.build_seconds.value_or(0.0);
+  r.solver_s = res.stats.exact.solver_seconds.value_or(0.0);
   r.free_binaries = FreeBinaries(win);
   for (size_t v = 0; v < win.lo.size(); ++v) r.open_nodes += win.hi[v] > win.lo[v] ? 1 : 0;
   r.scale = scale;
@@ -52,28 +47,20 @@ void PrintRound(size_t index, const ScheduleResult::WindowRound& r) {
                index, r.end_s, static_cast<long long>(r.free_binaries), r.open_nodes, r.scale,
                r.closed ? "closed" : "not closed", r.improved ? "gain" : "no gain", r.objective);
 }
-// Appends (seconds since t0, objective) when it improves on the last point.
-void Offer(std::vector<std::pair<double, double>>* trace, Clock::time_point t0, double objective) {
-  if (!std::isfinite(objective)) return;
-  if (!trace->empty() && objective >= trace->back().second) return;
-  trace->emplace_back(Secs(t0, Clock::now()), objective);
-}
 }  // namespace
 
-double TwoPhaseScheduler::StallSeconds(double time_limit_s) {
+double TwoPhaseScheduler::StallSeconds(const SolveContext& ctx) {
   // A window round whose tree search, after a gain, finds nothing better for
   // a tenth of the limit (at least 10 s; MilpOptions::stall_s adds "and as
   // long as the root took") ends: on 5,000-node graphs Cbc's tree went 6 of
   // its 8 minutes without a gain (bench/results/scale.md), time a round
   // centred on the new incumbent can use.
-  return time_shares::kTwoPhaseStall.Of(time_limit_s);
+  return ctx.ShareOf(time_shares::kTwoPhaseStall);
 }
 
-RlOptions TwoPhaseScheduler::RlPhaseOptions(const TwoPhaseOptions& o) {
+SolveContext TwoPhaseScheduler::CoarseContext(const SolveContext& ctx) const {
   // The coarse phase may use a quarter of the time limit; the windows get the rest.
-  RlOptions r = o.rl;
-  r.time_limit_s = std::min(r.time_limit_s, time_shares::kTwoPhaseCoarse.Of(o.exact.time_limit_s));
-  return r;
+  return ctx.Within(std::min(options_.rl.time_limit_s, ctx.ShareOf(time_shares::kTwoPhaseCoarse)));
 }
 
 ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine, int nodes) {
@@ -96,7 +83,7 @@ ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine
 TwoPhaseScheduler::TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<const PointerPolicy> policy,
                                      std::unique_ptr<MilpSolver> solver)
     : options_(options),
-      rl_(policy ? RlScheduler(RlPhaseOptions(options), std::move(policy)) : RlScheduler(RlPhaseOptions(options))),
+      rl_(policy ? RlScheduler(options.rl, std::move(policy)) : RlScheduler(options.rl)),
       exact_(options.exact, std::move(solver)) {}
 
 Status TwoPhaseScheduler::EnsureWindowPolicy() {
@@ -126,39 +113,45 @@ Status TwoPhaseOptions::Validate() const {
 }
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::Run(const Problem& problem) {
+  return Solve(problem, SolveContext(options_.exact.time_limit_s));
+}
+
+StatusOr<ScheduleResult> TwoPhaseScheduler::Solve(const Problem& problem, const SolveContext& ctx) {
   RESPECT_RETURN_IF_ERROR(options_.Validate());
-  const auto t0 = Clock::now();
   ScheduleResult out;
   RESPECT_RETURN_IF_ERROR(EnsureWindowPolicy());
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &out));
   if (out.status == SolveStatus::kInfeasible) return out;
 
   // Phase 1: the coarse schedule.
-  auto coarse = rl_.Run(problem);
+  auto coarse = rl_.Solve(problem, CoarseContext(ctx));
   if (!coarse.ok()) return coarse.status().WithContext("two_phase (rl)");
   if (!HasSchedule(*coarse)) {
-    DpTopoScheduler dp(time_shares::kTwoPhaseDpTopoFallback.Of(options_.exact.time_limit_s));
-    auto fallback = dp.Run(problem);
-    if (!fallback.ok()) return fallback.status();
-    if (!HasSchedule(*fallback)) {
-      // Neither finds a start: solve the full problem.
-      exact_.set_time_limit_s(std::max(1e-3, options_.exact.time_limit_s - Secs(t0, Clock::now())));
-      auto full = exact_.Run(problem);
-      exact_.set_time_limit_s(options_.exact.time_limit_s);
-      if (full.ok()) full->method = name();
-      return full;
-    }
+    bool done = false;
+    coarse = CoarseFallback(problem, ctx, &done);
+    if (done || !coarse.ok()) return coarse;
     out.message = "policy gave no feasible split; coarse schedule from dp_topo";
-    coarse = std::move(fallback);
   }
-  out.policy_weights = RlWeightsSource(RlPhaseOptions(options_));
-  out.stats["rl_seconds"] = Secs(t0, Clock::now());
-  return Refine(problem, std::move(*coarse), t0, std::move(out));
+  out.policy_weights = RlWeightsSource(options_.rl);
+  out.stats.two_phase.rl_seconds = ctx.Elapsed();
+  return Refine(problem, std::move(*coarse), ctx, std::move(out));
+}
+
+StatusOr<ScheduleResult> TwoPhaseScheduler::CoarseFallback(const Problem& problem, const SolveContext& ctx,
+                                                           bool* done) {
+  DpTopoScheduler dp(ctx.ShareOf(time_shares::kTwoPhaseDpTopoFallback));
+  auto fallback = dp.Run(problem);
+  if (!fallback.ok() || HasSchedule(*fallback)) return fallback;
+  // Neither finds a start: solve the full problem, for what is left.
+  *done = true;
+  auto full = exact_.Solve(problem, ctx.WithTrace(nullptr).Within(ctx.Left()));
+  if (full.ok()) full->method = name();
+  return full;
 }
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::RunFrom(const Problem& problem, const Schedule& coarse) {
   RESPECT_RETURN_IF_ERROR(options_.Validate());
-  const auto t0 = Clock::now();
+  const SolveContext ctx(options_.exact.time_limit_s);
   ScheduleResult out;
   RESPECT_RETURN_IF_ERROR(EnsureWindowPolicy());
   RESPECT_RETURN_IF_ERROR(BeginResult(problem, name(), &out));
@@ -168,35 +161,37 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::RunFrom(const Problem& problem, cons
   c.schedule = coarse;
   c.status = SolveStatus::kFeasible;
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &c));
-  out.stats["rl_seconds"] = 0.0;
-  return Refine(problem, std::move(c), t0, std::move(out));
+  out.stats.two_phase.rl_seconds = 0.0;
+  return Refine(problem, std::move(c), ctx, std::move(out));
 }
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, ScheduleResult coarse_result,
-                                                   Clock::time_point t0, ScheduleResult out) {
-  out.stats["coarse_objective"] = coarse_result.objective;
-  std::unique_ptr<CutBoundThread> cut = StartCutBound(problem, t0);
+                                                   const SolveContext& run_ctx, ScheduleResult out) {
+  TwoPhaseStats& st = out.stats.two_phase;
+  st.coarse_objective = coarse_result.objective;
+  std::unique_ptr<CutBoundThread> cut = StartCutBound(problem, run_ctx);
   const Windows hard = FullWindows(problem);
-  Trace trace;
-  Offer(&trace, t0, coarse_result.objective);
+  // The primal curve, from the run's start; every round's exact feeds it.
+  IncumbentTrace trace(Stopwatch(run_ctx.deadline().start()));
+  const SolveContext ctx = run_ctx.WithTrace(&trace);
+  trace.Offer(coarse_result.objective);
   Incumbent alt;
   // Phase clocks (seconds since the run began), for time per phase at scale.
-  out.stats["hard_windows_end_s"] = Secs(t0, Clock::now());
-  if (options_.strong_start) alt = DpTopoAlternative(problem);
-  out.stats["rounds_start_s"] = Secs(t0, Clock::now());
+  st.hard_windows_end_s = ctx.Elapsed();
+  if (options_.strong_start) alt = DpTopoAlternative(problem, ctx);
+  st.rounds_start_s = ctx.Elapsed();
   // Every round's windowed exact reads the closure sums for its incumbent
   // windows (memory_comm only): computed once here, not once per round, and
   // only where they are cheap against the limit (else RunRound goes without).
   Problem shared = problem;
   const double n = problem.g().size();
   if (options_.exact.incumbent_windows && problem.objective.kind == ObjectiveKind::kMemoryComm &&
-      n * n * time_shares::kClosureSecondsPerNodePair <= time_shares::kTwoPhaseClosure.Of(options_.exact.time_limit_s))
+      n * n * time_shares::kClosureSecondsPerNodePair <= ctx.ShareOf(time_shares::kTwoPhaseClosure))
     shared.closure = std::make_shared<const ClosureSums>(ComputeClosureSums(problem.g()));
-  out.stats["closure_end_s"] = Secs(t0, Clock::now());
-  auto rounds =
-      CloseWindows(shared, hard, Incumbent{coarse_result.schedule, coarse_result.objective}, alt, t0, &trace);
+  st.closure_end_s = ctx.Elapsed();
+  auto rounds = CloseWindows(shared, hard, Incumbent{coarse_result.schedule, coarse_result.objective}, alt, ctx);
   if (!rounds.ok()) return rounds.status();
-  out.stats["rounds_end_s"] = Secs(t0, Clock::now());
+  st.rounds_end_s = ctx.Elapsed();
   const double tol = 1e-9 * std::max(1.0, std::fabs(coarse_result.objective));
   Incumbent best = rounds->best;
   bool from_dp_topo = rounds->from_dp_topo;
@@ -204,40 +199,45 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Refine(const Problem& problem, Sched
     best = alt;
     from_dp_topo = true;
   }
-  out.stats["incumbent_from_dp_topo"] = from_dp_topo ? 1 : 0;
-  if (rounds->recentred) out.stats["recentred_on_dp_topo"] = 1;
-  if (rounds->vars_kept >= 0) out.stats["vars_kept"] = rounds->vars_kept;
-  out.stats["window"] = std::max(0, options_.window);
-  out.stats["learned_windows"] = window_policy_->name() == "learned" ? 1 : 0;
-  out.stats["widen_rounds"] = std::max(0, rounds->rounds - 1);
-  out.stats["ilp_seconds"] = rounds->ilp_seconds;
-  out.stats["window_optimal"] = rounds->window_optimal ? 1 : 0;
-  out.stats["stalled_rounds"] = rounds->stalled_rounds;
-  if (rounds->width > options_.window) out.stats["widened_to"] = rounds->width;
+  st.incumbent_from_dp_topo = from_dp_topo;
+  RecordRounds(*rounds, &st);
   out.schedule = std::move(best.schedule);
   out.status = SolveStatus::kFeasible;
-  if (options_.certify) RESPECT_RETURN_IF_ERROR(Certify(problem, t0, &out));
+  if (options_.certify) RESPECT_RETURN_IF_ERROR(Certify(problem, ctx, &out));
   if (cut) JoinCutBound(problem, cut.get(), &out);
-  out.stats["cut_bound_joined_s"] = Secs(t0, Clock::now());
+  st.cut_bound_joined_s = ctx.Elapsed();
   // Counted from the windows: building the full model to count its columns
   // took seconds on 10,000-node graphs, past the time limit.
   // The hard windows are consistent along edges already (an ancestor has
   // fewer ancestors and more descendants), so they need no tightening.
-  out.stats["vars_full"] = FreeBinaries(hard);
+  st.vars_full = FreeBinaries(hard);
   // Without a certificate the bound is the one every schedule obeys.
   if (!std::isfinite(out.bound)) out.bound = SimpleLowerBound(problem);
-  out.seconds = Secs(t0, Clock::now());
+  out.seconds = ctx.Elapsed();
   RESPECT_RETURN_IF_ERROR(FinishResult(problem, &out));
-  Offer(&trace, t0, out.objective);
-  out.incumbent_trace = std::move(trace);
+  trace.Offer(out.objective);
+  out.incumbent_trace = trace.Take();
   out.window_rounds = std::move(rounds->log);
   if (std::isfinite(out.bound) && out.objective > 0)
-    out.stats["certified_gap"] = (out.objective - out.bound) / out.objective;
+    st.certified_gap = (out.objective - out.bound) / out.objective;
   return out;
 }
 
-TwoPhaseScheduler::Incumbent TwoPhaseScheduler::DpTopoAlternative(const Problem& problem) const {
-  DpTopoScheduler dp(time_shares::kTwoPhaseDpTopoAlternative.Of(options_.exact.time_limit_s));
+void TwoPhaseScheduler::RecordRounds(const Rounds& rounds, TwoPhaseStats* st) const {
+  if (rounds.recentred) st->recentred_on_dp_topo = true;
+  if (rounds.vars_kept >= 0) st->vars_kept = rounds.vars_kept;
+  st->window = std::max(0, options_.window);
+  st->learned_windows = window_policy_->name() == "learned";
+  st->widen_rounds = std::max(0, rounds.rounds - 1);
+  st->ilp_seconds = rounds.ilp_seconds;
+  st->window_optimal = rounds.window_optimal;
+  st->stalled_rounds = rounds.stalled_rounds;
+  if (rounds.width > options_.window) st->widened_to = rounds.width;
+}
+
+TwoPhaseScheduler::Incumbent TwoPhaseScheduler::DpTopoAlternative(const Problem& problem,
+                                                                  const SolveContext& ctx) const {
+  DpTopoScheduler dp(ctx.ShareOf(time_shares::kTwoPhaseDpTopoAlternative));
   auto h = dp.Run(problem);
   if (!h.ok() || !HasSchedule(*h)) return {};
   return Incumbent{h->schedule, h->objective};
@@ -279,99 +279,109 @@ TwoPhaseScheduler::NextStep TwoPhaseScheduler::NextRound(const RoundOutcome& o, 
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::RunRound(const Problem& problem, const Windows& win,
                                                      const Schedule& center, double limit_s, bool stall_stop,
-                                                     bool diversifying, Clock::time_point t0, Trace* trace) const {
+                                                     bool diversifying, const SolveContext& ctx) const {
   ExactOptions wo = WindowOptions(options_.exact, options_.window_engine, problem.g().size());
-  wo.time_limit_s = limit_s;
   // Without the shared closure (Refine: too costly) each round would compute its own.
   if (problem.objective.kind == ObjectiveKind::kMemoryComm && !problem.closure) wo.incumbent_windows = false;
-  if (stall_stop && !diversifying) wo.stall_s = StallSeconds(options_.exact.time_limit_s);
-  wo.on_incumbent = [trace, t0](double objective) { Offer(trace, t0, objective); };
-  ExactScheduler window_exact(wo);
-  auto res = window_exact.RunWindowed(problem, &win, &center);
+  if (stall_stop && !diversifying) wo.stall_s = StallSeconds(ctx);
+  ExactScheduler window_exact(wo);  // no start provider: the round's start is its center
+  auto res = window_exact.RunWindowed(problem, &win, &center, ctx.Within(limit_s));
   if (!res.ok()) return res.status().WithContext("two_phase (windowed ILP)");
   return res;
 }
 
+TwoPhaseScheduler::RoundOutcome TwoPhaseScheduler::JudgeRound(const ScheduleResult& res, bool diversifies,
+                                                              const Incumbent& alt, double tol, Rounds* out) {
+  ++out->rounds;
+  RoundOutcome o;
+  o.has_schedule = HasSchedule(res);
+  if (!o.has_schedule) return o;
+  out->window_optimal = res.status == SolveStatus::kOptimal;
+  // An LNS round that did not close its windows was too hard for its time.
+  o.stalled = res.stats.exact.stalled || (diversifies && res.status != SolveStatus::kOptimal);
+  out->stalled_rounds += o.stalled ? 1 : 0;
+  if (res.objective < out->best.objective - tol) {
+    out->best = Incumbent{res.schedule, res.objective};
+    o.improved = true;
+  }
+  // After the first round dp_topo's split competes: when it beats the first
+  // window's optimum, the next round is centred on it.
+  if (out->rounds == 1 && alt.objective < out->best.objective - tol) {
+    out->best = alt;
+    o.improved = out->from_dp_topo = out->recentred = true;
+  }
+  return o;
+}
+
+bool TwoPhaseScheduler::Advance(NextStep next, const WindowPolicy* uniform, Rounds* out, Walk* walk) const {
+  if (walk->state.w > options_.window) out->width = walk->state.w;
+  switch (next) {
+    case NextStep::kStop:
+      return false;
+    case NextStep::kRecentre:
+      walk->center = out->best.schedule;
+      return true;
+    case NextStep::kUniform:
+      walk->policy = uniform;
+      walk->diversifies = false;
+      return true;
+    case NextStep::kSameCenter:
+      return true;
+  }
+  return true;
+}
+
 StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Problem& problem, const Windows& hard,
                                                                     const Incumbent& coarse, const Incumbent& alt,
-                                                                    Clock::time_point t0, Trace* trace) const {
-  // Rounds: windows around a center, closed exactly; NextRound decides what
-  // follows each. After the first round dp_topo's split (alt) competes: when
-  // it beats the first window's optimum, the next round is centred on it.
+                                                                    const SolveContext& ctx) const {
+  // Rounds: windows around a center, closed exactly. Each round is judged
+  // (JudgeRound), NextRound decides what follows from that outcome alone,
+  // and Advance applies its step to the walk.
   const double tol = 1e-9 * std::max(1.0, std::fabs(coarse.objective));
-  bool diversifies = window_policy_->Diversifies();
   const UniformWindows uniform;
-  const WindowPolicy* policy = window_policy_.get();
   Rounds out;
   out.best = coarse;
-  Schedule center = coarse.schedule;
-  RoundState state;
-  state.w = std::max(0, options_.window);
-  state.w_max = options_.widen_to_limit && state.w > 0 ? state.w + TwoPhaseOptions::kMaxExtraWidth : state.w;
-  RoundHistory history;
-  for (;;) {
-    if (options_.exact.time_limit_s - Secs(t0, Clock::now()) <= 0) break;
-    history.scale = state.scale;
-    auto win = policy->Open(problem, hard, center, state.w, history);
+  Walk walk{coarse.schedule, window_policy_.get(), window_policy_->Diversifies(), {}, {}};
+  walk.state.w = std::max(0, options_.window);
+  walk.state.w_max = options_.widen_to_limit && walk.state.w > 0 ? walk.state.w + TwoPhaseOptions::kMaxExtraWidth
+                                                                  : walk.state.w;
+  while (ctx.Left() > 0) {
+    walk.history.scale = walk.state.scale;
+    auto win = walk.policy->Open(problem, hard, walk.center, walk.state.w, walk.history);
     if (!win.ok()) return win.status().WithContext("two_phase (windows)");
     // Opening the windows can take seconds at 100,000 nodes: the round gets
-    // what is left after it.
-    const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
+    // what is left after it; an LNS round gets its share of it.
+    const double left = ctx.Left();
     if (left <= 0) break;
-    // What is left of the limit; an LNS round gets its share of it.
     ScheduleResult::WindowRound clocks;
-    clocks.limit_s = diversifies ? std::min(left, time_shares::kTwoPhaseLnsRound.Of(options_.exact.time_limit_s)) : left;
-    const auto ts = Clock::now();
-    clocks.start_s = Secs(t0, ts);
-    auto res = RunRound(problem, *win, center, clocks.limit_s, !state.last_chance, diversifies, t0, trace);
-    out.ilp_seconds += Secs(ts, Clock::now());
+    clocks.limit_s = walk.diversifies ? std::min(left, ctx.ShareOf(time_shares::kTwoPhaseLnsRound)) : left;
+    const Stopwatch ts;
+    clocks.start_s = ctx.Elapsed();
+    auto res = RunRound(problem, *win, walk.center, clocks.limit_s, !walk.state.last_chance, walk.diversifies, ctx);
+    out.ilp_seconds += ts.Seconds();
     if (!res.ok()) return res.status();
-    ++out.rounds;
-    if (diversifies) history.Record(*win);
+    if (walk.diversifies) walk.history.Record(*win);
     if (out.vars_kept < 0) out.vars_kept = BinariesOf(problem, *win);
-    RoundOutcome o;
-    o.has_schedule = HasSchedule(*res);
-    if (o.has_schedule) {
-      out.window_optimal = res->status == SolveStatus::kOptimal;
-      // An LNS round that did not close its windows was too hard for its time.
-      o.stalled = res->stats.count("stalled") > 0 || (diversifies && res->status != SolveStatus::kOptimal);
-      out.stalled_rounds += o.stalled ? 1 : 0;
-      if (res->objective < out.best.objective - tol) {
-        out.best = Incumbent{res->schedule, res->objective};
-        o.improved = true;
-      }
-      Offer(trace, t0, res->objective);
-      if (out.rounds == 1 && alt.objective < out.best.objective - tol) {
-        Offer(trace, t0, alt.objective);
-        out.best = alt;
-        o.improved = out.from_dp_topo = out.recentred = true;
-      }
-    }
-    clocks.end_s = Secs(t0, Clock::now());
-    out.log.push_back(RoundRecord(clocks, *win, *res, o.improved, state.scale, out.best.objective));
+    const RoundOutcome o = JudgeRound(*res, walk.diversifies, alt, tol, &out);
+    if (o.has_schedule) ctx.OfferIncumbent(res->objective);
+    if (o.has_schedule && out.rounds == 1 && out.recentred) ctx.OfferIncumbent(alt.objective);
+    clocks.end_s = ctx.Elapsed();
+    out.log.push_back(RoundRecord(clocks, *win, *res, o.improved, walk.state.scale, out.best.objective));
     // Quiet for the first second, like exact's progress line: small graphs close in milliseconds.
     if (options_.exact.progress && out.log.back().end_s >= time_shares::kProgressQuietS)
       PrintRound(out.log.size(), out.log.back());
-    const NextStep next = NextRound(o, options_, diversifies, &state);
-    if (state.w > options_.window) out.width = state.w;
-    if (next == NextStep::kStop) break;
-    if (next == NextStep::kRecentre) center = out.best.schedule;
-    if (next == NextStep::kUniform) {
-      policy = &uniform;
-      diversifies = false;
-    }
+    if (!Advance(NextRound(o, options_, walk.diversifies, &walk.state), &uniform, &out, &walk)) break;
   }
   return out;
 }
 
-std::unique_ptr<CutBoundThread> TwoPhaseScheduler::StartCutBound(const Problem& problem, Clock::time_point t0) const {
+std::unique_ptr<CutBoundThread> TwoPhaseScheduler::StartCutBound(const Problem& problem,
+                                                                 const SolveContext& ctx) const {
   // With certify, exact's run on the full problem proves the bound itself
   // (on the zoo in milliseconds: a second thread only slowed it down).
   if (!options_.bound_thread || options_.certify) return nullptr;
-  const double seconds = options_.exact.time_limit_s - Secs(t0, Clock::now());
-  if (seconds <= 0) return nullptr;
-  return ExactScheduler::StartCutBoundThread(options_.exact, problem, std::numeric_limits<double>::infinity(),
-                                             seconds);
+  if (ctx.Left() <= 0) return nullptr;
+  return ExactScheduler::StartCutBoundThread(options_.exact, problem, std::numeric_limits<double>::infinity(), ctx);
 }
 
 void TwoPhaseScheduler::JoinCutBound(const Problem& problem, CutBoundThread* cut, ScheduleResult* out) {
@@ -383,15 +393,14 @@ void TwoPhaseScheduler::JoinCutBound(const Problem& problem, CutBoundThread* cut
   if (ExactScheduler::BoundMeets(out->bound, objective)) out->status = SolveStatus::kOptimal;
 }
 
-Status TwoPhaseScheduler::Certify(const Problem& problem, Clock::time_point t0, ScheduleResult* out) {
+Status TwoPhaseScheduler::Certify(const Problem& problem, const SolveContext& ctx, ScheduleResult* out) {
   // The full problem from the result, for what the rounds left of the limit.
-  const double left = options_.exact.time_limit_s - Secs(t0, Clock::now());
+  const double left = ctx.Left();
   if (left <= 0) return Status::Ok();
-  const auto tc = Clock::now();
-  exact_.set_time_limit_s(left);
-  auto cert = exact_.RunWindowed(problem, nullptr, &out->schedule);
-  exact_.set_time_limit_s(options_.exact.time_limit_s);
-  out->stats["certify_seconds"] = Secs(tc, Clock::now());
+  const Stopwatch tc;
+  // Its incumbents stay out of the primal curve (the result's objective ends it).
+  auto cert = exact_.RunWindowed(problem, nullptr, &out->schedule, ctx.WithTrace(nullptr).Within(left));
+  out->stats.two_phase.certify_seconds = tc.Seconds();
   if (!cert.ok()) return cert.status().WithContext("two_phase (certify)");
   if (!HasSchedule(*cert)) return Status::Ok();
   const Evaluation cur = Evaluate(problem, out->schedule);

@@ -26,13 +26,15 @@
 // incumbent_from_dp_topo = 1 when the result descends from dp_topo's split,
 // 0 when from the policy's; stalled_rounds = rounds cut by StallSeconds;
 // widened_to = the widest windows, when widen_to_limit widened them). Every phase, certify included, shares
-// exact.time_limit_s (wall clock).
+// exact.time_limit_s (wall clock), or under Solve the context's deadline:
+// every phase gets a child context (SolveContext::Within) and no option's
+// limit is changed.
 #pragma once
 
-#include <chrono>
 #include <limits>
 #include <memory>
 
+#include "core/solve_context.h"
 #include "sched/exact.h"
 #include "sched/rl.h"
 #include "sched/scheduler.h"
@@ -91,7 +93,12 @@ class TwoPhaseScheduler final : public Scheduler {
   explicit TwoPhaseScheduler(TwoPhaseOptions options, std::shared_ptr<const PointerPolicy> policy = nullptr,
                              std::unique_ptr<MilpSolver> solver = nullptr);
   std::string name() const override { return "two_phase"; }
+  // Solve under a context of options.exact.time_limit_s.
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+  // The run under ctx: its deadline is the limit (the options' limits are
+  // not read), its stop token ends the bound thread. The result's
+  // incumbent_trace counts from ctx's clock.
+  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx);
   // Phases 2..5 from a given coarse schedule (instead of the policy's):
   // tests and benchmarks. Stats as Run (rl_seconds 0).
   StatusOr<ScheduleResult> RunFrom(const Problem& problem, const Schedule& coarse);
@@ -135,15 +142,20 @@ class TwoPhaseScheduler final : public Scheduler {
   // The windowed solves' options: `engine` unless kAuto, no model file, and
   // light Cbc settings for graphs of at most kLightWindowMaxNodes nodes.
   static ExactOptions WindowOptions(ExactOptions o, ExactEngine engine, int nodes);
-  // TwoPhaseOptions::bound_thread: the thread for what is left of the limit
+  // TwoPhaseOptions::bound_thread: the thread for what is left of ctx
   // (null when it does not apply), and its bound merged into *out.
-  std::unique_ptr<CutBoundThread> StartCutBound(const Problem& problem, std::chrono::steady_clock::time_point t0) const;
+  std::unique_ptr<CutBoundThread> StartCutBound(const Problem& problem, const SolveContext& ctx) const;
   static void JoinCutBound(const Problem& problem, CutBoundThread* cut, ScheduleResult* out);
-  static RlOptions RlPhaseOptions(const TwoPhaseOptions& o);
+  // The coarse phase's context: a quarter of the limit
+  // (time_shares::kTwoPhaseCoarse), at most options.rl.time_limit_s.
+  SolveContext CoarseContext(const SolveContext& ctx) const;
+  // Phase 1 when the policy gives no feasible split: dp_topo's, else the
+  // full problem by exact (whose result is then the run's: *done).
+  StatusOr<ScheduleResult> CoarseFallback(const Problem& problem, const SolveContext& ctx, bool* done);
   // Phases 2..5 after the coarse schedule: DpTopoAlternative (strong_start),
   // CloseWindows, Certify (certify).
-  StatusOr<ScheduleResult> Refine(const Problem& problem, ScheduleResult coarse,
-                                  std::chrono::steady_clock::time_point t0, ScheduleResult out);
+  StatusOr<ScheduleResult> Refine(const Problem& problem, ScheduleResult coarse, const SolveContext& ctx,
+                                  ScheduleResult out);
   struct Incumbent {
     Schedule schedule;
     double objective = std::numeric_limits<double>::infinity();  // +inf: none
@@ -160,27 +172,46 @@ class TwoPhaseScheduler final : public Scheduler {
     int width = 0;                // the widest windows searched, when widen_to_limit widened them
     std::vector<ScheduleResult::WindowRound> log;  // one record per round
   };
+  // The rounds' figures in the result's stats.
+  void RecordRounds(const Rounds& rounds, TwoPhaseStats* st) const;
   // How long a window round's tree may go without a better incumbent.
-  static double StallSeconds(double time_limit_s);
+  static double StallSeconds(const SolveContext& ctx);
   // dp_topo's split (for up to time_shares::kTwoPhaseDpTopoAlternative of the limit); none when it finds none.
-  Incumbent DpTopoAlternative(const Problem& problem) const;
+  Incumbent DpTopoAlternative(const Problem& problem, const SolveContext& ctx) const;
   // Window rounds around the coarse schedule, as NextRound decides, within
   // the limit; `alt` competes after the first round. A round whose tree
   // stalls (StallSeconds) is cut short.
-  // Every incumbent the rounds see (Cbc's included) goes to *trace
+  // Every incumbent the rounds see (Cbc's included) goes to ctx.trace()
   // (ScheduleResult::incumbent_trace, improvements only).
-  using Trace = std::vector<std::pair<double, double>>;
   // One round: the windows closed exactly from `center` for `limit_s`
-  // seconds (CloseWindows gives an LNS round time_shares::kTwoPhaseLnsRound
-  // of the limit). A diversifying (LNS) round gets no stall stop.
+  // seconds of ctx (CloseWindows gives an LNS round
+  // time_shares::kTwoPhaseLnsRound of the limit). A diversifying (LNS) round
+  // gets no stall stop.
   StatusOr<ScheduleResult> RunRound(const Problem& problem, const Windows& win, const Schedule& center,
                                     double limit_s, bool stall_stop, bool diversifying,
-                                    std::chrono::steady_clock::time_point t0, Trace* trace) const;
+                                    const SolveContext& ctx) const;
   StatusOr<Rounds> CloseWindows(const Problem& problem, const Windows& hard, const Incumbent& coarse,
-                                const Incumbent& alt, std::chrono::steady_clock::time_point t0, Trace* trace) const;
-  // The full problem from out->schedule for what is left of the limit: a
-  // better schedule, the bound, optimal when proven.
-  Status Certify(const Problem& problem, std::chrono::steady_clock::time_point t0, ScheduleResult* out);
+                                const Incumbent& alt, const SolveContext& ctx) const;
+  // What the rounds carry besides the RoundState: the center, the policy
+  // opening the windows (uniform once a diversifying policy is exhausted),
+  // the history of the windows opened.
+  struct Walk {
+    Schedule center;
+    const WindowPolicy* policy;
+    bool diversifies;
+    RoundHistory history;
+    RoundState state;
+  };
+  // A finished round's outcome (the input of NextRound), judged against the
+  // rounds so far: counts it in *out and takes its schedule when better, or
+  // after the first round `alt` when better still. Pure but for *out.
+  static RoundOutcome JudgeRound(const ScheduleResult& res, bool diversifies, const Incumbent& alt, double tol,
+                                 Rounds* out);
+  // Applies NextRound's step to the walk (*out: the widest width); false on kStop.
+  bool Advance(NextStep next, const WindowPolicy* uniform, Rounds* out, Walk* walk) const;
+  // The full problem from out->schedule for what is left of ctx: a better
+  // schedule, the bound, optimal when proven.
+  Status Certify(const Problem& problem, const SolveContext& ctx, ScheduleResult* out);
 
   // window_policy_ from options_.windows unless one was injected.
   Status EnsureWindowPolicy();
