@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
       obj[k] = r->objective;
       if (slow_ms > 0 && 1e3 * secs[k] > slow_ms) {
         std::string st;
-        for (const auto& kv : r->stats) st += " " + kv.first + "=" + std::to_string(kv.second);
+        for (const auto& kv : r->stats.ToMap()) st += " " + kv.first + "=" + std::to_string(kv.second);
         std::printf("slow label %d: %.1f ms, stages %d, degree %d:%s\n", first + k, 1e3 * secs[k], inst[k].stages,
                     inst[k].max_in_degree, st.c_str());
       }

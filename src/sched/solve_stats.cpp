@@ -1,98 +1,91 @@
 #include "sched/solve_stats.h"
 
+#include <cstddef>
+
 namespace respect {
 
 namespace {
 
 using Visit = std::function<void(const char*, double)>;
 
-// The keys below are the schedule JSON's (docs/formats.md): never rename.
-void Put(const Visit& visit, const char* key, const Figure& f) {
-  if (f) visit(key, *f);
-}
-void Put(const Visit& visit, const char* key, const Flag01& f) {
-  if (f) visit(key, *f ? 1.0 : 0.0);
-}
-void PutIf(const Visit& visit, const char* key, bool set) {
-  if (set) visit(key, 1.0);
+// A figure's key (the schedule JSON's, docs/formats.md: never rename) and
+// where the engine's struct keeps it: a Figure, a Flag01 (written 0 / 1) or
+// a bool (written as 1 when set).
+template <class S>
+struct Key {
+  const char* name;
+  Figure S::*figure = nullptr;
+  Flag01 S::*flag01 = nullptr;
+  bool S::*flag = nullptr;
+};
+
+template <class S, size_t N>
+void Emit(const S& s, const Key<S> (&keys)[N], const Visit& visit) {
+  for (const Key<S>& k : keys) {
+    if (k.figure && s.*k.figure) visit(k.name, *(s.*k.figure));
+    if (k.flag01 && s.*k.flag01) visit(k.name, *(s.*k.flag01) ? 1.0 : 0.0);
+    if (k.flag && s.*k.flag) visit(k.name, 1.0);
+  }
 }
 
-void ExactFigures(const ExactStats& e, const LatticeStats& l, const Visit& visit) {
-  Put(visit, "start_seconds", e.start_seconds);
-  Put(visit, "start_search_seconds", e.start_search_seconds);
-  Put(visit, "start_search_improved", e.start_search_improved);
-  Put(visit, "start_objective", e.start_objective);
-  Put(visit, "start_feasible", e.start_feasible);
-  Put(visit, "build_seconds", e.build_seconds);
-  Put(visit, "ilp_cols", e.ilp_cols);
-  Put(visit, "ilp_rows", e.ilp_rows);
-  Put(visit, "ilp_binaries", e.ilp_binaries);
-  Put(visit, "bb_nodes", e.bb_nodes);
-  Put(visit, "solver_seconds", e.solver_seconds);
-  Put(visit, "lattice_seconds", e.lattice_seconds);
-  Put(visit, "gap", e.gap);
-  Put(visit, "proven_bound", e.proven_bound);
-  PutIf(visit, "stalled", e.stalled);
-  PutIf(visit, "full_model_skipped", e.full_model_skipped);
-  Put(visit, "lattice_ideals", l.ideals);
-  Put(visit, "lattice_labels", l.labels);
-  Put(visit, "lattice_steps", l.steps);
-}
+using E = ExactStats;
+const Key<E> kExact[] = {
+    {"start_seconds", &E::start_seconds},       {"start_search_seconds", &E::start_search_seconds},
+    {"start_search_improved", nullptr, &E::start_search_improved},
+    {"start_objective", &E::start_objective},   {"start_feasible", nullptr, &E::start_feasible},
+    {"build_seconds", &E::build_seconds},       {"ilp_cols", &E::ilp_cols},
+    {"ilp_rows", &E::ilp_rows},                 {"ilp_binaries", &E::ilp_binaries},
+    {"bb_nodes", &E::bb_nodes},                 {"solver_seconds", &E::solver_seconds},
+    {"lattice_seconds", &E::lattice_seconds},   {"gap", &E::gap},
+    {"proven_bound", &E::proven_bound},         {"stalled", nullptr, nullptr, &E::stalled},
+    {"full_model_skipped", nullptr, nullptr, &E::full_model_skipped}};
 
-void CutBoundFigures(const CutBoundStats& c, const Visit& visit) {
-  Put(visit, "cut_bound", c.bound);
-  Put(visit, "cut_bound_seconds", c.seconds);
-  Put(visit, "cut_bound_peaks", c.peaks);
-  Put(visit, "cut_bound_bands", c.bands);
-  Put(visit, "cut_bound_band_ilps", c.band_ilps);
-  Put(visit, "cut_bound_peak", c.peak);
-  PutIf(visit, "cut_bound_stalled", c.stalled);
-  PutIf(visit, "cut_bound_concurrent", c.concurrent);
-}
+using L = LatticeStats;
+const Key<L> kLattice[] = {{"lattice_ideals", &L::ideals}, {"lattice_labels", &L::labels}, {"lattice_steps", &L::steps}};
 
-void TwoPhaseFigures(const TwoPhaseStats& t, const Visit& visit) {
-  Put(visit, "rl_seconds", t.rl_seconds);
-  Put(visit, "coarse_objective", t.coarse_objective);
-  Put(visit, "hard_windows_end_s", t.hard_windows_end_s);
-  Put(visit, "rounds_start_s", t.rounds_start_s);
-  Put(visit, "closure_end_s", t.closure_end_s);
-  Put(visit, "rounds_end_s", t.rounds_end_s);
-  Put(visit, "cut_bound_joined_s", t.cut_bound_joined_s);
-  Put(visit, "incumbent_from_dp_topo", t.incumbent_from_dp_topo);
-  PutIf(visit, "recentred_on_dp_topo", t.recentred_on_dp_topo);
-  Put(visit, "vars_kept", t.vars_kept);
-  Put(visit, "vars_full", t.vars_full);
-  Put(visit, "window", t.window);
-  Put(visit, "widen_rounds", t.widen_rounds);
-  Put(visit, "widened_to", t.widened_to);
-  Put(visit, "learned_windows", t.learned_windows);
-  Put(visit, "window_optimal", t.window_optimal);
-  Put(visit, "ilp_seconds", t.ilp_seconds);
-  Put(visit, "stalled_rounds", t.stalled_rounds);
-  Put(visit, "certify_seconds", t.certify_seconds);
-  Put(visit, "certified_gap", t.certified_gap);
-}
+using C = CutBoundStats;
+const Key<C> kCutBound[] = {
+    {"cut_bound", &C::bound},           {"cut_bound_seconds", &C::seconds}, {"cut_bound_peaks", &C::peaks},
+    {"cut_bound_bands", &C::bands},     {"cut_bound_band_ilps", &C::band_ilps}, {"cut_bound_peak", &C::peak},
+    {"cut_bound_stalled", nullptr, nullptr, &C::stalled},
+    {"cut_bound_concurrent", nullptr, nullptr, &C::concurrent}};
 
-void OrderFigures(const RlStats& r, const OrderStats& o, const BruteForceStats& b, const Visit& visit) {
-  Put(visit, "decode_ms", r.decode_ms);
-  Put(visit, "split_ms", r.split_ms);
-  Put(visit, "candidates", r.candidates);
-  Put(visit, "rounds", r.rounds);
-  Put(visit, "best_candidate", r.best_candidate);
-  Put(visit, "decode_truncated", r.decode_truncated);
-  Put(visit, "order", o.order);
-  PutIf(visit, "split_time_limit", o.split_time_limit);
-  PutIf(visit, "fallback_split", o.fallback_split);
-  Put(visit, "assignments", b.assignments);
-}
+using T = TwoPhaseStats;
+const Key<T> kTwoPhase[] = {
+    {"rl_seconds", &T::rl_seconds},                 {"coarse_objective", &T::coarse_objective},
+    {"hard_windows_end_s", &T::hard_windows_end_s}, {"rounds_start_s", &T::rounds_start_s},
+    {"closure_end_s", &T::closure_end_s},           {"rounds_end_s", &T::rounds_end_s},
+    {"cut_bound_joined_s", &T::cut_bound_joined_s}, {"incumbent_from_dp_topo", nullptr, &T::incumbent_from_dp_topo},
+    {"recentred_on_dp_topo", nullptr, nullptr, &T::recentred_on_dp_topo},
+    {"vars_kept", &T::vars_kept},                   {"vars_full", &T::vars_full},
+    {"window", &T::window},                         {"widen_rounds", &T::widen_rounds},
+    {"widened_to", &T::widened_to},                 {"learned_windows", nullptr, &T::learned_windows},
+    {"window_optimal", nullptr, &T::window_optimal}, {"ilp_seconds", &T::ilp_seconds},
+    {"stalled_rounds", &T::stalled_rounds},         {"certify_seconds", &T::certify_seconds},
+    {"certified_gap", &T::certified_gap}};
+
+using R = RlStats;
+const Key<R> kRl[] = {{"decode_ms", &R::decode_ms},         {"split_ms", &R::split_ms},
+                      {"candidates", &R::candidates},       {"rounds", &R::rounds},
+                      {"best_candidate", &R::best_candidate}, {"decode_truncated", &R::decode_truncated}};
+
+using O = OrderStats;
+const Key<O> kOrder[] = {{"order", &O::order},
+                         {"split_time_limit", nullptr, nullptr, &O::split_time_limit},
+                         {"fallback_split", nullptr, nullptr, &O::fallback_split}};
+
+const Key<BruteForceStats> kBruteForce[] = {{"assignments", &BruteForceStats::assignments}};
 
 }  // namespace
 
 void ForEachStat(const SolveStats& stats, const Visit& visit) {
-  ExactFigures(stats.exact, stats.lattice, visit);
-  CutBoundFigures(stats.cut_bound, visit);
-  TwoPhaseFigures(stats.two_phase, visit);
-  OrderFigures(stats.rl, stats.order, stats.brute_force, visit);
+  Emit(stats.exact, kExact, visit);
+  Emit(stats.lattice, kLattice, visit);
+  Emit(stats.cut_bound, kCutBound, visit);
+  Emit(stats.two_phase, kTwoPhase, visit);
+  Emit(stats.rl, kRl, visit);
+  Emit(stats.order, kOrder, visit);
+  Emit(stats.brute_force, kBruteForce, visit);
 }
 
 std::map<std::string, double> SolveStats::ToMap() const {
