@@ -107,7 +107,9 @@ struct ExactOptions {
 };
 
 // Where exact's MIP starts come from (sched/start_provider.h). Shared so
-// that one provider may serve several runs; used from the solving thread.
+// that one provider may serve several runs; each run calls it from its
+// solving thread, so a provider shared by concurrent runs must be
+// thread-safe (DpTopoStart and TwoPhaseStart are).
 struct ExactStarts {
   // The first start of every run without a caller start (options.warm_start):
   // dp_topo's split unless replaced. Asked for at most a fifth of the limit
@@ -136,7 +138,8 @@ struct ExactStarts {
 // evaluate() (FinishResult); an optimal ILP objective that differs from
 // evaluate() by more than 1e-6 relative is a bug and returns Internal (for a
 // feasible one, evaluate() may only be lower).
-// Stats: cut_bound, cut_bound_seconds, cut_bound_peaks, cut_bound_bands,
+// Stats (sched/solve_stats.h: stats.exact, stats.cut_bound, stats.lattice;
+// by their JSON keys): cut_bound, cut_bound_seconds, cut_bound_peaks, cut_bound_bands,
 // cut_bound_peak (and cut_bound_band_ilps when band ILPs ran,
 // cut_bound_concurrent = 1 when it ran on its own thread) when the cut bound ran; start_search_seconds and start_search_improved (0/1) when the
 // start search ran; bb_nodes, ilp_cols, ilp_rows, ilp_binaries, solver_seconds, gap,

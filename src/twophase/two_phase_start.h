@@ -22,6 +22,8 @@ class TwoPhaseStart final : public StartProvider {
   explicit TwoPhaseStart(StatusOr<TwoPhaseOptions> options);
   std::string name() const override { return "two_phase"; }
   // two_phase under ctx's deadline; its schedule when feasible or optimal.
+  // Thread-safe: each call runs a two_phase of its own (the options are
+  // only read).
   StatusOr<Schedule> Start(const Problem& problem, const SolveContext& ctx) override;
 
  private:
