@@ -12,6 +12,8 @@
 #include <string>
 
 #include "formulations/cut_bound.h"
+#include "sched/heuristic.h"
+#include "sched/list_schedule.h"
 #include "sched/solve_stats.h"
 #include "test_graphs.h"
 
@@ -89,6 +91,26 @@ TEST(CutBoundThread, EndsWhenTheRunsStopTokenIsRequested) {
   const CutBoundResult r = cut.Stop();
   EXPECT_LT(waited.Seconds(), 10.0);
   EXPECT_LT(r.seconds, 30.0);
+}
+
+TEST(SchedulerSolve, MethodsWithoutALimitRunAsTheyAreAndDpTopoReadsTheContext) {
+  std::mt19937_64 rng(5);
+  Problem p = test_graphs::MakeProblem(test_graphs::RandomGraph(rng, 40, 3, "solve40"), 3,
+                                       ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  HeuristicScheduler heuristic;
+  Scheduler& as_phase = heuristic;  // the default Solve is Run
+  auto a = as_phase.Solve(p, SolveContext(0.0));
+  auto b = heuristic.Run(p);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->schedule.stage, b->schedule.stage);
+  // dp_topo under a context splits within its deadline: the same best split
+  // as a run with its own (generous) limit.
+  DpTopoScheduler dp(0.0);  // its own limit is not read by Solve
+  auto c = dp.Solve(p, SolveContext(60.0));
+  auto d = DpTopoScheduler(60.0).Run(p);
+  ASSERT_TRUE(c.ok() && d.ok());
+  EXPECT_EQ(c->schedule.stage, d->schedule.stage);
+  EXPECT_FALSE(c->stats.order.split_time_limit);
 }
 
 TEST(SolveStats, WritesEveryFigureUnderItsKey) {

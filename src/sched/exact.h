@@ -160,7 +160,7 @@ class ExactScheduler final : public Scheduler {
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
   // The run under ctx: its deadline is the limit (options.time_limit_s is not
   // read), its stop token ends the cut bound, its trace gets Cbc's incumbents.
-  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx);
+  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) override;
 
   // The ILP restricted to `windows` (nullptr: none), warm-started from
   // `start` when given (else from the first start provider, if it fits the

@@ -53,7 +53,7 @@ class RlScheduler final : public Scheduler {
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
   // The run under ctx: its deadline bounds decoding plus splitting
   // (options.time_limit_s is not read).
-  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx);
+  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) override;
 
  private:
   Status EnsurePolicy();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/deadline.h"
+#include "core/solve_context.h"
 #include "core/status.h"
 #include "cost/evaluate.h"
 #include "cost/problem.h"
@@ -60,6 +61,15 @@ class Scheduler {
   // Status is an error when the call failed (bad input, solver failure).
   // A proven-infeasible problem is ok() with result.status == kInfeasible.
   virtual StatusOr<ScheduleResult> Run(const Problem& problem) = 0;
+  // The run as a phase of a larger solve: under ctx's deadline (its stop
+  // token and trace where the method reads them). The default is Run, for
+  // methods without a limit (heuristic, list, brute force); exact,
+  // two_phase, rl and dp_topo override it and then read no limit of their
+  // options.
+  virtual StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) {
+    (void)ctx;
+    return Run(problem);
+  }
 };
 
 // Starts a result for `method`: an error Status for a malformed problem

@@ -7,8 +7,7 @@
 namespace respect {
 
 StatusOr<Schedule> DpTopoStart::Start(const Problem& problem, const SolveContext& ctx) {
-  DpTopoScheduler dp(std::max(0.0, ctx.Left()));
-  auto r = dp.Run(problem);
+  auto r = DpTopoScheduler().Solve(problem, ctx);
   if (!r.ok()) return r.status();
   if (r->status != SolveStatus::kFeasible && r->status != SolveStatus::kOptimal)
     return Status::Invalid("dp_topo found no start: " + r->message);

@@ -139,8 +139,7 @@ StatusOr<ScheduleResult> TwoPhaseScheduler::Solve(const Problem& problem, const 
 
 StatusOr<ScheduleResult> TwoPhaseScheduler::CoarseFallback(const Problem& problem, const SolveContext& ctx,
                                                            bool* done) {
-  DpTopoScheduler dp(ctx.ShareOf(time_shares::kTwoPhaseDpTopoFallback));
-  auto fallback = dp.Run(problem);
+  auto fallback = DpTopoScheduler().Solve(problem, ctx.Within(ctx.ShareOf(time_shares::kTwoPhaseDpTopoFallback)));
   if (!fallback.ok() || HasSchedule(*fallback)) return fallback;
   // Neither finds a start: solve the full problem, for what is left.
   *done = true;
@@ -237,8 +236,7 @@ void TwoPhaseScheduler::RecordRounds(const Rounds& rounds, TwoPhaseStats* st) co
 
 TwoPhaseScheduler::Incumbent TwoPhaseScheduler::DpTopoAlternative(const Problem& problem,
                                                                   const SolveContext& ctx) const {
-  DpTopoScheduler dp(ctx.ShareOf(time_shares::kTwoPhaseDpTopoAlternative));
-  auto h = dp.Run(problem);
+  auto h = DpTopoScheduler().Solve(problem, ctx.Within(ctx.ShareOf(time_shares::kTwoPhaseDpTopoAlternative)));
   if (!h.ok() || !HasSchedule(*h)) return {};
   return Incumbent{h->schedule, h->objective};
 }

@@ -98,7 +98,7 @@ class TwoPhaseScheduler final : public Scheduler {
   // The run under ctx: its deadline is the limit (the options' limits are
   // not read), its stop token ends the bound thread. The result's
   // incumbent_trace counts from ctx's clock.
-  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx);
+  StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) override;
   // Phases 2..5 from a given coarse schedule (instead of the policy's):
   // tests and benchmarks. Stats as Run (rl_seconds 0).
   StatusOr<ScheduleResult> RunFrom(const Problem& problem, const Schedule& coarse);
