@@ -343,10 +343,16 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
   walk.state.w = std::max(0, options_.window);
   walk.state.w_max = options_.widen_to_limit && walk.state.w > 0 ? walk.state.w + TwoPhaseOptions::kMaxExtraWidth
                                                                   : walk.state.w;
-  while (ctx.Left() > 0) {
+  // The last opening's seconds: a round whose windows would open past the
+  // limit is not started (at 100,000 nodes an opening takes 7-9 s, and one
+  // begun 2 s before the limit overran it).
+  double open_s = 0.0;
+  while (ctx.Left() > open_s) {
     walk.history.scale = walk.state.scale;
+    const Stopwatch opening;
     auto win = walk.policy->Open(problem, hard, walk.center, walk.state.w, walk.history);
     if (!win.ok()) return win.status().WithContext("two_phase (windows)");
+    open_s = opening.Seconds();
     // Opening the windows can take seconds at 100,000 nodes: the round gets
     // what is left after it; an LNS round gets its share of it.
     const double left = ctx.Left();
