@@ -492,6 +492,9 @@ PYBIND11_MODULE(respect_opt, m) {
                              "bytes crossing each boundary k -> k+1")
       .def_property_readonly("stage_macs", [](const PyScheduleResult& r) { return r.result.eval.stage_macs; })
       .def_property_readonly("stage_time_s", [](const PyScheduleResult& r) { return r.result.eval.stage_time_s; })
+      .def_property_readonly("stage_activation_bytes",
+                             [](const PyScheduleResult& r) { return r.result.eval.stage_activation_bytes; },
+                             "peak bytes of activations live at once in each stage")
       .def("to_json", [](const PyScheduleResult& r) { return ScheduleToJson(r.problem, r.result); },
            "the schedule JSON the CLI writes (docs/formats.md)")
       .def("table", [](const PyScheduleResult& r) { return FormatScheduleTable(r.problem, r.result); },

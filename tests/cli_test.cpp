@@ -87,7 +87,7 @@ TEST(Cli, HelpSeparatesEveryNameFromItsDescription) {
     ++key_lines;
   }
   EXPECT_GT(key_lines, 40);
-  EXPECT_NE(h.out.find("--constraints.max_stage_param_bytes  hard cap"), std::string::npos);
+  EXPECT_NE(h.out.find("--constraints.max_stage_activation_bytes  hard cap"), std::string::npos);
   // The per-key options are listed once, from the key table, not again by CLI11.
   EXPECT_EQ(h.out.find("Config keys:"), std::string::npos) << h.out;
 }
@@ -277,6 +277,26 @@ TEST(Cli, InfeasibleSettingsFailFast) {
   ExpectBadInput("--model " + g + " --stages 3 --methods heuristic" + dir, "fewer than the 3");
   ExpectBadInput("--model " + g + " --stages 2 --constraints.max_stage_param_bytes 6 --methods heuristic" + dir,
                  "below node '2'");
+}
+
+// An activation cap below a node's own step is refused before any method
+// runs; one that every schedule breaks on these stages ends the run after
+// the tables, in one line naming the cap (exit 2).
+TEST(Cli, ImpossibleActivationCapIsRefused) {
+  const std::string g = Write("diamond.json", R"({"name": "diamond", "nodes": [
+      {"id": "a", "param_bytes": 4, "output_bytes": 8}, {"id": "b", "param_bytes": 1, "output_bytes": 4},
+      {"id": "c", "param_bytes": 2, "output_bytes": 6}, {"id": "d", "param_bytes": 4, "output_bytes": 2},
+      {"id": "e", "param_bytes": 3, "output_bytes": 1}],
+      "edges": [{"src": "a", "dst": "b"}, {"src": "a", "dst": "c"}, {"src": "b", "dst": "d"},
+                {"src": "c", "dst": "d"}, {"src": "d", "dst": "e"}]})");
+  const std::string dir = " --output.dir " + ::testing::TempDir() + "/cli_act";
+  ExpectBadInput("--model " + g + " --stages 3 --constraints.max_stage_activation_bytes 13 --methods exact" + dir,
+                 "max_stage_activation_bytes 13 is below node 'c' with its inputs (14 bytes live while it runs)");
+  ExpectBadInput("--model " + g + " --stages 2 --constraints.max_stage_activation_bytes 17 --methods exact" + dir,
+                 "max_stage_activation_bytes 17");
+  RunResult ok = Exec("--model " + g + " --stages 3 --constraints.max_stage_activation_bytes 17 --methods exact" + dir);
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("act MiB"), std::string::npos) << ok.out;
 }
 
 // The malformed inputs a user found in the field (issue 12): each one a

@@ -17,6 +17,7 @@
 #include "sched/heuristic.h"
 #include "sched/registry.h"
 #include "sched/split.h"
+#include "constraint_checks.h"
 #include "test_graphs.h"
 
 namespace respect {
@@ -48,10 +49,6 @@ void ExpectPinsKept(const Problem& p, const Schedule& s, const std::string& what
     ASSERT_GE(v, 0) << what << ": " << name;
     EXPECT_EQ(s.stage[v], stage) << what << ": pin " << name;
   }
-}
-
-bool HasSchedule(const ScheduleResult& r) {
-  return r.status == SolveStatus::kOptimal || r.status == SolveStatus::kFeasible;
 }
 
 bool OneLine(const std::string& s) { return !s.empty() && s.find('\n') == std::string::npos; }
@@ -155,14 +152,9 @@ TEST(Pins, WindowsFixPinnedNodesAndBoundTheirRelatives) {
 
 // --- every method keeps its pins.
 
-Config SmallConfig() {
-  Config c;
-  c.solver.time_limit_s = 10;
-  c.solver.progress = false;
-  return c;
-}
-
-const std::vector<std::string> kMethods = {"heuristic", "dp_topo", "list", "exact", "rl", "two_phase"};
+using constraint_checks::HasSchedule;
+using constraint_checks::SmallConfig;
+const std::vector<std::string>& kMethods = constraint_checks::AllMethods();
 
 TEST(Pins, EveryMethodKeepsThePinsOnTheDiamond) {
   // The unpinned optimum puts b and c together; pin them apart, and d late.

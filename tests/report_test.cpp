@@ -4,6 +4,9 @@
 #include <cmath>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
+#include "cost/evaluate.h"
 #include "io/graph_io.h"
 #include "report/report.h"
 #include "sched/heuristic.h"
@@ -198,6 +201,42 @@ Problem IcmlStyle() {
 
 // The per-stage table: a fits column against edgetpu.sram_bytes and a line
 // counting the stages that fit; the crossing column says what it counts.
+// Activation memory per stage: the table's `act MiB` column and the schedule
+// JSON's stage_activation_bytes (a chain of 3-byte tensors: a step holds
+// the tensor it reads and its own, 6 bytes; stage 1's first node reads the
+// tensor coming in).
+TEST(ScheduleTable, ActivationColumnAndJsonField) {
+  Problem p = Chain4();
+  for (int64_t out : {int64_t{3}, int64_t{1} << 20}) {
+    GraphBuilder b("chain4");
+    for (int i = 0; i < 4; ++i) {
+      Node n;
+      n.id = std::to_string(i);
+      n.param_bytes = 10;
+      n.output_bytes = out;
+      b.AddNode(n);
+      if (i) b.AddEdgeIdx(i - 1, i);
+    }
+    p.graph = std::make_shared<const Graph>(*b.Build());
+    ScheduleResult r;
+    r.method = "fixed";
+    r.status = SolveStatus::kFeasible;
+    r.schedule.stage = {0, 0, 0, 1};
+    r.eval = Evaluate(p, r.schedule);
+    r.objective = r.eval.objective;
+    ASSERT_EQ(r.eval.stage_activation_bytes, (std::vector<int64_t>{2 * out, 2 * out}));
+    const auto doc = nlohmann::json::parse(ScheduleToJson(p, r));
+    EXPECT_EQ(doc.at("stage_activation_bytes"), nlohmann::json({2 * out, 2 * out}));
+    const std::string t = FormatScheduleTable(p, r);
+    EXPECT_NE(t.find("   time ms   act MiB\n"), std::string::npos) << t;
+    const std::string mib = out == 3 ? "     0.000" : "     2.000";
+    // Each stage row ends with its peak in MiB.
+    const size_t row0 = t.find(mib + "\n      1 ");
+    ASSERT_NE(row0, std::string::npos) << t;
+    EXPECT_NE(t.find(mib + "\n  fits on chip", row0 + 1), std::string::npos) << t;
+  }
+}
+
 TEST(ScheduleTable, FitsColumnAndCrossingUnits) {
   Problem p = Chain4();  // parameters 10, 20 | 30, 40 bytes with the heuristic
   p.edgetpu.sram_bytes = 50;

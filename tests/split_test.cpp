@@ -32,24 +32,6 @@ RandomGraphSpec Sizes(int window = 0) {
   return s;
 }
 
-// A uniformly random topological order (random ready node each step).
-std::vector<int> RandomTopoOrder(std::mt19937_64& rng, const Graph& g) {
-  std::vector<int> indeg(g.size()), ready, order;
-  for (int v = 0; v < g.size(); ++v) {
-    indeg[v] = static_cast<int>(g.parents(v).size());
-    if (indeg[v] == 0) ready.push_back(v);
-  }
-  while (!ready.empty()) {
-    const size_t i = static_cast<size_t>(Uni(rng, 0, static_cast<int64_t>(ready.size()) - 1));
-    const int u = ready[i];
-    ready.erase(ready.begin() + static_cast<long>(i));
-    order.push_back(u);
-    for (int c : g.children(u))
-      if (--indeg[c] == 0) ready.push_back(c);
-  }
-  return order;
-}
-
 Problem Make(std::shared_ptr<const Graph> g, int stages, ObjectiveKind kind, CommModel cm) {
   return MakeProblem(std::move(g), stages, kind, cm, 4000000);
 }

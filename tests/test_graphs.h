@@ -74,6 +74,24 @@ inline std::shared_ptr<const Graph> RandomGraph(std::mt19937_64& rng, int n, int
   return std::make_shared<const Graph>(std::move(*g));
 }
 
+// A uniformly random topological order (random ready node each step).
+inline std::vector<int> RandomTopoOrder(std::mt19937_64& rng, const Graph& g) {
+  std::vector<int> indeg(g.size()), ready, order;
+  for (int v = 0; v < g.size(); ++v) {
+    indeg[v] = static_cast<int>(g.parents(v).size());
+    if (indeg[v] == 0) ready.push_back(v);
+  }
+  while (!ready.empty()) {
+    const size_t i = static_cast<size_t>(Uni(rng, 0, static_cast<int64_t>(ready.size()) - 1));
+    const int u = ready[i];
+    ready.erase(ready.begin() + static_cast<long>(i));
+    order.push_back(u);
+    for (int c : g.children(u))
+      if (--indeg[c] == 0) ready.push_back(c);
+  }
+  return order;
+}
+
 // A chain 0 -> 1 -> ... -> n-1 of empty nodes named by their index.
 inline Graph ChainGraph(int n) {
   GraphBuilder b("chain");

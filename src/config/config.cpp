@@ -392,6 +392,9 @@ const std::vector<KeyDef>& Table() {
            "all consumers of a tensor in one stage"),
       Int("constraints.max_stage_param_bytes", REF(int64_t, constraints.max_stage_param_bytes), 0, 1e15,
           "hard cap on a stage's parameter bytes (0 = none)"),
+      Int("constraints.max_stage_activation_bytes", REF(int64_t, constraints.max_stage_activation_bytes), 0, 1e15,
+          "hard cap on a stage's peak of live activation bytes, its nodes run in topological order (0 = none; "
+          "every method keeps it)"),
       NameIntMap("constraints.pin", REF(PinMap, constraints.pin), 0, 1023,
                  "fix nodes to stages: {node name (or id): stage, ...}; every method keeps them; a name no node "
                  "has, a stage past the last, or pins against the edges or the non-empty stages are refused"),

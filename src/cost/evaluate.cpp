@@ -1,5 +1,6 @@
 #include "cost/evaluate.h"
 
+#include "cost/activation.h"
 #include "cost/crossing.h"
 #include "cost/pins.h"
 
@@ -43,6 +44,7 @@ std::string Problem::NoScheduleReason() const {
            " non-empty stages asked for";
   }
   if (std::string why = PinConflict(*this); !why.empty()) return why;
+  if (std::string why = ActivationConflict(*this); !why.empty()) return why;
   if (constraints.max_stage_param_bytes <= 0) return "";
   const int64_t cap = constraints.max_stage_param_bytes;
   const int64_t big = gr.max_param_bytes();
@@ -103,6 +105,9 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
   ev.max_stage_param_bytes = *std::max_element(ev.stage_param_bytes.begin(), ev.stage_param_bytes.end());
   ev.total_crossing_bytes = 0;
   for (int64_t x : ev.crossing_bytes) ev.total_crossing_bytes += x;
+  ev.stage_activation_bytes = StageActivationBytes(g, s.stage, n);
+  ev.max_stage_activation_bytes =
+      *std::max_element(ev.stage_activation_bytes.begin(), ev.stage_activation_bytes.end());
   ev.stage_time_s.assign(n, 0.0);
   for (int k = 0; k < n; ++k) {
     double xin = k > 0 ? static_cast<double>(ev.crossing_bytes[k - 1]) : 0.0;
@@ -138,6 +143,7 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
         return fail("stage " + std::to_string(k) + " holds " + std::to_string(ev.stage_param_bytes[k]) +
                     " parameter bytes, above max_stage_param_bytes " +
                     std::to_string(p.constraints.max_stage_param_bytes));
+  if (std::string why = ActivationViolation(p, ev.stage_activation_bytes); !why.empty()) return fail(std::move(why));
   ev.feasible = true;
   return ev;
 }

@@ -20,8 +20,10 @@ struct Evaluation {
   std::vector<int64_t> stage_macs;         // M_k
   std::vector<int64_t> crossing_bytes;     // X_k, k = 0..n-2
   std::vector<double> stage_time_s;        // T_k (latency model terms; filled for both objectives)
+  std::vector<int64_t> stage_activation_bytes;  // A_k: peak live activation bytes (cost/activation.h)
   int64_t max_stage_param_bytes = 0;       // max_k P_k
   int64_t total_crossing_bytes = 0;        // sum_k X_k
+  int64_t max_stage_activation_bytes = 0;  // max_k A_k
 };
 
 // Seam for the expensive step: schedulers and reports take a CostModel so

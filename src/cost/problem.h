@@ -44,6 +44,8 @@ struct ScheduleConstraints {
   bool nonempty_stages = true;           // every stage holds >= 1 operator node (Graph::is_operator)
   bool children_same_stage = false;      // all consumers of a tensor in one stage
   int64_t max_stage_param_bytes = 0;     // hard cap on P_k; 0 = none
+  // Hard cap on A_k, a stage's peak of live activation bytes (cost/activation.h); 0 = none.
+  int64_t max_stage_activation_bytes = 0;
   // constraints.pin: node name (or id, when no node has that name) -> the
   // stage it must take. Resolved against the graph by cost/pins.h;
   // Problem::Validate refuses unknown names and stages outside [0, stages).
@@ -75,8 +77,9 @@ struct Problem {
   // Why the settings admit no schedule, seen without solving: fewer operator
   // nodes than stages with nonempty_stages, a stage cap below the largest
   // node or below total / stages, pins that contradict precedence or leave
-  // some stages too few operators (cost/pins.h PinConflict); "" when none of
-  // these holds. A solve
+  // some stages too few operators (cost/pins.h PinConflict), an activation
+  // cap below some node's own step (cost/activation.h ActivationConflict);
+  // "" when none of these holds. A solve
   // outcome, not an error: schedulers return it as SolveStatus::kInfeasible
   // (BeginResult). Precondition: Validate() is ok.
   std::string NoScheduleReason() const;

@@ -35,6 +35,7 @@ void EmitObjective(YAML::Emitter& y, const Problem& problem, const Evaluation& e
   if (!ev.feasible) y << YAML::Key << "violation" << YAML::Value << ev.violation;
   y << YAML::Key << "max_stage_param_bytes" << YAML::Value << ev.max_stage_param_bytes;
   y << YAML::Key << "total_crossing_bytes" << YAML::Value << ev.total_crossing_bytes;
+  y << YAML::Key << "max_stage_activation_bytes" << YAML::Value << ev.max_stage_activation_bytes;
   y << YAML::Key << "sram_bytes" << YAML::Value << problem.edgetpu.sram_bytes;
   y << YAML::EndMap;
 }
@@ -48,6 +49,8 @@ void EmitStageCost(YAML::Emitter& y, const Evaluation& ev, int k, int n) {
     y << YAML::Key << "stage_macs" << YAML::Value << ev.stage_macs[k];
     y << YAML::Key << "stage_time_s" << YAML::Value << ev.stage_time_s[k];
   }
+  if (k < static_cast<int>(ev.stage_activation_bytes.size()))
+    y << YAML::Key << "stage_activation_bytes" << YAML::Value << ev.stage_activation_bytes[k];
   if (k + 1 < n && k < static_cast<int>(ev.crossing_bytes.size()))
     y << YAML::Key << "crossing_bytes_to_next" << YAML::Value << ev.crossing_bytes[k];
   y << YAML::EndMap;

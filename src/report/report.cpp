@@ -95,7 +95,7 @@ void PrintStageRows(const Problem& p, const ScheduleResult& r, std::ostream& os)
   std::vector<int> count(p.stages, 0);
   for (int s : r.schedule.stage) ++count[s];
   os << "  stage  nodes   params MiB  on-chip MiB  off-chip MiB  fits" << Pad(CrossingHeading(p), 16)
-     << "   time ms\n";
+     << "   time ms   act MiB\n";
   for (int k = 0; k < p.stages; ++k) {
     const int64_t on = std::min<int64_t>(e.stage_param_bytes[k], p.edgetpu.sram_bytes);
     os << "  " << Pad(std::to_string(k), 5) << Pad(std::to_string(count[k]), 7)
@@ -103,7 +103,8 @@ void PrintStageRows(const Problem& p, const ScheduleResult& r, std::ostream& os)
        << Pad(Fmt("%.3f", Mib(e.offchip_bytes[k])), 14)
        << Pad(e.stage_param_bytes[k] <= p.edgetpu.sram_bytes ? "yes" : "no", 6)
        << Pad(k + 1 < p.stages ? CrossingText(p, e.crossing_bytes[k]) : "-", 16)
-       << Pad(Fmt("%.3f", e.stage_time_s[k] * 1e3), 10) << "\n";
+       << Pad(Fmt("%.3f", e.stage_time_s[k] * 1e3), 10) << Pad(Fmt("%.3f", Mib(e.stage_activation_bytes[k])), 10)
+       << "\n";
   }
 }
 
@@ -273,6 +274,7 @@ std::string ScheduleToJson(const Problem& p, const ScheduleResult& r) {
   doc["assignment"] = std::move(assignment);
   doc["stage_param_bytes"] = r.eval.stage_param_bytes;
   doc["crossing_bytes"] = r.eval.crossing_bytes;
+  doc["stage_activation_bytes"] = r.eval.stage_activation_bytes;
   if (!r.policy_weights.empty()) doc["policy_weights"] = r.policy_weights;
   if (!r.message.empty()) doc["message"] = r.message;
   if (!r.stats.empty()) doc["stats"] = StatsJson(r.stats);

@@ -11,6 +11,7 @@
 #include "core/option_bounds.h"
 #include "core/progress.h"
 #include "core/time_shares.h"
+#include "formulations/activation_cuts.h"
 #include "formulations/cut_bound.h"
 #include "sched/engines.h"
 #include "sched/lattice.h"
@@ -424,7 +425,11 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   MilpSolver* solver = IlpSolver();
   if (!solver) return Status::Internal(std::string("exact scheduler: engine '") + FindEngine(options_.engine)->name +
                                        "' made no solver");
-  auto solved = solver->Solve(ilp.milp, mo);
+  // With constraints.max_stage_activation_bytes: lazy cuts, solving again
+  // until the solution keeps the cap (the model gains rows, no columns).
+  int act_rounds = 0;
+  auto solved = SolveWithActivationCuts(solver, &*built, mo, &act_rounds);
+  if (act_rounds > 0) r.stats["activation_cut_rounds"] = act_rounds;
   if (s->line) s->line->Finish();
   JoinCutBound(s);
   if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver->name() + ")");

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/deadline.h"
+#include "cost/activation.h"
 #include "cost/pins.h"
 
 namespace respect {
@@ -46,10 +47,20 @@ struct CutRules {
   std::vector<int> ops;        // prefix counts of operator nodes (n+1)
   std::vector<char> ok;        // AllowedCuts
   PinCuts pins;
+  SegmentActivationFits act;            // max_stage_activation_bytes
   std::vector<std::vector<char>> rest;  // empty: the operator count decides
 
   bool SegmentFits(int a, int b) const {
-    return (!nonempty || ops[b] > ops[a]) && (cap <= 0 || param[b] - param[a] <= cap);
+    return (!nonempty || ops[b] > ops[a]) && (cap <= 0 || param[b] - param[a] <= cap) && act.Fits(a, b);
+  }
+  // Is some end j in [jmin, jmax] of a segment from c one that fits and that
+  // rest[k + 1] allows? good: prefix counts of the allowed ends.
+  bool SomeEnd(int c, int jmin, int jmax, const std::vector<int>& good) const {
+    jmax = std::min(jmax, act.MaxEnd(c));
+    if (act.staircase()) return jmin <= jmax && good[jmax + 1] - good[jmin] > 0;
+    for (int j = jmin; j <= jmax; ++j)
+      if (good[j + 1] > good[j] && act.Fits(c, j)) return true;
+    return false;
   }
   // May cut k (the start of stage k) go to c after cut k-1 at prev?
   bool Allowed(int k, int prev, int c) const {
@@ -77,7 +88,7 @@ void CutRules::TabulateRests() {
       int jmax = n;
       if (cap > 0)
         jmax = static_cast<int>(std::upper_bound(param.begin() + c, param.end(), param[c] + cap) - param.begin()) - 1;
-      rest[k][c] = jmin <= jmax && good[jmax + 1] - good[jmin] > 0;
+      rest[k][c] = SomeEnd(c, jmin, jmax, good);
     }
   }
 }
@@ -97,7 +108,9 @@ CutRules MakeCutRules(const Problem& p, const std::vector<int>& order) {
   }
   r.ok = AllowedCuts(p, order);
   r.pins = ComputePinCuts(p, order);
-  if (r.cap > 0 || !p.constraints.pin.empty() || p.constraints.children_same_stage) r.TabulateRests();
+  r.act = SegmentActivationFits(p, order);
+  if (r.cap > 0 || !p.constraints.pin.empty() || p.constraints.children_same_stage || r.act.capped())
+    r.TabulateRests();
   return r;
 }
 

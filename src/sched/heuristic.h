@@ -13,7 +13,8 @@ namespace respect {
 // Cuts `order` (a topological order) where the running parameter sum is
 // closest to k * total / stages, among the cuts that keep every segment
 // non-empty and, when asked, every tensor's consumers in one segment, every
-// segment under max_stage_param_bytes and every pinned node in its stage,
+// segment under max_stage_param_bytes and max_stage_activation_bytes and
+// every pinned node in its stage,
 // and that still leave the rest of the order a way to meet them all
 // (constraints.pin needs an order listing the pins by stage: the scheduler
 // passes PinConsistentOrder of the graph's order). The stage per node, or

@@ -340,6 +340,13 @@ LatticeResult SolveOnIdealLattice(const Problem& problem, const Windows* windows
     r.message = "problem has no graph";
     return r;
   }
+  if (problem.constraints.max_stage_activation_bytes > 0) {
+    // Bypassed: checking a step's stage would sweep the stage and its edges
+    // at every (set, successor) step; the ILP's lazy cuts keep the cap.
+    LatticeResult r;
+    r.message = "the lattice DP does not model max_stage_activation_bytes";
+    return r;
+  }
   if (options.wide_only) return lattice_internal::SolveWide(problem, windows, start, options);
   if (problem.g().size() > kLatticeMaxNodes) {
     if (!options.wide) {

@@ -1,6 +1,7 @@
 #include "sched/split.h"
 
 #include "core/deadline.h"
+#include "cost/activation.h"
 #include "cost/crossing.h"
 #include "cost/evaluate.h"
 #include "cost/pins.h"
@@ -26,10 +27,14 @@ struct OrderData {
   std::vector<int> ops;         // prefix counts of operator nodes along the order (n+1)
   bool nonempty = false;        // every segment needs an operator (nonempty_stages)
   PinCuts pins;                 // where each cut may go under constraints.pin
+  SegmentActivationFits act;    // which segments keep max_stage_activation_bytes (BestSplit sets it)
   // May the first k segments end at position j (pins)?
   bool EndOk(int k, int j) const { return pins.EndOk(k, j); }
-  // May order[i..j-1] be one segment (it holds an operator, if it must)?
-  bool SegmentOk(int i, int j) const { return !nonempty || ops[j] > ops[i]; }
+  // May order[i..j-1] be one segment (it holds an operator, if it must, and
+  // its activations fit)?
+  bool SegmentOk(int i, int j) const { return (!nonempty || ops[j] > ops[i]) && act.Fits(i, j); }
+  // On the activation staircase no smaller start fits once i does not.
+  bool ActStopsAt(int i, int j) const { return act.staircase() && !act.Fits(i, j); }
   // Operators from position j on.
   int OpsAfter(int j) const { return ops[n] - ops[j]; }
 };
@@ -122,6 +127,8 @@ SplitOutcome NoSplit(const Problem& p) {
   if (p.constraints.children_same_stage) { why += sep + "children_same_stage"; sep = ", "; }
   if (p.constraints.max_stage_param_bytes > 0)
     { why += sep + "max_stage_param_bytes " + std::to_string(p.constraints.max_stage_param_bytes); sep = ", "; }
+  if (p.constraints.max_stage_activation_bytes > 0)
+    { why += sep + "max_stage_activation_bytes " + std::to_string(p.constraints.max_stage_activation_bytes); sep = ", "; }
   if (!p.constraints.pin.empty()) why += sep + "constraints.pin";
   return NotFound(std::move(why));
 }
@@ -139,6 +146,9 @@ struct Label {
 // (segments, end) whose admissible starts form a sliding window: O(S n).
 // Returns the segment starts, or an empty vector when no split fits.
 std::vector<int> CappedSplit(const Problem& p, const OrderData& d, int64_t m_cap) {
+  // The admissible starts must form a sliding window: with an activation
+  // cap off the staircase the incumbent comes from the greedy split alone.
+  if (!d.act.staircase()) return {};
   const int n = d.n;
   const int S = std::min(p.stages, n);
   const bool nonempty = p.constraints.nonempty_stages;
@@ -165,7 +175,7 @@ std::vector<int> CappedSplit(const Problem& p, const OrderData& d, int64_t m_cap
         while (tail > head && f[k - 1][dq[tail - 1]] >= f[k - 1][i]) --tail;
         dq[tail++] = i;
       }
-      while (lo < j && d.param[j] - d.param[lo] > m_cap) ++lo;
+      while (lo < j && (d.param[j] - d.param[lo] > m_cap || !d.act.Fits(lo, j))) ++lo;
       while (tail > head && dq[head] < lo) ++head;
       if (j < n && (!d.cut_ok[j] || k == S)) continue;
       if (tail == head || !d.EndOk(k, j)) continue;
@@ -319,6 +329,7 @@ void ExtendFronts(const Problem& p, const OrderData& d, const std::vector<std::v
     const int64_t pij = d.param[e.j] - d.param[i];
     if (cap > 0 && pij > cap) break;
     if (J(std::max(pij, e.rest_lb), 0) + e.x_rest > ub) break;  // heavier for every smaller i
+    if (d.ActStopsAt(i, e.j)) break;
     if (i > 0 && !d.cut_ok[i]) continue;
     if (!d.SegmentOk(i, e.j)) continue;
     const std::vector<Label>& prev = prev_fronts[i];
@@ -438,6 +449,7 @@ SplitOutcome SplitLatency(const Problem& p, const std::vector<int>& order, const
       for (int i = j - 1; i >= k - 1; --i) {
         if (cap > 0 && d.param[j] - d.param[i] > cap) break;
         if (base(i, j) >= best) break;  // grows as i decreases
+        if (d.ActStopsAt(i, j)) break;
         if (i > 0 && !d.cut_ok[i]) continue;
         if (!d.SegmentOk(i, j)) continue;
         if (gval[k - 1][i] == kInf) continue;
@@ -483,7 +495,8 @@ StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>&
   if (!g.IsTopologicalOrder(order))
     return Status::Invalid("the order given to the split is not a topological order of graph '" + g.name() + "'");
   if (std::string why = problem.NoScheduleReason(); !why.empty()) return NotFound(std::move(why));
-  const OrderData d = Prepare(problem, order);
+  OrderData d = Prepare(problem, order);
+  d.act = SegmentActivationFits(problem, order);
   if (problem.objective.kind == ObjectiveKind::kLatency) return SplitLatency(problem, order, d);
   return SplitMemoryComm(problem, order, d, options);
 }

@@ -15,7 +15,10 @@
 //                the remaining cuts must add;
 //   latency:     bottleneck DP g[k][j] = min_i max(g[k-1][i], T(i, j)).
 // children_same_stage forbids cuts between two consumers of one tensor;
-// max_stage_param_bytes forbids heavier segments; constraints.pin puts each
+// max_stage_param_bytes forbids heavier segments and max_stage_activation_bytes
+// segments whose activation peak passes it (cost/activation.h
+// SegmentActivationFits; off the run order the min-crossing incumbents are
+// skipped, their window of starts is no longer one); constraints.pin puts each
 // cut after every node pinned below its stage and at or before the first
 // pinned at its stage or later (cost/pins.h PinCuts); nonempty_stages gives every
 // segment an operator node (boundary nodes do not count). With it off,
