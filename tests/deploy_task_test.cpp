@@ -118,6 +118,18 @@ TEST(DeployTask, ManifestCrossingBytesAreWhatSegmentsPass) {
   EXPECT_GT(passed, 0);
   EXPECT_EQ(m["objective"]["total_crossing_bytes"].as<int64_t>(), passed);
   EXPECT_EQ(m["segments"][0]["cost_model"]["crossing_bytes_to_next"].as<int64_t>(), passed);
+  // Activation peaks per segment: every input a segment's operators read is
+  // live at its first step (nothing is forwarded on two stages).
+  int64_t peak = 0;
+  for (const auto& seg : m["segments"]) {
+    int64_t in = 0;
+    for (const auto& t : seg["inputs"]) in += t["bytes"].as<int64_t>();
+    const int64_t act = seg["cost_model"]["stage_activation_bytes"].as<int64_t>();
+    EXPECT_GE(act, in);
+    peak = std::max(peak, act);
+  }
+  EXPECT_GT(peak, 0);
+  EXPECT_EQ(m["objective"]["max_stage_activation_bytes"].as<int64_t>(), peak);
 }
 
 TEST(DeployTask, HeuristicScheduleWritesSegmentsAndManifest) {

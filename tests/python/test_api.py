@@ -86,6 +86,12 @@ def test_config_keys(tmp_path):
     assert json.loads(base.to_json())["comm_model"] == "tensor"
     capped = respect_opt.schedule("zoo:resnet50", 4, constraints__max_stage_param_bytes=26_000_000, **QUIET)
     assert max(capped.stage_param_bytes) <= 26_000_000
+    # Activation peaks per stage: the result, its JSON, and the cap.
+    assert base.stage_activation_bytes == json.loads(base.to_json())["stage_activation_bytes"]
+    assert "act MiB" in base.table()
+    act = respect_opt.schedule("zoo:xception", 4, constraints__max_stage_activation_bytes=23_000_000, **QUIET)
+    assert act.status == "optimal"
+    assert max(act.stage_activation_bytes) <= 23_000_000
 
 
 def test_pins(cli, tmp_path):
@@ -244,6 +250,15 @@ def test_infeasible_is_the_cli_line(cli_error_line):
                           "--constraints.max_stage_param_bytes", "1000")
     with pytest.raises(ValueError) as e:
         respect_opt.schedule("zoo:resnet50", 4, constraints__max_stage_param_bytes=1000)
+    assert str(e.value) == line
+
+
+def test_impossible_activation_cap_is_the_cli_line(cli_error_line):
+    line = cli_error_line("--model", "zoo:resnet50", "--methods", "exact",
+                          "--constraints.max_stage_activation_bytes", "1000")
+    assert "max_stage_activation_bytes 1000 is below node" in line
+    with pytest.raises(ValueError) as e:
+        respect_opt.schedule("zoo:resnet50", 4, constraints__max_stage_activation_bytes=1000)
     assert str(e.value) == line
 
 
