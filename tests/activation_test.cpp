@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "cost/activation.h"
 #include "cost/evaluate.h"
+#include "exact_checks.h"
 #include "sched/brute_force.h"
 #include "sched/registry.h"
 #include "sched/split.h"
@@ -278,6 +279,70 @@ TEST(Activation, SplitSaysWhichCapNoSplitMeets) {
   ASSERT_TRUE(s.ok());
   EXPECT_FALSE(s->found);
   EXPECT_NE(s->why.find("max_stage_activation_bytes 17"), std::string::npos) << s->why;
+}
+
+
+// --- edgetpu.activation_spill: activations beyond what the parameters leave
+// of the SRAM are streamed (latency objective).
+
+TEST(ActivationSpill, StageTimesOfTheDiamondByHand) {
+  Problem p = StagesProblem(Diamond(), 3);
+  p.objective.kind = ObjectiveKind::kLatency;
+  p.edgetpu.sram_bytes = 10;
+  p.edgetpu.offchip_bytes_per_s = 1;
+  p.edgetpu.link_bytes_per_s = 1;
+  const Schedule s{{0, 0, 1, 2, 2}};  // P = 5, 2, 7; A = 12, 14, 12; X = 12, 10
+  Evaluation ev = Evaluate(p, s);
+  EXPECT_EQ(ev.activation_spill_bytes, (std::vector<int64_t>{7, 6, 9}));  // A - (10 - P)
+  EXPECT_EQ(ev.stage_time_s, (std::vector<double>{12, 22, 10}));          // the spill is off
+  p.edgetpu.activation_spill = true;
+  ev = Evaluate(p, s);
+  EXPECT_EQ(ev.stage_time_s, (std::vector<double>{19, 28, 19}));
+  EXPECT_EQ(ev.objective, 28);
+  p.edgetpu.sram_bytes = 6;  // stage 2's parameters leave nothing: A and P - sram both stream
+  ev = Evaluate(p, s);
+  EXPECT_EQ(ev.activation_spill_bytes, (std::vector<int64_t>{11, 10, 12}));
+  EXPECT_EQ(ev.stage_time_s[2], 1 + 12 + 10);
+}
+
+std::vector<Problem> SpillProblems(int n) {
+  std::vector<Problem> out = exact_checks::LatencyProblems(n);
+  for (Problem& p : out) p.edgetpu.activation_spill = true;
+  return out;
+}
+
+// The split prices every segment's spill: the optimal split of an order
+// matches the brute-force split (judged by evaluate()), on the run order
+// and on other orders.
+TEST(ActivationSpill, SplitMatchesBruteForceSplit) {
+  std::mt19937_64 rng(41);
+  int spilling = 0;
+  for (const Problem& p : SpillProblems(9)) {
+    for (int t = 0; t < 2; ++t) {
+      const std::vector<int> order = t == 0 ? p.g().topo_order() : test_graphs::RandomTopoOrder(rng, p.g());
+      auto s = OptimalSplit(p, order);
+      auto b = BruteForceSplit(p, order);
+      ASSERT_TRUE(s.ok() && b.ok());
+      ASSERT_EQ(s->found, b->found) << p.g().name();
+      if (!s->found) continue;
+      const Evaluation es = Evaluate(p, s->schedule), eb = Evaluate(p, b->schedule);
+      EXPECT_NEAR(es.objective, eb.objective, 1e-12 * eb.objective) << p.g().name() << " order " << t;
+      for (int64_t b_k : es.activation_spill_bytes) spilling += b_k > 0;
+    }
+  }
+  EXPECT_GT(spilling, 20);
+}
+
+// exact (the lattice steps aside, the ILP with spill rows) finds the
+// brute-force optimum of the latency with spill.
+TEST(ActivationSpill, ExactMatchesBruteForce) {
+  exact_checks::Tally tally;
+  for (const Problem& p : SpillProblems(8)) {
+    exact_checks::CompareWithBruteForce(p, p.g().name(), &tally, ExactEngine::kCbcDirect);
+    exact_checks::CompareWithBruteForce(p, p.g().name(), &tally, ExactEngine::kAuto);
+  }
+  EXPECT_EQ(tally.compared, 24);
+  EXPECT_GE(tally.optimal, 20);
 }
 
 }  // namespace

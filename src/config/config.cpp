@@ -387,6 +387,9 @@ const std::vector<KeyDef>& Table() {
       Double("edgetpu.macs_per_s", REF(double, edgetpu.macs_per_s), 1, 1e18, "device compute throughput (latency objective)"),
       Double("edgetpu.segment_overhead_s", REF(double, edgetpu.segment_overhead_s), 0, 1e3,
              "fixed time of one segment's invocation, added to every stage (latency objective)"),
+      Bool("edgetpu.activation_spill", REF(bool, edgetpu.activation_spill),
+           "latency objective: activations share edgetpu.sram_bytes with the parameters; a stage's activation "
+           "peak beyond what its parameters leave is streamed off chip"),
       Bool("constraints.nonempty_stages", REF(bool, constraints.nonempty_stages), "every stage holds an operator node (graph boundary nodes do not count)"),
       Bool("constraints.children_same_stage", REF(bool, constraints.children_same_stage),
            "all consumers of a tensor in one stage"),

@@ -32,6 +32,14 @@ namespace respect {
 // O(n + E). Entries for stages no node has are 0.
 std::vector<int64_t> StageActivationBytes(const Graph& g, const std::vector<int>& stage, int stages);
 
+// max(0, activation - max(0, sram - params)): the activation bytes of a stage
+// that do not fit in the on-chip memory its parameters leave
+// (edgetpu.activation_spill).
+inline int64_t ActivationSpillBytes(int64_t activation, int64_t params, int64_t sram) {
+  const int64_t left = sram > params ? sram - params : 0;
+  return activation > left ? activation - left : 0;
+}
+
 // Bytes live while v runs in every schedule: v's output plus the tensors v
 // reads. A lower bound on the peak of the stage holding v.
 int64_t RunFloorBytes(const Graph& g, int v);

@@ -72,8 +72,10 @@ std::vector<int64_t> CrossingBytes(const Graph& g, const std::vector<int>& stage
   return x;
 }
 
-double StageTimeS(const EdgeTpuParams& tp, int64_t macs, int64_t param_bytes, double crossing_bytes) {
-  const int64_t off = std::max<int64_t>(0, param_bytes - tp.sram_bytes);
+double StageTimeS(const EdgeTpuParams& tp, int64_t macs, int64_t param_bytes, double crossing_bytes,
+                  int64_t activation_spill_bytes) {
+  const int64_t off =
+      std::max<int64_t>(0, param_bytes - tp.sram_bytes) + (tp.activation_spill ? activation_spill_bytes : 0);
   return tp.segment_overhead_s + static_cast<double>(macs) / tp.macs_per_s +
          static_cast<double>(off) / tp.offchip_bytes_per_s + crossing_bytes / tp.link_bytes_per_s;
 }
@@ -109,10 +111,14 @@ Evaluation StandardCostModel::Evaluate(const Problem& p, const Schedule& s) cons
   ev.max_stage_activation_bytes =
       *std::max_element(ev.stage_activation_bytes.begin(), ev.stage_activation_bytes.end());
   ev.stage_time_s.assign(n, 0.0);
+  ev.activation_spill_bytes.assign(n, 0);
   for (int k = 0; k < n; ++k) {
     double xin = k > 0 ? static_cast<double>(ev.crossing_bytes[k - 1]) : 0.0;
     double xout = k + 1 < n ? static_cast<double>(ev.crossing_bytes[k]) : 0.0;
-    ev.stage_time_s[k] = StageTimeS(p.edgetpu, ev.stage_macs[k], ev.stage_param_bytes[k], xin + xout);
+    ev.activation_spill_bytes[k] =
+        ActivationSpillBytes(ev.stage_activation_bytes[k], ev.stage_param_bytes[k], p.edgetpu.sram_bytes);
+    ev.stage_time_s[k] =
+        StageTimeS(p.edgetpu, ev.stage_macs[k], ev.stage_param_bytes[k], xin + xout, ev.activation_spill_bytes[k]);
   }
   if (p.objective.kind == ObjectiveKind::kMemoryComm) {
     ev.objective = static_cast<double>(ev.max_stage_param_bytes) +

@@ -27,6 +27,10 @@ const char* ToString(EdgeWeight w);
 // (docs/design.md "Cost model"; `task: calibrate` fits the last four).
 struct EdgeTpuParams {
   int64_t sram_bytes = 8388608;          // on-chip parameter cache per device
+  // Activations share sram_bytes with the parameters: the activation peak
+  // beyond what the stage's parameters leave (max(0, A_k - max(0, sram -
+  // P_k))) is streamed like off-chip parameters (latency objective; docs/design.md).
+  bool activation_spill = false;
   double link_bytes_per_s = 3.2e8;       // inter-stage link (USB) bandwidth
   double offchip_bytes_per_s = 3.2e8;    // host -> device parameter streaming
   double macs_per_s = 2.0e12;            // peak compute

@@ -340,11 +340,13 @@ LatticeResult SolveOnIdealLattice(const Problem& problem, const Windows* windows
     r.message = "problem has no graph";
     return r;
   }
-  if (problem.constraints.max_stage_activation_bytes > 0) {
-    // Bypassed: checking a step's stage would sweep the stage and its edges
-    // at every (set, successor) step; the ILP's lazy cuts keep the cap.
+  const bool spill = problem.edgetpu.activation_spill && problem.objective.kind == ObjectiveKind::kLatency;
+  if (problem.constraints.max_stage_activation_bytes > 0 || spill) {
+    // Bypassed: a step's activation peak would sweep the stage and its edges
+    // at every (set, successor) step; the ILP's lazy rows model both.
     LatticeResult r;
-    r.message = "the lattice DP does not model max_stage_activation_bytes";
+    r.message = spill ? "the lattice DP does not model edgetpu.activation_spill"
+                      : "the lattice DP does not model max_stage_activation_bytes";
     return r;
   }
   if (options.wide_only) return lattice_internal::SolveWide(problem, windows, start, options);

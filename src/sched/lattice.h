@@ -73,8 +73,9 @@ struct LatticeResult {
 // when not null, feasible and inside the windows, is the initial incumbent.
 // Precondition for a meaningful result: problem.Validate() is ok; anything
 // else (invalid input, too many nodes) comes back as kTooLarge with a message.
-// A problem with constraints.max_stage_activation_bytes is not solved here:
-// kTooLarge, so that exact hands it to the ILP (formulations/activation_cuts.h).
+// A problem with constraints.max_stage_activation_bytes, or a latency
+// problem with edgetpu.activation_spill, is not solved here: kTooLarge, so
+// that exact hands it to the ILP (formulations/activation_cuts.h).
 LatticeResult SolveOnIdealLattice(const Problem& problem, const Windows* windows, const Schedule* start,
                                   const LatticeOptions& options = {});
 

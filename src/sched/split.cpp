@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace respect {
 
@@ -421,49 +422,78 @@ SplitOutcome SplitMemoryComm(const Problem& p, const std::vector<int>& order, co
 }
 
 // --- latency: bottleneck DP.
-SplitOutcome SplitLatency(const Problem& p, const std::vector<int>& order, const OrderData& d) {
-  const int n = d.n;
-  const int S = p.stages;
-  const bool nonempty = p.constraints.nonempty_stages;
-  const int64_t cap = p.constraints.max_stage_param_bytes;
-  const EdgeTpuParams& tp = p.edgetpu;
-  const int kmax = std::min(S, n);
-  // Same arithmetic as evaluate(): StageTimeS without, then with, the link term.
-  auto base = [&](int i, int j) { return StageTimeS(tp, d.macs[j] - d.macs[i], d.param[j] - d.param[i], 0.0); };
-  auto T = [&](int i, int j) {
+// g[k][j] = min over i of max(g[k-1][i], T(i, j)), column by column (j), so
+// that with edgetpu.activation_spill one sweep of i per j builds the
+// activation peak of every segment [i, j) the stages ask for.
+struct LatencyDp {
+  const Problem& p;
+  const std::vector<int>& order;
+  const OrderData& d;
+  int n, S, kmax;
+  std::vector<std::vector<double>> gval;
+  std::vector<std::vector<int>> arg;
+
+  LatencyDp(const Problem& problem, const std::vector<int>& o, const OrderData& data)
+      : p(problem), order(o), d(data), n(data.n), S(problem.stages), kmax(std::min(problem.stages, data.n)),
+        gval(kmax + 1, std::vector<double>(n + 1, kInf)), arg(kmax + 1, std::vector<int>(n + 1, -1)) {
+    gval[0][0] = 0.0;
+  }
+  // May the first k segments end at j?
+  bool Active(int k, int j) const {
+    const bool nonempty = p.constraints.nonempty_stages;
+    if (j < k || (nonempty && j > n - (S - k))) return false;
+    if (j < n && (!d.cut_ok[j] || k == S)) return false;
+    if (nonempty && (d.ops[j] < k || d.OpsAfter(j) < S - k)) return false;
+    return d.EndOk(k, j);
+  }
+  // Same arithmetic as evaluate(): StageTimeS without the link term (and
+  // without the spill: a lower bound that grows as i decreases), then with.
+  double Base(int i, int j) const {
+    return StageTimeS(p.edgetpu, d.macs[j] - d.macs[i], d.param[j] - d.param[i], 0.0);
+  }
+  double T(int i, int j, const ActivationProfile* prof) const {
+    const EdgeTpuParams& tp = p.edgetpu;
+    const int64_t pij = d.param[j] - d.param[i];
+    const int64_t spill = prof ? ActivationSpillBytes(prof->Peak(), pij, tp.sram_bytes) : 0;
     const double xin = i > 0 ? static_cast<double>(d.x[i]) : 0.0;
     const double xout = j < n ? static_cast<double>(d.x[j]) : 0.0;
-    return base(i, j) + (xin + xout) / tp.link_bytes_per_s;
-  };
-  std::vector<std::vector<double>> gval(kmax + 1, std::vector<double>(n + 1, kInf));
-  std::vector<std::vector<int>> arg(kmax + 1, std::vector<int>(n + 1, -1));
-  gval[0][0] = 0.0;
-  for (int k = 1; k <= kmax; ++k) {
-    const int jmax = nonempty ? n - (S - k) : n;
-    for (int j = k; j <= jmax; ++j) {
-      if (j < n && (!d.cut_ok[j] || k == S)) continue;
-      if (nonempty && (d.ops[j] < k || d.OpsAfter(j) < S - k)) continue;
-      if (!d.EndOk(k, j)) continue;
-      double best = kInf;
-      int besti = -1;
-      for (int i = j - 1; i >= k - 1; --i) {
-        if (cap > 0 && d.param[j] - d.param[i] > cap) break;
-        if (base(i, j) >= best) break;  // grows as i decreases
-        if (d.ActStopsAt(i, j)) break;
-        if (i > 0 && !d.cut_ok[i]) continue;
-        if (!d.SegmentOk(i, j)) continue;
-        if (gval[k - 1][i] == kInf) continue;
-        const double v = std::max(gval[k - 1][i], T(i, j));
-        if (v < best) { best = v; besti = i; }
-      }
-      gval[k][j] = best;
-      arg[k][j] = besti;
+    return StageTimeS(tp, d.macs[j] - d.macs[i], pij, 0.0, spill) + (xin + xout) / tp.link_bytes_per_s;
+  }
+  void Column(int j, ActivationProfile* prof);
+  SplitOutcome Result() const;
+};
+
+void LatencyDp::Column(int j, ActivationProfile* prof) {
+  std::vector<double> best(kmax + 1, kInf);
+  std::vector<int> ks;
+  for (int k = 1; k <= kmax; ++k)
+    if (Active(k, j)) ks.push_back(k);
+  if (ks.empty()) return;
+  if (prof) prof->Clear();
+  const int64_t cap = p.constraints.max_stage_param_bytes;
+  for (int i = j - 1; i >= ks.front() - 1; --i) {
+    if (cap > 0 && d.param[j] - d.param[i] > cap) break;
+    // Base grows as i decreases: a stage whose best it reaches is done.
+    bool open = false;
+    for (int k : ks) open = open || (i >= k - 1 && Base(i, j) < best[k]);
+    if (!open || d.ActStopsAt(i, j)) break;
+    if (prof) prof->Append(order[i]);  // the segment [i, j), inserted at its front
+    if ((i > 0 && !d.cut_ok[i]) || !d.SegmentOk(i, j)) continue;
+    const double t = T(i, j, prof);
+    for (int k : ks) {
+      if (i < k - 1 || Base(i, j) >= best[k] || gval[k - 1][i] == kInf) continue;
+      const double v = std::max(gval[k - 1][i], t);
+      if (v < best[k]) { best[k] = v; arg[k][j] = i; }
     }
   }
+  for (int k : ks) gval[k][j] = best[k];
+}
+
+SplitOutcome LatencyDp::Result() const {
   int best_k = -1;
   double best = kInf;
   for (int k = 1; k <= kmax; ++k) {
-    if (nonempty && k != S) continue;
+    if (p.constraints.nonempty_stages && k != S) continue;
     if (gval[k][n] < best) { best = gval[k][n]; best_k = k; }
   }
   if (best_k < 0) return NoSplit(p);
@@ -476,6 +506,14 @@ SplitOutcome SplitLatency(const Problem& p, const std::vector<int>& order, const
   }
   std::reverse(starts.begin(), starts.end());
   return Found(FromCuts(order, starts, S));
+}
+
+SplitOutcome SplitLatency(const Problem& p, const std::vector<int>& order, const OrderData& d) {
+  LatencyDp dp(p, order, d);
+  std::unique_ptr<ActivationProfile> prof;
+  if (p.edgetpu.activation_spill) prof = std::make_unique<ActivationProfile>(p.g());
+  for (int j = 1; j <= d.n; ++j) dp.Column(j, prof.get());
+  return dp.Result();
 }
 
 }  // namespace
