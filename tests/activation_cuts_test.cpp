@@ -128,5 +128,44 @@ TEST(ActivationCuts, LoopSolvesAgainUntilTheCapHolds) {
   EXPECT_NE(r->message.find("max_stage_activation_bytes 17"), std::string::npos) << r->message;
 }
 
+
+// edgetpu.activation_spill: the spill rows raise T to the true period of
+// the schedule they come from, and never above the true period of any
+// schedule (T at the least value the rows allow, against evaluate()).
+TEST(ActivationCuts, SpillRowsPriceTheirScheduleAndNoneAboveItsTruePeriod) {
+  std::mt19937_64 rng(37);
+  int rows_checked = 0;
+  for (int t = 0; t < 8; ++t) {
+    auto g = test_graphs::RandomGraph(rng, 7, 3, "sp" + std::to_string(t));
+    Problem p = test_graphs::MakeProblem(g, 3, ObjectiveKind::kLatency, t % 2 ? CommModel::kEdge : CommModel::kTensor);
+    p.edgetpu.activation_spill = true;
+    std::vector<Schedule> all;
+    for (Schedule& s : AllMonotone(*g, 3))
+      if (Evaluate(p, s).feasible) all.push_back(std::move(s));
+    for (size_t i = 0; i < all.size() && i < 10; ++i) {
+      const Schedule& from = all[(i * 7919) % all.size()];
+      auto ilp = BuildScheduleIlp(p);
+      ASSERT_TRUE(ilp.ok());
+      ASSERT_TRUE(ilp->infeasible.empty());
+      const double before = ilp->ToCost(EncodeStart(*ilp, from)[ilp->period_col]);
+      const Evaluation ev = Evaluate(p, from);
+      if (AddSpillCuts(&*ilp, from, before) == 0) {
+        EXPECT_NEAR(before, ev.objective, 1e-9 * ev.objective) << t;  // nothing spills above T
+        continue;
+      }
+      ASSERT_TRUE(ilp->milp.Validate().ok());
+      EXPECT_LT(before, ev.objective * (1 - 1e-9)) << t;
+      EXPECT_NEAR(ilp->ToCost(EncodeStart(*ilp, from)[ilp->period_col]), ev.objective, 1e-9 * ev.objective) << t;
+      for (const Schedule& other : all) {
+        if (!WithinWindows(ilp->windows, other)) continue;
+        const double priced = ilp->ToCost(EncodeStart(*ilp, other)[ilp->period_col]);
+        ASSERT_LE(priced, Evaluate(p, other).objective * (1 + 1e-9)) << t;
+      }
+      ++rows_checked;
+    }
+  }
+  EXPECT_GE(rows_checked, 30);
+}
+
 }  // namespace
 }  // namespace respect
