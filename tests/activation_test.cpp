@@ -220,13 +220,13 @@ TEST(Activation, EveryMethodKeepsTheCapOnTheDiamond) {
 }
 
 // Random graphs of 10 nodes on 3 stages, the cap between the largest node
-// step and the unconstrained optimum's peak: exact (every engine) matches
-// brute force, every method's schedule keeps the cap.
+// step and the unconstrained optimum's peak: exact (auto and lattice
+// engines) matches brute force, every method's schedule keeps the cap.
 TEST(Activation, RandomCapsAgainstBruteForce) {
   std::mt19937_64 rng(2026);
   int feasible = 0, infeasible = 0, binding = 0;
   std::map<std::string, int> found;
-  for (int t = 0; t < 24; ++t) {
+  for (int t = 0; t < 16; ++t) {
     auto g = test_graphs::RandomGraph(rng, 10, 3, "act" + std::to_string(t));
     Problem p = StagesProblem(g, 3);
     auto free_run = BruteForceScheduler().Run(p);
@@ -243,7 +243,7 @@ TEST(Activation, RandomCapsAgainstBruteForce) {
     const bool ok = bf->status == SolveStatus::kOptimal;
     (ok ? feasible : infeasible)++;
     if (ok) ExpectCapKept(p, *bf, what + " brute force");
-    for (const char* engine : {"auto", "lattice", "cbc_direct"}) {
+    for (const char* engine : {"auto", "lattice"}) {  // both hand the cap to the ILP
       Config c = SmallConfig();
       ASSERT_TRUE(ApplyOverride(&c, "solver.engine", engine).ok());
       auto ex = ScheduleWithMethod(p, "exact", c);
@@ -266,8 +266,8 @@ TEST(Activation, RandomCapsAgainstBruteForce) {
       EXPECT_GE(r->objective, bf->objective * (1 - 1e-9)) << what << " " << m;
     }
   }
-  EXPECT_GE(binding, 12);
-  EXPECT_GE(feasible, 10);
+  EXPECT_GE(binding, 8);
+  EXPECT_GE(feasible, 8);
   EXPECT_EQ(found["exact"], feasible);
   for (const char* m : {"dp_topo", "two_phase", "rl"}) EXPECT_GE(found[m], feasible / 2) << m;
 }
