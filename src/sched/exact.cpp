@@ -429,7 +429,7 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   // until the solution keeps the cap (the model gains rows, no columns).
   int act_rounds = 0;
   auto solved = SolveWithActivationCuts(solver, &*built, mo, &act_rounds);
-  if (act_rounds > 0) r.stats["activation_cut_rounds"] = act_rounds;
+  if (act_rounds > 0) r.stats.exact.activation_cut_rounds = act_rounds;
   if (s->line) s->line->Finish();
   JoinCutBound(s);
   if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver->name() + ")");

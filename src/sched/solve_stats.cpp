@@ -38,7 +38,8 @@ const Key<E> kExact[] = {
     {"bb_nodes", &E::bb_nodes},                 {"solver_seconds", &E::solver_seconds},
     {"lattice_seconds", &E::lattice_seconds},   {"gap", &E::gap},
     {"proven_bound", &E::proven_bound},         {"stalled", nullptr, nullptr, &E::stalled},
-    {"full_model_skipped", nullptr, nullptr, &E::full_model_skipped}};
+    {"full_model_skipped", nullptr, nullptr, &E::full_model_skipped},
+    {"activation_cut_rounds", &E::activation_cut_rounds}};
 
 using L = LatticeStats;
 const Key<L> kLattice[] = {{"lattice_ideals", &L::ideals}, {"lattice_labels", &L::labels}, {"lattice_steps", &L::steps}};

@@ -37,6 +37,7 @@ struct ExactStats {
   Figure proven_bound;           // the solver's own bound of an optimal result
   bool stalled = false;          // Cbc's tree stopped by MilpOptions::stall_s
   bool full_model_skipped = false;  // a large graph's start search used its share: no model built
+  Figure activation_cut_rounds;  // extra Cbc solves for activation cuts / spill rows (formulations/activation_cuts.h)
 };
 
 // The ideal-lattice DP (sched/lattice.h) inside exact.
