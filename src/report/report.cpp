@@ -388,17 +388,21 @@ std::string FormatCompareTable(const std::vector<CompareRow>& rows) {
 std::string CompareToCsv(const std::vector<CompareRow>& rows) {
   std::ostringstream os;
   os << "graph,nodes,stages,method,status,objective,bound,gap_to_best,max_stage_param_bytes,"
-        "total_crossing_bytes,seconds,stage_param_bytes,bb_nodes\n";
+        "total_crossing_bytes,seconds,stage_param_bytes,bb_nodes,stage_activation_bytes\n";
+  auto joined = [](const std::vector<int64_t>& v) {
+    std::string out;
+    for (int64_t b : v) out += (out.empty() ? "" : ";") + std::to_string(b);
+    return out;
+  };
   for (const CompareRow& r : rows) {
     const ScheduleResult& s = r.result;
-    std::string per;
-    for (int64_t b : s.eval.stage_param_bytes) per += (per.empty() ? "" : ";") + std::to_string(b);
     auto num = [](double v) { return std::isfinite(v) ? Fmt("%.17g", v) : std::string(""); };
     const Figure& bb = s.stats.exact.bb_nodes;
     os << r.graph << "," << r.nodes << "," << r.stages << "," << s.method << "," << ToString(s.status) << ","
        << num(s.objective) << "," << num(s.bound) << "," << num(r.gap_to_best) << ","
        << s.eval.max_stage_param_bytes << "," << s.eval.total_crossing_bytes << "," << Fmt("%.6f", s.seconds)
-       << "," << per << "," << (bb ? num(*bb) : std::string("")) << "\n";
+       << "," << joined(s.eval.stage_param_bytes) << "," << (bb ? num(*bb) : std::string("")) << ","
+       << joined(s.eval.stage_activation_bytes) << "\n";
   }
   return os.str();
 }
@@ -419,6 +423,7 @@ std::string CompareToJson(const std::vector<CompareRow>& rows) {
     j["solve_seconds"] = s.seconds;
     j["stage_param_bytes"] = s.eval.stage_param_bytes;
     j["crossing_bytes"] = s.eval.crossing_bytes;
+    j["stage_activation_bytes"] = s.eval.stage_activation_bytes;
     j["stats"] = StatsJson(s.stats);
     if (!s.message.empty()) j["message"] = s.message;
     arr.push_back(std::move(j));
