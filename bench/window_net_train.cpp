@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -192,22 +193,56 @@ std::pair<double, double> Score(const StageNetHParams& hp, const StageNetParams&
   return {loss / std::max<size_t>(1, set.size()), acc / std::max<size_t>(1, set.size())};
 }
 
-int Train(const std::map<std::string, std::string>& a) {
-  std::vector<Example> all;
+// The label lines of --labels with their examples; the last --holdout of
+// them (at most a fifth) are held out. False (and a line naming `who`) with
+// fewer than two labels.
+struct LabelSet {
+  std::vector<json> lines;  // the training labels' lines
+  std::vector<Example> train, val;
+};
+bool LoadLabels(const std::map<std::string, std::string>& a, bool per_node, const char* who, LabelSet* out) {
   std::ifstream in(Get(a, "--labels", "labels.jsonl"));
   for (std::string line; std::getline(in, line);) {
     const json d = json::parse(line, nullptr, false);
     if (d.is_discarded()) continue;
-    auto e = MakeExample(d, Get(a, "--per-node", "0") == "1");
-    if (e.ok()) all.push_back(std::move(*e));
+    auto e = MakeExample(d, per_node);
+    if (!e.ok()) continue;
+    out->lines.push_back(d);
+    out->train.push_back(std::move(*e));
   }
-  const size_t holdout = std::min<size_t>(all.size() / 5, std::stoul(Get(a, "--holdout", "16")));
-  if (all.size() < 2) {
-    std::cerr << "train: fewer than 2 labels\n";
-    return 2;
+  const size_t holdout = std::min<size_t>(out->train.size() / 5, std::stoul(Get(a, "--holdout", "16")));
+  if (out->train.size() < 2) {
+    std::cerr << who << ": fewer than 2 labels\n";
+    return false;
   }
-  std::vector<Example> val(all.end() - static_cast<long>(holdout), all.end());
-  all.resize(all.size() - holdout);
+  out->val.assign(std::make_move_iterator(out->train.end() - static_cast<long>(holdout)),
+                  std::make_move_iterator(out->train.end()));
+  out->train.resize(out->train.size() - holdout);
+  out->lines.resize(out->train.size());
+  return true;
+}
+
+// One epoch: the examples in a freshly shuffled order, one Adam step each.
+void RunEpoch(const StageNetHParams& hp, StageNetParams* p, StageNetAdam* adam, Rng* rng,
+              std::vector<const Example*>* order) {
+  std::vector<const Example*>& o = *order;
+  for (size_t i = o.size(); i > 1; --i) std::swap(o[i - 1], o[static_cast<size_t>(rng->UniformInt(0, i - 1))]);
+  for (const Example* e : o) {
+    StageNetTape tape;
+    StageNetForward(hp, *p, e->means, e->x, &tape);
+    StageNetParams g = ZeroStageNetParams(hp);
+    StageNetBackward(hp, *p, e->means, e->x, tape, e->target, e->weight, &g);
+    adam->Step(p, &g, 1.0);
+  }
+}
+
+int Train(const std::map<std::string, std::string>& a) {
+  LabelSet labels;
+  if (!LoadLabels(a, Get(a, "--per-node", "0") == "1", "train", &labels)) return 2;
+  const std::vector<Example>& all = labels.train;
+  const std::vector<Example>& val = labels.val;
+  std::vector<const Example*> order;
+  for (const Example& e : all) order.push_back(&e);
   StageNetHParams hp{kStageFeatureDim, std::stoi(Get(a, "--hidden", "32")), std::stoi(Get(a, "--layers", "3"))};
   const uint64_t seed = std::stoull(Get(a, "--seed", "1"));
   StageNetParams p = InitStageNetParams(hp, seed);
@@ -218,14 +253,7 @@ int Train(const std::map<std::string, std::string>& a) {
   std::printf("train: %zu labels, %zu held out, %lld parameters\n", all.size(), val.size(),
               static_cast<long long>(p.NumParams()));
   for (int ep = 1; ep <= epochs; ++ep) {
-    for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[static_cast<size_t>(rng.UniformInt(0, i - 1))]);
-    for (const Example& e : all) {
-      StageNetTape tape;
-      StageNetForward(hp, p, e.means, e.x, &tape);
-      StageNetParams g = ZeroStageNetParams(hp);
-      StageNetBackward(hp, p, e.means, e.x, tape, e.target, e.weight, &g);
-      adam.Step(&p, &g, 1.0);
-    }
+    RunEpoch(hp, &p, &adam, &rng, &order);
     const auto [tl, ta] = Score(hp, p, all);
     const auto [vl, va] = Score(hp, p, val);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -274,6 +302,7 @@ void CollectRounds(const json& d, std::shared_ptr<const StageNet> net, std::shar
   const double start = objective;
   RoundHistory history;
   const int n = problem->g().size();
+  const GraphMeans means = MakeGraphMeans(problem->g());
   for (int r = 0; r < rounds; ++r) {
     const LearnedWindows policy(r % 2 ? explore : net, 0.25, 8);
     history.scale = std::max(0.25, std::min(16.0, history.scale));
@@ -287,7 +316,7 @@ void CollectRounds(const json& d, std::shared_ptr<const StageNet> net, std::shar
     const bool improved = res->objective < objective * (1 - 1e-9);
     Example e;
     e.x = StageFeatures(*problem, centre, hard);
-    e.means = MakeGraphMeans(problem->g());
+    e.means = means;
     e.target.assign(n, kMaxOffset);
     e.weight.assign(n, 0.0);
     for (int v = 0; v < n; ++v) {
@@ -309,25 +338,11 @@ void CollectRounds(const json& d, std::shared_ptr<const StageNet> net, std::shar
 }
 
 int Finetune(const std::map<std::string, std::string>& a) {
-  std::vector<json> labels;
-  std::vector<Example> exact;
-  std::ifstream in(Get(a, "--labels", "labels.jsonl"));
-  for (std::string line; std::getline(in, line);) {
-    const json d = json::parse(line, nullptr, false);
-    if (d.is_discarded()) continue;
-    auto e = MakeExample(d, true);
-    if (!e.ok()) continue;
-    labels.push_back(d);
-    exact.push_back(std::move(*e));
-  }
-  const size_t holdout = std::min<size_t>(labels.size() / 5, std::stoul(Get(a, "--holdout", "16")));
-  if (labels.size() < 2) {
-    std::cerr << "finetune: fewer than 2 labels\n";
-    return 2;
-  }
-  std::vector<Example> val(exact.end() - static_cast<long>(holdout), exact.end());
-  exact.resize(exact.size() - holdout);
-  labels.resize(labels.size() - holdout);
+  LabelSet set;
+  if (!LoadLabels(a, /*per_node=*/true, "finetune", &set)) return 2;
+  const std::vector<json>& labels = set.lines;
+  const std::vector<Example>& exact = set.train;
+  const std::vector<Example>& val = set.val;
   auto loaded = LoadWindowNet(Get(a, "--weights", "default"), 1);
   if (!loaded.ok()) {
     std::cerr << "finetune: " << loaded.status().message() << "\n";
@@ -360,14 +375,7 @@ int Finetune(const std::map<std::string, std::string>& a) {
     for (const Example& e : exact) all.push_back(&e);
     for (const Example& e : collected.examples) all.push_back(&e);
     for (int ep = 1; ep <= epochs; ++ep) {
-      for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[static_cast<size_t>(rng.UniformInt(0, i - 1))]);
-      for (const Example* e : all) {
-        StageNetTape tape;
-        StageNetForward(hp, net.params, e->means, e->x, &tape);
-        StageNetParams g = ZeroStageNetParams(hp);
-        StageNetBackward(hp, net.params, e->means, e->x, tape, e->target, e->weight, &g);
-        adam.Step(&net.params, &g, 1.0);
-      }
+      RunEpoch(hp, &net.params, &adam, &rng, &all);
       const auto [vl, va] = Score(hp, net.params, val);
       std::printf("iteration %d epoch %d/%d  held-out exact labels: loss %.4f acc %.3f move-AUC %.3f  %.1f s\n", it, ep,
                   epochs, vl, va, MoveAuc(hp, net.params, val), secs());

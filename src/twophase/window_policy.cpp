@@ -103,9 +103,7 @@ class OpenGroups {
  private:
   std::vector<int> parent_, size_;
 };
-}  // namespace
 
-namespace {
 // One extension of a window: node v grows by one stage on `side`.
 struct Step {
   int v;
