@@ -17,6 +17,7 @@
 #include "core/time_shares.h"
 #include "cost/crossing.h"
 #include "cost/evaluate.h"
+#include "formulations/crossing_clusters.h"
 #include "formulations/reachability.h"
 #include "formulations/schedule_ilp.h"
 
@@ -89,7 +90,7 @@ class DownSetCuts {
       // whose window starts after k.
       for (int v = 0; v < g_.size(); ++v)
         vx[v] = w.hi[v] <= k ? FlowNetwork::kSource : (w.lo[v] > k ? FlowNetwork::kSink : kFree);
-      sum += MinCut(&vx);
+      sum += std::max(MinCut(&vx), boundary_floor_);
       ++*max_flows;
     }
     return problem_.objective.comm_weight * static_cast<double>(sum);
@@ -158,6 +159,15 @@ class DownSetCuts {
   // inside.
   int64_t BandModel(const std::vector<int>& vx, double unit, MilpModel* model, std::vector<int>* col) const;
   double BandIlpMargin() const { return 1e-6 * static_cast<double>(weights_.total()) + 1.0; }
+
+  // The least crossing of a down-set that holds an operator node and leaves
+  // one out (with operators_only false: any node), over every such
+  // down-set; -1 when the stop came first (a partial minimum bounds
+  // nothing). Fix an operator r: a down-set without r holds a minimal
+  // operator s (one with no operator ancestor) and s's ancestors, one with
+  // r leaves out a maximal operator t and t's descendants, so one max-flow
+  // per such s and t. *max_flows counts them.
+  int64_t LeastProperCut(bool operators_only, int* max_flows) const;
 
  private:
   static constexpr int kFree = -1;
@@ -255,6 +265,13 @@ class DownSetCuts {
 
   bool Stopped() const { return stop_.Requested(); }
 
+ public:
+  // With the non-empty rule every D_k holds an operator and leaves one out,
+  // so X_k >= LeastProperCut(true): Crossing uses it per boundary.
+  void set_boundary_floor(int64_t floor) { boundary_floor_ = std::max<int64_t>(0, floor); }
+
+ private:
+  int64_t boundary_floor_ = 0;
   StopToken stop_;
   const Problem& problem_;
   const Graph& g_;
@@ -262,6 +279,47 @@ class DownSetCuts {
   const Windows hard_;  // FullWindows(problem_), the same for every peak
   const CrossingWeights weights_;
 };
+
+int64_t DownSetCuts::LeastProperCut(bool operators_only, int* max_flows) const {
+  const int n = g_.size();
+  auto op = [&](int v) { return !operators_only || g_.is_operator(v); };
+  // Operators with no operator ancestor / descendant, in topological order
+  // (an operator's operator ancestors come first).
+  std::vector<char> below(n, 0), above(n, 0);  // an operator lies strictly above / below
+  for (int v : g_.topo_order())
+    for (int p : g_.parents(v)) below[v] |= below[p] || op(p);
+  for (auto it = g_.topo_order().rbegin(); it != g_.topo_order().rend(); ++it)
+    for (int c : g_.children(*it)) above[*it] |= above[c] || op(c);
+  int r = -1;
+  for (int v = 0; v < n && r < 0; ++v)
+    if (op(v)) r = v;
+  if (r < 0) return 0;
+  std::vector<int> r_down = g_.Descendants(r), r_up = g_.Ancestors(r);
+  r_down.push_back(r);
+  r_up.push_back(r);
+  std::vector<char> in_down(n, 0), in_up(n, 0);
+  for (int v : r_down) in_down[v] = 1;
+  for (int v : r_up) in_up[v] = 1;
+  int64_t least = std::numeric_limits<int64_t>::max();
+  std::vector<int> vx(n);
+  for (int v = 0; v < n; ++v) {
+    if (Stopped()) return -1;
+    const bool minimal = op(v) && !below[v] && !in_down[v];  // s: with its ancestors in, r out
+    const bool maximal = op(v) && !above[v] && !in_up[v];    // t: with its descendants out, r in
+    for (int side = 0; side < 2; ++side) {
+      if (!(side == 0 ? minimal : maximal)) continue;
+      std::fill(vx.begin(), vx.end(), kFree);
+      const int near = side == 0 ? FlowNetwork::kSource : FlowNetwork::kSink;
+      const int far = side == 0 ? FlowNetwork::kSink : FlowNetwork::kSource;
+      for (int u : side == 0 ? g_.Ancestors(v) : g_.Descendants(v)) vx[u] = near;
+      vx[v] = near;
+      for (int u : side == 0 ? r_down : r_up) vx[u] = far;
+      least = std::min(least, MinCut(&vx));
+      ++*max_flows;
+    }
+  }
+  return least == std::numeric_limits<int64_t>::max() ? -1 : least;
+}
 
 int64_t DownSetCuts::BandModel(const std::vector<int>& vx, double unit, MilpModel* model,
                                std::vector<int>* col_out) const {
@@ -466,6 +524,16 @@ class BandTable {
 
   const std::vector<Band>& bands() const { return bands_; }
 
+  // Every band that holds no down-set cheaper than `floor` gets it as its
+  // bound, now and at every later level: all bands (inner_only false) or
+  // those that hold neither the empty set nor the whole graph (0 < lo, hi <
+  // total). LeastProperCut gives such floors.
+  void SetFloor(double floor, bool inner_only) {
+    floor_ = std::max(0.0, floor);
+    inner_only_ = inner_only;
+    for (Band& b : bands_) ApplyFloor(&b);
+  }
+
   // Lagrangian levels up to max_bands while clock.Seconds() < seconds.
   void Lagrangian(int max_bands, double seconds, const Stopwatch& clock, const StopToken& stop,
                   CutBoundResult* out) {
@@ -482,6 +550,7 @@ class BandTable {
         b.hi = Edge(total_, res, j + 1);
         b.bound = bands_[static_cast<int64_t>(j) * parent / res].bound;
         b.exact = std::isinf(b.bound);  // its parent holds no down-set
+        ApplyFloor(&b);
       }
       for (int j = 0; j < res && go(); ++j) {
         if (next[j].exact) continue;
@@ -552,9 +621,109 @@ class BandTable {
     bands_.insert(bands_.begin() + j + 1, right);
   }
 
+  void ApplyFloor(Band* b) const {
+    if (!inner_only_ || (b->lo > 0 && b->hi < total_)) b->bound = std::max(b->bound, floor_);
+  }
+
   const DownSetCuts& cuts_;
   int64_t total_;
   std::vector<Band> bands_;  // sorted, covering [0, total]
+  double floor_ = 0.0;
+  bool inner_only_ = true;
+};
+
+// LeastProperCut costs a max-flow per minimal and per maximal node: up to
+// about n (n + E) steps. Skipped beyond this many (a few seconds).
+bool ProperCutAffordable(const Graph& g) {
+  const double n = static_cast<double>(g.size());
+  return n * (n + static_cast<double>(g.num_edges())) <= 2e8;
+}
+
+// The cluster chains: the crossing of a schedule is at least the sum over
+// its crossing clusters (formulations/crossing_clusters.h) of the crossing
+// of the links inside each, and the stages of a cluster hold at most the
+// peak, so C(M) >= the sum over clusters heavier than M of the chain bound
+// of the cluster alone. Built only where clusters differ from the whole
+// graph (graphs whose zero-weight links leave the crossing in pieces).
+class ClusterChains {
+ public:
+  // Clusters heavier than `lightest_peak` (no lighter peak is asked for).
+  ClusterChains(const Problem& problem, int64_t lightest_peak, const StopToken& stop) {
+    const std::vector<CrossingCluster> clusters =
+        CrossingClusters(problem.g(), CrossingWeights(problem.g(), problem.objective));
+    if (clusters.size() < 2) return;  // one cluster: the whole graph's chain
+    for (const CrossingCluster& c : clusters) {
+      if (c.param_bytes <= lightest_peak) break;  // heaviest first
+      if (c.nodes.size() < 2) continue;          // nothing to split
+      auto sub = InducedProblem(problem, c.nodes);
+      if (!sub.ok()) continue;  // a bound without this cluster is still a bound
+      auto part = std::make_unique<Part>();
+      part->problem = std::move(*sub);
+      part->cuts = std::make_unique<DownSetCuts>(part->problem, stop);
+      part->table = std::make_unique<BandTable>(*part->cuts, c.param_bytes);
+      part->chain = std::make_unique<BandChain>(c.param_bytes, part->table->bands());
+      part->weight = c.param_bytes;
+      nodes_ += static_cast<int64_t>(c.nodes.size());
+      parts_.push_back(std::move(part));
+    }
+  }
+
+  int size() const { return static_cast<int>(parts_.size()); }
+  int64_t nodes() const { return nodes_; }
+
+  // The Lagrangian bands of each cluster, its share of `seconds` by size,
+  // above the cluster's least proper cut (every band between the empty set
+  // and the whole cluster crosses at least that).
+  void Lagrangian(int max_bands, double seconds, const Stopwatch& clock, const StopToken& stop,
+                  CutBoundResult* out) {
+    double until = clock.Seconds();
+    for (auto& p : parts_) {
+      if (!ProperCutAffordable(p->problem.g())) continue;
+      const int64_t floor = p->cuts->LeastProperCut(/*operators_only=*/false, &out->max_flows);
+      if (floor > 0) p->table->SetFloor(static_cast<double>(floor), /*inner_only=*/true);
+    }
+    for (auto& p : parts_) {
+      until += seconds * static_cast<double>(p->problem.g().size()) / static_cast<double>(nodes_);
+      const int bands = std::min(max_bands, 4 * p->problem.g().size());
+      const int keep = out->bands;
+      p->table->Lagrangian(bands, until, clock, stop, out);
+      out->bands = keep;  // the whole graph's resolution is the one reported
+    }
+  }
+
+  // Sum over the clusters heavier than m of their chain bounds.
+  double Crossing(int64_t m, int boundaries) const {
+    double sum = 0.0;
+    for (const auto& p : parts_)
+      if (p->weight > m) sum += p->chain->Crossing(m, boundaries);
+    return sum;
+  }
+
+  // One band ILP or split on the chain of peak m of the cluster that adds
+  // most there; false when none has anything left to close.
+  bool Refine(int64_t m, int boundaries, MilpSolver* solver, double seconds, CutBoundResult* out) {
+    std::vector<std::pair<double, Part*>> order;
+    for (auto& p : parts_)
+      if (p->weight > m) order.emplace_back(p->chain->Crossing(m, boundaries), p.get());
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<int> path;
+    for (auto& [value, part] : order) {
+      part->chain->Crossing(m, boundaries, &path);
+      if (part->table->Refine(path, solver, seconds, out)) return true;
+    }
+    return false;
+  }
+
+ private:
+  struct Part {
+    Problem problem;
+    std::unique_ptr<DownSetCuts> cuts;  // reads problem
+    std::unique_ptr<BandTable> table;   // reads cuts
+    std::unique_ptr<BandChain> chain;   // reads table's bands
+    int64_t weight = 0;
+  };
+  std::vector<std::unique_ptr<Part>> parts_;
+  int64_t nodes_ = 0;
 };
 
 }  // namespace
@@ -607,10 +776,11 @@ namespace {
 // closing the bands its chain runs through. One object per run.
 class PeakSearch {
  public:
-  PeakSearch(const Problem& problem, const DownSetCuts& cuts, BandTable* table, int64_t lo, int64_t hi,
-             const CutBoundOptions& options, const Stopwatch& clock, CutBoundResult* out)
+  PeakSearch(const Problem& problem, const DownSetCuts& cuts, BandTable* table, ClusterChains* clusters, int64_t lo,
+             int64_t hi, const CutBoundOptions& options, const Stopwatch& clock, CutBoundResult* out)
       : cuts_(cuts),
         table_(table),
+        clusters_(clusters),
         chain_(problem.g().total_param_bytes(), table->bands()),
         boundaries_(problem.stages - 1),
         w_(problem.objective.comm_weight),
@@ -661,7 +831,7 @@ class PeakSearch {
   void Eval(int64_t m) {
     if (c_.count(m)) return;
     const double per_boundary = cuts_.Crossing(m, &out_->max_flows);
-    c_[m] = {per_boundary, std::max(per_boundary, w_ * chain_.Crossing(m, boundaries_))};
+    c_[m] = {per_boundary, std::max(per_boundary, Chains(m))};
     ++out_->peaks_evaluated;
   }
 
@@ -703,18 +873,35 @@ class PeakSearch {
     return best;
   }
 
-  // One band ILP or split on the chain of peak `right`, then C again at
+  // The larger of the two chain bounds of peak m: the whole graph's and
+  // the sum of the clusters'.
+  double Chains(int64_t m) const {
+    return w_ * std::max(chain_.Crossing(m, boundaries_), clusters_->Crossing(m, boundaries_));
+  }
+
+  // One band ILP or split on the chain of peak `right` that gives C there
+  // (the clusters' when theirs is larger, then the other), then C again at
   // every peak; false when there is nothing left to close.
   bool CloseBands(int64_t right) {
+    if (!o_.band_solver) return false;
     const double seconds = std::min(o_.band_ilp_s, o_.time_limit_s - clock_.Seconds());
-    chain_.Crossing(right, boundaries_, &path_);
-    if (!o_.band_solver || !table_->Refine(path_, o_.band_solver, seconds, out_)) return false;
-    for (auto& [p, cp] : c_) cp.value = std::max(cp.per_boundary, w_ * chain_.Crossing(p, boundaries_));
+    auto whole = [&] {
+      chain_.Crossing(right, boundaries_, &path_);
+      return table_->Refine(path_, o_.band_solver, seconds, out_);
+    };
+    auto parts = [&] { return clusters_->Refine(right, boundaries_, o_.band_solver, seconds, out_); };
+    // Alternately: the Lagrangian bounds of both can sit at the same hull
+    // (0 for a cluster whose only free down-sets are empty or whole), so
+    // neither value says which chain an ILP would raise.
+    clusters_turn_ = !clusters_turn_ && clusters_->size() > 0;
+    if (!(clusters_turn_ ? parts() || whole() : whole() || parts())) return false;
+    for (auto& [p, cp] : c_) cp.value = std::max(cp.per_boundary, Chains(p));
     return true;
   }
 
   const DownSetCuts& cuts_;
   BandTable* table_;
+  ClusterChains* clusters_;
   const BandChain chain_;
   const int boundaries_;
   const double w_;
@@ -724,6 +911,7 @@ class PeakSearch {
   CutBoundResult* out_;
   std::map<int64_t, Peak> c_;  // peak -> C(peak), for the peaks evaluated
   std::vector<int> path_;
+  bool clusters_turn_ = false;  // CloseBands alternates between the two chains
   double last_best_ = -std::numeric_limits<double>::infinity();
   double last_rise_s_ = 0.0;
 };
@@ -753,14 +941,27 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   // 10,000 nodes): not worth starting when it would eat the whole budget.
   const double n = static_cast<double>(g.size());
   if (n * n * 4e-9 > options.time_limit_s) return out;
-  const DownSetCuts cuts(problem, options.stop);
+  DownSetCuts cuts(problem, options.stop);
   // The Lagrangian band bounds first (time_shares::kLagrangian of the time).
   // Bands much finer than the nodes add little: at most 4 per node.
   const int max_bands = static_cast<int>(std::min<int64_t>(options.bands, 4 * static_cast<int64_t>(g.size())));
   BandTable table(cuts, g.total_param_bytes());
-  const double lagrangian = options.band_solver ? time_shares::kLagrangianWithIlp : time_shares::kLagrangian;
-  table.Lagrangian(max_bands, lagrangian * options.time_limit_s, clock, options.stop, &out);
-  PeakSearch search(problem, cuts, &table, lo, hi, options, clock, &out);
+  if (options.structure && problem.constraints.nonempty_stages && ProperCutAffordable(g)) {
+    // Every D_k holds an operator and leaves one out (the non-empty rule).
+    const int64_t floor = cuts.LeastProperCut(/*operators_only=*/true, &out.max_flows);
+    cuts.set_boundary_floor(floor);
+    if (floor > 0) table.SetFloor(static_cast<double>(floor), /*inner_only=*/false);
+  }
+  ClusterChains clusters(problem, options.structure ? lo : std::numeric_limits<int64_t>::max(), options.stop);
+  out.clusters = clusters.size();
+  // The Lagrangian share is split by node counts between the whole graph
+  // and the clusters.
+  const double lagrangian =
+      (options.band_solver ? time_shares::kLagrangianWithIlp : time_shares::kLagrangian) * options.time_limit_s;
+  const double whole_share = n / (n + static_cast<double>(clusters.nodes()));
+  table.Lagrangian(max_bands, lagrangian * whole_share, clock, options.stop, &out);
+  clusters.Lagrangian(max_bands, lagrangian * (1 - whole_share), clock, options.stop, &out);
+  PeakSearch search(problem, cuts, &table, &clusters, lo, hi, options, clock, &out);
   double peak = std::nan("");
   bool converged = false;
   const double bound = search.Run(&peak, &converged);

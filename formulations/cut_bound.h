@@ -39,6 +39,19 @@
 // never above the incumbent (no better schedule has a peak above it). It is
 // a relaxation, valid for every schedule: nothing forces the down-sets to
 // nest or a band's cut to be a schedule's.
+// Two facts of the crossings raise it (CutBoundOptions::structure):
+//   * with the non-empty rule each D_k holds an operator and leaves one
+//     out, so X_k >= the least cut of such a down-set (one max-flow per
+//     minimal and per maximal operator), per boundary and per band;
+//   * crossing clusters (formulations/crossing_clusters.h): the crossing is
+//     at least the sum over clusters of the crossing inside each, and a
+//     cluster's stages hold at most M, so C(M) >= the sum over clusters
+//     heavier than M of the chain bound of the cluster alone (its bands
+//     between the empty set and the whole cluster cross at least its least
+//     proper cut; band ILPs close them as for the whole graph). Where zero-
+//     weight links leave the crossings in pieces, the whole graph's chain
+//     fills a band's weight with light pieces at no cost, which a cluster
+//     heavier than the peak cannot.
 // Thread-safety: CutLowerBound may run concurrently with anything that
 // does not share its band_solver.
 #pragma once
@@ -69,6 +82,12 @@ struct CutBoundOptions {
   // Ends the run once the bound (the least cell of the peak search) has not
   // risen for this long (wall clock, from the first bound); +inf: never.
   double stall_s = std::numeric_limits<double>::infinity();
+  // The structure of the crossings (docs/design.md "Cut lower bound"):
+  // with the non-empty rule every boundary crosses at least the least cut
+  // of a down-set holding an operator and leaving one out; and crossing
+  // clusters heavier than a peak are priced on their own (cluster chains).
+  // False: neither (the bound of the plain relaxations, for comparison).
+  bool structure = true;
 
   // For `seconds` of a run sized by run_limit_s: band ILPs of
   // time_shares::kBandIlp of that limit (what a stop may have to wait for).
@@ -94,6 +113,7 @@ struct CutBoundResult {
   int max_flows = 0;
   int band_ilps = 0;          // band ILPs solved (band_solver)
   int band_splits = 0;        // bands split in two after their ILP
+  int clusters = 0;           // crossing clusters priced on their own (cluster chains)
   double band_ilp_seconds = 0.0;
   double seconds = 0.0;
   // The least cell is one byte wide (and with a band solver, every band its

@@ -164,6 +164,91 @@ TEST(CutBound, NeverAboveBruteForce) {
               cases, above_simple, closed, chain_raised);
 }
 
+// The structure (the non-empty rule's least proper cut, the cluster
+// chains) never lifts the bound above brute force's optimum, in both
+// regimes (crossings 1/20 and 5x the bytes of parameters), with the
+// non-empty rule on and off, pins and a stage cap; and it raises the bound
+// on a good share of the crossing-dominated cases.
+TEST(CutBound, TheCrossingStructureStaysBelowTheOptimumInBothRegimes) {
+  std::mt19937_64 rng(20261207);
+  int cases[2] = {0, 0}, raised[2] = {0, 0}, closed[2] = {0, 0};
+  for (int i = 0; i < 200; ++i) {
+    const int n = static_cast<int>(Uni(rng, 4, 9));
+    // Parameters and edge bytes of similar size.
+    auto g = test_graphs::RandomWithEdgeBytes(rng, n, "pieces" + std::to_string(i), 10, 100, 10, 100);
+    Problem p = MakeProblem(g, static_cast<int>(Uni(rng, 2, 4)), ObjectiveKind::kMemoryComm, CommModel::kEdge);
+    const int regime = i % 2;  // 1: crossing-dominated
+    p.objective.comm_weight = regime ? 5.0 : 0.05;
+    p.objective.edge_weight = i % 7 == 3 ? EdgeWeight::kIndicator : EdgeWeight::kTensor;
+    p.constraints.nonempty_stages = i % 4 < 2;
+    if (i % 5 == 1) p.constraints.pin[std::to_string(n - 1)] = p.stages - 1;
+    if (i % 6 == 2) p.constraints.max_stage_param_bytes = g->total_param_bytes() / 2 + 50;
+    if (!p.Schedulable()) continue;
+    auto best = BruteForceScheduler().Run(p);
+    ASSERT_TRUE(best.ok());
+    if (best->status != SolveStatus::kOptimal) continue;
+    ++cases[regime];
+    const double opt = best->objective;
+    CutBoundOptions plain;
+    plain.structure = false;
+    const double without = CutLowerBound(p, kInf, plain).bound;
+    for (double incumbent : {kInf, opt}) {
+      const CutBoundResult r = CutLowerBound(p, incumbent);
+      EXPECT_LE(r.bound, opt * (1 + 1e-12) + 1e-9) << g->name() << " incumbent " << incumbent;
+      if (incumbent != kInf) continue;
+      EXPECT_GE(r.bound, without - 1e-9) << g->name();
+      raised[regime] += r.bound > without + 1e-9;
+      closed[regime] += r.bound >= opt * (1 - 1e-12) - 1e-9;
+    }
+  }
+  for (int regime : {0, 1}) EXPECT_GT(cases[regime], 60);
+  EXPECT_GT(raised[1], cases[1] / 10) << "the structure adds nothing where crossings dominate";
+  std::printf("crossing structure: memory-dominated %d cases, raised %d, closed %d; crossing-dominated %d, raised %d, "
+              "closed %d\n",
+              cases[0], raised[0], closed[0], cases[1], raised[1], closed[1]);
+}
+
+// A cluster heavier than the peak must be split. The Lagrangian bounds
+// cannot see it: on the whole graph light pieces fill a band's weight at no
+// cost, and the hull of "least cut against weight" runs at 0 from the
+// empty set to the cluster. The cluster's least proper cut can.
+TEST(CutBound, AClusterHeavierThanThePeakPaysItsLeastProperCut) {
+  // Two chains of four 100-byte nodes linked by 50-byte edges, each with a
+  // zero-weight edge into the other's end, so that they form one 800-byte
+  // cluster; plus four free 50-byte nodes; 2 stages.
+  GraphBuilder b("cluster+free");
+  for (int v = 0; v < 12; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    nd.param_bytes = v < 8 ? 100 : 50;
+    b.AddNode(nd);
+  }
+  for (int c = 0; c < 2; ++c)
+    for (int v = 0; v + 1 < 4; ++v) b.AddEdgeIdx(4 * c + v, 4 * c + v + 1, 50);
+  b.AddEdgeIdx(0, 7, 0);
+  b.AddEdgeIdx(4, 3, 0);
+  auto built = b.Build();
+  ASSERT_TRUE(built.ok()) << built.status().message();
+  auto g = std::make_shared<const Graph>(std::move(*built));
+  Problem p = MakeProblem(g, 2, ObjectiveKind::kMemoryComm, CommModel::kEdge);
+  p.constraints.nonempty_stages = false;
+  auto best = BruteForceScheduler().Run(p);
+  ASSERT_TRUE(best.ok());
+  ASSERT_EQ(best->status, SolveStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(best->objective, 550);  // 500 | 400 bytes, one 50-byte edge cut
+  CutBoundOptions plain;
+  plain.structure = false;
+  const CutBoundResult with = CutLowerBound(p, kInf);
+  const CutBoundResult without = CutLowerBound(p, kInf, plain);
+  EXPECT_EQ(with.clusters, 1);
+  EXPECT_EQ(without.clusters, 0);
+  EXPECT_DOUBLE_EQ(without.bound, 500);  // one 50-byte cut at most, seen above a peak of 450
+  // A peak of 450..499 splits the cluster into two pieces of 350..450
+  // bytes, which cuts two edges (+100); 500..799 cuts at least one (+50):
+  // the cluster's chain proves the optimum.
+  EXPECT_DOUBLE_EQ(with.bound, 550);
+}
+
 // A solver that must not be needed.
 class UnusedSolver final : public MilpSolver {
  public:
@@ -306,9 +391,12 @@ TEST(CutBound, TheBandSolversProofsCountAndItsFailuresDoNot) {
   auto g = RandomGraph(rng, 10, 1, "wide");
   Problem p = MakeProblem(g, 3, ObjectiveKind::kMemoryComm, CommModel::kEdge);
   p.constraints.nonempty_stages = false;
-  const double lagrangian = CutLowerBound(p, kInf).bound;
-  FixedBandSolver failing(std::nullopt);
+  // The whole graph's chain only (clusters have band ILPs of their own,
+  // some decided without the solver).
   CutBoundOptions o;
+  o.structure = false;
+  const double lagrangian = CutLowerBound(p, kInf, o).bound;
+  FixedBandSolver failing(std::nullopt);
   o.band_solver = &failing;
   const CutBoundResult r = CutLowerBound(p, kInf, o);
   EXPECT_GT(failing.calls, 0);

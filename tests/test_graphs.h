@@ -147,5 +147,33 @@ inline std::shared_ptr<const Graph> BuildGraph(const std::string& name, const st
   return std::make_shared<const Graph>(std::move(*g));
 }
 
+// A random DAG with edge bytes (GML `parameter`): node ids shuffled (not
+// topological), parameter bytes 0 with probability 3/10 else U[param_lo,
+// param_hi]; node v > 0 takes one or two distinct parents among earlier
+// nodes, each edge 0 bytes with probability 1/2 (the zero-weight links that
+// leave crossings in pieces) else U[edge_lo, edge_hi].
+inline std::shared_ptr<const Graph> RandomWithEdgeBytes(std::mt19937_64& rng, int n, const std::string& name,
+                                                        int64_t param_lo, int64_t param_hi, int64_t edge_lo,
+                                                        int64_t edge_hi) {
+  GraphBuilder b(name);
+  std::vector<int> ids(n);
+  for (int v = 0; v < n; ++v) ids[v] = v;
+  std::shuffle(ids.begin(), ids.end(), rng);
+  for (int v = 0; v < n; ++v) {
+    Node nd;
+    nd.id = std::to_string(ids[v]);
+    nd.param_bytes = Uni(rng, 0, 9) < 3 ? 0 : Uni(rng, param_lo, param_hi);
+    b.AddNode(nd);
+  }
+  for (int v = 1; v < n; ++v) {
+    const int a = static_cast<int>(Uni(rng, 0, v - 1)), c = static_cast<int>(Uni(rng, 0, v - 1));
+    for (int u : a == c ? std::vector<int>{a} : std::vector<int>{a, c})  // one edge per pair
+      b.AddEdgeIdx(u, v, Uni(rng, 0, 1) ? 0 : Uni(rng, edge_lo, edge_hi));
+  }
+  auto g = b.Build();
+  EXPECT_TRUE(g.ok()) << g.status().message();
+  return std::make_shared<const Graph>(std::move(*g));
+}
+
 }  // namespace test_graphs
 }  // namespace respect

@@ -7,7 +7,9 @@
 #include <queue>
 
 #include "core/deadline.h"
+#include "cost/crossing.h"
 #include "cost/pins.h"
+#include "formulations/crossing_clusters.h"
 #include "sched/split.h"
 
 namespace respect {
@@ -89,7 +91,11 @@ StatusOr<ScheduleResult> DpTopoScheduler::Solve(const Problem& problem, const So
 
 StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double time_limit_s) const {
   return RunWithResult(problem, name(), [&](ScheduleResult* r) -> Status {
-    const std::vector<NamedOrder> orders = NaturalOrders(problem.g());
+    std::vector<NamedOrder> orders = NaturalOrders(problem.g());
+    // Where zero-weight links leave the crossings in pieces, an order that
+    // keeps each piece together lets the split cut only what it must.
+    std::vector<int> clustered = ClusterOrder(problem.g(), CrossingWeights(problem.g(), problem.objective));
+    if (!clustered.empty()) orders.push_back({"clusters", std::move(clustered)});
     std::vector<const std::vector<int>*> ptrs;
     for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
     auto split = BestSplitOfOrders(problem, ptrs, time_limit_s);
