@@ -3,13 +3,22 @@
 //   respect_opt.schedule(model, stages, method="exact", **config) -> ScheduleResult
 //   respect_opt.compare(model, stages, methods=[...], **config)   -> list of dict rows
 //   respect_opt.deploy(model, stages, out_dir, method="exact", **config) -> manifest dict
+//   respect_opt.label(dataset, **config)                          -> dict of counts
+//   respect_opt.read_labels(dataset)                              -> list of label dicts
+//   respect_opt.train(dataset, checkpoint_dir, **config)          -> dict (weights, curve, ...)
+//   respect_opt.calibrate(measurements, output, **config)         -> dict (fitted constants, rows)
+//   respect_opt.devices(**config)                                 -> list of device dicts
 //
+// label, train and calibrate run the CLI's own jobs (src/app/tasks.h) and
+// print the CLI's lines on sys.stdout (its warnings on sys.stderr), as
+// deploy does; progress bars follow solver.progress.
 // A call is a run of the CLI with a config file holding only the keys given:
 // the same key table (config/config.cpp), the same checks of paths
 // (CheckRunPaths), the same schedulers (the registry), the same reports.
 // Keyword arguments are config keys with "." written "__"
 // (solver__time_limit_s=5); a key that holds a "." works too
-// (**{"solver.time_limit_s": 5}). A bad call raises ValueError with the line
+// (**{"solver.time_limit_s": 5}). Each call registers its inputs with the
+// output guard for its own duration (ProtectedInputScope). A bad call raises ValueError with the line
 // the CLI prints after "respect-opt: error: " (RuntimeError for an internal
 // error, exit code 1 in the CLI). The GIL is released while models load and
 // methods run.
@@ -17,7 +26,10 @@
 #include <pybind11/stl.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -33,11 +45,15 @@
 #include "deploy/deploy.h"
 #include "io/graph_io.h"
 #include "io/model_source.h"
+#include "io/output_guard.h"
+#include "label/dataset.h"
+#include "deploy/devices.h"
 #include "report/report.h"
 #include "sched/registry.h"
 #include "zoo/zoo.h"
 
 namespace py = pybind11;
+using namespace pybind11::literals;  // "key"_a = value
 using json = nlohmann::json;
 
 namespace respect {
@@ -232,28 +248,42 @@ struct Run {
   bool write_files = false;  // output.dir given: write what the CLI writes there
 };
 
-// Builds and checks the config as the CLI does (overrides, ResolveOutputPaths,
-// ValidateConfig, CheckRunPaths), from struct defaults (a config file with
-// only these keys).
+// Config keys a call sets from its arguments; its keyword arguments may not
+// name them.
+using Arguments = std::vector<std::pair<std::string, json>>;
+
+// The config of a call as the CLI's overrides build it, from struct defaults
+// (a config file with only these keys): the task, `args`, then the keyword
+// arguments. `model_argument`: `model` is an argument too. Sets
+// *output_dir_given when a keyword names output.dir.
+Config CallConfig(const std::string& task, const Arguments& args, bool model_argument, const py::kwargs& kwargs,
+                  bool* output_dir_given) {
+  Config c;
+  Set(&c, "task", json(task));  // the registry's task names, as the CLI reads them
+  for (const auto& [key, value] : args) Set(&c, key, value);
+  for (auto kv : kwargs) {
+    const std::string key = DottedKey(py::str(kv.first));
+    bool argument = key == "task" || (key == "model" && model_argument);
+    for (const auto& a : args) argument = argument || a.first == key;
+    if (argument)
+      throw py::value_error("key '" + key + "' is set by an argument of respect_opt." + task + "(), not a config key");
+    Set(&c, key, ToJson(kv.second, key));
+    if (key == "output.dir") *output_dir_given = true;
+  }
+  return c;
+}
+
+// Builds and checks the config as the CLI does (CallConfig, ResolveOutputPaths,
+// ValidateConfig, CheckRunPaths).
 // `out_dir` (deploy's argument) is output.dir; "" = none.
 Run MakeRun(const std::string& task, const std::vector<ModelArg>& models, py::handle stages,
             const std::vector<std::string>& methods, const py::kwargs& kwargs, const std::string& out_dir = "") {
   Run run;
   run.models = models;
+  Arguments args = {{"stages", ToJson(stages, "stages")}, {"methods", json(methods)}};
+  if (task == "deploy") args.emplace_back("output.dir", out_dir);
+  run.config = CallConfig(task, args, /*model_argument=*/true, kwargs, &run.write_files);
   Config& c = run.config;
-  Set(&c, "task", json(task));  // the registry's task names, as the CLI reads them
-  Set(&c, "stages", ToJson(stages, "stages"));
-  Set(&c, "methods", json(methods));
-  for (auto kv : kwargs) {
-    const std::string key = DottedKey(py::str(kv.first));
-    const bool argument = key == "task" || key == "model" || key == "stages" || key == "methods" ||
-                          (key == "output.dir" && task == "deploy");
-    if (argument)
-      throw py::value_error("key '" + key + "' is set by an argument of respect_opt." + task + "(), not a config key");
-    Set(&c, key, ToJson(kv.second, key));
-    if (key == "output.dir") run.write_files = true;
-  }
-  if (!out_dir.empty()) Set(&c, "output.dir", out_dir);
   // `model` holds the specs (paths are checked and protected as inputs);
   // a networkx graph stands there by a name no reader takes.
   c.models.clear();
@@ -272,6 +302,52 @@ Run MakeRun(const std::string& task, const std::vector<ModelArg>& models, py::ha
     if (!m.graph) paths.models.push_back(m.spec);
   Check(CheckRunPaths("", paths));
   return run;
+}
+
+// The config of a label, train, calibrate or devices call, checked as the
+// CLI checks that task (CheckRunPaths: its inputs registered, its fixed
+// outputs never an input). Their arguments name every file they write, so
+// output.dir is checked only when a keyword gives it.
+Config TaskConfig(const std::string& task, const Arguments& args, const py::kwargs& kwargs) {
+  bool output_dir_given = false;
+  Config c = CallConfig(task, args, /*model_argument=*/false, kwargs, &output_dir_given);
+  ResolveOutputPaths(&c);
+  Check(ValidateConfig(c));
+  Config paths = c;
+  if (!output_dir_given) paths.output_dir = ".";
+  Check(CheckRunPaths("", paths));
+  return c;
+}
+
+// A path argument as a config value ("" for None when `optional`).
+json PathArgument(py::handle v, const std::string& key, bool optional = false) {
+  if (optional && v.is_none()) return json();
+  if (!IsPathLike(v)) throw py::value_error("key '" + key + "': a " + TypeName(v) + " is not a path");
+  return PathString(v);
+}
+
+// Prints what a job reported: the CLI's stdout lines on sys.stdout, its
+// stderr lines on sys.stderr.
+void PrintReport(const std::string& out, const std::string& warnings) {
+  if (!out.empty()) py::print(out, py::arg("end") = "", py::arg("flush") = true);
+  if (!warnings.empty())
+    py::print(warnings, py::arg("end") = "", py::arg("file") = py::module_::import("sys").attr("stderr"),
+              py::arg("flush") = true);
+}
+
+// Runs a task's job (src/app/tasks.h) with the GIL released and its report
+// captured, prints the report, and returns the job's value or raises its
+// error. Progress bars follow solver.progress.
+template <class T, class Job>
+T RunJob(const Config& c, Job job) {
+  std::ostringstream out, warnings;
+  StatusOr<T> r = Status::Internal("not run");
+  {
+    py::gil_scoped_release release;
+    r = job(c, TaskOutput{out, warnings, c.solver.progress});
+  }
+  PrintReport(out.str(), warnings.str());
+  return Value(std::move(r));
 }
 
 std::vector<std::string> MethodList(py::handle methods) {
@@ -341,6 +417,7 @@ StatusOr<PyScheduleResult> ScheduleOne(const Run& run) {
 }
 
 PyScheduleResult ScheduleApi(py::object model, py::object stages, const std::string& method, const py::kwargs& kwargs) {
+  const ProtectedInputScope inputs;  // this call's inputs, protected until it returns
   const Run run = MakeRun("schedule", {ToModel(model)}, stages, {method}, kwargs);
   StatusOr<PyScheduleResult> r = Status::Internal("not run");
   {
@@ -387,6 +464,7 @@ StatusOr<std::vector<CompareRow>> CompareRows(const Run& run) {
 }
 
 py::object CompareApi(py::object model, py::object stages, py::object methods, const py::kwargs& kwargs) {
+  const ProtectedInputScope inputs;  // this call's inputs, protected until it returns
   const Run run = MakeRun("compare", ToModels(model), stages, MethodList(methods), kwargs);
   StatusOr<std::vector<CompareRow>> rows = Status::Internal("not run");
   {
@@ -433,6 +511,7 @@ py::object YamlToPython(const YAML::Node& n) {
 
 py::object DeployApi(py::object model, py::object stages, py::object out_dir, const std::string& method,
                   const py::kwargs& kwargs) {
+  const ProtectedInputScope inputs;  // this call's inputs, protected until it returns
   const ModelArg m = ToModel(model);
   if (m.graph)  // RunDeploy's own words for a model that is no .tflite file
     throw py::value_error("task deploy: key 'model' must be a .tflite file, got a networkx graph");
@@ -446,10 +525,7 @@ py::object DeployApi(py::object model, py::object stages, py::object out_dir, co
   }
   // What the CLI prints (segments, notes, the check) on sys.stdout, its
   // warnings (a float model) on sys.stderr.
-  if (!log.str().empty()) py::print(log.str(), py::arg("end") = "", py::arg("flush") = true);
-  if (!warnings.str().empty())
-    py::print(warnings.str(), py::arg("end") = "", py::arg("file") = py::module_::import("sys").attr("stderr"),
-              py::arg("flush") = true);
+  PrintReport(log.str(), warnings.str());
   Check(s);
   const std::string manifest = (std::filesystem::path(run.config.output_dir) / "segments" / "manifest.yaml").string();
   try {
@@ -457,6 +533,147 @@ py::object DeployApi(py::object model, py::object stages, py::object out_dir, co
   } catch (const YAML::Exception& e) {
     throw std::runtime_error(manifest + ": " + e.msg);
   }
+}
+
+// ---------------------------------------------------------------- label
+
+py::dict LabelApi(py::object dataset, const py::kwargs& kwargs) {
+  const ProtectedInputScope inputs;
+  const Config c = TaskConfig("label", {{"label.dataset", PathArgument(dataset, "label.dataset")}}, kwargs);
+  const LabelRunStats stats = RunJob<LabelRunStats>(c, LabelJob);
+  return py::dict("dataset"_a = c.label.dataset, "labels"_a = stats.existing + stats.written,
+                  "existing"_a = stats.existing, "written"_a = stats.written, "not_optimal"_a = stats.not_optimal,
+                  "seconds"_a = stats.seconds, "labels_per_s"_a = stats.labels_per_s);
+}
+
+py::dict LabelToPython(const LabelRecord& r) {
+  return py::dict("index"_a = r.index, "seed"_a = r.seed, "stages"_a = r.stages, "max_in_degree"_a = r.max_in_degree,
+                  "objective"_a = r.objective, "bound"_a = r.bound, "optimal"_a = r.optimal,
+                  "solve_seconds"_a = r.solve_seconds, "stage"_a = r.stage, "target_order"_a = r.target_order,
+                  "graph"_a = py::module_::import("json").attr("loads")(GraphToJson(*r.graph)));
+}
+
+// Every complete label of a dataset, by index (docs/formats.md "Label dataset").
+py::list ReadLabelsApi(py::object dataset) {
+  const std::string path = PathArgument(dataset, "dataset");
+  StatusOr<DatasetContents> ds = Status::Internal("not run");
+  {
+    py::gil_scoped_release release;
+    ds = ReadDataset(path);
+  }
+  DatasetContents contents = Value(std::move(ds));
+  std::sort(contents.records.begin(), contents.records.end(),
+            [](const LabelRecord& a, const LabelRecord& b) { return a.index < b.index; });
+  py::list out;
+  for (const LabelRecord& r : contents.records) out.append(LabelToPython(r));
+  return out;
+}
+
+// ---------------------------------------------------------------- train
+
+// A field of curve.csv as Python: the phase a str, baseline_updated a bool,
+// epoch an int, the rest floats.
+py::object CurveValue(const std::string& column, const std::string& field) {
+  if (column == "phase") return py::str(field);
+  if (column == "baseline_updated") return py::bool_(field == "1");
+  if (column == "epoch") return py::int_(std::stoll(field));
+  return py::float_(std::strtod(field.c_str(), nullptr));
+}
+
+// <checkpoint_dir>/curve.csv as a list of dicts, one per epoch.
+py::list CurveRows(const std::string& path) {
+  const std::string text = Value(ReadTextFile(path));
+  std::istringstream in(text);
+  std::string line;
+  std::vector<std::string> columns;
+  py::list rows;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::istringstream cells(line);
+    for (std::string f; std::getline(cells, f, ',');) fields.push_back(f);
+    if (columns.empty()) {
+      columns = fields;
+      continue;
+    }
+    if (fields.size() != columns.size()) throw std::runtime_error(path + ": a row of " + std::to_string(fields.size()) +
+                                                                  " fields under " + std::to_string(columns.size()) +
+                                                                  " columns");
+    py::dict row;
+    for (size_t i = 0; i < columns.size(); ++i) row[py::str(columns[i])] = CurveValue(columns[i], fields[i]);
+    rows.append(row);
+  }
+  return rows;
+}
+
+py::dict TrainApi(py::object dataset, py::object checkpoint_dir, const py::kwargs& kwargs) {
+  const ProtectedInputScope inputs;
+  Arguments args = {{"train.checkpoint_dir", PathArgument(checkpoint_dir, "train.checkpoint_dir")}};
+  if (!dataset.is_none()) args.emplace_back("train.dataset", PathArgument(dataset, "train.dataset"));
+  const Config c = TaskConfig("train", args, kwargs);
+  const TrainOutcome o = RunJob<TrainOutcome>(c, TrainJob);
+  return py::dict("weights"_a = o.weights_out, "checkpoint_dir"_a = o.checkpoint_dir, "curve_path"_a = o.curve_path,
+                  "reward"_a = o.reward, "generated"_a = o.generated, "train_examples"_a = o.train_examples,
+                  "holdout_examples"_a = o.holdout_examples, "imitation_examples"_a = o.imitation_examples,
+                  "best_holdout"_a = o.best_holdout, "epochs"_a = o.epochs_done, "curve"_a = CurveRows(o.curve_path));
+}
+
+// ---------------------------------------------------------------- calibrate
+
+py::dict CalibrationRow(const MeasuredSegment& r, const CalibrationPoint& p, const LatencyFit& fit, size_t i) {
+  return py::dict("line"_a = r.line, "model"_a = r.model, "stages"_a = r.stages, "stage"_a = r.stage,
+                  "method"_a = r.method, "operators"_a = r.operators, "macs"_a = p.terms.macs,
+                  "param_bytes"_a = p.terms.param_bytes, "offchip_bytes"_a = p.terms.offchip_bytes,
+                  "crossing_bytes"_a = p.terms.crossing_bytes, "measured_ms"_a = r.measured_ms,
+                  "predicted_ms"_a = fit.predicted_s[i] * 1e3, "relative_error"_a = fit.relative_error[i]);
+}
+
+py::dict CalibrateApi(py::object measurements, py::object output, const py::kwargs& kwargs) {
+  const ProtectedInputScope inputs;
+  const Config c = TaskConfig("calibrate",
+                              {{"calibrate.measurements", PathArgument(measurements, "calibrate.measurements")},
+                               {"calibrate.output", PathArgument(output, "calibrate.output")}},
+                              kwargs);
+  const CalibrationOutcome o = RunJob<CalibrationOutcome>(c, CalibrateJob);
+  const EdgeTpuParams& p = o.fit.params;
+  const py::dict edgetpu("sram_bytes"_a = p.sram_bytes, "segment_overhead_s"_a = p.segment_overhead_s,
+                         "macs_per_s"_a = p.macs_per_s, "offchip_bytes_per_s"_a = p.offchip_bytes_per_s,
+                         "link_bytes_per_s"_a = p.link_bytes_per_s);
+  py::dict fitted;
+  for (size_t j = 0; j < FittedKeys().size(); ++j) fitted[py::str(FittedKeys()[j])] = o.fit.fitted[j];
+  py::list rows;
+  for (size_t i = 0; i < o.rows.size(); ++i) rows.append(CalibrationRow(o.rows[i], o.points[i], o.fit, i));
+  return py::dict("output"_a = o.output, "edgetpu"_a = edgetpu, "fitted"_a = fitted, "notes"_a = o.fit.notes,
+                  "rows"_a = rows, "rms_relative_error"_a = o.fit.rms_relative_error,
+                  "max_relative_error"_a = o.fit.max_relative_error,
+                  "worst_line"_a = o.rows[o.fit.worst_point].line);
+}
+
+// ---------------------------------------------------------------- devices
+
+py::list DevicesApi(const py::kwargs& kwargs) {
+  const ProtectedInputScope inputs;
+  TaskConfig("devices", {}, kwargs);  // the CLI validates the config of every task
+  DeviceScan scan;
+  {
+    py::gil_scoped_release release;
+    scan = ScanCoralDevices();
+  }
+  // The CLI's first line says why USB could not be scanned.
+  if (!scan.usb_ok) {
+    const std::string text = FormatDeviceScan(scan);
+    py::module_::import("warnings").attr("warn")(text.substr(0, text.find('\n')),
+                                                 py::module_::import("builtins").attr("RuntimeWarning"));
+  }
+  py::list out;
+  char id[16];
+  for (const CoralDevice& dev : scan.corals) {
+    std::snprintf(id, sizeof(id), "%04x:%04x", dev.vendor_id, dev.product_id);
+    out.append(py::dict("usb_id"_a = std::string(id), "vendor_id"_a = dev.vendor_id, "product_id"_a = dev.product_id,
+                        "bus"_a = dev.bus, "port_path"_a = dev.port_path, "address"_a = dev.address,
+                        "firmware_loaded"_a = dev.firmware_loaded, "description"_a = dev.description));
+  }
+  return out;
 }
 
 }  // namespace
@@ -519,6 +736,28 @@ PYBIND11_MODULE(respect_opt, m) {
   m.def("deploy", &DeployApi, py::arg("model"), py::arg("stages"), py::arg("out_dir"), py::arg("method") = "exact",
         "Cuts a .tflite model into one segment per stage in <out_dir>/segments/ with manifest.yaml (task deploy),\n"
         "scheduled by `method` (or deploy__schedule=<schedule JSON>). Returns the manifest as a dict.");
+  m.def("label", &LabelApi, py::arg("dataset"),
+        "Fills the label dataset `dataset` with exact schedules of synthetic graphs (task label): label__count,\n"
+        "label__nodes, label__seed, label__workers, ...; label__resume=True continues an interrupted run.\n"
+        "Returns {dataset, labels, existing, written, not_optimal, seconds, labels_per_s}.");
+  m.def("read_labels", &ReadLabelsApi, py::arg("dataset"),
+        "The complete labels of a label dataset, by index: dicts with index, seed, stages, max_in_degree,\n"
+        "objective, bound, optimal, solve_seconds, stage, target_order and graph (graph JSON as a dict).");
+  m.def("train", &TrainApi, py::arg("dataset"), py::arg("checkpoint_dir"),
+        "Trains the policy on the label dataset `dataset` (None: generated graphs only, train__curriculum)\n"
+        "(task train), checkpoints in `checkpoint_dir`; weights to train__weights_out (default\n"
+        "<checkpoint_dir>/policy.rspw); train__resume=True continues from the checkpoint. Returns {weights,\n"
+        "checkpoint_dir, curve_path, reward, generated, train_examples, holdout_examples, imitation_examples,\n"
+        "best_holdout, epochs, curve (curve.csv's rows as dicts)}.");
+  m.def("calibrate", &CalibrateApi, py::arg("measurements"), py::arg("output"),
+        "Fits the latency model's edgetpu.* constants to the calibration CSV `measurements` (task calibrate)\n"
+        "and writes them as a YAML config fragment to `output`. Returns {output, edgetpu, fitted, notes,\n"
+        "rows (per row: terms, measured_ms, predicted_ms, relative_error), rms_relative_error,\n"
+        "max_relative_error, worst_line}.");
+  m.def("devices", &DevicesApi,
+        "The Coral USB Accelerators found (task devices), as dicts: usb_id, vendor_id, product_id, bus,\n"
+        "port_path, address, firmware_loaded, description. [] when there are none; a RuntimeWarning says\n"
+        "why when USB cannot be scanned.");
   m.def("zoo", [] {
         std::vector<std::string> names;
         for (const auto& z : ListZooModels()) names.push_back(z.name);

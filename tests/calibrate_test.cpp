@@ -227,6 +227,10 @@ TEST(CalibrateCsv, BadCsvsAreRefusedInOneLine) {
       {"model,stages,stage,measured_ms\nzoo:resnet50,4,-1,1\n", "stage -1 is outside [0, 3]"},
       {"model,stages,stage,measured_ms\nzoo:resnet50,0,0,1\n", "m.csv:2: stages 0 is outside [1, 1024]"},
       {"model,stages,stage,measured_ms\nzoo:resnet50,4,0,0\n", "m.csv:2: measured_ms must be > 0, got 0"},
+      {"model,stages,stage,measured_ms\nzoo:resnet50,4,0,1e300\n",
+       "m.csv:2: measured_ms 1e300 is outside [1e-06, 1e+06] (1 ns to 1,000 s)"},
+      {"model,stages,stage,measured_ms\nzoo:resnet50,4,0,1e-320\n", "m.csv:2: measured_ms 1e-320 is outside"},
+      {"model,stages,stage,measured_ms\nzoo:resnet50,4,0,1000000.5\n", "measured_ms 1000000.5 is outside"},
       {"model,stages,stage,measured_ms\n,4,0,1\n", "m.csv:2: model is empty"},
       {"model,stages,stage,measured_ms\n\"zoo:resnet50,4,0,1\n", "m.csv:2: a quoted field is not closed"},
   };

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "io/graph_io.h"
+#include "io/output_guard.h"
 
 #include "refusal.h"
 
@@ -241,6 +242,32 @@ TEST(FileUtil, ProtectedInputIsNeverOverwritten) {
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("refusing to overwrite input"), std::string::npos);
   EXPECT_EQ(*ReadTextFile(path), "original");
+}
+
+// An input registered inside a scope is protected until the scope ends, then
+// writable again; one registered outside stays protected.
+TEST(FileUtil, ScopedInputIsProtectedOnlyInsideItsScope) {
+  const std::string dir = ::testing::TempDir();
+  const std::string scoped = dir + "/respect_scoped_in.json", lasting = dir + "/respect_lasting_in.json";
+  ASSERT_TRUE(WriteTextFile(scoped, "a").ok());
+  ASSERT_TRUE(WriteTextFile(lasting, "b").ok());
+  {
+    ProtectedInputScope outer;
+    ProtectInputPath(scoped);
+    {
+      ProtectedInputScope inner;
+      ProtectInputPath(lasting);
+    }
+    EXPECT_TRUE(CheckWritable(lasting).ok());  // the inner scope's input is forgotten
+    EXPECT_FALSE(CheckWritable(scoped).ok());
+    ProtectInputPath(lasting);  // the outer scope again
+  }
+  EXPECT_TRUE(CheckWritable(scoped).ok());
+  EXPECT_TRUE(CheckWritable(lasting).ok());
+  ProtectInputPath(lasting);  // no scope: for the rest of the process
+  { ProtectedInputScope other; }
+  EXPECT_FALSE(CheckWritable(lasting).ok());
+  ClearProtectedInputs();
 }
 
 }  // namespace

@@ -73,35 +73,41 @@ std::string ParentDir(const std::string& path) {
 
 }  // namespace
 
-Status RunCalibrateTask(const Config& config) {
+StatusOr<CalibrationOutcome> CalibrateJob(const Config& config, const TaskOutput& io) {
   const std::string& csv = config.calibrate.measurements;
   auto text = ReadTextFile(csv);
   if (!text.ok()) return text.status();
+  CalibrationOutcome o;
   auto rows = ParseCalibrationCsv(*text, csv);
   if (!rows.ok()) return rows.status();
-  ProtectModelFiles(*rows);
-  const std::string& out = config.calibrate.output;
-  RESPECT_RETURN_IF_ERROR(CheckWritable(out));
-  auto points = MeasuredPoints(*rows, config, csv);
+  o.rows = std::move(rows).value();
+  ProtectModelFiles(o.rows);
+  o.output = config.calibrate.output;
+  RESPECT_RETURN_IF_ERROR(CheckWritable(o.output));
+  auto points = MeasuredPoints(o.rows, config, csv);
   if (!points.ok()) return points.status();
-  auto fit = FitLatencyConstants(*points, config.edgetpu);
+  o.points = std::move(points).value();
+  auto fit = FitLatencyConstants(o.points, config.edgetpu);
   if (!fit.ok()) return fit.status().WithContext(csv);
-  std::cout << "calibrate: " << rows->size() << " measured segments from " << csv << " (objective.comm_model "
-            << ToString(config.objective.comm_model) << ", edgetpu.sram_bytes " << config.edgetpu.sram_bytes
-            << "; least squares on the relative error, constants >= 0)\n"
-            << FitTable(*rows, *points, *fit) << FittedLine(*fit) << "\n";
-  for (const std::string& note : fit->notes) std::cout << "note: " << note << "\n";
-  const std::string summary = "fit error: rms " + Fixed(fit->rms_relative_error * 100, 2) + "%, largest " +
-                              Fixed(fit->max_relative_error * 100, 2) + "% (line " +
-                              std::to_string((*rows)[fit->worst_point].line) + ")";
-  std::cout << summary << "\n";
-  if (const std::string dir = ParentDir(out); !dir.empty()) RESPECT_RETURN_IF_ERROR(MakeDirs(dir));
+  o.fit = std::move(fit).value();
+  io.out << "calibrate: " << o.rows.size() << " measured segments from " << csv << " (objective.comm_model "
+         << ToString(config.objective.comm_model) << ", edgetpu.sram_bytes " << config.edgetpu.sram_bytes
+         << "; least squares on the relative error, constants >= 0)\n"
+         << FitTable(o.rows, o.points, o.fit) << FittedLine(o.fit) << "\n";
+  for (const std::string& note : o.fit.notes) io.out << "note: " << note << "\n";
+  const std::string summary = "fit error: rms " + Fixed(o.fit.rms_relative_error * 100, 2) + "%, largest " +
+                              Fixed(o.fit.max_relative_error * 100, 2) + "% (line " +
+                              std::to_string(o.rows[o.fit.worst_point].line) + ")";
+  io.out << summary << "\n" << std::flush;
+  if (const std::string dir = ParentDir(o.output); !dir.empty()) RESPECT_RETURN_IF_ERROR(MakeDirs(dir));
   const std::vector<std::string> comment = {
-      "respect-opt calibrate: edgetpu.* fitted to " + std::to_string(rows->size()) + " measured segments of " + csv,
+      "respect-opt calibrate: edgetpu.* fitted to " + std::to_string(o.rows.size()) + " measured segments of " + csv,
       summary, "use: respect-opt --config run.yaml with these keys merged, or --edgetpu.KEY VALUE"};
-  RESPECT_RETURN_IF_ERROR(WriteTextFile(out, LatencyFitYaml(*fit, comment)));
-  std::cout << "wrote " << out << "\n";
-  return Status::Ok();
+  RESPECT_RETURN_IF_ERROR(WriteTextFile(o.output, LatencyFitYaml(o.fit, comment)));
+  io.out << "wrote " << o.output << "\n" << std::flush;
+  return o;
 }
+
+Status RunCalibrateTask(const Config& config) { return CalibrateJob(config, {std::cout, std::cerr, true}).status(); }
 
 }  // namespace respect

@@ -9,7 +9,7 @@
 
 namespace respect {
 
-Status RunLabelTask(const Config& config) {
+StatusOr<LabelRunStats> LabelJob(const Config& config, const TaskOutput& io) {
   Config solve_config = config;
   solve_config.solver.threads = 1;  // parallelism comes from the label workers
   solve_config.solver.write_lp.clear();
@@ -17,16 +17,21 @@ Status RunLabelTask(const Config& config) {
   const size_t slash = config.label.dataset.find_last_of('/');
   if (slash != std::string::npos && slash > 0) RESPECT_RETURN_IF_ERROR(MakeDirs(config.label.dataset.substr(0, slash)));
   LabelSolver solve = [&solve_config](const Problem& p) { return ScheduleWithMethod(p, Method::kExact, solve_config); };
-  auto stats = GenerateLabels(config, solve, /*progress=*/true);
+  auto stats = GenerateLabels(config, solve, io.progress);
   if (!stats.ok()) return stats.status();
-  if (!dist::IsRoot()) return Status::Ok();  // rank 0 speaks for the job
-  std::printf("label dataset %s: %lld labels (%lld existing, %lld written now, %lld not proven optimal), "
-              "%.1f labels/s over %.1f s%s\n",
-              config.label.dataset.c_str(), static_cast<long long>(stats->existing + stats->written),
-              static_cast<long long>(stats->existing), static_cast<long long>(stats->written),
-              static_cast<long long>(stats->not_optimal), stats->labels_per_s, stats->seconds,
-              dist::Size() > 1 ? (" on " + std::to_string(dist::Size()) + " ranks").c_str() : "");
-  return Status::Ok();
+  if (!dist::IsRoot()) return stats;  // rank 0 speaks for the job
+  char line[512];
+  std::snprintf(line, sizeof(line),
+                "%lld labels (%lld existing, %lld written now, %lld not proven optimal), %.1f labels/s over %.1f s",
+                static_cast<long long>(stats->existing + stats->written), static_cast<long long>(stats->existing),
+                static_cast<long long>(stats->written), static_cast<long long>(stats->not_optimal),
+                stats->labels_per_s, stats->seconds);
+  io.out << "label dataset " << config.label.dataset << ": " << line
+         << (dist::Size() > 1 ? " on " + std::to_string(dist::Size()) + " ranks" : "") << "\n"
+         << std::flush;
+  return stats;
 }
+
+Status RunLabelTask(const Config& config) { return LabelJob(config, {std::cout, std::cerr, true}).status(); }
 
 }  // namespace respect

@@ -65,11 +65,12 @@ Status CurriculumExamples(const Config& config, std::vector<TrainExample>* train
 }
 
 // Every example's reference objective: dp_topo's (the non-learned order
-// baseline the policy has to beat). Shows progress: it splits 4 orders each.
+// baseline the policy has to beat). Shows progress when `show` (rank 0 only):
+// it splits 4 orders each.
 // Under mpirun rank r of N solves examples r, r + N, ... and the ranks share
 // the results (each slot is set by one rank, so the sum in rank order is
 // exact); rank 0 shows its progress.
-Status AttachReferences(const Config& config, const char* what, std::vector<TrainExample>* examples) {
+Status AttachReferences(const Config& config, const char* what, bool show, std::vector<TrainExample>* examples) {
   const size_t rank = static_cast<size_t>(dist::Rank()), size = static_cast<size_t>(dist::Size());
   Progress progress(what, static_cast<int64_t>(examples->size()));
   std::vector<double> reference(examples->size(), 0.0);
@@ -85,12 +86,12 @@ Status AttachReferences(const Config& config, const char* what, std::vector<Trai
     }
     reference[i] = (r->status == SolveStatus::kOptimal || r->status == SolveStatus::kFeasible) ? r->objective : 0.0;
     // Rank 0's count stands for all (the ranks move in step).
-    if (dist::IsRoot()) progress.Update(static_cast<int64_t>(std::min(examples->size(), i + size)));
+    if (show) progress.Update(static_cast<int64_t>(std::min(examples->size(), i + size)));
   }
   RESPECT_RETURN_IF_ERROR(dist::AllOk(st));
   RESPECT_RETURN_IF_ERROR(dist::SumInRankOrder(&reference));
   for (size_t i = 0; i < examples->size(); ++i) (*examples)[i].reference = reference[i];
-  if (dist::IsRoot()) progress.Finish();
+  if (show) progress.Finish();
   return Status::Ok();
 }
 
@@ -111,7 +112,7 @@ struct TrainSets {
   std::vector<TrainExample> train, holdout, imitation;
 };
 
-Status GatherExamples(const Config& config, bool cost, bool generated, TrainSets* sets) {
+Status GatherExamples(const Config& config, bool cost, bool generated, const TaskOutput& io, TrainSets* sets) {
   const TrainConfig& tc = config.train;
   if (!generated || tc.supervised_epochs > 0) {
     auto labelled = LabelledExamples(tc);
@@ -123,15 +124,16 @@ Status GatherExamples(const Config& config, bool cost, bool generated, TrainSets
       sets->imitation = std::move(*labelled);
     } else {
       const HoldoutPlan plan = PlanHoldout(static_cast<int>(labelled->size()), tc.holdout);
-      if (!plan.warning.empty() && dist::IsRoot()) std::fprintf(stderr, "%s\n", plan.warning.c_str());
+      if (!plan.warning.empty() && dist::IsRoot()) io.warnings << plan.warning << "\n" << std::flush;
       const int held = plan.held;
       SplitHoldout(*labelled, held, &sets->train, &sets->holdout);
     }
   }
   if (generated) RESPECT_RETURN_IF_ERROR(CurriculumExamples(config, &sets->train, &sets->holdout));
   if (cost) {
-    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (train)", &sets->train));
-    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (held out)", &sets->holdout));
+    const bool show = io.progress && dist::IsRoot();
+    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (train)", show, &sets->train));
+    RESPECT_RETURN_IF_ERROR(AttachReferences(config, "dp_topo references (held out)", show, &sets->holdout));
   }
   return Status::Ok();
 }
@@ -162,58 +164,78 @@ void ShowEpochs(bool cost, bool speak, Progress* progress, PolicyTrainer* traine
   });
 }
 
+// The init weights, read before any other work (a bad file is refused
+// before the first progress line): the network keeps their size and feature
+// set. No init weights: a new network of the config's hparams.
+Status ReadInitWeights(const TrainConfig& tc, TrainerOptions* opts) {
+  if (tc.init_weights.empty()) return Status::Ok();
+  auto w = ReadWeightsFile(tc.init_weights);
+  if (!w.ok()) return w.status().WithContext("train.init_weights");
+  opts->hparams = w->hparams;
+  opts->init_params = std::make_shared<const PolicyParams<double>>(std::move(w->params));
+  return Status::Ok();
+}
+
+// "training on ..." before the first epoch, "best held-out ..." after the last.
+void ReportStart(const TrainOutcome& o, const TaskOutput& io) {
+  io.out << "training on " << o.train_examples << " " << (o.generated ? "generated graphs" : "labels") << ", "
+         << o.holdout_examples << " held out (reward " << o.reward << "); checkpoints in " << o.checkpoint_dir
+         << (dist::Size() > 1 ? "; data-parallel on " + std::to_string(dist::Size()) + " ranks" : "") << "\n"
+         << std::flush;
+}
+
+void ReportEnd(const TrainOutcome& o, const TaskOutput& io) {
+  char best[64];
+  std::snprintf(best, sizeof(best), "%.4f", o.best_holdout);
+  io.out << "best held-out " << (o.reward == "cost" ? "dp_topo/J" : "reward") << " " << best << " after "
+         << o.epochs_done << " epochs; weights written to " << o.weights_out << "; curve " << o.curve_path << "\n"
+         << std::flush;
+}
+
 }  // namespace
 
-Status RunTrainTask(const Config& config) {
+StatusOr<TrainOutcome> TrainJob(const Config& config, const TaskOutput& io) {
   const TrainConfig& tc = config.train;
   auto reward = ParseRewardKind(tc.reward);
   if (!reward.ok()) return reward.status();
   const bool cost = *reward == RewardKind::kCost;
-  const bool generated = cost && !tc.curriculum.empty();
-  // The init weights are read before any other work (a bad file is refused
-  // before the first progress line).
-  PolicyHParams init_hparams = TrainerOptionsFromConfig(tc).hparams;
-  std::shared_ptr<const PolicyParams<double>> init_params;
-  if (!tc.init_weights.empty()) {
-    auto w = ReadWeightsFile(tc.init_weights);
-    if (!w.ok()) return w.status().WithContext("train.init_weights");
-    init_hparams = w->hparams;  // the network keeps its size and feature set
-    init_params = std::make_shared<const PolicyParams<double>>(std::move(w->params));
-  }
-  TrainSets sets;
-  RESPECT_RETURN_IF_ERROR(GatherExamples(config, cost, generated, &sets));
-  RESPECT_RETURN_IF_ERROR(PrepareTrainOutputs(tc));
-
+  TrainOutcome outcome;
+  outcome.generated = cost && !tc.curriculum.empty();
+  outcome.reward = tc.reward;
   TrainerOptions opts = TrainerOptionsFromConfig(tc);
-  opts.hparams = init_hparams;
-  opts.init_params = init_params;
+  RESPECT_RETURN_IF_ERROR(ReadInitWeights(tc, &opts));
+  TrainSets sets;
+  RESPECT_RETURN_IF_ERROR(GatherExamples(config, cost, outcome.generated, io, &sets));
+  RESPECT_RETURN_IF_ERROR(PrepareTrainOutputs(tc));
   if (cost) {
     opts.order_cost = MakeOrderCost(config);
     // The sizes come in over the first half of the epochs.
-    if (generated && tc.curriculum.size() > 1) opts.curriculum_epochs = std::max(1, tc.epochs / 2);
+    if (outcome.generated && tc.curriculum.size() > 1) opts.curriculum_epochs = std::max(1, tc.epochs / 2);
   }
-  opts.note = generated ? "cost reward on " + std::to_string(sets.train.size()) + " generated graphs (" + tc.family +
-                              "), " + std::to_string(sets.imitation.size()) + " imitation labels"
-                        : "trained on " + std::to_string(sets.train.size()) + " labels of " + tc.dataset;
+  opts.note = outcome.generated ? "cost reward on " + std::to_string(sets.train.size()) + " generated graphs (" +
+                                      tc.family + "), " + std::to_string(sets.imitation.size()) + " imitation labels"
+                                : "trained on " + std::to_string(sets.train.size()) + " labels of " + tc.dataset;
   PolicyTrainer trainer(opts);
+  outcome.weights_out = tc.weights_out;
+  outcome.checkpoint_dir = tc.checkpoint_dir;
+  outcome.curve_path = trainer.CurvePath();
+  outcome.train_examples = sets.train.size();
+  outcome.holdout_examples = sets.holdout.size();
+  outcome.imitation_examples = sets.imitation.size();
   // Under mpirun rank 0 speaks for the job.
   const bool speak = dist::IsRoot();
   Progress progress("train epochs", tc.supervised_epochs + tc.epochs);
-  ShowEpochs(cost, speak, &progress, &trainer);
-  if (speak) {
-    std::printf("training on %zu %s, %zu held out (reward %s); checkpoints in %s%s\n", sets.train.size(),
-                generated ? "generated graphs" : "labels", sets.holdout.size(), tc.reward.c_str(),
-                tc.checkpoint_dir.c_str(),
-                dist::Size() > 1 ? ("; data-parallel on " + std::to_string(dist::Size()) + " ranks").c_str() : "");
-    std::fflush(stdout);
-  }
+  ShowEpochs(cost, speak && io.progress, &progress, &trainer);
+  if (speak) ReportStart(outcome, io);
   RESPECT_RETURN_IF_ERROR(trainer.Train(sets.train, sets.holdout, sets.imitation));
-  if (!speak) return Status::Ok();
-  progress.Finish();
-  std::printf("best held-out %s %.4f after %d epochs; weights written to %s; curve %s\n",
-              cost ? "dp_topo/J" : "reward", trainer.best_holdout_reward(), trainer.epochs_done(),
-              tc.weights_out.c_str(), trainer.CurvePath().c_str());
-  return Status::Ok();
+  outcome.best_holdout = trainer.best_holdout_reward();
+  outcome.epochs_done = trainer.epochs_done();
+  if (!speak) return outcome;
+  if (io.progress) progress.Finish();
+  ReportEnd(outcome, io);
+  return outcome;
 }
+
+Status RunTrainTask(const Config& config) { return TrainJob(config, {std::cout, std::cerr, true}).status(); }
 
 }  // namespace respect

@@ -117,6 +117,8 @@ Status ReadRow(const std::vector<std::string>& f, const std::map<std::string, si
     return Status::Invalid(where + ": stage " + field("stage") + " is outside [0, " + std::to_string(row->stages - 1) +
                            "] for " + std::to_string(row->stages) + " stages");
   if (!(row->measured_ms > 0)) return Status::Invalid(where + ": measured_ms must be > 0, got " + field("measured_ms"));
+  if (row->measured_ms < kMinMeasuredMs || row->measured_ms > kMaxMeasuredMs)
+    return Status::Invalid(where + ": measured_ms " + field("measured_ms") + " is outside [1e-06, 1e+06] (1 ns to 1,000 s)");
   if (at.count("method") && !field("method").empty()) row->method = field("method");
   if (at.count("operators")) row->operators = SplitWords(field("operators"));
   return Status::Ok();

@@ -31,8 +31,15 @@ struct MeasuredSegment {
   int stage = 0;                        // the segment's index, 0 .. stages-1
   std::string method = "heuristic";     // whose schedule cut the model (column `method`, optional; empty: heuristic)
   std::vector<std::string> operators;   // the segment's nodes by name (column `operators`, optional)
-  double measured_ms = 0;               // > 0
+  double measured_ms = 0;               // in [kMinMeasuredMs, kMaxMeasuredMs]
 };
+
+// The measured times a row may give, in ms: from 1 ns (below a timer's
+// resolution, and the fit weights rows by 1 / measured, which overflows near
+// the smallest doubles) to 1,000 s (edgetpu.segment_overhead_s's bound: no
+// fitted constants could predict a longer segment).
+inline constexpr double kMinMeasuredMs = 1e-6;
+inline constexpr double kMaxMeasuredMs = 1e6;
 
 // Parses calibration CSV text (one header row naming the columns, in any
 // order: model, stages, stage, measured_ms required; method, operators
@@ -42,7 +49,8 @@ struct MeasuredSegment {
 // "<origin>": no header or no data row, a required column missing, an
 // unknown or repeated column, a row with another number of fields than the
 // header, a value that is not a number (or not whole where a count is), stages
-// < 1, stage outside [0, stages), measured_ms not > 0, an empty model. An
+// < 1, stage outside [0, stages), measured_ms not > 0 or outside
+// [kMinMeasuredMs, kMaxMeasuredMs], an empty model. An
 // empty method is the default, heuristic.
 StatusOr<std::vector<MeasuredSegment>> ParseCalibrationCsv(const std::string& text, const std::string& origin);
 

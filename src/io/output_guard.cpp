@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -28,9 +29,12 @@ struct InputId {
   bool has_inode = false;
   dev_t dev = 0;
   ino_t ino = 0;
+  uint64_t scope = 0;  // the ProtectedInputScope that registered it; 0 = the process
 };
 
 std::mutex g_mu;
+// The innermost ProtectedInputScope of this thread (0: none).
+thread_local uint64_t t_scope = 0;
 std::vector<InputId>& Inputs() {
   static std::vector<InputId> inputs;
   return inputs;
@@ -66,6 +70,7 @@ bool Same(const InputId& a, const InputId& b) {
 void ProtectInputPath(const std::string& path) {
   if (path.empty()) return;
   InputId id = IdOf(path);
+  id.scope = t_scope;
   std::lock_guard<std::mutex> lock(g_mu);
   Inputs().push_back(std::move(id));
 }
@@ -73,6 +78,19 @@ void ProtectInputPath(const std::string& path) {
 void ClearProtectedInputs() {
   std::lock_guard<std::mutex> lock(g_mu);
   Inputs().clear();
+}
+
+ProtectedInputScope::ProtectedInputScope() : outer_(t_scope) {
+  static std::atomic<uint64_t> next{1};
+  id_ = next.fetch_add(1);
+  t_scope = id_;
+}
+
+ProtectedInputScope::~ProtectedInputScope() {
+  t_scope = outer_;
+  std::lock_guard<std::mutex> lock(g_mu);
+  std::vector<InputId>& in = Inputs();
+  in.erase(std::remove_if(in.begin(), in.end(), [this](const InputId& i) { return i.scope == id_; }), in.end());
 }
 
 Status CheckWritable(const std::string& path) {

@@ -29,10 +29,31 @@ inline constexpr uint64_t kMaxTextInputBytes = uint64_t{256} << 20;   // graphs,
 inline constexpr uint64_t kMaxConfigBytes = uint64_t{1} << 20;        // YAML configs
 inline constexpr uint64_t kMaxBinaryInputBytes = uint64_t{2} << 30;   // .tflite, weights, datasets
 
-// Registers an input file that no writer may replace.
+// Registers an input file that no writer may replace. Inside a
+// ProtectedInputScope (on this thread) the registration ends with the scope;
+// otherwise it lasts as long as the process (the CLI: one run per process).
 void ProtectInputPath(const std::string& path);
 // Forgets every registered input (tests only).
 void ClearProtectedInputs();
+
+// The inputs of one run inside a long-lived process (a Python API call): the
+// paths registered on this thread while the scope lives are forgotten when it
+// ends, so a file one call read may be written by a later call. Inputs of
+// other threads' scopes stay protected meanwhile (every registered input is
+// checked by CheckWritable, whoever registered it). Scopes nest; not
+// copyable. The thread that makes a scope must register its inputs itself
+// (worker threads it starts register process-wide inputs).
+class ProtectedInputScope {
+ public:
+  ProtectedInputScope();
+  ~ProtectedInputScope();
+  ProtectedInputScope(const ProtectedInputScope&) = delete;
+  ProtectedInputScope& operator=(const ProtectedInputScope&) = delete;
+
+ private:
+  uint64_t id_;
+  uint64_t outer_;
+};
 // Invalid if `path` names a protected input (same resolved path or same file).
 Status CheckWritable(const std::string& path);
 // Invalid if a protected input is `dir` or lies inside it (for writers that

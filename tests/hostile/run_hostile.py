@@ -3,10 +3,10 @@
 
 Generates several hundred bad inputs of every kind (YAML configs and
 command-line overrides, graph JSON, GML, .tflite mutants of tests/data/tflite,
-policy weights files, deploy schedules, output paths, non-regular files) in a
-fresh temporary directory, one directory per case, runs respect-opt on each
-(cwd = the case directory, output.dir = out unless the case names another)
-and checks for every case:
+policy weights files, deploy schedules, calibration CSVs, output paths,
+non-regular files) in a fresh temporary directory, one directory per case,
+runs respect-opt on each (cwd = the case directory, output.dir = out unless
+the case names another) and checks for every case:
 
   * exit code 2;
   * exactly one line on stderr, starting "respect-opt: error: ";
@@ -410,9 +410,65 @@ def nonregular_cases():
     return cases
 
 
+def calibrate_cases():
+    """task: calibrate (calibration CSV, docs/formats.md): malformed CSVs, rows naming what is not
+    there, numbers out of range, and outputs that are inputs or lie under a file."""
+    head = "model,stages,stage,measured_ms\n"
+    good = head + "".join(f"g.json,2,{k},{1.5 + k}\n" for k in range(2)) + "".join(
+        f"zoo:resnet50,4,{k},{9.5 + k}\n" for k in range(4))
+    row = lambda r: head + r + "\n" + good[len(head):]
+    texts = {
+        "empty": "", "blank_lines": "\n\n  \n", "only_comment": "# nothing\n", "header_only": head,
+        "binary_junk": bytes(range(256)) * 8, "nul_in_header": "model,stages\x00,stage,measured_ms\n",
+        "invalid_utf8": head + "\xff\xfe,2,0,1\n",
+        "missing_ms": "model,stages,stage\ng.json,2,0\n", "missing_model": "stages,stage,measured_ms\n2,0,1\n",
+        "missing_stage": "model,stages,measured_ms\ng.json,2,1\n", "unknown_column": head[:-1] + ",colour\n",
+        "repeated_column": "model,stages,stage,measured_ms,stage\ng.json,2,0,1,0\n",
+        "too_few_fields": row("g.json,2,0"), "too_many_fields": row("g.json,2,0,1,7"),
+        "ms_text": row("g.json,2,0,fast"), "ms_empty": row("g.json,2,0,"), "ms_zero": row("g.json,2,0,0"),
+        "ms_negative": row("g.json,2,0,-3.5"), "ms_nan": row("g.json,2,0,nan"), "ms_inf": row("g.json,2,0,inf"),
+        "ms_1e400": row("g.json,2,0,1e400"), "ms_huge": row("g.json,2,0,1e300"), "ms_above_bound": row("g.json,2,0,1e7"),
+        "ms_tiny": row("g.json,2,0,1e-320"),
+        "stages_zero": row("g.json,0,0,1"), "stages_huge": row("g.json,99999999999,0,1"),
+        "stages_fraction": row("g.json,2.5,0,1"), "stage_out_of_range": row("g.json,2,2,1"),
+        "stage_negative": row("g.json,2,-1,1"), "stage_text": row("g.json,2,first,1"),
+        "unknown_zoo_model": row("zoo:nope,2,0,1"), "missing_model_file": row("missing.json,2,0,1"),
+        "synthetic_model": row("synthetic,2,0,1"), "model_empty": row(",2,0,1"),
+        "model_garbage_file": row("junk.json,2,0,1"), "model_is_dir": row("d.json,2,0,1"),
+        "model_is_fifo": row("p.json,2,0,1"),
+        "unknown_method": "model,stages,stage,method,measured_ms\ng.json,2,0,magic,1\n",
+        "unknown_operator": "model,stages,stage,operators,measured_ms\ng.json,2,0,nope,1\n",
+        "operators_not_a_segment": "model,stages,stage,operators,measured_ms\nc.json,2,0,a c,1\n",
+        "unclosed_quote": row('"g.json,2,0,1'), "too_few_rows": head + "zoo:resnet50,4,0,9.5\nzoo:resnet50,4,1,8\n",
+        "long_line": row("g.json,2,0," + "9" * 100000),
+    }
+    chain = ('{"nodes": [{"id": "a", "param_bytes": 10}, {"id": "b", "param_bytes": 10}, '
+             '{"id": "c", "param_bytes": 10}], "edges": [{"src": "a", "dst": "b"}, {"src": "b", "dst": "c"}]}')
+    files = lambda text: with_tiny({"m.csv": text, "c.json": chain, "junk.json": "{{{", "sub": ("dir",),
+                                    "d.json": ("dir",), "p.json": ("fifo",)})
+    args = ["--task", "calibrate", "--calibrate.measurements", "m.csv", "--output.dir", "out"]
+    cases = [Case("calibrate", name, files(text), args) for name, text in texts.items()]
+    outputs = {  # calibrate.output naming an input, or under a file
+        "output_is_csv": ("m.csv", "out"), "output_is_model": ("g.json", "out"),
+        "output_is_model_dotted": ("./sub/../g.json", "out"), "output_is_config": ("c.yaml", "out"),
+        "output_under_file": ("f/fit.yaml", "nowhere"), "output_is_dir": ("sub", "nowhere"),
+    }
+    for name, (output, out) in outputs.items():
+        extra = {"f": "a file", "c.yaml": "task: calibrate\n"}
+        case_args = ["--config", "c.yaml", *args, "--calibrate.output", output]
+        cases.append(Case("calibrate", name, {**files(good), **extra}, case_args, out))
+    for kname, spec in (("zero", ("symlink", "/dev/zero")), ("fifo", ("fifo",)), ("dir", ("dir",)),
+                        ("missing", None)):
+        cases.append(Case("nonregular", f"{kname}_measurements", with_tiny({} if spec is None else {"m.csv": spec}),
+                          args))
+    cases.append(Case("calibrate", "outdir_is_file", {**files(good), "o": "x"},
+                      ["--task", "calibrate", "--calibrate.measurements", "m.csv", "--output.dir", "o"], "nowhere"))
+    return cases
+
+
 def all_cases(src):
     return (config_cases() + cli_cases() + json_cases() + gml_cases() + tflite_cases(src) + weights_cases(src) +
-            schedule_cases(src) + path_cases() + nonregular_cases())
+            schedule_cases(src) + path_cases() + nonregular_cases() + calibrate_cases())
 
 
 def materialize(case, root):
