@@ -59,7 +59,7 @@ def model_args(family, n, seed, out):
     if not os.path.exists(gml):
         os.makedirs(os.path.dirname(gml), exist_ok=True)
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "make_icml_style_gml.py"), str(n), gml,
-                        "--seed", str(seed)], check=True)
+                        "--seed", str(seed), "--layout", "hops"], check=True)
     return ["--model", gml, "--objective.edge_weight", "unit"]
 
 

@@ -166,8 +166,33 @@ class DownSetCuts {
   // nothing). Fix an operator r: a down-set without r holds a minimal
   // operator s (one with no operator ancestor) and s's ancestors, one with
   // r leaves out a maximal operator t and t's descendants, so one max-flow
-  // per such s and t. *max_flows counts them.
-  int64_t LeastProperCut(bool operators_only, int* max_flows) const;
+  // per such s and t. *max_flows counts them. -1 too once clock passes
+  // until_s.
+  int64_t LeastProperCut(bool operators_only, const Stopwatch& clock, double until_s, int* max_flows) const;
+  // An upper bound of LeastProperCut (the least crossing of a source
+  // alone), without max-flows; -1 when no source is one of its down-sets.
+  int64_t LeastSourceCut(bool operators_only) const {
+    int operators = 0;
+    for (int v = 0; v < g_.size(); ++v) operators += !operators_only || g_.is_operator(v);
+    int64_t least = -1;
+    for (int v = 0; v < g_.size() && operators > 1; ++v) {
+      if (!g_.parents(v).empty() || (operators_only && !g_.is_operator(v))) continue;
+      const int64_t out = weights_.silent(v) ? 0 : weights_.Outgoing(g_, v, [](int) { return true; });
+      if (least < 0 || out < least) least = out;
+    }
+    return least;
+  }
+
+  // The peel bound: for every stage k, J >= P_k + w (X_{k-1} + X_k), and
+  // stage k holds all of the graph but a down-set A (the stages before) and
+  // an up-set B (after), which X_{k-1} and X_k cross; so
+  //   J >= total + min_A [w cut(A) - P(A)] + min_B [w cut(B) - P(B)]
+  // (A and B need not be disjoint: a relaxation). Each minimum is one
+  // max-flow, the bytes a node leaves priced at 1/w. Strong where crossings
+  // dominate (peeling never pays: J >= total), weak otherwise; applied to a
+  // crossing cluster it bounds the whole objective (the links inside the
+  // cluster are crossed at least as often). *max_flows counts the two.
+  double PeelBound(int* max_flows) const;
 
  private:
   static constexpr int kFree = -1;
@@ -280,7 +305,8 @@ class DownSetCuts {
   const CrossingWeights weights_;
 };
 
-int64_t DownSetCuts::LeastProperCut(bool operators_only, int* max_flows) const {
+int64_t DownSetCuts::LeastProperCut(bool operators_only, const Stopwatch& clock, double until_s,
+                                    int* max_flows) const {
   const int n = g_.size();
   auto op = [&](int v) { return !operators_only || g_.is_operator(v); };
   // Operators with no operator ancestor / descendant, in topological order
@@ -303,7 +329,7 @@ int64_t DownSetCuts::LeastProperCut(bool operators_only, int* max_flows) const {
   int64_t least = std::numeric_limits<int64_t>::max();
   std::vector<int> vx(n);
   for (int v = 0; v < n; ++v) {
-    if (Stopped()) return -1;
+    if (Stopped() || clock.Seconds() > until_s) return -1;
     const bool minimal = op(v) && !below[v] && !in_down[v];  // s: with its ancestors in, r out
     const bool maximal = op(v) && !above[v] && !in_up[v];    // t: with its descendants out, r in
     for (int side = 0; side < 2; ++side) {
@@ -319,6 +345,32 @@ int64_t DownSetCuts::LeastProperCut(bool operators_only, int* max_flows) const {
     }
   }
   return least == std::numeric_limits<int64_t>::max() ? -1 : least;
+}
+
+double DownSetCuts::PeelBound(int* max_flows) const {
+  const double w = problem_.objective.comm_weight;
+  const int n = g_.size();
+  if (!(w > 0)) return -std::numeric_limits<double>::infinity();
+  // w cut(A) - P(A) >= w (cut(A) - sum_{v in A} ceil(p_v / w)), and the sum
+  // over A is the sum over all less the sum over the nodes left out.
+  std::vector<int64_t> price(n);
+  int64_t all = 0;
+  for (int v = 0; v < n; ++v) {
+    const double p = std::ceil(static_cast<double>(g_.node(v).param_bytes) / w);
+    if (p > 1e15) return -std::numeric_limits<double>::infinity();  // keep the flow network in int64
+    price[v] = static_cast<int64_t>(p);
+    all += price[v];
+  }
+  double bound = static_cast<double>(g_.total_param_bytes());
+  for (bool up : {false, true}) {
+    // Down-set A: pay the price of each node left out, minus all. Up-set B
+    // (the complement of a down-set D): pay the price of each node in D.
+    std::vector<int> vx(n, kFree);
+    const int64_t least = MinCut(&vx, price, /*outside=*/!up);
+    ++*max_flows;
+    bound += w * static_cast<double>(least - all);
+  }
+  return bound;
 }
 
 int64_t DownSetCuts::BandModel(const std::vector<int>& vx, double unit, MilpModel* model,
@@ -632,11 +684,21 @@ class BandTable {
   bool inner_only_ = true;
 };
 
-// LeastProperCut costs a max-flow per minimal and per maximal node: up to
-// about n (n + E) steps. Skipped beyond this many (a few seconds).
-bool ProperCutAffordable(const Graph& g) {
+// The least proper cut of `cuts`' graph (0: not computed or none), when it
+// can matter: each of `boundaries` boundaries gains at most w x the least
+// source cut, which must reach a thousandth of `peak` (on DNN-like graphs a
+// tensor is tiny against the stage bytes). It costs a max-flow per minimal
+// and per maximal node, about n (n + E) steps: skipped beyond 2e8 or past
+// until_s.
+int64_t UsefulProperCut(const DownSetCuts& cuts, const Problem& problem, bool operators_only, int64_t peak,
+                        const Stopwatch& clock, double until_s, int* max_flows) {
+  const Graph& g = problem.g();
   const double n = static_cast<double>(g.size());
-  return n * (n + static_cast<double>(g.num_edges())) <= 2e8;
+  if (n * (n + static_cast<double>(g.num_edges())) > 2e8) return 0;
+  const int64_t upper = cuts.LeastSourceCut(operators_only);
+  const double gain = problem.objective.comm_weight * (problem.stages - 1) * static_cast<double>(upper);
+  if (upper >= 0 && gain < 1e-3 * static_cast<double>(peak)) return 0;
+  return std::max<int64_t>(0, cuts.LeastProperCut(operators_only, clock, until_s, max_flows));
 }
 
 // The cluster chains: the crossing of a schedule is at least the sum over
@@ -678,10 +740,11 @@ class ClusterChains {
                   CutBoundResult* out) {
     double until = clock.Seconds();
     for (auto& p : parts_) {
-      if (!ProperCutAffordable(p->problem.g())) continue;
-      const int64_t floor = p->cuts->LeastProperCut(/*operators_only=*/false, &out->max_flows);
+      const int64_t floor = UsefulProperCut(*p->cuts, p->problem, /*operators_only=*/false, p->weight, clock,
+                                            until + seconds / 2, &out->max_flows);
       if (floor > 0) p->table->SetFloor(static_cast<double>(floor), /*inner_only=*/true);
     }
+    until = clock.Seconds();
     for (auto& p : parts_) {
       until += seconds * static_cast<double>(p->problem.g().size()) / static_cast<double>(nodes_);
       const int bands = std::min(max_bands, 4 * p->problem.g().size());
@@ -689,6 +752,14 @@ class ClusterChains {
       p->table->Lagrangian(bands, until, clock, stop, out);
       out->bands = keep;  // the whole graph's resolution is the one reported
     }
+  }
+
+  // The largest peel bound of a cluster (DownSetCuts::PeelBound); -inf
+  // with none.
+  double PeelBound(int* max_flows) const {
+    double best = -std::numeric_limits<double>::infinity();
+    for (const auto& p : parts_) best = std::max(best, p->cuts->PeelBound(max_flows));
+    return best;
   }
 
   // Sum over the clusters heavier than m of their chain bounds.
@@ -946,9 +1017,10 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   // Bands much finer than the nodes add little: at most 4 per node.
   const int max_bands = static_cast<int>(std::min<int64_t>(options.bands, 4 * static_cast<int64_t>(g.size())));
   BandTable table(cuts, g.total_param_bytes());
-  if (options.structure && problem.constraints.nonempty_stages && ProperCutAffordable(g)) {
+  if (options.structure && problem.constraints.nonempty_stages) {
     // Every D_k holds an operator and leaves one out (the non-empty rule).
-    const int64_t floor = cuts.LeastProperCut(/*operators_only=*/true, &out.max_flows);
+    const int64_t floor = UsefulProperCut(cuts, problem, /*operators_only=*/true, lo, clock,
+                                          time_shares::kLagrangian * options.time_limit_s / 2, &out.max_flows);
     cuts.set_boundary_floor(floor);
     if (floor > 0) table.SetFloor(static_cast<double>(floor), /*inner_only=*/false);
   }
@@ -965,6 +1037,11 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   double peak = std::nan("");
   bool converged = false;
   const double bound = search.Run(&peak, &converged);
+  if (options.structure) {
+    const double peel = std::max(cuts.PeelBound(&out.max_flows), clusters.PeelBound(&out.max_flows));
+    out.peel_bound = peel;
+    if (peel > bound) return finish(peel, std::nan(""), false);
+  }
   return finish(bound, peak, converged);
 }
 

@@ -47,7 +47,7 @@ def label(tool, out_dir, inst, limit):
         gml = os.path.join(out_dir, "graphs", f"icml_{inst['nodes']}_{inst['seed']}.gml")
         if not os.path.exists(gml):
             subprocess.run([sys.executable, os.path.join(ROOT, "bench", "make_icml_style_gml.py"),
-                            str(inst["nodes"]), gml, "--seed", str(inst["seed"])], check=True)
+                            str(inst["nodes"]), gml, "--seed", str(inst["seed"]), "--layout", "hops"], check=True)
         args += ["--gml", gml]
     r = subprocess.run(args, capture_output=True, text=True)
     return (r.stdout + r.stderr).strip()
