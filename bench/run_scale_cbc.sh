@@ -40,14 +40,7 @@ for m in exact two_phase; do
   /usr/bin/time -f "%e %M" -o "$dir.time" "$BIN" --task schedule "${graph[@]}" --stages 10 --methods "$m" \
     --objective.comm_model edge --solver.time_limit_s "$limit" --output.dir "$dir" "${extra[@]}" \
     > "$dir.log" 2>&1 || true
-  read -r status obj bound < <(python3 - "$dir" <<'PY'
-import glob, json, sys
-f = glob.glob(sys.argv[1] + "/*.schedule.json")
-d = json.load(open(f[0])) if f else {}
-v = lambda x: "-" if x is None else repr(x)
-print(d.get("status", "error"), v(d.get("objective")), v(d.get("bound")))
-PY
-)
+  read -r status obj bound < <(python3 bench/schedule_fields.py "$dir")
   row "$m" "$status" "$obj" "$bound" "$dir.time"
 done
 if [[ -f "$lp" ]]; then

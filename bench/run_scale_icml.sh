@@ -52,14 +52,7 @@ for m in ${METHODS:-exact}; do
   /usr/bin/time -f "%e %M" -o "$dir.time" "$BIN" --task schedule --model "$gml" --stages 10 --methods "$m" \
     --objective.comm_model edge "${weight[@]}" --constraints.nonempty_stages "$nonempty" \
     --solver.time_limit_s "$limit" --output.dir "$dir" "${extra[@]}" > "$dir.log" 2>&1 || true
-  read -r status obj bound < <(python3 - "$dir" <<'PY'
-import glob, json, sys
-f = glob.glob(sys.argv[1] + "/*.schedule.json")
-d = json.load(open(f[0])) if f else {}
-v = lambda x: "-" if x is None else repr(x)
-print(d.get("status", "error"), v(d.get("objective")), v(d.get("bound")))
-PY
-)
+  read -r status obj bound < <(python3 bench/schedule_fields.py "$dir")
   row "$m" "$status" "$obj" "$bound" "$dir.time"
 done
 if [[ -f "$lp" && "${CBC:-1}" == 1 ]]; then
