@@ -201,36 +201,89 @@ TEST(Cli, HelpSaysWhatTheQuickstartSets) {
   EXPECT_NE(h.out.find("respect-opt model.tflite --stages 4"), std::string::npos);
 }
 
-// Each table is flushed as it is printed: with stdout in a file, a run
-// killed while a later method runs keeps the tables already printed.
-TEST(Cli, TablesSurviveAKilledRunWithStdoutInAFile) {
-  const std::string dir = ::testing::TempDir() + "/cli_killed_" + std::to_string(getpid());
-  const std::string out = dir + ".out";
+// heuristic at once, then exact on a 2,000-node graph for up to 60 s, with
+// stdout in `out` (stderr to `err`); the child's pid.
+pid_t StartSlowRun(const std::string& dir, const std::string& out, const std::string& err) {
   std::remove(out.c_str());
   const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
   if (pid == 0) {
-    // heuristic at once, then exact on a 2,000-node graph for up to 60 s.
     FILE* f = std::freopen(out.c_str(), "w", stdout);
-    if (!f || !std::freopen("/dev/null", "w", stderr)) _exit(127);
+    if (!f || !std::freopen(err.c_str(), "w", stderr)) _exit(127);
     execl(kBin.c_str(), kBin.c_str(), "--model", "synthetic", "--synthetic.nodes", "2000", "--synthetic.levels_min",
           "100", "--synthetic.levels_max", "200", "--stages", "10", "--methods", "[heuristic,exact]",
           "--solver.time_limit_s", "60", "--output.dir", dir.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  return pid;
+}
+
+// Waits until `out` holds the first "  wrote " line (heuristic's table, 30 s at most).
+std::string WaitForFirstTable(const std::string& out) {
   std::string text;
   for (int i = 0; i < 300 && text.find("  wrote ") == std::string::npos; ++i) {
     usleep(100000);
     text = Slurp(out);
   }
+  return text;
+}
+
+// The path on the last "  wrote PATH" line of a schedule task's stdout.
+std::string LastWritten(const std::string& text) {
+  const size_t at = text.rfind("  wrote ");
+  if (at == std::string::npos) return "";
+  const size_t from = at + 8, eol = text.find('\n', from);
+  return text.substr(from, eol == std::string::npos ? std::string::npos : eol - from);
+}
+
+// Ctrl-C with stdout in a file: exact stops with its best schedule, whose
+// table and schedule JSON are written as usual, and the run exits 130. Each
+// table is flushed as it is printed.
+TEST(Cli, SigintStopsTheRunWithItsBestScheduleAndExits130) {
+  const std::string dir = ::testing::TempDir() + "/cli_sigint_" + std::to_string(getpid());
+  const std::string out = dir + ".out", err = dir + ".err";
+  const pid_t pid = StartSlowRun(dir, out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_NE(WaitForFirstTable(out).find("  wrote "), std::string::npos) << Slurp(err);
+  usleep(2000000);  // exact under way
+  kill(pid, SIGINT);
+  int status = 0;
+  for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; ++i) usleep(100000);
+  if (waitpid(pid, &status, WNOHANG) == 0) {  // not ended 30 s after the signal
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    FAIL() << "the run went on after SIGINT";
+  }
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 130) << Slurp(err);
+  const std::string text = Slurp(out);
+  EXPECT_NE(text.find("method heuristic"), std::string::npos) << text;
+  EXPECT_NE(text.find("method exact, status feasible (stopped)"), std::string::npos) << text;
+  EXPECT_NE(text.find("fits on chip:"), std::string::npos) << text;
+  EXPECT_NE(text.find("summary:"), std::string::npos) << text;
+  const std::string schedule = LastWritten(text);
+  EXPECT_NE(schedule.find(".exact.schedule.json"), std::string::npos) << text;
+  const std::string json = Slurp(schedule);
+  EXPECT_NE(json.find("\"stopped\""), std::string::npos) << json.substr(0, 2000);
+  EXPECT_NE(json.find("\"status\": \"feasible\""), std::string::npos) << json.substr(0, 2000);
+  EXPECT_NE(Slurp(err).find("respect-opt: stopped by SIGINT"), std::string::npos) << Slurp(err);
+}
+
+// A second signal ends the run at once, by the default action: the tables
+// printed so far stay in the file.
+TEST(Cli, ASecondSignalKillsAtOnce) {
+  const std::string dir = ::testing::TempDir() + "/cli_sigint2_" + std::to_string(getpid());
+  const std::string out = dir + ".out", err = dir + ".err";
+  const pid_t pid = StartSlowRun(dir, out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_NE(WaitForFirstTable(out).find("  wrote "), std::string::npos) << Slurp(err);
+  // Two distinct signals: both are delivered (one of a kind may merge).
+  kill(pid, SIGINT);
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed; make exact slower";
-  text = Slurp(out);
-  EXPECT_NE(text.find("method heuristic"), std::string::npos) << text;
-  EXPECT_NE(text.find("fits on chip:"), std::string::npos) << text;
-  EXPECT_NE(text.find("  wrote "), std::string::npos) << text;
+  ASSERT_TRUE(WIFSIGNALED(status)) << "exit code " << WEXITSTATUS(status);
+  EXPECT_TRUE(WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGINT) << WTERMSIG(status);
+  EXPECT_NE(Slurp(out).find("method heuristic"), std::string::npos);
 }
 
 TEST(Cli, BadConfigs) {

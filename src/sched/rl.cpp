@@ -92,7 +92,7 @@ StatusOr<ScheduleResult> RlScheduler::Solve(const Problem& problem, const SolveC
     candidates += static_cast<int>(cands->size());
     ++rounds;
     const double spent = t0.Seconds();
-    if (!budgeted || spent >= options_.sample_time_s || spent >= limit_s) break;
+    if (!budgeted || spent >= options_.sample_time_s || spent >= limit_s || ctx.stop().Requested()) break;
     // The next round: fresh samples only (greedy is in already).
     decode.include_greedy = false;
     decode.seed = options_.decode.seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(rounds);
