@@ -386,7 +386,7 @@ std::string FormatCompareTable(const std::vector<CompareRow>& rows) {
        << Pad(PlainNumber(s.bound), 16)
        << Pad(s.eval.stage_param_bytes.empty() ? "-" : Fmt("%.2f", Mib(s.eval.max_stage_param_bytes)), 9)
        << Pad(s.eval.stage_param_bytes.empty() ? "-" : HumanBytes(static_cast<double>(s.eval.total_crossing_bytes)), 11)
-       << Pad(Fmt("%.3f", s.seconds), 9) << "  " << Pad(StatusText(s), 9, false) << per << "\n";
+       << Pad(Fmt("%.3f", s.seconds), 9) << "  " << Pad(StatusText(s) + " ", 9, false) << per << "\n";
   }
   return os.str();
 }

@@ -81,18 +81,19 @@ std::vector<int> ListPriorityOrder(const Graph& g) {
   return order;
 }
 
-StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) { return RunFor(problem, time_limit_s_); }
+StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) { return RunFor(problem, time_limit_s_, {}); }
 
 StatusOr<ScheduleResult> DpTopoScheduler::Solve(const Problem& problem, const SolveContext& ctx) {
-  return RunFor(problem, std::max(0.0, ctx.Left()));
+  return RunFor(problem, std::max(0.0, ctx.Left()), ctx.stop());
 }
 
-StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double time_limit_s) const {
+StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double time_limit_s,
+                                                 const StopToken& stop) const {
   return RunWithResult(problem, name(), [&](ScheduleResult* r) -> Status {
     const std::vector<NamedOrder> orders = NaturalOrders(problem.g());
     std::vector<const std::vector<int>*> ptrs;
     for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
-    auto split = BestSplitOfOrders(problem, ptrs, time_limit_s);
+    auto split = BestSplitOfOrders(problem, ptrs, time_limit_s, stop);
     if (!split.ok()) return split.status();
     r->bound = std::nan("");
     if (split->best < 0) {

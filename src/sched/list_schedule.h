@@ -41,11 +41,11 @@ class DpTopoScheduler final : public Scheduler {
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
   double time_limit_s() const override { return time_limit_s_; }
   // Under ctx: the splits get what is left of its deadline (time_limit_s is
-  // not read).
+  // not read); its stop token ends them as the deadline would.
   StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) override;
 
  private:
-  StatusOr<ScheduleResult> RunFor(const Problem& problem, double time_limit_s) const;
+  StatusOr<ScheduleResult> RunFor(const Problem& problem, double time_limit_s, const StopToken& stop) const;
   double time_limit_s_;
 };
 

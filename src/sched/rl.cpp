@@ -79,7 +79,7 @@ StatusOr<ScheduleResult> RlScheduler::Solve(const Problem& problem, const SolveC
     const Stopwatch t_split;
     std::vector<const std::vector<int>*> orders;
     for (const auto& c : *cands) orders.push_back(&c.order);
-    auto split = BestSplitOfOrders(problem, orders, limit_s - t0.Seconds());
+    auto split = BestSplitOfOrders(problem, orders, limit_s - t0.Seconds(), ctx.stop());
     if (!split.ok()) return split.status();
     split_ms += 1e3 * t_split.Seconds();
     all_optimal = all_optimal && split->all_optimal;
