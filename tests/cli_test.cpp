@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -201,20 +202,44 @@ TEST(Cli, HelpSaysWhatTheQuickstartSets) {
   EXPECT_NE(h.out.find("respect-opt model.tflite --stages 4"), std::string::npos);
 }
 
-// heuristic at once, then exact on a 2,000-node graph for up to 60 s, with
-// stdout in `out` (stderr to `err`); the child's pid.
-pid_t StartSlowRun(const std::string& dir, const std::string& out, const std::string& err) {
+// heuristic at once, then exact on a 2,000-node graph for up to 60 s (then
+// dp_topo with compare), with stdout in `out` (stderr to `err`); the child's pid.
+pid_t StartSlowRun(const std::string& dir, const std::string& out, const std::string& err,
+                   const std::string& task = "schedule") {
   std::remove(out.c_str());
+  const std::vector<std::string> args = {
+      kBin, "--task", task, "--model", "synthetic", "--synthetic.nodes", "2000", "--synthetic.levels_min", "100",
+      "--synthetic.levels_max", "200", "--stages", task == "compare" ? "10,12" : "10", "--methods",
+      task == "compare" ? "[heuristic,exact,dp_topo]" : "[heuristic,exact]", "--solver.time_limit_s", "60",
+      "--output.dir", dir};
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
     FILE* f = std::freopen(out.c_str(), "w", stdout);
     if (!f || !std::freopen(err.c_str(), "w", stderr)) _exit(127);
-    execl(kBin.c_str(), kBin.c_str(), "--model", "synthetic", "--synthetic.nodes", "2000", "--synthetic.levels_min",
-          "100", "--synthetic.levels_max", "200", "--stages", "10", "--methods", "[heuristic,exact]",
-          "--solver.time_limit_s", "60", "--output.dir", dir.c_str(), static_cast<char*>(nullptr));
+    execv(kBin.c_str(), argv.data());
     _exit(127);
   }
   return pid;
+}
+
+// The exit status of `pid`, killing it if it has not ended 30 s from now
+// (then *ended is false).
+int WaitAtMost30s(pid_t pid, bool* ended) {
+  int status = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      *ended = true;
+      return status;
+    }
+    usleep(100000);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  *ended = false;
+  return status;
 }
 
 // Waits until `out` holds the first "  wrote " line (heuristic's table, 30 s at most).
@@ -246,13 +271,9 @@ TEST(Cli, SigintStopsTheRunWithItsBestScheduleAndExits130) {
   ASSERT_NE(WaitForFirstTable(out).find("  wrote "), std::string::npos) << Slurp(err);
   usleep(2000000);  // exact under way
   kill(pid, SIGINT);
-  int status = 0;
-  for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; ++i) usleep(100000);
-  if (waitpid(pid, &status, WNOHANG) == 0) {  // not ended 30 s after the signal
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    FAIL() << "the run went on after SIGINT";
-  }
+  bool ended = false;
+  const int status = WaitAtMost30s(pid, &ended);
+  ASSERT_TRUE(ended) << "the run went on after SIGINT";
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 130) << Slurp(err);
   const std::string text = Slurp(out);
@@ -266,6 +287,35 @@ TEST(Cli, SigintStopsTheRunWithItsBestScheduleAndExits130) {
   EXPECT_NE(json.find("\"stopped\""), std::string::npos) << json.substr(0, 2000);
   EXPECT_NE(json.find("\"status\": \"feasible\""), std::string::npos) << json.substr(0, 2000);
   EXPECT_NE(Slurp(err).find("respect-opt: stopped by SIGINT"), std::string::npos) << Slurp(err);
+}
+
+// compare: the run under way (exact) stops and keeps its row; the four runs
+// after it are skipped, said in one line; the tables are written.
+TEST(Cli, SigtermStopsACompareAfterTheRunUnderWay) {
+  const std::string dir = ::testing::TempDir() + "/cli_sigterm_compare_" + std::to_string(getpid());
+  const std::string out = dir + ".out", err = dir + ".err";
+  const pid_t pid = StartSlowRun(dir, out, err, "compare");
+  ASSERT_GT(pid, 0);
+  std::string progress;
+  for (int i = 0; i < 300 && progress.find("exact (2000 nodes)") == std::string::npos; ++i) {
+    usleep(100000);
+    progress = Slurp(err);
+  }
+  ASSERT_NE(progress.find("heuristic: feasible"), std::string::npos) << progress;
+  kill(pid, SIGTERM);
+  bool ended = false;
+  const int status = WaitAtMost30s(pid, &ended);
+  ASSERT_TRUE(ended) << "the run went on after SIGTERM";
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 143) << Slurp(err);
+  const std::string text = Slurp(out);
+  EXPECT_NE(text.find("stopped: skipped the remaining 4 of 6 runs"), std::string::npos) << text;
+  EXPECT_NE(text.find("feasible (stopped)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("dp_topo"), std::string::npos) << text;
+  const std::string csv = Slurp(dir + "/compare.csv");
+  EXPECT_EQ(Lines(csv), 3) << csv;  // the header, heuristic, exact
+  EXPECT_NE(csv.find(",exact,feasible,"), std::string::npos) << csv;
+  EXPECT_NE(Slurp(err).find("respect-opt: stopped by SIGTERM"), std::string::npos) << Slurp(err);
 }
 
 // A second signal ends the run at once, by the default action: the tables

@@ -506,8 +506,9 @@ TEST(ExactStop, TheRunsStopTokenReachesTheSolverAndEndsTheRun) {
 }
 
 TEST(ExactStop, ARequestedStopGivesTheFirstStartWithItsBound) {
-  // Requested before the run: no phase starts after the first start
-  // (dp_topo's split), which is returned feasible with a bound below it.
+  // Requested before the run: no phase starts after the first start, whose
+  // split DP stops at once too (its seeding split, no better than the
+  // finished DP's), returned feasible with a bound below it.
   std::mt19937_64 rng(22);
   Problem p = MakeProblem(RandomGraph(rng, 300, 3, "stop300"), 8, ObjectiveKind::kMemoryComm, CommModel::kTensor);
   const StopToken stop = StopToken::Make();
@@ -522,7 +523,7 @@ TEST(ExactStop, ARequestedStopGivesTheFirstStartWithItsBound) {
   ASSERT_TRUE(e.feasible) << e.violation;
   auto dp = DpTopoScheduler().Run(p);
   ASSERT_TRUE(dp.ok());
-  EXPECT_DOUBLE_EQ(r->objective, dp->objective);
+  EXPECT_GE(r->objective, dp->objective);
   EXPECT_LE(r->bound, r->objective);
   EXPECT_GT(r->bound, 0.0);
 }

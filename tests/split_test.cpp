@@ -173,6 +173,39 @@ TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
   EXPECT_DOUBLE_EQ(ef.objective, ReferenceSplitObjective(p, order));
 }
 
+TEST(SplitTest, ARequestedStopEndsTheSplitsLikeTheirTimeLimit) {
+  std::mt19937_64 rng(11);
+  auto g = RandomGraph(rng, 250, 3, "stop", Sizes(15));
+  Problem p = Make(g, 8, ObjectiveKind::kMemoryComm, CommModel::kEdge);
+  const std::vector<int> order = g->topo_order();
+  SplitOptions stopped;
+  stopped.stop = StopToken::Make();
+  stopped.stop.Request();
+  auto cut = BestSplit(p, order, stopped);
+  ASSERT_TRUE(cut.ok()) << cut.status().message();
+  EXPECT_FALSE(cut->optimal);
+  ASSERT_TRUE(cut->found);
+  EXPECT_TRUE(Evaluate(p, cut->schedule).feasible);
+  // Over several orders: the first that splits is kept, the rest skipped.
+  const std::vector<NamedOrder> orders = NaturalOrders(*g);
+  ASSERT_GT(orders.size(), 1u);
+  std::vector<const std::vector<int>*> ptrs;
+  for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
+  auto all = BestSplitOfOrders(p, ptrs, std::numeric_limits<double>::infinity(), stopped.stop);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->best, 0);
+  EXPECT_FALSE(all->all_optimal);
+  // dp_topo under a stopped context: feasible, never a claim of infeasibility.
+  const StopToken stop = StopToken::Make();
+  stop.Request();
+  auto dp = DpTopoScheduler().RunUntil(p, stop);
+  ASSERT_TRUE(dp.ok());
+  EXPECT_EQ(dp->status, SolveStatus::kFeasible) << dp->message;
+  EXPECT_TRUE(dp->stats.stopped);
+  EXPECT_TRUE(dp->stats.order.split_time_limit);
+  EXPECT_NE(dp->message.find("stopped"), std::string::npos) << dp->message;
+}
+
 TEST(SplitTest, CutCrossingBytesAgreeWithEvaluate) {
   std::mt19937_64 rng(8);
   for (int t = 0; t < 100; ++t) {

@@ -96,6 +96,11 @@ StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double 
     auto split = BestSplitOfOrders(problem, ptrs, time_limit_s, stop);
     if (!split.ok()) return split.status();
     r->bound = std::nan("");
+    if (split->best < 0 && stop.Requested()) {  // stopped before any split: no proof of anything
+      r->status = SolveStatus::kTimeLimit;
+      r->message = "stopped by request before a split was found";
+      return Status::Ok();
+    }
     if (split->best < 0) {
       r->status = SolveStatus::kInfeasible;
       r->message = "no natural order has a feasible split: " + split->last_infeasible;
@@ -107,7 +112,8 @@ StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double 
     r->message = "best split of the " + orders[split->best].name + " order";
     if (!split->all_optimal) {
       r->stats.order.split_time_limit = true;
-      r->message += " (time limit: some splits are the best known, not proven optimal)";
+      r->message += stop.Requested() ? " (stopped: some splits are the best known, not proven optimal)"
+                                     : " (time limit: some splits are the best known, not proven optimal)";
     }
     return Status::Ok();
   });
