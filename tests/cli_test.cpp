@@ -252,6 +252,17 @@ std::string WaitForFirstTable(const std::string& out) {
   return text;
 }
 
+// Sends `sig` to `pid`: the run must exit with 128 + sig within 30 s.
+::testing::AssertionResult StopsWithExitCode(pid_t pid, int sig) {
+  kill(pid, sig);
+  bool ended = false;
+  const int status = WaitAtMost30s(pid, &ended);
+  if (!ended) return ::testing::AssertionFailure() << "the run went on after signal " << sig;
+  if (!WIFEXITED(status)) return ::testing::AssertionFailure() << "killed by signal " << WTERMSIG(status);
+  if (WEXITSTATUS(status) != 128 + sig) return ::testing::AssertionFailure() << "exit code " << WEXITSTATUS(status);
+  return ::testing::AssertionSuccess();
+}
+
 // The path on the last "  wrote PATH" line of a schedule task's stdout.
 std::string LastWritten(const std::string& text) {
   const size_t at = text.rfind("  wrote ");
@@ -270,12 +281,7 @@ TEST(Cli, SigintStopsTheRunWithItsBestScheduleAndExits130) {
   ASSERT_GT(pid, 0);
   ASSERT_NE(WaitForFirstTable(out).find("  wrote "), std::string::npos) << Slurp(err);
   usleep(2000000);  // exact under way
-  kill(pid, SIGINT);
-  bool ended = false;
-  const int status = WaitAtMost30s(pid, &ended);
-  ASSERT_TRUE(ended) << "the run went on after SIGINT";
-  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
-  EXPECT_EQ(WEXITSTATUS(status), 130) << Slurp(err);
+  ASSERT_TRUE(StopsWithExitCode(pid, SIGINT)) << Slurp(err);  // 130
   const std::string text = Slurp(out);
   EXPECT_NE(text.find("method heuristic"), std::string::npos) << text;
   EXPECT_NE(text.find("method exact, status feasible (stopped)"), std::string::npos) << text;
@@ -302,12 +308,7 @@ TEST(Cli, SigtermStopsACompareAfterTheRunUnderWay) {
     progress = Slurp(err);
   }
   ASSERT_NE(progress.find("heuristic: feasible"), std::string::npos) << progress;
-  kill(pid, SIGTERM);
-  bool ended = false;
-  const int status = WaitAtMost30s(pid, &ended);
-  ASSERT_TRUE(ended) << "the run went on after SIGTERM";
-  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
-  EXPECT_EQ(WEXITSTATUS(status), 143) << Slurp(err);
+  ASSERT_TRUE(StopsWithExitCode(pid, SIGTERM)) << Slurp(err);  // 143
   const std::string text = Slurp(out);
   EXPECT_NE(text.find("stopped: skipped the remaining 4 of 6 runs"), std::string::npos) << text;
   EXPECT_NE(text.find("feasible (stopped)"), std::string::npos) << text;

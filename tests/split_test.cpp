@@ -153,11 +153,15 @@ TEST(SplitTest, MatchesUnprunedParetoDpOnLongerOrders) {
   EXPECT_GT(compared, 200);
 }
 
-TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
+// 250 nodes on 8 stages: a split DP that a zero limit or a stop cuts short.
+Problem LongSplitProblem(const std::string& name) {
   std::mt19937_64 rng(11);
-  auto g = RandomGraph(rng, 250, 3, "limit", Sizes(15));
-  Problem p = Make(g, 8, ObjectiveKind::kMemoryComm, CommModel::kEdge);
-  const std::vector<int> order = g->topo_order();
+  return Make(RandomGraph(rng, 250, 3, name, Sizes(15)), 8, ObjectiveKind::kMemoryComm, CommModel::kEdge);
+}
+
+TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
+  const Problem p = LongSplitProblem("limit");
+  const std::vector<int> order = p.g().topo_order();
   SplitOptions none;
   none.time_limit_s = 0.0;
   auto cut = BestSplit(p, order, none);
@@ -174,10 +178,8 @@ TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
 }
 
 TEST(SplitTest, ARequestedStopEndsTheSplitsLikeTheirTimeLimit) {
-  std::mt19937_64 rng(11);
-  auto g = RandomGraph(rng, 250, 3, "stop", Sizes(15));
-  Problem p = Make(g, 8, ObjectiveKind::kMemoryComm, CommModel::kEdge);
-  const std::vector<int> order = g->topo_order();
+  const Problem p = LongSplitProblem("stop");
+  const std::vector<int> order = p.g().topo_order();
   SplitOptions stopped;
   stopped.stop = StopToken::Make();
   stopped.stop.Request();
@@ -187,7 +189,7 @@ TEST(SplitTest, ARequestedStopEndsTheSplitsLikeTheirTimeLimit) {
   ASSERT_TRUE(cut->found);
   EXPECT_TRUE(Evaluate(p, cut->schedule).feasible);
   // Over several orders: the first that splits is kept, the rest skipped.
-  const std::vector<NamedOrder> orders = NaturalOrders(*g);
+  const std::vector<NamedOrder> orders = NaturalOrders(p.g());
   ASSERT_GT(orders.size(), 1u);
   std::vector<const std::vector<int>*> ptrs;
   for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
