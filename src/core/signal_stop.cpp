@@ -28,12 +28,12 @@ constexpr int kNumSignals = 2;
 // changed only while it is not (or, for `count`, atomically).
 std::atomic<int> g_count{0};       // signals seen in this period
 std::atomic<int> g_write_fd{-1};   // the pipe's write end (-1: none)
-struct sigaction g_old[kNumSignals];
-bool g_installed[kNumSignals] = {false, false};
+struct sigaction g_old[kNumSignals];             // written only while no handler of ours is installed
+std::atomic<bool> g_installed[kNumSignals] = {};  // read by the handler, reset by Uninstall
 
 void RestoreOldHandlers() {
   for (int i = 0; i < kNumSignals; ++i)
-    if (g_installed[i]) sigaction(kSignals[i], &g_old[i], nullptr);
+    if (g_installed[i].load()) sigaction(kSignals[i], &g_old[i], nullptr);
 }
 
 // Async-signal-safe: an atomic add, write(), sigaction() and raise() only.
@@ -140,10 +140,10 @@ bool Install(Shared* s) {
   for (int sig : kSignals) sigaddset(&sa.sa_mask, sig);
   sa.sa_flags = SA_RESTART;
   for (int i = 0; i < kNumSignals; ++i) {
-    g_installed[i] = false;
+    g_installed[i].store(false);
     if (sigaction(kSignals[i], nullptr, &g_old[i]) != 0) continue;
     if (!(g_old[i].sa_flags & SA_SIGINFO) && g_old[i].sa_handler == SIG_IGN) continue;  // stays ignored
-    g_installed[i] = sigaction(kSignals[i], &sa, nullptr) == 0;
+    g_installed[i].store(sigaction(kSignals[i], &sa, nullptr) == 0);
   }
   return true;
 }
@@ -151,7 +151,7 @@ bool Install(Shared* s) {
 // Restores the handlers and joins the watcher. Caller holds s->life.
 void Uninstall(Shared* s) {
   RestoreOldHandlers();
-  for (bool& b : g_installed) b = false;
+  for (std::atomic<bool>& b : g_installed) b.store(false);
   g_write_fd.store(-1);
   const unsigned char end = 0;
   while (write(s->write_fd, &end, 1) < 0 && errno == EINTR) {
