@@ -33,8 +33,8 @@ Status RunScheduleTask(const Config& config, const StopToken& stop) {
     // Settings that admit no schedule stop the run before any method, as bad input.
     if (std::string why = problem.NoScheduleReason(); !why.empty()) return Status::Invalid(why);
     std::vector<ScheduleResult> results;
-    for (size_t m = 0; m < config.methods.size() && !stop.Requested(); ++m) {
-      const Method method = config.methods[m];
+    for (const Method method : config.methods) {
+      if (stop.Requested()) break;
       auto r = ScheduleWithMethod(problem, method, config, stop);
       if (!r.ok()) return r.status().WithContext(MethodName(method));
       std::cout << FormatScheduleTable(problem, *r);
@@ -48,8 +48,8 @@ Status RunScheduleTask(const Config& config, const StopToken& stop) {
       if (r->status == SolveStatus::kInfeasible)
         worst = Status::Invalid(g->name() + " on " + std::to_string(problem.stages) + " stages: " + r->message);
       results.push_back(std::move(r).value());
-      if (stop.Requested()) std::cout << SkippedLine(config.methods, m + 1) << std::flush;
     }
+    if (stop.Requested()) std::cout << SkippedLine(config.methods, results.size()) << std::flush;
     // Side by side: the headline of a run with several methods.
     if (results.size() > 1) std::cout << FormatMethodSummary(problem, results) << "\n" << std::flush;
     if (stop.Requested()) break;  // the models after it are skipped too
