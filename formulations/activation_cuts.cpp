@@ -253,7 +253,7 @@ StatusOr<MilpResult> SolveWithActivationCuts(MilpSolver* solver, IlpModel* ilp, 
     // The start's continuous columns again, at the least value the new rows allow.
     if (!options.mip_start.empty()) options.mip_start = EncodeStart(*ilp, DecodeSchedule(*ilp, options.mip_start));
     options.time_limit_s = limit - clock.Seconds();
-    if (impossible || options.time_limit_s <= 0.0) {
+    if (impossible || options.time_limit_s <= 0.0 || options.stop.Requested()) {
       Settle(*ilp, s, impossible, named, &*res);
       return res;
     }

@@ -50,7 +50,7 @@ int AddSpillCuts(IlpModel* ilp, const Schedule& schedule, double period);
 // evaluate() objective: rows (AddActivationCuts, AddSpillCuts), the MIP
 // start re-encoded, then solve again within what is left of
 // options.time_limit_s. The result is the last solve's, except when the
-// time is up: a solution breaking the cap becomes kTimeLimit without
+// time is up or options.stop was requested: a solution breaking the cap becomes kTimeLimit without
 // values, one priced low becomes kFeasible at its evaluate() objective
 // (the bound stays valid: the rows remove only schedules over the cap and
 // raise T to at most its true value); infeasible after cuts names the cap

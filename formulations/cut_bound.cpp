@@ -461,6 +461,7 @@ double DownSetCuts::BandIlp(int64_t a, int64_t b, MilpSolver* solver, double sec
   m.AddRow(idx, val, lo, hi, "weight");
   MilpOptions o;
   o.time_limit_s = seconds;
+  o.stop = stop_;  // the run's stop (or its owner's) ends the band ILP under way, keeping its bound
   auto r = solver->Solve(m, o);
   if (!r.ok()) return -std::numeric_limits<double>::infinity();
   if (r->status == SolveStatus::kInfeasible) {

@@ -82,7 +82,8 @@ struct CutBoundOptions {
   MilpSolver* band_solver = nullptr;
   double band_ilp_s = 10.0;   // wall clock per band ILP (a stopped solve's bound still counts)
   // Requested from another thread, it ends the run as its time limit would
-  // (at the latest after the band ILP under way, or one C(M)). Default: none.
+  // (the band ILP under way stops too, keeping its bound; at the latest
+  // after one C(M)). Default: none.
   StopToken stop;
   // Ends the run once the bound (the least cell of the peak search) has not
   // risen for this long (wall clock, from the first bound); +inf: never.

@@ -21,7 +21,8 @@
 // output guard for its own duration (ProtectedInputScope). A bad call raises ValueError with the line
 // the CLI prints after "respect-opt: error: " (RuntimeError for an internal
 // error, exit code 1 in the CLI). The GIL is released while models load and
-// methods run.
+// methods run; during schedule() and compare(), Ctrl-C stops the method under
+// way, which returns its best schedule marked stopped (StoppableCall).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <yaml-cpp/yaml.h>
@@ -42,6 +43,7 @@
 
 #include "app/tasks.h"
 #include "config/config.h"
+#include "core/signal_stop.h"
 #include "deploy/deploy.h"
 #include "io/graph_io.h"
 #include "io/model_source.h"
@@ -360,6 +362,22 @@ std::vector<std::string> MethodList(py::handle methods) {
   return out;
 }
 
+// ---------------------------------------------------------------- Ctrl-C
+
+// Runs f(stop) with the GIL released and SIGINT / SIGTERM turned into a
+// request of `stop` (core/signal_stop.h): Python's own handler cannot run
+// while the GIL is released, so Ctrl-C would wait for the whole solve. The
+// call then returns its best schedule, marked stopped; Python's handlers are
+// back before the GIL is taken again, and a second Ctrl-C during the call
+// restores them at once (KeyboardInterrupt when the call returns).
+template <class F>
+auto StoppableCall(F&& f) {
+  const StopToken stop = StopToken::Make();
+  py::gil_scoped_release release;
+  const SignalStop on_signal(stop);
+  return f(stop);
+}
+
 // ---------------------------------------------------------------- schedule
 
 struct PyScheduleResult {
@@ -389,7 +407,7 @@ py::dict Assignment(const PyScheduleResult& r, bool by_id) {
   return out;
 }
 
-StatusOr<PyScheduleResult> ScheduleOne(const Run& run) {
+StatusOr<PyScheduleResult> ScheduleOne(const Run& run, const StopToken& stop) {
   const Config& c = run.config;
   auto graphs = LoadGraphs(run.models.front(), c);
   if (!graphs.ok()) return graphs.status();
@@ -401,7 +419,7 @@ StatusOr<PyScheduleResult> ScheduleOne(const Run& run) {
   RESPECT_RETURN_IF_ERROR(out.problem.Validate());
   if (std::string why = out.problem.NoScheduleReason(); !why.empty()) return Status::Invalid(why);
   const Method method = c.methods.front();
-  auto r = ScheduleWithMethod(out.problem, method, c);
+  auto r = ScheduleWithMethod(out.problem, method, c, stop);
   if (!r.ok()) return r.status().WithContext(MethodName(method));
   out.result = std::move(r).value();
   if (run.write_files) {
@@ -419,17 +437,14 @@ StatusOr<PyScheduleResult> ScheduleOne(const Run& run) {
 PyScheduleResult ScheduleApi(py::object model, py::object stages, const std::string& method, const py::kwargs& kwargs) {
   const ProtectedInputScope inputs;  // this call's inputs, protected until it returns
   const Run run = MakeRun("schedule", {ToModel(model)}, stages, {method}, kwargs);
-  StatusOr<PyScheduleResult> r = Status::Internal("not run");
-  {
-    py::gil_scoped_release release;
-    r = ScheduleOne(run);
-  }
-  return Value(std::move(r));
+  return Value(StoppableCall([&run](const StopToken& stop) { return ScheduleOne(run, stop); }));
 }
 
 // ---------------------------------------------------------------- compare
 
-StatusOr<std::vector<CompareRow>> CompareRows(const Run& run) {
+// A stop ends the run under way (its row is kept, marked stopped) and
+// skips the rest.
+StatusOr<std::vector<CompareRow>> CompareRows(const Run& run, const StopToken& stop) {
   const Config& c = run.config;
   // Every model loaded and every problem checked before the first solve.
   std::vector<Problem> problems;
@@ -446,7 +461,8 @@ StatusOr<std::vector<CompareRow>> CompareRows(const Run& run) {
   std::vector<CompareRow> rows;
   for (const Problem& problem : problems)
     for (const Method method : c.methods) {
-      auto r = ScheduleWithMethod(problem, method, c);
+      if (stop.Requested()) break;
+      auto r = ScheduleWithMethod(problem, method, c, stop);
       const std::string where = problem.g().name() + "/" + std::to_string(problem.stages) + "/" + MethodName(method);
       if (!r.ok()) return r.status().WithContext(where);
       rows.push_back(CompareRow{problem.g().name(), problem.g().size(), problem.stages, std::move(r).value(), 0.0});
@@ -466,11 +482,8 @@ StatusOr<std::vector<CompareRow>> CompareRows(const Run& run) {
 py::object CompareApi(py::object model, py::object stages, py::object methods, const py::kwargs& kwargs) {
   const ProtectedInputScope inputs;  // this call's inputs, protected until it returns
   const Run run = MakeRun("compare", ToModels(model), stages, MethodList(methods), kwargs);
-  StatusOr<std::vector<CompareRow>> rows = Status::Internal("not run");
-  {
-    py::gil_scoped_release release;
-    rows = CompareRows(run);
-  }
+  StatusOr<std::vector<CompareRow>> rows =
+      StoppableCall([&run](const StopToken& stop) { return CompareRows(run, stop); });
   // The rows of compare.json, as dicts.
   return py::module_::import("json").attr("loads")(CompareToJson(Value(std::move(rows))));
 }
@@ -699,6 +712,8 @@ PYBIND11_MODULE(respect_opt, m) {
       .def_property_readonly("seconds", [](const PyScheduleResult& r) { return r.result.seconds; })
       .def_property_readonly("message", [](const PyScheduleResult& r) { return r.result.message; })
       .def_property_readonly("stats", [](const PyScheduleResult& r) { return r.result.stats.ToMap(); })
+      .def_property_readonly("stopped", [](const PyScheduleResult& r) { return r.result.stats.stopped; },
+                             "Ctrl-C stopped the solve: the best schedule by then (stats['stopped'] == 1)")
       .def_property_readonly("assignment", [](const PyScheduleResult& r) { return Assignment(r, false); },
                              "node name -> stage (ValueError when names repeat: use assignment_by_id)")
       .def_property_readonly("assignment_by_id", [](const PyScheduleResult& r) { return Assignment(r, true); },
@@ -719,8 +734,8 @@ PYBIND11_MODULE(respect_opt, m) {
       .def("__repr__", [](const PyScheduleResult& r) {
         std::ostringstream s;
         s << "<respect_opt.ScheduleResult " << r.problem.g().name() << " on " << r.problem.stages << " stages, "
-          << r.result.method << ": " << ToString(r.result.status) << ", objective " << py::str(NumberOrNone(r.result.objective))
-          << ">";
+          << r.result.method << ": " << ToString(r.result.status) << (r.result.stats.stopped ? " (stopped)" : "")
+          << ", objective " << py::str(NumberOrNone(r.result.objective)) << ">";
         return s.str();
       });
 

@@ -29,6 +29,7 @@
 #include "CglProbing.hpp"
 #include "CglTwomir.hpp"
 #include "ClpEventHandler.hpp"
+#include "ClpSolve.hpp"
 #include "CoinError.hpp"
 #include "CoinMessageHandler.hpp"
 #include "OsiClpSolverInterface.hpp"
@@ -102,7 +103,8 @@ double RelGap(double obj, double bound) {
 struct SolveWatch {
   using Clock = SteadyClock;
   Clock::time_point t0, deadline, last_report;
-  std::atomic<bool> expired{false};  // an LP or the tree was stopped by the deadline
+  std::atomic<bool> expired{false};  // an LP or the tree was stopped by the deadline (or the stop token)
+  StopToken stop;                    // MilpOptions::stop: ends the solve as the deadline does
   std::mutex mu;                     // guards the fields below (handlers may run in threads)
   double incumbent = kMilpInf;       // last seen, model units incl. offset
   double reported_incumbent = kMilpInf;  // incumbent of the last progress call
@@ -124,7 +126,9 @@ struct SolveWatch {
   double first_pass_estimate_s = 0.0;
 
   double Elapsed() const { return SecondsBetween(t0, Clock::now()); }
-  bool Passed() const { return Clock::now() >= deadline; }
+  // The deadline has passed or a stop was requested: from here on the solve
+  // ends as a timed-out one (no proofs from interrupted LPs).
+  bool Passed() const { return Clock::now() >= deadline || stop.Requested(); }
   // Records a bound seen before the deadline.
   void SeeBound(double b) {
     if (!std::isfinite(b) || std::fabs(b) >= 1e40 || Passed()) return;
@@ -156,7 +160,7 @@ struct SolveWatch {
   // once it has passed: the root cut loop then ends at its next pass.
   void GuardCutPasses() {
     if (!cbc) return;
-    const double left = SecondsBetween(Clock::now(), deadline);
+    const double left = stop.Requested() ? 0.0 : SecondsBetween(Clock::now(), deadline);
     for (int i = 0; i < cbc->numberCutGenerators(); ++i) {
       CbcCutGenerator* g = cbc->cutGenerator(i);
       if (g->switchedOff()) continue;
@@ -289,6 +293,13 @@ LoadedLp LoadLp(const MilpModel& model, bool with_names, bool verbose, OsiClpSol
   out.ncols = arr.ncols;
   const int ncols = out.ncols;
   lp->messageHandler()->setLogLevel(verbose ? 1 : 0);
+  // Clp installs a SIGINT handler of its own while it solves an LP (ClpSolve
+  // special option 2, "interrupt handling"): a Ctrl-C in that window only
+  // cut the LP short, and the process's handler (core/signal_stop.h) never
+  // saw it. Off: the stop token ends our solves instead. Clones copy it.
+  ClpSolve solve_options;
+  solve_options.setSpecialOption(2, 1);
+  lp->setSolveOptions(solve_options);
   lp->loadProblem(arr.matrix, arr.collb.data(), arr.colub.data(), arr.obj.data(), arr.rowlb.data(),
                   arr.rowub.data());
   if (with_names) {
@@ -323,7 +334,7 @@ void RunMain(const MilpModel& model, const MilpOptions& options, const LoadedLp&
   std::unique_lock<std::mutex> lock(CbcMainMutex());
   // Time spent waiting for the lock counts against the limit.
   const double left = options.time_limit_s - watch->Elapsed();
-  if (left <= 0) {
+  if (left <= 0 || watch->Passed()) {
     watch->expired = true;
     return;
   }
@@ -520,6 +531,7 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
 // infeasibility nor its optimality is a proof then.
 struct SearchEnd {
   bool expired = false, infeasible = false, unbounded = false, time_hit = false, proven = false;
+  bool stopped = false;  // expired because MilpOptions::stop was requested
   int status = 0, secondary = 0;
 };
 
@@ -567,6 +579,7 @@ SearchEnd ReadSearchEnd(CbcModel& cbc, const SolveWatch& watch, const DirectOutc
                  direct.lp_unbounded) &&
                 !e.expired;
   e.time_hit = cbc.isSecondsLimitReached() || cbc.secondaryStatus() == 4 || e.expired;
+  e.stopped = e.expired && watch.stop.Requested();
   e.proven = cbc.isProvenOptimal();
   e.status = cbc.status();
   e.secondary = cbc.secondaryStatus();
@@ -609,7 +622,8 @@ void ClassifyWithIncumbent(const MilpOptions& options, const SearchEnd& e, bool 
   }
   result->status = SolveStatus::kFeasible;
   if (e.unbounded) result->message += "the LP relaxation is unbounded; ";
-  result->message += e.time_hit ? "time limit reached with an incumbent"
+  result->message += e.stopped  ? "stopped by request with an incumbent"
+                     : e.time_hit ? "time limit reached with an incumbent"
                      : stalled  ? "stopped after " + FormatDouble(options.stall_s) +
                                      " s without a better incumbent (stall_s)"
                                 : "stopped with an incumbent (Cbc status " + std::to_string(e.status) + "/" +
@@ -633,7 +647,8 @@ Status Classify(const MilpOptions& options, const SearchEnd& e, bool stalled, do
     ClassifyWithIncumbent(options, e, stalled, result);
   } else if (e.time_hit || elapsed >= options.time_limit_s) {
     result->status = SolveStatus::kTimeLimit;
-    result->message += "time limit reached before a solution was found";
+    result->message += e.stopped ? "stopped by request before a solution was found"
+                                 : "time limit reached before a solution was found";
   } else {
     return Status::Internal("Cbc stopped without a solution or a proof (status " + std::to_string(e.status) + "/" +
                             std::to_string(e.secondary) + ")");
@@ -669,6 +684,7 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     watch.last_report = t0;
     watch.progress = options.progress;
     watch.stall_s = options.stall_s;
+    watch.stop = options.stop;
     const bool start_ok = result.start_given && result.start_feasible;
     if (start_ok) watch.incumbent = result.start_objective;
     OsiClpSolverInterface lp;
@@ -686,6 +702,7 @@ StatusOr<MilpResult> CbcSolver::Solve(const MilpModel& model, const MilpOptions&
     result.stalled = watch.stalled;
     const bool has_sol = ReadIncumbent(model, cbc, watch, watch.expired, &result);
     const SearchEnd end = ReadSearchEnd(cbc, watch, direct, has_sol);
+    result.stopped = end.stopped;
     KeepTheBetterOfStartAndIncumbent(model, options, has_sol, &result);
     RESPECT_RETURN_IF_ERROR(Classify(options, end, result.stalled, clock.Seconds(), &result));
     result.seconds = clock.Seconds();

@@ -46,9 +46,10 @@ class CbcSolver final : public MilpSolver {
   // Invalid model/options -> Status InvalidInput; a Coin exception or an
   // abandoned run -> Status Internal; otherwise what Cbc found:
   //   optimal     proven (within options.relative_gap),
-  //   feasible    a limit was hit with an incumbent (bound and gap say how far),
+  //   feasible    a limit was hit (or options.stop requested: result.stopped)
+  //               with an incumbent (bound and gap say how far),
   //   infeasible  proven,
-  //   time_limit  the limit was hit with no incumbent,
+  //   time_limit  the limit was hit (or a stop requested) with no incumbent,
   //   invalid     the relaxation is unbounded (message says so).
   // The MIP start, when given, is handed to Cbc (main: by column name through
   // CbcModel::setMIPStart; direct: CbcModel::setBestSolution when it is

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/stop_token.h"
 
 namespace respect {
 
@@ -96,6 +97,13 @@ struct MilpOptions {
   // solver runs, and at once when the incumbent improves (never
   // concurrently); may be empty. Must be cheap.
   std::function<void(const MilpProgress&)> progress;
+  // Requested from any thread (a user's Ctrl-C, the solve context's token),
+  // it ends the solve as its time limit would, within a fraction of a
+  // second: the incumbent (or a feasible start) with status feasible, else
+  // time_limit, and the bound proven before the request; never optimal
+  // unless the proof was complete. MilpResult::stopped says it happened.
+  // Default: none.
+  StopToken stop;
 
   // time_limit_s > 0, threads >= 1, relative_gap finite and >= 0, cutoff a
   // number or +inf, stall_s >= 0 (+inf allowed); else InvalidInput naming the
@@ -120,6 +128,7 @@ struct MilpResult {
   // handing it over; the direct Cbc driver only, the main driver logs it).
   bool start_accepted = false;
   bool stalled = false;  // stopped by MilpOptions::stall_s (status feasible, bound valid)
+  bool stopped = false;  // ended by MilpOptions::stop (status feasible or time_limit, bound valid)
 };
 
 class MilpSolver {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -201,36 +202,139 @@ TEST(Cli, HelpSaysWhatTheQuickstartSets) {
   EXPECT_NE(h.out.find("respect-opt model.tflite --stages 4"), std::string::npos);
 }
 
-// Each table is flushed as it is printed: with stdout in a file, a run
-// killed while a later method runs keeps the tables already printed.
-TEST(Cli, TablesSurviveAKilledRunWithStdoutInAFile) {
-  const std::string dir = ::testing::TempDir() + "/cli_killed_" + std::to_string(getpid());
-  const std::string out = dir + ".out";
+// heuristic at once, then exact on a 2,000-node graph for up to 60 s (then
+// dp_topo with compare), with stdout in `out` (stderr to `err`); the child's pid.
+pid_t StartSlowRun(const std::string& dir, const std::string& out, const std::string& err,
+                   const std::string& task = "schedule") {
   std::remove(out.c_str());
+  const std::vector<std::string> args = {
+      kBin, "--task", task, "--model", "synthetic", "--synthetic.nodes", "2000", "--synthetic.levels_min", "100",
+      "--synthetic.levels_max", "200", "--stages", task == "compare" ? "10,12" : "10", "--methods",
+      task == "compare" ? "[heuristic,exact,dp_topo]" : "[heuristic,exact]", "--solver.time_limit_s", "60",
+      "--output.dir", dir};
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
   if (pid == 0) {
-    // heuristic at once, then exact on a 2,000-node graph for up to 60 s.
     FILE* f = std::freopen(out.c_str(), "w", stdout);
-    if (!f || !std::freopen("/dev/null", "w", stderr)) _exit(127);
-    execl(kBin.c_str(), kBin.c_str(), "--model", "synthetic", "--synthetic.nodes", "2000", "--synthetic.levels_min",
-          "100", "--synthetic.levels_max", "200", "--stages", "10", "--methods", "[heuristic,exact]",
-          "--solver.time_limit_s", "60", "--output.dir", dir.c_str(), static_cast<char*>(nullptr));
+    if (!f || !std::freopen(err.c_str(), "w", stderr)) _exit(127);
+    execv(kBin.c_str(), argv.data());
     _exit(127);
   }
+  return pid;
+}
+
+// The exit status of `pid`, killing it if it has not ended 30 s from now
+// (then *ended is false).
+int WaitAtMost30s(pid_t pid, bool* ended) {
+  int status = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      *ended = true;
+      return status;
+    }
+    usleep(100000);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  *ended = false;
+  return status;
+}
+
+// Waits until `out` holds the first "  wrote " line (heuristic's table, 30 s at most).
+std::string WaitForFirstTable(const std::string& out) {
   std::string text;
   for (int i = 0; i < 300 && text.find("  wrote ") == std::string::npos; ++i) {
     usleep(100000);
     text = Slurp(out);
   }
+  return text;
+}
+
+// Sends `sig` to `pid`: the run must exit with 128 + sig within 30 s.
+::testing::AssertionResult StopsWithExitCode(pid_t pid, int sig) {
+  kill(pid, sig);
+  bool ended = false;
+  const int status = WaitAtMost30s(pid, &ended);
+  if (!ended) return ::testing::AssertionFailure() << "the run went on after signal " << sig;
+  if (!WIFEXITED(status)) return ::testing::AssertionFailure() << "killed by signal " << WTERMSIG(status);
+  if (WEXITSTATUS(status) != 128 + sig) return ::testing::AssertionFailure() << "exit code " << WEXITSTATUS(status);
+  return ::testing::AssertionSuccess();
+}
+
+// The path on the last "  wrote PATH" line of a schedule task's stdout.
+std::string LastWritten(const std::string& text) {
+  const size_t at = text.rfind("  wrote ");
+  if (at == std::string::npos) return "";
+  const size_t from = at + 8, eol = text.find('\n', from);
+  return text.substr(from, eol == std::string::npos ? std::string::npos : eol - from);
+}
+
+// Ctrl-C with stdout in a file: exact stops with its best schedule, whose
+// table and schedule JSON are written as usual, and the run exits 130. Each
+// table is flushed as it is printed.
+TEST(Cli, SigintStopsTheRunWithItsBestScheduleAndExits130) {
+  const std::string dir = ::testing::TempDir() + "/cli_sigint_" + std::to_string(getpid());
+  const std::string out = dir + ".out", err = dir + ".err";
+  const pid_t pid = StartSlowRun(dir, out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_NE(WaitForFirstTable(out).find("  wrote "), std::string::npos) << Slurp(err);
+  usleep(2000000);  // exact under way
+  ASSERT_TRUE(StopsWithExitCode(pid, SIGINT)) << Slurp(err);  // 130
+  const std::string text = Slurp(out);
+  EXPECT_NE(text.find("method heuristic"), std::string::npos) << text;
+  EXPECT_NE(text.find("method exact, status feasible (stopped)"), std::string::npos) << text;
+  EXPECT_NE(text.find("fits on chip:"), std::string::npos) << text;
+  EXPECT_NE(text.find("summary:"), std::string::npos) << text;
+  const std::string schedule = LastWritten(text);
+  EXPECT_NE(schedule.find(".exact.schedule.json"), std::string::npos) << text;
+  const std::string json = Slurp(schedule);
+  EXPECT_NE(json.find("\"stopped\""), std::string::npos) << json.substr(0, 2000);
+  EXPECT_NE(json.find("\"status\": \"feasible\""), std::string::npos) << json.substr(0, 2000);
+  EXPECT_NE(Slurp(err).find("respect-opt: stopped by SIGINT"), std::string::npos) << Slurp(err);
+}
+
+// compare: the run under way (exact) stops and keeps its row; the four runs
+// after it are skipped, said in one line; the tables are written.
+TEST(Cli, SigtermStopsACompareAfterTheRunUnderWay) {
+  const std::string dir = ::testing::TempDir() + "/cli_sigterm_compare_" + std::to_string(getpid());
+  const std::string out = dir + ".out", err = dir + ".err";
+  const pid_t pid = StartSlowRun(dir, out, err, "compare");
+  ASSERT_GT(pid, 0);
+  std::string progress;
+  for (int i = 0; i < 300 && progress.find("exact (2000 nodes)") == std::string::npos; ++i) {
+    usleep(100000);
+    progress = Slurp(err);
+  }
+  ASSERT_NE(progress.find("heuristic: feasible"), std::string::npos) << progress;
+  ASSERT_TRUE(StopsWithExitCode(pid, SIGTERM)) << Slurp(err);  // 143
+  const std::string text = Slurp(out);
+  EXPECT_NE(text.find("stopped: skipped the remaining 4 of 6 runs"), std::string::npos) << text;
+  EXPECT_NE(text.find("feasible (stopped)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("dp_topo"), std::string::npos) << text;
+  const std::string csv = Slurp(dir + "/compare.csv");
+  EXPECT_EQ(Lines(csv), 3) << csv;  // the header, heuristic, exact
+  EXPECT_NE(csv.find(",exact,feasible,"), std::string::npos) << csv;
+  EXPECT_NE(Slurp(err).find("respect-opt: stopped by SIGTERM"), std::string::npos) << Slurp(err);
+}
+
+// A second signal ends the run at once, by the default action: the tables
+// printed so far stay in the file.
+TEST(Cli, ASecondSignalKillsAtOnce) {
+  const std::string dir = ::testing::TempDir() + "/cli_sigint2_" + std::to_string(getpid());
+  const std::string out = dir + ".out", err = dir + ".err";
+  const pid_t pid = StartSlowRun(dir, out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_NE(WaitForFirstTable(out).find("  wrote "), std::string::npos) << Slurp(err);
+  // Two distinct signals: both are delivered (one of a kind may merge).
+  kill(pid, SIGINT);
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed; make exact slower";
-  text = Slurp(out);
-  EXPECT_NE(text.find("method heuristic"), std::string::npos) << text;
-  EXPECT_NE(text.find("fits on chip:"), std::string::npos) << text;
-  EXPECT_NE(text.find("  wrote "), std::string::npos) << text;
+  ASSERT_TRUE(WIFSIGNALED(status)) << "exit code " << WEXITSTATUS(status);
+  EXPECT_TRUE(WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGINT) << WTERMSIG(status);
+  EXPECT_NE(Slurp(out).find("method heuristic"), std::string::npos);
 }
 
 TEST(Cli, BadConfigs) {

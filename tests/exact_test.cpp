@@ -3,12 +3,14 @@
 // MilpSolver to pin down decoding.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "cost/evaluate.h"
 #include "formulations/schedule_ilp.h"
@@ -451,6 +453,80 @@ class FakeSolver final : public MilpSolver {
   std::vector<double> values_;
   double shift_;
 };
+
+// A solver that runs until its options' stop token is requested (or a
+// minute passes), then returns the MIP start as a stopped solve would.
+class WaitsForStop final : public MilpSolver {
+ public:
+  std::string name() const override { return "waits_for_stop"; }
+  StatusOr<MilpResult> Solve(const MilpModel& model, const MilpOptions& options) override {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!options.stop.Requested() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    saw_stop = options.stop.Requested();
+    MilpResult r;
+    r.stopped = saw_stop;
+    r.start_given = !options.mip_start.empty();
+    r.start_feasible = r.start_given;
+    r.status = r.start_given ? SolveStatus::kFeasible : SolveStatus::kTimeLimit;
+    if (r.start_given) {
+      r.values = options.mip_start;
+      r.objective = r.start_objective = model.ObjectiveOf(r.values);
+    }
+    return r;
+  }
+  std::atomic<bool> saw_stop{false};
+};
+
+TEST(ExactStop, TheRunsStopTokenReachesTheSolverAndEndsTheRun) {
+  std::mt19937_64 rng(21);
+  Problem p = MakeProblem(RandomGraph(rng, 60, 3, "stop60"), 4, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  auto solver = std::make_unique<WaitsForStop>();
+  WaitsForStop* sp = solver.get();
+  ExactOptions o = Fast(ExactEngine::kCbcDirect);
+  o.time_limit_s = 600;
+  o.cut_bound = false;  // it might prove the start optimal before the solver runs
+  ExactScheduler exact(o, std::move(solver));
+  const StopToken stop = StopToken::Make();
+  std::thread stopper([stop] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    stop.Request();
+  });
+  auto r = exact.RunUntil(p, stop);
+  stopper.join();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(sp->saw_stop);  // not the fake's own minute
+  EXPECT_TRUE(r->stats.stopped);
+  EXPECT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+  const Evaluation e = Evaluate(p, r->schedule);
+  ASSERT_TRUE(e.feasible) << e.violation;
+  EXPECT_DOUBLE_EQ(r->objective, e.objective);
+  EXPECT_LE(r->bound, r->objective);
+  EXPECT_EQ(r->stats.ToMap().at("stopped"), 1.0);
+}
+
+TEST(ExactStop, ARequestedStopGivesTheFirstStartWithItsBound) {
+  // Requested before the run: no phase starts after the first start, whose
+  // split DP stops at once too (its seeding split, no better than the
+  // finished DP's), returned feasible with a bound below it.
+  std::mt19937_64 rng(22);
+  Problem p = MakeProblem(RandomGraph(rng, 300, 3, "stop300"), 8, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  const StopToken stop = StopToken::Make();
+  stop.Request();
+  ExactScheduler exact(Fast(ExactEngine::kCbcDirect));
+  auto r = exact.RunUntil(p, stop);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->stats.stopped);
+  ASSERT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+  EXPECT_NE(r->message.find("stopped by request"), std::string::npos) << r->message;
+  const Evaluation e = Evaluate(p, r->schedule);
+  ASSERT_TRUE(e.feasible) << e.violation;
+  auto dp = DpTopoScheduler().Run(p);
+  ASSERT_TRUE(dp.ok());
+  EXPECT_GE(r->objective, dp->objective);
+  EXPECT_LE(r->bound, r->objective);
+  EXPECT_GT(r->bound, 0.0);
+}
 
 TEST(ExactTest, IncumbentWindowsKeepTheOptimumAndShrinkTheModel) {
   // Cbc with and without the MIP start's IncumbentWindows on graphs too big

@@ -62,6 +62,21 @@ TEST(StopToken, AParentStopsItsChildrenNotTheOtherWay) {
   EXPECT_TRUE(sub.Done());
 }
 
+TEST(StopToken, ARootContextUnderACallersTokenStopsWithIt) {
+  // Scheduler::RunUntil's root: the caller's request reaches the run; the
+  // run's own stays in it.
+  const StopToken caller = StopToken::Make();
+  const SolveContext run(600.0, caller);
+  run.stop().Request();
+  EXPECT_TRUE(run.Done());
+  EXPECT_FALSE(caller.Requested());
+  const SolveContext other(600.0, caller);
+  EXPECT_FALSE(other.Done());
+  caller.Request();
+  EXPECT_TRUE(other.Within(10.0).Done());
+  EXPECT_GT(other.Left(), 599.0);  // the deadline is untouched: a stop is not a time limit
+}
+
 TEST(IncumbentTrace, KeepsImprovementsOnlyFromEveryChild) {
   IncumbentTrace trace;
   const SolveContext ctx = SolveContext(10.0).WithTrace(&trace);

@@ -1,6 +1,7 @@
 // CbcSolver on hand-made MILPs: optimal values, infeasible, unbounded, time
 // limit, MIP start, invalid models (no exception escapes), model files.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <thread>
 #include <vector>
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 #include "solver/cbc_solver.h"
@@ -48,6 +50,41 @@ MilpModel HardKnapsack(int items) {
     total += wi;
   }
   m.AddRow(idx, w, -kMilpInf, std::floor(total / 2) + 0.5, "cap");
+  return m;
+}
+
+// A market-split instance (Cornuejols and Dowd): rows sum_j a_ij x_j + p_i -
+// m_i = d_i over binaries x, minimise sum_i p_i + m_i. Its LP bound is 0 and
+// branch and bound needs far longer than any test to close it at 4 rows and
+// 36 binaries. x = 0, p = d, m = 0 is a feasible start (*start).
+MilpModel MarketSplit(int rows, int cols, std::vector<double>* start) {
+  MilpModel m;
+  m.name = "market_split";
+  uint64_t x = 987654321;
+  auto next = [&x]() { x = x * 6364136223846793005ULL + 1442695040888963407ULL; return (x >> 33) % 100; };
+  for (int j = 0; j < cols; ++j) m.AddCol(0, 1, 0, true, "x" + std::to_string(j));
+  start->assign(cols, 0.0);
+  for (int i = 0; i < rows; ++i) {
+    std::vector<int> idx;
+    std::vector<double> val;
+    double total = 0;
+    for (int j = 0; j < cols; ++j) {
+      const double a = static_cast<double>(next());
+      idx.push_back(j);
+      val.push_back(a);
+      total += a;
+    }
+    const double d = std::floor(total / 2);
+    const int plus = m.AddCol(0, kMilpInf, 1, false, "p" + std::to_string(i));
+    const int minus = m.AddCol(0, kMilpInf, 1, false, "m" + std::to_string(i));
+    idx.push_back(plus);
+    val.push_back(1);
+    idx.push_back(minus);
+    val.push_back(-1);
+    m.AddRow(idx, val, d, d, "split" + std::to_string(i));
+    start->push_back(d);  // p_i
+    start->push_back(0);  // m_i
+  }
   return m;
 }
 
@@ -190,6 +227,105 @@ TEST_P(CbcSolverTest, StallStopsTheTreeWithAValidBound) {
   EXPECT_FALSE(full->stalled);
   EXPECT_LE(r->bound, full->objective + 1e-6);
   EXPECT_GE(r->objective, full->objective - 1e-6);
+}
+
+TEST_P(CbcSolverTest, AStopFromAnotherThreadEndsTheSolveWithItsIncumbentAndBound) {
+  // A solve of 600 s, stopped from another thread once it reports progress:
+  // it ends as a time limit would, with a feasible incumbent no worse than
+  // the start, a bound below it, and says why.
+  std::vector<double> start;
+  const MilpModel m = MarketSplit(4, 36, &start);
+  ASSERT_LE(m.MaxViolation(start), 1e-9);
+  MilpOptions o = Quiet(600);
+  o.mip_start = start;
+  o.stop = StopToken::Make();
+  std::atomic<bool> running{false};
+  o.progress = [&running](const MilpProgress&) { running = true; };
+  const StopToken stop = o.stop;
+  std::thread stopper([&running, stop] {
+    while (!running) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop.Request();
+  });
+  auto r = Make()->Solve(m, o);
+  stopper.join();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->stopped) << ToString(r->status) << " " << r->message;
+  EXPECT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+  EXPECT_NE(r->message.find("stopped by request"), std::string::npos) << r->message;
+  ASSERT_EQ(r->values.size(), static_cast<size_t>(m.num_cols()));
+  EXPECT_LE(m.MaxViolation(r->values), 1e-6);
+  EXPECT_LE(r->objective, r->start_objective + 1e-9);
+  EXPECT_GE(r->bound, -1e-6);  // the LP bound of this model is 0
+  EXPECT_LE(r->bound, r->objective + 1e-9);
+  EXPECT_FALSE(r->stalled);
+  EXPECT_LT(r->seconds, 30.0);  // sanity: a stopped solve, not the 600 s limit
+}
+
+TEST_P(CbcSolverTest, AStopRequestedBeforehandReturnsTheStart) {
+  std::vector<double> start;
+  const MilpModel m = MarketSplit(4, 36, &start);
+  MilpOptions o = Quiet(600);
+  o.mip_start = start;
+  o.stop = StopToken::Make();
+  o.stop.Request();
+  auto r = Make()->Solve(m, o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->stopped);
+  EXPECT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+  EXPECT_DOUBLE_EQ(r->objective, r->start_objective);
+  EXPECT_LT(r->seconds, 30.0);
+  // Without a start there is nothing to return: time_limit, still stopped.
+  o.mip_start.clear();
+  auto none = Make()->Solve(m, o);
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_TRUE(none->stopped);
+  EXPECT_EQ(none->status, SolveStatus::kTimeLimit) << none->message;
+  EXPECT_TRUE(none->values.empty());
+  EXPECT_NE(none->message.find("stopped by request"), std::string::npos) << none->message;
+}
+
+extern "C" void IgnoreSigint(int) {}
+
+TEST_P(CbcSolverTest, TheSolverLeavesTheSigintHandlerAlone) {
+  // Clp would install a SIGINT handler of its own around every LP it
+  // solves; a Ctrl-C arriving then never reached core/signal_stop.h's.
+  struct sigaction mine = {}, was = {};
+  mine.sa_handler = IgnoreSigint;
+  sigemptyset(&mine.sa_mask);
+  ASSERT_EQ(sigaction(SIGINT, &mine, &was), 0);
+  std::atomic<bool> done{false};
+  std::atomic<int64_t> samples{0}, changed{0};
+  std::thread sampler([&] {
+    while (!done) {
+      struct sigaction now = {};
+      sigaction(SIGINT, nullptr, &now);
+      ++samples;
+      if (now.sa_handler != IgnoreSigint) ++changed;
+    }
+  });
+  for (int cols = 12; cols < 17; ++cols) {
+    std::vector<double> start;
+    const MilpModel m = MarketSplit(3, cols, &start);
+    MilpOptions o = Quiet(1.0);
+    o.mip_start = start;
+    ASSERT_TRUE(Make()->Solve(m, o).ok());
+  }
+  done = true;
+  sampler.join();
+  sigaction(SIGINT, &was, nullptr);
+  EXPECT_GT(samples.load(), 0);
+  EXPECT_EQ(changed.load(), 0) << "of " << samples.load() << " samples";
+}
+
+TEST_P(CbcSolverTest, AnUnrequestedTokenChangesNothing) {
+  MilpOptions o = Quiet();
+  o.stop = StopToken::Make();
+  auto r = Make()->Solve(SmallKnapsack(), o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, SolveStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(r->objective, -13.0);
+  EXPECT_FALSE(r->stopped);
 }
 
 TEST_P(CbcSolverTest, MipStartIsUsedAsIncumbent) {

@@ -153,11 +153,15 @@ TEST(SplitTest, MatchesUnprunedParetoDpOnLongerOrders) {
   EXPECT_GT(compared, 200);
 }
 
-TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
+// 250 nodes on 8 stages: a split DP that a zero limit or a stop cuts short.
+Problem LongSplitProblem(const std::string& name) {
   std::mt19937_64 rng(11);
-  auto g = RandomGraph(rng, 250, 3, "limit", Sizes(15));
-  Problem p = Make(g, 8, ObjectiveKind::kMemoryComm, CommModel::kEdge);
-  const std::vector<int> order = g->topo_order();
+  return Make(RandomGraph(rng, 250, 3, name, Sizes(15)), 8, ObjectiveKind::kMemoryComm, CommModel::kEdge);
+}
+
+TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
+  const Problem p = LongSplitProblem("limit");
+  const std::vector<int> order = p.g().topo_order();
   SplitOptions none;
   none.time_limit_s = 0.0;
   auto cut = BestSplit(p, order, none);
@@ -171,6 +175,37 @@ TEST(SplitTest, TimeLimitReturnsTheBestKnownSplit) {
   EXPECT_TRUE(IsContiguous(cut->schedule, order));
   EXPECT_GE(ec.objective, ef.objective);
   EXPECT_DOUBLE_EQ(ef.objective, ReferenceSplitObjective(p, order));
+}
+
+TEST(SplitTest, ARequestedStopEndsTheSplitsLikeTheirTimeLimit) {
+  const Problem p = LongSplitProblem("stop");
+  const std::vector<int> order = p.g().topo_order();
+  SplitOptions stopped;
+  stopped.stop = StopToken::Make();
+  stopped.stop.Request();
+  auto cut = BestSplit(p, order, stopped);
+  ASSERT_TRUE(cut.ok()) << cut.status().message();
+  EXPECT_FALSE(cut->optimal);
+  ASSERT_TRUE(cut->found);
+  EXPECT_TRUE(Evaluate(p, cut->schedule).feasible);
+  // Over several orders: the first that splits is kept, the rest skipped.
+  const std::vector<NamedOrder> orders = NaturalOrders(p.g());
+  ASSERT_GT(orders.size(), 1u);
+  std::vector<const std::vector<int>*> ptrs;
+  for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
+  auto all = BestSplitOfOrders(p, ptrs, std::numeric_limits<double>::infinity(), stopped.stop);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->best, 0);
+  EXPECT_FALSE(all->all_optimal);
+  // dp_topo under a stopped context: feasible, never a claim of infeasibility.
+  const StopToken stop = StopToken::Make();
+  stop.Request();
+  auto dp = DpTopoScheduler().RunUntil(p, stop);
+  ASSERT_TRUE(dp.ok());
+  EXPECT_EQ(dp->status, SolveStatus::kFeasible) << dp->message;
+  EXPECT_TRUE(dp->stats.stopped);
+  EXPECT_TRUE(dp->stats.order.split_time_limit);
+  EXPECT_NE(dp->message.find("stopped"), std::string::npos) << dp->message;
 }
 
 TEST(SplitTest, CutCrossingBytesAgreeWithEvaluate) {

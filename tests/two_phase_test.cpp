@@ -6,7 +6,9 @@
 #include <cstdio>
 
 #include <cmath>
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "core/rng.h"
 #include "sched/exact.h"
@@ -111,6 +113,54 @@ TEST(Rl, MissingWeightsIsAClearIoError) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIoError);
   EXPECT_NE(r.status().message().find("/nonexistent/policy.rspw"), std::string::npos);
+}
+
+TEST(TwoPhase, ARequestedStopReturnsTheCoarseScheduleChecked) {
+  // Requested before the run: the coarse phase runs once, no window round
+  // starts, and the result is the better of the coarse schedule and
+  // dp_topo's, evaluate()d, marked stopped.
+  Problem p = RandomProblem(7, 200, 6);
+  const StopToken stop = StopToken::Make();
+  stop.Request();
+  TwoPhaseOptions o;
+  o.exact.time_limit_s = 600;
+  TwoPhaseScheduler tp(o, SmallPolicy());
+  auto r = tp.RunUntil(p, stop);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->stats.stopped);
+  ASSERT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+  const Evaluation e = Evaluate(p, r->schedule);
+  ASSERT_TRUE(e.feasible) << e.violation;
+  EXPECT_DOUBLE_EQ(r->objective, e.objective);
+  EXPECT_LE(r->objective, r->stats.two_phase.coarse_objective.value() + 1e-9);
+  EXPECT_TRUE(r->window_rounds.empty());
+  EXPECT_LE(r->bound, r->objective);
+  EXPECT_LT(r->seconds, 60.0);  // sanity: not the 600 s limit
+}
+
+TEST(TwoPhase, AStopDuringTheWindowRoundsEndsThemWithTheBestSchedule) {
+  Problem p = RandomProblem(8, 400, 8);
+  const StopToken stop = StopToken::Make();
+  TwoPhaseOptions o;
+  o.exact.time_limit_s = 600;
+  o.widen_to_limit = true;  // rounds would go on to the limit
+  TwoPhaseScheduler tp(o, SmallPolicy());
+  std::thread stopper([stop] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    stop.Request();
+  });
+  auto r = tp.RunUntil(p, stop);
+  stopper.join();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->stats.stopped);
+  const Evaluation e = Evaluate(p, r->schedule);
+  ASSERT_TRUE(e.feasible) << e.violation;
+  EXPECT_DOUBLE_EQ(r->objective, e.objective);
+  // Optimal only with a proof: the bound then meets the objective.
+  if (r->status == SolveStatus::kOptimal) EXPECT_DOUBLE_EQ(r->bound, r->objective);
+  else EXPECT_EQ(r->status, SolveStatus::kFeasible) << r->message;
+  EXPECT_LE(r->bound, r->objective);
+  EXPECT_LT(r->seconds, 60.0);  // sanity: not the 600 s limit
 }
 
 TEST(TwoPhase, NeverWorseThanCoarseAndCertifiedEqualsExact) {

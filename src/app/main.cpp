@@ -1,6 +1,9 @@
 // respect-opt: the command-line entry. The only place a Status becomes an exit
-// code: 0 ok, 2 bad input / infeasible / i/o, 1 internal error.
+// code: 0 ok, 2 bad input / infeasible / i/o, 1 internal error, and 128 +
+// the signal (130 for SIGINT, 143 for SIGTERM) for a schedule or compare run
+// that a signal stopped after it printed and wrote its results.
 #include <CLI/CLI.hpp>
+#include <signal.h>
 
 #include <algorithm>
 #include <iostream>
@@ -9,6 +12,7 @@
 #include "app/tasks.h"
 #include "config/config.h"
 #include "core/parallel.h"
+#include "core/signal_stop.h"
 #include "io/graph_io.h"
 #include "quickstart_config.h"
 #include "sched/registry.h"
@@ -37,7 +41,20 @@ int Fail(const respect::Status& s) {
   return ExitCode(s);
 }
 
-respect::Status Dispatch(const respect::Config& c) {
+// Schedule or compare with Ctrl-C handling (core/signal_stop.h): the first
+// SIGINT / SIGTERM stops the method under way, whose results are printed and
+// written as usual; *stopped_by is the signal that stopped the run (0: none).
+// A second signal ends the process at once.
+respect::Status RunStoppable(const respect::Config& c, int* stopped_by) {
+  const respect::StopToken stop = respect::StopToken::Make();
+  const respect::SignalStop on_signal(stop);
+  respect::Status s = c.task == respect::Task::kSchedule ? respect::RunScheduleTask(c, stop)
+                                                        : respect::RunCompareTask(c, stop);
+  *stopped_by = on_signal.signal();
+  return s;
+}
+
+respect::Status Dispatch(const respect::Config& c, int* stopped_by) {
   const std::string name = respect::TaskName(c.task);  // the registry's task table
   // N ranks of another task would each do the whole job and write the same files.
   if (respect::dist::Size() > 1 && !respect::TaskRunsUnderMpi(c.task)) {
@@ -48,8 +65,8 @@ respect::Status Dispatch(const respect::Config& c) {
                                     " share their work (run it without mpirun)");
   }
   switch (c.task) {
-    case respect::Task::kSchedule: return respect::RunScheduleTask(c);
-    case respect::Task::kCompare: return respect::RunCompareTask(c);
+    case respect::Task::kSchedule:
+    case respect::Task::kCompare: return RunStoppable(c, stopped_by);
     case respect::Task::kLabel: return respect::RunLabelTask(c);
     case respect::Task::kTrain: return respect::RunTrainTask(c);
     case respect::Task::kDeploy: return respect::RunDeployTask(c);
@@ -236,7 +253,14 @@ int main(int argc, char** argv) {
   respect::StatusOr<respect::Config> config = BuildConfig(cl);
   if (!config.ok()) return Fail(config.status());
   respect::Status s = respect::CheckRunPaths(cl.config_path, *config);
-  if (s.ok()) s = Dispatch(*config);
+  int stopped_by = 0;
+  if (s.ok()) s = Dispatch(*config, &stopped_by);
   if (!s.ok()) return Fail(s);
+  if (stopped_by != 0) {
+    std::cout << std::flush;
+    std::cerr << "respect-opt: stopped by " << (stopped_by == SIGINT ? "SIGINT" : "SIGTERM")
+              << ": the results above are the best found by then\n";
+    return 128 + stopped_by;
+  }
   return 0;
 }

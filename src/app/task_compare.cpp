@@ -30,16 +30,18 @@ StatusOr<std::vector<Problem>> LoadAllProblems(const Config& config) {
 
 }  // namespace
 
-Status RunCompareTask(const Config& config) {
+Status RunCompareTask(const Config& config, const StopToken& stop) {
   auto problems = LoadAllProblems(config);
   if (!problems.ok()) return problems.status();
   RESPECT_RETURN_IF_ERROR(MakeDirs(config.output_dir));
   std::vector<CompareRow> rows;
+  const size_t runs = problems->size() * config.methods.size();
   for (const Problem& problem : *problems) {
     const Graph& g = problem.g();
     for (const Method method : config.methods) {
+      if (stop.Requested()) break;
       CompareRow row{g.name(), g.size(), problem.stages, {}, 0.0};
-      auto r = ScheduleWithMethod(problem, method, config);
+      auto r = ScheduleWithMethod(problem, method, config, stop);
       if (!r.ok())
         return r.status().WithContext(g.name() + "/" + std::to_string(problem.stages) + "/" + MethodName(method));
       row.result = std::move(r).value();
@@ -50,6 +52,9 @@ Status RunCompareTask(const Config& config) {
       rows.push_back(std::move(row));
     }
   }
+  // A stop ends the run under way (its row is kept) and skips the rest.
+  if (stop.Requested() && rows.size() < runs)
+    std::cout << "stopped: skipped the remaining " << runs - rows.size() << " of " << runs << " runs\n";
   FillGaps(&rows);
   std::cout << FormatCompareTable(rows) << std::flush;
   RESPECT_RETURN_IF_ERROR(WriteTextFile(config.output_dir + "/compare.csv", CompareToCsv(rows)));

@@ -1,4 +1,6 @@
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "app/tasks.h"
 #include "io/graph_io.h"
@@ -8,7 +10,19 @@
 
 namespace respect {
 
-Status RunScheduleTask(const Config& config) {
+namespace {
+
+// The one line saying which methods a stop skipped ("" when none).
+std::string SkippedLine(const std::vector<Method>& methods, size_t next) {
+  if (next >= methods.size()) return "";
+  std::string names;
+  for (size_t i = next; i < methods.size(); ++i) names += (names.empty() ? "" : ", ") + MethodName(methods[i]);
+  return "stopped: skipped " + names + "\n";
+}
+
+}  // namespace
+
+Status RunScheduleTask(const Config& config, const StopToken& stop) {
   auto graphs = LoadModel(config.models.front(), config);
   if (!graphs.ok()) return graphs.status();
   RESPECT_RETURN_IF_ERROR(MakeDirs(config.output_dir));
@@ -20,7 +34,8 @@ Status RunScheduleTask(const Config& config) {
     if (std::string why = problem.NoScheduleReason(); !why.empty()) return Status::Invalid(why);
     std::vector<ScheduleResult> results;
     for (const Method method : config.methods) {
-      auto r = ScheduleWithMethod(problem, method, config);
+      if (stop.Requested()) break;
+      auto r = ScheduleWithMethod(problem, method, config, stop);
       if (!r.ok()) return r.status().WithContext(MethodName(method));
       std::cout << FormatScheduleTable(problem, *r);
       auto path = WriteScheduleFiles(config.output_dir, problem, *r);
@@ -34,8 +49,10 @@ Status RunScheduleTask(const Config& config) {
         worst = Status::Invalid(g->name() + " on " + std::to_string(problem.stages) + " stages: " + r->message);
       results.push_back(std::move(r).value());
     }
+    if (stop.Requested()) std::cout << SkippedLine(config.methods, results.size()) << std::flush;
     // Side by side: the headline of a run with several methods.
     if (results.size() > 1) std::cout << FormatMethodSummary(problem, results) << "\n" << std::flush;
+    if (stop.Requested()) break;  // the models after it are skipped too
   }
   return worst;
 }

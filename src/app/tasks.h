@@ -16,6 +16,7 @@
 #include "calibrate/calibrate.h"
 #include "config/config.h"
 #include "core/status.h"
+#include "core/stop_token.h"
 #include "label/label_gen.h"
 
 namespace respect {
@@ -66,8 +67,12 @@ struct CalibrationOutcome {
 // registered as inputs (io/output_guard.h) before anything is written.
 StatusOr<CalibrationOutcome> CalibrateJob(const Config& config, const TaskOutput& io);
 
-Status RunScheduleTask(const Config& config);   // task_schedule.cpp
-Status RunCompareTask(const Config& config);    // task_compare.cpp
+// Schedule and compare end early once `stop` is requested (main requests
+// it at SIGINT / SIGTERM): the method under way returns its best schedule,
+// whose table and files are written as usual; the methods after it are
+// skipped, said in one line.
+Status RunScheduleTask(const Config& config, const StopToken& stop = {});  // task_schedule.cpp
+Status RunCompareTask(const Config& config, const StopToken& stop = {});   // task_compare.cpp
 Status RunLabelTask(const Config& config);      // task_label.cpp
 Status RunTrainTask(const Config& config);      // task_train.cpp
 Status RunDeployTask(const Config& config);     // task_deploy.cpp

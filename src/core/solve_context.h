@@ -26,40 +26,10 @@
 #include <vector>
 
 #include "core/deadline.h"
+#include "core/stop_token.h"
 #include "core/time_shares.h"
 
 namespace respect {
-
-// A flag that ends a run early when requested. Copies share the flag; a
-// Child() is requested when it or any ancestor is, and requesting the child
-// leaves its ancestors running. A default-constructed token has no flag:
-// never requested, Request() does nothing. Cheap to copy; any thread.
-class StopToken {
- public:
-  StopToken() = default;
-  // A token with a flag of its own (no parent).
-  static StopToken Make() { return StopToken(std::make_shared<Node>(nullptr)); }
-  // A token with a flag of its own under this one.
-  StopToken Child() const { return StopToken(std::make_shared<Node>(node_)); }
-
-  void Request() const {
-    if (node_) node_->flag.store(true, std::memory_order_relaxed);
-  }
-  bool Requested() const {
-    for (const Node* n = node_.get(); n; n = n->parent.get())
-      if (n->flag.load(std::memory_order_relaxed)) return true;
-    return false;
-  }
-
- private:
-  struct Node {
-    explicit Node(std::shared_ptr<const Node> p) : parent(std::move(p)) {}
-    std::atomic<bool> flag{false};
-    std::shared_ptr<const Node> parent;
-  };
-  explicit StopToken(std::shared_ptr<Node> node) : node_(std::move(node)) {}
-  std::shared_ptr<Node> node_;
-};
 
 // The primal curve of a run: (seconds since its origin, objective) each time
 // the best objective offered improved (ScheduleResult::incumbent_trace).
@@ -88,6 +58,9 @@ class SolveContext {
   explicit SolveContext(double limit_s) : deadline_(limit_s), stop_(StopToken::Make()) {}
   // A root on a clock started earlier.
   SolveContext(Stopwatch started, double limit_s) : deadline_(started, limit_s), stop_(StopToken::Make()) {}
+  // A root context whose stop token is a child of `stop` (StopToken::Child):
+  // requesting `stop` ends the run; the run's own requests stay in it.
+  SolveContext(double limit_s, const StopToken& stop) : deadline_(limit_s), stop_(stop.Child()) {}
 
   // A child for `seconds` from now (never past this context's deadline; at
   // least 0): the same stop token and trace.

@@ -138,6 +138,12 @@ void PrintObjectiveLine(const Problem& p, const ScheduleResult& r, std::ostream&
   os << ", " << Fmt("%.3f", r.seconds) << " s\n";
 }
 
+// The status as the tables show it: a run ended by a requested stop says so
+// beside its solver status (which stays what the solver proved).
+std::string StatusText(const ScheduleResult& r) {
+  return std::string(ToString(r.status)) + (r.stats.stopped ? " (stopped)" : "");
+}
+
 }  // namespace
 
 std::string FormatScheduleTable(const Problem& p, const ScheduleResult& r) {
@@ -145,7 +151,7 @@ std::string FormatScheduleTable(const Problem& p, const ScheduleResult& r) {
   const Graph& g = p.g();
   os << g.name() << " (" << g.size() << " nodes, " << g.num_edges() << " edges, "
      << HumanBytes(static_cast<double>(g.total_param_bytes())) << " parameters) on " << p.stages
-     << " stages — method " << r.method << ", status " << ToString(r.status) << "\n";
+     << " stages — method " << r.method << ", status " << StatusText(r) << "\n";
   if (r.status == SolveStatus::kInfeasible || r.status == SolveStatus::kTimeLimit ||
       r.status == SolveStatus::kInvalid) {
     os << "  no schedule: " << r.message << "\n";
@@ -226,7 +232,7 @@ std::string FormatMethodSummary(const Problem& p, const std::vector<ScheduleResu
       gap = best.objective > 0 ? Fmt("%+.2f%%", 100.0 * (r.objective - best.objective) / best.objective)
                                : (r.objective == best.objective ? "+0.00%" : "-");
     os << "  " << Pad(r.method, 11, false) << Pad(scheduled ? ObjectiveText(p, r.objective) : "-", 14)
-       << Pad(gap, 11) << Pad(Fmt("%.3f", r.seconds), 10) << "  " << ToString(r.status) << "\n";
+       << Pad(gap, 11) << Pad(Fmt("%.3f", r.seconds), 10) << "  " << StatusText(r) << "\n";
   }
   return os.str();
 }
@@ -380,7 +386,7 @@ std::string FormatCompareTable(const std::vector<CompareRow>& rows) {
        << Pad(PlainNumber(s.bound), 16)
        << Pad(s.eval.stage_param_bytes.empty() ? "-" : Fmt("%.2f", Mib(s.eval.max_stage_param_bytes)), 9)
        << Pad(s.eval.stage_param_bytes.empty() ? "-" : HumanBytes(static_cast<double>(s.eval.total_crossing_bytes)), 11)
-       << Pad(Fmt("%.3f", s.seconds), 9) << "  " << Pad(ToString(s.status), 9, false) << per << "\n";
+       << Pad(Fmt("%.3f", s.seconds), 9) << "  " << Pad(StatusText(s) + " ", 9, false) << per << "\n";
   }
   return os.str();
 }

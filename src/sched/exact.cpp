@@ -141,12 +141,16 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   RestrictToStart(&s);
   if (auto done = TryLattice(&s)) return std::move(*done);
   s.Report("lattice");
-  if (search_start && CutBoundApplies(options_, problem)) StartCutBound(&s);
-  if (search_start) {
+  // After a requested stop no phase starts: the start is what it returns.
+  const bool search = search_start && !ctx.stop().Requested();
+  if (search && CutBoundApplies(options_, problem)) StartCutBound(&s);
+  if (search) {
     ImproveStart(&s);
     s.Report("start search");
+  } else if (search_start && !s.have_warm && options_.warm_start) {
+    s.have_warm = FirstStart(&s);  // stopped before the search: dp_topo's split is the start
   }
-  if (full_problem)
+  if (full_problem && !ctx.stop().Requested())
     if (auto done = TryCutBound(&s)) return std::move(*done);
   // The start took it all (large graphs, short limits), or a large graph's
   // start search used its whole share: the full model's build is not timed
@@ -154,10 +158,13 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   // no start above 2,048 nodes (time_shares::kLargeStartSearch).
   const bool large_search_done = search_start && problem.g().size() > kLatticeWideMaxNodes &&
                                  s.Left() <= LargeSearchRemainder(ctx.limit_s());
-  if (s.Elapsed() >= ctx.limit_s() || large_search_done) {
-    if (large_search_done) s.r.stats.exact.full_model_skipped = true;
+  // A requested stop ends the run here as the limit would: the start, with
+  // the bound proven so far.
+  const bool stopped = ctx.stop().Requested();
+  if (s.Elapsed() >= ctx.limit_s() || large_search_done || stopped) {
+    if (large_search_done && !stopped) s.r.stats.exact.full_model_skipped = true;
     JoinCutBound(&s);
-    return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.Elapsed(), std::move(s.r));
+    return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.Elapsed(), std::move(s.r), stopped);
   }
   if (s.restrict_pending) RestrictToStart(&s);
   return SolveIlp(&s);
@@ -223,6 +230,7 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryLattice(RunState* s) 
   lo.time_limit_s = std::max(1e-3, s->Left());
   if (auto_lattice) lo.time_limit_s = std::min(lo.time_limit_s, s->ctx.SizedShareOf(time_shares::kAutoLattice));
   lo.wide = true;  // graphs of any size it handles
+  lo.stop = s->ctx.stop();
   const Stopwatch tl;
   LatticeResult lr = SolveOnIdealLattice(problem, s->windows, s->Warm(), lo);
   r.stats.lattice.ideals = static_cast<double>(lr.ideals);
@@ -396,12 +404,13 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   // The start, the windows and the model took their share: the solver gets
   // what is left, and nothing when nothing is.
   const double left = s->Left();
-  if (left <= 0.0) {
+  if (left <= 0.0 || s->ctx.stop().Requested()) {
     JoinCutBound(s);
-    return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->Elapsed(), std::move(r));
+    return StartAtTimeLimit(problem, s->Warm(), s->outside_bound, s->Elapsed(), std::move(r), left > 0.0);
   }
   MilpOptions mo;
   mo.time_limit_s = left;
+  mo.stop = s->ctx.stop();  // one Request ends the run's Cbc solve too
   mo.threads = options_.threads;
   mo.relative_gap = options_.relative_gap;
   mo.verbose = options_.verbose;
@@ -455,7 +464,7 @@ StatusOr<ScheduleResult> ExactScheduler::FromMilp(const IlpModel& ilp, const Mil
                                (mr.message.empty() ? "" : " (" + mr.message + ")"));
     case SolveStatus::kTimeLimit:
       if (s->have_warm && Evaluate(problem, s->warm).feasible)  // e.g. a start outside the windows
-        return StartAtTimeLimit(problem, &s->warm, s->outside_bound, s->Elapsed(), std::move(r));
+        return StartAtTimeLimit(problem, &s->warm, s->outside_bound, s->Elapsed(), std::move(r), mr.stopped);
       r.status = SolveStatus::kTimeLimit;
       if (std::isfinite(mr.bound)) r.bound = ilp.ToCost(mr.bound);
       r.seconds = s->Elapsed();
@@ -527,8 +536,9 @@ double ExactScheduler::RecordCutBound(const CutBoundResult& cb, ScheduleResult* 
 }
 
 StatusOr<ScheduleResult> ExactScheduler::StartAtTimeLimit(const Problem& problem, const Schedule* start,
-                                                          double bound, double seconds, ScheduleResult r) {
-  r.message = "time limit reached before the solver ran";
+                                                          double bound, double seconds, ScheduleResult r,
+                                                          bool stopped) {
+  r.message = stopped ? "stopped by request before the solver ran" : "time limit reached before the solver ran";
   if (start && Evaluate(problem, *start).feasible) {
     r.schedule = *start;
     r.status = SolveStatus::kFeasible;

@@ -159,8 +159,11 @@ class ExactScheduler final : public Scheduler {
   std::string name() const override { return "exact"; }
   // Solve under a context of options.time_limit_s.
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+  double time_limit_s() const override { return options_.time_limit_s; }
   // The run under ctx: its deadline is the limit (options.time_limit_s is not
-  // read), its stop token ends the cut bound, its trace gets Cbc's incumbents.
+  // read), its stop token ends every phase (the cut bound, the start search,
+  // the lattice, Cbc: MilpOptions::stop) as the limit would, its trace gets
+  // Cbc's incumbents.
   StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) override;
 
   // The ILP restricted to `windows` (nullptr: none), warm-started from
@@ -214,10 +217,11 @@ class ExactScheduler final : public Scheduler {
   MilpSolver* IlpSolver();  // the injected solver, else the engine row's (made once, kept)
   static StatusOr<ScheduleResult> Infeasible(RunState* s, const std::string& why);
 
-  // The result when the limit ran out before the solver could start: the
-  // start (feasible, with SimpleLowerBound) or time_limit without one.
+  // The result when the limit ran out (or a stop was requested: `stopped`,
+  // which the message says) before the solver could start: the start
+  // (feasible, with SimpleLowerBound) or time_limit without one.
   static StatusOr<ScheduleResult> StartAtTimeLimit(const Problem& problem, const Schedule* start, double bound,
-                                                   double seconds, ScheduleResult r);
+                                                   double seconds, ScheduleResult r, bool stopped = false);
   // r->bound = the larger of `bound` (NaN: none) and SimpleLowerBound, never
   // above a feasible objective; stats.exact.gap to match.
   static void SetFallbackBound(const Problem& problem, double bound, ScheduleResult* r);

@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/stop_token.h"
 #include "cost/problem.h"
 #include "formulations/schedule_ilp.h"
 
@@ -46,6 +47,7 @@ struct LatticeOptions {
   int64_t max_ideals = 200000;
   int64_t max_steps = 100000000;    // give up (kTooLarge) after more (set, successor) steps
   double time_limit_s = 600.0;      // stop with the incumbent (kTimeLimit)
+  StopToken stop;                   // requested: stop as at the time limit (checked with the clock)
   bool wide = false;                // also graphs of 65..2048 nodes (else kTooLarge)
   bool wide_only = false;           // tests: the multi-word solver for small graphs too
 };

@@ -81,10 +81,11 @@ class SolverCore {
   // latency_, nonempty_, w_ and cap_ from the problem; param_, macs_ and
   // their totals from the graph (n_ nodes).
   void ReadObjectiveAndSizes();
-  // Checks the clock every 256 calls; true once the time limit has passed.
+  // Checks the clock (and the stop token) every 256 calls; true once the
+  // time limit has passed or a stop was requested.
   bool OutOfTime() {
     if ((++clock_checks_ & 255) != 0) return timed_out_;
-    if (clock_.Seconds() > o_.time_limit_s) timed_out_ = true;
+    if (clock_.Seconds() > o_.time_limit_s || o_.stop.Requested()) timed_out_ = true;
     return timed_out_;
   }
   // The root lower bound: latency, the MACs' even share at full speed;

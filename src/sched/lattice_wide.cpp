@@ -202,7 +202,7 @@ bool WideSolver<W>::Enumerate() {
     // Bounded like the search: each candidate node counts as a step.
     work += 1 + static_cast<int64_t>(frontier[i].size());
     if (work > o_.max_steps) return false;
-    if ((i & 255) == 0 && clock_.Seconds() > o_.time_limit_s) return false;
+    if ((i & 255) == 0 && (clock_.Seconds() > o_.time_limit_s || o_.stop.Requested())) return false;
     for (int v : frontier[i]) {
       Bits<W> u = ideals_[i].set;
       u.set(v);

@@ -83,13 +83,14 @@ std::vector<int> ListPriorityOrder(const Graph& g) {
   return order;
 }
 
-StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) { return RunFor(problem, time_limit_s_); }
+StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) { return RunFor(problem, time_limit_s_, {}); }
 
 StatusOr<ScheduleResult> DpTopoScheduler::Solve(const Problem& problem, const SolveContext& ctx) {
-  return RunFor(problem, std::max(0.0, ctx.Left()));
+  return RunFor(problem, std::max(0.0, ctx.Left()), ctx.stop());
 }
 
-StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double time_limit_s) const {
+StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double time_limit_s,
+                                                 const StopToken& stop) const {
   return RunWithResult(problem, name(), [&](ScheduleResult* r) -> Status {
     std::vector<NamedOrder> orders = NaturalOrders(problem.g());
     // Where zero-weight links leave the crossings in pieces, an order that
@@ -98,9 +99,14 @@ StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double 
     if (!clustered.empty()) orders.push_back({"clusters", std::move(clustered)});
     std::vector<const std::vector<int>*> ptrs;
     for (const NamedOrder& o : orders) ptrs.push_back(&o.order);
-    auto split = BestSplitOfOrders(problem, ptrs, time_limit_s);
+    auto split = BestSplitOfOrders(problem, ptrs, time_limit_s, stop);
     if (!split.ok()) return split.status();
     r->bound = std::nan("");
+    if (split->best < 0 && stop.Requested()) {  // stopped before any split: no proof of anything
+      r->status = SolveStatus::kTimeLimit;
+      r->message = "stopped by request before a split was found";
+      return Status::Ok();
+    }
     if (split->best < 0) {
       r->status = SolveStatus::kInfeasible;
       r->message = "no natural order has a feasible split: " + split->last_infeasible;
@@ -112,7 +118,8 @@ StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double 
     r->message = "best split of the " + orders[split->best].name + " order";
     if (!split->all_optimal) {
       r->stats.order.split_time_limit = true;
-      r->message += " (time limit: some splits are the best known, not proven optimal)";
+      r->message += stop.Requested() ? " (stopped: some splits are the best known, not proven optimal)"
+                                     : " (time limit: some splits are the best known, not proven optimal)";
     }
     return Status::Ok();
   });

@@ -39,12 +39,13 @@ class DpTopoScheduler final : public Scheduler {
       : time_limit_s_(time_limit_s) {}
   std::string name() const override { return "dp_topo"; }
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+  double time_limit_s() const override { return time_limit_s_; }
   // Under ctx: the splits get what is left of its deadline (time_limit_s is
-  // not read).
+  // not read); its stop token ends them as the deadline would.
   StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) override;
 
  private:
-  StatusOr<ScheduleResult> RunFor(const Problem& problem, double time_limit_s) const;
+  StatusOr<ScheduleResult> RunFor(const Problem& problem, double time_limit_s, const StopToken& stop) const;
   double time_limit_s_;
 };
 

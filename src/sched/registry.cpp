@@ -227,4 +227,11 @@ StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::s
   return ScheduleWithMethod(problem, *m, config);
 }
 
+StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config,
+                                            const StopToken& stop) {
+  auto s = MakeScheduler(method, config);
+  if (!s.ok()) return s.status();
+  return (*s)->RunUntil(problem, stop);
+}
+
 }  // namespace respect

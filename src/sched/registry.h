@@ -102,5 +102,9 @@ StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, co
 // Convenience: make and run.
 StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config);
 StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::string& method, const Config& config);
+// Make and RunUntil: the run ends early once `stop` is requested (any
+// thread), with its best schedule so far and stats.stopped.
+StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config,
+                                            const StopToken& stop);
 
 }  // namespace respect

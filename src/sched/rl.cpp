@@ -79,7 +79,7 @@ StatusOr<ScheduleResult> RlScheduler::Solve(const Problem& problem, const SolveC
     const Stopwatch t_split;
     std::vector<const std::vector<int>*> orders;
     for (const auto& c : *cands) orders.push_back(&c.order);
-    auto split = BestSplitOfOrders(problem, orders, limit_s - t0.Seconds());
+    auto split = BestSplitOfOrders(problem, orders, limit_s - t0.Seconds(), ctx.stop());
     if (!split.ok()) return split.status();
     split_ms += 1e3 * t_split.Seconds();
     all_optimal = all_optimal && split->all_optimal;
@@ -92,7 +92,7 @@ StatusOr<ScheduleResult> RlScheduler::Solve(const Problem& problem, const SolveC
     candidates += static_cast<int>(cands->size());
     ++rounds;
     const double spent = t0.Seconds();
-    if (!budgeted || spent >= options_.sample_time_s || spent >= limit_s) break;
+    if (!budgeted || spent >= options_.sample_time_s || spent >= limit_s || ctx.stop().Requested()) break;
     // The next round: fresh samples only (greedy is in already).
     decode.include_greedy = false;
     decode.seed = options_.decode.seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(rounds);

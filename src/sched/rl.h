@@ -51,8 +51,10 @@ class RlScheduler final : public Scheduler {
   std::string name() const override { return "rl"; }
   // Solve under a context of options.time_limit_s.
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+  double time_limit_s() const override { return options_.time_limit_s; }
   // The run under ctx: its deadline bounds decoding plus splitting
-  // (options.time_limit_s is not read).
+  // (options.time_limit_s is not read); a requested stop ends sampling
+  // after the round under way.
   StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) override;
 
  private:

@@ -31,4 +31,12 @@ Status FinishResult(const Problem& problem, ScheduleResult* r) {
   return Status::Ok();
 }
 
+StatusOr<ScheduleResult> Scheduler::RunUntil(const Problem& problem, const StopToken& stop) {
+  auto r = Solve(problem, SolveContext(time_limit_s(), stop));
+  // Marked when the request came before the result: every phase after it
+  // returned what it had (a request after the run ended changed nothing).
+  if (r.ok() && stop.Requested()) r->stats.stopped = true;
+  return r;
+}
+
 }  // namespace respect

@@ -2,6 +2,7 @@
 // come from evaluate() (never from the method itself).
 #pragma once
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -70,6 +71,17 @@ class Scheduler {
     (void)ctx;
     return Run(problem);
   }
+  // The limit Run gives itself (its options'); +inf for methods without one.
+  virtual double time_limit_s() const { return std::numeric_limits<double>::infinity(); }
+  // Run that ends early once `stop` is requested (from any thread: a signal
+  // watcher, core/signal_stop.h): Solve under a root context of
+  // time_limit_s() whose token is a child of `stop`. A stopped run returns
+  // the best schedule it has (evaluate()d by FinishResult, as always) with
+  // the bound proven by then, its status what was proven (feasible unless
+  // the proof was complete), and stats.stopped set. A request before the
+  // call still runs the methods without a limit (heuristic, list) and gives
+  // exact the start it finds first. Status as Run.
+  StatusOr<ScheduleResult> RunUntil(const Problem& problem, const StopToken& stop);
 };
 
 // Starts a result for `method`: an error Status for a malformed problem

@@ -88,6 +88,7 @@ void ForEachStat(const SolveStats& stats, const Visit& visit) {
   Emit(stats.rl, kRl, visit);
   Emit(stats.order, kOrder, visit);
   Emit(stats.brute_force, kBruteForce, visit);
+  if (stats.stopped) visit("stopped", 1.0);
 }
 
 std::map<std::string, double> SolveStats::ToMap() const {

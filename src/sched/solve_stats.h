@@ -93,6 +93,10 @@ struct SolveStats {
   RlStats rl;
   OrderStats order;
   BruteForceStats brute_force;
+  // The run ended early because its stop was requested (Ctrl-C;
+  // Scheduler::RunUntil): the schedule is the best found by then. Key
+  // "stopped", written as 1 when set.
+  bool stopped = false;
 
   // Every figure present, by its key (docs/formats.md), in key order.
   std::map<std::string, double> ToMap() const;

@@ -389,8 +389,8 @@ SplitOutcome SplitMemoryComm(const Problem& p, const std::vector<int>& order, co
         rest_lb = std::max(d.suffix_max_param[j], (rest + after_max - 1) / after_max);
       }
       const int64_t x_here = j < n ? d.x[j] : 0;
-      if (((j & 63) == 0) && std::isfinite(options.time_limit_s) &&
-          clock.Seconds() > options.time_limit_s) {
+      if (((j & 63) == 0) && ((std::isfinite(options.time_limit_s) && clock.Seconds() > options.time_limit_s) ||
+                                options.stop.Requested())) {
         SplitOutcome cut = ub_starts.empty() ? NotFound("the split ran out of time before finding a split")
                                              : Found(FromCuts(order, ub_starts, S));
         cut.optimal = false;
@@ -540,11 +540,16 @@ StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>&
 }
 
 StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vector<const std::vector<int>*>& orders,
-                                        double time_limit_s) {
+                                        double time_limit_s, const StopToken& stop) {
   const Stopwatch clock;
   OrdersSplit out;
   for (size_t i = 0; i < orders.size(); ++i) {
     SplitOptions so;
+    so.stop = stop;
+    if (stop.Requested() && out.best >= 0) {
+      out.all_optimal = false;
+      break;
+    }
     if (std::isfinite(time_limit_s)) {
       const double used = clock.Seconds();
       // Each split's seeding passes run before its clock starts: once the

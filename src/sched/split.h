@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/stop_token.h"
 #include "cost/problem.h"
 
 namespace respect {
@@ -41,6 +42,8 @@ struct SplitOptions {
   // returned and SplitOutcome::optimal is false. (The latency DP has no
   // limit.)
   double time_limit_s = std::numeric_limits<double>::infinity();
+  // Requested: the DP ends as at its time limit (checked with the clock).
+  StopToken stop;
 };
 // What a split found: a schedule, or (found false) why no contiguous split of
 // the order satisfies the constraints (a solve outcome, not an error).
@@ -63,8 +66,8 @@ StatusOr<SplitOutcome> BestSplit(const Problem& problem, const std::vector<int>&
 // policy's candidates), each given the time left divided by the orders left;
 // an order that lists pinned nodes out of stage order is split as
 // PinConsistentOrder (cost/pins.h) makes it;
-// once the time is up and some order has split, the rest are skipped
-// (all_optimal false).
+// once the time is up (or `stop` is requested) and some order has split,
+// the rest are skipped (all_optimal false).
 struct OrdersSplit {
   Schedule schedule;        // of the best feasible split (empty if none)
   int best = -1;            // its index in `orders`, -1 if no order splits feasibly
@@ -74,7 +77,7 @@ struct OrdersSplit {
 };
 // Errors: InvalidInput as OptimalSplit (an order that is not topological).
 StatusOr<OrdersSplit> BestSplitOfOrders(const Problem& problem, const std::vector<const std::vector<int>*>& orders,
-                                        double time_limit_s);
+                                        double time_limit_s, const StopToken& stop = {});
 
 // Crossing bytes at every cut position of `order`: x[c] for c = 0..n (x[0] =
 // x[n] = 0), where cut c separates order[c-1] and order[c]. Exposed for tests

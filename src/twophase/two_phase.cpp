@@ -347,7 +347,8 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
   // limit is not started (at 100,000 nodes an opening takes 7-9 s, and one
   // begun 2 s before the limit overran it).
   double open_s = 0.0;
-  while (ctx.Left() > open_s) {
+  // A requested stop ends the rounds (the one under way stops in Cbc).
+  while (ctx.Left() > open_s && !ctx.stop().Requested()) {
     walk.history.scale = walk.state.scale;
     const Stopwatch opening;
     auto win = walk.policy->Open(problem, hard, walk.center, walk.state.w, walk.history);
@@ -400,7 +401,7 @@ void TwoPhaseScheduler::JoinCutBound(const Problem& problem, CutBoundThread* cut
 Status TwoPhaseScheduler::Certify(const Problem& problem, const SolveContext& ctx, ScheduleResult* out) {
   // The full problem from the result, for what the rounds left of the limit.
   const double left = ctx.Left();
-  if (left <= 0) return Status::Ok();
+  if (left <= 0 || ctx.stop().Requested()) return Status::Ok();
   const Stopwatch tc;
   // Its incumbents stay out of the primal curve (the result's objective ends it).
   auto cert = exact_.RunWindowed(problem, nullptr, &out->schedule, ctx.WithTrace(nullptr).Within(left));

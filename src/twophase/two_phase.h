@@ -95,8 +95,10 @@ class TwoPhaseScheduler final : public Scheduler {
   std::string name() const override { return "two_phase"; }
   // Solve under a context of options.exact.time_limit_s.
   StatusOr<ScheduleResult> Run(const Problem& problem) override;
+  double time_limit_s() const override { return options_.exact.time_limit_s; }
   // The run under ctx: its deadline is the limit (the options' limits are
-  // not read), its stop token ends the bound thread. The result's
+  // not read), its stop token ends the bound thread, the window rounds (the
+  // round under way stops in Cbc) and certify. The result's
   // incumbent_trace counts from ctx's clock.
   StatusOr<ScheduleResult> Solve(const Problem& problem, const SolveContext& ctx) override;
   // Phases 2..5 from a given coarse schedule (instead of the policy's):
