@@ -183,17 +183,6 @@ class DownSetCuts {
     return least;
   }
 
-  // The peel bound: for every stage k, J >= P_k + w (X_{k-1} + X_k), and
-  // stage k holds all of the graph but a down-set A (the stages before) and
-  // an up-set B (after), which X_{k-1} and X_k cross; so
-  //   J >= total + min_A [w cut(A) - P(A)] + min_B [w cut(B) - P(B)]
-  // (A and B need not be disjoint: a relaxation). Each minimum is one
-  // max-flow, the bytes a node leaves priced at 1/w. Strong where crossings
-  // dominate (peeling never pays: J >= total), weak otherwise; applied to a
-  // crossing cluster it bounds the whole objective (the links inside the
-  // cluster are crossed at least as often). *max_flows counts the two.
-  double PeelBound(int* max_flows) const;
-
  private:
   static constexpr int kFree = -1;
   static constexpr int kLagrangeSteps = 12;
@@ -345,32 +334,6 @@ int64_t DownSetCuts::LeastProperCut(bool operators_only, const Stopwatch& clock,
     }
   }
   return least == std::numeric_limits<int64_t>::max() ? -1 : least;
-}
-
-double DownSetCuts::PeelBound(int* max_flows) const {
-  const double w = problem_.objective.comm_weight;
-  const int n = g_.size();
-  if (!(w > 0)) return -std::numeric_limits<double>::infinity();
-  // w cut(A) - P(A) >= w (cut(A) - sum_{v in A} ceil(p_v / w)), and the sum
-  // over A is the sum over all less the sum over the nodes left out.
-  std::vector<int64_t> price(n);
-  int64_t all = 0;
-  for (int v = 0; v < n; ++v) {
-    const double p = std::ceil(static_cast<double>(g_.node(v).param_bytes) / w);
-    if (p > 1e15) return -std::numeric_limits<double>::infinity();  // keep the flow network in int64
-    price[v] = static_cast<int64_t>(p);
-    all += price[v];
-  }
-  double bound = static_cast<double>(g_.total_param_bytes());
-  for (bool up : {false, true}) {
-    // Down-set A: pay the price of each node left out, minus all. Up-set B
-    // (the complement of a down-set D): pay the price of each node in D.
-    std::vector<int> vx(n, kFree);
-    const int64_t least = MinCut(&vx, price, /*outside=*/!up);
-    ++*max_flows;
-    bound += w * static_cast<double>(least - all);
-  }
-  return bound;
 }
 
 int64_t DownSetCuts::BandModel(const std::vector<int>& vx, double unit, MilpModel* model,
@@ -755,14 +718,6 @@ class ClusterChains {
     }
   }
 
-  // The largest peel bound of a cluster (DownSetCuts::PeelBound); -inf
-  // with none.
-  double PeelBound(int* max_flows) const {
-    double best = -std::numeric_limits<double>::infinity();
-    for (const auto& p : parts_) best = std::max(best, p->cuts->PeelBound(max_flows));
-    return best;
-  }
-
   // Sum over the clusters heavier than m of their chain bounds.
   double Crossing(int64_t m, int boundaries) const {
     double sum = 0.0;
@@ -1038,11 +993,6 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   double peak = std::nan("");
   bool converged = false;
   const double bound = search.Run(&peak, &converged);
-  if (options.structure) {
-    const double peel = std::max(cuts.PeelBound(&out.max_flows), clusters.PeelBound(&out.max_flows));
-    out.peel_bound = peel;
-    if (peel > bound) return finish(peel, std::nan(""), false);
-  }
   return finish(bound, peak, converged);
 }
 

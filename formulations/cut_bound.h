@@ -51,12 +51,7 @@
 //     proper cut; band ILPs close them as for the whole graph). Where zero-
 //     weight links leave the crossings in pieces, the whole graph's chain
 //     fills a band's weight with light pieces at no cost, which a cluster
-//     heavier than the peak cannot;
-//   * the peel bound: for any stage k, J >= P_k + w (X_{k-1} + X_k), and
-//     stage k holds all but a down-set A and an up-set B which those
-//     boundaries cross, so J >= total + min_A [w cut(A) - P(A)] + min_B
-//     [w cut(B) - P(B)] (two max-flows; on a cluster, the cluster's weight
-//     and cuts): where no cut pays for the bytes it moves, J >= total.
+//     heavier than the peak cannot.
 // Thread-safety: CutLowerBound may run concurrently with anything that
 // does not share its band_solver.
 #pragma once
@@ -120,9 +115,6 @@ struct CutBoundResult {
   int band_ilps = 0;          // band ILPs solved (band_solver)
   int band_splits = 0;        // bands split in two after their ILP
   int clusters = 0;           // crossing clusters priced on their own (cluster chains)
-  // The peel bound (the whole graph's and its clusters' best; -inf: none;
-  // NaN: not computed); the bound is at least it.
-  double peel_bound = std::numeric_limits<double>::quiet_NaN();
   double band_ilp_seconds = 0.0;
   double seconds = 0.0;
   // The least cell is one byte wide (and with a band solver, every band its

@@ -529,7 +529,6 @@ double ExactScheduler::RecordCutBound(const CutBoundResult& cb, ScheduleResult* 
   c.bands = cb.bands;
   if (cb.band_ilps > 0) c.band_ilps = cb.band_ilps;
   if (cb.clusters > 0) c.clusters = cb.clusters;
-  if (std::isfinite(cb.peel_bound)) c.peel_bound = cb.peel_bound;
   if (cb.stalled) c.stalled = true;
   if (std::isfinite(cb.peak)) c.peak = cb.peak;
   return std::isfinite(cb.bound) ? cb.bound : std::nan("");

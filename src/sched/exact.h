@@ -141,7 +141,7 @@ struct ExactStarts {
 // Stats (sched/solve_stats.h: stats.exact, stats.cut_bound, stats.lattice;
 // by their JSON keys): cut_bound, cut_bound_seconds, cut_bound_peaks, cut_bound_bands,
 // cut_bound_peak (and cut_bound_band_ilps when band ILPs ran, cut_bound_clusters
-// when crossing clusters were priced, cut_bound_peel when the peel bound is finite,
+// when crossing clusters were priced,
 // cut_bound_concurrent = 1 when it ran on its own thread) when the cut bound ran; start_search_seconds and start_search_improved (0/1) when the
 // start search ran; bb_nodes, ilp_cols, ilp_rows, ilp_binaries, solver_seconds, gap,
 // start_objective (cost units; absent without a start), start_feasible; for

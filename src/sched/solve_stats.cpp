@@ -48,7 +48,7 @@ using C = CutBoundStats;
 const Key<C> kCutBound[] = {
     {"cut_bound", &C::bound},           {"cut_bound_seconds", &C::seconds}, {"cut_bound_peaks", &C::peaks},
     {"cut_bound_bands", &C::bands},     {"cut_bound_band_ilps", &C::band_ilps}, {"cut_bound_peak", &C::peak},
-    {"cut_bound_clusters", &C::clusters}, {"cut_bound_peel", &C::peel_bound},
+    {"cut_bound_clusters", &C::clusters},
     {"cut_bound_stalled", nullptr, nullptr, &C::stalled},
     {"cut_bound_concurrent", nullptr, nullptr, &C::concurrent}};
 

@@ -49,8 +49,7 @@ struct LatticeStats {
 struct CutBoundStats {
   Figure bound;  // key cut_bound (NaN-free: absent when it proved none)
   Figure seconds, peaks, bands, band_ilps, peak;
-  Figure clusters;    // crossing clusters priced on their own (when any)
-  Figure peel_bound;  // the peel bound, cost units (when it is finite)
+  Figure clusters;  // crossing clusters priced on their own (when any)
   bool stalled = false;     // ended by its stall stop
   bool concurrent = false;  // ran on its own thread beside the start search
 };
