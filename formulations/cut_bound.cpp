@@ -681,6 +681,9 @@ class ClusterChains {
     for (const CrossingCluster& c : clusters) {
       if (c.param_bytes <= lightest_peak) break;  // heaviest first
       if (c.nodes.size() < 2) continue;          // nothing to split
+      // A cluster of nearly every node (a connected graph but for a few
+      // loose nodes) would repeat the whole graph's chain.
+      if (static_cast<double>(c.nodes.size()) >= 0.99 * problem.g().size()) continue;
       auto sub = InducedProblem(problem, c.nodes);
       if (!sub.ok()) continue;  // a bound without this cluster is still a bound
       auto part = std::make_unique<Part>();
