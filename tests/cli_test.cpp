@@ -316,6 +316,7 @@ TEST(Cli, SigtermStopsACompareAfterTheRunUnderWay) {
   const std::string csv = Slurp(dir + "/compare.csv");
   EXPECT_EQ(Lines(csv), 3) << csv;  // the header, heuristic, exact
   EXPECT_NE(csv.find(",exact,feasible,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.substr(csv.size() - 3), ",1\n") << csv;  // the exact row, the last, is marked stopped
   EXPECT_NE(Slurp(err).find("respect-opt: stopped by SIGTERM"), std::string::npos) << Slurp(err);
 }
 

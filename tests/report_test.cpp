@@ -108,12 +108,15 @@ TEST(Compare, GapsCsvAndJson) {
   EXPECT_EQ(csv.rfind("graph,nodes,stages,method,status,objective,bound,gap_to_best", 0), 0u);
   EXPECT_NE(csv.find("chain4,4,2,heuristic,feasible,"), std::string::npos);
   EXPECT_NE(CompareToJson(rows).find("\"gap_to_best\": 0.5"), std::string::npos);
-  // The activation peaks close each row, joined like the parameter bytes.
+  // The activation peaks follow, joined like the parameter bytes, and the
+  // stopped flag closes each row.
   ASSERT_EQ(r->eval.stage_activation_bytes.size(), 2u);
   const std::string acts =
       std::to_string(r->eval.stage_activation_bytes[0]) + ";" + std::to_string(r->eval.stage_activation_bytes[1]);
-  EXPECT_NE(csv.find(",bb_nodes,stage_activation_bytes\n"), std::string::npos);
-  EXPECT_NE(csv.find("," + acts + "\n"), std::string::npos);
+  EXPECT_NE(csv.find(",bb_nodes,stage_activation_bytes,stopped\n"), std::string::npos);
+  EXPECT_NE(csv.find("," + acts + ",0\n"), std::string::npos);
+  rows[1].result.stats.stopped = true;
+  EXPECT_NE(CompareToCsv(rows).find("," + acts + ",1\n"), std::string::npos);
   EXPECT_NE(CompareToJson(rows).find("\"stage_activation_bytes\""), std::string::npos);
   EXPECT_NE(FormatCompareTable(rows).find("50.00%"), std::string::npos);
 }

@@ -394,7 +394,7 @@ std::string FormatCompareTable(const std::vector<CompareRow>& rows) {
 std::string CompareToCsv(const std::vector<CompareRow>& rows) {
   std::ostringstream os;
   os << "graph,nodes,stages,method,status,objective,bound,gap_to_best,max_stage_param_bytes,"
-        "total_crossing_bytes,seconds,stage_param_bytes,bb_nodes,stage_activation_bytes\n";
+        "total_crossing_bytes,seconds,stage_param_bytes,bb_nodes,stage_activation_bytes,stopped\n";
   auto joined = [](const std::vector<int64_t>& v) {
     std::string out;
     for (int64_t b : v) out += (out.empty() ? "" : ";") + std::to_string(b);
@@ -408,7 +408,7 @@ std::string CompareToCsv(const std::vector<CompareRow>& rows) {
        << num(s.objective) << "," << num(s.bound) << "," << num(r.gap_to_best) << ","
        << s.eval.max_stage_param_bytes << "," << s.eval.total_crossing_bytes << "," << Fmt("%.6f", s.seconds)
        << "," << joined(s.eval.stage_param_bytes) << "," << (bb ? num(*bb) : std::string("")) << ","
-       << joined(s.eval.stage_activation_bytes) << "\n";
+       << joined(s.eval.stage_activation_bytes) << "," << (s.stats.stopped ? 1 : 0) << "\n";
   }
   return os.str();
 }
