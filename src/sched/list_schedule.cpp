@@ -83,6 +83,42 @@ std::vector<int> ListPriorityOrder(const Graph& g) {
   return order;
 }
 
+std::vector<int> PeeledOrder(const Problem& problem, const CrossingWeights& weights, const std::vector<int>& order) {
+  const Graph& g = problem.g();
+  const int k = problem.stages - 1;
+  auto outgoing = [&](int v) { return weights.silent(v) ? 0 : weights.Outgoing(g, v, [](int) { return true; }); };
+  auto incoming = [&](int v) {
+    int64_t x = 0;
+    for (int p : g.parents(v)) {
+      const std::vector<int>& ch = g.children(p);
+      if (weights.silent(p)) continue;
+      // The tensor model pays p's tensor once, whichever consumer is cut off.
+      if (weights.per_tensor()) x += weights.tensor(p);
+      else x += weights.edge(p, static_cast<int>(std::find(ch.begin(), ch.end(), v) - ch.begin()));
+    }
+    return x;
+  };
+  auto cheapest = [&](bool sources) {
+    std::vector<std::pair<int64_t, int>> c;
+    for (int v = 0; v < g.size(); ++v)
+      if (g.is_operator(v) && (sources ? g.parents(v).empty() : g.children(v).empty()))
+        c.emplace_back(sources ? outgoing(v) : incoming(v), v);
+    std::sort(c.begin(), c.end());
+    if (static_cast<int>(c.size()) > k) c.resize(k);
+    return c;
+  };
+  std::vector<char> placed(g.size(), 0);
+  std::vector<int> head, tail;
+  for (auto [cost, v] : cheapest(true)) head.push_back(v), placed[v] = 1;
+  for (auto [cost, v] : cheapest(false))
+    if (!placed[v]) tail.push_back(v), placed[v] = 1;
+  std::vector<int> out = head;
+  for (int v : order)
+    if (!placed[v]) out.push_back(v);
+  out.insert(out.end(), tail.rbegin(), tail.rend());  // the cheapest sink last
+  return out;
+}
+
 StatusOr<ScheduleResult> DpTopoScheduler::Run(const Problem& problem) { return RunFor(problem, time_limit_s_, {}); }
 
 StatusOr<ScheduleResult> DpTopoScheduler::Solve(const Problem& problem, const SolveContext& ctx) {
@@ -93,9 +129,12 @@ StatusOr<ScheduleResult> DpTopoScheduler::RunFor(const Problem& problem, double 
                                                  const StopToken& stop) const {
   return RunWithResult(problem, name(), [&](ScheduleResult* r) -> Status {
     std::vector<NamedOrder> orders = NaturalOrders(problem.g());
+    const CrossingWeights weights(problem.g(), problem.objective);
     // Where zero-weight links leave the crossings in pieces, an order that
     // keeps each piece together lets the split cut only what it must.
-    std::vector<int> clustered = ClusterOrder(problem.g(), CrossingWeights(problem.g(), problem.objective));
+    std::vector<int> clustered = ClusterOrder(problem.g(), weights);
+    if (problem.constraints.nonempty_stages)
+      orders.push_back({"peeled", PeeledOrder(problem, weights, clustered.empty() ? problem.g().topo_order() : clustered)});
     if (!clustered.empty()) orders.push_back({"clusters", std::move(clustered)});
     std::vector<const std::vector<int>*> ptrs;
     for (const NamedOrder& o : orders) ptrs.push_back(&o.order);

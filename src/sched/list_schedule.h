@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "cost/crossing.h"
 #include "sched/scheduler.h"
 
 namespace respect {
@@ -28,7 +29,16 @@ std::vector<NamedOrder> NaturalOrders(const Graph& g);
 // first (most urgent), then smallest ASAP level, then index.
 std::vector<int> ListPriorityOrder(const Graph& g);
 
-// Best OptimalSplit over NaturalOrders(). Status feasible (bound unknown);
+// `order` (a topological order) with the stages - 1 operator sources that
+// send the least first, cheapest first, and the stages - 1 operator sinks
+// that receive the least last, cheapest last: under the non-empty rule,
+// when crossings dominate, the split can give each of them a stage of its
+// own (sources have no parents and sinks no children, so it stays
+// topological).
+std::vector<int> PeeledOrder(const Problem& problem, const CrossingWeights& weights, const std::vector<int>& order);
+
+// Best OptimalSplit over NaturalOrders() (with the non-empty rule, also the
+// peeled order; where crossings fall into clusters, also ClusterOrder). Status feasible (bound unknown);
 // infeasible if no order has a feasible split (stats.order.order = index of the
 // winning order in NaturalOrders()).
 class DpTopoScheduler final : public Scheduler {
