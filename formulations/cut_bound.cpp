@@ -159,6 +159,11 @@ class DownSetCuts {
   // inside.
   int64_t BandModel(const std::vector<int>& vx, double unit, MilpModel* model, std::vector<int>* col) const;
   double BandIlpMargin() const { return 1e-6 * static_cast<double>(weights_.total()) + 1.0; }
+  const CrossingWeights& weights() const { return weights_; }
+
+  // With the non-empty rule every D_k holds an operator and leaves one out,
+  // so X_k >= LeastProperCut(true): Crossing uses it per boundary.
+  void set_boundary_floor(int64_t floor) { boundary_floor_ = std::max<int64_t>(0, floor); }
 
   // The least crossing of a down-set that holds an operator node and leaves
   // one out (with operators_only false: any node), over every such
@@ -177,7 +182,7 @@ class DownSetCuts {
     int64_t least = -1;
     for (int v = 0; v < g_.size() && operators > 1; ++v) {
       if (!g_.parents(v).empty() || (operators_only && !g_.is_operator(v))) continue;
-      const int64_t out = weights_.silent(v) ? 0 : weights_.Outgoing(g_, v, [](int) { return true; });
+      const int64_t out = weights_.OutgoingAll(g_, v);
       if (least < 0 || out < least) least = out;
     }
     return least;
@@ -279,12 +284,6 @@ class DownSetCuts {
 
   bool Stopped() const { return stop_.Requested(); }
 
- public:
-  // With the non-empty rule every D_k holds an operator and leaves one out,
-  // so X_k >= LeastProperCut(true): Crossing uses it per boundary.
-  void set_boundary_floor(int64_t floor) { boundary_floor_ = std::max<int64_t>(0, floor); }
-
- private:
   int64_t boundary_floor_ = 0;
   StopToken stop_;
   const Problem& problem_;
@@ -673,10 +672,11 @@ int64_t UsefulProperCut(const DownSetCuts& cuts, const Problem& problem, bool op
 // graph (graphs whose zero-weight links leave the crossing in pieces).
 class ClusterChains {
  public:
-  // Clusters heavier than `lightest_peak` (no lighter peak is asked for).
-  ClusterChains(const Problem& problem, int64_t lightest_peak, const StopToken& stop) {
-    const std::vector<CrossingCluster> clusters =
-        CrossingClusters(problem.g(), CrossingWeights(problem.g(), problem.objective));
+  // Clusters heavier than `lightest_peak` (no lighter peak is asked for);
+  // `weights` are problem's.
+  ClusterChains(const Problem& problem, const CrossingWeights& weights, int64_t lightest_peak,
+                const StopToken& stop) {
+    const std::vector<CrossingCluster> clusters = CrossingClusters(problem.g(), weights);
     if (clusters.size() < 2) return;  // one cluster: the whole graph's chain
     for (const CrossingCluster& c : clusters) {
       if (c.param_bytes <= lightest_peak) break;  // heaviest first
@@ -983,7 +983,8 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
     cuts.set_boundary_floor(floor);
     if (floor > 0) table.SetFloor(static_cast<double>(floor), /*inner_only=*/false);
   }
-  ClusterChains clusters(problem, options.structure ? lo : std::numeric_limits<int64_t>::max(), options.stop);
+  ClusterChains clusters(problem, cuts.weights(), options.structure ? lo : std::numeric_limits<int64_t>::max(),
+                         options.stop);
   out.clusters = clusters.size();
   // The Lagrangian share is split by node counts between the whole graph
   // and the clusters.

@@ -21,6 +21,7 @@
 #include "solver/milp.h"
 
 #include "exact_checks.h"
+#include "stop_checks.h"
 #include "test_graphs.h"
 
 namespace respect {
@@ -487,13 +488,7 @@ TEST(ExactStop, TheRunsStopTokenReachesTheSolverAndEndsTheRun) {
   o.time_limit_s = 600;
   o.cut_bound = false;  // it might prove the start optimal before the solver runs
   ExactScheduler exact(o, std::move(solver));
-  const StopToken stop = StopToken::Make();
-  std::thread stopper([stop] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    stop.Request();
-  });
-  auto r = exact.RunUntil(p, stop);
-  stopper.join();
+  auto r = stop_checks::RunStoppedAfter(exact, p, std::chrono::milliseconds(200));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE(sp->saw_stop);  // not the fake's own minute
   EXPECT_TRUE(r->stats.stopped);

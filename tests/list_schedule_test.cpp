@@ -37,7 +37,7 @@ TEST(PeeledOrder, TheCheapestSourcesLeadAndTheCheapestSinksClose) {
     ASSERT_TRUE(g->IsTopologicalOrder(order)) << g->name();
     // The first two are sources, the last two sinks (unless the graph has
     // fewer), each pair cheapest first / last.
-    auto out = [&](int v) { return w.silent(v) ? 0 : w.Outgoing(*g, v, [](int) { return true; }); };
+    auto out = [&](int v) { return w.OutgoingAll(*g, v); };
     if (g->parents(order[0]).empty() && g->parents(order[1]).empty()) EXPECT_LE(out(order[0]), out(order[1]));
     int64_t least = -1;
     for (int v = 0; v < g->size(); ++v)

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <chrono>
 #include <memory>
-#include <thread>
 
 #include "core/rng.h"
 #include "sched/exact.h"
@@ -20,6 +19,8 @@
 #include "twophase/two_phase.h"
 #include "twophase/two_phase_start.h"
 #include "zoo/zoo.h"
+
+#include "stop_checks.h"
 
 namespace respect {
 namespace {
@@ -140,17 +141,11 @@ TEST(TwoPhase, ARequestedStopReturnsTheCoarseScheduleChecked) {
 
 TEST(TwoPhase, AStopDuringTheWindowRoundsEndsThemWithTheBestSchedule) {
   Problem p = RandomProblem(8, 400, 8);
-  const StopToken stop = StopToken::Make();
   TwoPhaseOptions o;
   o.exact.time_limit_s = 600;
   o.widen_to_limit = true;  // rounds would go on to the limit
   TwoPhaseScheduler tp(o, SmallPolicy());
-  std::thread stopper([stop] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    stop.Request();
-  });
-  auto r = tp.RunUntil(p, stop);
-  stopper.join();
+  auto r = stop_checks::RunStoppedAfter(tp, p, std::chrono::milliseconds(500));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE(r->stats.stopped);
   const Evaluation e = Evaluate(p, r->schedule);

@@ -55,6 +55,12 @@ class CrossingWeights {
     return x;
   }
 
+  // The bytes u sends when every consumer lies beyond the boundary (0 for
+  // a silent node).
+  int64_t OutgoingAll(const Graph& g, int u) const {
+    return Outgoing(g, u, [](int) { return true; });
+  }
+
   // Adds every crossing to a difference array over places (stages, or
   // positions of an order): a weight running from place a to place b > a
   // adds w at diff[a + shift] and -w at diff[b + shift]. Prefix sums then

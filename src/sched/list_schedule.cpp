@@ -86,7 +86,6 @@ std::vector<int> ListPriorityOrder(const Graph& g) {
 std::vector<int> PeeledOrder(const Problem& problem, const CrossingWeights& weights, const std::vector<int>& order) {
   const Graph& g = problem.g();
   const int k = problem.stages - 1;
-  auto outgoing = [&](int v) { return weights.silent(v) ? 0 : weights.Outgoing(g, v, [](int) { return true; }); };
   auto incoming = [&](int v) {
     int64_t x = 0;
     for (int p : g.parents(v)) {
@@ -102,7 +101,7 @@ std::vector<int> PeeledOrder(const Problem& problem, const CrossingWeights& weig
     std::vector<std::pair<int64_t, int>> c;
     for (int v = 0; v < g.size(); ++v)
       if (g.is_operator(v) && (sources ? g.parents(v).empty() : g.children(v).empty()))
-        c.emplace_back(sources ? outgoing(v) : incoming(v), v);
+        c.emplace_back(sources ? weights.OutgoingAll(g, v) : incoming(v), v);
     std::sort(c.begin(), c.end());
     if (static_cast<int>(c.size()) > k) c.resize(k);
     return c;
