@@ -240,7 +240,11 @@ TEST_P(CbcSolverTest, AStopFromAnotherThreadEndsTheSolveWithItsIncumbentAndBound
   o.mip_start = start;
   o.stop = StopToken::Make();
   std::atomic<bool> running{false};
-  o.progress = [&running](const MilpProgress&) { running = true; };
+  // Stopped once a bound is known (under load, progress can come first
+  // with the start alone and no bound yet).
+  o.progress = [&running](const MilpProgress& p) {
+    if (p.bound > -kMilpInf) running = true;
+  };
   const StopToken stop = o.stop;
   std::thread stopper([&running, stop] {
     while (!running) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -248,6 +252,7 @@ TEST_P(CbcSolverTest, AStopFromAnotherThreadEndsTheSolveWithItsIncumbentAndBound
     stop.Request();
   });
   auto r = Make()->Solve(m, o);
+  running = true;  // releases the stopper if the solve ended without a bound
   stopper.join();
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE(r->stopped) << ToString(r->status) << " " << r->message;
