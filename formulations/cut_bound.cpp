@@ -20,6 +20,7 @@
 #include "formulations/crossing_clusters.h"
 #include "formulations/reachability.h"
 #include "formulations/schedule_ilp.h"
+#include "formulations/spectral_floor.h"
 
 namespace respect {
 namespace {
@@ -549,6 +550,13 @@ class BandTable {
     for (Band& b : bands_) ApplyFloor(&b);
   }
 
+  // Every band, now and later, crosses at least the spectral floor of its
+  // weights (formulations/spectral_floor.h).
+  void SetSpectral(const SpectralFloor& spectral) {
+    spectral_ = spectral;
+    for (Band& b : bands_) ApplyFloor(&b);
+  }
+
   // Lagrangian levels up to max_bands while clock.Seconds() < seconds.
   void Lagrangian(int max_bands, double seconds, const Stopwatch& clock, const StopToken& stop,
                   CutBoundResult* out) {
@@ -632,12 +640,15 @@ class BandTable {
     left.index = 2 * bands_[j].index;
     right.index = left.index + 1;
     left.hi = right.lo = Edge(total_, left.res, right.index);
+    ApplyFloor(&left);  // narrower: the spectral floor may rise
+    ApplyFloor(&right);
     bands_[j] = left;
     bands_.insert(bands_.begin() + j + 1, right);
   }
 
   void ApplyFloor(Band* b) const {
     if (!inner_only_ || (b->lo > 0 && b->hi < total_)) b->bound = std::max(b->bound, floor_);
+    b->bound = std::max(b->bound, spectral_.Floor(b->lo, b->hi));
   }
 
   const DownSetCuts& cuts_;
@@ -645,6 +656,7 @@ class BandTable {
   std::vector<Band> bands_;  // sorted, covering [0, total]
   double floor_ = 0.0;
   bool inner_only_ = true;
+  SpectralFloor spectral_;
 };
 
 // The least proper cut of `cuts`' graph (0: not computed or none), when it
@@ -662,6 +674,37 @@ int64_t UsefulProperCut(const DownSetCuts& cuts, const Problem& problem, bool op
   const double gain = problem.objective.comm_weight * (problem.stages - 1) * static_cast<double>(upper);
   if (upper >= 0 && gain < 1e-3 * static_cast<double>(peak)) return 0;
   return std::max<int64_t>(0, cuts.LeastProperCut(operators_only, clock, until_s, max_flows));
+}
+
+// Gives `table` the spectral floor of `problem`, when its piece is small
+// enough for the dense eigenvalues to take a small part of `seconds`
+// (about 0.25 s for 850 nodes on one core), and when it can matter: the
+// most it could add over the boundaries, comm_weight x an upper bound of
+// lambda_2 x sum_k (k / stages)(1 - k / stages) x the table's weight, must
+// reach a thousandth of `peak` (not on DNN-like graphs).
+void SetSpectralFloor(const Problem& problem, const CrossingWeights& weights, double seconds, int64_t peak,
+                      BandTable* table, CutBoundResult* out) {
+  // Measured under load on 851 nodes (the dense ICML'24-style graph): 0.25 s
+  // for the eigenvalues, 0.7 s with the vector.
+  constexpr double kSecondsPerCubedNode = 1e-9;
+  double spread = 0.0;
+  for (int k = 1; k < problem.stages; ++k) {
+    const double a = static_cast<double>(k) / problem.stages;
+    spread += a * (1 - a);
+  }
+  const double most_gain = problem.objective.comm_weight * SpectralUpperEstimate(problem, weights) * spread *
+                           static_cast<double>(problem.g().total_param_bytes());
+  if (most_gain < 1e-3 * static_cast<double>(peak)) return;
+  const double most = std::cbrt(0.2 * seconds / kSecondsPerCubedNode);
+  const int max_nodes = static_cast<int>(std::min(most, static_cast<double>(kSpectralMaxNodes)));
+  // Peel (one eigenvector each) while a fifth of the time covers it.
+  const double n = std::min(static_cast<double>(problem.g().size()), static_cast<double>(max_nodes));
+  const int peels = static_cast<int>(std::clamp(0.2 * seconds / (n * n * n * kSecondsPerCubedNode) - 1, 0.0, 4.0));
+  const SpectralFloor f = ComputeSpectralFloor(problem, weights, max_nodes, peels);
+  out->spectral_seconds += f.seconds;
+  if (!(f.lambda() > 0)) return;
+  table->SetSpectral(f);
+  out->spectral_floors += 1;
 }
 
 // The cluster chains: the crossing of a schedule is at least the sum over
@@ -702,14 +745,16 @@ class ClusterChains {
 
   // The Lagrangian bands of each cluster, its share of `seconds` by size,
   // above the cluster's least proper cut (every band between the empty set
-  // and the whole cluster crosses at least that).
-  void Lagrangian(int max_bands, double seconds, const Stopwatch& clock, const StopToken& stop,
+  // and the whole cluster crosses at least that) and its spectral floor
+  // (sized by `run_s`, the bound's whole time).
+  void Lagrangian(int max_bands, double seconds, double run_s, const Stopwatch& clock, const StopToken& stop,
                   CutBoundResult* out) {
     double until = clock.Seconds();
     for (auto& p : parts_) {
       const int64_t floor = UsefulProperCut(*p->cuts, p->problem, /*operators_only=*/false, p->weight, clock,
                                             until + seconds / 2, &out->max_flows);
       if (floor > 0) p->table->SetFloor(static_cast<double>(floor), /*inner_only=*/true);
+      SetSpectralFloor(p->problem, p->cuts->weights(), run_s, p->weight, p->table.get(), out);
     }
     until = clock.Seconds();
     for (auto& p : parts_) {
@@ -976,6 +1021,7 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   // Bands much finer than the nodes add little: at most 4 per node.
   const int max_bands = static_cast<int>(std::min<int64_t>(options.bands, 4 * static_cast<int64_t>(g.size())));
   BandTable table(cuts, g.total_param_bytes());
+  if (options.structure) SetSpectralFloor(problem, cuts.weights(), options.time_limit_s, lo, &table, &out);
   if (options.structure && problem.constraints.nonempty_stages) {
     // Every D_k holds an operator and leaves one out (the non-empty rule).
     const int64_t floor = UsefulProperCut(cuts, problem, /*operators_only=*/true, lo, clock,
@@ -992,7 +1038,7 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
       (options.band_solver ? time_shares::kLagrangianWithIlp : time_shares::kLagrangian) * options.time_limit_s;
   const double whole_share = n / (n + static_cast<double>(clusters.nodes()));
   table.Lagrangian(max_bands, lagrangian * whole_share, clock, options.stop, &out);
-  clusters.Lagrangian(max_bands, lagrangian * (1 - whole_share), clock, options.stop, &out);
+  clusters.Lagrangian(max_bands, lagrangian * (1 - whole_share), options.time_limit_s, clock, options.stop, &out);
   PeakSearch search(problem, cuts, &table, &clusters, lo, hi, options, clock, &out);
   double peak = std::nan("");
   bool converged = false;

@@ -52,6 +52,12 @@
 //     weight links leave the crossings in pieces, the whole graph's chain
 //     fills a band's weight with light pieces at no cost, which a cluster
 //     heavier than the peak cannot.
+//   * the spectral floor (formulations/spectral_floor.h): a down-set
+//     weighing x crosses at least lambda_2 x' (p(K) - x') / p(K), x' its
+//     weight inside the heaviest linked piece K, lambda_2 the algebraic
+//     connectivity of K's links against its weights; every band of the
+//     whole graph's chain and of each cluster chain gets it (pieces of at
+//     most kSpectralMaxNodes nodes: the eigenvalues are dense).
 // Thread-safety: CutLowerBound may run concurrently with anything that
 // does not share its band_solver.
 #pragma once
@@ -67,6 +73,10 @@
 #include "solver/milp.h"
 
 namespace respect {
+
+// The largest linked piece the spectral floor is computed for (its dense
+// eigenvalues take O(k^3)); fewer when the time limit is short.
+constexpr int kSpectralMaxNodes = 2500;
 
 struct CutBoundOptions {
   double time_limit_s = 1.0;  // wall clock; the grid refined so far when it ends
@@ -115,6 +125,8 @@ struct CutBoundResult {
   int band_ilps = 0;          // band ILPs solved (band_solver)
   int band_splits = 0;        // bands split in two after their ILP
   int clusters = 0;           // crossing clusters priced on their own (cluster chains)
+  int spectral_floors = 0;    // chains (the whole graph's, the clusters') with a spectral floor
+  double spectral_seconds = 0.0;
   double band_ilp_seconds = 0.0;
   double seconds = 0.0;
   // The least cell is one byte wide (and with a band solver, every band its

@@ -529,6 +529,8 @@ double ExactScheduler::RecordCutBound(const CutBoundResult& cb, ScheduleResult* 
   c.bands = cb.bands;
   if (cb.band_ilps > 0) c.band_ilps = cb.band_ilps;
   if (cb.clusters > 0) c.clusters = cb.clusters;
+  if (cb.spectral_floors > 0) c.spectral_floors = cb.spectral_floors;
+  if (cb.spectral_seconds > 0) c.spectral_seconds = cb.spectral_seconds;
   if (cb.stalled) c.stalled = true;
   if (std::isfinite(cb.peak)) c.peak = cb.peak;
   return std::isfinite(cb.bound) ? cb.bound : std::nan("");

@@ -49,6 +49,7 @@ const Key<C> kCutBound[] = {
     {"cut_bound", &C::bound},           {"cut_bound_seconds", &C::seconds}, {"cut_bound_peaks", &C::peaks},
     {"cut_bound_bands", &C::bands},     {"cut_bound_band_ilps", &C::band_ilps}, {"cut_bound_peak", &C::peak},
     {"cut_bound_clusters", &C::clusters},
+    {"cut_bound_spectral_floors", &C::spectral_floors}, {"cut_bound_spectral_s", &C::spectral_seconds},
     {"cut_bound_stalled", nullptr, nullptr, &C::stalled},
     {"cut_bound_concurrent", nullptr, nullptr, &C::concurrent}};
 

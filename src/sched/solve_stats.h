@@ -50,6 +50,7 @@ struct CutBoundStats {
   Figure bound;  // key cut_bound (NaN-free: absent when it proved none)
   Figure seconds, peaks, bands, band_ilps, peak;
   Figure clusters;  // crossing clusters priced on their own (when any)
+  Figure spectral_floors, spectral_seconds;  // chains with a spectral floor, its eigenvalue time (when any)
   bool stalled = false;     // ended by its stall stop
   bool concurrent = false;  // ran on its own thread beside the start search
 };
