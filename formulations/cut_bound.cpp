@@ -677,16 +677,13 @@ int64_t UsefulProperCut(const DownSetCuts& cuts, const Problem& problem, bool op
 }
 
 // Gives `table` the spectral floor of `problem`, when its piece is small
-// enough for the dense eigenvalues to take a small part of `seconds`
-// (about 0.25 s for 850 nodes on one core), and when it can matter: the
+// enough for the dense eigenvalues to take a fifth of `seconds` (0.25 s
+// for 851 nodes on one core), and when it can matter: the
 // most it could add over the boundaries, comm_weight x an upper bound of
 // lambda_2 x sum_k (k / stages)(1 - k / stages) x the table's weight, must
 // reach a thousandth of `peak` (not on DNN-like graphs).
 void SetSpectralFloor(const Problem& problem, const CrossingWeights& weights, double seconds, int64_t peak,
                       BandTable* table, CutBoundResult* out) {
-  // Measured under load on 851 nodes (the dense ICML'24-style graph): 0.25 s
-  // for the eigenvalues, 0.7 s with the vector.
-  constexpr double kSecondsPerCubedNode = 1e-9;
   double spread = 0.0;
   for (int k = 1; k < problem.stages; ++k) {
     const double a = static_cast<double>(k) / problem.stages;
@@ -695,12 +692,7 @@ void SetSpectralFloor(const Problem& problem, const CrossingWeights& weights, do
   const double most_gain = problem.objective.comm_weight * SpectralUpperEstimate(problem, weights) * spread *
                            static_cast<double>(problem.g().total_param_bytes());
   if (most_gain < 1e-3 * static_cast<double>(peak)) return;
-  const double most = std::cbrt(0.2 * seconds / kSecondsPerCubedNode);
-  const int max_nodes = static_cast<int>(std::min(most, static_cast<double>(kSpectralMaxNodes)));
-  // Peel (one eigenvector each) while a fifth of the time covers it.
-  const double n = std::min(static_cast<double>(problem.g().size()), static_cast<double>(max_nodes));
-  const int peels = static_cast<int>(std::clamp(0.2 * seconds / (n * n * n * kSecondsPerCubedNode) - 1, 0.0, 4.0));
-  const SpectralFloor f = ComputeSpectralFloor(problem, weights, max_nodes, peels);
+  const SpectralFloor f = ComputeSpectralFloor(problem, weights, kSpectralMaxNodes, /*peels=*/4, 0.2 * seconds);
   out->spectral_seconds += f.seconds;
   if (!(f.lambda() > 0)) return;
   table->SetSpectral(f);

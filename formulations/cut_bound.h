@@ -57,7 +57,8 @@
 //     weight inside the heaviest linked piece K, lambda_2 the algebraic
 //     connectivity of K's links against its weights; every band of the
 //     whole graph's chain and of each cluster chain gets it (pieces of at
-//     most kSpectralMaxNodes nodes: the eigenvalues are dense).
+//     most kSpectralMaxNodes nodes and a fifth of the time: the
+//     eigenvalues are dense).
 // Thread-safety: CutLowerBound may run concurrently with anything that
 // does not share its band_solver.
 #pragma once
@@ -75,8 +76,9 @@
 namespace respect {
 
 // The largest linked piece the spectral floor is computed for (its dense
-// eigenvalues take O(k^3)); fewer when the time limit is short.
-constexpr int kSpectralMaxNodes = 2500;
+// matrices take O(k^2) memory: at most about 0.6 GB); fewer when the time
+// limit is short (its eigenvalues take O(k^3)).
+constexpr int kSpectralMaxNodes = 6000;
 
 struct CutBoundOptions {
   double time_limit_s = 1.0;  // wall clock; the grid refined so far when it ends

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "cost/crossing.h"
@@ -68,10 +69,14 @@ double SpectralUpperEstimate(const Problem& problem, const CrossingWeights& weig
 // to the rest (its vector sits on them): then up to `peels` times those
 // nodes (90% of the vector on at most max(3, 1%) of the weighted nodes) are
 // moved to the rest and the heaviest piece left is priced again, a floor
-// per piece. O(k^3) time and O(k^2) memory per piece of k nodes: no floor
-// (lambda 0, nodes set) when k > max_nodes. No floor either when the piece
-// has fewer than two weighted nodes or the elimination is singular.
+// per piece. O(k^3) time and O(k^2) memory per piece of k nodes (the
+// weighted ones dominate): no floor (lambda 0, nodes set) when k >
+// max_nodes or when the estimated time of its eigenvalues exceeds
+// budget_s; a peel only while its solve and the next fit in budget_s. No
+// floor either when the piece has fewer than two weighted nodes or the
+// elimination is singular.
 SpectralFloor ComputeSpectralFloor(const Problem& problem, const CrossingWeights& weights, int max_nodes,
-                                   int peels = 0);
+                                   int peels = 0,
+                                   double budget_s = std::numeric_limits<double>::infinity());
 
 }  // namespace respect

@@ -208,6 +208,44 @@ TEST(CutBound, TheCrossingStructureStaysBelowTheOptimumInBothRegimes) {
               cases[0], raised[0], closed[0], cases[1], raised[1], closed[1]);
 }
 
+// Three 10-byte sources, each linked to each of three 10-byte sinks by a
+// 20-byte edge (K3,3), on 2 stages. The down-sets weigh 0..60 and cross
+// 0, 60, 120, 180, 120, 60, 0: every split costs at least 50 + 60, so the
+// optimum keeps all six together (60). The Lagrangian hull of that curve
+// is 0, so the plain bound cannot see it; the spectral floor, lambda_2 =
+// 3 x 20 / 10 = 6, prices a band holding x bytes at 6 x (60 - x) / 60,
+// which proves the optimum but for a byte.
+TEST(CutBound, TheSpectralFloorProvesACompleteBipartiteGraphIsNotSplit) {
+  GraphBuilder b("k33");
+  for (int v = 0; v < 6; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    nd.param_bytes = 10;
+    b.AddNode(nd);
+  }
+  for (int u = 0; u < 3; ++u)
+    for (int v = 3; v < 6; ++v) b.AddEdgeIdx(u, v, 20);
+  auto built = b.Build();
+  ASSERT_TRUE(built.ok()) << built.status().message();
+  Problem p = MakeProblem(std::make_shared<const Graph>(std::move(*built)), 2, ObjectiveKind::kMemoryComm,
+                          CommModel::kEdge);
+  p.constraints.nonempty_stages = false;
+  auto best = BruteForceScheduler().Run(p);
+  ASSERT_TRUE(best.ok());
+  ASSERT_EQ(best->status, SolveStatus::kOptimal);
+  EXPECT_DOUBLE_EQ(best->objective, 60);
+  CutBoundOptions plain;
+  plain.structure = false;
+  const CutBoundResult with = CutLowerBound(p, kInf);
+  const CutBoundResult without = CutLowerBound(p, kInf, plain);
+  EXPECT_EQ(with.spectral_floors, 1);
+  EXPECT_EQ(without.spectral_floors, 0);
+  EXPECT_DOUBLE_EQ(without.bound, 40);
+  // Within a byte: the finest band that holds a 59-byte down-set also
+  // holds the whole graph (60 bytes, no crossing).
+  EXPECT_DOUBLE_EQ(with.bound, 59);
+}
+
 // A cluster heavier than the peak must be split. The Lagrangian bounds
 // cannot see it: on the whole graph light pieces fill a band's weight at no
 // cost, and the hull of "least cut against weight" runs at 0 from the
