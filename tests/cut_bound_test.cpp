@@ -208,6 +208,20 @@ TEST(CutBound, TheCrossingStructureStaysBelowTheOptimumInBothRegimes) {
               cases[0], raised[0], closed[0], cases[1], raised[1], closed[1]);
 }
 
+// Brute force's optimum of p (NaN, and a failure, when it proves none).
+double BruteForceOptimum(const Problem& p) {
+  auto best = BruteForceScheduler().Run(p);
+  EXPECT_TRUE(best.ok() && best->status == SolveStatus::kOptimal);
+  return best.ok() && best->status == SolveStatus::kOptimal ? best->objective : std::nan("");
+}
+
+// The cut bound without the crossings' structure (for comparison).
+CutBoundResult PlainBound(const Problem& p) {
+  CutBoundOptions plain;
+  plain.structure = false;
+  return CutLowerBound(p, kInf, plain);
+}
+
 // Three 10-byte sources, each linked to each of three 10-byte sinks by a
 // 20-byte edge (K3,3), on 2 stages. The down-sets weigh 0..60 and cross
 // 0, 60, 120, 180, 120, 60, 0: every split costs at least 50 + 60, so the
@@ -230,14 +244,8 @@ TEST(CutBound, TheSpectralFloorProvesACompleteBipartiteGraphIsNotSplit) {
   Problem p = MakeProblem(std::make_shared<const Graph>(std::move(*built)), 2, ObjectiveKind::kMemoryComm,
                           CommModel::kEdge);
   p.constraints.nonempty_stages = false;
-  auto best = BruteForceScheduler().Run(p);
-  ASSERT_TRUE(best.ok());
-  ASSERT_EQ(best->status, SolveStatus::kOptimal);
-  EXPECT_DOUBLE_EQ(best->objective, 60);
-  CutBoundOptions plain;
-  plain.structure = false;
-  const CutBoundResult with = CutLowerBound(p, kInf);
-  const CutBoundResult without = CutLowerBound(p, kInf, plain);
+  EXPECT_DOUBLE_EQ(BruteForceOptimum(p), 60);
+  const CutBoundResult with = CutLowerBound(p, kInf), without = PlainBound(p);
   EXPECT_EQ(with.spectral_floors, 1);
   EXPECT_EQ(without.spectral_floors, 0);
   EXPECT_DOUBLE_EQ(without.bound, 40);
@@ -270,14 +278,8 @@ TEST(CutBound, AClusterHeavierThanThePeakPaysItsLeastProperCut) {
   auto g = std::make_shared<const Graph>(std::move(*built));
   Problem p = MakeProblem(g, 2, ObjectiveKind::kMemoryComm, CommModel::kEdge);
   p.constraints.nonempty_stages = false;
-  auto best = BruteForceScheduler().Run(p);
-  ASSERT_TRUE(best.ok());
-  ASSERT_EQ(best->status, SolveStatus::kOptimal);
-  EXPECT_DOUBLE_EQ(best->objective, 550);  // 500 | 400 bytes, one 50-byte edge cut
-  CutBoundOptions plain;
-  plain.structure = false;
-  const CutBoundResult with = CutLowerBound(p, kInf);
-  const CutBoundResult without = CutLowerBound(p, kInf, plain);
+  EXPECT_DOUBLE_EQ(BruteForceOptimum(p), 550);  // 500 | 400 bytes, one 50-byte edge cut
+  const CutBoundResult with = CutLowerBound(p, kInf), without = PlainBound(p);
   EXPECT_EQ(with.clusters, 1);
   EXPECT_EQ(without.clusters, 0);
   EXPECT_DOUBLE_EQ(without.bound, 500);  // one 50-byte cut at most, seen above a peak of 450
