@@ -682,8 +682,9 @@ int64_t UsefulProperCut(const DownSetCuts& cuts, const Problem& problem, bool op
 // most it could add over the boundaries, comm_weight x an upper bound of
 // lambda_2 x sum_k (k / stages)(1 - k / stages) x the table's weight, must
 // reach a thousandth of `peak` (not on DNN-like graphs).
-void SetSpectralFloor(const Problem& problem, const CrossingWeights& weights, double seconds, int64_t peak,
-                      BandTable* table, CutBoundResult* out) {
+// Returns the floor (none when skipped).
+SpectralFloor SetSpectralFloor(const Problem& problem, const CrossingWeights& weights, double seconds, int64_t peak,
+                               BandTable* table, CutBoundResult* out) {
   double spread = 0.0;
   for (int k = 1; k < problem.stages; ++k) {
     const double a = static_cast<double>(k) / problem.stages;
@@ -691,12 +692,13 @@ void SetSpectralFloor(const Problem& problem, const CrossingWeights& weights, do
   }
   const double most_gain = problem.objective.comm_weight * SpectralUpperEstimate(problem, weights) * spread *
                            static_cast<double>(problem.g().total_param_bytes());
-  if (most_gain < 1e-3 * static_cast<double>(peak)) return;
+  if (most_gain < 1e-3 * static_cast<double>(peak)) return {};
   const SpectralFloor f = ComputeSpectralFloor(problem, weights, kSpectralMaxNodes, /*peels=*/4, 0.2 * seconds);
   out->spectral_seconds += f.seconds;
-  if (!(f.lambda() > 0)) return;
+  if (!(f.lambda() > 0)) return {};
   table->SetSpectral(f);
   out->spectral_floors += 1;
+  return f;
 }
 
 // The cluster chains: the crossing of a schedule is at least the sum over
@@ -727,6 +729,7 @@ class ClusterChains {
       part->table = std::make_unique<BandTable>(*part->cuts, c.param_bytes);
       part->chain = std::make_unique<BandChain>(c.param_bytes, part->table->bands());
       part->weight = c.param_bytes;
+      part->nodes = c.nodes;
       nodes_ += static_cast<int64_t>(c.nodes.size());
       parts_.push_back(std::move(part));
     }
@@ -738,15 +741,24 @@ class ClusterChains {
   // The Lagrangian bands of each cluster, its share of `seconds` by size,
   // above the cluster's least proper cut (every band between the empty set
   // and the whole cluster crosses at least that) and its spectral floor
-  // (sized by `run_s`, the bound's whole time).
-  void Lagrangian(int max_bands, double seconds, double run_s, const Stopwatch& clock, const StopToken& stop,
-                  CutBoundResult* out) {
+  // (sized by `run_s`, the bound's whole time). The whole graph's floor
+  // `whole` serves the cluster that holds its pieces (a linked piece lies
+  // in one cluster): the same pieces, the rest of the cluster as rest.
+  void Lagrangian(int max_bands, double seconds, double run_s, const SpectralFloor& whole, const Stopwatch& clock,
+                  const StopToken& stop, CutBoundResult* out) {
     double until = clock.Seconds();
     for (auto& p : parts_) {
       const int64_t floor = UsefulProperCut(*p->cuts, p->problem, /*operators_only=*/false, p->weight, clock,
                                             until + seconds / 2, &out->max_flows);
       if (floor > 0) p->table->SetFloor(static_cast<double>(floor), /*inner_only=*/true);
-      SetSpectralFloor(p->problem, p->cuts->weights(), run_s, p->weight, p->table.get(), out);
+      if (!whole.pieces.empty() && std::binary_search(p->nodes.begin(), p->nodes.end(), whole.anchor)) {
+        SpectralFloor mine = whole;
+        for (SpectralPiece& q : mine.pieces) q.rest = p->weight - q.piece;
+        p->table->SetSpectral(mine);
+        out->spectral_floors += 1;
+      } else {
+        SetSpectralFloor(p->problem, p->cuts->weights(), run_s, p->weight, p->table.get(), out);
+      }
     }
     until = clock.Seconds();
     for (auto& p : parts_) {
@@ -783,6 +795,7 @@ class ClusterChains {
 
  private:
   struct Part {
+    std::vector<int> nodes;  // of the whole graph, ascending
     Problem problem;
     std::unique_ptr<DownSetCuts> cuts;  // reads problem
     std::unique_ptr<BandTable> table;   // reads cuts
@@ -1013,7 +1026,8 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
   // Bands much finer than the nodes add little: at most 4 per node.
   const int max_bands = static_cast<int>(std::min<int64_t>(options.bands, 4 * static_cast<int64_t>(g.size())));
   BandTable table(cuts, g.total_param_bytes());
-  if (options.structure) SetSpectralFloor(problem, cuts.weights(), options.time_limit_s, lo, &table, &out);
+  SpectralFloor spectral;
+  if (options.structure) spectral = SetSpectralFloor(problem, cuts.weights(), options.time_limit_s, lo, &table, &out);
   if (options.structure && problem.constraints.nonempty_stages) {
     // Every D_k holds an operator and leaves one out (the non-empty rule).
     const int64_t floor = UsefulProperCut(cuts, problem, /*operators_only=*/true, lo, clock,
@@ -1030,7 +1044,8 @@ CutBoundResult CutLowerBound(const Problem& problem, double incumbent, const Cut
       (options.band_solver ? time_shares::kLagrangianWithIlp : time_shares::kLagrangian) * options.time_limit_s;
   const double whole_share = n / (n + static_cast<double>(clusters.nodes()));
   table.Lagrangian(max_bands, lagrangian * whole_share, clock, options.stop, &out);
-  clusters.Lagrangian(max_bands, lagrangian * (1 - whole_share), options.time_limit_s, clock, options.stop, &out);
+  clusters.Lagrangian(max_bands, lagrangian * (1 - whole_share), options.time_limit_s, spectral, clock, options.stop,
+                      &out);
   PeakSearch search(problem, cuts, &table, &clusters, lo, hi, options, clock, &out);
   double peak = std::nan("");
   bool converged = false;

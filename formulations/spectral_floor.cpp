@@ -216,6 +216,7 @@ SpectralFloor ComputeSpectralFloor(const Problem& problem, const CrossingWeights
   const std::vector<Link> links = PositiveLinks(g, weights);
   std::vector<char> allowed(g.size(), 1);
   std::vector<int> piece = HeaviestPiece(g, links);
+  if (!piece.empty()) f.anchor = piece.front();
   for (int round = 0; round <= peels && !piece.empty(); ++round) {
     SpectralPiece p;
     p.nodes = static_cast<int>(piece.size());

@@ -50,6 +50,7 @@ struct SpectralPiece {
 // its lambda_2 sat on (see ComputeSpectralFloor); each floor holds.
 struct SpectralFloor {
   std::vector<SpectralPiece> pieces;  // empty: no piece with links
+  int anchor = -1;                    // a node of the first piece (every piece lies in its linked component)
   double seconds = 0.0;
 
   double Floor(int64_t lo, int64_t hi) const;  // the largest of the pieces' floors
