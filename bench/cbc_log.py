@@ -19,6 +19,10 @@ def grab(label):
 
 
 obj, bound = grab("Objective value"), grab("Lower bound")
+# "Lower bound:" has 3 decimals; a stopped search's last line has 8 digits.
+best = re.findall(r"Partial search - best objective \S+ \(best possible (-?[0-9.eE+-]+)\)", log)
+if best:
+    bound = float(best[-1]) * unit
 status = "optimal" if "Optimal solution found" in log else ("feasible" if obj is not None else "none")
 if status == "optimal":
     bound = obj

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Issue 11 goals at scale: respect-opt exact and two_phase against the `cbc`
-# program on the LP exact writes (`cbc LP timeMode elapsed sec LIMIT solve`),
-# each with the same wall-clock limit, on the synthetic graphs of
+# program on the LP exact writes (`cbc LP timeMode elapsed sec LIMIT solve`,
+# method cbc) and from exact's MIP start (solver.write_mip_start: `cbc LP
+# mipstart MST ...`, method cbc_start; bench/cbc_program.sh), each with the
+# same wall-clock limit, on the synthetic graphs of
 # bench/run_scale.sh (levels n/20..n/10, max in-degree 4, seed 1), 10 stages,
 # edge comm model. Wall time and peak RSS of each whole process by GNU time.
 #
 #   bench/run_scale_cbc.sh NODES LIMIT_S      e.g. 1000 120, 10000 600
 #
 # Rows (nodes, limit, method, status, objective, bound, gap, wall, RSS) are
-# appended to bench/results/scale_cbc.csv. Not run by CI.
+# appended to bench/results/scale_cbc.csv. METHODS (default "exact
+# two_phase") and CBC_RUNS (default "plain start") pick a subset. Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:?usage: bench/run_scale_cbc.sh NODES LIMIT_S}"
@@ -21,6 +24,7 @@ mkdir -p "$OUT"
 graph=(--model synthetic --synthetic.nodes "$n" --synthetic.levels_min $((n / 20))
        --synthetic.levels_max $((n / 10)) --synthetic.max_in_degree 4 --synthetic.seed 1)
 lp="$OUT/n$n.t$limit.lp"
+mst="$OUT/n$n.t$limit.mst"
 row() {  # row METHOD STATUS OBJECTIVE BOUND TIMEFILE
   read -r wall rss < <(tail -1 "$5")
   python3 - "$n" "$limit" "$1" "$2" "$3" "$4" "$wall" "$rss" >> "$CSV" <<'PY'
@@ -32,20 +36,21 @@ print(f"{n},{limit},{m},{status},{f(obj)},{f(bound)},{gap},{wall},{int(rss) / 10
 PY
   tail -1 "$CSV"
 }
-for m in exact two_phase; do
+for m in ${METHODS:-exact two_phase}; do
   dir="$OUT/n$n.t$limit.$m"
   rm -rf "$dir" && mkdir -p "$dir"
   extra=()
-  [[ $m == exact ]] && extra=(--solver.write_lp "$lp")
+  [[ $m == exact ]] && rm -f "$lp" "$mst" && extra=(--solver.write_lp "$lp" --solver.write_mip_start "$mst")
   /usr/bin/time -f "%e %M" -o "$dir.time" "$BIN" --task schedule "${graph[@]}" --stages 10 --methods "$m" \
     --objective.comm_model edge --solver.time_limit_s "$limit" --output.dir "$dir" "${extra[@]}" \
     > "$dir.log" 2>&1 || true
   read -r status obj bound < <(python3 bench/schedule_fields.py "$dir")
   row "$m" "$status" "$obj" "$bound" "$dir.time"
 done
-if [[ -f "$lp" ]]; then
-  /usr/bin/time -f "%e %M" -o "$OUT/n$n.t$limit.cbc.time" cbc "$lp" timeMode elapsed sec "$limit" solve \
-    > "$OUT/n$n.t$limit.cbc.log" 2>&1 || true
-  read -r status obj bound < <(python3 bench/cbc_log.py "$OUT/n$n.t$limit.cbc.log")
-  row cbc "$status" "$obj" "$bound" "$OUT/n$n.t$limit.cbc.time"
-fi
+for run in ${CBC_RUNS:-plain start}; do
+  m=cbc; start=-
+  [[ $run == start ]] && m=cbc_start && start="$mst"
+  [[ -f "$lp" && ( "$start" == - || -f "$start" ) ]] || continue
+  read -r status obj bound < <(bench/cbc_program.sh "$lp" "$start" "$limit" "$OUT/n$n.t$limit.$m")
+  row "$m" "$status" "$obj" "$bound" "$OUT/n$n.t$limit.$m.time"
+done

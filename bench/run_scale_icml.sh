@@ -7,8 +7,10 @@
 #             bytes (10,000-50,000 against node bytes of 1,000-5,000);
 #   unit      edge_weight unit, comm_weight 1: every edge weighs 1 byte, the
 #             stage memory dominates.
-# respect-opt's METHODS (default: exact, which writes its LP) and the `cbc`
-# program on that LP, each with the same wall-clock limit; wall time and
+# respect-opt's METHODS (default: exact, which writes its LP and MIP start)
+# and the `cbc` program on that LP, from nothing (method cbc) and from
+# exact's start (cbc_start; CBC_RUNS picks, default "plain start";
+# bench/cbc_program.sh), each with the same wall-clock limit; wall time and
 # peak RSS of each whole process by GNU time.
 #
 #   bench/run_scale_icml.sh NODES REGIME NONEMPTY LIMIT_S [EPN]
@@ -33,6 +35,7 @@ gml="$OUT/graphs/icml_levels_${n}_e${epn}.gml"
 [[ -f "$gml" ]] || python3 bench/make_icml_style_gml.py "$n" "$gml" --seed 1 --edges-per-node "$epn"
 tag="n$n.e$epn.$regime.ne$nonempty.t$limit"
 lp="$OUT/$tag.lp"
+mst="$OUT/$tag.mst"
 row() {  # row METHOD STATUS OBJECTIVE BOUND TIMEFILE
   read -r wall rss < <(tail -1 "$5")
   python3 - "$(date +%F)" "$n" "$epn" "$regime" "$nonempty" "$limit" "$1" "$2" "$3" "$4" "$wall" "$rss" >> "$CSV" <<'PY'
@@ -48,16 +51,18 @@ for m in ${METHODS:-exact}; do
   dir="$OUT/$tag.$m"
   rm -rf "$dir" && mkdir -p "$dir"
   extra=()
-  [[ $m == exact ]] && rm -f "$lp" && extra=(--solver.write_lp "$lp")
+  [[ $m == exact ]] && rm -f "$lp" "$mst" && extra=(--solver.write_lp "$lp" --solver.write_mip_start "$mst")
   /usr/bin/time -f "%e %M" -o "$dir.time" "$BIN" --task schedule --model "$gml" --stages 10 --methods "$m" \
     --objective.comm_model edge "${weight[@]}" --constraints.nonempty_stages "$nonempty" \
     --solver.time_limit_s "$limit" --output.dir "$dir" "${extra[@]}" > "$dir.log" 2>&1 || true
   read -r status obj bound < <(python3 bench/schedule_fields.py "$dir")
   row "$m" "$status" "$obj" "$bound" "$dir.time"
 done
-if [[ -f "$lp" && "${CBC:-1}" == 1 ]]; then
-  /usr/bin/time -f "%e %M" -o "$OUT/$tag.cbc.time" cbc "$lp" timeMode elapsed sec "$limit" solve \
-    > "$OUT/$tag.cbc.log" 2>&1 || true
-  read -r status obj bound < <(python3 bench/cbc_log.py "$OUT/$tag.cbc.log")
-  row cbc "$status" "$obj" "$bound" "$OUT/$tag.cbc.time"
-fi
+for run in ${CBC_RUNS:-plain start}; do
+  [[ "${CBC:-1}" == 1 ]] || break
+  m=cbc; start=-
+  [[ $run == start ]] && m=cbc_start && start="$mst"
+  [[ -f "$lp" && ( "$start" == - || -f "$start" ) ]] || continue
+  read -r status obj bound < <(bench/cbc_program.sh "$lp" "$start" "$limit" "$OUT/$tag.$m")
+  row "$m" "$status" "$obj" "$bound" "$OUT/$tag.$m.time"
+done

@@ -126,16 +126,42 @@ double MilpModel::MaxViolation(const std::vector<double>& x, std::string* where)
   return worst;
 }
 
+namespace {
+
+// The columns as the model file has them. Readers disagree on objective
+// constants (the cbc program drops an LP constant; MPS puts it on the
+// right-hand side with the opposite sign), so a constant is written as a
+// column fixed at 1 (`objective_constant`, after the model's columns).
+constexpr char kConstantColumn[] = "objective_constant";
+std::vector<std::string> FileColumnNames(const MilpModel& model) {
+  std::vector<std::string> names = MakeColumnNames(model);
+  if (model.obj_offset != 0.0) names.push_back(kConstantColumn);
+  return names;
+}
+
+// Writes through `write` to a fresh temporary (never an input) renamed into
+// place; `what` names the file in errors.
+template <class Write>
+Status WriteReplacing(const std::string& path, const std::string& what, Write write) {
+  RESPECT_RETURN_IF_ERROR(CheckWritable(path));
+  const std::string tmp = TempPathFor(path);
+  RESPECT_RETURN_IF_ERROR(CheckWritable(tmp));
+  Status st = write(tmp);
+  if (st.ok() && std::rename(tmp.c_str(), path.c_str()) != 0)
+    st = Status::Io("cannot write " + what + " '" + path + "': " + std::strerror(errno));
+  if (!st.ok()) std::remove(tmp.c_str());
+  return st;
+}
+
+}  // namespace
+
 Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
   RESPECT_RETURN_IF_ERROR(model_in.Validate().WithContext("cannot write " + path));
-  // Readers disagree on objective constants (the cbc program drops an LP
-  // constant; MPS puts it on the right-hand side with the opposite sign), so
-  // a constant is written as a column fixed at 1.
   MilpModel with_const;
   const MilpModel* mp = &model_in;
   if (model_in.obj_offset != 0.0) {
     with_const = model_in;
-    with_const.AddCol(1.0, 1.0, model_in.obj_offset, false, "objective_constant");
+    with_const.AddCol(1.0, 1.0, model_in.obj_offset, false, kConstantColumn);
     with_const.obj_offset = 0.0;
     mp = &with_const;
   }
@@ -143,15 +169,34 @@ Status WriteModelFile(const MilpModel& model_in, const std::string& path) {
   const bool lp = EndsWith(path, ".lp");
   const bool mps = EndsWith(path, ".mps");
   if (!lp && !mps) return Status::Invalid("model file '" + path + "' must end in .lp or .mps");
-  // Written to a fresh temporary (never an input) and renamed into place.
-  RESPECT_RETURN_IF_ERROR(CheckWritable(path));
-  const std::string tmp = TempPathFor(path);
-  RESPECT_RETURN_IF_ERROR(CheckWritable(tmp));
-  Status st = WriteCoinFile(model, tmp, lp);
-  if (st.ok() && std::rename(tmp.c_str(), path.c_str()) != 0)
-    st = Status::Io("cannot write model file '" + path + "': " + std::strerror(errno));
-  if (!st.ok()) std::remove(tmp.c_str());
-  return st;
+  return WriteReplacing(path, "model file", [&](const std::string& tmp) { return WriteCoinFile(model, tmp, lp); });
+}
+
+Status WriteMipStartFile(const MilpModel& model, const std::vector<double>& values, const std::string& path) {
+  RESPECT_RETURN_IF_ERROR(model.Validate().WithContext("cannot write " + path));
+  if (!EndsWith(path, ".mst") && !EndsWith(path, ".sol"))
+    return Status::Invalid("MIP start file '" + path + "' must end in .mst or .sol");
+  if (static_cast<int>(values.size()) != model.num_cols())
+    return Status::Invalid("MIP start for '" + path + "' has " + std::to_string(values.size()) + " values for " +
+                           std::to_string(model.num_cols()) + " columns");
+  for (int c = 0; c < model.num_cols(); ++c)
+    if (!std::isfinite(values[c]))
+      return Status::Invalid("MIP start for '" + path + "': " + ColLabel(model, c) + " is not finite");
+  const std::vector<std::string> names = FileColumnNames(model);
+  return WriteReplacing(path, "MIP start file", [&](const std::string& tmp) {
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    if (!f) return Status::Io("cannot write MIP start file '" + path + "': " + std::strerror(errno));
+    // Cbc reads the lines whose first word starts with a digit: the header
+    // (and anything else starting with a letter) is skipped. Its numbers
+    // admit digits, '.', '-', '+' and 'e' only: %.17g of a finite double.
+    bool ok = std::fprintf(f, "respect-opt MIP start - objective value %.17g\n", model.ObjectiveOf(values)) > 0;
+    for (size_t c = 0; ok && c < names.size(); ++c) {
+      const double v = c < values.size() ? values[c] : 1.0;  // past the model's columns: the constant
+      ok = std::fprintf(f, "%zu %s %.17g\n", c, names[c].c_str(), v == 0.0 ? 0.0 : v) > 0;
+    }
+    ok = std::fclose(f) == 0 && ok;
+    return ok ? Status::Ok() : Status::Io("cannot write MIP start file '" + path + "'");
+  });
 }
 
 namespace {

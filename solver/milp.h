@@ -156,4 +156,18 @@ std::unique_ptr<MilpSolver> MakeCbcSolver(CbcDriver driver = CbcDriver::kMain);
 // `cbc file.lp -solve` reports the same objective as MilpSolver::Solve.
 Status WriteModelFile(const MilpModel& model, const std::string& path);
 
+// Writes `values` (a full column vector of `model`, e.g. MilpOptions::
+// mip_start) as a MIP start that the `cbc` program reads with
+// `cbc model.lp mipstart start.mst` (Cbc's CbcMipStartIO): a header line
+// ("respect-opt MIP start - objective value V"), then one line per column,
+// `index name value`, in the names WriteModelFile gives the columns (and
+// `objective_constant` at 1 when the model has an objective offset), values
+// with 17 significant digits (they read back to the same doubles). The path
+// must end in .mst or .sol. Cbc matches the lines by name, so the file
+// belongs to the model file written from the same `model`.
+// Errors: InvalidInput for a bad model, a vector of the wrong length or with
+// a non-finite value, or a bad extension; Io when the file cannot be
+// written (a fresh temporary renamed into place, never an input).
+Status WriteMipStartFile(const MilpModel& model, const std::vector<double>& values, const std::string& path);
+
 }  // namespace respect

@@ -156,6 +156,11 @@ TEST(Config, CrossKeyValidation) {
   Config d;
   d.stages = {4, 5};
   EXPECT_NE(ValidateConfig(d).message().find("task schedule takes one stage count"), std::string::npos);
+  Config e;
+  e.solver.write_mip_start = "start.mst";  // without the model it names
+  EXPECT_NE(ValidateConfig(e).message().find("key 'solver.write_mip_start' needs solver.write_lp"), std::string::npos);
+  e.solver.write_lp = "model.lp";
+  EXPECT_TRUE(ValidateConfig(e).ok());
 }
 
 TEST(Config, HelpListsEveryKeyWithDefault) {

@@ -7,7 +7,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -184,6 +187,67 @@ TEST(ExactTest, TimeLimitGivesFeasibleWithBound) {
   EXPECT_LT(r->seconds, 10);
 }
 
+// The values of a MIP start file as the cbc program reads it (lines whose
+// first word starts with a digit: index, name, value), by name, laid out
+// as the columns of `m` (the written model); NaN where a column is missing.
+std::vector<double> ReadStartFor(const MilpModel& m, const std::string& path, int* lines) {
+  std::ifstream in(path);
+  std::map<std::string, double> by_name;
+  std::string line;
+  *lines = 0;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string index, name, value;
+    if (!(words >> index >> name >> value) || !std::isdigit(static_cast<unsigned char>(index[0]))) continue;
+    by_name[name] = std::strtod(value.c_str(), nullptr);
+    ++*lines;
+  }
+  std::vector<double> x(m.num_cols(), std::nan(""));
+  for (int c = 0; c < m.num_cols(); ++c)
+    if (auto it = by_name.find(m.cols[c].name); it != by_name.end()) x[c] = it->second;
+  return x;
+}
+
+// Every bound and row of m holds at x, with no tolerance.
+void ExpectEveryRowHolds(const MilpModel& m, const std::vector<double>& x) {
+  for (int c = 0; c < m.num_cols(); ++c) {
+    EXPECT_GE(x[c], m.cols[c].lb) << m.cols[c].name;
+    EXPECT_LE(x[c], m.cols[c].ub) << m.cols[c].name;
+    if (m.cols[c].integer) {
+      EXPECT_EQ(x[c], std::round(x[c])) << m.cols[c].name;
+    }
+  }
+  for (const MilpModel::Row& row : m.rows) {
+    double a = 0.0;
+    for (size_t i = 0; i < row.idx.size(); ++i) a += row.val[i] * x[row.idx[i]];
+    EXPECT_GE(a, row.lb) << row.name;
+    EXPECT_LE(a, row.ub) << row.name;
+  }
+}
+
+// The model exact builds in `windows` (nullptr: none), the start file's
+// values on it, and the checks both files must pass: every column in the
+// file, every row held, the start decoded back. *continuous: the model's
+// continuous columns (crossings, peak).
+void ExpectStartFileOfModel(const Problem& p, const Windows* windows, const Schedule& start, const std::string& mst,
+                            int* continuous) {
+  auto ilp = BuildScheduleIlp(p, windows);
+  ASSERT_TRUE(ilp.ok()) << ilp.status().message();
+  int lines = 0;
+  const std::vector<double> x = ReadStartFor(ilp->milp, mst, &lines);
+  // Every column, and the objective constant's column when there is one.
+  EXPECT_EQ(lines, ilp->milp.num_cols() + (ilp->milp.obj_offset != 0.0 ? 1 : 0));
+  *continuous = 0;
+  for (int c = 0; c < ilp->milp.num_cols(); ++c) {
+    ASSERT_FALSE(std::isnan(x[c])) << ilp->milp.cols[c].name;
+    *continuous += ilp->milp.cols[c].integer ? 0 : 1;
+  }
+  ExpectEveryRowHolds(ilp->milp, x);
+  EXPECT_EQ(x, EncodeStart(*ilp, start));
+  EXPECT_EQ(DecodeSchedule(*ilp, x).stage, start.stage);
+  EXPECT_DOUBLE_EQ(ilp->ToCost(ilp->milp.ObjectiveOf(x)), Evaluate(p, start).objective);
+}
+
 // --- the start provider seam (ExactStarts, sched/start_provider.h) -----------
 
 struct StartSearchCase {
@@ -350,6 +414,32 @@ TEST(ExactStartSearch, ALargeSearchThatUsedItsShareEndsTheRun) {
   EXPECT_DOUBLE_EQ(r->objective, Evaluate(p, half).objective);
 }
 
+// A run that skips the full model still writes the model and start asked
+// for: the final start's, built after the search.
+TEST(ExactStartSearch, ASkippedModelIsBuiltToBeWritten) {
+  Schedule half;
+  const Problem p = LongChainProblem(&half);
+  int calls = 0;
+  ExactOptions o = SeamOptions();
+  o.time_limit_s = 0.5;  // as above: the search's share ends the run
+  o.cut_bound = false;
+  o.write_lp = ::testing::TempDir() + "/respect_skipped.lp";
+  o.write_mip_start = ::testing::TempDir() + "/respect_skipped.mst";
+  std::remove(o.write_lp.c_str());
+  std::remove(o.write_mip_start.c_str());
+  auto r = ExactScheduler(o, nullptr, SearchGives(half, &calls, nullptr)).Run(p);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE(r->stats.exact.full_model_skipped);
+  EXPECT_FALSE(r->stats.exact.ilp_binaries.has_value());
+  std::FILE* f = std::fopen(o.write_lp.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  // The model of the start's incumbent windows, as Cbc would have had it.
+  const Windows w = IncumbentWindows(p, Evaluate(p, half).objective);
+  int continuous = 0;
+  ExpectStartFileOfModel(p, &w, half, o.write_mip_start, &continuous);
+}
+
 TEST(ExactStartSearch, AnInfeasibleOrMissingScheduleIsIgnored) {
   StartSearchCase c = SmallCase();
   int calls = 0;
@@ -398,6 +488,41 @@ TEST(ExactTest, WritesLpFile) {
   ExactScheduler bad(o);
   auto r2 = bad.Run(MakeProblem(Diamond(), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor));
   EXPECT_FALSE(r2.ok());
+}
+
+TEST(ExactTest, WritesTheMipStartItGivesCbc) {
+  // A start with crossings (tensor model: a column per tensor and
+  // boundary): the crossing and peak columns are in the file too,
+  // consistent with the rows.
+  std::mt19937_64 rng(11);
+  Problem p = MakeProblem(RandomGraph(rng, 14, 3, "mst14"), 3, ObjectiveKind::kMemoryComm, CommModel::kTensor);
+  auto l = ListScheduler().Run(p);
+  ASSERT_TRUE(l.ok());
+  ASSERT_EQ(l->status, SolveStatus::kFeasible);
+  int calls = 0;
+  ExactStarts starts;
+  starts.first = std::make_shared<FixedStart>(l->schedule, &calls);
+  ExactOptions o = Fast(ExactEngine::kCbcDirect);
+  o.cut_bound = false;  // Cbc runs: its start is the one written
+  o.incumbent_windows = false;  // the whole model, crossing columns and all (windows: the test below)
+  o.write_lp = ::testing::TempDir() + "/respect_mst14.lp";
+  o.write_mip_start = ::testing::TempDir() + "/respect_mst14.mst";
+  std::remove(o.write_mip_start.c_str());
+  auto r = ExactScheduler(o, nullptr, starts).Run(p);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE(r->stats.exact.start_feasible.value_or(false));
+  int continuous = 0;
+  ExpectStartFileOfModel(p, nullptr, l->schedule, o.write_mip_start, &continuous);
+  EXPECT_GT(continuous, 1);  // the peak and at least one crossing
+}
+
+TEST(ExactTest, AMipStartFileNeedsTheModelFile) {
+  ExactOptions o = Fast();
+  o.write_mip_start = ::testing::TempDir() + "/respect_alone.mst";
+  const Status st = o.Validate();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(st.message().find("write_mip_start needs write_lp"), std::string::npos) << st.message();
+  EXPECT_FALSE(ExactScheduler(o).Run(MakeProblem(Diamond(), 2, ObjectiveKind::kMemoryComm, CommModel::kTensor)).ok());
 }
 
 TEST_P(ExactEngineTest, WindowedRunStaysInWindowsAndUsesStart) {

@@ -235,6 +235,28 @@ TEST(HostileOutputs, WriteLpNamingTheConfigIsRefused) {
   EXPECT_EQ(Slurp(d + "/run.lp"), cfg);
 }
 
+TEST(HostileOutputs, AMipStartNamingAnInputIsRefused) {
+  const std::string d = Dir("writemst");
+  Put(d + "/g.json", kTinyGraph);
+  const std::string cfg = "task: schedule\nmodel: g.json\nstages: 2\nmethods: exact\noutput: {dir: out}\n";
+  Put(d + "/run.mst", cfg);
+  ExpectRefused(Exec(d, "--config run.mst --solver.write_lp m.lp --solver.write_mip_start run.mst"),
+                "refusing to overwrite input file");
+  ExpectRefused(Exec(d, "--config run.mst --write-lp m.lp --write-mip-start ./sub/../run.mst"),
+                "refusing to overwrite input file");
+  EXPECT_EQ(Slurp(d + "/run.mst"), cfg);
+  ExpectRefused(Exec(d, "--config run.mst --solver.write_lp m.lp --solver.write_mip_start start.txt"),
+                "must end in .mst or .sol");
+  ExpectRefused(Exec(d, "--config run.mst --solver.write_mip_start start.mst"),
+                "key 'solver.write_mip_start' needs solver.write_lp");
+  EXPECT_FALSE(fs::exists(d + "/m.lp"));
+  // With both, the run writes both.
+  RunOut ok = Exec(d, "--config run.mst --write-lp m.lp --write-mip-start start.mst");
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_TRUE(fs::exists(d + "/m.lp"));
+  EXPECT_TRUE(fs::exists(d + "/start.mst"));
+}
+
 TEST(HostileOutputs, TemporaryNamesAreUniqueAndFailedWritesLeaveNone) {
   const std::string d = Dir("tmpfail");
   EXPECT_NE(TempPathFor(d + "/a"), TempPathFor(d + "/a"));

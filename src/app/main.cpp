@@ -126,6 +126,7 @@ struct CommandLine {
   bool config_reference = false;
   std::vector<std::string> sets;
   std::string write_lp;
+  std::string write_mip_start;
   std::map<std::string, std::string> overrides;  // --KEY VALUE, by key
 };
 
@@ -143,6 +144,8 @@ void AddOptions(CLI::App* app, CommandLine* cl) {
                 "print the config key reference as Markdown (docs/config.md) and exit");
   app->add_option("--set", cl->sets, "override a config key: --set solver.time_limit_s=60 (repeatable)");
   app->add_option("--write-lp", cl->write_lp, "write each exact model as an LP/MPS file (same as solver.write_lp)");
+  app->add_option("--write-mip-start", cl->write_mip_start,
+                  "with --write-lp: write exact's MIP start for `cbc LP mipstart FILE` (same as solver.write_mip_start)");
   // CLI11 takes the next argument as the value even when it is another
   // option (--stages --methods exact); no config value starts with "--".
   const CLI::Validator not_an_option(
@@ -210,6 +213,7 @@ respect::StatusOr<respect::Config> BuildConfig(const CommandLine& cl) {
   }
   for (const auto& kv : cl.overrides) RESPECT_RETURN_IF_ERROR(respect::ApplyOverride(&*config, kv.first, kv.second));
   if (!cl.write_lp.empty()) config->solver.write_lp = cl.write_lp;
+  if (!cl.write_mip_start.empty()) config->solver.write_mip_start = cl.write_mip_start;
   respect::ResolveOutputPaths(&*config);
   RESPECT_RETURN_IF_ERROR(respect::ValidateConfig(*config));
   return config;

@@ -59,6 +59,7 @@ std::vector<std::string> RequiredFiles(const Config& c) {
 std::vector<std::string> OutputFiles(const Config& c) {
   std::vector<std::string> out;
   if (!c.solver.write_lp.empty() && c.task != Task::kLabel) out.push_back(c.solver.write_lp);
+  if (!c.solver.write_mip_start.empty() && c.task != Task::kLabel) out.push_back(c.solver.write_mip_start);
   if (c.task == Task::kLabel) out.push_back(c.label.dataset);
   if (c.task == Task::kTrain) {
     out.push_back(c.train.weights_out);
@@ -96,6 +97,9 @@ Status CheckRunPaths(const std::string& config_path, const Config& c) {
   const std::string& lp = c.solver.write_lp;
   if (!lp.empty() && !(EndsWith(lp, ".lp") || EndsWith(lp, ".mps")))
     return Status::Invalid("key 'solver.write_lp': '" + lp + "' must end in .lp or .mps");
+  const std::string& mst = c.solver.write_mip_start;
+  if (!mst.empty() && !(EndsWith(mst, ".mst") || EndsWith(mst, ".sol")))
+    return Status::Invalid("key 'solver.write_mip_start': '" + mst + "' must end in .mst or .sol");
   for (const std::string& p : OutputFiles(c)) RESPECT_RETURN_IF_ERROR(CheckWritable(p));
   // A deploy replaces <output.dir>/segments as a whole.
   if (c.task == Task::kDeploy) RESPECT_RETURN_IF_ERROR(CheckNoProtectedInputWithin(c.output_dir + "/segments"));

@@ -13,6 +13,7 @@ StatusOr<LabelRunStats> LabelJob(const Config& config, const TaskOutput& io) {
   Config solve_config = config;
   solve_config.solver.threads = 1;  // parallelism comes from the label workers
   solve_config.solver.write_lp.clear();
+  solve_config.solver.write_mip_start.clear();
   solve_config.solver.progress = false;  // solves run in parallel; the label bar shows progress
   const size_t slash = config.label.dataset.find_last_of('/');
   if (slash != std::string::npos && slash > 0) RESPECT_RETURN_IF_ERROR(MakeDirs(config.label.dataset.substr(0, slash)));

@@ -409,7 +409,12 @@ const std::vector<KeyDef>& Table() {
       Bool("solver.progress", REF(bool, solver.progress),
            "show elapsed time, incumbent, bound and gap on stderr while an exact solve runs (from its first second)"),
       String("solver.write_lp", REF(std::string, solver.write_lp), {},
-             "write each exact model to this .lp/.mps path (\"\" = no)"),
+             "write each exact model to this .lp/.mps path (\"\" = no); when exact returns its start without "
+             "building the model (large graphs: full_model_skipped), that start's model is built after the search "
+             "only to be written, so the run takes the writing time longer"),
+      String("solver.write_mip_start", REF(std::string, solver.write_mip_start), {},
+             "with solver.write_lp: write the MIP start exact gives Cbc to this .mst/.sol path, every column "
+             "of that model by its name, for `cbc MODEL.lp mipstart FILE` (\"\" = no; none without a start)"),
       NamedId("solver.engine", REF(ExactEngine, solver.engine), NamesOf(EngineChoices), ParseEngine, EngineName,
              ChoicesHelp("exact engine", EngineChoices())),
       NamedId("solver.start", REF(StartChoice, solver.start), NamesOf(StartChoices), ParseStart, StartName,
@@ -746,6 +751,8 @@ Status ValidateConfig(const Config& c) {
   if (!c.constraints.pin.empty() && (c.task == Task::kLabel || c.task == Task::kTrain))
     return Status::Invalid("key 'constraints.pin': task " + TaskName(c.task) +
                            " generates its own graphs, which have none of the pinned nodes");
+  if (!c.solver.write_mip_start.empty() && c.solver.write_lp.empty())
+    return Status::Invalid("key 'solver.write_mip_start' needs solver.write_lp (the start names that model's columns)");
   return Status::Ok();
 }
 

@@ -22,6 +22,9 @@ struct SolverConfig {
   double relative_gap = 0.0;
   bool verbose = false;
   std::string write_lp;          // write each exact model to this .lp/.mps path ("" = no)
+  // Beside write_lp: the MIP start exact gives Cbc, for `cbc LP mipstart
+  // FILE` (.mst/.sol; "" = no; ExactOptions::write_mip_start).
+  std::string write_mip_start;
   // Exact engine: auto (the lattice DP for a tenth of the limit, at most 0.5 s,
   // then Cbc's direct driver from its incumbent, keeping its bound; CbcMain
   // with threads > 1) | cbc_main | cbc_direct | lattice (the DP on up to 2048

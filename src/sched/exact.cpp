@@ -56,6 +56,8 @@ Status ExactOptions::Validate() const {
     if (!(v >= 0.0 && v <= 1.0)) return bad(field, v, "in [0, 1]");
   if (start_search_min_nodes < 0) return bad("start_search_min_nodes", start_search_min_nodes, ">= 0");
   if (!FindEngine(engine)) return bad("engine", static_cast<int>(engine), "a row of sched/engines.h");
+  if (!write_mip_start.empty() && write_lp.empty())
+    return Status::Invalid("exact options: write_mip_start needs write_lp (the start names that model's columns)");
   return Status::Ok();
 }
 
@@ -164,7 +166,10 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   if (s.Elapsed() >= ctx.limit_s() || large_search_done || stopped) {
     if (large_search_done && !stopped) s.r.stats.exact.full_model_skipped = true;
     JoinCutBound(&s);
-    return StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.Elapsed(), std::move(s.r), stopped);
+    auto done = StartAtTimeLimit(problem, s.Warm(), s.outside_bound, s.Elapsed(), std::move(s.r), stopped);
+    // The model files asked for, after the result's clock stopped.
+    if (done.ok() && !stopped) RESPECT_RETURN_IF_ERROR(WriteUnsolvedModel(&s));
+    return done;
   }
   if (s.restrict_pending) RestrictToStart(&s);
   return SolveIlp(&s);
@@ -222,7 +227,7 @@ std::optional<StatusOr<ScheduleResult>> ExactScheduler::TryLattice(RunState* s) 
     // The model file is asked for even when the lattice solves the problem.
     auto b = BuildScheduleIlp(problem, s->windows);
     if (b.ok() && b->infeasible.empty()) {
-      Status written = WriteModelFile(b->milp, options_.write_lp);
+      Status written = WriteModelFiles(*b, StartColumns(*b, *s));
       if (!written.ok()) return StatusOr<ScheduleResult>(written);
     }
   }
@@ -399,7 +404,8 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   r.stats.exact.ilp_cols = ilp.milp.num_cols();
   r.stats.exact.ilp_rows = ilp.milp.num_rows();
   r.stats.exact.ilp_binaries = binaries;
-  if (!options_.write_lp.empty()) RESPECT_RETURN_IF_ERROR(WriteModelFile(ilp.milp, options_.write_lp));
+  std::vector<double> start = StartColumns(ilp, *s);
+  RESPECT_RETURN_IF_ERROR(WriteModelFiles(ilp, start));
 
   // The start, the windows and the model took their share: the solver gets
   // what is left, and nothing when nothing is.
@@ -415,8 +421,7 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   mo.relative_gap = options_.relative_gap;
   mo.verbose = options_.verbose;
   mo.stall_s = options_.stall_s;
-  if (s->have_warm && WithinWindows(ilp.windows, s->warm) && Evaluate(problem, s->warm).feasible)
-    mo.mip_start = EncodeStart(ilp, s->warm);
+  mo.mip_start = std::move(start);
   if (s->line || s->ctx.trace()) {
     // The bound shown is the one the result would carry (SetFallbackBound).
     SolveProgress* line = s->line.get();
@@ -443,6 +448,30 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   JoinCutBound(s);
   if (!solved.ok()) return solved.status().WithContext("exact scheduler (" + solver->name() + ")");
   return FromMilp(ilp, *solved, s);
+}
+
+std::vector<double> ExactScheduler::StartColumns(const IlpModel& ilp, const RunState& s) {
+  if (!s.have_warm || !WithinWindows(ilp.windows, s.warm) || !Evaluate(s.problem, s.warm).feasible) return {};
+  return EncodeStart(ilp, s.warm);
+}
+
+Status ExactScheduler::WriteModelFiles(const IlpModel& ilp, const std::vector<double>& start) const {
+  if (options_.write_lp.empty()) return Status::Ok();
+  RESPECT_RETURN_IF_ERROR(WriteModelFile(ilp.milp, options_.write_lp));
+  if (options_.write_mip_start.empty() || start.empty()) return Status::Ok();
+  return WriteMipStartFile(ilp.milp, start, options_.write_mip_start);
+}
+
+Status ExactScheduler::WriteUnsolvedModel(RunState* s) const {
+  // Large graphs skip the full model once the start search used its share
+  // (its build is not timed); a user who asks for the model file gets the
+  // one Cbc would have had, at the cost of building it now.
+  if (options_.write_lp.empty()) return Status::Ok();
+  if (s->restrict_pending) RestrictToStart(s);
+  auto built = BuildScheduleIlp(s->problem, s->windows);
+  if (!built.ok()) return built.status();
+  if (!built->infeasible.empty()) return Status::Ok();  // no model to write (the result says why)
+  return WriteModelFiles(*built, StartColumns(*built, *s));
 }
 
 StatusOr<ScheduleResult> ExactScheduler::FromMilp(const IlpModel& ilp, const MilpResult& mr, RunState* s) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/deadline.h"
 #include "core/solve_context.h"
@@ -69,6 +70,16 @@ struct ExactOptions {
   // (The objective of each incumbent Cbc reports goes to the run context's
   // IncumbentTrace, when it has one: two_phase's primal curve.)
   std::string write_lp;     // write the model to this .lp/.mps path before solving ("" = no)
+  // Beside write_lp (which it needs): the MIP start exact gives Cbc, as the
+  // `cbc` program reads it (`cbc model.lp mipstart start.mst`;
+  // WriteMipStartFile in solver/milp.h), every column of that model; .mst
+  // or .sol ("" = no). Not written when the run has no start inside the
+  // model's windows (warm_start off and no caller start, or none found).
+  // When a large graph's run returns its start without building the full
+  // model (stats.exact.full_model_skipped), or the limit ran out before the
+  // model, the model of the final incumbent's windows is built after the
+  // search just to write these files (not after a stop request).
+  std::string write_mip_start;
   bool warm_start = true;   // ask the start provider (dp_topo unless injected) for the MIP start
   bool incumbent_windows = true;  // restrict the model with IncumbentWindows of the start
   // memory_comm, full problem (no caller windows): the cut lower bound of
@@ -100,8 +111,8 @@ struct ExactOptions {
 
   // time_limit_s >= 0 (0: the start at once), threads >= 1, relative_gap in
   // [0, 1], stall_s >= 0 (+inf: never), the three shares in [0, 1],
-  // start_search_min_nodes >= 0, engine a row of sched/engines.h; else
-  // InvalidInput naming the field.
+  // start_search_min_nodes >= 0, engine a row of sched/engines.h,
+  // write_mip_start only with write_lp; else InvalidInput naming the field.
   // ExactScheduler's runs call it first.
   Status Validate() const;
 };
@@ -215,6 +226,15 @@ class ExactScheduler final : public Scheduler {
   StatusOr<ScheduleResult> SolveIlp(RunState* s);  // build, solve with what is left, decode
   static StatusOr<ScheduleResult> FromMilp(const IlpModel& ilp, const MilpResult& mr, RunState* s);
   MilpSolver* IlpSolver();  // the injected solver, else the engine row's (made once, kept)
+  // The MIP start of `ilp` (EncodeStart of the run's start when it is
+  // feasible and inside ilp.windows; empty: none).
+  static std::vector<double> StartColumns(const IlpModel& ilp, const RunState& s);
+  // options.write_lp (and write_mip_start, `start` when not empty): the
+  // model files of `ilp`.
+  Status WriteModelFiles(const IlpModel& ilp, const std::vector<double>& start) const;
+  // A run that returns before SolveIlp built its model: with write_lp, the
+  // model of the final start's windows, built only to be written.
+  Status WriteUnsolvedModel(RunState* s) const;
   static StatusOr<ScheduleResult> Infeasible(RunState* s, const std::string& why);
 
   // The result when the limit ran out (or a stop was requested: `stopped`,

@@ -138,6 +138,7 @@ StatusOr<ExactOptions> ExactOptionsFrom(const Config& config) {
   o.verbose = config.solver.verbose;
   o.progress = config.solver.progress;
   o.write_lp = config.solver.write_lp;
+  o.write_mip_start = config.solver.write_mip_start;
   o.engine = config.solver.engine;
   o.incumbent_windows = config.solver.incumbent_windows;
   o.cut_bound = config.solver.cut_bound;

@@ -66,6 +66,7 @@ SolveContext TwoPhaseScheduler::CoarseContext(const SolveContext& ctx) const {
 ExactOptions TwoPhaseScheduler::WindowOptions(ExactOptions o, ExactEngine engine, int nodes) {
   if (engine != ExactEngine::kAuto) o.engine = engine;
   o.write_lp.clear();
+  o.write_mip_start.clear();
   // Windows of large graphs rarely close within the limit; there the
   // incumbent matters more than the proof, so Cbc keeps its heuristics.
   if (nodes > kLightWindowMaxNodes) return o;

@@ -9,6 +9,7 @@ TwoPhaseStart::TwoPhaseStart(StatusOr<TwoPhaseOptions> options) : options_(std::
   TwoPhaseOptions& t = *options_;
   t.exact.progress = false;
   t.exact.write_lp.clear();
+  t.exact.write_mip_start.clear();
   t.certify = false;
   t.bound_thread = false;   // exact runs its own beside the search
   t.widen_to_limit = true;  // exact's start has its share to use: look wider once the rounds stop gaining
