@@ -389,7 +389,10 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   const Problem& problem = s->problem;
   ScheduleResult& r = s->r;
   const Stopwatch tb;
-  auto built = BuildScheduleIlp(problem, s->windows);
+  // The edge reduction's pass may take a share of what is left (at 100,000
+  // nodes it took a window round's whole limit).
+  auto built = BuildScheduleIlp(problem, s->windows, EdgeReduction::kAuto,
+                                s->ctx.ShareOfLeft(time_shares::kEdgeReduction));
   r.stats.exact.build_seconds = tb.Seconds();
   if (!built.ok()) return built.status();
   if (!built->infeasible.empty()) return Infeasible(s, built->infeasible);
