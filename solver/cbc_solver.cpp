@@ -128,16 +128,35 @@ struct SolveWatch {
   double Elapsed() const { return SecondsBetween(t0, Clock::now()); }
   // Seconds to the deadline (negative once passed).
   double Left() const { return SecondsBetween(Clock::now(), deadline); }
-  // Clp still postsolves and copies back an LP the watch stopped, work of
-  // the order of loading the model: on a 200,000-column window at 100,000
-  // nodes it took 1.8 s past the deadline, where loading and copying the
-  // model had taken 1.4 s. So the deadline comes `setup_s` (what loading
-  // took; at most a quarter of the limit) earlier, and the solve ends by the
-  // caller's. Milliseconds on models that load in milliseconds.
+  // A root LP the watch stopped is not the end of Clp's work: on a
+  // 180,000-column window at 100,000 nodes (1M rows) stack samples showed
+  // its dual simplex go on to a primal start, and CbcModel::initialSolve
+  // then resolve, dual and primal again, each start a factorization of the
+  // whole model, before an iteration could be stopped: 4-14 s past the
+  // deadline under load. So the deadline comes earlier by a reserve: what
+  // loading the model took (ReserveForCleanup), and once the root LP's first
+  // factorization is done, kRootRestarts times what reaching it took
+  // (SeeFactorization); at most a quarter of the limit. Milliseconds on
+  // models that factorize in milliseconds.
+  static constexpr double kRootRestarts = 3.0;
   void ReserveForCleanup(double setup_s, double limit_s) {
-    const double reserve = std::min(setup_s, 0.25 * limit_s);
-    if (reserve > 0) deadline -= std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(reserve));
+    caller_deadline = deadline;
+    max_reserve_s = 0.25 * limit_s;
+    Reserve(setup_s);
   }
+  void SeeFactorization() {
+    if (root_start == Clock::time_point{} || root_factorized) return;
+    root_factorized = true;
+    Reserve(kRootRestarts * SecondsBetween(root_start, Clock::now()));
+  }
+  void Reserve(double seconds) {
+    reserve_s = std::min(max_reserve_s, std::max(reserve_s, seconds));
+    deadline = caller_deadline - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(reserve_s));
+  }
+  Clock::time_point caller_deadline;  // MilpOptions::time_limit_s from t0
+  Clock::time_point root_start;       // the direct driver's root LP began (unset: not yet)
+  bool root_factorized = false;
+  double reserve_s = 0.0, max_reserve_s = 0.0;
   // The deadline has passed or a stop was requested: from here on the solve
   // ends as a timed-out one (no proofs from interrupted LPs).
   bool Passed() const { return Clock::now() >= deadline || stop.Requested(); }
@@ -210,7 +229,10 @@ class ClpWatch final : public ClpEventHandler {
   int event(Event e) override {
     // Every LP the cut loop solves between passes factorizes at least once,
     // even when it needs no iteration: the guard runs there too.
-    if (e == endOfFactorization) w_->GuardCutPasses();
+    if (e == endOfFactorization) {
+      w_->SeeFactorization();
+      w_->GuardCutPasses();
+    }
     if (e != endOfIteration) return -1;
     w_->GuardCutPasses();
     if (w_->Passed()) {
@@ -512,6 +534,7 @@ DirectOutcome RunDirect(const MilpModel& model, const MilpOptions& options, cons
   // The root LP first: branchAndBound reports an unbounded relaxation as
   // infeasible, so that case is told apart here.
   const double before_root = watch->Elapsed();
+  watch->root_start = SteadyClock::now();
   cbc.initialSolve();
   watch->first_pass_estimate_s = 2.0 * (watch->Elapsed() - before_root);
   const OsiSolverInterface* root = cbc.solver();
