@@ -1,7 +1,10 @@
 #include "formulations/reachability.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
+
+#include "core/time_shares.h"
 
 namespace respect {
 
@@ -106,7 +109,9 @@ BlockSums UpSums(ClosureSums* c) {
 
 }  // namespace
 
-Reachability::Reachability(const Graph& g, bool with_param_sums) : g_(&g) {
+Reachability::Reachability(const Graph& g, bool with_param_sums) : Reachability(g, with_param_sums, nullptr) {}
+
+Reachability::Reachability(const Graph& g, bool with_param_sums, const std::function<bool()>& give_up) : g_(&g) {
   const int n = g.size();
   topo_pos_.assign(n, 0);
   for (int i = 0; i < n; ++i) topo_pos_[g.topo_order()[i]] = i;
@@ -119,11 +124,21 @@ Reachability::Reachability(const Graph& g, bool with_param_sums) : g_(&g) {
   const int total_words = (n + 63) / 64;
   std::vector<uint64_t> rows;
   for (int first = 0; first < total_words; first += kBlockWords) {
+    if (give_up && give_up()) {
+      complete_ = false;
+      return;
+    }
     const int words = std::min(kBlockWords, total_words - first);
     SumBlock(g, first, words, /*down=*/true, &rows, DownSums(&sums_));
     MarkSiblingsInBlock(first, words, rows);
     SumBlock(g, first, words, /*down=*/false, &rows, UpSums(&sums_));
   }
+}
+
+double EstimatedReachabilitySeconds(const Graph& g) {
+  const double n = g.size();
+  const double words = std::ceil(n / 64.0);
+  return (n + static_cast<double>(g.num_edges())) * words * time_shares::kReachabilitySecondsPerStep;
 }
 
 ClosureSums ComputeClosureSums(const Graph& g, bool with_param_sums) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/deadline.h"
 #include "cost/crossing.h"
 #include "cost/pins.h"
 #include "formulations/reachability.h"
@@ -292,10 +293,11 @@ namespace {
 // references are columns or IlpModel::kFixedZero / kFixedOne.
 class IlpAssembly {
  public:
-  IlpAssembly(const Problem& problem, IlpModel* ilp, EdgeReduction reduction)
+  IlpAssembly(const Problem& problem, IlpModel* ilp, EdgeReduction reduction, double reduce_within_s)
       : p_(problem), g_(problem.g()), n_(g_.size()), S_(problem.stages), unit_(ByteUnit(problem)), ilp_(ilp),
         m_(ilp->milp), lo_(ilp->windows.lo), hi_(ilp->windows.hi), b_(ilp) {
-    if (Reduces(reduction)) reach_ = std::make_unique<Reachability>(g_);
+    if (Reduces(reduction, reduce_within_s)) MakeReachability(reduction, reduce_within_s);
+    ilp_->edges_reduced = reach_ != nullptr;
   }
 
   void AddStageColumns();
@@ -319,7 +321,9 @@ class IlpAssembly {
     e->AddZ(Z(v, k), coef);
     e->AddZ(Z(v, k - 1), -coef);
   }
-  bool Reduces(EdgeReduction reduction) const;
+  bool Reduces(EdgeReduction reduction, double reduce_within_s) const;
+  // reach_, or none when kAuto's pass outlasts reduce_within_s.
+  void MakeReachability(EdgeReduction reduction, double reduce_within_s);
   // The edges that get precedence rows / the consumers of u that may be last.
   std::vector<Edge> OrderEdges() const;
   std::vector<int> LastCandidates(int u) const;
@@ -344,12 +348,26 @@ class IlpAssembly {
   int64_t crossing_total_ = 0;  // CrossingWeights::total(), for the latency time unit (edge model)
 };
 
-bool IlpAssembly::Reduces(EdgeReduction reduction) const {
+bool IlpAssembly::Reduces(EdgeReduction reduction, double reduce_within_s) const {
   if (reduction != EdgeReduction::kAuto) return reduction == EdgeReduction::kAlways;
   if (n_ <= kReduceAllNodes) return true;
   int free_nodes = 0;
   for (int v = 0; v < n_; ++v) free_nodes += lo_[v] < hi_[v] ? 1 : 0;
-  return 2 * free_nodes >= n_;
+  return 2 * free_nodes >= n_ && ReductionFits(g_, reduce_within_s);
+}
+
+void IlpAssembly::MakeReachability(EdgeReduction reduction, double reduce_within_s) {
+  if (reduction != EdgeReduction::kAuto || n_ <= kReduceAllNodes || !std::isfinite(reduce_within_s)) {
+    reach_ = std::make_unique<Reachability>(g_);
+    return;
+  }
+  // The estimate is for a loaded machine, but a heavier load (or a graph
+  // unlike the ones it was measured on) can outlast it: past its time the
+  // pass is dropped and the rows stay unreduced.
+  const Stopwatch clock;
+  reach_ = std::make_unique<Reachability>(g_, /*with_param_sums=*/false,
+                                          [&clock, reduce_within_s] { return clock.Seconds() > reduce_within_s; });
+  if (!reach_->complete()) reach_.reset();
 }
 
 std::vector<Edge> IlpAssembly::OrderEdges() const {
@@ -588,7 +606,10 @@ void IlpAssembly::AddLatencyObjective() {
 
 }  // namespace
 
-StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows, EdgeReduction reduction) {
+bool ReductionFits(const Graph& g, double seconds) { return EstimatedReachabilitySeconds(g) <= seconds; }
+
+StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows, EdgeReduction reduction,
+                                    double reduce_within_s) {
   RESPECT_RETURN_IF_ERROR(problem.Validate());
   // An evident infeasibility: the problem and why, no model.
   auto none = [&problem](std::string why) {
@@ -612,7 +633,7 @@ StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windo
   if (std::string why = EmptyWindowReason(problem, *w); !why.empty()) return none(std::move(why));
   ilp.windows = std::move(*w);
 
-  IlpAssembly a(problem, &ilp, reduction);
+  IlpAssembly a(problem, &ilp, reduction, reduce_within_s);
   a.AddStageColumns();
   a.AddOrderRows();
   a.AddSameStageRows();

@@ -27,6 +27,7 @@
 // IlpModel::infeasible names the culprit and no model is built.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,8 @@ struct IlpModel {
 
   // Not "": no schedule exists, evidently (why; the model is left unbuilt).
   std::string infeasible;
+  // The precedence and crossing rows are over the edge reduction (EdgeReduction).
+  bool edges_reduced = false;
 
   int stages() const { return problem.stages; }
   // Cost-model value of an ILP objective value.
@@ -118,20 +121,31 @@ struct IlpModel {
 // Whether the builder drops the edges a longer path implies (no precedence
 // rows) and the consumers that cannot be last (no crossing rows). Both need
 // the reachability of the whole graph, O((n + E) n / 64) word operations:
-// 11-17 s at 100,000 nodes, more than a window round's share of the limit.
-// Without it the model has redundant rows but the same feasible set and
-// optimum. kAuto reduces graphs of at most kReduceAllNodes nodes, and larger
-// ones when at least half their nodes have a free window (a full model, where
-// the saved rows pay for the pass); a window round that frees a few nodes of
-// a large graph is built in O(S (n + E)).
+// 11-17 s at 100,000 nodes on a quiet machine, 46-68 s under load, more than
+// a window round's share of the limit. Without it the model has redundant
+// rows but the same feasible set and optimum. kAuto reduces graphs of at
+// most kReduceAllNodes nodes, and larger ones when at least half their nodes
+// have a free window (a full model, where the saved rows pay for the pass)
+// and the pass fits `reduce_within_s` (ReductionFits); a window round that
+// frees a few nodes of a large graph is built in O(S (n + E)).
 enum class EdgeReduction { kAuto, kAlways, kNever };
 constexpr int kReduceAllNodes = 8192;
 
-// Builds the ILP. windows == nullptr means FullWindows. Errors: InvalidInput
-// for a bad problem/windows. When infeasibility is evident the model comes
-// back with `infeasible` set (why) and nothing else.
+// kAuto's time rule for a graph above kReduceAllNodes nodes: its
+// Reachability is expected to take at most `seconds`
+// (EstimatedReachabilitySeconds, formulations/reachability.h).
+bool ReductionFits(const Graph& g, double seconds);
+
+// Builds the ILP. windows == nullptr means FullWindows. `reduce_within_s`
+// (kAuto only, graphs above kReduceAllNodes nodes): the seconds the edge
+// reduction may take; a pass expected to take longer is not started, and
+// one that runs longer is abandoned (the model is then built unreduced).
+// IlpModel::edges_reduced says which. Errors: InvalidInput for a bad
+// problem/windows. When infeasibility is evident the model comes back with
+// `infeasible` set (why) and nothing else.
 StatusOr<IlpModel> BuildScheduleIlp(const Problem& problem, const Windows* windows = nullptr,
-                                    EdgeReduction reduction = EdgeReduction::kAuto);
+                                    EdgeReduction reduction = EdgeReduction::kAuto,
+                                    double reduce_within_s = std::numeric_limits<double>::infinity());
 
 // Stage per node from a column vector (z rounded at 0.5; fixed z as built).
 // Precondition: values.size() == ilp.milp.num_cols().

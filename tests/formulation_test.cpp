@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "core/time_shares.h"
 #include "cost/evaluate.h"
 #include "formulations/reachability.h"
 #include "formulations/schedule_ilp.h"
@@ -462,6 +463,71 @@ TEST(ReachabilityTest, BlockedClosureMatchesSearchesAcrossBlocks) {
     const int u = static_cast<int>(rng() % g->size()), v = static_cast<int>(rng() % g->size());
     EXPECT_EQ(r.Reaches(u, v), reach[u][v] != 0) << u << " -> " << v;
   }
+}
+
+TEST(ReachabilityTest, GiveUpEndsTheConstructionBetweenBlocks) {
+  // 2,500 nodes: three blocks of 1,024 targets, so give_up is asked three
+  // times when it never gives up.
+  std::mt19937_64 rng(11);
+  auto g = test_graphs::RandomGraph(rng, 2500, 4, "give_up");
+  int asked = 0;
+  const Reachability whole(*g, /*with_param_sums=*/false, [&asked] { return ++asked > 3; });
+  EXPECT_TRUE(whole.complete());
+  EXPECT_EQ(asked, 3);
+  const Reachability plain(*g);
+  EXPECT_TRUE(plain.complete());
+  EXPECT_EQ(whole.ReducedEdges(*g).size(), plain.ReducedEdges(*g).size());
+  asked = 0;
+  const Reachability dropped(*g, /*with_param_sums=*/false, [&asked] { return ++asked == 2; });
+  EXPECT_FALSE(dropped.complete());
+  EXPECT_EQ(asked, 2);  // asked before the second block, then never again
+}
+
+TEST(ScheduleIlpTest, EdgeReductionOfALargeGraphNeedsTheTimeForIt) {
+  // 9,000 nodes (above kReduceAllNodes) in a chain with every edge v -> v+2
+  // implied; 2 stages leave every node but the ends a free window.
+  const int n = 9000;
+  GraphBuilder b("skip_chain");
+  for (int v = 0; v < n; ++v) {
+    Node nd;
+    nd.id = std::to_string(v);
+    nd.param_bytes = 1000;
+    b.AddNode(nd);
+  }
+  for (int v = 0; v + 1 < n; ++v) b.AddEdgeIdx(v, v + 1);
+  for (int v = 0; v + 2 < n; ++v) b.AddEdgeIdx(v, v + 2);
+  auto g = std::make_shared<const Graph>(std::move(*b.Build()));
+  const double expected = (n + (n - 1) + (n - 2)) * std::ceil(n / 64.0) * time_shares::kReachabilitySecondsPerStep;
+  EXPECT_DOUBLE_EQ(EstimatedReachabilitySeconds(*g), expected);
+  EXPECT_TRUE(ReductionFits(*g, expected));
+  EXPECT_FALSE(ReductionFits(*g, 0.999 * expected));
+  Problem p = StagesProblem(g, 2);
+  p.objective.comm_model = CommModel::kEdge;  // no consumer rows: only precedence rows differ
+  auto rows_of = [&p](EdgeReduction r, double seconds, bool* reduced) {
+    auto ilp = BuildScheduleIlp(p, nullptr, r, seconds);
+    EXPECT_TRUE(ilp.ok() && ilp->infeasible.empty());
+    *reduced = ilp->edges_reduced;
+    return ilp->milp.num_rows();
+  };
+  bool reduced = false;
+  const int unreduced_rows = rows_of(EdgeReduction::kNever, std::numeric_limits<double>::infinity(), &reduced);
+  EXPECT_FALSE(reduced);
+  const int reduced_rows = rows_of(EdgeReduction::kAuto, std::numeric_limits<double>::infinity(), &reduced);
+  EXPECT_TRUE(reduced);
+  // The n - 2 implied edges lose their precedence rows (one boundary each).
+  EXPECT_EQ(unreduced_rows - reduced_rows, n - 2);
+  EXPECT_EQ(rows_of(EdgeReduction::kAuto, 0.0, &reduced), unreduced_rows);  // no time: not started
+  EXPECT_FALSE(reduced);
+  EXPECT_EQ(rows_of(EdgeReduction::kAlways, 0.0, &reduced), reduced_rows);  // the time rule is kAuto's
+  EXPECT_TRUE(reduced);
+}
+
+TEST(ScheduleIlpTest, SmallGraphsAreReducedWhateverTheTime) {
+  auto g = std::make_shared<const Graph>(test_graphs::ChainGraph(50));
+  const Problem p = StagesProblem(g, 3);
+  auto ilp = BuildScheduleIlp(p, nullptr, EdgeReduction::kAuto, 0.0);
+  ASSERT_TRUE(ilp.ok());
+  EXPECT_TRUE(ilp->edges_reduced);
 }
 
 }  // namespace

@@ -149,5 +149,32 @@ TEST(SolveStats, WritesEveryFigureUnderItsKey) {
   EXPECT_EQ(s.ToMap(), want);
 }
 
+// Records the limit of the context its run is given.
+class LimitProbe final : public Scheduler {
+ public:
+  std::string name() const override { return "probe"; }
+  StatusOr<ScheduleResult> Run(const Problem&) override { return ScheduleResult{}; }
+  StatusOr<ScheduleResult> Solve(const Problem&, const SolveContext& ctx) override {
+    limit_s = ctx.limit_s();
+    return ScheduleResult{};
+  }
+  double time_limit_s() const override { return 100.0; }
+  double limit_s = -1.0;
+};
+
+TEST(StopToken, RunUntilTakesWhatTheCallerSpentOffTheLimit) {
+  // The schedule task's reading of the model counts against the first
+  // method's limit (the whole run is judged by the wall clock).
+  const Problem p;
+  const StopToken stop = StopToken::Make();
+  LimitProbe probe;
+  ASSERT_TRUE(probe.RunUntil(p, stop).ok());
+  EXPECT_EQ(probe.limit_s, 100.0);
+  ASSERT_TRUE(probe.RunUntil(p, stop, 30.0).ok());
+  EXPECT_EQ(probe.limit_s, 70.0);
+  ASSERT_TRUE(probe.RunUntil(p, stop, 150.0).ok());
+  EXPECT_EQ(probe.limit_s, 0.0);
+}
+
 }  // namespace
 }  // namespace respect

@@ -402,7 +402,7 @@ const std::vector<KeyDef>& Table() {
                  "fix nodes to stages: {node name (or id): stage, ...}; every method keeps them; a name no node "
                  "has, a stage past the last, or pins against the edges or the non-empty stages are refused"),
       Double("solver.time_limit_s", REF(double, solver.time_limit_s), 0.001, 1e7,
-             "wall-clock limit per method and problem (exact, two_phase; bounds dp_topo and rl splits)"),
+             "wall-clock limit per method and problem (exact, two_phase; bounds dp_topo and rl splits); the schedule task counts reading the model against the first method's"),
       Int("solver.threads", REF(int, solver.threads), kb::kThreads.min, kb::kThreads.max, "solver threads"),
       Double("solver.relative_gap", REF(double, solver.relative_gap), kb::kRelativeGap.min, kb::kRelativeGap.max, "stop when (incumbent - bound) / incumbent is at most this"),
       Bool("solver.verbose", REF(bool, solver.verbose), "print the solver's log"),

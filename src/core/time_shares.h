@@ -101,6 +101,19 @@ constexpr Share kTwoPhaseStall{0.1, 10.0};
 // narrow little in rounds that open a few nodes each.
 constexpr Share kTwoPhaseClosure{0.05};
 constexpr double kClosureSecondsPerNodePair = 1.3e-9;
+
+// ---- the ILP's edge reduction (formulations/schedule_ilp.h EdgeReduction) ----
+// A model of more than kReduceAllNodes nodes is reduced only when the
+// Reachability pass it needs is expected to take at most a tenth of what is
+// left of the solve (and it is abandoned there): at 100,000 nodes and
+// 300,000 edges the pass took 46 s and 68 s of a 120 s limit on the loaded
+// VM, a window round's whole share, and Cbc then got nothing.
+constexpr Share kEdgeReduction{0.1};
+// A Reachability's seconds per node-or-edge and 64-target word
+// (EstimatedReachabilitySeconds): about 3e-8 on the quiet 2-vCPU VM (50,000
+// layered nodes), 7e-8 under a load average of 6-8 (100,000 nodes, 300,000
+// edges: 46 s).
+constexpr double kReachabilitySecondsPerStep = 5e-8;
 // A learned-LNS round (a policy that diversifies): 5% of the limit, at least
 // 1 s. A round Cbc cannot close within it counts as too hard and the next
 // neighbourhood is half as large: the neighbourhood's size follows what Cbc

@@ -13,6 +13,7 @@
 #include "core/time_shares.h"
 #include "formulations/activation_cuts.h"
 #include "formulations/cut_bound.h"
+#include "formulations/reachability.h"
 #include "sched/engines.h"
 #include "sched/lattice.h"
 #include "sched/list_schedule.h"
@@ -158,8 +159,14 @@ StatusOr<ScheduleResult> ExactScheduler::RunWindowed(const Problem& problem, con
   // start search used its whole share: the full model's build is not timed
   // (30 s at 200,000 nodes for a Cbc share of 6 s), and that share improved
   // no start above 2,048 nodes (time_shares::kLargeStartSearch).
-  const bool large_search_done = search_start && problem.g().size() > kLatticeWideMaxNodes &&
-                                 s.Left() <= LargeSearchRemainder(ctx.limit_s());
+  // So is one that left less than the better start's incumbent windows
+  // would take (a Reachability with parameter sums, also not timed): the
+  // search's rounds now end early rather than start a build past the limit,
+  // and at 100,000 nodes the full model's windows and build then took 35 s
+  // past it.
+  const bool large_search_done =
+      search_start && problem.g().size() > kLatticeWideMaxNodes &&
+      (s.Left() <= LargeSearchRemainder(ctx.limit_s()) || EstimatedReachabilitySeconds(problem.g()) > s.Left());
   // A requested stop ends the run here as the limit would: the start, with
   // the bound proven so far.
   const bool stopped = ctx.stop().Requested();
@@ -394,7 +401,10 @@ StatusOr<ScheduleResult> ExactScheduler::SolveIlp(RunState* s) {
   const Problem& problem = s->problem;
   ScheduleResult& r = s->r;
   const Stopwatch tb;
-  auto built = BuildScheduleIlp(problem, s->windows);
+  // The edge reduction's pass may take a share of what is left (at 100,000
+  // nodes it took a window round's whole limit).
+  auto built = BuildScheduleIlp(problem, s->windows, EdgeReduction::kAuto,
+                                s->ctx.ShareOfLeft(time_shares::kEdgeReduction));
   r.stats.exact.build_seconds = tb.Seconds();
   if (!built.ok()) return built.status();
   if (!built->infeasible.empty()) return Infeasible(s, built->infeasible);

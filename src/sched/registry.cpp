@@ -229,10 +229,10 @@ StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::s
 }
 
 StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config,
-                                            const StopToken& stop) {
+                                            const StopToken& stop, double spent_s) {
   auto s = MakeScheduler(method, config);
   if (!s.ok()) return s.status();
-  return (*s)->RunUntil(problem, stop);
+  return (*s)->RunUntil(problem, stop, spent_s);
 }
 
 }  // namespace respect

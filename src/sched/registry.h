@@ -103,8 +103,9 @@ StatusOr<std::unique_ptr<Scheduler>> MakeScheduler(const std::string& method, co
 StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config);
 StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, const std::string& method, const Config& config);
 // Make and RunUntil: the run ends early once `stop` is requested (any
-// thread), with its best schedule so far and stats.stopped.
+// thread), with its best schedule so far and stats.stopped; `spent_s` of
+// the limit is taken as used already (Scheduler::RunUntil).
 StatusOr<ScheduleResult> ScheduleWithMethod(const Problem& problem, Method method, const Config& config,
-                                            const StopToken& stop);
+                                            const StopToken& stop, double spent_s = 0.0);
 
 }  // namespace respect

@@ -1,5 +1,6 @@
 #include "sched/scheduler.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace respect {
@@ -31,8 +32,8 @@ Status FinishResult(const Problem& problem, ScheduleResult* r) {
   return Status::Ok();
 }
 
-StatusOr<ScheduleResult> Scheduler::RunUntil(const Problem& problem, const StopToken& stop) {
-  auto r = Solve(problem, SolveContext(time_limit_s(), stop));
+StatusOr<ScheduleResult> Scheduler::RunUntil(const Problem& problem, const StopToken& stop, double spent_s) {
+  auto r = Solve(problem, SolveContext(std::max(0.0, time_limit_s() - std::max(0.0, spent_s)), stop));
   // Marked when the request came before the result: every phase after it
   // returned what it had (a request after the run ended changed nothing).
   if (r.ok() && stop.Requested()) r->stats.stopped = true;

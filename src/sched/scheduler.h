@@ -80,8 +80,11 @@ class Scheduler {
   // the bound proven by then, its status what was proven (feasible unless
   // the proof was complete), and stats.stopped set. A request before the
   // call still runs the methods without a limit (heuristic, list) and gives
-  // exact the start it finds first. Status as Run.
-  StatusOr<ScheduleResult> RunUntil(const Problem& problem, const StopToken& stop);
+  // exact the start it finds first. `spent_s`: seconds of the limit the
+  // caller used already (the schedule task's reading of the model: a limit
+  // is judged by the wall clock of the whole run); the run gets
+  // time_limit_s() - spent_s, at least 0. Status as Run.
+  StatusOr<ScheduleResult> RunUntil(const Problem& problem, const StopToken& stop, double spent_s = 0.0);
 };
 
 // Starts a result for `method`: an error Status for a malformed problem
