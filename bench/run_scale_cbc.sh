@@ -11,7 +11,8 @@
 #
 # Rows (nodes, limit, method, status, objective, bound, gap, wall, RSS) are
 # appended to bench/results/scale_cbc.csv. METHODS (default "exact
-# two_phase") and CBC_RUNS (default "plain start") pick a subset. Not run by CI.
+# two_phase") and CBC_RUNS (default "plain start", bench/cbc_runs.sh; CBC=0:
+# none) pick a subset. Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:?usage: bench/run_scale_cbc.sh NODES LIMIT_S}"
@@ -47,10 +48,6 @@ for m in ${METHODS:-exact two_phase}; do
   read -r status obj bound < <(python3 bench/schedule_fields.py "$dir")
   row "$m" "$status" "$obj" "$bound" "$dir.time"
 done
-for run in ${CBC_RUNS:-plain start}; do
-  m=cbc; start=-
-  [[ $run == start ]] && m=cbc_start && start="$mst"
-  [[ -f "$lp" && ( "$start" == - || -f "$start" ) ]] || continue
-  read -r status obj bound < <(bench/cbc_program.sh "$lp" "$start" "$limit" "$OUT/n$n.t$limit.$m")
-  row "$m" "$status" "$obj" "$bound" "$OUT/n$n.t$limit.$m.time"
-done
+while read -r m status obj bound time; do
+  row "$m" "$status" "$obj" "$bound" "$time"
+done < <(bench/cbc_runs.sh "$lp" "$mst" "$limit" "$OUT/n$n.t$limit")

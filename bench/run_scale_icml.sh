@@ -9,8 +9,8 @@
 #             stage memory dominates.
 # respect-opt's METHODS (default: exact, which writes its LP and MIP start)
 # and the `cbc` program on that LP, from nothing (method cbc) and from
-# exact's start (cbc_start; CBC_RUNS picks, default "plain start";
-# bench/cbc_program.sh), each with the same wall-clock limit; wall time and
+# exact's start (cbc_start; CBC_RUNS picks, default "plain start", CBC=0
+# none; bench/cbc_runs.sh), each with the same wall-clock limit; wall time and
 # peak RSS of each whole process by GNU time.
 #
 #   bench/run_scale_icml.sh NODES REGIME NONEMPTY LIMIT_S [EPN]
@@ -58,11 +58,6 @@ for m in ${METHODS:-exact}; do
   read -r status obj bound < <(python3 bench/schedule_fields.py "$dir")
   row "$m" "$status" "$obj" "$bound" "$dir.time"
 done
-for run in ${CBC_RUNS:-plain start}; do
-  [[ "${CBC:-1}" == 1 ]] || break
-  m=cbc; start=-
-  [[ $run == start ]] && m=cbc_start && start="$mst"
-  [[ -f "$lp" && ( "$start" == - || -f "$start" ) ]] || continue
-  read -r status obj bound < <(bench/cbc_program.sh "$lp" "$start" "$limit" "$OUT/$tag.$m")
-  row "$m" "$status" "$obj" "$bound" "$OUT/$tag.$m.time"
-done
+while read -r m status obj bound time; do
+  row "$m" "$status" "$obj" "$bound" "$time"
+done < <(bench/cbc_runs.sh "$lp" "$mst" "$limit" "$OUT/$tag")
