@@ -92,7 +92,26 @@ T Value(StatusOr<T> r) {
 
 std::string TypeName(py::handle v) { return py::str(py::type::handle_of(v).attr("__name__")); }
 
-bool IsPathLike(py::handle v) { return py::isinstance<py::str>(v) || py::hasattr(v, "__fspath__"); }
+// hasattr() that lets every error but AttributeError through: py::hasattr
+// swallows them all, and a Ctrl-C during a property's Python code (networkx's
+// `nodes`) would become "not a model" instead of KeyboardInterrupt.
+bool HasAttr(py::handle v, const char* name) {
+  PyObject* got = PyObject_GetAttrString(v.ptr(), name);
+  if (got) {
+    Py_DECREF(got);
+    return true;
+  }
+  if (!PyErr_ExceptionMatches(PyExc_AttributeError)) throw py::error_already_set();
+  PyErr_Clear();
+  return false;
+}
+
+// getattr(v, name, fallback), with HasAttr's errors.
+py::object GetAttrOr(py::handle v, const char* name, py::object fallback) {
+  return HasAttr(v, name) ? v.attr(name) : std::move(fallback);
+}
+
+bool IsPathLike(py::handle v) { return py::isinstance<py::str>(v) || HasAttr(v, "__fspath__"); }
 
 std::string PathString(py::handle v) {
   return py::str(py::module_::import("os").attr("fspath")(v));
@@ -103,7 +122,7 @@ std::string PathString(py::handle v) {
 json ToJson(py::handle v, const std::string& key) {
   if (v.is_none()) throw py::value_error("key '" + key + "': None is not a value");
   if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
-  if (py::isinstance<py::int_>(v) || (!py::isinstance<py::float_>(v) && py::hasattr(v, "__index__"))) {
+  if (py::isinstance<py::int_>(v) || (!py::isinstance<py::float_>(v) && HasAttr(v, "__index__"))) {
     // Seeds go up to 1.8e19 (uint64); larger still: a number the key's bounds refuse.
     const py::int_ i(py::reinterpret_borrow<py::object>(v));
     int overflow = 0;
@@ -116,7 +135,7 @@ json ToJson(py::handle v, const std::string& key) {
     }
     return py::float_(i).cast<double>();
   }
-  if (py::isinstance<py::float_>(v) || py::hasattr(v, "__float__")) {
+  if (py::isinstance<py::float_>(v) || HasAttr(v, "__float__")) {
     const double d = py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
     if (!std::isfinite(d)) throw py::value_error("key '" + key + "': " + std::string(py::repr(v)) + " is not a finite number");
     return d;
@@ -156,7 +175,7 @@ struct ModelArg {
 };
 
 bool IsNetworkx(py::handle m) {
-  return py::hasattr(m, "nodes") && py::hasattr(m, "edges") && py::hasattr(m, "is_directed");
+  return HasAttr(m, "nodes") && HasAttr(m, "edges") && HasAttr(m, "is_directed");
 }
 
 // The first of `names` that `attrs` holds, or an empty handle.
@@ -173,7 +192,7 @@ py::object Attr(const py::dict& attrs, std::initializer_list<const char*> names)
 // attribute bytes (or parameter).
 StatusOr<Graph> GraphFromNetworkx(py::handle g) {
   std::string name = "networkx";
-  py::dict graph_attrs = py::getattr(g, "graph", py::dict());
+  py::dict graph_attrs = GetAttrOr(g, "graph", py::dict());
   if (graph_attrs.contains("name") && !py::str(graph_attrs["name"]).cast<std::string>().empty())
     name = py::str(graph_attrs["name"]);
   const std::string origin = "networkx graph '" + name + "'";
@@ -370,11 +389,18 @@ std::vector<std::string> MethodList(py::handle methods) {
 // call then returns its best schedule, marked stopped; Python's handlers are
 // back before the GIL is taken again, and a second Ctrl-C during the call
 // restores them at once (KeyboardInterrupt when the call returns).
+// A Ctrl-C that came after Python last looked at its signals but before
+// ours were installed is only a flag in Python: it is raised here, before
+// the solve, instead of after the whole limit.
 template <class F>
 auto StoppableCall(F&& f) {
   const StopToken stop = StopToken::Make();
   py::gil_scoped_release release;
   const SignalStop on_signal(stop);
+  {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+  }
   return f(stop);
 }
 

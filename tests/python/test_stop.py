@@ -18,6 +18,10 @@ import json, random, signal, sys, time
 import networkx as nx
 import respect_opt
 
+# An interactive Python's handler. A child of a background job (`cmd &` in a
+# script, as CI runners may start the suite) inherits SIGINT ignored, and
+# Python then installs none: Ctrl-C would be ignored, as it should be there.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 rng = random.Random(5)
 g = nx.DiGraph()
 levels = [[f"n{l}_{i}" for i in range(rng.randint(8, 20))] for l in range(130)]
@@ -86,3 +90,21 @@ def test_a_second_ctrl_c_raises_keyboard_interrupt(tmp_path):
     assert p.returncode != 0, out
     assert "KeyboardInterrupt" in err, err
     assert "survived" not in out
+
+
+def test_ctrl_c_at_any_moment_of_the_call_ends_it_at_once(tmp_path):
+    # Early signals land while the graph is converted (KeyboardInterrupt) or
+    # just before our handler is installed: Python has only noted those, and
+    # the call must raise them then, not after its 60 s limit.
+    for delay in [0.005 * i for i in range(13)]:
+        p = start_child(tmp_path)
+        time.sleep(delay)
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        after = time.monotonic() - sent
+        assert after < 20, (delay, after, out, err[-300:])
+        if p.returncode == 0:
+            assert json.loads(out.splitlines()[0])["stopped"] is True, (delay, out)
+        else:
+            assert "KeyboardInterrupt" in err, (delay, err[-300:])
