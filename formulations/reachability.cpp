@@ -142,16 +142,25 @@ double EstimatedReachabilitySeconds(const Graph& g) {
 }
 
 ClosureSums ComputeClosureSums(const Graph& g, bool with_param_sums) {
+  ClosureSums c;
+  ComputeClosureSums(g, with_param_sums, nullptr, &c);
+  return c;
+}
+
+bool ComputeClosureSums(const Graph& g, bool with_param_sums, const std::function<bool()>& give_up,
+                        ClosureSums* out) {
   const int n = g.size();
-  ClosureSums c = ZeroSums(n, with_param_sums);
+  ClosureSums& c = *out;
+  c = ZeroSums(n, with_param_sums);
   const int total_words = (n + 63) / 64;
   std::vector<uint64_t> rows;
   for (int first = 0; first < total_words; first += Reachability::kBlockWords) {
+    if (give_up && give_up()) return false;
     const int words = std::min(Reachability::kBlockWords, total_words - first);
     SumBlock(g, first, words, /*down=*/true, &rows, DownSums(&c));
     SumBlock(g, first, words, /*down=*/false, &rows, UpSums(&c));
   }
-  return c;
+  return true;
 }
 
 void Reachability::MarkSiblingsInBlock(int first_word, int words, const std::vector<uint64_t>& rows) {

@@ -79,5 +79,10 @@ class Reachability {
 double EstimatedReachabilitySeconds(const Graph& g);
 
 ClosureSums ComputeClosureSums(const Graph& g, bool with_param_sums = true);
+// The same, abandoned (false, *out unusable) once `give_up` returns true: it
+// is asked before each block, as Reachability's. 13 s at 100,000 nodes and
+// 300,000 edges on the 2-vCPU VM; O((n + E) n / 64) in general.
+bool ComputeClosureSums(const Graph& g, bool with_param_sums, const std::function<bool()>& give_up,
+                        ClosureSums* out);
 
 }  // namespace respect

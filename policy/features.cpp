@@ -53,11 +53,15 @@ NodeFeatures ComputeFeatures(const Graph& g, FeatureSet set) {
 }
 
 void ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out) {
+  ComputeFeaturesInto(g, set, out, nullptr);
+}
+
+bool ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out, const std::function<bool()>& give_up) {
   NodeFeatures& f = *out;
   const int n = g.size();
   f.order = g.topo_order();
   f.x.setZero(kFeatureDim, n);
-  if (n == 0) return;
+  if (n == 0) return true;
   std::vector<int> pos(n, 0);
   for (int j = 0; j < n; ++j) pos[f.order[j]] = j;
 
@@ -74,7 +78,8 @@ void ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out) {
     max_fan = std::max(max_fan, g.children(v).size());
   }
 
-  const ClosureSums closure = ComputeClosureSums(g);
+  ClosureSums closure;
+  if (!ComputeClosureSums(g, true, give_up, &closure)) return false;
   const double inv_others = n > 1 ? 1.0 / (n - 1) : 0.0;
   double cum = 0.0;
   std::vector<int> par;
@@ -123,6 +128,7 @@ void ComputeFeaturesInto(const Graph& g, FeatureSet set, NodeFeatures* out) {
       if (!IsPaperFeature(i)) f.x.row(i).setZero();
     }
   }
+  return true;
 }
 
 }  // namespace respect

@@ -52,7 +52,16 @@ StatusOr<std::vector<DecodedOrder>> PointerPolicy::DecodeCandidates(const Graph&
   // per decoding thread.
   const Deadline deadline(o.time_limit_s);
   thread_local Encoding<float> enc;
-  RESPECT_RETURN_IF_ERROR(Encode<float>(hparams_, params_, g, false, &enc));
+  RESPECT_RETURN_IF_ERROR(ValidateHParams(hparams_));
+  // Features that cannot be had before the deadline leave the network out
+  // altogether: the one order is the encoder's, as a decode past its
+  // deadline completes its orders (network_steps 0).
+  if (!ComputeFeaturesInto(g, hparams_.features, &enc.features, [&deadline] { return deadline.Passed(); })) {
+    DecodedOrder natural;
+    natural.order = g.topo_order();
+    return std::vector<DecodedOrder>{std::move(natural)};
+  }
+  RESPECT_RETURN_IF_ERROR(EncodeFeatures<float>(hparams_, params_, g, enc.features, false, &enc));
   std::vector<DecodedOrder> out;
   switch (o.mode) {
     case DecodeMode::kGreedy:

@@ -483,6 +483,27 @@ TEST(ReachabilityTest, GiveUpEndsTheConstructionBetweenBlocks) {
   EXPECT_EQ(asked, 2);  // asked before the second block, then never again
 }
 
+TEST(ReachabilityTest, ClosureSumsGiveUpBetweenBlocksAndOtherwiseMatch) {
+  std::mt19937_64 rng(12);
+  auto g = test_graphs::RandomGraph(rng, 2500, 4, "sums_give_up");
+  int asked = 0;
+  ClosureSums whole;
+  ASSERT_TRUE(ComputeClosureSums(*g, true, [&asked] { return ++asked > 3; }, &whole));
+  EXPECT_EQ(asked, 3);
+  const ClosureSums plain = ComputeClosureSums(*g);
+  EXPECT_EQ(whole.num_descendants, plain.num_descendants);
+  EXPECT_EQ(whole.ancestor_param_bytes, plain.ancestor_param_bytes);
+  const Reachability r(*g, true);
+  for (int v = 0; v < g->size(); v += 97) {
+    ASSERT_EQ(plain.num_ancestors[v], r.num_ancestors(v)) << v;
+    ASSERT_EQ(plain.descendant_param_bytes[v], r.descendant_param_bytes(v)) << v;
+  }
+  asked = 0;
+  ClosureSums dropped;
+  EXPECT_FALSE(ComputeClosureSums(*g, true, [&asked] { return ++asked == 3; }, &dropped));
+  EXPECT_EQ(asked, 3);
+}
+
 TEST(ScheduleIlpTest, EdgeReductionOfALargeGraphNeedsTheTimeForIt) {
   // 9,000 nodes (above kReduceAllNodes) in a chain with every edge v -> v+2
   // implied; 2 stages leave every node but the ends a free window.

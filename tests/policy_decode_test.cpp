@@ -3,6 +3,7 @@
 // 1 equals greedy; log-probs agree with teacher forcing.
 #include <cmath>
 #include <limits>
+#include <random>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -226,6 +227,30 @@ TEST(PolicyDecode, PassedDeadlineCompletesWithoutTheNetwork) {
   auto all = policy->DecodeCandidates(g, o);
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 9u);
+}
+
+// Features abandoned at the deadline (their closure sums, on 2,500 nodes three
+// blocks) leave the network out of every mode, beam included: the encoder's
+// order, network_steps 0. Given the time, they match ComputeFeatures.
+TEST(PolicyDecode, FeaturesPastTheDeadlineGiveTheEncoderOrder) {
+  std::mt19937_64 rng(3);
+  const auto g = test_graphs::RandomGraph(rng, 2500, 3, "features_deadline");
+  int asked = 0;
+  NodeFeatures f;
+  EXPECT_FALSE(ComputeFeaturesInto(*g, FeatureSet::kFull, &f, [&asked] { return ++asked == 2; }));
+  ASSERT_TRUE(ComputeFeaturesInto(*g, FeatureSet::kFull, &f, [] { return false; }));
+  EXPECT_TRUE(f.x.isApprox(ComputeFeatures(*g, FeatureSet::kFull).x));
+  auto policy = PointerPolicy::Random(Hp(), 4);
+  for (DecodeMode mode : {DecodeMode::kGreedy, DecodeMode::kSample, DecodeMode::kBeam}) {
+    DecodeOptions o;
+    o.mode = mode;
+    o.time_limit_s = 0.0;
+    auto c = policy->DecodeCandidates(*g, o);
+    ASSERT_TRUE(c.ok());
+    ASSERT_EQ(c->size(), 1u);
+    EXPECT_EQ((*c)[0].order, g->topo_order());
+    EXPECT_EQ((*c)[0].network_steps, 0);
+  }
 }
 
 TEST(PolicyDecode, BeamWidthOneIsGreedyAndBeamsAreSorted) {
