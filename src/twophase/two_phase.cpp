@@ -348,9 +348,9 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
   // windows would open, or whose model would be built, past the limit is
   // not started (at 100,000 nodes an opening took 7-9 s and a build 7-9 s,
   // untimed: a round begun 2 s before the limit overran it by 7 s).
-  double open_s = 0.0, build_s = 0.0;
+  double open_s = 0.0, build_s = 0.0, solver_floor_s = 0.0;
   // A requested stop ends the rounds (the one under way stops in Cbc).
-  while (ctx.Left() > open_s + build_s && !ctx.stop().Requested()) {
+  while (ctx.Left() > open_s + build_s + solver_floor_s && !ctx.stop().Requested()) {
     walk.history.scale = walk.state.scale;
     const Stopwatch opening;
     auto win = walk.policy->Open(problem, hard, walk.center, walk.state.w, walk.history);
@@ -359,7 +359,7 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
     // Opening the windows can take seconds at 100,000 nodes: the round gets
     // what is left after it; an LNS round gets its share of it.
     const double left = ctx.Left();
-    if (left <= build_s) break;
+    if (left <= build_s + solver_floor_s) break;
     ScheduleResult::WindowRound clocks;
     clocks.limit_s = walk.diversifies ? std::min(left, ctx.ShareOf(time_shares::kTwoPhaseLnsRound)) : left;
     const Stopwatch ts;
@@ -368,6 +368,7 @@ StatusOr<TwoPhaseScheduler::Rounds> TwoPhaseScheduler::CloseWindows(const Proble
     out.ilp_seconds += ts.Seconds();
     if (!res.ok()) return res.status();
     build_s = res->stats.exact.build_seconds.value_or(0.0);
+    solver_floor_s = time_shares::kTwoPhaseRoundFloor * res->stats.exact.solver_seconds.value_or(0.0);
     if (walk.diversifies) walk.history.Record(*win);
     if (out.vars_kept < 0) out.vars_kept = BinariesOf(problem, *win);
     const RoundOutcome o = JudgeRound(*res, walk.diversifies, alt, tol, &out);
