@@ -231,12 +231,7 @@ CutBoundResult PlainBound(const Problem& p) {
 // which proves the optimum but for a byte.
 TEST(CutBound, TheSpectralFloorProvesACompleteBipartiteGraphIsNotSplit) {
   GraphBuilder b("k33");
-  for (int v = 0; v < 6; ++v) {
-    Node nd;
-    nd.id = std::to_string(v);
-    nd.param_bytes = 10;
-    b.AddNode(nd);
-  }
+  for (int v = 0; v < 6; ++v) b.AddNode(test_graphs::N(std::to_string(v), 10));
   for (int u = 0; u < 3; ++u)
     for (int v = 3; v < 6; ++v) b.AddEdgeIdx(u, v, 20);
   auto built = b.Build();
